@@ -1,0 +1,137 @@
+// A one-stop settlement record (一站式结算) as insurers and hospitals send it,
+// and the policy context the engine needs about the member. Amounts are decimal
+// strings in yuan; every cross-field rule names the field it breaks.
+import { z } from 'zod';
+import { Decimal } from 'decimal.js';
+import { CatalogClass, CompensationSource, ItemCategory, Liability, LocalDate, ReliefGroup, VisitType, Ratio } from '../plan/schema.ts';
+
+/** Yuan on the wire: a decimal string with at most two decimals, never negative. */
+export const Amount = z
+  .string({ error: 'must be a decimal string in yuan, e.g. "1234.50"' })
+  .regex(/^\d{1,12}(\.\d{1,2})?$/, { error: 'must be a non-negative yuan amount with at most two decimals, e.g. "1234.50"' });
+
+const dec = (s: string) => new Decimal(s);
+
+export const Hospital = z.strictObject({
+  code: z.string().min(1).max(64),
+  level: z.number().int().min(1).max(3),
+  public: z.boolean(),
+  /** GB/T 2260 code of the hospital's county or city. */
+  regionCode: z.string().regex(/^\d{6}$/, { error: 'must be a 6-digit administrative code' }),
+  /** Designations the hospital holds for this plan (drg, special-disease, special-drug, …). */
+  designations: z.array(z.string().min(1)).default([]),
+  ward: z.enum(['general', 'special']).default('general'),
+});
+
+export const Visit = z.strictObject({
+  type: VisitType,
+  /** Admission date (inpatient) or service date (other visits). */
+  admissionDate: LocalDate,
+  dischargeDate: LocalDate.optional(),
+  hospital: Hospital,
+  /** Out-of-area referral registration (转诊备案) done. */
+  referral: z.boolean().default(false),
+});
+
+export const Diagnosis = z.strictObject({
+  icd10: z.string().regex(/^[A-Z]\d{2}(\.\d{1,3})?$/, { error: 'must be an ICD-10 code like C50.9' }),
+  firstDiagnosis: z.boolean().default(false),
+  /** For a complication: the ICD-10 code of the disease it complicates. */
+  complicationOf: z.string().regex(/^[A-Z]\d{2}(\.\d{1,3})?$/, { error: 'must be an ICD-10 code like E11' }).optional(),
+});
+
+export const OtherCompensation = z.strictObject({
+  source: CompensationSource,
+  amount: Amount,
+  /** Already deducted from the self-pay parts below by the settlement. */
+  alreadySubtracted: z.boolean().default(false),
+});
+
+export const Settlement = z.strictObject({
+  total: Amount,
+  basicFundPaid: Amount,
+  criticalIllnessPaid: Amount,
+  medicalAssistancePaid: Amount,
+  otherCompensation: z.array(OtherCompensation).default([]),
+  /** 政策范围内个人自付 (excluding the class-B co-pay). */
+  inCatalogSelfPay: Amount,
+  /** 乙类先行自付. */
+  classBCopay: Amount,
+  /** 全自费. */
+  outOfCatalogSelfPay: Amount,
+  /** 超限价自费. */
+  overLimitSelfPay: Amount,
+  /** Basic insurance settled this visit first. */
+  basicSettled: z.boolean().default(true),
+});
+
+export const LineItem = z.strictObject({
+  code: z.string().min(1).max(64),
+  name: z.string().max(200).optional(),
+  category: ItemCategory,
+  catalogClass: CatalogClass,
+  amount: Amount,
+  /** The part of the item the patient pays after the public schemes. */
+  selfPay: Amount,
+});
+
+const ClaimObject = z.strictObject({
+  claimId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, { error: 'must be 1–128 letters, digits, dot, dash, colon or underscore' }),
+  planId: z.string().min(1),
+  visit: Visit,
+  diagnoses: z.array(Diagnosis).min(1, { error: 'needs at least one diagnosis' }),
+  /** Liabilities the settlement flags (third party, maternity, work injury, refused by basic rules). */
+  liabilities: z.array(Liability).default([]),
+  settlement: Settlement,
+  items: z.array(LineItem).default([]),
+});
+
+export const ClaimSchema = ClaimObject.superRefine((c, ctx) => {
+  const s = c.settlement;
+  const parts = [s.basicFundPaid, s.criticalIllnessPaid, s.medicalAssistancePaid, s.inCatalogSelfPay, s.classBCopay, s.outOfCatalogSelfPay, s.overLimitSelfPay]
+    .reduce((a, b) => a.plus(b), new Decimal(0));
+  if (!parts.eq(s.total)) {
+    ctx.addIssue({ code: 'custom', path: ['settlement', 'total'], message: `must equal the sum of the fund payments and self-pay parts (${parts.toFixed(2)})` });
+  }
+  const visit = c.visit;
+  if (visit.type === 'inpatient' && visit.dischargeDate === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['visit', 'dischargeDate'], message: 'is required for an inpatient visit' });
+  }
+  if (visit.dischargeDate !== undefined && visit.dischargeDate < visit.admissionDate) {
+    ctx.addIssue({ code: 'custom', path: ['visit', 'dischargeDate'], message: 'must not be before admissionDate' });
+  }
+  c.items.forEach((item, i) => {
+    if (dec(item.selfPay).gt(item.amount)) ctx.addIssue({ code: 'custom', path: ['items', i, 'selfPay'], message: 'must not exceed the item amount' });
+  });
+  const itemsTotal = c.items.reduce((a, i) => a.plus(i.amount), new Decimal(0));
+  if (itemsTotal.gt(s.total)) ctx.addIssue({ code: 'custom', path: ['items'], message: `item amounts (${itemsTotal.toFixed(2)}) exceed settlement.total` });
+  const burden = dec(s.total).minus(s.basicFundPaid).minus(s.criticalIllnessPaid).minus(s.medicalAssistancePaid);
+  const compensation = s.otherCompensation.reduce((a, o) => a.plus(o.amount), new Decimal(0));
+  if (compensation.gt(burden)) ctx.addIssue({ code: 'custom', path: ['settlement', 'otherCompensation'], message: 'exceeds what the patient owed after the public schemes' });
+});
+
+export type Claim = z.infer<typeof ClaimObject>;
+export type ClaimInput = z.input<typeof ClaimObject>;
+export type LineItem = z.infer<typeof LineItem>;
+
+/** What the engine knows about the member's policy for the year of the claim. */
+export const PolicyContextSchema = z.strictObject({
+  memberId: z.string().min(1),
+  tier: z.string().min(1),
+  /** Cover of this policy, inclusive calendar days (Asia/Shanghai). */
+  coverStart: LocalDate,
+  coverEnd: LocalDate,
+  /** The member's basic-insurance region (统筹区); places are judged against it. */
+  regionCode: z.string().regex(/^\d{6}$/, { error: 'must be a 6-digit administrative code' }),
+  /** Conditions known (or that should have been known) before cover start. */
+  preExistingConditions: z.array(z.strictObject({ icd10: Diagnosis.shape.icd10 })).default([]),
+  reliefGroups: z.array(ReliefGroup).default([]),
+  /** Earlier plan years of this product for the member: insured, and whether any benefit was paid. */
+  history: z.array(z.strictObject({ year: z.number().int(), insured: z.boolean(), benefitPaid: z.boolean() })).default([]),
+  /** Periods the member's basic insurance was suspended (to absent: still suspended). */
+  basicSuspensions: z.array(z.strictObject({ from: LocalDate, to: LocalDate.optional() })).default([]),
+  /** The city-wide participation rate frozen when enrollment closed. */
+  participationRate: Ratio.optional(),
+});
+export type PolicyContext = z.infer<typeof PolicyContextSchema>;
+export type PolicyContextInput = z.input<typeof PolicyContextSchema>;

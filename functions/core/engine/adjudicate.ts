@@ -1,0 +1,400 @@
+// The adjudication engine: one settlement against the plan, the member's policy
+// and the year's accumulators, in the fixed order of domain ruling 13, so every
+// implementation gets the same fen. Pure: no I/O, no clock.
+import { Decimal } from 'decimal.js';
+import type { Benefit, Plan } from '../plan/schema.ts';
+import type { LoadedPlan } from '../plan/loader.ts';
+import type { Claim, PolicyContext } from '../claim/schema.ts';
+import { ZERO, formatYuan, nonNegative, sum, toFen } from '../money/money.ts';
+import { addDays, daysBetween } from '../dates/dates.ts';
+import { Ledger, accumulatorDeltas, type Accumulators } from './accumulators.ts';
+import { reason, type Reason } from './reasons.ts';
+import { NO_ADJUSTMENT, effectiveRatio, slicesFor, type RatioAdjustment, type Slice } from './schedule.ts';
+import {
+  costsAfterExclusions, diagnosisRefusal, hadIndicationBefore, itemsWithinParts, placeOf, placeRefusal, populationFor,
+  selectItems, settlementEligible, type ClaimCosts, type PlaceKind, type Population, type SelectedItem,
+} from './scope.ts';
+import { splitAmongInsurers, type InsurerPart } from './split.ts';
+
+/** The caller passed inputs that do not belong together (wrong plan, unknown tier). */
+export class EngineInputError extends Error {
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super(`${field}: ${message}`);
+    this.field = field;
+  }
+}
+
+export interface SliceExplanation {
+  from: string;
+  to: string;
+  amount: string;
+  baseRatio: string;
+  bonus: string;
+  factor: string;
+  ratio: string;
+  payout: string;
+  /** For ratios chosen per item (drug class): the item and its class. */
+  item?: string;
+}
+
+export interface LimitCut {
+  kind: 'item' | 'benefit' | 'group' | 'year';
+  key: string;
+  remainingBefore: string;
+  cut: string;
+}
+
+export interface BenefitExplanation {
+  benefitId: string;
+  name: string;
+  population: Population;
+  refusal?: Reason;
+  /** Costs the benefit covers on this claim, before other compensation. */
+  covered: string;
+  otherCompensation: string;
+  paidByEarlierBenefits: string;
+  eligible: string;
+  deductible?: { key: string; basis: 'annual' | 'per-admission'; amount: string; consumedBefore: string; creditFromOtherInsurance: string; applied: string };
+  slices: SliceExplanation[];
+  limits: LimitCut[];
+  gross: string;
+  payable: string;
+}
+
+export interface CapExplanation {
+  cap: string;
+  participationRate: string;
+  outOfPocketBefore: string;
+  claimOutOfPocket: string;
+  topUp: string;
+}
+
+export interface Adjudication {
+  claimId: string;
+  planId: string;
+  memberId: string;
+  tier: string;
+  place: PlaceKind;
+  decision: 'payable' | 'nothing-payable' | 'refused';
+  refusal?: Reason;
+  benefits: BenefitExplanation[];
+  outOfPocketCap?: CapExplanation;
+  total: string;
+  split: InsurerPart[];
+  deltas: Record<string, string>;
+  accumulators: Accumulators;
+}
+
+/** Adjudicates one claim. `before` is never mutated; the result carries the new accumulators. */
+export function adjudicate(plan: LoadedPlan, ctx: PolicyContext, before: Accumulators, claim: Claim): Adjudication {
+  if (claim.planId !== plan.id) throw new EngineInputError('planId', `claim is for plan "${claim.planId}", not "${plan.id}"`);
+  const tier = plan.tiers.find((t) => t.id === ctx.tier);
+  if (!tier) throw new EngineInputError('tier', `plan "${plan.id}" has no tier "${ctx.tier}"`);
+
+  const ledger = new Ledger(before);
+  ledger.countClaim();
+  const place = placeOf(claim.visit.hospital.regionCode, ctx.regionCode);
+  const base = { claimId: claim.claimId, planId: plan.id, memberId: ctx.memberId, tier: tier.id, place };
+
+  // (a) cover boundaries, basic-insurance status, (b) excluded liabilities: nothing is paid.
+  const refusal = claimRefusal(plan, ctx, claim);
+  if (refusal) {
+    const accumulators = ledger.snapshot();
+    return { ...base, decision: 'refused', refusal, benefits: [], total: '0.00', split: splitAmongInsurers(plan, ZERO), deltas: accumulatorDeltas(before, accumulators), accumulators };
+  }
+
+  const costs = costsAfterExclusions(plan, claim);
+  const tierBenefits = plan.benefits.filter((b) => tier.benefits.includes(b.id));
+  const run = new ClaimRun(plan, ctx, claim, costs, place, ledger, tierBenefits);
+  const benefits = tierBenefits.map((b) => run.benefit(b));
+  const benefitsTotal = sum(benefits.map((b) => new Decimal(b.payable)));
+
+  // (h) the out-of-pocket cap tops up what the member still owes in the cap's places.
+  const outOfPocketCap = run.outOfPocketCap(benefitsTotal);
+  const total = benefitsTotal.plus(outOfPocketCap?.topUp ?? 0);
+  const accumulators = ledger.snapshot();
+  return {
+    ...base,
+    decision: total.isZero() ? 'nothing-payable' : 'payable',
+    benefits,
+    ...(outOfPocketCap ? { outOfPocketCap } : {}),
+    total: formatYuan(total),
+    split: splitAmongInsurers(plan, total), // (i)
+    deltas: accumulatorDeltas(before, accumulators),
+    accumulators,
+  };
+}
+
+function claimRefusal(plan: Plan, ctx: PolicyContext, claim: Claim): Reason | undefined {
+  const { admissionDate: admitted, dischargeDate: discharged } = claim.visit;
+  if (admitted < ctx.coverStart) return reason(plan.coverBoundary.admissionBeforeCoverPaysNothing ? 'ADMITTED_BEFORE_COVER' : 'NOT_IN_COVER');
+  if (admitted > ctx.coverEnd) return reason('NOT_IN_COVER');
+  if (discharged !== undefined && discharged > ctx.coverEnd) {
+    const { dischargeGraceDays, maxStayDays } = plan.coverBoundary;
+    if (dischargeGraceDays !== undefined && discharged > addDays(ctx.coverEnd, dischargeGraceDays)) return reason('DISCHARGED_AFTER_GRACE');
+    if (maxStayDays !== undefined && daysBetween(admitted, discharged) > maxStayDays) return reason('STAY_TOO_LONG');
+  }
+  const suspended = ctx.basicSuspensions.some((s) => s.from <= admitted && (s.to === undefined || admitted <= s.to));
+  if (plan.eligibility.suspendedBasicPausesBenefits && suspended) return reason('BASIC_SUSPENDED');
+  if (plan.indemnity.basicSettlementRequired && !claim.settlement.basicSettled) return reason('BASIC_NOT_SETTLED');
+  if (claim.liabilities.some((l) => plan.exclusions.liabilities.includes(l))) return reason('EXCLUDED_LIABILITY');
+  return undefined;
+}
+
+/** State shared by the benefits of one claim: compensation pools, claimed items, payouts so far. */
+class ClaimRun {
+  private readonly plan: LoadedPlan;
+  private readonly ctx: PolicyContext;
+  private readonly claim: Claim;
+  private readonly costs: ClaimCosts;
+  private readonly place: PlaceKind;
+  private readonly ledger: Ledger;
+  /** Other compensation not yet subtracted by the settlement, consumed benefit by benefit. */
+  private compensationLeft: Decimal;
+  /** Payments of sources that count toward the deductible, consumed likewise. */
+  private creditLeft: Decimal;
+  private readonly claimedByLists: Set<number>;
+  private readonly payouts = new Map<string, Decimal>();
+  private readonly adjustment: RatioAdjustment;
+
+  constructor(plan: LoadedPlan, ctx: PolicyContext, claim: Claim, costs: ClaimCosts, place: PlaceKind, ledger: Ledger, benefits: Benefit[]) {
+    this.plan = plan;
+    this.ctx = ctx;
+    this.claim = claim;
+    this.costs = costs;
+    this.place = place;
+    this.ledger = ledger;
+    const other = claim.settlement.otherCompensation;
+    this.compensationLeft = plan.indemnity.subtractOtherCompensation ? sum(other.filter((o) => !o.alreadySubtracted).map((o) => new Decimal(o.amount))) : ZERO;
+    this.creditLeft = sum(other.filter((o) => plan.indemnity.countTowardDeductible.includes(o.source)).map((o) => new Decimal(o.amount)));
+    // Items on a list benefit of the member's tier belong to it, never also to a generic item selection.
+    this.claimedByLists = new Set(benefits.filter((b) => b.covers.items?.list).flatMap((b) => selectItems(b, costs, plan, new Set()).map((s) => s.index)));
+    this.adjustment = { bonus: noClaimBonus(plan, ctx), factor: outOfAreaFactor(plan, place, claim.visit.referral) };
+  }
+
+  benefit(b: Benefit): BenefitExplanation {
+    const explanation = this.evaluate(b);
+    this.payouts.set(b.id, new Decimal(explanation.payable));
+    return explanation;
+  }
+
+  private evaluate(b: Benefit): BenefitExplanation {
+    const population = populationFor(b, this.claim, this.ctx, this.plan);
+    const out: BenefitExplanation = {
+      benefitId: b.id, name: b.name, population, covered: '0.00', otherCompensation: '0.00', paidByEarlierBenefits: '0.00',
+      eligible: '0.00', slices: [], limits: [], gross: '0.00', payable: '0.00',
+    };
+    const refusal = placeRefusal(b, this.claim, this.place) ?? diagnosisRefusal(b, this.claim, this.plan)
+      ?? (b.preExisting?.effect === 'excluded' && population !== 'normal' ? reason('PRE_EXISTING_EXCLUDED') : undefined);
+    if (refusal) return { ...out, refusal };
+    if (b.kind === 'lump-sum') return this.lumpSum(b, out);
+
+    // (c) the eligible amount: covered costs, less other compensation and what earlier benefits paid.
+    let items = selectItems(b, this.costs, this.plan, this.claimedByLists);
+    if (b.preExisting?.basis === 'drug-indication' && b.preExisting.effect === 'excluded') {
+      const kept = items.filter((s) => !hadIndicationBefore(s.entry, this.ctx));
+      if (kept.length === 0 && items.length > 0) return { ...out, refusal: reason('PRE_EXISTING_EXCLUDED') };
+      items = kept;
+    }
+    const covered = settlementEligible(b, this.costs).plus(sum(items.map((s) => new Decimal(s.item.selfPay))));
+    const compensation = Decimal.min(covered, this.compensationLeft);
+    this.compensationLeft = this.compensationLeft.minus(compensation);
+    const paidBefore = sum(b.paysAfter.map((id) => this.payouts.get(id) ?? ZERO));
+    const eligible = nonNegative(covered.minus(compensation).minus(paidBefore));
+    Object.assign(out, { covered: formatYuan(covered), otherCompensation: formatYuan(compensation), paidByEarlierBenefits: formatYuan(paidBefore), eligible: formatYuan(eligible) });
+    if (eligible.isZero()) return { ...out, refusal: reason('NOTHING_ELIGIBLE') };
+
+    // (d) the deductible.
+    const deductible = this.deductible(b, eligible);
+    if (deductible) out.deductible = deductible.explanation;
+    const afterDeductible = eligible.minus(deductible?.applied ?? ZERO);
+    if (afterDeductible.isZero()) return { ...out, refusal: reason('BELOW_DEDUCTIBLE') };
+
+    // (e) the ratio, slice by slice on the band position.
+    const slices = b.scheduleByItemClass
+      ? this.classSlices(b, items, deductible?.applied ?? ZERO)
+      : this.bandSlices(b, population, afterDeductible);
+    out.slices = slices;
+    let gross = sum(slices.map((s) => new Decimal(s.payout)));
+    out.gross = formatYuan(gross);
+
+    // (f) per-item limits, the benefit's limit, shared limits, the year total.
+    const attributed = b.covers.items ? items : itemsWithinParts(b, this.costs);
+    gross = this.itemLimits(gross, attributed, covered, out.limits);
+    gross = this.cut(gross, 'benefit', b.id, this.benefitLimit(b, population).minus(this.ledger.get('benefitPaid', b.id)), out.limits);
+    for (const g of this.plan.limitGroups.filter((g) => g.members.includes(b.id))) {
+      gross = this.cut(gross, 'group', g.id, new Decimal(g.amount).minus(this.ledger.get('groupPaid', g.id)), out.limits);
+    }
+    if (this.plan.yearTotal !== undefined) {
+      gross = this.cut(gross, 'year', 'yearTotal', new Decimal(this.plan.yearTotal).minus(this.ledger.scalar('yearPaid')), out.limits);
+    }
+
+    // (g) rounding, once, at the end of the benefit; then the accumulators move.
+    const payable = toFen(gross);
+    this.record(b, payable);
+    out.payable = formatYuan(payable);
+    if (payable.isZero() && out.limits.length > 0) out.refusal = reason('LIMIT_REACHED');
+    return out;
+  }
+
+  private deductible(b: Benefit, eligible: Decimal) {
+    if (!b.deductible) return undefined;
+    const group = 'group' in b.deductible ? this.plan.deductibleGroups.find((g) => g.id === (b.deductible as { group: string }).group)! : undefined;
+    const { amount, basis } = group ?? (b.deductible as { amount: string; basis: 'annual' | 'per-admission' });
+    const key = group?.id ?? b.id;
+    const consumedBefore = basis === 'annual' ? this.ledger.get('deductibles', key) : this.perAdmissionConsumed(key);
+    let remaining = nonNegative(new Decimal(amount).minus(consumedBefore));
+    const credit = Decimal.min(remaining, this.creditLeft);
+    this.creditLeft = this.creditLeft.minus(credit);
+    remaining = remaining.minus(credit);
+    const applied = Decimal.min(remaining, eligible);
+    const consumed = credit.plus(applied);
+    if (basis === 'annual') this.ledger.add('deductibles', key, consumed);
+    else this.perAdmission.set(key, consumedBefore.plus(consumed));
+    return {
+      applied,
+      explanation: { key, basis, amount: formatYuan(new Decimal(amount)), consumedBefore: formatYuan(consumedBefore), creditFromOtherInsurance: formatYuan(credit), applied: formatYuan(applied) },
+    };
+  }
+
+  /** A per-admission deductible starts afresh with each claim (one claim is one admission). */
+  private readonly perAdmission = new Map<string, Decimal>();
+  private perAdmissionConsumed(key: string): Decimal {
+    return this.perAdmission.get(key) ?? ZERO;
+  }
+
+  private bandSlices(b: Benefit, population: Population, amount: Decimal): SliceExplanation[] {
+    const schedule = population === 'relief-pre-existing' ? b.preExisting!.reliefSchedule!
+      : population === 'pre-existing' ? b.preExisting!.schedule ?? b.schedule!
+      : b.schedule!;
+    const key = b.bandGroup ?? b.id;
+    const position = this.ledger.get('bandPositions', key);
+    this.ledger.add('bandPositions', key, amount);
+    return slicesFor(schedule, position, amount, this.adjustment).map((s) => this.explainSlice(s));
+  }
+
+  /** Ratios chosen by each item's class on the plan's list (Sanming 4a); the deductible is taken from items in claim order. */
+  private classSlices(b: Benefit, items: SelectedItem[], deductible: Decimal): SliceExplanation[] {
+    let deductibleLeft = deductible;
+    const key = b.bandGroup ?? b.id;
+    let position = this.ledger.get('bandPositions', key);
+    const slices: SliceExplanation[] = [];
+    for (const { item, entry } of items) {
+      const selfPay = new Decimal(item.selfPay);
+      const taken = Decimal.min(selfPay, deductibleLeft);
+      deductibleLeft = deductibleLeft.minus(taken);
+      const amount = selfPay.minus(taken);
+      const classRatio = entry?.class === undefined ? undefined : b.scheduleByItemClass![entry.class];
+      if (amount.isZero() || classRatio === undefined) continue;
+      const ratio = effectiveRatio(classRatio, this.adjustment);
+      const slice: Slice = { from: position, to: position.plus(amount), amount, baseRatio: new Decimal(classRatio), ratio, payout: amount.times(ratio) };
+      position = slice.to;
+      slices.push({ ...this.explainSlice(slice), item: `${item.code} (${entry!.class})` });
+    }
+    this.ledger.add('bandPositions', key, position.minus(this.ledger.get('bandPositions', key)));
+    return slices;
+  }
+
+  private explainSlice(s: Slice): SliceExplanation {
+    return {
+      from: formatYuan(s.from), to: formatYuan(s.to), amount: formatYuan(s.amount), baseRatio: s.baseRatio.toString(),
+      bonus: this.adjustment.bonus.toString(), factor: this.adjustment.factor.toString(), ratio: s.ratio.toString(), payout: s.payout.toString(),
+    };
+  }
+
+  /** Ruling 14: the payout is attributed to items in proportion to their eligible amounts; each item's year is capped. */
+  private itemLimits(gross: Decimal, items: SelectedItem[], covered: Decimal, cuts: LimitCut[]): Decimal {
+    if (covered.isZero()) return gross;
+    let total = gross;
+    this.plan.itemLimits.forEach((limit, index) => {
+      for (const { item } of items.filter((s) => limit.categories.includes(s.item.category))) {
+        const key = `${index}:${item.code}`;
+        const attributed = toFen(gross.times(item.selfPay).div(covered));
+        const remaining = nonNegative(new Decimal(limit.amount).minus(this.ledger.get('itemPaid', key)));
+        const cut = nonNegative(attributed.minus(remaining));
+        if (cut.gt(0)) cuts.push({ kind: 'item', key, remainingBefore: formatYuan(remaining), cut: formatYuan(cut) });
+        this.ledger.add('itemPaid', key, Decimal.min(attributed, remaining));
+        total = total.minus(cut);
+      }
+    });
+    return nonNegative(total);
+  }
+
+  private cut(gross: Decimal, kind: LimitCut['kind'], key: string, remaining: Decimal, cuts: LimitCut[]): Decimal {
+    const left = nonNegative(remaining);
+    if (gross.lte(left)) return gross;
+    cuts.push({ kind, key, remainingBefore: formatYuan(left), cut: formatYuan(gross.minus(left)) });
+    return left;
+  }
+
+  private benefitLimit(b: Benefit, population: Population): Decimal {
+    const limit = new Decimal(b.limit ?? b.lumpSum?.amount ?? 0);
+    const populationLimit = population !== 'normal' ? b.preExisting?.limit : undefined;
+    return populationLimit === undefined ? limit : Decimal.min(limit, populationLimit);
+  }
+
+  private record(b: Benefit, payable: Decimal): void {
+    this.ledger.add('benefitPaid', b.id, payable);
+    for (const g of this.plan.limitGroups.filter((g) => g.members.includes(b.id))) this.ledger.add('groupPaid', g.id, payable);
+    this.ledger.addScalar('yearPaid', payable);
+  }
+
+  private lumpSum(b: Benefit, out: BenefitExplanation): BenefitExplanation {
+    if (this.ledger.get('benefitPaid', b.id).gt(0)) return { ...out, refusal: reason('LUMP_SUM_ALREADY_PAID') };
+    const { amount, enhanced } = b.lumpSum!;
+    const qualifies = enhanced !== undefined && this.ledger.scalar('yearPaid').isZero()
+      && consecutiveYearsWithoutBenefit(this.ctx, this.plan.productYear, enhanced.consecutiveYears - 1);
+    let gross = new Decimal(qualifies ? enhanced!.amount : amount);
+    out.gross = formatYuan(gross);
+    out.eligible = out.gross;
+    if (this.plan.yearTotal !== undefined) {
+      gross = this.cut(gross, 'year', 'yearTotal', new Decimal(this.plan.yearTotal).minus(this.ledger.scalar('yearPaid')), out.limits);
+    }
+    const payable = toFen(gross);
+    this.record(b, payable);
+    return { ...out, payable: formatYuan(payable) };
+  }
+
+  outOfPocketCap(benefitsTotal: Decimal): CapExplanation | undefined {
+    const cap = this.plan.outOfPocketCap;
+    if (!cap || !cap.places.includes(this.place)) return undefined;
+    const s = this.claim.settlement;
+    const burden = new Decimal(s.total).minus(s.basicFundPaid).minus(s.criticalIllnessPaid).minus(s.medicalAssistancePaid)
+      .minus(sum(s.otherCompensation.map((o) => new Decimal(o.amount))));
+    const claimOutOfPocket = nonNegative(burden.minus(benefitsTotal));
+    const before = this.ledger.scalar('outOfPocket');
+    const rate = this.ctx.participationRate;
+    const row = rate === undefined ? undefined : cap.byParticipation.filter((r) => new Decimal(r.minParticipationRate).lte(rate)).at(-1);
+    const topUp = row === undefined ? ZERO : Decimal.min(claimOutOfPocket, nonNegative(before.plus(claimOutOfPocket).minus(row.cap)));
+    this.ledger.addScalar('outOfPocket', claimOutOfPocket.minus(topUp));
+    this.ledger.addScalar('capTopUpPaid', topUp);
+    if (row === undefined) return undefined;
+    return { cap: formatYuan(new Decimal(row.cap)), participationRate: rate!, outOfPocketBefore: formatYuan(before), claimOutOfPocket: formatYuan(claimOutOfPocket), topUp: formatYuan(topUp) };
+  }
+}
+
+/** The previous `years` plan years were all insured with no benefit paid. */
+function consecutiveYearsWithoutBenefit(ctx: PolicyContext, productYear: number, years: number): boolean {
+  for (let y = productYear - years; y < productYear; y++) {
+    const h = ctx.history.find((x) => x.year === y);
+    if (!h || !h.insured || h.benefitPaid) return false;
+  }
+  return true;
+}
+
+/** 无赔款续保优待: insured the previous consecutive years and nothing paid in the previous one. */
+function noClaimBonus(plan: Plan, ctx: PolicyContext): Decimal {
+  const rule = plan.modifiers.noClaimBonus;
+  if (!rule) return ZERO;
+  const insuredBefore = Array.from({ length: rule.consecutiveYears - 1 }, (_, i) => plan.productYear - 1 - i)
+    .every((y) => ctx.history.some((h) => h.year === y && h.insured));
+  const previous = ctx.history.find((h) => h.year === plan.productYear - 1);
+  return insuredBefore && previous !== undefined && !previous.benefitPaid ? new Decimal(rule.points) : ZERO;
+}
+
+function outOfAreaFactor(plan: Plan, place: PlaceKind, referral: boolean): Decimal {
+  if (place === 'in-area') return NO_ADJUSTMENT.factor;
+  const row = plan.modifiers.outOfArea.find((r) => r.places.includes(place) && (r.referral === undefined || r.referral === referral));
+  return row ? new Decimal(row.factor) : NO_ADJUSTMENT.factor;
+}
