@@ -77,8 +77,20 @@ export function validatePlan(file: string, doc: unknown, plansDir: string): Load
     if (!entries.success) { problems.push(...issuesToProblems(shown, entries.error.issues)); continue; }
     lists[id] = { ...list, entries: entries.data.entries };
   }
+  problems.push(...itemClassProblems(file, plan, lists));
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, plan: { ...plan, lists } };
+}
+
+/** Every class on a list a benefit rates by class must have a ratio (checked once the list files are read). */
+function itemClassProblems(file: string, plan: Plan, lists: LoadedPlan['lists']): PlanProblem[] {
+  return plan.benefits.flatMap((b, i) => {
+    const list = b.covers.items?.list;
+    if (!b.scheduleByItemClass || list === undefined || !lists[list]) return [];
+    return lists[list].entries
+      .filter((e) => e.class === undefined || !(e.class in b.scheduleByItemClass!))
+      .map((e) => ({ file, path: `benefits[${i}].scheduleByItemClass`, reason: `list "${list}" entry "${e.code}" has class "${e.class ?? '(none)'}" with no ratio` }));
+  });
 }
 
 function readYaml(shown: string, path: string): { ok: true; doc: unknown } | { ok: false; problems: PlanProblem[] } {
@@ -87,7 +99,9 @@ function readYaml(shown: string, path: string): { ok: true; doc: unknown } | { o
   } catch (error) {
     if (error instanceof YAMLParseError) {
       const [line, col] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [0, 0];
-      return { ok: false, problems: [{ file: shown, path: `line ${line}:${col}`, reason: error.message.split('\n')[0] }] };
+      // The parser's first line repeats the position ("… at line 3, column 1:"); keep only the reason.
+      const why = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      return { ok: false, problems: [{ file: shown, path: `line ${line}:${col}`, reason: why }] };
     }
     return { ok: false, problems: [{ file: shown, path: '', reason: (error as Error).message }] };
   }
@@ -122,5 +136,5 @@ export function loadPlans(dir: string): Catalogue {
 
 /** The plans folder of this checkout (or $HMB_PLANS_DIR). */
 export function defaultPlansDir(): string {
-  return process.env.HMB_PLANS_DIR ?? resolve(import.meta.dirname, '../../../plans');
+  return process.env.HMB_PLANS_DIR || resolve(import.meta.dirname, '../../../plans');
 }

@@ -525,12 +525,23 @@ function crossFieldRules(p: Plan, ctx: Ctx): void {
   });
   p.bandGroups.forEach((g, i) => groupMembers(['bandGroups', i], g.members));
   p.limitGroups.forEach((g, i) => groupMembers(['limitGroups', i], g.members));
-  duplicates([...p.deductibleGroups, ...p.bandGroups, ...p.limitGroups].map((g) => g.id))
-    .forEach((d) => issue(['deductibleGroups'], `duplicate group id "${d}"`));
+  const groupSections = { deductibleGroups: p.deductibleGroups, bandGroups: p.bandGroups, limitGroups: p.limitGroups };
+  const groupIds = Object.values(groupSections).flat().map((g) => g.id);
+  for (const [section, groups] of Object.entries(groupSections)) {
+    groups.forEach((g, i) => {
+      if (groupIds.filter((id) => id === g.id).length > 1) issue([section, i, 'id'], `duplicate group id "${g.id}"`);
+    });
+  }
+  // A band group is named twice (by the group and by each member) so the table reads well; both must agree.
   p.bandGroups.forEach((g, i) => g.members.forEach((m, j) => {
     const b = p.benefits.find((x) => x.id === m);
     if (b && b.bandGroup !== g.id) issue(['bandGroups', i, 'members', j], `benefit "${m}" must name bandGroup "${g.id}"`);
   }));
+  p.benefits.forEach((b, i) => {
+    const group = p.bandGroups.find((g) => g.id === b.bandGroup);
+    if (group && !group.members.includes(b.id)) issue(['benefits', i, 'bandGroup'], `benefit "${b.id}" is not among the members of band group "${group.id}"`);
+    if (!p.tiers.some((t) => t.benefits.includes(b.id))) issue(['benefits', i, 'id'], `no tier includes benefit "${b.id}"`);
+  });
 
   // dates
   const w = p.enrollment.window;
@@ -565,6 +576,7 @@ function crossFieldRules(p: Plan, ctx: Ctx): void {
 function checkSchedule(s: Schedule, path: (string | number)[], issue: (p: (string | number)[], m: string) => void): void {
   if (!('bands' in s)) return;
   s.bands.forEach((b, i) => {
+    if (i === 0 && b.upTo !== undefined && new Decimal(b.upTo).lte(0)) issue([...path, 'bands', 0, 'upTo'], 'the first band edge must be above 0');
     const last = i === s.bands.length - 1;
     if (last && b.upTo !== undefined) issue([...path, 'bands', i, 'upTo'], 'the last band must be open (no upTo)');
     if (!last && b.upTo === undefined) issue([...path, 'bands', i, 'upTo'], 'only the last band may be open');

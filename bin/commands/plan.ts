@@ -1,0 +1,114 @@
+// `hmb plan …`: validate, show and list plan files. Actions return an exit code
+// (set on process.exitCode, never process.exit) so output is flushed and other
+// command modules can follow the same pattern.
+import type { Command } from 'commander';
+import { readdirSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { defaultPlansDir, formatProblem, loadPlanFile, loadPlans, type PlanProblem } from '../../functions/core/plan/loader.ts';
+import { renderBenefitTable } from '../../functions/core/plan/table.ts';
+import { formatWan, padColumns, displayWidth } from '../../functions/core/plan/format.ts';
+
+/** Where commands write; tests or other front ends may pass their own. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export const processIo: Io = {
+  out: (text) => void process.stdout.write(text),
+  err: (text) => void process.stderr.write(text),
+};
+
+interface DirOption { plansDir?: string }
+
+export function registerPlanCommands(program: Command, io: Io = processIo): Command {
+  const plan = program.command('plan').description('validate, show and list plan files');
+
+  plan.command('check')
+    .description('validate plan files (default: every plan in the plans folder); exit 1 on any problem')
+    .argument('[file...]', 'plan files to check')
+    .option('--plans-dir <dir>', 'folder list files are resolved from (default: each plan file\'s folder)')
+    .action((files: string[], opts: DirOption) => run(io, () => checkPlans(files, opts.plansDir, io)));
+
+  plan.command('show')
+    .description('print a plan as the benefit table of its source document')
+    .argument('<planId>', 'plan id, e.g. the file name without .yaml')
+    .option('--plans-dir <dir>', 'plans folder', defaultPlansDir())
+    .action((id: string, opts: Required<DirOption>) => run(io, () => showPlan(id, opts.plansDir, io)));
+
+  plan.command('list')
+    .description('one line per plan: id, name, tiers and premiums')
+    .option('--plans-dir <dir>', 'plans folder', defaultPlansDir())
+    .action((opts: Required<DirOption>) => run(io, () => listPlans(opts.plansDir, io)));
+
+  return plan;
+}
+
+export function checkPlans(files: string[], plansDir: string | undefined, io: Io): number {
+  const targets = files.length > 0 ? files : planFilesIn(plansDir ?? defaultPlansDir());
+  if (targets.length === 0) {
+    io.err('no plan files to check\n');
+    return 1;
+  }
+  let failed = false;
+  for (const file of targets) {
+    const result = loadPlanFile(resolve(file), plansDir ?? dirname(resolve(file)));
+    if (result.ok) io.out(`ok  ${shown(file)}  ${result.plan.id}\n`);
+    else {
+      failed = true;
+      reportProblems(result.problems, io);
+    }
+  }
+  return failed ? 1 : 0;
+}
+
+export function showPlan(id: string, plansDir: string, io: Io): number {
+  const { plans, problems } = loadPlans(plansDir);
+  const plan = plans.get(id);
+  if (plan) {
+    io.out(renderBenefitTable(plan));
+    return 0;
+  }
+  const known = [...plans.keys()].join(', ') || '(none)';
+  io.err(`unknown plan "${id}"; known plans: ${known}\n`);
+  // A broken file may be the plan asked for: say why it did not load.
+  reportProblems(problems, io);
+  return 1;
+}
+
+export function listPlans(plansDir: string, io: Io): number {
+  const { plans, problems } = loadPlans(plansDir);
+  const all = [...plans.values()];
+  const idWidth = Math.max(0, ...all.map((p) => displayWidth(p.id))) + 2;
+  const nameWidth = Math.max(0, ...all.map((p) => displayWidth(p.name))) + 2;
+  for (const p of all) {
+    const tiers = p.tiers.map((t) => `${t.name} ${formatWan(t.premium)}`).join(', ');
+    io.out(`${padColumns(p.id, idWidth)}${padColumns(p.name, nameWidth)}${tiers}\n`);
+  }
+  reportProblems(problems, io);
+  return problems.length > 0 ? 1 : 0;
+}
+
+/** An unreadable plans folder is a user error: one line and exit 1, not a stack trace. */
+function run(io: Io, action: () => number): void {
+  try {
+    process.exitCode = action();
+  } catch (error) {
+    io.err(`hmb: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}
+
+/** The same files loadPlans reads: `*.yaml` directly in the folder, sorted. */
+function planFilesIn(dir: string): string[] {
+  return readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(dir, f));
+}
+
+function reportProblems(problems: PlanProblem[], io: Io): void {
+  for (const p of problems) io.err(`${formatProblem(p)}\n`);
+}
+
+/** Paths as the loader shows them in problems: relative to the working folder. */
+function shown(file: string): string {
+  return relative(process.cwd(), resolve(file)) || file;
+}

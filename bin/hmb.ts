@@ -1,0 +1,13 @@
+// hmb: the platform's command line. Each command family lives in bin/commands/
+// and registers itself here, so adding one (e.g. `hmb adjudicate`) is one import
+// and one call.
+import { Command } from 'commander';
+import { registerPlanCommands } from './commands/plan.ts';
+
+const program = new Command('hmb')
+  .description('惠民保 plans as data: validate and inspect plan files')
+  .showHelpAfterError();
+
+registerPlanCommands(program);
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,264 @@
+// Prints a plan as the benefit table of its Chinese source document (Chinese
+// labels, 万元, percentages), so a reviewer can check the data file against the
+// source line by line. Pure: no I/O, same plan → same text.
+import type { LoadedPlan } from './loader.ts';
+import type { Benefit, Schedule } from './schema.ts';
+import { formatWan, formatPercent, formatPoints, displayWidth, padColumns } from './format.ts';
+import {
+  VISIT, PLACE, SETTLEMENT_PART, ITEM_CATEGORY, CATALOG_CLASS, LIABILITY, RELIEF_GROUP, COMPENSATION_SOURCE,
+  PRE_EXISTING_BASIS, DEDUCTIBLE_BASIS, SHARES_BASIS, DESIGNATION, HOSPITAL_LEVEL, LIST_SUPPLIER, label, labels,
+} from './labels.ts';
+
+interface Row { label: string; value: string }
+interface Section { title: string; rows: Row[] }
+
+const row = (label: string, value: string): Row => ({ label, value });
+
+export function renderBenefitTable(plan: LoadedPlan): string {
+  const sections: Section[] = [
+    overview(plan),
+    ...plan.benefits.map((b, i) => benefitSection(plan, b, i)),
+    sharedRules(plan),
+    listsSection(plan),
+  ].filter((s) => s.rows.length > 0);
+  return sections.map(renderSection).join('\n\n') + '\n';
+}
+
+/** Labels align within a section (terminal columns, Chinese counted double). */
+function renderSection(section: Section): string {
+  const width = Math.max(...section.rows.map((r) => displayWidth(r.label))) + 2;
+  return [section.title, ...section.rows.map((r) => `  ${padColumns(r.label, width)}${r.value}`.trimEnd())].join('\n');
+}
+
+// ---------- plan overview ----------
+
+function overview(plan: LoadedPlan): Section {
+  const { region, source, enrollment, consortium } = plan;
+  const rows = [
+    row('保障方案', `${plan.name} [${plan.id}]`),
+    row('来源', [source.title, source.reference, `— ${source.issuer}`, `(${source.document})`].filter(Boolean).join(' ')),
+    row('地区', `${[region.province, region.city].filter(Boolean).join(' ')} (${region.adminCode}), ${region.counties.length}个区县`),
+    ...plan.tiers.map((t, i) => row(i === 0 ? '保费/档次' : '',
+      `${t.name} ${formatWan(t.premium)}/人/年: 责任${t.benefits.map((id) => benefitRef(plan, id)).join('')}`)),
+    row('投保时间', windowText(enrollment.window)),
+    row('保障时间', coverText(enrollment.cover)),
+    row('等待期', enrollment.waitingPeriodDays === 0 ? '无' : `${enrollment.waitingPeriodDays}天`),
+    ...consortium.insurers.map((ins, i) => row(i === 0 ? '共保体' : '',
+      `${ins.name} ${formatPercent(ins.share)}${ins.lead ? ' (主承保)' : ''}`)),
+    row('份额依据', SHARES_BASIS[consortium.sharesBasis] + (consortium.reinsurance ? '; 有再保险' : '')),
+  ];
+  return { title: '【保障方案】', rows };
+}
+
+/** Shanghai wall-clock of an instant with offset; the window is the only place the table needs time of day. */
+function shanghai(iso: string, endOfDay = false): string {
+  const local = Date.parse(iso) + 8 * 3_600_000;
+  const text = new Date(local).toISOString();
+  // Sources write an exclusive midnight end as the previous day's 24:00.
+  if (endOfDay && text.slice(11, 16) === '00:00') return `${new Date(local - 86_400_000).toISOString().slice(0, 10)} 24:00`;
+  return `${text.slice(0, 10)} ${text.slice(11, 16)}`;
+}
+
+function windowText(w: LoadedPlan['enrollment']['window']): string {
+  const note = w.note ? ` (${w.note})` : '';
+  if (!w.opens && !w.closes) return `来源未给出, 由管理员排期${note}`;
+  const opens = w.opens ? shanghai(w.opens) : '开始时间未给出';
+  const closes = w.closes ? shanghai(w.closes, true) : '结束时间未给出';
+  return `${opens} – ${closes}${note}`;
+}
+
+function coverText(c: LoadedPlan['enrollment']['cover']): string {
+  switch (c.kind) {
+    case 'fixed': return `${c.start} – ${c.end}`;
+    case 'from-enrollment': return `即参即享: 自投保成功起${c.months}个月`;
+    case 'after-window': return `投保期结束次日起${c.months}个月`;
+  }
+}
+
+// ---------- one benefit ----------
+
+function benefitSection(plan: LoadedPlan, b: Benefit, index: number): Section {
+  const rows = [
+    row('保险责任', `${b.name} (${b.source})`),
+    row('就诊类型', labels(VISIT, b.visits)),
+    row('保障范围', b.kind === 'lump-sum' ? '一次性定额给付' : coverage(plan, b)),
+    row('就医条件', placeText(b.where)),
+  ];
+  if (b.diagnosis) {
+    rows.push(row('疾病条件', `${listTitle(plan, b.diagnosis.list)}${b.diagnosis.firstDiagnosis ? ', 定点医院首次确诊' : ''}`));
+  }
+  if (b.kind === 'lump-sum' && b.lumpSum) {
+    const { amount, enhanced } = b.lumpSum;
+    rows.push(row('保额', `一次性给付${formatWan(amount)}` + (enhanced
+      ? `; 连续参保满${enhanced.consecutiveYears}年且期间未享受待遇: ${formatWan(enhanced.amount)}` : '')));
+  } else {
+    rows.push(row('免赔额', deductibleText(plan, b)));
+    rows.push(row('赔付比例', ratioText(plan, b)));
+    if (b.bandGroup) rows.push(row('分段累计', `责任${groupRefs(plan, plan.bandGroups.find((g) => g.id === b.bandGroup)?.members)}共同累计 [${b.bandGroup}]`));
+    rows.push(preExistingRow(plan, b));
+    if (b.limit !== undefined) rows.push(row('保额', formatWan(b.limit)));
+  }
+  if (b.paysAfter.length > 0) rows.push(row('赔付顺序', `在责任${b.paysAfter.map((id) => benefitRef(plan, id)).join('')}赔付后赔付剩余费用`));
+  if (b.note) rows.push(row('备注', b.note));
+  return { title: `【责任${benefitRef(plan, b.id)}】 ${b.id}`, rows };
+}
+
+function coverage(plan: LoadedPlan, b: Benefit): string {
+  const parts: string[] = [];
+  if (b.covers.settlement.length > 0) parts.push(labels(SETTLEMENT_PART, b.covers.settlement));
+  const items = b.covers.items;
+  if (items) {
+    const bits: string[] = [];
+    if (items.list) bits.push(listTitle(plan, items.list));
+    if (items.catalogClasses) bits.push(`${labels(CATALOG_CLASS, items.catalogClasses)}项目`);
+    if (items.categories) bits.push(labels(ITEM_CATEGORY, items.categories));
+    parts.push(bits.join(', '));
+  }
+  return parts.join('; ');
+}
+
+function placeText(w: Benefit['where']): string {
+  const parts: string[] = [];
+  if (w.places) parts.push(labels(PLACE, w.places));
+  if (w.minHospitalLevel !== undefined || w.publicOnly) {
+    const level = w.minHospitalLevel !== undefined ? label(HOSPITAL_LEVEL, w.minHospitalLevel) : '';
+    parts.push(`${level}${w.publicOnly ? '公立' : '定点'}医院`);
+  }
+  if (w.designations.length > 0) parts.push(labels(DESIGNATION, w.designations));
+  if (w.generalWardOnly) parts.push('限普通部');
+  return parts.length > 0 ? parts.join('; ') : '定点医疗机构, 不限地区和医院等级';
+}
+
+function deductibleText(plan: LoadedPlan, b: Benefit): string {
+  const d = b.deductible;
+  if (!d) return '无';
+  if ('amount' in d) return `${formatWan(d.amount)} (${DEDUCTIBLE_BASIS[d.basis]})`;
+  const group = plan.deductibleGroups.find((g) => g.id === d.group);
+  if (!group) return `共用 [${d.group}]`;
+  const members = plan.benefits.filter((x) => x.deductible && 'group' in x.deductible && x.deductible.group === d.group);
+  return `${formatWan(group.amount)} (${DEDUCTIBLE_BASIS[group.basis]}, 责任${groupRefs(plan, members.map((m) => m.id))}共用) [${group.id}]`;
+}
+
+function ratioText(plan: LoadedPlan, b: Benefit): string {
+  const parts: string[] = [];
+  if (b.schedule) parts.push(formatSchedule(b.schedule));
+  if (b.scheduleByItemClass) {
+    const list = b.covers.items?.list;
+    const noun = list && plan.lists[list]?.kind === 'drugs' ? '药品' : '项目';
+    const classes = Object.entries(b.scheduleByItemClass).map(([cls, r]) => `${cls}类 ${formatPercent(r)}`).join(', ');
+    parts.push(`按${noun}类别: ${classes}`);
+  }
+  return parts.join('; ');
+}
+
+/** Flat: "80%". Bands (marginal): "累计2万元(含)以下部分 30%; 2万–5万元(含) 40%; 5万元以上 50%". */
+export function formatSchedule(s: Schedule): string {
+  if ('flat' in s) return formatPercent(s.flat);
+  let lower: string | undefined;
+  return s.bands.map((band) => {
+    const ratio = formatPercent(band.ratio);
+    let text: string;
+    if (band.upTo === undefined) text = `${formatWan(lower ?? '0')}以上 ${ratio}`;
+    else if (lower === undefined) text = `累计${formatWan(band.upTo)}(含)以下部分 ${ratio}`;
+    else text = `${formatWan(lower).replace(/万元$/, '万')}–${formatWan(band.upTo)}(含) ${ratio}`;
+    lower = band.upTo;
+    return text;
+  }).join('; ');
+}
+
+function preExistingRow(plan: LoadedPlan, b: Benefit): Row {
+  const pe = b.preExisting;
+  if (!pe) return row('既往症', '不区分, 按正常比例');
+  const name = `既往症(${PRE_EXISTING_BASIS[pe.basis]})`;
+  let value: string;
+  if (pe.effect === 'excluded') value = '除外';
+  else {
+    const normal = b.scheduleByItemClass ? '按类别比例' : '按正常比例';
+    value = [pe.schedule ? formatSchedule(pe.schedule) : normal, pe.limit !== undefined ? `限额${formatWan(pe.limit)}` : '']
+      .filter(Boolean).join(', ');
+  }
+  if (pe.reliefSchedule) value += `; 救助对象 ${formatSchedule(pe.reliefSchedule)}`;
+  value += `; 目录: ${listTitle(plan, pe.list)}`;
+  if (pe.note) value += ` (${pe.note})`;
+  return row(name, value);
+}
+
+// ---------- shared groups and plan-wide rules ----------
+
+function sharedRules(plan: LoadedPlan): Section {
+  const rows: Row[] = [];
+  for (const g of plan.limitGroups) rows.push(row('共用保额', `责任${groupRefs(plan, g.members)}共用 ${formatWan(g.amount)} [${g.id}]`));
+  if (plan.yearTotal !== undefined) rows.push(row('年度累计总限额', formatWan(plan.yearTotal)));
+  for (const g of plan.deductibleGroups) {
+    const members = plan.benefits.filter((b) => b.deductible && 'group' in b.deductible && b.deductible.group === g.id).map((b) => b.id);
+    rows.push(row('共用免赔额', `责任${groupRefs(plan, members)}共用 ${formatWan(g.amount)} (${DEDUCTIBLE_BASIS[g.basis]}) [${g.id}]`));
+  }
+  for (const g of plan.bandGroups) rows.push(row('共用分段累计', `责任${groupRefs(plan, g.members)}按年度累计金额共同分段 [${g.id}]`));
+
+  const { noClaimBonus, outOfArea } = plan.modifiers;
+  if (noClaimBonus) {
+    rows.push(row('无赔款续保优待', `连续投保${noClaimBonus.consecutiveYears}年且上一保单年度无赔付: 赔付比例提高${formatPoints(noClaimBonus.points)}`));
+  }
+  for (const f of outOfArea) {
+    const referral = f.referral === undefined ? '' : f.referral ? ', 已转诊备案' : ', 未转诊备案';
+    rows.push(row('异地就医', `${labels(PLACE, f.places, '/')}${referral}: 赔付比例 × ${formatPercent(f.factor)}`));
+  }
+  const cap = plan.outOfPocketCap;
+  if (cap) {
+    const steps = cap.byParticipation.map((s) => `全市参保率达${formatPercent(s.minParticipationRate)} 封顶${formatWan(s.cap)}`);
+    rows.push(row('个人自付封顶', `${labels(PLACE, cap.places)}: ${steps.join('; ')}`));
+  }
+  for (const l of plan.itemLimits) {
+    rows.push(row('单项年度限额', `${labels(ITEM_CATEGORY, l.categories)} ${formatWan(l.amount)}${l.note ? ` (${l.note})` : ''}`));
+  }
+  rows.push(...boundaryRows(plan.coverBoundary));
+
+  const ex = plan.exclusions;
+  if (ex.liabilities.length > 0) rows.push(row('除外责任', labels(LIABILITY, ex.liabilities)));
+  if (ex.itemCategories.length > 0) rows.push(row('除外项目', labels(ITEM_CATEGORY, ex.itemCategories)));
+  if (ex.note) rows.push(row('除外说明', ex.note));
+
+  const ind = plan.indemnity;
+  const principle = [
+    ind.basicSettlementRequired ? '须先经基本医保结算' : '',
+    ind.subtractOtherCompensation ? '扣除其他已获补偿' : '',
+    ind.countTowardDeductible.length > 0 ? `${labels(COMPENSATION_SOURCE, ind.countTowardDeductible)}赔付计入免赔额` : '',
+  ].filter(Boolean);
+  if (principle.length > 0) rows.push(row('补偿原则', principle.join('; ')));
+  if (plan.reliefGroups.length > 0) rows.push(row('救助对象', labels(RELIEF_GROUP, plan.reliefGroups)));
+  return { title: '【共用额度与全局规则】', rows };
+}
+
+function boundaryRows(c: LoadedPlan['coverBoundary']): Row[] {
+  const rows: Row[] = [];
+  if (c.admissionBeforeCoverPaysNothing) rows.push(row('保障期间', '保障生效前入院的, 整次住院不赔'));
+  if (c.dischargeGraceDays !== undefined) {
+    const stay = c.maxStayDays !== undefined ? `且累计住院不超过${c.maxStayDays}天` : '';
+    rows.push(row('保障期间', `期满仍住院: 期满后${c.dischargeGraceDays}日内出院${stay}的可赔, 否则整次住院不赔`));
+  }
+  return rows;
+}
+
+function listsSection(plan: LoadedPlan): Section {
+  const rows = Object.entries(plan.lists).map(([id, l]) => {
+    const contents = l.entries.length > 0 ? `${l.entries.length}项` : '待发布, 暂无条目';
+    return row(id, `${l.title} — ${LIST_SUPPLIER[l.suppliedBy]}, ${contents}`);
+  });
+  return { title: '【清单】', rows };
+}
+
+// ---------- references ----------
+
+/** "(2)": benefits are numbered in plan order, as the sources number 责任一, 二, 三. */
+function benefitRef(plan: LoadedPlan, id: string): string {
+  const i = plan.benefits.findIndex((b) => b.id === id);
+  return i < 0 ? `[${id}]` : `(${i + 1})`;
+}
+
+function groupRefs(plan: LoadedPlan, ids: readonly string[] | undefined): string {
+  return (ids ?? []).map((id) => benefitRef(plan, id)).join('+');
+}
+
+function listTitle(plan: LoadedPlan, id: string): string {
+  return `《${plan.lists[id]?.title ?? id}》`;
+}

@@ -1,0 +1,86 @@
+// The loader's contract: the seed plans load clean, and every problem reads
+// `file: path: reason` (YAML syntax errors: `file: line L:C: reason`).
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { parse } from 'yaml';
+import { formatPath, formatProblem, loadPlanFile, loadPlans, validatePlan } from '../../functions/core/plan/loader.ts';
+
+const plansDir = resolve(import.meta.dirname, '../../plans');
+const SEEDS = ['jiangxi-2023', 'nantong-2021', 'sanming-2024', 'wenshan-2023', 'wuwei-2025'];
+const shown = (path: string) => relative(process.cwd(), path) || path;
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+describe('seed plans', () => {
+  test('all five plans in plans/ load with no problems', () => {
+    const { plans, problems } = loadPlans(plansDir);
+    expect(problems.map(formatProblem)).toEqual([]);
+    expect([...plans.keys()].sort()).toEqual(SEEDS);
+  });
+
+  test.each(SEEDS)('%s loads on its own with every list resolved', (id) => {
+    const result = loadPlanFile(join(plansDir, `${id}.yaml`));
+    expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([]);
+    if (result.ok) for (const list of Object.values(result.plan.lists)) expect(Array.isArray(list.entries)).toBe(true);
+  });
+});
+
+describe('problem format', () => {
+  test('file: path: reason, and file: reason when no path applies', () => {
+    expect(formatProblem({ file: 'plans/a.yaml', path: 'benefits[0].limit', reason: 'is required' })).toBe('plans/a.yaml: benefits[0].limit: is required');
+    expect(formatProblem({ file: 'plans/a.yaml', path: '', reason: 'file not found' })).toBe('plans/a.yaml: file not found');
+  });
+
+  test('paths use dots for fields and brackets for indexes', () => {
+    expect(formatPath(['benefits', 2, 'deductible', 'amount'])).toBe('benefits[2].deductible.amount');
+    expect(formatPath(['lists', 'pre-existing', 'entries', 0, 'icd10', 1])).toBe('lists.pre-existing.entries[0].icd10[1]');
+  });
+
+  test('every problem of an invalid plan is exactly `file: path: reason`', () => {
+    const doc = parse(readFileSync(join(plansDir, 'wuwei-2025.yaml'), 'utf8'));
+    doc.benefits[0].limit = '-1';
+    doc.region.adminCode = 'x';
+    delete doc.name;
+    const result = validatePlan('plans/wuwei-2025.yaml', doc, plansDir);
+    expect(result.ok).toBe(false);
+    const lines = result.ok ? [] : result.problems.map(formatProblem);
+    expect(lines).toHaveLength(3);
+    for (const line of lines) expect(line).toMatch(/^plans\/wuwei-2025\.yaml: [\w.[\]-]+: \S.*$/);
+    expect(lines).toContain('plans/wuwei-2025.yaml: name: is required');
+    expect(lines).toContain('plans/wuwei-2025.yaml: benefits[0].limit: must be ≥ 0');
+  });
+
+  test('a missing plan file is `file: file not found`', () => {
+    const result = loadPlanFile(resolve('no-such-plan.yaml'));
+    expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual(['no-such-plan.yaml: file not found']);
+  });
+});
+
+describe('files on disk', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hmb-loader-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('a YAML syntax error gives `file: line L:C: reason`', () => {
+    const file = join(dir, 'broken.yaml');
+    writeFileSync(file, 'id: broken\nname: [unclosed\nregion: x\n');
+    const result = loadPlanFile(file);
+    expect(result.ok).toBe(false);
+    const lines = result.ok ? [] : result.problems.map(formatProblem);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^${escape(shown(file))}: line 3:1: Flow sequence`));
+  });
+
+  test('a bad list file is reported against the list file, not the plan', () => {
+    const plans = join(dir, 'plans');
+    mkdirSync(join(plans, 'lists', 'wuwei-2025'), { recursive: true });
+    writeFileSync(join(plans, 'wuwei-2025.yaml'), readFileSync(join(plansDir, 'wuwei-2025.yaml')));
+    for (const name of ['out-of-catalog-catalogue', 'heavy-ion-treatments']) {
+      writeFileSync(join(plans, 'lists', 'wuwei-2025', `${name}.yaml`), 'entries: []\n');
+    }
+    const listFile = join(plans, 'lists', 'wuwei-2025', 'pre-existing.yaml');
+    writeFileSync(listFile, 'entries:\n  - { code: x }\n');
+    const result = loadPlanFile(join(plans, 'wuwei-2025.yaml'));
+    expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([`${shown(listFile)}: entries[0].name: is required`]);
+  });
+});
