@@ -1,5 +1,6 @@
 // A member's yearly accumulators for one policy year, as stored (decimal strings)
-// and as the engine works on them (a ledger of Decimals keyed by name).
+// and as the engine works on them: a ledger that parses only what a claim reads
+// and records what it moves, so the deltas come for free.
 import { Decimal } from 'decimal.js';
 import { ZERO, formatYuan } from '../money/money.ts';
 
@@ -27,68 +28,78 @@ export function emptyAccumulators(): Accumulators {
 
 type MapName = 'deductibles' | 'bandPositions' | 'benefitPaid' | 'groupPaid' | 'itemPaid';
 type ScalarName = 'yearPaid' | 'outOfPocket' | 'capTopUpPaid';
+const SCALARS: ScalarName[] = ['yearPaid', 'outOfPocket', 'capTopUpPaid'];
 
-/** Working copy of the accumulators: read and add in Decimals, write back as strings. */
+/** Working copy of one year's accumulators for one claim. */
 export class Ledger {
-  private readonly maps: Record<MapName, Map<string, Decimal>>;
-  private readonly scalars: Record<ScalarName, Decimal>;
+  private readonly from: Accumulators;
+  /** Current values of the entries read or moved, keyed `map.key` (scalars by name). */
+  private readonly values = new Map<string, Decimal>();
+  /** What this claim added, keyed like `values`, in the order first moved. */
+  private readonly moved = new Map<string, Decimal>();
   private claims: number;
 
   constructor(from: Accumulators) {
-    const toMap = (r: Record<string, string>) => new Map(Object.entries(r).map(([k, v]) => [k, new Decimal(v)]));
-    this.maps = {
-      deductibles: toMap(from.deductibles), bandPositions: toMap(from.bandPositions), benefitPaid: toMap(from.benefitPaid),
-      groupPaid: toMap(from.groupPaid), itemPaid: toMap(from.itemPaid),
-    };
-    this.scalars = { yearPaid: new Decimal(from.yearPaid), outOfPocket: new Decimal(from.outOfPocket), capTopUpPaid: new Decimal(from.capTopUpPaid) };
+    this.from = from;
     this.claims = from.claimsApplied;
   }
 
   get(map: MapName, key: string): Decimal {
-    return this.maps[map].get(key) ?? ZERO;
+    return this.read(`${map}.${key}`, () => this.from[map][key]);
   }
 
   add(map: MapName, key: string, amount: Decimal): void {
-    if (amount.isZero()) return;
-    this.maps[map].set(key, this.get(map, key).plus(amount));
+    this.move(`${map}.${key}`, this.get(map, key), amount);
   }
 
   scalar(name: ScalarName): Decimal {
-    return this.scalars[name];
+    return this.read(name, () => this.from[name]);
   }
 
   addScalar(name: ScalarName, amount: Decimal): void {
-    this.scalars[name] = this.scalars[name].plus(amount);
+    this.move(name, this.scalar(name), amount);
   }
 
   countClaim(): void {
     this.claims += 1;
   }
 
+  /** The accumulators after this claim; untouched entries keep their stored text. */
   snapshot(): Accumulators {
-    const toRecord = (m: Map<string, Decimal>) => Object.fromEntries([...m].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, formatYuan(v)]));
-    return {
-      deductibles: toRecord(this.maps.deductibles), bandPositions: toRecord(this.maps.bandPositions), benefitPaid: toRecord(this.maps.benefitPaid),
-      groupPaid: toRecord(this.maps.groupPaid), itemPaid: toRecord(this.maps.itemPaid),
-      yearPaid: formatYuan(this.scalars.yearPaid), outOfPocket: formatYuan(this.scalars.outOfPocket), capTopUpPaid: formatYuan(this.scalars.capTopUpPaid),
-      claimsApplied: this.claims,
+    const next: Accumulators = {
+      deductibles: { ...this.from.deductibles }, bandPositions: { ...this.from.bandPositions }, benefitPaid: { ...this.from.benefitPaid },
+      groupPaid: { ...this.from.groupPaid }, itemPaid: { ...this.from.itemPaid },
+      yearPaid: this.from.yearPaid, outOfPocket: this.from.outOfPocket, capTopUpPaid: this.from.capTopUpPaid, claimsApplied: this.claims,
     };
-  }
-}
-
-/** Every accumulator that moved, as `name.key: +amount` (what a claim changed). */
-export function accumulatorDeltas(before: Accumulators, after: Accumulators): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const map of ['deductibles', 'bandPositions', 'benefitPaid', 'groupPaid', 'itemPaid'] as const) {
-    const keys = new Set([...Object.keys(before[map]), ...Object.keys(after[map])]);
-    for (const k of [...keys].sort()) {
-      const d = new Decimal(after[map][k] ?? 0).minus(before[map][k] ?? 0);
-      if (!d.isZero()) out[`${map}.${k}`] = formatYuan(d);
+    for (const name of this.moved.keys()) {
+      const value = formatYuan(this.values.get(name)!);
+      if ((SCALARS as string[]).includes(name)) next[name as ScalarName] = value;
+      else {
+        const dot = name.indexOf('.');
+        next[name.slice(0, dot) as MapName][name.slice(dot + 1)] = value;
+      }
     }
+    return next;
   }
-  for (const s of ['yearPaid', 'outOfPocket', 'capTopUpPaid'] as const) {
-    const d = new Decimal(after[s]).minus(before[s]);
-    if (!d.isZero()) out[s] = formatYuan(d);
+
+  /** Every accumulator this claim moved, as `map.key: amount added`. */
+  deltas(): Record<string, string> {
+    return Object.fromEntries([...this.moved].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, formatYuan(v)]));
   }
-  return out;
+
+  private read(name: string, stored: () => string | undefined): Decimal {
+    let value = this.values.get(name);
+    if (value === undefined) {
+      const text = stored();
+      value = text === undefined ? ZERO : new Decimal(text);
+      this.values.set(name, value);
+    }
+    return value;
+  }
+
+  private move(name: string, current: Decimal, amount: Decimal): void {
+    if (amount.isZero()) return;
+    this.values.set(name, current.plus(amount));
+    this.moved.set(name, (this.moved.get(name) ?? ZERO).plus(amount));
+  }
 }

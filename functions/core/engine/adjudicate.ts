@@ -5,9 +5,9 @@ import { Decimal } from 'decimal.js';
 import type { Benefit, Plan } from '../plan/schema.ts';
 import type { LoadedPlan } from '../plan/loader.ts';
 import type { Claim, PolicyContext } from '../claim/schema.ts';
-import { ZERO, formatYuan, nonNegative, sum, toFen } from '../money/money.ts';
+import { ZERO, constant, formatYuan, max, min, nonNegative, sum, toFen } from '../money/money.ts';
 import { addDays, daysBetween } from '../dates/dates.ts';
-import { Ledger, accumulatorDeltas, type Accumulators } from './accumulators.ts';
+import { Ledger, type Accumulators } from './accumulators.ts';
 import { reason, type Reason } from './reasons.ts';
 import { NO_ADJUSTMENT, effectiveRatio, slicesFor, type RatioAdjustment, type Slice } from './schedule.ts';
 import {
@@ -101,7 +101,7 @@ export function adjudicate(plan: LoadedPlan, ctx: PolicyContext, before: Accumul
   const refusal = claimRefusal(plan, ctx, claim);
   if (refusal) {
     const accumulators = ledger.snapshot();
-    return { ...base, decision: 'refused', refusal, benefits: [], total: '0.00', split: splitAmongInsurers(plan, ZERO), deltas: accumulatorDeltas(before, accumulators), accumulators };
+    return { ...base, decision: 'refused', refusal, benefits: [], total: '0.00', split: splitAmongInsurers(plan, ZERO), deltas: ledger.deltas(), accumulators };
   }
 
   const costs = costsAfterExclusions(plan, claim);
@@ -121,7 +121,7 @@ export function adjudicate(plan: LoadedPlan, ctx: PolicyContext, before: Accumul
     ...(outOfPocketCap ? { outOfPocketCap } : {}),
     total: formatYuan(total),
     split: splitAmongInsurers(plan, total), // (i)
-    deltas: accumulatorDeltas(before, accumulators),
+    deltas: ledger.deltas(),
     accumulators,
   };
 }
@@ -198,7 +198,7 @@ class ClaimRun {
       items = kept;
     }
     const covered = settlementEligible(b, this.costs).plus(sum(items.map((s) => new Decimal(s.item.selfPay))));
-    const compensation = Decimal.min(covered, this.compensationLeft);
+    const compensation = min(covered, this.compensationLeft);
     this.compensationLeft = this.compensationLeft.minus(compensation);
     const paidBefore = sum(b.paysAfter.map((id) => this.payouts.get(id) ?? ZERO));
     const eligible = nonNegative(covered.minus(compensation).minus(paidBefore));
@@ -224,10 +224,10 @@ class ClaimRun {
     gross = this.itemLimits(gross, attributed, covered, out.limits);
     gross = this.cut(gross, 'benefit', b.id, this.benefitLimit(b, population).minus(this.ledger.get('benefitPaid', b.id)), out.limits);
     for (const g of this.plan.limitGroups.filter((g) => g.members.includes(b.id))) {
-      gross = this.cut(gross, 'group', g.id, new Decimal(g.amount).minus(this.ledger.get('groupPaid', g.id)), out.limits);
+      gross = this.cut(gross, 'group', g.id, constant(g.amount).minus(this.ledger.get('groupPaid', g.id)), out.limits);
     }
     if (this.plan.yearTotal !== undefined) {
-      gross = this.cut(gross, 'year', 'yearTotal', new Decimal(this.plan.yearTotal).minus(this.ledger.scalar('yearPaid')), out.limits);
+      gross = this.cut(gross, 'year', 'yearTotal', constant(this.plan.yearTotal).minus(this.ledger.scalar('yearPaid')), out.limits);
     }
 
     // (g) rounding, once, at the end of the benefit; then the accumulators move.
@@ -244,17 +244,17 @@ class ClaimRun {
     const { amount, basis } = group ?? (b.deductible as { amount: string; basis: 'annual' | 'per-admission' });
     const key = group?.id ?? b.id;
     const consumedBefore = basis === 'annual' ? this.ledger.get('deductibles', key) : this.perAdmissionConsumed(key);
-    let remaining = nonNegative(new Decimal(amount).minus(consumedBefore));
-    const credit = Decimal.min(remaining, this.creditLeft);
+    let remaining = nonNegative(constant(amount).minus(consumedBefore));
+    const credit = min(remaining, this.creditLeft);
     this.creditLeft = this.creditLeft.minus(credit);
     remaining = remaining.minus(credit);
-    const applied = Decimal.min(remaining, eligible);
+    const applied = min(remaining, eligible);
     const consumed = credit.plus(applied);
     if (basis === 'annual') this.ledger.add('deductibles', key, consumed);
     else this.perAdmission.set(key, consumedBefore.plus(consumed));
     return {
       applied,
-      explanation: { key, basis, amount: formatYuan(new Decimal(amount)), consumedBefore: formatYuan(consumedBefore), creditFromOtherInsurance: formatYuan(credit), applied: formatYuan(applied) },
+      explanation: { key, basis, amount: formatYuan(constant(amount)), consumedBefore: formatYuan(consumedBefore), creditFromOtherInsurance: formatYuan(credit), applied: formatYuan(applied) },
     };
   }
 
@@ -282,13 +282,13 @@ class ClaimRun {
     const slices: SliceExplanation[] = [];
     for (const { item, entry } of items) {
       const selfPay = new Decimal(item.selfPay);
-      const taken = Decimal.min(selfPay, deductibleLeft);
+      const taken = min(selfPay, deductibleLeft);
       deductibleLeft = deductibleLeft.minus(taken);
       const amount = selfPay.minus(taken);
       const classRatio = entry?.class === undefined ? undefined : b.scheduleByItemClass![entry.class];
       if (amount.isZero() || classRatio === undefined) continue;
       const ratio = effectiveRatio(classRatio, this.adjustment);
-      const slice: Slice = { from: position, to: position.plus(amount), amount, baseRatio: new Decimal(classRatio), ratio, payout: amount.times(ratio) };
+      const slice: Slice = { from: position, to: position.plus(amount), amount, baseRatio: constant(classRatio), ratio, payout: amount.times(ratio) };
       position = slice.to;
       slices.push({ ...this.explainSlice(slice), item: `${item.code} (${entry!.class})` });
     }
@@ -311,10 +311,10 @@ class ClaimRun {
       for (const { item } of items.filter((s) => limit.categories.includes(s.item.category))) {
         const key = `${index}:${item.code}`;
         const attributed = toFen(gross.times(item.selfPay).div(covered));
-        const remaining = nonNegative(new Decimal(limit.amount).minus(this.ledger.get('itemPaid', key)));
+        const remaining = nonNegative(constant(limit.amount).minus(this.ledger.get('itemPaid', key)));
         const cut = nonNegative(attributed.minus(remaining));
         if (cut.gt(0)) cuts.push({ kind: 'item', key, remainingBefore: formatYuan(remaining), cut: formatYuan(cut) });
-        this.ledger.add('itemPaid', key, Decimal.min(attributed, remaining));
+        this.ledger.add('itemPaid', key, min(attributed, remaining));
         total = total.minus(cut);
       }
     });
@@ -329,9 +329,9 @@ class ClaimRun {
   }
 
   private benefitLimit(b: Benefit, population: Population): Decimal {
-    const limit = new Decimal(b.limit ?? b.lumpSum?.amount ?? 0);
+    const limit = constant(b.limit ?? b.lumpSum?.amount ?? '0');
     const populationLimit = population !== 'normal' ? b.preExisting?.limit : undefined;
-    return populationLimit === undefined ? limit : Decimal.min(limit, populationLimit);
+    return populationLimit === undefined ? limit : min(limit, constant(populationLimit));
   }
 
   private record(b: Benefit, payable: Decimal): void {
@@ -345,11 +345,11 @@ class ClaimRun {
     const { amount, enhanced } = b.lumpSum!;
     const qualifies = enhanced !== undefined && this.ledger.scalar('yearPaid').isZero()
       && consecutiveYearsWithoutBenefit(this.ctx, this.plan.productYear, enhanced.consecutiveYears - 1);
-    let gross = new Decimal(qualifies ? enhanced!.amount : amount);
+    let gross = constant(qualifies ? enhanced!.amount : amount);
     out.gross = formatYuan(gross);
     out.eligible = out.gross;
     if (this.plan.yearTotal !== undefined) {
-      gross = this.cut(gross, 'year', 'yearTotal', new Decimal(this.plan.yearTotal).minus(this.ledger.scalar('yearPaid')), out.limits);
+      gross = this.cut(gross, 'year', 'yearTotal', constant(this.plan.yearTotal).minus(this.ledger.scalar('yearPaid')), out.limits);
     }
     const payable = toFen(gross);
     this.record(b, payable);
@@ -365,12 +365,12 @@ class ClaimRun {
     const claimOutOfPocket = nonNegative(burden.minus(benefitsTotal));
     const before = this.ledger.scalar('outOfPocket');
     const rate = this.ctx.participationRate;
-    const row = rate === undefined ? undefined : cap.byParticipation.filter((r) => new Decimal(r.minParticipationRate).lte(rate)).at(-1);
-    const topUp = row === undefined ? ZERO : Decimal.min(claimOutOfPocket, nonNegative(before.plus(claimOutOfPocket).minus(row.cap)));
+    const row = rate === undefined ? undefined : cap.byParticipation.filter((r) => constant(r.minParticipationRate).lte(rate)).at(-1);
+    const topUp = row === undefined ? ZERO : min(claimOutOfPocket, nonNegative(before.plus(claimOutOfPocket).minus(row.cap)));
     this.ledger.addScalar('outOfPocket', claimOutOfPocket.minus(topUp));
     this.ledger.addScalar('capTopUpPaid', topUp);
     if (row === undefined) return undefined;
-    return { cap: formatYuan(new Decimal(row.cap)), participationRate: rate!, outOfPocketBefore: formatYuan(before), claimOutOfPocket: formatYuan(claimOutOfPocket), topUp: formatYuan(topUp) };
+    return { cap: formatYuan(constant(row.cap)), participationRate: rate!, outOfPocketBefore: formatYuan(before), claimOutOfPocket: formatYuan(claimOutOfPocket), topUp: formatYuan(topUp) };
   }
 }
 
@@ -390,11 +390,11 @@ function noClaimBonus(plan: Plan, ctx: PolicyContext): Decimal {
   const insuredBefore = Array.from({ length: rule.consecutiveYears - 1 }, (_, i) => plan.productYear - 1 - i)
     .every((y) => ctx.history.some((h) => h.year === y && h.insured));
   const previous = ctx.history.find((h) => h.year === plan.productYear - 1);
-  return insuredBefore && previous !== undefined && !previous.benefitPaid ? new Decimal(rule.points) : ZERO;
+  return insuredBefore && previous !== undefined && !previous.benefitPaid ? constant(rule.points) : ZERO;
 }
 
 function outOfAreaFactor(plan: Plan, place: PlaceKind, referral: boolean): Decimal {
   if (place === 'in-area') return NO_ADJUSTMENT.factor;
   const row = plan.modifiers.outOfArea.find((r) => r.places.includes(place) && (r.referral === undefined || r.referral === referral));
-  return row ? new Decimal(row.factor) : NO_ADJUSTMENT.factor;
+  return row ? constant(row.factor) : NO_ADJUSTMENT.factor;
 }

@@ -2,7 +2,7 @@
 // no-claim bonus added and the out-of-area factor multiplied after it (ruling 6).
 import { Decimal } from 'decimal.js';
 import type { Schedule } from '../plan/schema.ts';
-import { ZERO } from '../money/money.ts';
+import { ONE, ZERO, constant, max, min } from '../money/money.ts';
 
 export interface RatioAdjustment {
   /** Percentage points added to every ratio (no-claim bonus). */
@@ -24,7 +24,7 @@ export interface Slice {
 export const NO_ADJUSTMENT: RatioAdjustment = { bonus: ZERO, factor: new Decimal(1) };
 
 export function effectiveRatio(base: Decimal | string, adj: RatioAdjustment): Decimal {
-  return Decimal.min(1, new Decimal(base).plus(adj.bonus)).times(adj.factor);
+  return min(ONE, (typeof base === 'string' ? constant(base) : base).plus(adj.bonus)).times(adj.factor);
 }
 
 /** Splits `amount` starting at band `position` into slices, each paying its band's ratio. */
@@ -35,13 +35,13 @@ export function slicesFor(schedule: Schedule, position: Decimal, amount: Decimal
   const slices: Slice[] = [];
   let lower = ZERO;
   for (const band of bands) {
-    const upper = band.upTo === undefined ? undefined : new Decimal(band.upTo);
-    const from = Decimal.max(position, lower);
-    const to = upper === undefined ? end : Decimal.min(end, upper);
+    const upper = band.upTo === undefined ? undefined : constant(band.upTo);
+    const from = max(position, lower);
+    const to = upper === undefined ? end : min(end, upper);
     if (to.gt(from)) {
       const ratio = effectiveRatio(band.ratio, adj);
       const sliceAmount = to.minus(from);
-      slices.push({ from, to, amount: sliceAmount, baseRatio: new Decimal(band.ratio), ratio, payout: sliceAmount.times(ratio) });
+      slices.push({ from, to, amount: sliceAmount, baseRatio: constant(band.ratio), ratio, payout: sliceAmount.times(ratio) });
     }
     if (upper === undefined || upper.gte(end)) break;
     lower = upper;

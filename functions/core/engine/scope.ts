@@ -5,7 +5,7 @@ import type { Benefit, ListEntry, Plan } from '../plan/schema.ts';
 import type { LoadedPlan } from '../plan/loader.ts';
 import { icdMatches, entryForDiagnosis } from '../plan/icd10.ts';
 import type { Claim, LineItem, PolicyContext } from '../claim/schema.ts';
-import { ZERO, sum } from '../money/money.ts';
+import { ZERO, max, min, sum } from '../money/money.ts';
 import { reason, type Reason } from './reasons.ts';
 
 export type PlaceKind = 'in-area' | 'in-province' | 'out-of-province';
@@ -53,7 +53,7 @@ export function costsAfterExclusions(plan: Plan, claim: Claim): ClaimCosts {
     let left = new Decimal(item.selfPay);
     excluded = excluded.plus(left);
     for (const part of partsOfItem(item)) {
-      const taken = Decimal.min(left, parts[part]);
+      const taken = min(left, parts[part]);
       parts[part] = parts[part].minus(taken);
       left = left.minus(taken);
     }
@@ -112,11 +112,23 @@ export interface SelectedItem {
   entry?: ListEntry;
 }
 
+const byCode = new WeakMap<readonly ListEntry[], Map<string, ListEntry>>();
+
+/** A list's entries indexed by code, built once per loaded list. */
+function entriesByCode(entries: readonly ListEntry[]): Map<string, ListEntry> {
+  let index = byCode.get(entries);
+  if (!index) {
+    index = new Map(entries.map((e) => [e.code, e]));
+    byCode.set(entries, index);
+  }
+  return index;
+}
+
 /** Items a benefit's item filter selects, skipping items another benefit's list claims. */
 export function selectItems(benefit: Benefit, costs: ClaimCosts, plan: LoadedPlan, claimedElsewhere: ReadonlySet<number>): SelectedItem[] {
   const filter = benefit.covers.items;
   if (!filter) return [];
-  const list = filter.list === undefined ? undefined : new Map(plan.lists[filter.list].entries.map((e) => [e.code, e]));
+  const list = filter.list === undefined ? undefined : entriesByCode(plan.lists[filter.list].entries);
   return costs.items.flatMap(({ item, index }) => {
     const entry = list?.get(item.code);
     if (list && !entry) return [];

@@ -16,17 +16,28 @@ export function toFen(value: Decimal): Money {
   return value.toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
 }
 
+const FEN_EXACT = /^-?\d+(\.\d{1,2})?$/;
+
 /** The canonical wire form: a string with exactly two decimals. */
 export function formatYuan(value: Decimal): string {
-  return value.toFixed(2, Decimal.ROUND_HALF_UP);
+  // Most amounts are already exact to the fen: pad their plain text instead of
+  // letting toFixed allocate and re-round (a third of the engine's time otherwise).
+  const text = value.toString();
+  if (!FEN_EXACT.test(text)) return value.toFixed(2, Decimal.ROUND_HALF_UP);
+  const dot = text.indexOf('.');
+  if (dot < 0) return `${text}.00`;
+  return text.length - dot === 2 ? `${text}0` : text;
 }
 
-export function min(...values: Decimal[]): Decimal {
-  return Decimal.min(...values);
+export const ONE: Money = new Decimal(1);
+
+// Decimal.min/max wrap every argument in a new Decimal; comparing is enough.
+export function min(a: Decimal, b: Decimal): Decimal {
+  return a.lte(b) ? a : b;
 }
 
-export function max(...values: Decimal[]): Decimal {
-  return Decimal.max(...values);
+export function max(a: Decimal, b: Decimal): Decimal {
+  return a.gte(b) ? a : b;
 }
 
 export function sum(values: Iterable<Decimal>): Decimal {
@@ -44,3 +55,19 @@ export function nonNegative(value: Decimal): Decimal {
 export const YUAN_PATTERN = /^\d+(\.\d{1,2})?$/;
 /** A share or ratio between 0 and 1, as a decimal string. */
 export const RATIO_PATTERN = /^(0(\.\d+)?|1(\.0+)?)$/;
+
+const constants = new Map<string, Decimal>();
+
+/**
+ * A plan constant (limit, ratio, band edge) as a Decimal, parsed once: plans are
+ * read on every claim, and Decimals are immutable, so one instance serves all.
+ */
+export function constant(text: string): Decimal {
+  let value = constants.get(text);
+  if (value === undefined) {
+    if (constants.size > 10_000) constants.clear(); // plans hold a few hundred; never grow unbounded
+    value = new Decimal(text);
+    constants.set(text, value);
+  }
+  return value;
+}
