@@ -3,11 +3,13 @@
 // and one call.
 import { Command } from 'commander';
 import { registerPlanCommands } from './commands/plan.ts';
+import { registerAdjudicateCommand } from './commands/adjudicate.ts';
 
 const program = new Command('hmb')
-  .description('惠民保 plans as data: validate and inspect plan files')
+  .description('惠民保 plans as data: validate and inspect plans, adjudicate settlements')
   .showHelpAfterError();
 
 registerPlanCommands(program);
+registerAdjudicateCommand(program);
 
 await program.parseAsync(process.argv);

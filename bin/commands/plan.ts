@@ -8,16 +8,7 @@ import { defaultPlansDir, formatProblem, loadPlanFile, loadPlans, type PlanProbl
 import { renderBenefitTable } from '../../functions/core/plan/table.ts';
 import { formatWan, padColumns, displayWidth } from '../../functions/core/plan/format.ts';
 
-/** Where commands write; tests or other front ends may pass their own. */
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-export const processIo: Io = {
-  out: (text) => void process.stdout.write(text),
-  err: (text) => void process.stderr.write(text),
-};
+import { processIo, run, type Io } from './io.ts';
 
 interface DirOption { plansDir?: string }
 
@@ -87,16 +78,6 @@ export function listPlans(plansDir: string, io: Io): number {
   }
   reportProblems(problems, io);
   return problems.length > 0 ? 1 : 0;
-}
-
-/** An unreadable plans folder is a user error: one line and exit 1, not a stack trace. */
-function run(io: Io, action: () => number): void {
-  try {
-    process.exitCode = action();
-  } catch (error) {
-    io.err(`hmb: ${(error as Error).message}\n`);
-    process.exitCode = 1;
-  }
 }
 
 /** The same files loadPlans reads: `*.yaml` directly in the folder, sorted. */

@@ -95,3 +95,49 @@ describe('hmb plan', () => {
     expect(lines.find((l) => l.startsWith('wuwei-2025'))).toMatch(/天马·医惠保 2025 +基础版 69元, 升级版 99元$/);
   });
 });
+
+describe('hmb adjudicate', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'hmb-adj-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  const args = ['adjudicate', '--plan', 'jiangxi-2023', '--claim', 'examples/jiangxi-claim.json', '--policy', 'examples/jiangxi-policy.json'];
+
+  test('prints the explanation of the example claim', () => {
+    const run = hmb(args);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    // in-catalog 100,000 + class-B 15,000 = 115,000 − 15,000 deductible = 100,000 in the first band:
+    // (30 % + 5 points no-claim bonus) × 0.9 in-province referral = 31.5 % → 31,500.00.
+    expect(run.stdout).toContain('100000.00 × 31.5%');
+    expect(run.stdout).toContain('合计 total 31500.00');
+    // out-of-catalog 24,000 + over-limit 1,000 − 600 meal (excluded) = 24,400 < 25,000 deductible.
+    expect(run.stdout).toContain('BELOW_DEDUCTIBLE');
+  });
+
+  test('--state --write carries the accumulators to the next claim', () => {
+    const state = join(tmp, 'state.json');
+    expect(hmb([...args, '--state', state, '--write']).code).toBe(0);
+    const written = JSON.parse(readFileSync(state, 'utf8'));
+    expect(written.deductibles).toEqual({ 'inpatient-in-catalog': '15000.00', 'inpatient-out-of-catalog': '24400.00' });
+    // The same settlement again: no deductible left in-catalog; 115,000 from position 100,000:
+    // 100,000 in the 50 % band at (50 % + 5) × 0.9 = 49.5 % → 49,500 and 15,000 in the 70 % band
+    // at (70 % + 5) × 0.9 = 67.5 % → 10,125; in-catalog 59,625.00. Out-of-catalog: 600 left of the
+    // deductible, 23,800 at (30 % + 5) × 0.9 = 31.5 % → 7,497.00. Total 67,122.00.
+    const second = hmb([...args, '--state', state, '--json']);
+    expect(JSON.parse(second.stdout).total).toBe('67122.00');
+  });
+
+  test('--json prints the adjudication object', () => {
+    const run = hmb([...args, '--json']);
+    expect(JSON.parse(run.stdout)).toMatchObject({ claimId: 'example-jx-1', total: '31500.00', decision: 'payable' });
+  });
+
+  test('an invalid claim file names the field, exit 1', () => {
+    const bad = join(tmp, 'bad.json');
+    const claim = JSON.parse(readFileSync(join(root, 'examples/jiangxi-claim.json'), 'utf8'));
+    claim.settlement.total = '1.00';
+    writeFileSync(bad, JSON.stringify(claim));
+    const run = hmb(['adjudicate', '--plan', 'jiangxi-2023', '--claim', bad]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/bad\.json: settlement\.total: must equal the sum/);
+  });
+});

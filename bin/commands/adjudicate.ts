@@ -1,0 +1,71 @@
+// `hmb adjudicate`: one settlement file against a plan, printed as the
+// explanation of benefits (or JSON), optionally carrying a state file of the
+// member's accumulators from claim to claim.
+import type { Command } from 'commander';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { z } from 'zod';
+import { defaultPlansDir, formatPath, loadPlans, type LoadedPlan } from '../../functions/core/plan/loader.ts';
+import { ClaimSchema, PolicyContextSchema, type PolicyContext } from '../../functions/core/claim/schema.ts';
+import { adjudicate, emptyAccumulators, type Accumulators } from '../../functions/core/engine/index.ts';
+import { renderAdjudication } from '../../functions/core/engine/explain.ts';
+import { processIo, run, type Io } from './io.ts';
+
+interface Options {
+  plan: string;
+  claim: string;
+  policy?: string;
+  state?: string;
+  write?: boolean;
+  json?: boolean;
+  plansDir: string;
+}
+
+export function registerAdjudicateCommand(program: Command, io: Io = processIo): void {
+  program.command('adjudicate')
+    .description('adjudicate one settlement against a plan and print the explanation of benefits')
+    .requiredOption('--plan <id>', 'plan id')
+    .requiredOption('--claim <file>', 'settlement record (JSON)')
+    .option('--policy <file>', 'policy context (JSON); default: the first tier, the plan\'s fixed cover, the plan\'s region')
+    .option('--state <file>', 'the member\'s accumulators for the year (JSON); missing file = a fresh year')
+    .option('--write', 'write the new accumulators back to --state')
+    .option('--json', 'print the adjudication as JSON')
+    .option('--plans-dir <dir>', 'plans folder', defaultPlansDir())
+    .action((opts: Options) => run(io, () => adjudicateFile(opts, io)));
+}
+
+function readJson(file: string, what: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`${what} ${file}: ${(error as Error).message}`);
+  }
+}
+
+/** Parses with a zod schema; problems become `file: path: reason` lines. */
+function parseFile<T>(schema: z.ZodType<T>, file: string, doc: unknown): T {
+  const result = schema.safeParse(doc);
+  if (result.success) return result.data;
+  throw new Error(result.error.issues.map((i) => `${file}: ${formatPath(i.path) || '(root)'}: ${i.message}`).join('\n'));
+}
+
+/** A policy for trying a claim out: the plan's first tier, fixed cover and region. */
+function defaultPolicy(plan: LoadedPlan): PolicyContext {
+  const cover = plan.enrollment.cover;
+  if (cover.kind !== 'fixed') throw new Error(`plan ${plan.id} has no fixed cover dates: pass --policy with coverStart and coverEnd`);
+  return PolicyContextSchema.parse({ memberId: 'cli', tier: plan.tiers[0].id, coverStart: cover.start, coverEnd: cover.end, regionCode: plan.region.adminCode });
+}
+
+export function adjudicateFile(opts: Options, io: Io): number {
+  const plan = loadPlans(opts.plansDir).plans.get(opts.plan);
+  if (!plan) throw new Error(`unknown plan "${opts.plan}"`);
+  const claim = parseFile(ClaimSchema, opts.claim, readJson(opts.claim, 'claim'));
+  const policy = opts.policy ? parseFile(PolicyContextSchema, opts.policy, readJson(opts.policy, 'policy')) : defaultPolicy(plan);
+  const state: Accumulators = opts.state && existsSync(opts.state) ? readJson(opts.state, 'state') as Accumulators : emptyAccumulators();
+  const result = adjudicate(plan, policy, state, claim);
+  io.out(opts.json ? `${JSON.stringify(result, null, 2)}\n` : renderAdjudication(result));
+  if (opts.write) {
+    if (!opts.state) throw new Error('--write needs --state <file>');
+    writeFileSync(opts.state, `${JSON.stringify(result.accumulators, null, 2)}\n`);
+  }
+  return 0;
+}
