@@ -5,13 +5,13 @@ import { Decimal } from 'decimal.js';
 import type { Benefit, Plan } from '../plan/schema.ts';
 import type { LoadedPlan } from '../plan/loader.ts';
 import type { Claim, PolicyContext } from '../claim/schema.ts';
-import { ZERO, constant, formatYuan, max, min, nonNegative, sum, toFen } from '../money/money.ts';
+import { ONE, ZERO, constant, formatYuan, max, min, nonNegative, sum, toFen } from '../money/money.ts';
 import { addDays, daysBetween } from '../dates/dates.ts';
 import { Ledger, type Accumulators } from './accumulators.ts';
 import { reason, type Reason } from './reasons.ts';
 import { NO_ADJUSTMENT, effectiveRatio, slicesFor, type RatioAdjustment, type Slice } from './schedule.ts';
 import {
-  costsAfterExclusions, diagnosisRefusal, hadIndicationBefore, itemsWithinParts, placeOf, placeRefusal, populationFor,
+  costsAfterExclusions, diagnosisRefusal, hadIndicationBefore, treatsListedCondition, itemsWithinParts, placeOf, placeRefusal, populationFor,
   selectItems, settlementEligible, type ClaimCosts, type PlaceKind, type Population, type SelectedItem,
 } from './scope.ts';
 import { splitAmongInsurers, type InsurerPart } from './split.ts';
@@ -150,10 +150,14 @@ class ClaimRun {
   private readonly costs: ClaimCosts;
   private readonly place: PlaceKind;
   private readonly ledger: Ledger;
-  /** Other compensation not yet subtracted by the settlement, consumed benefit by benefit. */
-  private compensationLeft: Decimal;
-  /** Payments of sources that count toward the deductible, consumed likewise. */
-  private creditLeft: Decimal;
+  /** Other compensation the settlement has not yet subtracted from its self-pay parts. */
+  private readonly compensation: Decimal;
+  /** Payments of sources that count toward the deductible. */
+  private readonly credit: Decimal;
+  /** The claim's self-pay after exclusions: compensation and credit are attributed to benefits in proportion to it. */
+  private readonly burden: Decimal;
+  /** Paid this year before this claim (the lump sum's no-benefit years look at earlier claims only). */
+  private readonly yearPaidBefore: Decimal;
   private readonly claimedByLists: Set<number>;
   private readonly payouts = new Map<string, Decimal>();
   private readonly adjustment: RatioAdjustment;
@@ -166,8 +170,10 @@ class ClaimRun {
     this.place = place;
     this.ledger = ledger;
     const other = claim.settlement.otherCompensation;
-    this.compensationLeft = plan.indemnity.subtractOtherCompensation ? sum(other.filter((o) => !o.alreadySubtracted).map((o) => new Decimal(o.amount))) : ZERO;
-    this.creditLeft = sum(other.filter((o) => plan.indemnity.countTowardDeductible.includes(o.source)).map((o) => new Decimal(o.amount)));
+    this.compensation = plan.indemnity.subtractOtherCompensation ? sum(other.filter((o) => !o.alreadySubtracted).map((o) => new Decimal(o.amount))) : ZERO;
+    this.credit = sum(other.filter((o) => plan.indemnity.countTowardDeductible.includes(o.source)).map((o) => new Decimal(o.amount)));
+    this.burden = sum(Object.values(costs.parts));
+    this.yearPaidBefore = ledger.scalar('yearPaid');
     // Items on a list benefit of the member's tier belong to it, never also to a generic item selection.
     this.claimedByLists = new Set(benefits.filter((b) => b.covers.items?.list).flatMap((b) => selectItems(b, costs, plan, new Set()).map((s) => s.index)));
     this.adjustment = { bonus: noClaimBonus(plan, ctx), factor: outOfAreaFactor(plan, place, claim.visit.referral) };
@@ -185,35 +191,39 @@ class ClaimRun {
       benefitId: b.id, name: b.name, population, covered: '0.00', otherCompensation: '0.00', paidByEarlierBenefits: '0.00',
       eligible: '0.00', slices: [], limits: [], gross: '0.00', payable: '0.00',
     };
+    const pe = b.preExisting;
+    const excludedPerItem = pe?.effect === 'excluded' && (pe.basis === 'drug-indication' || pe.onlyItemsTreatingListed);
     const refusal = placeRefusal(b, this.claim, this.place) ?? diagnosisRefusal(b, this.claim, this.plan)
-      ?? (b.preExisting?.effect === 'excluded' && population !== 'normal' ? reason('PRE_EXISTING_EXCLUDED') : undefined);
+      ?? (pe?.effect === 'excluded' && !excludedPerItem && population !== 'normal' ? reason('PRE_EXISTING_EXCLUDED') : undefined);
     if (refusal) return { ...out, refusal };
     if (b.kind === 'lump-sum') return this.lumpSum(b, out);
 
     // (c) the eligible amount: covered costs, less other compensation and what earlier benefits paid.
     let items = selectItems(b, this.costs, this.plan, this.claimedByLists);
-    if (b.preExisting?.basis === 'drug-indication' && b.preExisting.effect === 'excluded') {
-      const kept = items.filter((s) => !hadIndicationBefore(s.entry, this.ctx));
+    if (excludedPerItem) {
+      const excluded = pe.basis === 'drug-indication'
+        ? (s: SelectedItem) => hadIndicationBefore(s.entry, this.ctx)
+        : (s: SelectedItem) => population !== 'normal' && treatsListedCondition(s.entry, this.plan.lists[pe.list].entries);
+      const kept = items.filter((s) => !excluded(s));
       if (kept.length === 0 && items.length > 0) return { ...out, refusal: reason('PRE_EXISTING_EXCLUDED') };
       items = kept;
     }
     const covered = settlementEligible(b, this.costs).plus(sum(items.map((s) => new Decimal(s.item.selfPay))));
-    const compensation = min(covered, this.compensationLeft);
-    this.compensationLeft = this.compensationLeft.minus(compensation);
+    const compensation = this.attributed(this.compensation, covered);
     const paidBefore = sum(b.paysAfter.map((id) => this.payouts.get(id) ?? ZERO));
     const eligible = nonNegative(covered.minus(compensation).minus(paidBefore));
     Object.assign(out, { covered: formatYuan(covered), otherCompensation: formatYuan(compensation), paidByEarlierBenefits: formatYuan(paidBefore), eligible: formatYuan(eligible) });
     if (eligible.isZero()) return { ...out, refusal: reason('NOTHING_ELIGIBLE') };
 
     // (d) the deductible.
-    const deductible = this.deductible(b, eligible);
+    const deductible = this.deductible(b, eligible, this.attributed(this.credit, covered));
     if (deductible) out.deductible = deductible.explanation;
     const afterDeductible = eligible.minus(deductible?.applied ?? ZERO);
     if (afterDeductible.isZero()) return { ...out, refusal: reason('BELOW_DEDUCTIBLE') };
 
     // (e) the ratio, slice by slice on the band position.
     const slices = b.scheduleByItemClass
-      ? this.classSlices(b, items, deductible?.applied ?? ZERO)
+      ? this.classSlices(b, items, covered.minus(eligible).plus(deductible?.applied ?? ZERO))
       : this.bandSlices(b, population, afterDeductible);
     out.slices = slices;
     let gross = sum(slices.map((s) => new Decimal(s.payout)));
@@ -238,15 +248,23 @@ class ClaimRun {
     return out;
   }
 
-  private deductible(b: Benefit, eligible: Decimal) {
+  /**
+   * A claim-level amount (other compensation, deductible credit) attributed to one benefit in proportion to
+   * the costs it covers, so benefits covering different costs share it and one covering all costs bears all of it.
+   */
+  private attributed(amount: Decimal, covered: Decimal): Decimal {
+    if (amount.isZero() || this.burden.isZero()) return ZERO;
+    return min(covered, amount.times(min(ONE, covered.div(this.burden))));
+  }
+
+  private deductible(b: Benefit, eligible: Decimal, creditShare: Decimal) {
     if (!b.deductible) return undefined;
     const group = 'group' in b.deductible ? this.plan.deductibleGroups.find((g) => g.id === (b.deductible as { group: string }).group)! : undefined;
     const { amount, basis } = group ?? (b.deductible as { amount: string; basis: 'annual' | 'per-admission' });
     const key = group?.id ?? b.id;
     const consumedBefore = basis === 'annual' ? this.ledger.get('deductibles', key) : this.perAdmissionConsumed(key);
     let remaining = nonNegative(constant(amount).minus(consumedBefore));
-    const credit = min(remaining, this.creditLeft);
-    this.creditLeft = this.creditLeft.minus(credit);
+    const credit = min(remaining, creditShare);
     remaining = remaining.minus(credit);
     const applied = min(remaining, eligible);
     const consumed = credit.plus(applied);
@@ -274,16 +292,19 @@ class ClaimRun {
     return slicesFor(schedule, position, amount, this.adjustment).map((s) => this.explainSlice(s));
   }
 
-  /** Ratios chosen by each item's class on the plan's list (Sanming 4a); the deductible is taken from items in claim order. */
-  private classSlices(b: Benefit, items: SelectedItem[], deductible: Decimal): SliceExplanation[] {
-    let deductibleLeft = deductible;
+  /**
+   * Ratios chosen by each item's class on the plan's list (Sanming 4a). What the benefit does not pay on —
+   * other compensation, earlier benefits' payouts, the deductible — is taken from the items in claim order.
+   */
+  private classSlices(b: Benefit, items: SelectedItem[], notPaidOn: Decimal): SliceExplanation[] {
+    let notPaidLeft = notPaidOn;
     const key = b.bandGroup ?? b.id;
     let position = this.ledger.get('bandPositions', key);
     const slices: SliceExplanation[] = [];
     for (const { item, entry } of items) {
       const selfPay = new Decimal(item.selfPay);
-      const taken = min(selfPay, deductibleLeft);
-      deductibleLeft = deductibleLeft.minus(taken);
+      const taken = min(selfPay, notPaidLeft);
+      notPaidLeft = notPaidLeft.minus(taken);
       const amount = selfPay.minus(taken);
       const classRatio = entry?.class === undefined ? undefined : b.scheduleByItemClass![entry.class];
       if (amount.isZero() || classRatio === undefined) continue;
@@ -343,7 +364,7 @@ class ClaimRun {
   private lumpSum(b: Benefit, out: BenefitExplanation): BenefitExplanation {
     if (this.ledger.get('benefitPaid', b.id).gt(0)) return { ...out, refusal: reason('LUMP_SUM_ALREADY_PAID') };
     const { amount, enhanced } = b.lumpSum!;
-    const qualifies = enhanced !== undefined && this.ledger.scalar('yearPaid').isZero()
+    const qualifies = enhanced !== undefined && this.yearPaidBefore.isZero()
       && consecutiveYearsWithoutBenefit(this.ctx, this.plan.productYear, enhanced.consecutiveYears - 1);
     let gross = constant(qualifies ? enhanced!.amount : amount);
     out.gross = formatYuan(gross);
@@ -360,8 +381,10 @@ class ClaimRun {
     const cap = this.plan.outOfPocketCap;
     if (!cap || !cap.places.includes(this.place)) return undefined;
     const s = this.claim.settlement;
+    // What the member still owes: the self-pay parts (net of compensation the settlement already took off)
+    // less compensation it has not yet taken off.
     const burden = new Decimal(s.total).minus(s.basicFundPaid).minus(s.criticalIllnessPaid).minus(s.medicalAssistancePaid)
-      .minus(sum(s.otherCompensation.map((o) => new Decimal(o.amount))));
+      .minus(sum(s.otherCompensation.filter((o) => !o.alreadySubtracted).map((o) => new Decimal(o.amount))));
     const claimOutOfPocket = nonNegative(burden.minus(benefitsTotal));
     const before = this.ledger.scalar('outOfPocket');
     const rate = this.ctx.participationRate;

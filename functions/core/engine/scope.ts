@@ -101,6 +101,11 @@ export function populationFor(benefit: Benefit, claim: Claim, ctx: PolicyContext
   return relief && rule.reliefSchedule ? 'relief-pre-existing' : 'pre-existing';
 }
 
+/** A drug whose indications fall among the listed conditions (e.g. a tumour drug, for a tumour list). */
+export function treatsListedCondition(entry: ListEntry | undefined, conditions: readonly ListEntry[]): boolean {
+  return (entry?.indications ?? []).some((range) => conditions.some((c) => icdMatches(range.split('-')[0], c.icd10)));
+}
+
 /** A drug whose indication the member had before cover (drug-indication rule). */
 export function hadIndicationBefore(entry: ListEntry | undefined, ctx: PolicyContext): boolean {
   return entry?.indications !== undefined && ctx.preExistingConditions.some((c) => icdMatches(c.icd10, entry.indications));

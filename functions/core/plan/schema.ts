@@ -264,6 +264,11 @@ export const PreExistingRule = z.strictObject({
    * drug-indication: the member had, before cover, the indication of the listed drug being claimed.
    */
   basis: z.enum(['whole-person', 'claim-related', 'drug-indication']),
+  /**
+   * The effect touches only listed items (drugs) whose indications fall among this list's conditions —
+   * e.g. tumour drugs for a member with a pre-existing tumour (Wenshan 责任二) — not the whole benefit.
+   */
+  onlyItemsTreatingListed: z.boolean().default(false),
   /** What the classification does: pay another schedule, or nothing at all. */
   effect: z.enum(['reduced', 'excluded']),
   schedule: Schedule.optional(),
@@ -508,6 +513,9 @@ function crossFieldRules(p: Plan, ctx: Ctx): void {
       }
       if (pe.limit !== undefined && pe.basis !== 'whole-person') issue(at('preExisting', 'limit'), 'a population limit needs basis whole-person');
       if (pe.basis === 'drug-indication' && !b.covers.items?.list) issue(at('preExisting', 'basis'), 'drug-indication needs covers.items.list');
+      if (pe.onlyItemsTreatingListed && (pe.basis !== 'whole-person' || !b.covers.items?.list)) {
+        issue(at('preExisting', 'onlyItemsTreatingListed'), 'needs basis whole-person and covers.items.list');
+      }
     }
     const position = p.benefits.findIndex((x) => x.id === b.id);
     b.paysAfter.forEach((a, j) => {
