@@ -171,7 +171,7 @@ function preExistingRow(plan: LoadedPlan, b: Benefit): Row {
   if (!pe) return row('既往症', '不区分, 按正常比例');
   const name = `既往症(${PRE_EXISTING_BASIS[pe.basis]})`;
   let value: string;
-  if (pe.effect === 'excluded') value = '除外';
+  if (pe.effect === 'excluded') value = pe.onlyItemsTreatingListed ? '除外 (仅限治疗所列疾病的药品)' : '除外';
   else {
     const normal = b.scheduleByItemClass ? '按类别比例' : '按正常比例';
     value = [pe.schedule ? formatSchedule(pe.schedule) : normal, pe.limit !== undefined ? `限额${formatWan(pe.limit)}` : '']
