@@ -67,7 +67,8 @@ describe('benefit tables of the five plans', () => {
     expect(column(t, '免赔额')).toEqual(['1.2万元 (年度累计)', '0 (年度累计)', '1.2万元 (年度累计)']);
     expect(column(t, '赔付比例')).toEqual(['80%', '80%', '20%']);
     expect(column(t, '保额')).toEqual(['200万元', '200万元', '100万元']);
-    expect(column(t, '既往症(整人)')[0]).toMatch(/^除外; 目录: 《恶性肿瘤/);
+    // Ruling 5: only the listed drugs treating a tumour are excluded for a pre-existing tumour.
+    expect(column(t, '既往症(整人)')[0]).toMatch(/^除外 \(仅限治疗所列疾病的药品\); 目录: 《恶性肿瘤/);
     expect(column(t, '共用保额')).toEqual(['责任(1)+(2)共用 200万元 [in-catalog-and-drugs]']);
     expect(column(t, '年度累计总限额')).toEqual(['300万元']);
     expect(column(t, '保障范围')[2]).toBe('全自费、超限价自费');

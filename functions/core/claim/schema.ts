@@ -73,6 +73,8 @@ export const LineItem = z.strictObject({
   amount: Amount,
   /** The part of the item the patient pays after the public schemes. */
   selfPay: Amount,
+  /** What per-item limits count by when it is not the item itself (同类药品: a drug class code). */
+  limitGroup: z.string().min(1).max(64).optional(),
 });
 
 const ClaimObject = z.strictObject({

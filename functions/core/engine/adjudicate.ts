@@ -231,7 +231,8 @@ class ClaimRun {
 
     // (f) per-item limits, the benefit's limit, shared limits, the year total.
     const attributed = b.covers.items ? items : itemsWithinParts(b, this.costs);
-    gross = this.itemLimits(gross, attributed, covered, out.limits);
+    const itemCut = this.itemLimits(gross, attributed, covered, out.limits);
+    gross = itemCut.gross;
     gross = this.cut(gross, 'benefit', b.id, this.benefitLimit(b, population).minus(this.ledger.get('benefitPaid', b.id)), out.limits);
     for (const g of this.plan.limitGroups.filter((g) => g.members.includes(b.id))) {
       gross = this.cut(gross, 'group', g.id, constant(g.amount).minus(this.ledger.get('groupPaid', g.id)), out.limits);
@@ -243,6 +244,7 @@ class ClaimRun {
     // (g) rounding, once, at the end of the benefit; then the accumulators move.
     const payable = toFen(gross);
     this.record(b, payable);
+    this.recordItemShares(itemCut.shares, payable, itemCut.gross);
     out.payable = formatYuan(payable);
     if (payable.isZero() && out.limits.length > 0) out.refusal = reason('LIMIT_REACHED');
     return out;
@@ -251,10 +253,11 @@ class ClaimRun {
   /**
    * A claim-level amount (other compensation, deductible credit) attributed to one benefit in proportion to
    * the costs it covers, so benefits covering different costs share it and one covering all costs bears all of it.
+   * Rounded to the fen, so eligible amounts, deductibles and band positions stay whole fen (ruling 1).
    */
   private attributed(amount: Decimal, covered: Decimal): Decimal {
     if (amount.isZero() || this.burden.isZero()) return ZERO;
-    return min(covered, amount.times(min(ONE, covered.div(this.burden))));
+    return min(covered, toFen(amount.times(min(ONE, covered.div(this.burden)))));
   }
 
   private deductible(b: Benefit, eligible: Decimal, creditShare: Decimal) {
@@ -325,21 +328,35 @@ class ClaimRun {
   }
 
   /** Ruling 14: the payout is attributed to items in proportion to their eligible amounts; each item's year is capped. */
-  private itemLimits(gross: Decimal, items: SelectedItem[], covered: Decimal, cuts: LimitCut[]): Decimal {
-    if (covered.isZero()) return gross;
+  /**
+   * Ruling 14: the payout is attributed to items in proportion to their eligible amounts and each item's
+   * (or item group's) year is capped. Returns the gross after those cuts and each item's share of it,
+   * recorded only once the payable is known, so a share a later limit cuts away is never counted.
+   */
+  private itemLimits(gross: Decimal, items: SelectedItem[], covered: Decimal, cuts: LimitCut[]): { gross: Decimal; shares: Map<string, Decimal> } {
+    const shares = new Map<string, Decimal>();
+    if (covered.isZero()) return { gross, shares };
     let total = gross;
     this.plan.itemLimits.forEach((limit, index) => {
       for (const { item } of items.filter((s) => limit.categories.includes(s.item.category))) {
-        const key = `${index}:${item.code}`;
+        const key = `${index}:${item.limitGroup ?? item.code}`;
         const attributed = toFen(gross.times(item.selfPay).div(covered));
-        const remaining = nonNegative(constant(limit.amount).minus(this.ledger.get('itemPaid', key)));
+        const earlier = shares.get(key) ?? ZERO;
+        const remaining = nonNegative(constant(limit.amount).minus(this.ledger.get('itemPaid', key)).minus(earlier));
         const cut = nonNegative(attributed.minus(remaining));
         if (cut.gt(0)) cuts.push({ kind: 'item', key, remainingBefore: formatYuan(remaining), cut: formatYuan(cut) });
-        this.ledger.add('itemPaid', key, min(attributed, remaining));
+        shares.set(key, earlier.plus(min(attributed, remaining)));
         total = total.minus(cut);
       }
     });
-    return nonNegative(total);
+    return { gross: nonNegative(total), shares };
+  }
+
+  /** Items are charged what the benefit finally paid: their shares scaled by payable ÷ gross after item cuts. */
+  private recordItemShares(shares: Map<string, Decimal>, payable: Decimal, grossAfterItems: Decimal): void {
+    if (grossAfterItems.isZero()) return;
+    const scale = payable.div(grossAfterItems);
+    for (const [key, share] of shares) this.ledger.add('itemPaid', key, toFen(share.times(scale)));
   }
 
   private cut(gross: Decimal, kind: LimitCut['kind'], key: string, remaining: Decimal, cuts: LimitCut[]): Decimal {
