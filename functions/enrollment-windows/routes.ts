@@ -1,0 +1,9 @@
+// The HTTP routes this service answers (API Gateway HTTP API route keys). The
+// CDK stack and the local gateway both read this list: one source of truth.
+export const routes = [
+  'GET /plans/{planId}/window',
+  'POST /plans/{planId}/window/open',
+  'POST /plans/{planId}/window/close',
+  'POST /plans/{planId}/policies',
+  'GET /plans/{planId}/policies/{personId}',
+] as const;
