@@ -1,0 +1,195 @@
+// The store on one DynamoDB table (pk, sk). Keys and access patterns are in
+// docs/data-model.md. Every write that must not happen twice is conditional;
+// a claim and its member year move together in one TransactWriteItems.
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, BatchWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { MemberYear, Order, Policy, RosterPerson, StoredClaim, WindowState } from './model.ts';
+import { VersionConflict, type ClaimCommit, type ReversalCommit, type Store } from './store.ts';
+
+type Key = { pk: string; sk: string };
+
+export const keys = {
+  window: (planId: string): Key => ({ pk: `PLAN#${planId}`, sk: 'WINDOW' }),
+  person: (personId: string): Key => ({ pk: `PERSON#${personId}`, sk: 'ROSTER' }),
+  policy: (planId: string, personId: string): Key => ({ pk: `PERSON#${personId}`, sk: `POLICY#${planId}` }),
+  claim: (planId: string, claimId: string): Key => ({ pk: `CLAIM#${planId}#${claimId}`, sk: 'CLAIM' }),
+  year: (planId: string, memberId: string): Key => ({ pk: `MEMBER#${planId}#${memberId}`, sk: 'YEAR' }),
+  order: (planId: string, orderId: string): Key => ({ pk: `ORDER#${planId}#${orderId}`, sk: 'ORDER' }),
+};
+
+/** The document client with the options our items need (domain objects may hold undefined fields). */
+export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true } });
+}
+
+/** Creates the table if it does not exist and waits until it is active (local stack and tests; CDK on AWS). */
+export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(new CreateTableCommand({
+      TableName: tableName,
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }));
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  for (let i = 0; i < 100; i++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`table ${tableName} did not become active`);
+}
+
+/** Which items of a cancelled transaction failed their condition. */
+function failedConditions(error: TransactionCanceledException): boolean[] {
+  return (error.CancellationReasons ?? []).map((r) => r.Code === 'ConditionalCheckFailed');
+}
+
+export class DynamoStore implements Store {
+  private readonly db: DynamoDBDocumentClient;
+  private readonly table: string;
+
+  constructor(client: DynamoDBClient, tableName: string) {
+    this.db = documentClient(client);
+    this.table = tableName;
+  }
+
+  private async get<T>(key: Key): Promise<T | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
+    return Item?.item as T | undefined;
+  }
+
+  /** Puts unless the key exists; returns false when it did. */
+  private async putNew(key: Key, item: unknown): Promise<boolean> {
+    try {
+      await this.db.send(new PutCommand({ TableName: this.table, Item: { ...key, item }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  /** A put conditioned on the version the writer read (0: the item must not exist yet). */
+  private versionedPut(key: Key, item: unknown, version: number, readVersion: number) {
+    return {
+      TableName: this.table,
+      Item: { ...key, item, version },
+      ConditionExpression: readVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :read',
+      ...(readVersion === 0 ? {} : { ExpressionAttributeValues: { ':read': readVersion } }),
+    };
+  }
+
+  getWindow(planId: string) {
+    return this.get<WindowState>(keys.window(planId));
+  }
+
+  async putWindow(state: WindowState): Promise<void> {
+    try {
+      await this.db.send(new PutCommand(this.versionedPut(keys.window(state.planId), state, state.version, state.version - 1)));
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') throw new VersionConflict(`window of ${state.planId}`);
+      throw error;
+    }
+  }
+
+  async putPeople(people: RosterPerson[]): Promise<void> {
+    for (let i = 0; i < people.length; i += 25) {
+      let requests = people.slice(i, i + 25).map((p) => ({ PutRequest: { Item: { ...keys.person(p.personId), item: p } } }));
+      // Unprocessed items come back under load: retry them with a short backoff.
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        const result = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests } }));
+        requests = (result.UnprocessedItems?.[this.table] ?? []) as typeof requests;
+        if (requests.length > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+      }
+    }
+  }
+
+  getPerson(personId: string) {
+    return this.get<RosterPerson>(keys.person(personId));
+  }
+
+  async createPolicy(policy: Policy) {
+    const key = keys.policy(policy.planId, policy.personId);
+    if (await this.putNew(key, policy)) return { created: true, policy };
+    return { created: false, policy: (await this.get<Policy>(key))! };
+  }
+
+  getPolicy(planId: string, personId: string) {
+    return this.get<Policy>(keys.policy(planId, personId));
+  }
+
+  getClaim(planId: string, claimId: string) {
+    return this.get<StoredClaim>(keys.claim(planId, claimId));
+  }
+
+  async getClaims(planId: string, claimIds: string[]): Promise<StoredClaim[]> {
+    const found = new Map<string, StoredClaim>();
+    for (let i = 0; i < claimIds.length; i += 100) {
+      let requestKeys: Record<string, unknown>[] = claimIds.slice(i, i + 100).map((id) => keys.claim(planId, id));
+      while (requestKeys.length > 0) {
+        const result = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: requestKeys, ConsistentRead: true } } }));
+        for (const row of result.Responses?.[this.table] ?? []) found.set((row.item as StoredClaim).claimId, row.item as StoredClaim);
+        requestKeys = result.UnprocessedKeys?.[this.table]?.Keys ?? [];
+      }
+    }
+    return claimIds.flatMap((id) => found.get(id) ?? []);
+  }
+
+  async getMemberYear(planId: string, memberId: string): Promise<MemberYear | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.year(planId, memberId), ConsistentRead: true }));
+    return Item ? { ...(Item.item as MemberYear), version: Item.version as number } : undefined;
+  }
+
+  async commitClaim({ claim, year }: ClaimCommit) {
+    const input: TransactWriteCommandInput = {
+      TransactItems: [
+        { Put: { TableName: this.table, Item: { ...keys.claim(claim.planId, claim.claimId), item: claim }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Put: this.versionedPut(keys.year(year.planId, year.memberId), { ...year, version: year.version + 1 }, year.version + 1, year.version) },
+      ],
+    };
+    try {
+      await this.db.send(new TransactWriteCommand(input));
+      return { committed: true as const };
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const [claimExists, yearMoved] = failedConditions(error);
+      if (claimExists) {
+        const existing = await this.getClaim(claim.planId, claim.claimId);
+        if (existing) return { committed: false as const, existing };
+      }
+      if (yearMoved || claimExists) throw new VersionConflict(`member year ${year.planId}/${year.memberId}`);
+      throw error;
+    }
+  }
+
+  async commitReversal({ claims, year }: ReversalCommit): Promise<void> {
+    // DynamoDB takes at most 100 actions in one transaction: the year and 99 claims.
+    if (claims.length > 99) throw new Error(`a reversal may rewrite at most 99 claims of a member year (got ${claims.length})`);
+    try {
+      await this.db.send(new TransactWriteCommand({
+        TransactItems: [
+          { Put: this.versionedPut(keys.year(year.planId, year.memberId), { ...year, version: year.version + 1 }, year.version + 1, year.version) },
+          ...claims.map((c) => ({ Put: { TableName: this.table, Item: { ...keys.claim(c.planId, c.claimId), item: c }, ConditionExpression: 'attribute_exists(pk)' } })),
+        ],
+      }));
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && failedConditions(error).some(Boolean)) {
+        throw new VersionConflict(`member year ${year.planId}/${year.memberId}`);
+      }
+      throw error;
+    }
+  }
+
+  async createOrder(order: Order) {
+    const key = keys.order(order.planId, order.orderId);
+    if (await this.putNew(key, order)) return { created: true, order };
+    return { created: false, order: (await this.get<Order>(key))! };
+  }
+
+  getOrder(planId: string, orderId: string) {
+    return this.get<Order>(keys.order(planId, orderId));
+  }
+}

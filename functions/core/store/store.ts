@@ -1,0 +1,48 @@
+// The store as the domain sees it. The DynamoDB implementation sits beside it
+// (dynamo.ts); the domain never imports the AWS SDK.
+import type { MemberYear, Order, Policy, RosterPerson, StoredClaim, WindowState } from './model.ts';
+
+/** Another writer changed what this write was conditioned on: re-read and try again. */
+export class VersionConflict extends Error {
+  constructor(what: string) {
+    super(`concurrent update of ${what}`);
+  }
+}
+
+export interface ClaimCommit {
+  claim: StoredClaim;
+  /** The member year after the claim; `version` is the version read before it. */
+  year: MemberYear;
+}
+
+export interface ReversalCommit {
+  /** Claims whose stored record changes (the reversed one and any whose payout the replay changed). */
+  claims: StoredClaim[];
+  year: MemberYear;
+}
+
+export interface Store {
+  getWindow(planId: string): Promise<WindowState | undefined>;
+  /** Writes the window state if its version is still `state.version - 1` (or absent for version 1). */
+  putWindow(state: WindowState): Promise<void>;
+
+  putPeople(people: RosterPerson[]): Promise<void>;
+  getPerson(personId: string): Promise<RosterPerson | undefined>;
+
+  /** Creates the policy unless the person already has one in the plan; returns the one that stands. */
+  createPolicy(policy: Policy): Promise<{ created: boolean; policy: Policy }>;
+  getPolicy(planId: string, personId: string): Promise<Policy | undefined>;
+
+  getClaim(planId: string, claimId: string): Promise<StoredClaim | undefined>;
+  getClaims(planId: string, claimIds: string[]): Promise<StoredClaim[]>;
+  getMemberYear(planId: string, memberId: string): Promise<MemberYear | undefined>;
+  /**
+   * Records a new claim and the member year after it, atomically: fails with VersionConflict when the
+   * year moved since it was read, and returns the stored claim when the claim id exists already.
+   */
+  commitClaim(commit: ClaimCommit): Promise<{ committed: true } | { committed: false; existing: StoredClaim }>;
+  commitReversal(commit: ReversalCommit): Promise<void>;
+
+  createOrder(order: Order): Promise<{ created: boolean; order: Order }>;
+  getOrder(planId: string, orderId: string): Promise<Order | undefined>;
+}
