@@ -1,6 +1,7 @@
-// Placeholder until the service lands: answers 501 so routes and infra can be wired first.
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+// Adjudication Lambda: settlements, explanations, reversals, accumulators, the OpenAPI document.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { adjudicationApi, createHttpHandler, defaultDeps, platformOpenApi } from '@huiminbao/core';
 
-export async function handler(_event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-  return { statusCode: 501, body: JSON.stringify({ error: 'not implemented yet' }) };
-}
+const logger = new Logger({ serviceName: 'adjudication' });
+
+export const handler = createHttpHandler(adjudicationApi(defaultDeps, () => platformOpenApi(defaultDeps)), logger);

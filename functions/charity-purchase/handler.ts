@@ -1,6 +1,7 @@
-// Placeholder until the service lands: answers 501 so routes and infra can be wired first.
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+// Charity-purchase Lambda: sponsors' orders and their quotes.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { charityApi, createHttpHandler, defaultDeps } from '@huiminbao/core';
 
-export async function handler(_event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-  return { statusCode: 501, body: JSON.stringify({ error: 'not implemented yet' }) };
-}
+const logger = new Logger({ serviceName: 'charity-purchase' });
+
+export const handler = createHttpHandler(charityApi(defaultDeps), logger);

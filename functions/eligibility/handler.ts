@@ -1,6 +1,7 @@
-// Placeholder until the service lands: answers 501 so routes and infra can be wired first.
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+// Eligibility Lambda: the basic-insurance roster and the eligibility check.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { createHttpHandler, defaultDeps, eligibilityApi } from '@huiminbao/core';
 
-export async function handler(_event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-  return { statusCode: 501, body: JSON.stringify({ error: 'not implemented yet' }) };
-}
+const logger = new Logger({ serviceName: 'eligibility' });
+
+export const handler = createHttpHandler(eligibilityApi(defaultDeps), logger);

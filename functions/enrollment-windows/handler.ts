@@ -1,6 +1,16 @@
-// Placeholder until the service lands: answers 501 so routes and infra can be wired first.
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+// Enrollment-windows Lambda: the window (HTTP, and the scheduled toggles
+// EventBridge Scheduler sends) and policies.
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { ScheduledToggle, createHttpHandler, defaultDeps, enrollmentApi, runScheduledToggle } from '@huiminbao/core';
 
-export async function handler(_event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-  return { statusCode: 501, body: JSON.stringify({ error: 'not implemented yet' }) };
+const logger = new Logger({ serviceName: 'enrollment-windows' });
+const http = createHttpHandler(enrollmentApi(defaultDeps), logger);
+
+export async function handler(event: APIGatewayProxyEventV2 | ScheduledToggle, context: Context) {
+  const toggle = ScheduledToggle.safeParse(event);
+  if (!toggle.success) return http(event as APIGatewayProxyEventV2, context);
+  const window = await runScheduledToggle(defaultDeps(), toggle.data);
+  logger.info('scheduled toggle', { planId: window.planId, action: toggle.data.action, state: window.state });
+  return window;
 }

@@ -77,7 +77,7 @@ export const LineItem = z.strictObject({
   limitGroup: z.string().min(1).max(64).optional(),
 });
 
-const ClaimObject = z.strictObject({
+export const ClaimFields = z.strictObject({
   claimId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, { error: 'must be 1–128 letters, digits, dot, dash, colon or underscore' }),
   planId: z.string().min(1),
   visit: Visit,
@@ -88,7 +88,8 @@ const ClaimObject = z.strictObject({
   items: z.array(LineItem).default([]),
 });
 
-export const ClaimSchema = ClaimObject.superRefine((c, ctx) => {
+/** Rules across fields of a settlement: parts add up, dates are ordered, items fit. */
+export function claimRules(c: z.infer<typeof ClaimFields>, ctx: z.RefinementCtx): void {
   const s = c.settlement;
   const parts = [s.basicFundPaid, s.criticalIllnessPaid, s.medicalAssistancePaid, s.inCatalogSelfPay, s.classBCopay, s.outOfCatalogSelfPay, s.overLimitSelfPay]
     .reduce((a, b) => a.plus(b), new Decimal(0));
@@ -110,10 +111,11 @@ export const ClaimSchema = ClaimObject.superRefine((c, ctx) => {
   const burden = dec(s.total).minus(s.basicFundPaid).minus(s.criticalIllnessPaid).minus(s.medicalAssistancePaid);
   const compensation = s.otherCompensation.reduce((a, o) => a.plus(o.amount), new Decimal(0));
   if (compensation.gt(burden)) ctx.addIssue({ code: 'custom', path: ['settlement', 'otherCompensation'], message: 'exceeds what the patient owed after the public schemes' });
-});
+}
 
-export type Claim = z.infer<typeof ClaimObject>;
-export type ClaimInput = z.input<typeof ClaimObject>;
+export const ClaimSchema = ClaimFields.superRefine(claimRules);
+export type Claim = z.infer<typeof ClaimFields>;
+export type ClaimInput = z.input<typeof ClaimFields>;
 export type LineItem = z.infer<typeof LineItem>;
 
 /** What the engine knows about the member's policy for the year of the claim. */

@@ -17,18 +17,26 @@ function validBirthDate(id: string): boolean {
   return y >= 1880 && date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
-export function isResidentId(id: string): boolean {
-  return /^\d{17}[\dX]$/.test(id) && validBirthDate(id) && residentIdCheckChar(id.slice(0, 17)) === id[17];
+/** The first rule of GB 11643 the number breaks, or undefined for a valid one. */
+export function residentIdProblem(id: string): string | undefined {
+  if (!/^\d{17}[\dX]$/.test(id)) return 'must be 17 digits and a check digit or X (GB 11643)';
+  if (!validBirthDate(id)) return 'must contain a valid birth date (GB 11643)';
+  if (residentIdCheckChar(id.slice(0, 17)) !== id[17]) return 'check character does not match (GB 11643)';
+  return undefined;
 }
 
-/** A resident ID number; a lower-case x check character is accepted and upper-cased. */
+export function isResidentId(id: string): boolean {
+  return residentIdProblem(id) === undefined;
+}
+
+/** A resident ID number; a lower-case x check character is accepted and upper-cased. One issue: the first rule broken. */
 export const ResidentId = z
   .string({ error: 'must be an 18-character resident ID number' })
   .transform((s) => s.trim().toUpperCase())
-  .pipe(z.string()
-    .regex(/^\d{17}[\dX]$/, { error: 'must be 17 digits and a check digit or X (GB 11643)' })
-    .refine(validBirthDate, { error: 'must contain a valid birth date (GB 11643)' })
-    .refine((id) => residentIdCheckChar(id.slice(0, 17)) === id[17], { error: 'check character does not match (GB 11643)' }));
+  .pipe(z.string().superRefine((id, ctx) => {
+    const problem = residentIdProblem(id);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }));
 
 /** 360102199003071234 → 360102********1234: region kept for reports, birth date hidden. */
 export function maskId(id: string): string {

@@ -1,0 +1,135 @@
+// Settlements through the store: idempotent by claim id, serialised per member
+// year by a version condition (retried on conflict), reversible by replay.
+import { createHash } from 'node:crypto';
+import { Decimal } from 'decimal.js';
+import { formatYuan } from '../money/money.ts';
+import { z } from 'zod';
+import { ClaimFields, claimRules, PolicyContextSchema, type Claim, type PolicyContext } from '../claim/schema.ts';
+import { ResidentId } from '../identity/resident-id.ts';
+import { adjudicate, type Adjudication } from '../engine/adjudicate.ts';
+import { emptyAccumulators, type Accumulators } from '../engine/accumulators.ts';
+import { replay } from '../engine/replay.ts';
+import type { MemberYear, Policy, RosterPerson, StoredClaim, WindowState } from '../store/model.ts';
+import { VersionConflict } from '../store/store.ts';
+import type { Deps } from '../runtime.ts';
+import { requirePlan } from '../runtime.ts';
+import { currentWindow } from '../enrollment/window.ts';
+import { conflict, notFound, unprocessable } from '../errors.ts';
+import type { LoadedPlan } from '../plan/loader.ts';
+
+/** A settlement as insurers send it: the claim and the member it is for. */
+export const ClaimSubmission = ClaimFields.extend({ memberId: ResidentId }).superRefine(claimRules);
+export type ClaimSubmission = z.infer<typeof ClaimSubmission>;
+
+export function digestOf(claim: Claim): string {
+  return createHash('sha256').update(JSON.stringify(claim)).digest('hex');
+}
+
+/** The engine's view of the member: the policy as enrolled, basic-insurance status now, the frozen participation rate. */
+export function policyContext(policy: Policy, person: RosterPerson | undefined, window: WindowState): PolicyContext {
+  return PolicyContextSchema.parse({
+    memberId: policy.personId, tier: policy.tier, coverStart: policy.coverStart, coverEnd: policy.coverEnd,
+    regionCode: person?.regionCode ?? policy.regionCode, preExistingConditions: policy.preExistingConditions,
+    reliefGroups: policy.reliefGroups, history: policy.history, basicSuspensions: person?.suspensions ?? [],
+    ...(window.participationRate !== undefined ? { participationRate: window.participationRate } : {}),
+  });
+}
+
+async function memberContext(deps: Deps, plan: LoadedPlan, memberId: string): Promise<{ policy: Policy; ctx: PolicyContext }> {
+  const [policy, person, window] = await Promise.all([
+    deps.store.getPolicy(plan.id, memberId), deps.store.getPerson(memberId), currentWindow(deps.store, plan, deps.now()),
+  ]);
+  if (!policy) throw unprocessable('NO_POLICY', `member has no policy in ${plan.id}`);
+  return { policy, ctx: policyContext(policy, person, window) };
+}
+
+function emptyYear(planId: string, memberId: string): MemberYear {
+  return { planId, memberId, accumulators: emptyAccumulators(), claimIds: [], version: 0 };
+}
+
+const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 5 * 2 ** attempt)));
+
+/** The same claim id with the same content is a replay; with other content, a conflict. */
+function replayOf(existing: StoredClaim, digest: string): StoredClaim {
+  if (existing.digest === digest) return existing;
+  throw conflict('CLAIM_ID_REUSED', `claim ${existing.claimId} was already submitted with different content`);
+}
+
+export async function submitClaim(deps: Deps, planId: string, submission: ClaimSubmission): Promise<{ created: boolean; claim: StoredClaim }> {
+  const plan = requirePlan(deps, planId);
+  const { memberId, ...claim } = submission;
+  if (claim.planId !== planId) throw unprocessable('PLAN_MISMATCH', `the settlement names plan "${claim.planId}" but was sent to ${planId}`);
+  const digest = digestOf(claim);
+  const first = await deps.store.getClaim(planId, claim.claimId);
+  if (first) return { created: false, claim: replayOf(first, digest) };
+  const { ctx } = await memberContext(deps, plan, memberId);
+
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const year = (await deps.store.getMemberYear(planId, memberId)) ?? emptyYear(planId, memberId);
+    const adjudication = adjudicate(plan, ctx, year.accumulators, claim);
+    const stored: StoredClaim = { planId, claimId: claim.claimId, memberId, digest, claim, adjudication, status: 'applied', acceptedAt: deps.now().toISOString() };
+    try {
+      const result = await deps.store.commitClaim({ claim: stored, year: { ...year, accumulators: adjudication.accumulators, claimIds: [...year.claimIds, claim.claimId] } });
+      return result.committed ? { created: true, claim: stored } : { created: false, claim: replayOf(result.existing, digest) };
+    } catch (error) {
+      if (!(error instanceof VersionConflict)) throw error;
+      await pause(attempt);
+    }
+  }
+  throw conflict('MEMBER_BUSY', 'too many concurrent settlements for this member; try again');
+}
+
+export async function getClaim(deps: Deps, planId: string, claimId: string): Promise<StoredClaim> {
+  requirePlan(deps, planId);
+  const claim = await deps.store.getClaim(planId, claimId);
+  if (!claim) throw notFound('CLAIM_NOT_FOUND', `no claim ${claimId} in ${planId}`);
+  return claim;
+}
+
+export interface Reversal {
+  claim: StoredClaim;
+  /** Later claims whose payout changed when the year was replayed without the reversed one. */
+  differences: { claimId: string; before: string; after: string; difference: string }[];
+  accumulators: Accumulators;
+}
+
+/** Reverses a claim by replaying the member's year without it (ruling 10); reversing twice changes nothing. */
+export async function reverseClaim(deps: Deps, planId: string, claimId: string): Promise<Reversal> {
+  const plan = requirePlan(deps, planId);
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const target = await getClaim(deps, planId, claimId);
+    const year = (await deps.store.getMemberYear(planId, target.memberId)) ?? emptyYear(planId, target.memberId);
+    if (target.status === 'reversed') return { claim: target, differences: [], accumulators: year.accumulators };
+    const { ctx } = await memberContext(deps, plan, target.memberId);
+    const remaining = (await deps.store.getClaims(planId, year.claimIds)).filter((c) => c.claimId !== claimId);
+    const replayed = replay(plan, ctx, remaining.map((c) => c.claim));
+    const changed: StoredClaim[] = [];
+    const differences: Reversal['differences'] = [];
+    remaining.forEach((c, i) => {
+      const after: Adjudication = replayed.adjudications[i];
+      if (after.total !== c.adjudication.total || JSON.stringify(after.deltas) !== JSON.stringify(c.adjudication.deltas)) {
+        changed.push({ ...c, adjudication: after });
+        differences.push({ claimId: c.claimId, before: c.adjudication.total, after: after.total, difference: formatYuan(new Decimal(after.total).minus(c.adjudication.total)) });
+      }
+    });
+    const reversed: StoredClaim = { ...target, status: 'reversed' };
+    try {
+      await deps.store.commitReversal({
+        claims: [reversed, ...changed],
+        year: { ...year, accumulators: replayed.accumulators, claimIds: remaining.map((c) => c.claimId) },
+      });
+      return { claim: reversed, differences, accumulators: replayed.accumulators };
+    } catch (error) {
+      if (!(error instanceof VersionConflict)) throw error;
+      await pause(attempt);
+    }
+  }
+  throw conflict('MEMBER_BUSY', 'too many concurrent changes for this member; try again');
+}
+
+export async function memberAccumulators(deps: Deps, planId: string, memberId: string): Promise<{ accumulators: Accumulators; claimIds: string[] }> {
+  requirePlan(deps, planId);
+  const [year, policy] = await Promise.all([deps.store.getMemberYear(planId, memberId), deps.store.getPolicy(planId, memberId)]);
+  if (!policy) throw notFound('NO_POLICY', `member has no policy in ${planId}`);
+  return { accumulators: year?.accumulators ?? emptyAccumulators(), claimIds: year?.claimIds ?? [] };
+}

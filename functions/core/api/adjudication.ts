@@ -1,0 +1,56 @@
+// The adjudication service's routes: settlements, explanations, reversals, accumulators.
+import { z } from 'zod';
+import { route, type Api } from '../http/api.ts';
+import type { Deps } from '../runtime.ts';
+import { ClaimSubmission, getClaim, memberAccumulators, reverseClaim, submitClaim } from '../adjudication/claims.ts';
+import { ClaimParams, MemberParams, PlanParams } from './params.ts';
+
+export function adjudicationApi(deps: () => Deps, openapi: () => unknown): Api {
+  return {
+    'GET /plans': route({
+      summary: 'The plans this platform serves',
+      responses: { 200: 'plan ids, names and tiers' },
+      handle: async () => ({
+        status: 200,
+        body: { plans: [...deps().plans.values()].map((p) => ({ id: p.id, name: p.name, productYear: p.productYear, tiers: p.tiers.map((t) => ({ id: t.id, name: t.name, premium: t.premium })) })) },
+      }),
+    }),
+    'POST /plans/{planId}/claims': route({
+      summary: 'Submit a one-stop settlement for adjudication (idempotent by claimId)',
+      params: PlanParams,
+      body: ClaimSubmission,
+      responses: { 201: 'adjudicated (a replay gets the first answer with header idempotent-replayed: true)', 404: 'unknown plan', 409: 'claim id reused with other content', 422: 'no policy, or a settlement for another plan' },
+      handle: async ({ params, body }) => {
+        const { created, claim } = await submitClaim(deps(), params.planId, body);
+        return { status: 201, replayed: !created, body: { claim: claim.claim, memberId: claim.memberId, status: claim.status, adjudication: claim.adjudication } };
+      },
+    }),
+    'GET /plans/{planId}/claims/{claimId}': route({
+      summary: 'A claim and its explanation of benefits',
+      params: ClaimParams,
+      responses: { 200: 'the claim', 404: 'unknown plan or claim' },
+      handle: async ({ params }) => {
+        const claim = await getClaim(deps(), params.planId, params.claimId);
+        return { status: 200, body: { claim: claim.claim, memberId: claim.memberId, status: claim.status, adjudication: claim.adjudication } };
+      },
+    }),
+    'POST /plans/{planId}/claims/{claimId}/reversal': route({
+      summary: 'Reverse a claim: the member year is replayed without it',
+      params: ClaimParams,
+      responses: { 200: 'reversed (again: unchanged)', 404: 'unknown plan or claim' },
+      handle: async ({ params }) => ({ status: 200, body: await reverseClaim(deps(), params.planId, params.claimId) }),
+    }),
+    'GET /plans/{planId}/members/{memberId}/accumulators': route({
+      summary: "A member's accumulators for the plan year",
+      params: MemberParams,
+      responses: { 200: 'accumulators and the claims applied, in order', 404: 'unknown plan or no policy' },
+      handle: async ({ params }) => ({ status: 200, body: await memberAccumulators(deps(), params.planId, params.memberId) }),
+    }),
+    'GET /openapi.json': route({
+      summary: 'This API as an OpenAPI 3.1 document',
+      query: z.object({}).loose(),
+      responses: { 200: 'the document' },
+      handle: async () => ({ status: 200, body: openapi() }),
+    }),
+  };
+}

@@ -1,0 +1,39 @@
+// The eligibility service's routes: the roster and the eligibility check.
+import { z } from 'zod';
+import { route, type Api } from '../http/api.ts';
+import { requirePlan, type Deps } from '../runtime.ts';
+import { validateRows } from '../eligibility/roster.ts';
+import { checkEligibility } from '../eligibility/eligibility.ts';
+import { PersonParams, PlanParams } from './params.ts';
+
+/** Rows arrive as JSON in batches; each is validated on its own so one bad row rejects only itself. */
+const RosterImport = z.strictObject({ people: z.array(z.unknown()).min(1).max(5000) });
+
+export function eligibilityApi(deps: () => Deps): Api {
+  return {
+    'POST /plans/{planId}/roster': route({
+      summary: 'Import or update basic-insured persons; bad rows are reported row by row',
+      params: PlanParams,
+      body: RosterImport,
+      responses: { 200: 'accepted count and rejected rows', 404: 'unknown plan' },
+      handle: async ({ params, body }) => {
+        const d = deps();
+        requirePlan(d, params.planId);
+        const { people, rejected } = validateRows(body.people, d.now());
+        await d.store.putPeople(people);
+        return { status: 200, body: { accepted: people.length, rejected } };
+      },
+    }),
+    'GET /plans/{planId}/eligibility/{personId}': route({
+      summary: 'May this person buy the plan: reasons, tiers, channels, relief groups, existing policy',
+      params: PersonParams,
+      responses: { 200: 'the answer', 404: 'unknown plan' },
+      handle: async ({ params }) => {
+        const d = deps();
+        const plan = requirePlan(d, params.planId);
+        const [person, policy] = await Promise.all([d.store.getPerson(params.personId), d.store.getPolicy(params.planId, params.personId)]);
+        return { status: 200, body: checkEligibility(plan, person, policy) };
+      },
+    }),
+  };
+}

@@ -1,0 +1,78 @@
+// The enrollment-windows service's routes: the window and policies.
+import { z } from 'zod';
+import { route, type Api } from '../http/api.ts';
+import { requirePlan, type Deps } from '../runtime.ts';
+import { actOnWindow, currentWindow } from '../enrollment/window.ts';
+import { EnrollmentRequest, enroll } from '../enrollment/policies.ts';
+import { notFound } from '../errors.ts';
+import { Instant, Ratio } from '../plan/schema.ts';
+import { PersonParams, PlanParams } from './params.ts';
+
+const Actor = z.string().trim().min(1).max(100);
+const OpenRequest = z.strictObject({ actor: Actor, reason: z.string().max(500).optional(), closesAt: Instant.optional() });
+const CloseRequest = z.strictObject({ actor: Actor, reason: z.string().max(500).optional(), participationRate: Ratio.optional() });
+
+/** What EventBridge Scheduler (or the local scheduler) sends to open or close a window on time. */
+export const ScheduledToggle = z.object({ source: z.literal('hmb.scheduler'), action: z.enum(['open', 'close']), planId: z.string() });
+export type ScheduledToggle = z.infer<typeof ScheduledToggle>;
+
+export async function runScheduledToggle(deps: Deps, toggle: ScheduledToggle) {
+  const plan = requirePlan(deps, toggle.planId);
+  return actOnWindow(deps.store, plan, { action: toggle.action, actor: 'scheduler', reason: 'scheduled by the plan file' }, deps.now());
+}
+
+export function enrollmentApi(deps: () => Deps): Api {
+  return {
+    'GET /plans/{planId}/window': route({
+      summary: "The plan's enrollment window",
+      params: PlanParams,
+      responses: { 200: 'window state', 404: 'unknown plan' },
+      handle: async ({ params }) => {
+        const d = deps();
+        return { status: 200, body: await currentWindow(d.store, requirePlan(d, params.planId), d.now()) };
+      },
+    }),
+    'POST /plans/{planId}/window/open': route({
+      summary: 'Open the window now (administrator), optionally with a new closing instant',
+      params: PlanParams,
+      body: OpenRequest,
+      responses: { 200: 'window state', 404: 'unknown plan', 409: 'closing instant in the past' },
+      handle: async ({ params, body }) => {
+        const d = deps();
+        return { status: 200, body: await actOnWindow(d.store, requirePlan(d, params.planId), { action: 'open', ...body }, d.now()) };
+      },
+    }),
+    'POST /plans/{planId}/window/close': route({
+      summary: 'Close the window now (administrator), optionally freezing the participation rate',
+      params: PlanParams,
+      body: CloseRequest,
+      responses: { 200: 'window state', 404: 'unknown plan' },
+      handle: async ({ params, body }) => {
+        const d = deps();
+        return { status: 200, body: await actOnWindow(d.store, requirePlan(d, params.planId), { action: 'close', ...body }, d.now()) };
+      },
+    }),
+    'POST /plans/{planId}/policies': route({
+      summary: 'Enroll one person (idempotent by requestId; one policy per person per plan)',
+      params: PlanParams,
+      body: EnrollmentRequest,
+      responses: { 201: 'enrolled (a replay gets the first answer with header idempotent-replayed: true)', 404: 'unknown plan', 409: 'window closed or already insured', 422: 'not eligible, unknown tier or channel' },
+      handle: async ({ params, body }) => {
+        const { created, policy } = await enroll(deps(), params.planId, body);
+        return { status: 201, replayed: !created, body: policy };
+      },
+    }),
+    'GET /plans/{planId}/policies/{personId}': route({
+      summary: "A person's policy in the plan",
+      params: PersonParams,
+      responses: { 200: 'the policy', 404: 'unknown plan or no policy' },
+      handle: async ({ params }) => {
+        const d = deps();
+        requirePlan(d, params.planId);
+        const policy = await d.store.getPolicy(params.planId, params.personId);
+        if (!policy) throw notFound('NO_POLICY', `no policy in ${params.planId} for this person`);
+        return { status: 200, body: policy };
+      },
+    }),
+  };
+}

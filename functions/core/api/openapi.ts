@@ -1,0 +1,71 @@
+// The OpenAPI 3.1 document, generated from the same zod schemas the handlers
+// validate with, so the document cannot drift from what the API accepts.
+import { z } from 'zod';
+import type { Api } from '../http/api.ts';
+import type { Deps } from '../runtime.ts';
+import { adjudicationApi } from './adjudication.ts';
+import { enrollmentApi } from './enrollment.ts';
+import { eligibilityApi } from './eligibility.ts';
+import { charityApi } from './charity.ts';
+
+const ErrorBody = {
+  type: 'object',
+  properties: { error: { type: 'string' }, message: { type: 'string' } },
+  required: ['error'],
+};
+const InvalidRequestBody = {
+  type: 'object',
+  properties: {
+    error: { const: 'invalid-request' },
+    issues: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, rule: { type: 'string' } }, required: ['field', 'rule'] } },
+  },
+  required: ['error', 'issues'],
+};
+
+function jsonSchema(schema: z.ZodType): Record<string, unknown> {
+  // Requests are documented as clients send them (before transforms); refinements are not expressible and are left out.
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return rest;
+}
+
+function pathParameters(route: Api[string]): unknown[] {
+  const shape = (route.params as z.ZodObject | undefined)?.shape ?? {};
+  return Object.entries(shape).map(([name, schema]) => ({ name, in: 'path', required: true, schema: jsonSchema(schema as z.ZodType) }));
+}
+
+export function openApiDocument(apis: Api[]): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const api of apis) {
+    for (const [key, route] of Object.entries(api)) {
+      const [method, path] = key.split(' ');
+      const responses: Record<string, unknown> = {};
+      for (const [status, description] of Object.entries(route.responses)) {
+        responses[status] = { description, content: { 'application/json': { schema: Number(status) < 400 ? {} : ErrorBody } } };
+      }
+      if (route.params || route.body) responses['400'] = { description: 'invalid request: every problem names its field and rule', content: { 'application/json': { schema: InvalidRequestBody } } };
+      paths[path] = {
+        ...paths[path],
+        [method.toLowerCase()]: {
+          summary: route.summary,
+          operationId: `${method.toLowerCase()}${path.replace(/[{}]/g, '').split(/[/.]/).map((s) => s.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())).join('')}`,
+          parameters: pathParameters(route),
+          ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body) } } } } : {}),
+          responses,
+        },
+      };
+    }
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'huiminbao', version: '0.1.0', description: '惠民保 plans as data: enrollment windows, eligibility, adjudication and charity purchase.' },
+    paths,
+  };
+}
+
+let cached: Record<string, unknown> | undefined;
+
+/** The whole platform's document (every service's routes), built once. */
+export function platformOpenApi(deps: () => Deps): Record<string, unknown> {
+  cached ??= openApiDocument([adjudicationApi(deps, () => cached), enrollmentApi(deps), eligibilityApi(deps), charityApi(deps)]);
+  return cached;
+}

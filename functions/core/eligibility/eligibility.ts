@@ -1,0 +1,49 @@
+// May this person buy this plan? Every reason, the tiers and channels open to
+// them, their relief groups, and whether they are insured already.
+import type { LoadedPlan } from '../plan/loader.ts';
+import type { Policy, RosterPerson } from '../store/model.ts';
+
+export interface EligibilityReason {
+  code: 'NOT_IN_ROSTER' | 'SCHEME_NOT_COVERED' | 'BASIC_SUSPENDED' | 'OUTSIDE_REGION';
+  message: string;
+}
+
+export interface Eligibility {
+  eligible: boolean;
+  reasons: EligibilityReason[];
+  tiers: { id: string; name: string; premium: string }[];
+  channels: string[];
+  reliefGroups: string[];
+  policyExists: boolean;
+}
+
+/** Inside the plan's region: the region code's significant digits (province or city) match. */
+export function inRegion(plan: LoadedPlan, regionCode: string): boolean {
+  const code = plan.region.adminCode;
+  const significant = code.endsWith('0000') ? 2 : code.endsWith('00') ? 4 : 6;
+  return regionCode.slice(0, significant) === code.slice(0, significant);
+}
+
+export function checkEligibility(plan: LoadedPlan, person: RosterPerson | undefined, policy: Policy | undefined): Eligibility {
+  const reasons: EligibilityReason[] = [];
+  const rules = plan.eligibility;
+  if (!person) {
+    reasons.push({ code: 'NOT_IN_ROSTER', message: 'not found in the basic-insurance roster' });
+  } else {
+    if (!rules.schemes.includes(person.scheme)) reasons.push({ code: 'SCHEME_NOT_COVERED', message: `the plan does not cover ${person.scheme} basic insurance` });
+    if (rules.activeStatusRequired && person.status !== 'active') reasons.push({ code: 'BASIC_SUSPENDED', message: 'basic insurance is suspended; the plan requires active status' });
+    const admitted = inRegion(plan, person.regionCode) || (person.newCitizen && rules.newCitizens !== false) || (person.hongKongMacaoTaiwan && rules.hongKongMacaoTaiwan);
+    if (!admitted) reasons.push({ code: 'OUTSIDE_REGION', message: `basic insurance in ${person.regionCode} is outside the plan's region ${plan.region.adminCode}` });
+  }
+  const channels = plan.payment.channels
+    .filter((c) => !('schemes' in c) || (person !== undefined && c.schemes.includes(person.scheme)))
+    .map((c) => c.kind);
+  return {
+    eligible: reasons.length === 0,
+    reasons,
+    tiers: plan.tiers.map((t) => ({ id: t.id, name: t.name, premium: t.premium })),
+    channels,
+    reliefGroups: person?.reliefGroups ?? [],
+    policyExists: policy !== undefined,
+  };
+}

@@ -1,0 +1,68 @@
+// Enrollment of one person: the window must be open, the person eligible, and
+// the plan allows one policy per person per plan year — a conditional write, so
+// concurrent attempts from several channels leave exactly one policy.
+import { z } from 'zod';
+import type { LoadedPlan } from '../plan/loader.ts';
+import { PaymentChannelKind } from '../plan/schema.ts';
+import { ResidentId, maskId } from '../identity/resident-id.ts';
+import { addDays, addMonths, shanghaiDay } from '../dates/dates.ts';
+import type { Policy, WindowState } from '../store/model.ts';
+import type { Deps } from '../runtime.ts';
+import { requirePlan } from '../runtime.ts';
+import { checkEligibility } from '../eligibility/eligibility.ts';
+import { currentWindow, isOpen } from './window.ts';
+import { conflict, unprocessable } from '../errors.ts';
+
+export const EnrollmentRequest = z.strictObject({
+  /** Idempotency key: a replay with the same id returns the first answer. */
+  requestId: z.string().min(8).max(64),
+  personId: ResidentId,
+  tier: z.string().min(1),
+  channel: PaymentChannelKind,
+});
+export type EnrollmentRequest = z.infer<typeof EnrollmentRequest>;
+
+/** Cover as the plan says: fixed dates, from enrollment for N months, or N months after the window. */
+export function coverFor(plan: LoadedPlan, window: WindowState, now: Date): { coverStart: string; coverEnd: string } {
+  const cover = plan.enrollment.cover;
+  if (cover.kind === 'fixed') return { coverStart: cover.start, coverEnd: cover.end };
+  const start = cover.kind === 'from-enrollment' ? shanghaiDay(now) : shanghaiDay(window.closesAt ?? now.toISOString());
+  return { coverStart: start, coverEnd: addDays(addMonths(start, cover.months), -1) };
+}
+
+export async function enroll(deps: Deps, planId: string, request: EnrollmentRequest): Promise<{ created: boolean; policy: Policy }> {
+  const plan = requirePlan(deps, planId);
+  const now = deps.now();
+  const existing = await deps.store.getPolicy(planId, request.personId);
+  if (existing) return answerForExisting(existing, request);
+
+  const window = await currentWindow(deps.store, plan, now);
+  if (!isOpen(window, now)) {
+    throw conflict('WINDOW_CLOSED', `enrollment for ${planId} is not open`, { window: { state: window.state, opensAt: window.opensAt, closesAt: window.closesAt } });
+  }
+  const tier = plan.tiers.find((t) => t.id === request.tier);
+  if (!tier) throw unprocessable('UNKNOWN_TIER', `plan ${planId} has no tier "${request.tier}"`, { tiers: plan.tiers.map((t) => t.id) });
+  const person = await deps.store.getPerson(request.personId);
+  const eligibility = checkEligibility(plan, person, undefined);
+  if (!eligibility.eligible) {
+    throw unprocessable('NOT_ELIGIBLE', `${maskId(request.personId)} may not enroll in ${planId}`, { reasons: eligibility.reasons });
+  }
+  if (!eligibility.channels.includes(request.channel)) {
+    throw unprocessable('CHANNEL_NOT_OPEN', `channel "${request.channel}" is not open to this person`, { channels: eligibility.channels });
+  }
+  const policy: Policy = {
+    planId, personId: request.personId, tier: tier.id, status: 'active', ...coverFor(plan, window, now),
+    regionCode: person!.regionCode, reliefGroups: person!.reliefGroups, preExistingConditions: [], history: [],
+    channel: request.channel, requestId: request.requestId, createdAt: now.toISOString(),
+  };
+  const result = await deps.store.createPolicy(policy);
+  return result.created ? result : answerForExisting(result.policy, request);
+}
+
+/** A replay of the request that created the policy gets it back; any other request is a conflict. */
+function answerForExisting(policy: Policy, request: EnrollmentRequest): { created: false; policy: Policy } {
+  if (policy.requestId === request.requestId) return { created: false, policy };
+  throw conflict('ALREADY_INSURED', `${maskId(policy.personId)} already has a policy in ${policy.planId}`, {
+    policy: { planId: policy.planId, tier: policy.tier, coverStart: policy.coverStart, coverEnd: policy.coverEnd, channel: policy.channel },
+  });
+}

@@ -1,0 +1,69 @@
+// A plan's enrollment window: scheduled by the plan file, toggled on schedule,
+// opened or closed early by an administrator with a recorded reason.
+import type { LoadedPlan } from '../plan/loader.ts';
+import type { WindowEvent, WindowState } from '../store/model.ts';
+import type { Store } from '../store/store.ts';
+import { VersionConflict } from '../store/store.ts';
+import { conflict } from '../errors.ts';
+
+/** The window as the plan file schedules it, before anyone acted on it. */
+export function scheduledWindow(plan: LoadedPlan, now: Date): WindowState {
+  const { opens, closes } = plan.enrollment.window;
+  const t = now.getTime();
+  const state = opens !== null && t >= Date.parse(opens) && (closes === null || t < Date.parse(closes)) ? 'open'
+    : closes !== null && t >= Date.parse(closes) ? 'closed' : 'scheduled';
+  return { planId: plan.id, state, opensAt: opens, closesAt: closes, events: [], version: 0 };
+}
+
+/** The stored state once anyone acted on the window; before that, the schedule. */
+export async function currentWindow(store: Store, plan: LoadedPlan, now: Date): Promise<WindowState> {
+  return (await store.getWindow(plan.id)) ?? scheduledWindow(plan, now);
+}
+
+export interface WindowAction {
+  action: 'open' | 'close';
+  actor: string;
+  reason?: string;
+  /** Opening may set a new closing instant (an extension). */
+  closesAt?: string;
+  /** Closing freezes the city-wide participation rate the out-of-pocket cap reads. */
+  participationRate?: string;
+}
+
+/** Applies an action; a repeated action (already open, already closed) changes nothing. Retries concurrent writers. */
+export async function actOnWindow(store: Store, plan: LoadedPlan, act: WindowAction, now: Date): Promise<WindowState> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const current = await currentWindow(store, plan, now);
+    const target = act.action === 'open' ? 'open' : 'closed';
+    if (current.state === target && act.closesAt === undefined && act.participationRate === undefined) return current;
+    if (act.action === 'open' && act.closesAt !== undefined && Date.parse(act.closesAt) <= now.getTime()) {
+      throw conflict('WINDOW_CLOSES_IN_PAST', `closesAt ${act.closesAt} is not in the future`);
+    }
+    const event: WindowEvent = { at: now.toISOString(), action: act.closesAt ? 'extend' : act.action, actor: act.actor, ...(act.reason ? { reason: act.reason } : {}) };
+    const next: WindowState = {
+      ...current,
+      state: target,
+      ...(act.action === 'open' ? { opensAt: current.opensAt ?? now.toISOString(), closesAt: act.closesAt ?? futureOrNull(current.closesAt, now) } : { closesAt: now.toISOString() }),
+      ...(act.participationRate !== undefined ? { participationRate: act.participationRate } : {}),
+      events: [...current.events, event],
+      version: current.version + 1,
+    };
+    try {
+      await store.putWindow(next);
+      return next;
+    } catch (error) {
+      if (!(error instanceof VersionConflict)) throw error;
+    }
+  }
+  throw conflict('WINDOW_BUSY', 'the window is being changed by someone else; try again');
+}
+
+/** An administrator reopening after the scheduled close keeps it open until closed again (or until a given closesAt). */
+function futureOrNull(instant: string | null, now: Date): string | null {
+  return instant !== null && Date.parse(instant) > now.getTime() ? instant : null;
+}
+
+/** Open for enrollment now: the state, and (when a closing instant is set) not past it. */
+export function isOpen(window: WindowState, now: Date): boolean {
+  return window.state === 'open' && (window.closesAt === null || now.getTime() < Date.parse(window.closesAt));
+}

@@ -1,0 +1,35 @@
+// A service's HTTP surface as data: route key → request schemas and the domain
+// call. The Lambda handler, the OpenAPI document and the tests all read it.
+import type { z } from 'zod';
+
+export interface Request<P, B, Q> {
+  params: P;
+  body: B;
+  query: Q;
+  /** API Gateway's request id, for logs. */
+  requestId: string;
+}
+
+export interface Reply {
+  status: number;
+  body: unknown;
+  /** A replayed idempotent request: same status and body as the first answer, marked by a header. */
+  replayed?: boolean;
+}
+
+export interface Route<P = any, B = any, Q = any> {
+  summary: string;
+  params?: z.ZodType<P>;
+  body?: z.ZodType<B>;
+  query?: z.ZodType<Q>;
+  /** Statuses this route answers besides 400 (for the OpenAPI document). */
+  responses: Record<number, string>;
+  handle(request: Request<P, B, Q>): Promise<Reply>;
+}
+
+export type Api = Record<string, Route>;
+
+/** Declares a route with its types inferred from the schemas. */
+export function route<P, B, Q>(r: Route<P, B, Q>): Route<P, B, Q> {
+  return r;
+}

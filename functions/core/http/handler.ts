@@ -1,0 +1,101 @@
+// Turns an Api into a Lambda handler for API Gateway HTTP API (v2) events:
+// middy for the onion, our own small pieces for what matters here — parse and
+// validate with zod into field-named 400s, map domain errors to 404/409/422,
+// never a 500 for bad input, and log without personal data.
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DomainError } from '../errors.ts';
+import { formatPath } from '../plan/loader.ts';
+import { maskId } from '../identity/resident-id.ts';
+import type { Api, Reply } from './api.ts';
+
+const STATUS: Record<DomainError['kind'], number> = { 'not-found': 404, conflict: 409, unprocessable: 422 };
+
+export interface FieldIssue {
+  field: string;
+  rule: string;
+}
+
+/** A request that fails validation: every problem, each naming its field and rule. */
+export class InvalidRequest extends Error {
+  readonly issues: FieldIssue[];
+  constructor(issues: FieldIssue[]) {
+    super(`invalid request: ${issues.map((i) => `${i.field}: ${i.rule}`).join('; ')}`);
+    this.issues = issues;
+  }
+}
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
+  return { statusCode: status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
+}
+
+function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, prefix: string, issues: FieldIssue[]): T {
+  if (!schema) return value as T;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) {
+    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys.join(', ')] : issue.path;
+    issues.push({ field: [prefix, formatPath(path)].filter(Boolean).join('.'), rule: issue.code === 'unrecognized_keys' ? 'unknown field' : issue.message });
+  }
+  return undefined as T;
+}
+
+function parseBody(event: APIGatewayProxyEventV2, issues: FieldIssue[]): unknown {
+  if (event.body === undefined || event.body === '') return undefined;
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  try {
+    return JSON.parse(text);
+  } catch {
+    issues.push({ field: 'body', rule: 'must be a JSON document' });
+    return undefined;
+  }
+}
+
+/** Path parameters that may carry a resident ID are masked before they reach a log line. */
+function loggableParams(params: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v && /^\d{17}[\dXx]$/.test(v) ? maskId(v) : v]));
+}
+
+export async function dispatch(api: Api, event: APIGatewayProxyEventV2): Promise<Reply> {
+  const route = api[event.routeKey];
+  if (!route) return { status: 404, body: { error: 'not-found', message: `no route ${event.routeKey}` } };
+  const issues: FieldIssue[] = [];
+  const params = parsePart(route.params, event.pathParameters ?? {}, 'path', issues);
+  const query = parsePart(route.query, event.queryStringParameters ?? {}, 'query', issues);
+  const raw = parseBody(event, issues);
+  const body = route.body && issues.every((i) => i.field !== 'body') ? parsePart(route.body, raw, 'body', issues) : raw;
+  if (issues.length > 0) throw new InvalidRequest(issues);
+  return route.handle({ params, body, query, requestId: event.requestContext?.requestId ?? 'local' });
+}
+
+/** Maps every failure to an HTTP answer; only a fault of ours becomes a 500, logged, without the stack in the reply. */
+export function errorReply(error: unknown, logger: Logger): APIGatewayProxyStructuredResultV2 {
+  if (error instanceof InvalidRequest) return json(400, { error: 'invalid-request', issues: error.issues });
+  if (error instanceof DomainError) return json(STATUS[error.kind], { error: error.code, message: error.message, ...error.details });
+  logger.error('unhandled error', { error: error as Error });
+  return json(500, { error: 'internal', message: 'internal error; it has been logged' });
+}
+
+export function createHttpHandler(api: Api, logger: Logger) {
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+    .use({
+      // Logs one line per request: route, status, duration and masked ids, never bodies.
+      before: (request) => { (request.internal as Record<string, unknown>).started = Date.now(); },
+      after: (request) => {
+        logger.info('request', {
+          route: request.event.routeKey, status: request.response?.statusCode, params: loggableParams(request.event.pathParameters),
+          ms: Date.now() - ((request.internal as Record<string, number>).started ?? Date.now()),
+        });
+      },
+    })
+    .handler(async (event) => {
+      try {
+        const reply = await dispatch(api, event);
+        return json(reply.status, reply.body, reply.replayed ? { 'idempotent-replayed': 'true' } : {});
+      } catch (error) {
+        return errorReply(error, logger);
+      }
+    });
+}
