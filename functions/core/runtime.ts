@@ -18,19 +18,26 @@ export function requirePlan(deps: Deps, planId: string): LoadedPlan {
   return plan;
 }
 
-let cached: Deps | undefined;
+const cache = new Map<string, Deps>();
 
-/** Deps from TABLE_NAME, HMB_PLANS_DIR and (locally) HMB_DYNAMODB_ENDPOINT; plans that fail to load are logged and skipped. */
+/**
+ * Deps from TABLE_NAME, HMB_PLANS_DIR and (locally) HMB_DYNAMODB_ENDPOINT, built once per distinct environment
+ * (a Lambda container has one; a test process may run several local stacks). Plans that fail to load are logged and skipped.
+ */
 export function defaultDeps(): Deps {
-  if (cached) return cached;
   const table = process.env.TABLE_NAME;
   if (!table) throw new Error('TABLE_NAME is not set');
   const endpoint = process.env.HMB_DYNAMODB_ENDPOINT;
+  const plansDir = defaultPlansDir();
+  const key = `${table}|${endpoint ?? ''}|${plansDir}`;
+  const known = cache.get(key);
+  if (known) return known;
   const client = new DynamoDBClient(endpoint
     ? { endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
     : {});
-  const { plans, problems } = loadPlans(defaultPlansDir());
+  const { plans, problems } = loadPlans(plansDir);
   for (const p of problems) console.error(formatProblem(p));
-  cached = { plans, store: new DynamoStore(client, table), now: () => new Date() };
-  return cached;
+  const deps: Deps = { plans, store: new DynamoStore(client, table), now: () => new Date() };
+  cache.set(key, deps);
+  return deps;
 }

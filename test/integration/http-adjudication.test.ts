@@ -1,0 +1,187 @@
+// Adjudication through HTTP on DynamoDB Local: the local stack serves the real
+// handlers; results must equal the engine alone, replays pay once, concurrent
+// settlements serialise, reversals restore.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { startLocalStack, type LocalStack } from '../../local/main.ts';
+import { residentIdCheckChar } from '../../functions/core/identity/resident-id.ts';
+import { replay } from '../../functions/core/engine/replay.ts';
+import { ClaimSchema, type ClaimInput } from '../../functions/core/claim/schema.ts';
+import { context, seedPlan, settlement } from '../support/fixtures.ts';
+
+const PLAN = 'jiangxi-2023';
+const plan = seedPlan(PLAN);
+let stack: LocalStack;
+
+async function call(method: string, path: string, body?: unknown) {
+  const response = await fetch(`${stack.url}${path}`, {
+    method, headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: response.status, headers: response.headers, body: await response.json() as any };
+}
+
+/** A valid resident ID (GB 11643) for Nanchang, born 1980-01-01, sequence n. */
+function personId(n: number): string {
+  const first17 = `36010219800101${String(n).padStart(3, '0')}`;
+  return first17 + residentIdCheckChar(first17);
+}
+
+async function enrolMember(n: number): Promise<string> {
+  const id = personId(n);
+  const roster = await call('POST', `/plans/${PLAN}/roster`, { people: [{ personId: id, name: '测试', scheme: 'resident', status: 'active', regionCode: '360102' }] });
+  expect(roster.body).toEqual({ accepted: 1, rejected: [] });
+  const policy = await call('POST', `/plans/${PLAN}/policies`, { requestId: randomUUID(), personId: id, tier: 'standard', channel: 'wechat' });
+  expect(policy.status).toBe(201);
+  return id;
+}
+
+/** The member's engine context as the service builds it from the policy: fixed cover, Nanchang, no history. */
+const engineContext = (memberId: string) => context({ memberId, tier: 'standard', coverStart: '2023-06-01', coverEnd: '2024-05-31', regionCode: '360102' });
+
+function settlementOf(claimId: string, admitted: string, inCatalog: string, outOfCatalog = '0'): ClaimInput {
+  return {
+    claimId, planId: PLAN,
+    visit: { type: 'inpatient', admissionDate: admitted, dischargeDate: admitted, hospital: { code: 'H1', level: 3, public: true, regionCode: '360102' } },
+    diagnoses: [{ icd10: 'K35.8' }],
+    settlement: settlement({ basicFundPaid: '20000', inCatalogSelfPay: inCatalog, outOfCatalogSelfPay: outOfCatalog }),
+  };
+}
+
+beforeAll(async () => {
+  stack = await startLocalStack({ endpoint: inject('dynamoEndpoint'), tableName: `http-${randomUUID()}`, quiet: true });
+  const open = await call('POST', `/plans/${PLAN}/window/open`, { actor: 'test', reason: 'integration test' });
+  expect(open.body.state).toBe('open');
+});
+
+afterAll(async () => { await stack?.stop(); });
+
+describe('a year of claims through HTTP', () => {
+  test('gives the same explanations and accumulators as the engine alone', async () => {
+    const member = await enrolMember(1);
+    const claims = [
+      settlementOf('year-1', '2023-07-01', '10000'),
+      settlementOf('year-2', '2023-08-15', '60000', '30000'),
+      settlementOf('year-3', '2023-11-20', '80000', '5000'),
+      settlementOf('year-4', '2024-02-02', '150000', '40000'),
+      settlementOf('year-5', '2024-05-30', '3000.55', '999.99'),
+    ];
+    const answers = [];
+    for (const c of claims) {
+      const r = await call('POST', `/plans/${PLAN}/claims`, { ...c, memberId: member });
+      expect(r.status).toBe(201);
+      answers.push(r.body.adjudication);
+    }
+    const alone = replay(plan, engineContext(member), claims.map((c) => ClaimSchema.parse(c)));
+    expect(answers).toEqual(JSON.parse(JSON.stringify(alone.adjudications)));
+    const acc = await call('GET', `/plans/${PLAN}/members/${member}/accumulators`);
+    expect(acc.body).toEqual({ accumulators: alone.accumulators, claimIds: claims.map((c) => c.claimId) });
+    // Fetching a claim returns its explanation.
+    const one = await call('GET', `/plans/${PLAN}/claims/year-3`);
+    expect(one.body.adjudication).toEqual(answers[2]);
+  });
+
+  test('the same settlement posted twice pays once and answers the first answer', async () => {
+    const member = await enrolMember(2);
+    const body = { ...settlementOf('twice-1', '2023-09-01', '50000'), memberId: member };
+    const first = await call('POST', `/plans/${PLAN}/claims`, body);
+    const second = await call('POST', `/plans/${PLAN}/claims`, body);
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(second.body).toEqual(first.body);
+    // 50,000 − 15,000 deductible = 35,000 × 30 % = 10,500.00, once.
+    const acc = await call('GET', `/plans/${PLAN}/members/${member}/accumulators`);
+    expect(acc.body.accumulators.yearPaid).toBe('10500.00');
+    expect(acc.body.accumulators.claimsApplied).toBe(1);
+    // The same claim id with other content is a conflict, not a second payment.
+    const reused = await call('POST', `/plans/${PLAN}/claims`, { ...body, settlement: settlement({ basicFundPaid: '20000', inCatalogSelfPay: '60000' }) });
+    expect(reused.status).toBe(409);
+    expect(reused.body.error).toBe('CLAIM_ID_REUSED');
+  });
+
+  test('20 concurrent settlements for one member equal a sequential replay in acceptance order', async () => {
+    const member = await enrolMember(3);
+    const claims = Array.from({ length: 20 }, (_, i) => settlementOf(`burst-${i}`, '2023-10-01', String(7000 + 1000 * i), String(500 * i)));
+    const answers = await Promise.all(claims.map((c) => call('POST', `/plans/${PLAN}/claims`, { ...c, memberId: member })));
+    expect(answers.map((a) => a.status)).toEqual(claims.map(() => 201));
+    const acc = await call('GET', `/plans/${PLAN}/members/${member}/accumulators`);
+    const order: string[] = acc.body.claimIds;
+    expect([...order].sort()).toEqual(claims.map((c) => c.claimId).sort());
+    const byId = new Map(claims.map((c) => [c.claimId, ClaimSchema.parse(c)]));
+    const sequential = replay(plan, engineContext(member), order.map((id) => byId.get(id)!));
+    expect(acc.body.accumulators).toEqual(sequential.accumulators);
+    // Each answer is the one the sequential replay gives at that claim's place: no deductible consumed twice.
+    const answerOf = new Map(answers.map((a) => [a.body.claim.claimId, a.body.adjudication]));
+    sequential.adjudications.forEach((adj) => expect(answerOf.get(adj.claimId)).toEqual(JSON.parse(JSON.stringify(adj))));
+    expect(acc.body.accumulators.deductibles['inpatient-in-catalog']).toBe('15000.00');
+  });
+
+  test('a reversal restores the accumulators of the year without the claim', async () => {
+    const member = await enrolMember(4);
+    const [a, b, c] = [settlementOf('rev-a', '2023-07-01', '40000'), settlementOf('rev-b', '2023-08-01', '120000'), settlementOf('rev-c', '2023-09-01', '30000')];
+    for (const s of [a, b, c]) expect((await call('POST', `/plans/${PLAN}/claims`, { ...s, memberId: member })).status).toBe(201);
+    const reversal = await call('POST', `/plans/${PLAN}/claims/rev-b/reversal`);
+    expect(reversal.status).toBe(200);
+    expect(reversal.body.claim.status).toBe('reversed');
+    const without = replay(plan, engineContext(member), [a, c].map((s) => ClaimSchema.parse(s)));
+    expect(reversal.body.accumulators).toEqual(without.accumulators);
+    // rev-c moved: with rev-b, the 30,000 sat in the 50 % band (position 145,000 → 175,000): 15,000.00;
+    // without it, it continues from 25,000 at 30 %: 9,000.00. The reversal reports the difference.
+    expect(reversal.body.differences).toEqual([{ claimId: 'rev-c', before: '15000.00', after: '9000.00', difference: '-6000.00' }]);
+    const acc = await call('GET', `/plans/${PLAN}/members/${member}/accumulators`);
+    expect(acc.body).toEqual({ accumulators: without.accumulators, claimIds: ['rev-a', 'rev-c'] });
+    expect((await call('GET', `/plans/${PLAN}/claims/rev-c`)).body.adjudication.total).toBe('9000.00');
+    // Reversing again changes nothing.
+    const again = await call('POST', `/plans/${PLAN}/claims/rev-b/reversal`);
+    expect(again.body.accumulators).toEqual(without.accumulators);
+  });
+});
+
+describe('bad input gets a clear answer, never a 500', () => {
+  test('field-named 400s', async () => {
+    const member = personId(5);
+    const bad = { ...settlementOf('bad-1', '2023-07-01', '100'), memberId: member, visit: { type: 'dental' } };
+    const r = await call('POST', `/plans/${PLAN}/claims`, bad);
+    expect(r.status).toBe(400);
+    expect(r.body.issues).toContainEqual(expect.objectContaining({ field: 'body.visit.type' }));
+    const notJson = await call('POST', `/plans/${PLAN}/claims`, '{not json');
+    expect(notJson).toMatchObject({ status: 400, body: { issues: [{ field: 'body', rule: 'must be a JSON document' }] } });
+    const badId = await call('POST', `/plans/${PLAN}/claims`, { ...settlementOf('bad-2', '2023-07-01', '100'), memberId: '360102198001010000' });
+    expect(badId.body.issues).toEqual([{ field: 'body.memberId', rule: 'check character does not match (GB 11643)' }]);
+  });
+
+  test('404 unknown plan or claim, 422 no policy or wrong plan', async () => {
+    expect((await call('GET', '/plans/nowhere-2099/claims/x')).status).toBe(404);
+    expect((await call('GET', `/plans/${PLAN}/claims/never-sent`)).status).toBe(404);
+    const noPolicy = await call('POST', `/plans/${PLAN}/claims`, { ...settlementOf('np-1', '2023-07-01', '100'), memberId: personId(6) });
+    expect(noPolicy).toMatchObject({ status: 422, body: { error: 'NO_POLICY' } });
+    const member = await enrolMember(7);
+    const wrongPlan = await call('POST', `/plans/${PLAN}/claims`, { ...settlementOf('wp-1', '2023-07-01', '100'), planId: 'wuwei-2025', memberId: member });
+    expect(wrongPlan).toMatchObject({ status: 422, body: { error: 'PLAN_MISMATCH' } });
+  });
+});
+
+describe('the OpenAPI document', () => {
+  test('is served at /openapi.json, is valid OpenAPI 3.1 and lists every route', async () => {
+    const r = await call('GET', '/openapi.json');
+    expect(r.status).toBe(200);
+    const validator = new Validator();
+    const result = await validator.validate(r.body);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    const services = (await import('../../functions/services.ts')).services;
+    const documented = Object.entries(r.body.paths as Record<string, object>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    expect(documented.sort()).toEqual(services.flatMap((s) => [...s.routes]).sort());
+    // The claim body is documented from the same schema the handler validates with.
+    const claimBody = r.body.paths['/plans/{planId}/claims'].post.requestBody.content['application/json'].schema;
+    expect(claimBody.required).toEqual(expect.arrayContaining(['claimId', 'memberId', 'settlement']));
+  });
+});
+
+test('the example settlement file posts as it is', () => {
+  const example = JSON.parse(readFileSync(new URL('../../examples/jiangxi-claim.json', import.meta.url), 'utf8'));
+  expect(ClaimSchema.safeParse(example).success).toBe(true);
+});
