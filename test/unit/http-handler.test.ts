@@ -1,0 +1,115 @@
+// The HTTP kit on its own: validation into field-named 400s, domain errors to
+// 404/409/422, replays marked, faults of ours a 500 that leaks nothing.
+import { describe, expect, test } from 'vitest';
+import { z } from 'zod';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { createHttpHandler } from '../../functions/core/http/handler.ts';
+import { route, type Api } from '../../functions/core/http/api.ts';
+import { conflict, notFound, unprocessable } from '../../functions/core/errors.ts';
+import { ResidentId } from '../../functions/core/identity/resident-id.ts';
+
+const logged: string[] = [];
+const logger = new Logger({ serviceName: 'test', logLevel: 'INFO' });
+// Capture what would be logged, to check that no full ID number ever appears.
+(logger as unknown as { printLog: (level: number, log: { getAttributes(): unknown }) => void }).printLog = (_level, log) => { logged.push(JSON.stringify(log.getAttributes())); };
+
+const api: Api = {
+  'POST /things/{id}': route({
+    summary: 'echo',
+    params: z.object({ id: ResidentId }),
+    body: z.strictObject({ amount: z.string().regex(/^\d+$/, { error: 'must be digits' }), nested: z.object({ flag: z.boolean() }) }),
+    responses: { 201: 'created' },
+    handle: async ({ params, body }) => ({ status: 201, body: { id: params.id, amount: body.amount }, replayed: body.nested.flag }),
+  }),
+  'GET /fail/{kind}': route({
+    summary: 'fails',
+    params: z.object({ kind: z.string() }),
+    responses: {},
+    handle: async ({ params }) => {
+      if (params.kind === 'missing') throw notFound('THING_NOT_FOUND', 'no such thing');
+      if (params.kind === 'taken') throw conflict('TAKEN', 'taken', { by: 'someone' });
+      if (params.kind === 'rule') throw unprocessable('RULE', 'breaks a rule');
+      throw new Error('database password is hunter2');
+    },
+  }),
+};
+const handler = createHttpHandler(api, logger);
+
+function event(routeKey: string, pathParameters: Record<string, string>, body?: string, base64 = false): APIGatewayProxyEventV2 {
+  return { version: '2.0', routeKey, rawPath: '/', rawQueryString: '', headers: {}, pathParameters, body, isBase64Encoded: base64, requestContext: { requestId: 'r1' } } as unknown as APIGatewayProxyEventV2;
+}
+const call = async (e: APIGatewayProxyEventV2) => {
+  const r = await handler(e, {} as Context);
+  return { status: r.statusCode, headers: r.headers ?? {}, body: JSON.parse(r.body as string) };
+};
+// 36010219800101001 + its GB 11643 check character (weights 7,9,10,…; sum mod 11 → '10X98765432').
+const ID = '360102198001010013';
+
+describe('createHttpHandler', () => {
+  test('valid request: the route answers', async () => {
+    const r = await call(event('POST /things/{id}', { id: ID }, JSON.stringify({ amount: '12', nested: { flag: false } })));
+    expect(r).toMatchObject({ status: 201, body: { id: ID, amount: '12' } });
+    expect(r.headers['idempotent-replayed']).toBeUndefined();
+  });
+
+  test('a replay answers the same status, marked by a header', async () => {
+    const r = await call(event('POST /things/{id}', { id: ID }, JSON.stringify({ amount: '12', nested: { flag: true } })));
+    expect(r.status).toBe(201);
+    expect(r.headers['idempotent-replayed']).toBe('true');
+  });
+
+  test('every invalid field is named with its rule, path and body together', async () => {
+    const r = await call(event('POST /things/{id}', { id: '123' }, JSON.stringify({ amount: 'x', nested: {}, extra: 1 })));
+    expect(r.status).toBe(400);
+    expect(r.body.issues).toEqual(expect.arrayContaining([
+      { field: 'path.id', rule: 'must be 17 digits and a check digit or X (GB 11643)' },
+      { field: 'body.amount', rule: 'must be digits' },
+      { field: 'body.nested.flag', rule: expect.stringMatching(/expected boolean/) },
+      { field: 'body.extra', rule: 'unknown field' },
+    ]));
+  });
+
+  test('a body that is not JSON, plain or base64, is a 400 naming the body', async () => {
+    expect((await call(event('POST /things/{id}', { id: ID }, '{nope'))).body).toEqual({ error: 'invalid-request', issues: [{ field: 'body', rule: 'must be a JSON document' }] });
+    const b64 = Buffer.from(JSON.stringify({ amount: '7', nested: { flag: false } })).toString('base64');
+    expect((await call(event('POST /things/{id}', { id: ID }, b64, true))).body).toMatchObject({ amount: '7' });
+  });
+
+  test.each([['missing', 404, 'THING_NOT_FOUND'], ['taken', 409, 'TAKEN'], ['rule', 422, 'RULE']])('domain error %s → %i', async (kind, status, code) => {
+    const r = await call(event('GET /fail/{kind}', { kind }));
+    expect(r).toMatchObject({ status, body: { error: code } });
+  });
+
+  test('a fault of ours is a 500 that leaks nothing', async () => {
+    const r = await call(event('GET /fail/{kind}', { kind: 'crash' }));
+    expect(r).toEqual({ status: 500, headers: expect.anything(), body: { error: 'internal', message: 'internal error; it has been logged' } });
+    expect(JSON.stringify(r.body)).not.toContain('hunter2');
+  });
+
+  test('an unknown route is a 404', async () => {
+    expect((await call(event('GET /nowhere', {}))).status).toBe(404);
+  });
+
+  test('log lines carry masked ID numbers only', async () => {
+    logged.length = 0;
+    await call(event('POST /things/{id}', { id: ID }, JSON.stringify({ amount: '1', nested: { flag: false } })));
+    expect(logged.join('\n')).toContain('360102********0013');
+    expect(logged.join('\n')).not.toContain(ID);
+  });
+});
+
+describe('resident ID numbers (GB 11643)', async () => {
+  const { isResidentId, maskId, maskName, residentIdCheckChar } = await import('../../functions/core/identity/resident-id.ts');
+  test('the published example 11010519491231002X is valid; one changed digit is not', () => {
+    // GB 11643's own example: weights 7,9,10,5,8,4,2,1,6,3,7,9,10,5,8,4,2 over 11010519491231002 sum to 167; 167 mod 11 = 2 → 'X'.
+    expect(residentIdCheckChar('11010519491231002')).toBe('X');
+    expect(isResidentId('11010519491231002X')).toBe(true);
+    expect(isResidentId('11010519491231003X')).toBe(false);
+    expect(isResidentId('11010519490231002X')).toBe(false); // 31 February... as 0231: not a date
+  });
+  test('masks keep region and last four, surname only', () => {
+    expect(maskId('11010519491231002X')).toBe('110105********002X');
+    expect(maskName('张三丰')).toBe('张**');
+  });
+});
