@@ -1,6 +1,5 @@
 // Adjudication Lambda: settlements, explanations, reversals, accumulators, the OpenAPI document.
-import { Logger } from '@aws-lambda-powertools/logger';
-import { adjudicationApi, createHttpHandler, defaultDeps, platformOpenApi } from '@huiminbao/core';
+import { adjudicationApi, createHttpHandler, defaultDeps, Logger, platformOpenApi } from '@huiminbao/core';
 
 const logger = new Logger({ serviceName: 'adjudication' });
 

@@ -1,6 +1,5 @@
 // Charity-purchase Lambda: sponsors' orders and their quotes.
-import { Logger } from '@aws-lambda-powertools/logger';
-import { charityApi, createHttpHandler, defaultDeps } from '@huiminbao/core';
+import { charityApi, createHttpHandler, defaultDeps, Logger } from '@huiminbao/core';
 
 const logger = new Logger({ serviceName: 'charity-purchase' });
 

@@ -16,3 +16,5 @@ export { platformOpenApi } from './api/openapi.ts';
 export { DynamoStore, ensureTable } from './store/dynamo.ts';
 export type { Store } from './store/store.ts';
 export { ResidentId, isResidentId, maskId, maskName, residentIdCheckChar } from './identity/resident-id.ts';
+// Handlers log through the layer's copy, so their bundles stay tiny and one Logger class exists at run time.
+export { Logger } from '@aws-lambda-powertools/logger';

@@ -1,6 +1,5 @@
 // Eligibility Lambda: the basic-insurance roster and the eligibility check.
-import { Logger } from '@aws-lambda-powertools/logger';
-import { createHttpHandler, defaultDeps, eligibilityApi } from '@huiminbao/core';
+import { createHttpHandler, defaultDeps, eligibilityApi, Logger } from '@huiminbao/core';
 
 const logger = new Logger({ serviceName: 'eligibility' });
 

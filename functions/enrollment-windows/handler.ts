@@ -1,8 +1,7 @@
 // Enrollment-windows Lambda: the window (HTTP, and the scheduled toggles
 // EventBridge Scheduler sends) and policies.
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { ScheduledToggle, createHttpHandler, defaultDeps, enrollmentApi, runScheduledToggle } from '@huiminbao/core';
+import { createHttpHandler, defaultDeps, enrollmentApi, Logger, runScheduledToggle, ScheduledToggle } from '@huiminbao/core';
 
 const logger = new Logger({ serviceName: 'enrollment-windows' });
 const http = createHttpHandler(enrollmentApi(defaultDeps), logger);

@@ -1,0 +1,25 @@
+// The one DynamoDB table every service shares (single-table design, keys pk/sk;
+// access patterns in docs/data-model.md).
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+
+export class Data extends Construct {
+  readonly table: Table;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    // `Table`, not `TableV2`: TableV2 synthesizes AWS::DynamoDB::GlobalTable,
+    // which we do not need for one region. The name is left to CDK so two
+    // stages can live in one account.
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      // Traffic follows enrollment windows: near zero most of the year, spikes when a city opens.
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      // Policies, claims and accumulators are the record of who is insured and what was paid.
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+}

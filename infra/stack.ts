@@ -1,0 +1,41 @@
+// The whole platform in one stack: the table, the core layer, the four
+// services, their HTTP API and the enrollment-window schedules.
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { defaultPlansDir } from '@huiminbao/core';
+import { Data } from './constructs/data.ts';
+import { CoreLayer } from './constructs/core-layer.ts';
+import { Services } from './constructs/services.ts';
+import { Api } from './constructs/api.ts';
+import { Schedules } from './constructs/schedules.ts';
+
+export interface HuiminbaoStackProps extends StackProps {
+  /**
+   * The plan files: copied into the layer and read for window schedules.
+   * @default defaultPlansDir() — plans/ of this checkout, or $HMB_PLANS_DIR
+   */
+  plansDir?: string;
+  /**
+   * The synth's clock: window instants before it are history and get no schedule.
+   * @default the time of synthesis
+   */
+  now?: Date;
+}
+
+export class HuiminbaoStack extends Stack {
+  readonly data: Data;
+  readonly core: CoreLayer;
+  readonly services: Services;
+  readonly api: Api;
+  readonly schedules: Schedules;
+
+  constructor(scope: Construct, id: string, props: HuiminbaoStackProps = {}) {
+    super(scope, id, props);
+    const plansDir = props.plansDir ?? defaultPlansDir();
+    this.data = new Data(this, 'Data');
+    this.core = new CoreLayer(this, 'Core', { plansDir });
+    this.services = new Services(this, 'Services', { table: this.data.table, coreLayer: this.core.layer });
+    this.api = new Api(this, 'Api', { services: this.services.deployed });
+    this.schedules = new Schedules(this, 'Schedules', { plansDir, now: props.now ?? new Date(), target: this.services.fn('enrollment-windows') });
+  }
+}

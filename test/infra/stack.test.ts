@@ -1,0 +1,124 @@
+// The stack's shape: one table, four functions on the layer, one route per
+// route key of functions/services.ts to the right function, least-privilege
+// table grants. Bundling is skipped: bundle.test.ts covers the bundles.
+import { Template, Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { services } from '../../functions/services.ts';
+import { HuiminbaoStack } from '../../infra/stack.ts';
+import { parseRouteKey } from '../../infra/constructs/api.ts';
+import { shapeApp, SYNTH_TIMEOUT } from './support.ts';
+
+type Resource = { Type: string; Properties: Record<string, any> };
+let template: Template;
+let resources: Record<string, Resource>;
+let tableId: string;
+let layerId: string;
+/** service name → logical id of its function */
+const functionIds = new Map<string, string>();
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+beforeAll(() => {
+  const stack = new HuiminbaoStack(shapeApp(), 'HuiminbaoStack');
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources;
+  tableId = stack.getLogicalId(stack.data.table.node.defaultChild as any);
+  layerId = stack.getLogicalId(stack.core.layer.node.defaultChild as any);
+  for (const { spec, fn } of stack.services.deployed) functionIds.set(spec.name, stack.getLogicalId(fn.node.defaultChild as any));
+}, SYNTH_TIMEOUT);
+
+describe('data', () => {
+  test('exactly one DynamoDB table: pk/sk strings, on demand, point-in-time recovery, retained', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
+    template.hasResource('AWS::DynamoDB::Table', {
+      Properties: {
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        TableName: Match.absent(),
+      },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+});
+
+describe('core layer and functions', () => {
+  test('one layer version, for nodejs22.x', () => {
+    template.resourceCountIs('AWS::Lambda::LayerVersion', 1);
+    template.hasResourceProperties('AWS::Lambda::LayerVersion', { CompatibleRuntimes: ['nodejs22.x'] });
+  });
+
+  test('one function per service, all nodejs22.x on arm64 with the layer', () => {
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(services.length);
+    expect([...functionIds.keys()].sort()).toEqual(services.map((s) => s.name).sort());
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        MemorySize: 512,
+        Timeout: 10,
+        Layers: [{ Ref: layerId }],
+      });
+    }
+  });
+
+  test.each(services.map((s) => s.name))('%s gets the table name, the plans folder in the layer and its service name', (name) => {
+    const fn = resources[functionIds.get(name)!];
+    expect(fn.Properties.Environment.Variables).toEqual({
+      TABLE_NAME: { Ref: tableId },
+      HMB_PLANS_DIR: '/opt/plans',
+      POWERTOOLS_SERVICE_NAME: name,
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+  });
+
+  test.each(services.map((s) => s.name))('%s may read and write the table items, and nothing more on it', (name) => {
+    const role = resources[functionIds.get(name)!].Properties.Role['Fn::GetAtt'][0];
+    const policies = ofType('AWS::IAM::Policy').filter(([, p]) => p.Properties.Roles.some((r: any) => r.Ref === role));
+    const statements = policies.flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+    const onTable = statements.filter((s: any) => JSON.stringify(s.Resource).includes(tableId));
+    const actions = onTable.flatMap((s: any) => [s.Action].flat());
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:BatchWriteItem']));
+    // No admin actions (delete the table, change its settings, …).
+    expect(actions.filter((a: string) => /^dynamodb:(\*|Delete[^I]|Create|Update(Table|ContinuousBackups|TimeToLive))/.test(a))).toEqual([]);
+    // The only statements on DynamoDB are about this table.
+    const dynamo = statements.filter((s: any) => [s.Action].flat().some((a: string) => a.startsWith('dynamodb:')));
+    expect(dynamo).toEqual(onTable);
+  });
+});
+
+describe('HTTP API', () => {
+  test('one HTTP API whose route keys are exactly those of functions/services.ts', () => {
+    template.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
+    const declared = services.flatMap((s) => s.routes);
+    const routeKeys = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey);
+    expect(new Set(routeKeys)).toEqual(new Set(declared));
+    expect(routeKeys).toHaveLength(declared.length);
+  });
+
+  test.each(services.flatMap((s) => s.routes.map((route) => [route, s.name] as const)))('%s goes to %s', (routeKey, name) => {
+    const [, route] = ofType('AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === routeKey)!;
+    // Target: integrations/<IntegrationId>
+    const integrationId = JSON.stringify(route.Properties.Target).match(/"Ref":"([A-Za-z0-9]+)"/)![1];
+    const integration = resources[integrationId];
+    expect(integration.Properties).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
+    expect(integration.Properties.IntegrationUri).toEqual({ 'Fn::GetAtt': [functionIds.get(name), 'Arn'] });
+  });
+
+  test('the API URL is a stack output', () => {
+    template.hasOutput('ApiUrl', { Value: Match.objectLike({ 'Fn::Join': Match.anyValue() }) });
+  });
+
+  test('route keys parse into method and path; malformed ones are refused', () => {
+    expect(parseRouteKey('POST /plans/{planId}/claims')).toEqual({ method: 'POST', path: '/plans/{planId}/claims' });
+    expect(parseRouteKey('GET /openapi.json')).toEqual({ method: 'GET', path: '/openapi.json' });
+    for (const bad of ['FETCH /plans', 'GET plans', 'GET  /plans', 'get /plans', '/plans']) {
+      expect(() => parseRouteKey(bad), bad).toThrow(/is not "METHOD \/path"/);
+    }
+  });
+});
