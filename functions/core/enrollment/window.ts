@@ -35,7 +35,9 @@ export async function actOnWindow(store: Store, plan: LoadedPlan, act: WindowAct
   for (let attempt = 0; attempt < 20; attempt++) {
     const current = await currentWindow(store, plan, now);
     const target = act.action === 'open' ? 'open' : 'closed';
-    if (current.state === target && act.closesAt === undefined && act.participationRate === undefined) return current;
+    // A repeated action changes nothing; but the first action on a window (even one the schedule already
+    // implies, like the scheduler's own toggle) is recorded, so the history shows who opened and closed it.
+    if (current.version > 0 && current.state === target && act.closesAt === undefined && act.participationRate === undefined) return current;
     if (act.action === 'open' && act.closesAt !== undefined && Date.parse(act.closesAt) <= now.getTime()) {
       throw conflict('WINDOW_CLOSES_IN_PAST', `closesAt ${act.closesAt} is not in the future`);
     }
