@@ -13,7 +13,7 @@ import type { MemberYear, Policy, RosterPerson, StoredClaim, WindowState } from 
 import { VersionConflict } from '../store/store.ts';
 import type { Deps } from '../runtime.ts';
 import { requirePlan } from '../runtime.ts';
-import { currentWindow } from '../enrollment/window.ts';
+import { currentWindow, scheduledWindow } from '../enrollment/window.ts';
 import { conflict, notFound, unprocessable } from '../errors.ts';
 import type { LoadedPlan } from '../plan/loader.ts';
 
@@ -60,12 +60,18 @@ export async function submitClaim(deps: Deps, planId: string, submission: ClaimS
   const { memberId, ...claim } = submission;
   if (claim.planId !== planId) throw unprocessable('PLAN_MISMATCH', `the settlement names plan "${claim.planId}" but was sent to ${planId}`);
   const digest = digestOf(claim);
-  const first = await deps.store.getClaim(planId, claim.claimId);
-  if (first) return { created: false, claim: replayOf(first, digest) };
-  const { ctx } = await memberContext(deps, plan, memberId);
+  // One round trip for everything the settlement reads; on a version conflict only the year is read again.
+  // A replayed claim id is caught by the commit's condition (a replay is rare; checking first would cost every claim a read).
+  const inputs = await deps.store.getClaimInputs(planId, memberId);
+  if (!inputs.policy) {
+    const existing = await deps.store.getClaim(planId, claim.claimId);
+    if (existing) return { created: false, claim: replayOf(existing, digest) };
+    throw unprocessable('NO_POLICY', `member has no policy in ${plan.id}`);
+  }
+  const ctx = policyContext(inputs.policy, inputs.person, inputs.window ?? scheduledWindow(plan, deps.now()));
+  let year = inputs.year ?? emptyYear(planId, memberId);
 
   for (let attempt = 0; attempt < 200; attempt++) {
-    const year = (await deps.store.getMemberYear(planId, memberId)) ?? emptyYear(planId, memberId);
     const adjudication = adjudicate(plan, ctx, year.accumulators, claim);
     const stored: StoredClaim = { planId, claimId: claim.claimId, memberId, digest, claim, adjudication, status: 'applied', acceptedAt: deps.now().toISOString() };
     try {
@@ -74,6 +80,7 @@ export async function submitClaim(deps: Deps, planId: string, submission: ClaimS
     } catch (error) {
       if (!(error instanceof VersionConflict)) throw error;
       await pause(attempt);
+      year = (await deps.store.getMemberYear(planId, memberId)) ?? emptyYear(planId, memberId);
     }
   }
   throw conflict('MEMBER_BUSY', 'too many concurrent settlements for this member; try again');

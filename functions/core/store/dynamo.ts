@@ -4,7 +4,7 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, BatchWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { MemberYear, Order, Policy, RosterPerson, StoredClaim, WindowState } from './model.ts';
-import { VersionConflict, type ClaimCommit, type ReversalCommit, type Store } from './store.ts';
+import { VersionConflict, type ClaimCommit, type ClaimInputs, type ReversalCommit, type Store } from './store.ts';
 
 type Key = { pk: string; sk: string };
 
@@ -42,6 +42,23 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   throw new Error(`table ${tableName} did not become active`);
 }
 
+/**
+ * A domain object is stored as one JSON string attribute `doc`: nothing queries inside it, and a nested
+ * map (a claim with its explanation runs to hundreds of attributes) costs far more to marshal and parse.
+ */
+function row(key: Key, value: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...key, doc: JSON.stringify(value), ...extra };
+}
+
+function docOf<T>(item: Record<string, unknown> | undefined): T | undefined {
+  return item === undefined ? undefined : JSON.parse(item.doc as string) as T;
+}
+
+/** A member year row: its document, with the version the condition checks kept as an attribute. */
+function yearOf(item: Record<string, unknown> | undefined): MemberYear | undefined {
+  return item === undefined ? undefined : { ...docOf<MemberYear>(item)!, version: item.version as number };
+}
+
 /** Which items of a cancelled transaction failed their condition. */
 function failedConditions(error: TransactionCanceledException): boolean[] {
   return (error.CancellationReasons ?? []).map((r) => r.Code === 'ConditionalCheckFailed');
@@ -58,13 +75,13 @@ export class DynamoStore implements Store {
 
   private async get<T>(key: Key): Promise<T | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
-    return Item?.item as T | undefined;
+    return docOf<T>(Item);
   }
 
   /** Puts unless the key exists; returns false when it did. */
   private async putNew(key: Key, item: unknown): Promise<boolean> {
     try {
-      await this.db.send(new PutCommand({ TableName: this.table, Item: { ...key, item }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.db.send(new PutCommand({ TableName: this.table, Item: row(key, item), ConditionExpression: 'attribute_not_exists(pk)' }));
       return true;
     } catch (error) {
       if ((error as Error).name === 'ConditionalCheckFailedException') return false;
@@ -73,10 +90,10 @@ export class DynamoStore implements Store {
   }
 
   /** A put conditioned on the version the writer read (0: the item must not exist yet). */
-  private versionedPut(key: Key, item: unknown, version: number, readVersion: number) {
+  private versionedPut(key: Key, value: unknown, version: number, readVersion: number) {
     return {
       TableName: this.table,
-      Item: { ...key, item, version },
+      Item: row(key, value, { version }),
       ConditionExpression: readVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :read',
       ...(readVersion === 0 ? {} : { ExpressionAttributeValues: { ':read': readVersion } }),
     };
@@ -97,7 +114,7 @@ export class DynamoStore implements Store {
 
   async putPeople(people: RosterPerson[]): Promise<void> {
     for (let i = 0; i < people.length; i += 25) {
-      let requests = people.slice(i, i + 25).map((p) => ({ PutRequest: { Item: { ...keys.person(p.personId), item: p } } }));
+      let requests = people.slice(i, i + 25).map((p) => ({ PutRequest: { Item: row(keys.person(p.personId), p) } }));
       // Unprocessed items come back under load: retry them with a short backoff.
       for (let attempt = 0; requests.length > 0; attempt++) {
         const result = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests } }));
@@ -131,7 +148,10 @@ export class DynamoStore implements Store {
       let requestKeys: Record<string, unknown>[] = claimIds.slice(i, i + 100).map((id) => keys.claim(planId, id));
       while (requestKeys.length > 0) {
         const result = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: requestKeys, ConsistentRead: true } } }));
-        for (const row of result.Responses?.[this.table] ?? []) found.set((row.item as StoredClaim).claimId, row.item as StoredClaim);
+        for (const item of result.Responses?.[this.table] ?? []) {
+          const claim = docOf<StoredClaim>(item)!;
+          found.set(claim.claimId, claim);
+        }
         requestKeys = result.UnprocessedKeys?.[this.table]?.Keys ?? [];
       }
     }
@@ -140,13 +160,32 @@ export class DynamoStore implements Store {
 
   async getMemberYear(planId: string, memberId: string): Promise<MemberYear | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.year(planId, memberId), ConsistentRead: true }));
-    return Item ? { ...(Item.item as MemberYear), version: Item.version as number } : undefined;
+    return yearOf(Item);
+  }
+
+  async getClaimInputs(planId: string, memberId: string): Promise<ClaimInputs> {
+    const wanted = {
+      policy: keys.policy(planId, memberId), person: keys.person(memberId),
+      window: keys.window(planId), year: keys.year(planId, memberId),
+    };
+    const byKey = new Map<string, Record<string, unknown>>();
+    let requestKeys: Record<string, unknown>[] = Object.values(wanted);
+    while (requestKeys.length > 0) {
+      const result = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: requestKeys, ConsistentRead: true } } }));
+      for (const item of result.Responses?.[this.table] ?? []) byKey.set(`${item.pk}|${item.sk}`, item);
+      requestKeys = result.UnprocessedKeys?.[this.table]?.Keys ?? [];
+    }
+    const item = <T>(key: Key) => docOf<T>(byKey.get(`${key.pk}|${key.sk}`));
+    return {
+      policy: item<Policy>(wanted.policy), person: item<RosterPerson>(wanted.person),
+      window: item<WindowState>(wanted.window), year: yearOf(byKey.get(`${wanted.year.pk}|${wanted.year.sk}`)),
+    };
   }
 
   async commitClaim({ claim, year }: ClaimCommit) {
     const input: TransactWriteCommandInput = {
       TransactItems: [
-        { Put: { TableName: this.table, Item: { ...keys.claim(claim.planId, claim.claimId), item: claim }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Put: { TableName: this.table, Item: row(keys.claim(claim.planId, claim.claimId), claim), ConditionExpression: 'attribute_not_exists(pk)' } },
         { Put: this.versionedPut(keys.year(year.planId, year.memberId), { ...year, version: year.version + 1 }, year.version + 1, year.version) },
       ],
     };
@@ -172,7 +211,7 @@ export class DynamoStore implements Store {
       await this.db.send(new TransactWriteCommand({
         TransactItems: [
           { Put: this.versionedPut(keys.year(year.planId, year.memberId), { ...year, version: year.version + 1 }, year.version + 1, year.version) },
-          ...claims.map((c) => ({ Put: { TableName: this.table, Item: { ...keys.claim(c.planId, c.claimId), item: c }, ConditionExpression: 'attribute_exists(pk)' } })),
+          ...claims.map((c) => ({ Put: { TableName: this.table, Item: row(keys.claim(c.planId, c.claimId), c), ConditionExpression: 'attribute_exists(pk)' } })),
         ],
       }));
     } catch (error) {

@@ -21,6 +21,14 @@ export interface ReversalCommit {
   year: MemberYear;
 }
 
+/** Everything a settlement reads, fetched in one round trip. */
+export interface ClaimInputs {
+  policy?: Policy;
+  person?: RosterPerson;
+  window?: WindowState;
+  year?: MemberYear;
+}
+
 export interface Store {
   getWindow(planId: string): Promise<WindowState | undefined>;
   /** Writes the window state if its version is still `state.version - 1` (or absent for version 1). */
@@ -36,6 +44,8 @@ export interface Store {
   getClaim(planId: string, claimId: string): Promise<StoredClaim | undefined>;
   getClaims(planId: string, claimIds: string[]): Promise<StoredClaim[]>;
   getMemberYear(planId: string, memberId: string): Promise<MemberYear | undefined>;
+  /** The member's policy, roster entry and year, and the plan's window: one read. */
+  getClaimInputs(planId: string, memberId: string): Promise<ClaimInputs>;
   /**
    * Records a new claim and the member year after it, atomically: fails with VersionConflict when the
    * year moved since it was read, and returns the stored claim when the claim id exists already.
