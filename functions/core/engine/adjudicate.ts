@@ -185,8 +185,21 @@ class ClaimRun {
     return explanation;
   }
 
+  /** Benefits of a plan mostly share one pre-existing rule: classify the member once per rule and claim. */
+  private readonly populations = new Map<object, Population>();
+
+  private populationOf(b: Benefit): Population {
+    if (!b.preExisting) return 'normal';
+    let population = this.populations.get(b.preExisting);
+    if (population === undefined) {
+      population = populationFor(b, this.claim, this.ctx, this.plan);
+      this.populations.set(b.preExisting, population);
+    }
+    return population;
+  }
+
   private evaluate(b: Benefit): BenefitExplanation {
-    const population = populationFor(b, this.claim, this.ctx, this.plan);
+    const population = this.populationOf(b);
     const out: BenefitExplanation = {
       benefitId: b.id, name: b.name, population, covered: '0.00', otherCompensation: '0.00', paidByEarlierBenefits: '0.00',
       eligible: '0.00', slices: [], limits: [], gross: '0.00', payable: '0.00',

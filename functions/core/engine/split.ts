@@ -2,7 +2,7 @@
 // fen, the lead taking the remainder, so the parts always sum to the total.
 import { Decimal } from 'decimal.js';
 import type { Plan } from '../plan/schema.ts';
-import { formatYuan } from '../money/money.ts';
+import { constant, formatYuan } from '../money/money.ts';
 
 export interface InsurerPart {
   insurerId: string;
@@ -12,7 +12,7 @@ export interface InsurerPart {
 
 export function splitAmongInsurers(plan: Pick<Plan, 'consortium'>, total: Decimal): InsurerPart[] {
   const insurers = plan.consortium.insurers;
-  const parts = insurers.map((i) => total.times(i.share).toDecimalPlaces(2, Decimal.ROUND_DOWN));
+  const parts = insurers.map((i) => total.times(constant(i.share)).toDecimalPlaces(2, Decimal.ROUND_DOWN));
   const remainder = parts.reduce((left, p) => left.minus(p), total);
   const lead = insurers.findIndex((i) => i.lead);
   parts[lead] = parts[lead].plus(remainder);

@@ -41,9 +41,9 @@ export function max(a: Decimal, b: Decimal): Decimal {
 }
 
 export function sum(values: Iterable<Decimal>): Decimal {
-  let total = ZERO;
-  for (const v of values) total = total.plus(v);
-  return total;
+  let total: Decimal | undefined;
+  for (const v of values) total = total === undefined ? v : total.plus(v);
+  return total ?? ZERO;
 }
 
 /** Clamps at zero: an amount that would go negative means nothing is left. */
