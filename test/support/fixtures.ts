@@ -2,6 +2,7 @@
 // is computed from its parts, so each test states only what matters to it.
 import { Decimal } from 'decimal.js';
 import { loadPlans, type LoadedPlan } from '../../functions/core/plan/loader.ts';
+import { adjudicate, emptyAccumulators, type Accumulators, type Adjudication, type BenefitExplanation } from '../../functions/core/engine/index.ts';
 import { ClaimSchema, PolicyContextSchema, type Claim, type ClaimInput, type PolicyContext, type PolicyContextInput } from '../../functions/core/claim/schema.ts';
 
 const catalogue = loadPlans(new URL('../../plans', import.meta.url).pathname);
@@ -78,4 +79,21 @@ export function claim(plan: LoadedPlan, region: string, o: ClaimOptions): Claim 
 
 export function context(input: Omit<PolicyContextInput, 'memberId'> & { memberId?: string }): PolicyContext {
   return PolicyContextSchema.parse({ memberId: 'member-1', ...input });
+}
+
+/** One benefit's row of an explanation; a missing row is a test failure, not undefined. */
+export function benefit(a: Adjudication, id: string): BenefitExplanation {
+  const row = a.benefits.find((x) => x.benefitId === id);
+  if (!row) throw new Error(`no explanation row for ${id} on ${a.claimId}`);
+  return row;
+}
+
+/** Applies claims one by one, each on the accumulators the previous one left (acceptance order, ruling 10). */
+export function inSequence(plan: LoadedPlan, ctx: PolicyContext, claims: Claim[], start: Accumulators = emptyAccumulators()): Adjudication[] {
+  let accumulators = start;
+  return claims.map((c) => {
+    const result = adjudicate(plan, ctx, accumulators, c);
+    accumulators = result.accumulators;
+    return result;
+  });
 }

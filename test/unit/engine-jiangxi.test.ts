@@ -3,9 +3,9 @@
 // (rulings 1–14, ruling 13 the order of operations); the arithmetic is in the
 // comment above each assertion.
 import { describe, expect, it } from 'vitest';
-import { adjudicate, emptyAccumulators, type Accumulators, type Adjudication, type BenefitExplanation } from '../../functions/core/engine/index.ts';
+import {   type Accumulators, type Adjudication } from '../../functions/core/engine/index.ts';
 import type { Claim, PolicyContext, PolicyContextInput } from '../../functions/core/claim/schema.ts';
-import { claim, context, seedPlan, type ClaimOptions } from '../support/fixtures.ts';
+import { claim, context, seedPlan, type ClaimOptions, benefit, inSequence } from '../support/fixtures.ts';
 
 const plan = seedPlan('jiangxi-2023');
 const NANCHANG = '360102'; // the member's basic-insurance region (南昌市东湖区)
@@ -21,26 +21,13 @@ function jx(o: Partial<ClaimOptions> & Pick<ClaimOptions, 'settlement'>): Claim 
   return claim(plan, o.hospital?.regionCode ?? NANCHANG, { admitted: '2023-08-01', discharged: '2023-08-15', ...o });
 }
 
-/** Applies claims one by one (acceptance order, ruling 10). */
-function run(ctx: PolicyContext, claims: Claim[], start: Accumulators = emptyAccumulators()): Adjudication[] {
-  let acc = start;
-  return claims.map((c) => {
-    const a = adjudicate(plan, ctx, acc, c);
-    acc = a.accumulators;
-    return a;
-  });
-}
 
 function one(ctx: PolicyContext, c: Claim): Adjudication {
   return run(ctx, [c])[0];
 }
 
-function benefit(a: Adjudication, id: string): BenefitExplanation {
-  const b = a.benefits.find((x) => x.benefitId === id);
-  if (!b) throw new Error(`no explanation row for ${id}`);
-  return b;
-}
 
+const run = (ctx: PolicyContext, claims: Claim[], start?: Accumulators) => inSequence(plan, ctx, claims, start);
 const payable = (a: Adjudication, id: string) => benefit(a, id).payable;
 
 describe('Jiangxi: deductibles (annual, in- and out-of-catalog separate, ruling 4)', () => {

@@ -10,10 +10,10 @@
 //                                 nothing for a rare disease known before cover
 //   Consortium: five insurers, 20 % each, Ping An Pension lead (ruling 11).
 import { describe, expect, test } from 'vitest';
-import { adjudicate, emptyAccumulators, replay, type Accumulators, type Adjudication, type BenefitExplanation } from '../../functions/core/engine/index.ts';
-import type { Claim, ClaimInput, PolicyContext, PolicyContextInput } from '../../functions/core/claim/schema.ts';
+import { adjudicate, emptyAccumulators, replay, type Adjudication } from '../../functions/core/engine/index.ts';
+import type {  ClaimInput, PolicyContext, PolicyContextInput } from '../../functions/core/claim/schema.ts';
 import type { LoadedPlan } from '../../functions/core/plan/loader.ts';
-import { claim, context, seedPlan, withListEntries, type SettlementParts } from '../support/fixtures.ts';
+import { claim, context, seedPlan, withListEntries, type SettlementParts, benefit, inSequence } from '../support/fixtures.ts';
 
 const SELF_PAY = 'inpatient-self-pay';
 const OUT = 'inpatient-out-of-catalog';
@@ -39,22 +39,9 @@ const ctxOf = (extra: Partial<PolicyContextInput> = {}): PolicyContext => contex
 const healthy = ctxOf();
 const copd = ctxOf({ preExistingConditions: [{ icd10: 'J44.1' }] });
 
-function benefit(r: Adjudication, id: string): BenefitExplanation {
-  const b = r.benefits.find((x) => x.benefitId === id);
-  if (!b) throw new Error(`no benefit ${id} on ${r.claimId}`);
-  return b;
-}
 const pay = (r: Adjudication, id: string) => benefit(r, id).payable;
 const why = (r: Adjudication, id: string) => benefit(r, id).refusal?.code;
 
-function inSequence(p: LoadedPlan, c: PolicyContext, claims: Claim[], start: Accumulators = emptyAccumulators()): Adjudication[] {
-  let acc = start;
-  return claims.map((cl) => {
-    const r = adjudicate(p, c, acc, cl);
-    acc = r.accumulators;
-    return r;
-  });
-}
 
 function stay(admitted: string, s: SettlementParts, diagnoses?: ClaimInput['diagnoses'], p: LoadedPlan = plan) {
   return claim(p, CHONGCHUAN, { admitted, discharged: admitted, diagnoses, settlement: { basicFundPaid: '30000', ...s } });

@@ -11,10 +11,10 @@
 //   (4b) rare-disease-drugs:         annual 20,000, 50 %, 500,000, nothing if the drug's indication was known before cover
 //   Out-of-pocket cap in-area (ruling 9): 120,000 at ≥ 20 % participation, 100,000 at ≥ 30 %.
 import { describe, expect, test } from 'vitest';
-import { adjudicate, emptyAccumulators, replay, type Accumulators, type Adjudication, type BenefitExplanation } from '../../functions/core/engine/index.ts';
-import type { Claim, PolicyContext, PolicyContextInput } from '../../functions/core/claim/schema.ts';
-import type { LoadedPlan } from '../../functions/core/plan/loader.ts';
-import { claim, context, seedPlan, withListEntries, type SettlementParts } from '../support/fixtures.ts';
+import { adjudicate, emptyAccumulators, replay, type Adjudication } from '../../functions/core/engine/index.ts';
+import type {  PolicyContext, PolicyContextInput } from '../../functions/core/claim/schema.ts';
+
+import { claim, context, seedPlan, withListEntries, type SettlementParts, benefit, inSequence } from '../support/fixtures.ts';
 
 const IN_AREA = 'in-area-inpatient';
 const OUT_AREA = 'out-of-area-in-catalog';
@@ -40,22 +40,9 @@ const healthy = ctxOf();
 const preExisting = ctxOf({ preExistingConditions: [{ icd10: 'I25.1' }] }); // ischaemic heart disease, group ③
 const reliefPreExisting = ctxOf({ preExistingConditions: [{ icd10: 'I25.1' }], reliefGroups: ['dibao'] });
 
-function benefit(r: Adjudication, id: string): BenefitExplanation {
-  const b = r.benefits.find((x) => x.benefitId === id);
-  if (!b) throw new Error(`no benefit ${id} on ${r.claimId}`);
-  return b;
-}
 const pay = (r: Adjudication, id: string) => benefit(r, id).payable;
 const why = (r: Adjudication, id: string) => benefit(r, id).refusal?.code;
 
-function inSequence(p: LoadedPlan, c: PolicyContext, claims: Claim[], start: Accumulators = emptyAccumulators()): Adjudication[] {
-  let acc = start;
-  return claims.map((cl) => {
-    const r = adjudicate(p, c, acc, cl);
-    acc = r.accumulators;
-    return r;
-  });
-}
 
 type HospitalPatch = { level?: number; public?: boolean; designations?: string[]; ward?: 'general' | 'special' };
 

@@ -7,10 +7,9 @@
 //   (3) inpatient-out-of-catalog: 全自费 + 超限价自费, annual deductible 12,000, 20 %, limit 1,000,000
 //   (1)+(2) share 2,000,000 (ruling 4); all three share the 3,000,000 year total.
 import { describe, expect, test } from 'vitest';
-import { adjudicate, emptyAccumulators, replay, type Accumulators, type Adjudication, type BenefitExplanation } from '../../functions/core/engine/index.ts';
-import type { Claim, PolicyContext } from '../../functions/core/claim/schema.ts';
+import { adjudicate, emptyAccumulators, replay, type Adjudication } from '../../functions/core/engine/index.ts';
 import type { LoadedPlan } from '../../functions/core/plan/loader.ts';
-import { claim, context, seedPlan, withListEntries } from '../support/fixtures.ts';
+import { claim, context, seedPlan, withListEntries, benefit, inSequence } from '../support/fixtures.ts';
 
 const IN = 'inpatient-in-catalog';
 const DRUGS = 'special-drugs';
@@ -27,23 +26,9 @@ const BEIJING = '110105'; // out of the province: (1) and (3) have no place cond
 const ctx = context({ tier: 'standard', coverStart: '2023-09-01', coverEnd: '2024-08-31', regionCode: WENSHAN_CITY });
 const tumourCtx = context({ tier: 'standard', coverStart: '2023-09-01', coverEnd: '2024-08-31', regionCode: WENSHAN_CITY, preExistingConditions: [{ icd10: 'C50.9' }] });
 
-function benefit(r: Adjudication, id: string): BenefitExplanation {
-  const b = r.benefits.find((x) => x.benefitId === id);
-  if (!b) throw new Error(`no benefit ${id} on ${r.claimId}`);
-  return b;
-}
 const pay = (r: Adjudication, id: string) => benefit(r, id).payable;
 const why = (r: Adjudication, id: string) => benefit(r, id).refusal?.code;
 
-/** Applies claims one by one, each on the accumulators the previous one left. */
-function inSequence(p: LoadedPlan, c: PolicyContext, claims: Claim[], start: Accumulators = emptyAccumulators()): Adjudication[] {
-  let acc = start;
-  return claims.map((cl) => {
-    const r = adjudicate(p, c, acc, cl);
-    acc = r.accumulators;
-    return r;
-  });
-}
 
 function inpatient(admitted: string, parts: { inCatalogSelfPay?: string; classBCopay?: string; outOfCatalogSelfPay?: string; overLimitSelfPay?: string }, region = WENSHAN_CITY, p: LoadedPlan = plan) {
   return claim(p, region, { admitted, discharged: admitted, settlement: { basicFundPaid: '10000', ...parts } });

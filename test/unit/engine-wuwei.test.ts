@@ -3,9 +3,9 @@
 // (rulings 3, 4, 5, 8 and 13); the arithmetic is in the comment above each assertion.
 // The city-supplied lists ship empty: the tests fill them (withListEntries).
 import { describe, expect, it } from 'vitest';
-import { adjudicate, emptyAccumulators, type Accumulators, type Adjudication, type BenefitExplanation } from '../../functions/core/engine/index.ts';
+import {   type Accumulators } from '../../functions/core/engine/index.ts';
 import type { Claim, LineItem, PolicyContext, PolicyContextInput } from '../../functions/core/claim/schema.ts';
-import { claim, context, seedPlan, withListEntries, type ClaimOptions } from '../support/fixtures.ts';
+import { claim, context, seedPlan, withListEntries, type ClaimOptions, benefit, inSequence } from '../support/fixtures.ts';
 
 const plan = withListEntries(seedPlan('wuwei-2025'), {
   'out-of-catalog-catalogue': [
@@ -43,22 +43,11 @@ const item = (code: string, selfPay: string, catalogClass: LineItem['catalogClas
 /** Heavy-ion items (none in the basic catalogue) worth 5,000 + 5,000 + `irradiation`. */
 const heavyIon = (irradiation: string) => [item('HI-POS', '5000', 'none', 'treatment'), item('HI-PLAN', '5000', 'none', 'treatment'), item('HI-IRR', irradiation, 'none', 'treatment')];
 
-function run(ctx: PolicyContext, claims: Claim[], start: Accumulators = emptyAccumulators()): Adjudication[] {
-  let acc = start;
-  return claims.map((c) => {
-    const a = adjudicate(plan, ctx, acc, c);
-    acc = a.accumulators;
-    return a;
-  });
-}
+const run = (ctx: PolicyContext, claims: Claim[], start?: Accumulators) => inSequence(plan, ctx, claims, start);
+
 
 const one = (ctx: PolicyContext, c: Claim) => run(ctx, [c])[0];
 
-function benefit(a: Adjudication, id: string): BenefitExplanation {
-  const b = a.benefits.find((x) => x.benefitId === id);
-  if (!b) throw new Error(`no explanation row for ${id}`);
-  return b;
-}
 
 describe('Wuwei (1): class-B co-pay and class-C costs', () => {
   it('pays class-B co-pay plus class-C items after the 12,000 deductible at the bands', () => {

@@ -5,7 +5,7 @@ import { Decimal } from 'decimal.js';
 import type { Benefit, Plan } from '../plan/schema.ts';
 import type { LoadedPlan } from '../plan/loader.ts';
 import type { Claim, PolicyContext } from '../claim/schema.ts';
-import { ONE, ZERO, constant, formatYuan, max, min, nonNegative, sum, toFen } from '../money/money.ts';
+import { ONE, ZERO, constant, formatYuan, min, nonNegative, sum, toFen } from '../money/money.ts';
 import { addDays, daysBetween } from '../dates/dates.ts';
 import { Ledger, type Accumulators } from './accumulators.ts';
 import { reason, type Reason } from './reasons.ts';

@@ -5,7 +5,7 @@ import type { Benefit, ListEntry, Plan } from '../plan/schema.ts';
 import type { LoadedPlan } from '../plan/loader.ts';
 import { icdMatches, entryForDiagnosis } from '../plan/icd10.ts';
 import type { Claim, LineItem, PolicyContext } from '../claim/schema.ts';
-import { ZERO, max, min, sum } from '../money/money.ts';
+import { ZERO, min, sum } from '../money/money.ts';
 import { reason, type Reason } from './reasons.ts';
 
 export type PlaceKind = 'in-area' | 'in-province' | 'out-of-province';
