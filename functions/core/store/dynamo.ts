@@ -142,20 +142,24 @@ export class DynamoStore implements Store {
     return this.get<StoredClaim>(keys.claim(planId, claimId));
   }
 
-  async getClaims(planId: string, claimIds: string[]): Promise<StoredClaim[]> {
-    const found = new Map<string, StoredClaim>();
-    for (let i = 0; i < claimIds.length; i += 100) {
-      let requestKeys: Record<string, unknown>[] = claimIds.slice(i, i + 100).map((id) => keys.claim(planId, id));
+  /** Consistent reads of many keys, 100 a request, unprocessed keys retried; rows by `pk|sk`. */
+  private async batchGet(wanted: Key[]): Promise<Map<string, Record<string, unknown>>> {
+    const rows = new Map<string, Record<string, unknown>>();
+    for (let i = 0; i < wanted.length; i += 100) {
+      let requestKeys: Record<string, unknown>[] = wanted.slice(i, i + 100);
       while (requestKeys.length > 0) {
         const result = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: requestKeys, ConsistentRead: true } } }));
-        for (const item of result.Responses?.[this.table] ?? []) {
-          const claim = docOf<StoredClaim>(item)!;
-          found.set(claim.claimId, claim);
-        }
+        for (const item of result.Responses?.[this.table] ?? []) rows.set(`${item.pk}|${item.sk}`, item);
         requestKeys = result.UnprocessedKeys?.[this.table]?.Keys ?? [];
       }
     }
-    return claimIds.flatMap((id) => found.get(id) ?? []);
+    return rows;
+  }
+
+  async getClaims(planId: string, claimIds: string[]): Promise<StoredClaim[]> {
+    const claimKeys = claimIds.map((id) => keys.claim(planId, id));
+    const rows = await this.batchGet(claimKeys);
+    return claimKeys.flatMap((k) => docOf<StoredClaim>(rows.get(`${k.pk}|${k.sk}`)) ?? []);
   }
 
   async getMemberYear(planId: string, memberId: string): Promise<MemberYear | undefined> {
@@ -164,21 +168,12 @@ export class DynamoStore implements Store {
   }
 
   async getClaimInputs(planId: string, memberId: string): Promise<ClaimInputs> {
-    const wanted = {
-      policy: keys.policy(planId, memberId), person: keys.person(memberId),
-      window: keys.window(planId), year: keys.year(planId, memberId),
-    };
-    const byKey = new Map<string, Record<string, unknown>>();
-    let requestKeys: Record<string, unknown>[] = Object.values(wanted);
-    while (requestKeys.length > 0) {
-      const result = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: requestKeys, ConsistentRead: true } } }));
-      for (const item of result.Responses?.[this.table] ?? []) byKey.set(`${item.pk}|${item.sk}`, item);
-      requestKeys = result.UnprocessedKeys?.[this.table]?.Keys ?? [];
-    }
-    const item = <T>(key: Key) => docOf<T>(byKey.get(`${key.pk}|${key.sk}`));
+    const wanted = { policy: keys.policy(planId, memberId), person: keys.person(memberId), window: keys.window(planId), year: keys.year(planId, memberId) };
+    const rows = await this.batchGet(Object.values(wanted));
+    const row = (key: Key) => rows.get(`${key.pk}|${key.sk}`);
     return {
-      policy: item<Policy>(wanted.policy), person: item<RosterPerson>(wanted.person),
-      window: item<WindowState>(wanted.window), year: yearOf(byKey.get(`${wanted.year.pk}|${wanted.year.sk}`)),
+      policy: docOf<Policy>(row(wanted.policy)), person: docOf<RosterPerson>(row(wanted.person)),
+      window: docOf<WindowState>(row(wanted.window)), year: yearOf(row(wanted.year)),
     };
   }
 
