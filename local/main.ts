@@ -193,7 +193,7 @@ async function banner(stack: LocalStack, ownDynamo: boolean): Promise<string> {
   lines.push('', 'Scheduled window toggles');
   if (stack.upcoming.length === 0) lines.push('  none: every dated open/close instant of the plans has passed (undated windows are opened through the API)');
   for (const t of stack.upcoming) lines.push(`  ${t.at}  ${pad(t.action, 6)}${t.planId}`);
-  const undated = stack.plans.find((p) => p.enrollment.window.opens === null)?.id ?? stack.plans[0]?.id ?? 'jiangxi-2023';
+  const undated = stack.plans.find((p) => p.enrollment.window.opens === null)?.id ?? stack.plans[0]?.id ?? '<planId>';
   lines.push('', 'Try');
   lines.push(`  curl -s ${stack.url}/plans`);
   lines.push(`  curl -s ${stack.url}/plans/${undated}/window`);

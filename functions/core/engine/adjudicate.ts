@@ -309,7 +309,7 @@ class ClaimRun {
   }
 
   /**
-   * Ratios chosen by each item's class on the plan's list (Sanming 4a). What the benefit does not pay on —
+   * Ratios chosen by each item's class on the plan's list (drug classes A/B/C). What the benefit does not pay on —
    * other compensation, earlier benefits' payouts, the deductible — is taken from the items in claim order.
    */
   private classSlices(b: Benefit, items: SelectedItem[], notPaidOn: Decimal): SliceExplanation[] {

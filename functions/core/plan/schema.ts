@@ -78,7 +78,7 @@ export const ListEntry = z.strictObject({
   code: z.string().min(1),
   name: z.string().min(1),
   icd10: z.array(Icd10Range).optional(),
-  /** Plan drug class (e.g. Sanming special tumour drugs A/B/C), not the basic catalogue class. */
+  /** The plan's own drug class (e.g. special tumour drugs classed A/B/C), not the basic catalogue class. */
   class: z.string().optional(),
   /** For drugs: diseases the drug treats (ICD-10), used by the drug-indication pre-existing rule. */
   indications: z.array(Icd10Range).optional(),
@@ -180,7 +180,7 @@ export const Eligibility = z.strictObject({
   newCitizens: z.union([
     z.literal(false),
     z.strictObject({
-      /** Hukou missing or held for fewer than this many years (Jiangxi: 3). */
+      /** Hukou missing or held for fewer than this many years (e.g. 3). */
       maxHukouYears: z.number().int().min(0).optional(),
       proofOfResidenceAtClaim: z.boolean(),
       insuredElsewhereClaimsWithThatSettlement: z.boolean(),
@@ -197,7 +197,7 @@ export const PaymentChannel = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('personal-account'),
     schemes: z.array(BasicScheme).min(1),
-    /** Most of the balance the account may pay (Nantong: 70 %). Absent: the whole balance. */
+    /** Most of the balance the account may pay (e.g. 70 %). Absent: the whole balance. */
     maxBalanceShare: Ratio.optional(),
     /** Which balance the share applies to. */
     balanceBasis: z.enum(['current', 'carried-over']).default('current'),
@@ -229,7 +229,7 @@ export const Sponsorship = z.strictObject({
   contributions: z.array(z.enum(['full', 'fixed-amount'])).min(1),
   targetGroups: z.array(ReliefGroup).default([]),
   campaigns: z.array(Campaign).default([]),
-  /** Government subsidy flow (Sanming): the approvals an order needs, in order. */
+  /** Government subsidy flow: the approvals an order needs, in order (civil affairs, lead insurer, finance). */
   approvals: z.array(z.enum(['civil-affairs-submits', 'lead-insurer-confirms', 'finance-pays'])).default([]),
   publicLedger: z.boolean(),
 });
@@ -266,7 +266,7 @@ export const PreExistingRule = z.strictObject({
   basis: z.enum(['whole-person', 'claim-related', 'drug-indication']),
   /**
    * The effect touches only listed items (drugs) whose indications fall among this list's conditions —
-   * e.g. tumour drugs for a member with a pre-existing tumour (Wenshan 责任二) — not the whole benefit.
+   * e.g. tumour drugs for a member with a pre-existing tumour — not the whole benefit.
    */
   onlyItemsTreatingListed: z.boolean().default(false),
   /** What the classification does: pay another schedule, or nothing at all. */
@@ -274,7 +274,7 @@ export const PreExistingRule = z.strictObject({
   schedule: Schedule.optional(),
   /** Yearly limit of the benefit for a pre-existing member (whole-person only). */
   limit: Yuan.optional(),
-  /** Relief recipients classified pre-existing pay this schedule instead (Sanming). */
+  /** Relief recipients classified pre-existing pay this schedule instead. */
   reliefSchedule: Schedule.optional(),
   note: z.string().optional(),
 });
@@ -331,9 +331,9 @@ export const Benefit = z.strictObject({
   diagnosis: DiagnosisRule.optional(),
   deductible: Deductible.optional(),
   schedule: Schedule.optional(),
-  /** The plan's drug class of the claimed item selects the ratio, for everyone (Sanming 4a). */
+  /** The plan's drug class of the claimed item selects the ratio, for everyone. */
   scheduleByItemClass: z.record(z.string(), Ratio).optional(),
-  /** Band position shared with other benefits (Wuwei (1)+(2)+(3)). */
+  /** Band position shared with other benefits (a band group). */
   bandGroup: Id.optional(),
   preExisting: PreExistingRule.optional(),
   limit: Yuan.optional(),
@@ -398,7 +398,7 @@ export const Exclusions = z.strictObject({
 export const Indemnity = z.strictObject({
   /** Only what remains after other compensation is paid (compensation principle). */
   subtractOtherCompensation: z.boolean(),
-  /** Sources whose payments count toward the deductible (Jiangxi: other commercial insurance). */
+  /** Sources whose payments count toward the deductible (e.g. other commercial insurance). */
   countTowardDeductible: z.array(CompensationSource).default([]),
   /** Nothing is paid unless basic insurance settled first. */
   basicSettlementRequired: z.boolean(),
