@@ -25,11 +25,15 @@ export function digestOf(claim: Claim): string {
   return createHash('sha256').update(JSON.stringify(claim)).digest('hex');
 }
 
-/** The engine's view of the member: the policy as enrolled, basic-insurance status now, the frozen participation rate. */
+/**
+ * The engine's view of the member: the policy as enrolled (tier, cover, groups, and the basic-insurance region
+ * places are judged against for the whole policy year), basic-insurance
+ * suspensions from the roster when the plan pauses benefits for them, the frozen participation rate.
+ */
 export function policyContext(policy: Policy, person: RosterPerson | undefined, window: WindowState): PolicyContext {
   return PolicyContextSchema.parse({
     memberId: policy.personId, tier: policy.tier, coverStart: policy.coverStart, coverEnd: policy.coverEnd,
-    regionCode: person?.regionCode ?? policy.regionCode, preExistingConditions: policy.preExistingConditions,
+    regionCode: policy.regionCode, preExistingConditions: policy.preExistingConditions,
     reliefGroups: policy.reliefGroups, history: policy.history, basicSuspensions: person?.suspensions ?? [],
     ...(window.participationRate !== undefined ? { participationRate: window.participationRate } : {}),
   });
@@ -62,7 +66,10 @@ export async function submitClaim(deps: Deps, planId: string, submission: ClaimS
   const digest = digestOf(claim);
   // One round trip for everything the settlement reads; on a version conflict only the year is read again.
   // A replayed claim id is caught by the commit's condition (a replay is rare; checking first would cost every claim a read).
-  const inputs = await deps.store.getClaimInputs(planId, memberId);
+  // Only what the plan's rules need: the roster for suspensions, the window for a frozen participation rate.
+  const inputs = await deps.store.getClaimInputs(planId, memberId, {
+    person: plan.eligibility.suspendedBasicPausesBenefits, window: plan.outOfPocketCap !== undefined,
+  });
   if (!inputs.policy) {
     const existing = await deps.store.getClaim(planId, claim.claimId);
     if (existing) return { created: false, claim: replayOf(existing, digest) };

@@ -167,13 +167,14 @@ export class DynamoStore implements Store {
     return yearOf(Item);
   }
 
-  async getClaimInputs(planId: string, memberId: string): Promise<ClaimInputs> {
+  async getClaimInputs(planId: string, memberId: string, also: { person: boolean; window: boolean }): Promise<ClaimInputs> {
     const wanted = { policy: keys.policy(planId, memberId), person: keys.person(memberId), window: keys.window(planId), year: keys.year(planId, memberId) };
-    const rows = await this.batchGet(Object.values(wanted));
+    const rows = await this.batchGet([wanted.policy, wanted.year, ...(also.person ? [wanted.person] : []), ...(also.window ? [wanted.window] : [])]);
     const row = (key: Key) => rows.get(`${key.pk}|${key.sk}`);
     return {
-      policy: docOf<Policy>(row(wanted.policy)), person: docOf<RosterPerson>(row(wanted.person)),
-      window: docOf<WindowState>(row(wanted.window)), year: yearOf(row(wanted.year)),
+      policy: docOf<Policy>(row(wanted.policy)), year: yearOf(row(wanted.year)),
+      ...(also.person ? { person: docOf<RosterPerson>(row(wanted.person)) } : {}),
+      ...(also.window ? { window: docOf<WindowState>(row(wanted.window)) } : {}),
     };
   }
 

@@ -44,8 +44,8 @@ export interface Store {
   getClaim(planId: string, claimId: string): Promise<StoredClaim | undefined>;
   getClaims(planId: string, claimIds: string[]): Promise<StoredClaim[]>;
   getMemberYear(planId: string, memberId: string): Promise<MemberYear | undefined>;
-  /** The member's policy, roster entry and year, and the plan's window: one read. */
-  getClaimInputs(planId: string, memberId: string): Promise<ClaimInputs>;
+  /** The member's policy and year, and (when asked for) roster entry and the plan's window: one read. */
+  getClaimInputs(planId: string, memberId: string, also: { person: boolean; window: boolean }): Promise<ClaimInputs>;
   /**
    * Records a new claim and the member year after it, atomically: fails with VersionConflict when the
    * year moved since it was read, and returns the stored claim when the claim id exists already.
