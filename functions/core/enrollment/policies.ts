@@ -22,11 +22,21 @@ export const EnrollmentRequest = z.strictObject({
 });
 export type EnrollmentRequest = z.infer<typeof EnrollmentRequest>;
 
-/** Cover as the plan says: fixed dates, from enrollment for N months, or N months after the window. */
+/** The first Asia/Shanghai day after a window that closes at `closesAt` (an exclusive instant: 24:00 is the next midnight). */
+export function dayAfterWindow(closesAt: string): string {
+  const lastInstant = new Date(Date.parse(closesAt) - 1);
+  return addDays(shanghaiDay(lastInstant), 1);
+}
+
+/** Cover as the plan says: fixed dates, from enrollment for N months, or N months from the day after the window. */
 export function coverFor(plan: LoadedPlan, window: WindowState, now: Date): { coverStart: string; coverEnd: string } {
   const cover = plan.enrollment.cover;
   if (cover.kind === 'fixed') return { coverStart: cover.start, coverEnd: cover.end };
-  const start = cover.kind === 'from-enrollment' ? shanghaiDay(now) : shanghaiDay(window.closesAt ?? now.toISOString());
+  if (cover.kind === 'after-window' && window.closesAt === null) {
+    // Cover cannot be dated before the window's end is known; opening such a window requires closesAt.
+    throw conflict('WINDOW_END_UNKNOWN', `cover of ${plan.id} starts after the window closes, and no closing instant is set`);
+  }
+  const start = cover.kind === 'from-enrollment' ? shanghaiDay(now) : dayAfterWindow(window.closesAt!);
   return { coverStart: start, coverEnd: addDays(addMonths(start, cover.months), -1) };
 }
 

@@ -4,7 +4,7 @@ import type { LoadedPlan } from '../plan/loader.ts';
 import type { WindowEvent, WindowState } from '../store/model.ts';
 import type { Store } from '../store/store.ts';
 import { VersionConflict } from '../store/store.ts';
-import { conflict } from '../errors.ts';
+import { conflict, unprocessable } from '../errors.ts';
 
 /** The window as the plan file schedules it, before anyone acted on it. */
 export function scheduledWindow(plan: LoadedPlan, now: Date): WindowState {
@@ -40,6 +40,9 @@ export async function actOnWindow(store: Store, plan: LoadedPlan, act: WindowAct
     if (current.version > 0 && current.state === target && act.closesAt === undefined && act.participationRate === undefined) return current;
     if (act.action === 'open' && act.closesAt !== undefined && Date.parse(act.closesAt) <= now.getTime()) {
       throw conflict('WINDOW_CLOSES_IN_PAST', `closesAt ${act.closesAt} is not in the future`);
+    }
+    if (act.action === 'open' && plan.enrollment.cover.kind === 'after-window' && act.closesAt === undefined && futureOrNull(current.closesAt, now) === null) {
+      throw unprocessable('CLOSES_AT_REQUIRED', `cover of ${plan.id} starts after the window closes: opening it needs closesAt`);
     }
     const event: WindowEvent = { at: now.toISOString(), action: act.closesAt ? 'extend' : act.action, actor: act.actor, ...(act.reason ? { reason: act.reason } : {}) };
     const next: WindowState = {

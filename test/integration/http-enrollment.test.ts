@@ -1,0 +1,189 @@
+// Windows, roster, eligibility, enrollment and order quotes through HTTP on
+// DynamoDB Local: the flows adjudication needs to run for real.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { startLocalStack, type LocalStack } from '../../local/main.ts';
+import { residentIdCheckChar } from '../../functions/core/identity/resident-id.ts';
+import { addDays, addMonths, shanghaiDay } from '../../functions/core/dates/dates.ts';
+import { coverFor, dayAfterWindow } from '../../functions/core/enrollment/policies.ts';
+import { seedPlan } from '../support/fixtures.ts';
+
+let stack: LocalStack;
+
+async function call(method: string, path: string, body?: unknown) {
+  const response = await fetch(`${stack.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: response.status, headers: response.headers, body: await response.json() as any };
+}
+
+/** A valid resident ID (GB 11643) in `region`, born 1985-06-15, sequence n. */
+function personId(region: string, n: number): string {
+  const first17 = `${region}19850615${String(n).padStart(3, '0')}`;
+  return first17 + residentIdCheckChar(first17);
+}
+
+const person = (id: string, region: string, extra: Record<string, unknown> = {}) =>
+  ({ personId: id, name: '测试', scheme: 'resident', status: 'active', regionCode: region, ...extra });
+
+const enroll = (plan: string, id: string, requestId = randomUUID(), tier = 'standard') =>
+  call('POST', `/plans/${plan}/policies`, { requestId, personId: id, tier, channel: 'wechat' });
+
+beforeAll(async () => {
+  stack = await startLocalStack({ endpoint: inject('dynamoEndpoint'), tableName: `enrol-${randomUUID()}`, quiet: true });
+});
+afterAll(async () => { await stack?.stop(); });
+
+describe('windows', () => {
+  test('enrollment outside an open window is refused with the window dates', async () => {
+    const id = personId('360102', 1);
+    await call('POST', '/plans/jiangxi-2023/roster', { people: [person(id, '360102')] });
+    const r = await enroll('jiangxi-2023', id);
+    expect(r).toMatchObject({ status: 409, body: { error: 'WINDOW_CLOSED', window: { state: 'closed', opensAt: '2023-03-14T00:00:00+08:00', closesAt: '2023-06-01T00:00:00+08:00' } } });
+  });
+
+  test('an administrator opens and closes with a recorded reason; a repeated action changes nothing', async () => {
+    const opened = await call('POST', '/plans/sanming-2024/window/open', { actor: 'bureau', reason: 'late registration week' });
+    expect(opened.body).toMatchObject({ state: 'open', events: [{ action: 'open', actor: 'bureau', reason: 'late registration week' }] });
+    const again = await call('POST', '/plans/sanming-2024/window/open', { actor: 'bureau' });
+    expect(again.body.version).toBe(opened.body.version);
+    const closed = await call('POST', '/plans/sanming-2024/window/close', { actor: 'bureau', reason: 'done', participationRate: '0.31' });
+    expect(closed.body).toMatchObject({ state: 'closed', participationRate: '0.31' });
+    expect(closed.body.events.map((e: { action: string }) => e.action)).toEqual(['open', 'close']);
+    expect((await call('GET', '/plans/sanming-2024/window')).body.state).toBe('closed');
+  });
+
+  test('a plan whose cover follows the window needs a closing instant to open', async () => {
+    const r = await call('POST', '/plans/nantong-2021/window/open', { actor: 'bureau' });
+    expect(r).toMatchObject({ status: 422, body: { error: 'CLOSES_AT_REQUIRED' } });
+    const bad = await call('POST', '/plans/nantong-2021/window/open', { actor: 'bureau', closesAt: 'tomorrow' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues[0].field).toBe('body.closesAt');
+  });
+});
+
+describe('cover as the plan says', () => {
+  test('after-window: 12 months from the day after the window (a 24:00 close is the next midnight)', async () => {
+    // Closing at midnight Shanghai time on day D means the last enrollment day is D−1 and cover starts on D.
+    const closesAt = `${shanghaiDay(new Date(Date.now() + 10 * 86_400_000))}T00:00:00+08:00`;
+    expect((await call('POST', '/plans/nantong-2021/window/open', { actor: 'bureau', closesAt })).body.state).toBe('open');
+    const id = personId('320613', 2);
+    await call('POST', '/plans/nantong-2021/roster', { people: [person(id, '320613')] });
+    const r = await enroll('nantong-2021', id);
+    const start = closesAt.slice(0, 10);
+    expect(r.body).toMatchObject({ coverStart: start, coverEnd: addDays(addMonths(start, 12), -1) });
+  });
+
+  test('from-enrollment (即参即享): from today, Shanghai time, for 12 months', async () => {
+    await call('POST', '/plans/wuwei-2025/window/open', { actor: 'bureau' });
+    const id = personId('620602', 3);
+    await call('POST', '/plans/wuwei-2025/roster', { people: [person(id, '620602')] });
+    const r = await enroll('wuwei-2025', id, randomUUID(), 'upgraded');
+    const today = shanghaiDay(new Date());
+    expect(r.body).toMatchObject({ tier: 'upgraded', coverStart: today, coverEnd: addDays(addMonths(today, 12), -1) });
+  });
+
+  test('dayAfterWindow and coverFor', () => {
+    expect(dayAfterWindow('2021-12-01T00:00:00+08:00')).toBe('2021-12-01');
+    expect(dayAfterWindow('2021-11-30T18:00:00+08:00')).toBe('2021-12-01');
+    const jiangxi = seedPlan('jiangxi-2023');
+    const window = { planId: jiangxi.id, state: 'open' as const, opensAt: null, closesAt: null, events: [], version: 1 };
+    expect(coverFor(jiangxi, window, new Date())).toEqual({ coverStart: '2023-06-01', coverEnd: '2024-05-31' });
+    expect(() => coverFor(seedPlan('nantong-2021'), window, new Date())).toThrow(/no closing instant/);
+  });
+});
+
+describe('roster and eligibility', () => {
+  test('bad rows are reported row by row, good rows stored, a malformed ID never stored', async () => {
+    const good = personId('360102', 10);
+    const r = await call('POST', '/plans/jiangxi-2023/roster', { people: [
+      person(good, '360102'),
+      person('360102198506150100', '360102'), // wrong check character
+      { ...person(personId('360102', 11), '360102'), scheme: 'retired' },
+      { personId: personId('360102', 12) }, // missing fields
+    ] });
+    expect(r.body.accepted).toBe(1);
+    expect(r.body.rejected).toEqual([
+      { row: 2, personId: '360102********0100', issues: [{ field: 'personId', rule: 'check character does not match (GB 11643)' }] },
+      { row: 3, personId: expect.stringMatching(/^360102\*{8}\d{3}[\dX]$/), issues: [{ field: 'scheme', rule: expect.stringMatching(/Invalid option/) }] },
+      { row: 4, personId: expect.stringMatching(/\*{8}/), issues: expect.arrayContaining([{ field: 'name', rule: expect.any(String) }]) },
+    ]);
+    expect((await call('GET', `/plans/jiangxi-2023/eligibility/${good}`)).body.eligible).toBe(true);
+    // The rejected rows are not in the roster.
+    expect((await call('GET', `/plans/jiangxi-2023/eligibility/${personId('360102', 11)}`)).body.reasons[0].code).toBe('NOT_IN_ROSTER');
+  });
+
+  test('every reason, tiers, channels and relief groups', async () => {
+    const suspended = personId('360102', 20);
+    const elsewhere = personId('110105', 21);
+    const relief = personId('350404', 22);
+    await call('POST', '/plans/jiangxi-2023/roster', { people: [person(suspended, '360102', { status: 'suspended' }), person(elsewhere, '110105')] });
+    await call('POST', '/plans/sanming-2024/roster', { people: [person(relief, '350404', { scheme: 'employee', reliefGroups: ['dibao'] })] });
+    const s = (await call('GET', `/plans/jiangxi-2023/eligibility/${suspended}`)).body;
+    expect(s).toMatchObject({ eligible: false, reasons: [{ code: 'BASIC_SUSPENDED' }], tiers: [{ id: 'standard', premium: '120.00' }], policyExists: false });
+    expect((await call('GET', `/plans/jiangxi-2023/eligibility/${elsewhere}`)).body.reasons).toEqual([expect.objectContaining({ code: 'OUTSIDE_REGION' })]);
+    const r = (await call('GET', `/plans/sanming-2024/eligibility/${relief}`)).body;
+    expect(r).toMatchObject({ eligible: true, reliefGroups: ['dibao'] });
+    // Employees may also pay from the personal and family mutual-aid accounts in Sanming.
+    expect(r.channels).toEqual(['wechat', 'bank-card', 'cash', 'personal-account', 'family-mutual-aid']);
+  });
+});
+
+describe('enrollment of one person', () => {
+  beforeAll(async () => { await call('POST', '/plans/jiangxi-2023/window/open', { actor: 'test' }); });
+
+  test('50 concurrent enrollments of one person from different requests → exactly one policy', async () => {
+    const id = personId('360102', 30);
+    await call('POST', '/plans/jiangxi-2023/roster', { people: [person(id, '360102')] });
+    const answers = await Promise.all(Array.from({ length: 50 }, () => enroll('jiangxi-2023', id)));
+    const created = answers.filter((a) => a.status === 201);
+    expect(created).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 409).every((a) => a.body.error === 'ALREADY_INSURED')).toBe(true);
+    expect(answers.filter((a) => a.status !== 201 && a.status !== 409)).toEqual([]);
+    // The winner's request replayed returns the first answer.
+    const replay = await enroll('jiangxi-2023', id, created[0].body.requestId);
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body).toEqual(created[0].body);
+    expect((await call('GET', `/plans/jiangxi-2023/policies/${id}`)).body).toEqual(created[0].body);
+  });
+
+  test('the ineligible are refused with their reasons; unknown tier and closed channel are 422', async () => {
+    const suspended = personId('360102', 20);
+    expect(await enroll('jiangxi-2023', suspended)).toMatchObject({ status: 422, body: { error: 'NOT_ELIGIBLE', reasons: [{ code: 'BASIC_SUSPENDED' }] } });
+    const id = personId('360102', 31);
+    await call('POST', '/plans/jiangxi-2023/roster', { people: [person(id, '360102')] });
+    expect(await enroll('jiangxi-2023', id, randomUUID(), 'gold')).toMatchObject({ status: 422, body: { error: 'UNKNOWN_TIER' } });
+    const cash = await call('POST', '/plans/jiangxi-2023/policies', { requestId: randomUUID(), personId: id, tier: 'standard', channel: 'cash' });
+    expect(cash).toMatchObject({ status: 422, body: { error: 'CHANNEL_NOT_OPEN', channels: ['wechat'] } });
+  });
+});
+
+describe('charity orders', () => {
+  test('the quote covers the eligible and uninsured once; a replay returns the same order', async () => {
+    const fresh = personId('360102', 40);
+    const insured = personId('360102', 30); // enrolled above
+    const suspended = personId('360102', 20);
+    await call('POST', '/plans/jiangxi-2023/roster', { people: [person(fresh, '360102')] });
+    const request = { requestId: randomUUID(), sponsor: { name: '某慈善会', kind: 'employer' }, tier: 'standard', contribution: 'full', beneficiaries: [fresh, insured, suspended, fresh] };
+    const r = await call('POST', '/plans/jiangxi-2023/orders', request);
+    expect(r.status).toBe(201);
+    expect(r.body.beneficiaries).toEqual([
+      { personId: fresh, covered: true },
+      { personId: insured, covered: false, reason: 'ALREADY_INSURED' },
+      { personId: suspended, covered: false, reason: 'BASIC_SUSPENDED' },
+      { personId: fresh, covered: false, reason: 'DUPLICATE' },
+    ]);
+    // One person covered at the full premium of 120.00.
+    expect(r.body.quote).toEqual({ covered: 1, notCovered: 3, amount: '120.00' });
+    const again = await call('POST', '/plans/jiangxi-2023/orders', request);
+    expect(again.body).toEqual(r.body);
+    expect((await call('GET', `/plans/jiangxi-2023/orders/${r.body.orderId}`)).body).toEqual(r.body);
+  });
+
+  test('payer kinds and contributions the plan does not take are refused', async () => {
+    const base = { requestId: randomUUID(), tier: 'standard', beneficiaries: [personId('360102', 40)] };
+    expect(await call('POST', '/plans/jiangxi-2023/orders', { ...base, sponsor: { name: 'x', kind: 'charity' }, contribution: 'full' }))
+      .toMatchObject({ status: 422, body: { error: 'PAYER_KIND_NOT_ALLOWED' } });
+    const noAmount = await call('POST', '/plans/nantong-2021/orders', { ...base, sponsor: { name: 'x', kind: 'charity' }, contribution: 'fixed-amount' });
+    expect(noAmount.body.issues).toEqual([{ field: 'body.amountEach', rule: 'is required for a fixed-amount contribution and only then' }]);
+  });
+});
