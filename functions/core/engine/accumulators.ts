@@ -35,7 +35,7 @@ export class Ledger {
   private readonly from: Accumulators;
   /** Current values of the entries read or moved, keyed `map.key` (scalars by name). */
   private readonly values = new Map<string, Decimal>();
-  /** What this claim added, keyed like `values`, in the order first moved. */
+  /** The value each moved entry had before this claim: deltas are computed once, at the end. */
   private readonly moved = new Map<string, Decimal>();
   private claims: number;
 
@@ -84,7 +84,7 @@ export class Ledger {
 
   /** Every accumulator this claim moved, as `map.key: amount added`. */
   deltas(): Record<string, string> {
-    return Object.fromEntries([...this.moved].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, formatYuan(v)]));
+    return Object.fromEntries([...this.moved].sort(([a], [b]) => a.localeCompare(b)).map(([k, before]) => [k, formatYuan(this.values.get(k)!.minus(before))]));
   }
 
   private read(name: string, stored: () => string | undefined): Decimal {
@@ -99,7 +99,7 @@ export class Ledger {
 
   private move(name: string, current: Decimal, amount: Decimal): void {
     if (amount.isZero()) return;
+    if (!this.moved.has(name)) this.moved.set(name, current);
     this.values.set(name, current.plus(amount));
-    this.moved.set(name, (this.moved.get(name) ?? ZERO).plus(amount));
   }
 }

@@ -336,9 +336,16 @@ class ClaimRun {
   private explainSlice(s: Slice): SliceExplanation {
     return {
       from: formatYuan(s.from), to: formatYuan(s.to), amount: formatYuan(s.amount), baseRatio: s.baseRatio.toString(),
-      bonus: this.adjustment.bonus.toString(), factor: this.adjustment.factor.toString(), ratio: s.ratio.toString(), payout: s.payout.toString(),
+      ...this.adjustmentText, ratio: s.ratio.toString(), payout: s.payout.toString(),
     };
   }
+
+  /** The claim's bonus and factor as the explanation prints them, formatted once per claim. */
+  private get adjustmentText(): { bonus: string; factor: string } {
+    this.adjustmentStrings ??= { bonus: this.adjustment.bonus.toString(), factor: this.adjustment.factor.toString() };
+    return this.adjustmentStrings;
+  }
+  private adjustmentStrings?: { bonus: string; factor: string };
 
   /** Ruling 14: the payout is attributed to items in proportion to their eligible amounts; each item's year is capped. */
   /**

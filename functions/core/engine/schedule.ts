@@ -24,7 +24,10 @@ export interface Slice {
 export const NO_ADJUSTMENT: RatioAdjustment = { bonus: ZERO, factor: new Decimal(1) };
 
 export function effectiveRatio(base: Decimal | string, adj: RatioAdjustment): Decimal {
-  return min(ONE, (typeof base === 'string' ? constant(base) : base).plus(adj.bonus)).times(adj.factor);
+  const ratio = typeof base === 'string' ? constant(base) : base;
+  // Most claims have neither a bonus nor an out-of-area factor: no arithmetic then.
+  if (adj.bonus.isZero() && adj.factor.eq(ONE)) return ratio;
+  return min(ONE, ratio.plus(adj.bonus)).times(adj.factor);
 }
 
 /** Splits `amount` starting at band `position` into slices, each paying its band's ratio. */
