@@ -89,6 +89,12 @@ export class DynamoStore implements Store {
     }
   }
 
+  /** Creates the item unless its key exists; either way returns what stands (the loser of a race reads the winner). */
+  private async createOrRead<T>(key: Key, value: T): Promise<{ created: boolean; stored: T }> {
+    if (await this.putNew(key, value)) return { created: true, stored: value };
+    return { created: false, stored: (await this.get<T>(key))! };
+  }
+
   /** A put conditioned on the version the writer read (0: the item must not exist yet). */
   private versionedPut(key: Key, value: unknown, version: number, readVersion: number) {
     return {
@@ -129,9 +135,8 @@ export class DynamoStore implements Store {
   }
 
   async createPolicy(policy: Policy) {
-    const key = keys.policy(policy.planId, policy.personId);
-    if (await this.putNew(key, policy)) return { created: true, policy };
-    return { created: false, policy: (await this.get<Policy>(key))! };
+    const { created, stored } = await this.createOrRead(keys.policy(policy.planId, policy.personId), policy);
+    return { created, policy: stored };
   }
 
   getPolicy(planId: string, personId: string) {
@@ -219,9 +224,8 @@ export class DynamoStore implements Store {
   }
 
   async createOrder(order: Order) {
-    const key = keys.order(order.planId, order.orderId);
-    if (await this.putNew(key, order)) return { created: true, order };
-    return { created: false, order: (await this.get<Order>(key))! };
+    const { created, stored } = await this.createOrRead(keys.order(order.planId, order.orderId), order);
+    return { created, order: stored };
   }
 
   getOrder(planId: string, orderId: string) {
