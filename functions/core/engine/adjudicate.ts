@@ -108,7 +108,7 @@ export function adjudicate(plan: LoadedPlan, ctx: PolicyContext, before: Accumul
   const tierBenefits = plan.benefits.filter((b) => tier.benefits.includes(b.id));
   const run = new ClaimRun(plan, ctx, claim, costs, place, ledger, tierBenefits);
   const benefits = tierBenefits.map((b) => run.benefit(b));
-  const benefitsTotal = sum(benefits.map((b) => new Decimal(b.payable)));
+  const benefitsTotal = run.paidOnClaim();
 
   // (h) the out-of-pocket cap tops up what the member still owes in the cap's places.
   const outOfPocketCap = run.outOfPocketCap(benefitsTotal);
@@ -140,6 +140,12 @@ function claimRefusal(plan: Plan, ctx: PolicyContext, claim: Claim): Reason | un
   if (plan.indemnity.basicSettlementRequired && !claim.settlement.basicSettled) return reason('BASIC_NOT_SETTLED');
   if (claim.liabilities.some((l) => plan.exclusions.liabilities.includes(l))) return reason('EXCLUDED_LIABILITY');
   return undefined;
+}
+
+/** A slice's exact payout (summed before the benefit's one rounding) and how the explanation shows it. */
+interface PricedSlice {
+  payout: Decimal;
+  explained: SliceExplanation;
 }
 
 /** State shared by the benefits of one claim: compensation pools, claimed items, payouts so far. */
@@ -180,9 +186,12 @@ class ClaimRun {
   }
 
   benefit(b: Benefit): BenefitExplanation {
-    const explanation = this.evaluate(b);
-    this.payouts.set(b.id, new Decimal(explanation.payable));
-    return explanation;
+    return this.evaluate(b);
+  }
+
+  /** What the claim's benefits paid (before the out-of-pocket cap). */
+  paidOnClaim(): Decimal {
+    return sum(this.payouts.values());
   }
 
   /** Benefits of a plan mostly share one pre-existing rule: classify the member once per rule and claim. */
@@ -238,8 +247,8 @@ class ClaimRun {
     const slices = b.scheduleByItemClass
       ? this.classSlices(b, items, covered.minus(eligible).plus(deductible?.applied ?? ZERO))
       : this.bandSlices(b, population, afterDeductible);
-    out.slices = slices;
-    let gross = sum(slices.map((s) => new Decimal(s.payout)));
+    out.slices = slices.map((s) => s.explained);
+    let gross = sum(slices.map((s) => s.payout));
     out.gross = formatYuan(gross);
 
     // (f) per-item limits, the benefit's limit, shared limits, the year total.
@@ -298,25 +307,25 @@ class ClaimRun {
     return this.perAdmission.get(key) ?? ZERO;
   }
 
-  private bandSlices(b: Benefit, population: Population, amount: Decimal): SliceExplanation[] {
+  private bandSlices(b: Benefit, population: Population, amount: Decimal): PricedSlice[] {
     const schedule = population === 'relief-pre-existing' ? b.preExisting!.reliefSchedule!
       : population === 'pre-existing' ? b.preExisting!.schedule ?? b.schedule!
       : b.schedule!;
     const key = b.bandGroup ?? b.id;
     const position = this.ledger.get('bandPositions', key);
     this.ledger.add('bandPositions', key, amount);
-    return slicesFor(schedule, position, amount, this.adjustment).map((s) => this.explainSlice(s));
+    return slicesFor(schedule, position, amount, this.adjustment).map((s) => ({ payout: s.payout, explained: this.explainSlice(s) }));
   }
 
   /**
    * Ratios chosen by each item's class on the plan's list (drug classes A/B/C). What the benefit does not pay on —
    * other compensation, earlier benefits' payouts, the deductible — is taken from the items in claim order.
    */
-  private classSlices(b: Benefit, items: SelectedItem[], notPaidOn: Decimal): SliceExplanation[] {
+  private classSlices(b: Benefit, items: SelectedItem[], notPaidOn: Decimal): PricedSlice[] {
     let notPaidLeft = notPaidOn;
     const key = b.bandGroup ?? b.id;
     let position = this.ledger.get('bandPositions', key);
-    const slices: SliceExplanation[] = [];
+    const slices: PricedSlice[] = [];
     for (const { item, entry } of items) {
       const selfPay = new Decimal(item.selfPay);
       const taken = min(selfPay, notPaidLeft);
@@ -327,7 +336,7 @@ class ClaimRun {
       const ratio = effectiveRatio(classRatio, this.adjustment);
       const slice: Slice = { from: position, to: position.plus(amount), amount, baseRatio: constant(classRatio), ratio, payout: amount.times(ratio) };
       position = slice.to;
-      slices.push({ ...this.explainSlice(slice), item: `${item.code} (${entry!.class})` });
+      slices.push({ payout: slice.payout, explained: { ...this.explainSlice(slice), item: `${item.code} (${entry!.class})` } });
     }
     this.ledger.add('bandPositions', key, position.minus(this.ledger.get('bandPositions', key)));
     return slices;
@@ -393,6 +402,7 @@ class ClaimRun {
   }
 
   private record(b: Benefit, payable: Decimal): void {
+    this.payouts.set(b.id, payable);
     this.ledger.add('benefitPaid', b.id, payable);
     for (const g of this.plan.limitGroups.filter((g) => g.members.includes(b.id))) this.ledger.add('groupPaid', g.id, payable);
     this.ledger.addScalar('yearPaid', payable);
