@@ -6,4 +6,6 @@ export const routes = [
   'POST /plans/{planId}/window/close',
   'POST /plans/{planId}/policies',
   'GET /plans/{planId}/policies/{personId}',
+  'GET /plans/{planId}/participation',
+  'PUT /plans/{planId}/participation/population',
 ] as const;

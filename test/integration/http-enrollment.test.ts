@@ -187,3 +187,28 @@ describe('charity orders', () => {
     expect(noAmount.body.issues).toEqual([{ field: 'body.amountEach', rule: 'is required for a fixed-amount contribution and only then' }]);
   });
 });
+
+describe('participation', () => {
+  test('counts per county, tier and channel; rates against the targets; the close freezes the city-wide rate', async () => {
+    const bad = await call('PUT', '/plans/sanming-2024/participation/population', { source: 'test', counties: { '999999': 1 } });
+    expect(bad).toMatchObject({ status: 422, body: { error: 'UNKNOWN_COUNTY' } });
+    // 1,000 insured in 三元区 and 500 in 沙县区 (test figures).
+    expect((await call('PUT', '/plans/sanming-2024/participation/population', { source: '市医保局 test figures', counties: { '350404': 1000, '350405': 500 } })).status).toBe(200);
+    await call('POST', '/plans/sanming-2024/window/open', { actor: 'bureau', reason: 'participation test' });
+    const people = [personId('350404', 50), personId('350404', 51), personId('350404', 52), personId('350405', 53)];
+    await call('POST', '/plans/sanming-2024/roster', { people: people.map((id) => person(id, id.slice(0, 6))) });
+    for (const [i, id] of people.entries()) {
+      const r = await call('POST', '/plans/sanming-2024/policies', { requestId: randomUUID(), personId: id, tier: 'standard', channel: i === 0 ? 'bank-card' : 'wechat' });
+      expect(r.status).toBe(201);
+    }
+    const p = (await call('GET', '/plans/sanming-2024/participation')).body;
+    expect(p).toMatchObject({ enrolled: 4, insured: 1500, byTier: { standard: 4 }, byChannel: { wechat: 3, 'bank-card': 1 }, populationSource: '市医保局 test figures' });
+    // 3 / 1,000 = 0.0030 in 三元区, below the 20 % floor; 1 / 500 = 0.0020 in 沙县区; city-wide 4 / 1,500 = 0.00266… → 0.0026 (rounded down).
+    expect(p.counties.find((c: { code: string }) => c.code === '350404')).toEqual({ code: '350404', name: '三元区', enrolled: 3, insured: 1000, rate: '0.0030', meetsFloor: false, meetsAim: false });
+    expect(p.counties.find((c: { code: string }) => c.code === '350405')).toMatchObject({ enrolled: 1, rate: '0.0020' });
+    expect(p.counties.find((c: { code: string }) => c.code === '350421')).toMatchObject({ enrolled: 0, insured: null, rate: null, meetsFloor: null });
+    expect(p.rate).toBe('0.0026');
+    const closed = await call('POST', '/plans/sanming-2024/window/close', { actor: 'bureau', reason: 'window over' });
+    expect(closed.body).toMatchObject({ state: 'closed', participationRate: '0.0026' });
+  });
+});

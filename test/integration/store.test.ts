@@ -20,10 +20,12 @@ const policy = (requestId: string): Policy => ({
 
 describe('DynamoStore', () => {
   test('one policy per person per plan, even under concurrent creates', async () => {
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => store.createPolicy(policy(`req-${i}`))));
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => store.createPolicy(policy(`req-${i}`), ['total'])));
     expect(results.filter((r) => r.created)).toHaveLength(1);
     const winner = results.find((r) => r.created)!.policy.requestId;
     expect(results.every((r) => r.policy.requestId === winner)).toBe(true);
+    // The counter moved with the one policy, and only with it.
+    expect(await store.getCounters('jiangxi-2023')).toEqual({ total: 1 });
   });
 
   test('a member year moves only from the version it was read at', async () => {

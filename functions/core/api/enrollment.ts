@@ -4,13 +4,25 @@ import { route, type Api } from '../http/api.ts';
 import { requirePlan, type Deps } from '../runtime.ts';
 import { actOnWindow, currentWindow } from '../enrollment/window.ts';
 import { EnrollmentRequest, enroll } from '../enrollment/policies.ts';
-import { notFound } from '../errors.ts';
+import { notFound, unprocessable } from '../errors.ts';
+import { participation } from '../enrollment/participation.ts';
+import type { LoadedPlan } from '../plan/loader.ts';
 import { Instant, Ratio } from '../plan/schema.ts';
 import { PersonParams, PlanParams } from './params.ts';
 
 const Actor = z.string().trim().min(1).max(100);
 const OpenRequest = z.strictObject({ actor: Actor, reason: z.string().max(500).optional(), closesAt: Instant.optional() });
 const CloseRequest = z.strictObject({ actor: Actor, reason: z.string().max(500).optional(), participationRate: Ratio.optional() });
+const PopulationRequest = z.strictObject({
+  source: z.string().trim().min(1).max(200),
+  counties: z.record(z.string().regex(/^\d{6}$/, { error: 'must be a 6-digit administrative code' }), z.number().int().min(0)),
+});
+
+/** The plan's participation now: counters summed over shards, divided by the city's population figures. */
+async function participationOf(d: Deps, plan: LoadedPlan) {
+  const [counters, population] = await Promise.all([d.store.getCounters(plan.id), d.store.getPopulation(plan.id)]);
+  return participation(plan, counters, population);
+}
 
 /** What EventBridge Scheduler (or the local scheduler) sends to open or close a window on time. */
 export const ScheduledToggle = z.object({ source: z.literal('hmb.scheduler'), action: z.enum(['open', 'close']), planId: z.string() });
@@ -43,13 +55,16 @@ export function enrollmentApi(deps: () => Deps): Api {
       },
     }),
     'POST /plans/{planId}/window/close': route({
-      summary: 'Close the window now (administrator), optionally freezing the participation rate',
+      summary: 'Close the window now (administrator), freezing the participation rate (given, or counted against the population)',
       params: PlanParams,
       body: CloseRequest,
       responses: { 200: 'window state', 404: 'unknown plan' },
       handle: async ({ params, body }) => {
         const d = deps();
-        return { status: 200, body: await actOnWindow(d.store, requirePlan(d, params.planId), { action: 'close', ...body }, d.now()) };
+        const plan = requirePlan(d, params.planId);
+        // Without a rate from the bureau, the window freezes the city-wide rate counted so far (if the population is known).
+        const rate = body.participationRate ?? (await participationOf(d, plan)).rate ?? undefined;
+        return { status: 200, body: await actOnWindow(d.store, plan, { action: 'close', ...body, ...(rate !== undefined ? { participationRate: rate } : {}) }, d.now()) };
       },
     }),
     'POST /plans/{planId}/policies': route({
@@ -60,6 +75,31 @@ export function enrollmentApi(deps: () => Deps): Api {
       handle: async ({ params, body }) => {
         const { created, policy } = await enroll(deps(), params.planId, body);
         return { status: 201, replayed: !created, body: policy };
+      },
+    }),
+    'GET /plans/{planId}/participation': route({
+      summary: 'Enrollments per county, tier and channel; participation rates against the plan targets',
+      params: PlanParams,
+      responses: { 200: 'participation', 404: 'unknown plan' },
+      handle: async ({ params }) => {
+        const d = deps();
+        return { status: 200, body: await participationOf(d, requirePlan(d, params.planId)) };
+      },
+    }),
+    'PUT /plans/{planId}/participation/population': route({
+      summary: "The basic-insured population per county (the city's figures) that participation rates divide by",
+      params: PlanParams,
+      body: PopulationRequest,
+      responses: { 200: 'stored', 404: 'unknown plan', 422: 'a county the plan does not have' },
+      handle: async ({ params, body }) => {
+        const d = deps();
+        const plan = requirePlan(d, params.planId);
+        const known = new Set(plan.region.counties.map((c) => c.code));
+        const unknown = Object.keys(body.counties).filter((code) => !known.has(code));
+        if (unknown.length > 0) throw unprocessable('UNKNOWN_COUNTY', `plan ${plan.id} has no county ${unknown.join(', ')}`, { counties: [...known] });
+        const population = { planId: plan.id, counties: body.counties, source: body.source, updatedAt: d.now().toISOString() };
+        await d.store.putPopulation(plan.id, population);
+        return { status: 200, body: population };
       },
     }),
     'GET /plans/{planId}/policies/{personId}': route({

@@ -11,6 +11,7 @@ import type { Deps } from '../runtime.ts';
 import { requirePlan } from '../runtime.ts';
 import { checkEligibility } from '../eligibility/eligibility.ts';
 import { currentWindow, isOpen } from './window.ts';
+import { countersFor } from './participation.ts';
 import { conflict, unprocessable } from '../errors.ts';
 
 export const EnrollmentRequest = z.strictObject({
@@ -65,7 +66,7 @@ export async function enroll(deps: Deps, planId: string, request: EnrollmentRequ
     regionCode: person!.regionCode, reliefGroups: person!.reliefGroups, preExistingConditions: [], history: [],
     channel: request.channel, requestId: request.requestId, createdAt: now.toISOString(),
   };
-  const result = await deps.store.createPolicy(policy);
+  const result = await deps.store.createPolicy(policy, countersFor(policy));
   return result.created ? result : answerForExisting(result.policy, request);
 }
 

@@ -3,7 +3,7 @@
 // a claim and its member year move together in one TransactWriteItems.
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, BatchWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { MemberYear, Order, Policy, RosterPerson, StoredClaim, WindowState } from './model.ts';
+import type { MemberYear, Order, Policy, Population, RosterPerson, StoredClaim, WindowState } from './model.ts';
 import { VersionConflict, type ClaimCommit, type ClaimInputs, type ReversalCommit, type Store } from './store.ts';
 
 type Key = { pk: string; sk: string };
@@ -15,7 +15,19 @@ export const keys = {
   claim: (planId: string, claimId: string): Key => ({ pk: `CLAIM#${planId}#${claimId}`, sk: 'CLAIM' }),
   year: (planId: string, memberId: string): Key => ({ pk: `MEMBER#${planId}#${memberId}`, sk: 'YEAR' }),
   order: (planId: string, orderId: string): Key => ({ pk: `ORDER#${planId}#${orderId}`, sk: 'ORDER' }),
+  counters: (planId: string, shard: number): Key => ({ pk: `PLAN#${planId}#COUNT#${shard}`, sk: 'COUNTS' }),
+  population: (planId: string): Key => ({ pk: `PLAN#${planId}`, sk: 'POPULATION' }),
 };
+
+/** Enrollments spread their counter increments over this many items, so no item is written by every enrollment. */
+export const COUNTER_SHARDS = 16;
+
+/** A person's counter shard: stable, so a person's increments always land on the same item. */
+export function counterShard(personId: string): number {
+  let hash = 0;
+  for (const ch of personId) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
+  return hash % COUNTER_SHARDS;
+}
 
 /** The document client with the options our items need (domain objects may hold undefined fields). */
 export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
@@ -134,9 +146,42 @@ export class DynamoStore implements Store {
     return this.get<RosterPerson>(keys.person(personId));
   }
 
-  async createPolicy(policy: Policy) {
-    const { created, stored } = await this.createOrRead(keys.policy(policy.planId, policy.personId), policy);
-    return { created, policy: stored };
+  async createPolicy(policy: Policy, counters: string[]) {
+    const key = keys.policy(policy.planId, policy.personId);
+    const names = Object.fromEntries(counters.map((c, i) => [`#c${i}`, c]));
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: [
+        { Put: { TableName: this.table, Item: row(key, policy), ConditionExpression: 'attribute_not_exists(pk)' } },
+        ...(counters.length === 0 ? [] : [{ Update: {
+          TableName: this.table, Key: keys.counters(policy.planId, counterShard(policy.personId)),
+          UpdateExpression: `ADD ${counters.map((_, i) => `#c${i} :one`).join(', ')}`,
+          ExpressionAttributeNames: names, ExpressionAttributeValues: { ':one': 1 },
+        } }]),
+      ] }));
+      return { created: true, policy };
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException) || !failedConditions(error)[0]) throw error;
+      return { created: false, policy: (await this.get<Policy>(key))! };
+    }
+  }
+
+  async getCounters(planId: string): Promise<Record<string, number>> {
+    const rows = await this.batchGet(Array.from({ length: COUNTER_SHARDS }, (_, shard) => keys.counters(planId, shard)));
+    const totals: Record<string, number> = {};
+    for (const item of rows.values()) {
+      for (const [name, value] of Object.entries(item)) {
+        if (name !== 'pk' && name !== 'sk') totals[name] = (totals[name] ?? 0) + Number(value);
+      }
+    }
+    return totals;
+  }
+
+  async putPopulation(planId: string, population: Population): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: row(keys.population(planId), population) }));
+  }
+
+  getPopulation(planId: string) {
+    return this.get<Population>(keys.population(planId));
   }
 
   getPolicy(planId: string, personId: string) {

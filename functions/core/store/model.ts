@@ -91,3 +91,12 @@ export interface Order {
   requestId: string;
   createdAt: string;
 }
+
+/** The basic-insured population per county the participation rate divides by (the city's statistics). */
+export interface Population {
+  planId: string;
+  counties: Record<string, number>;
+  /** Where the figures come from and as of when. */
+  source: string;
+  updatedAt: string;
+}

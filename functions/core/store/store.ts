@@ -1,6 +1,6 @@
 // The store as the domain sees it. The DynamoDB implementation sits beside it
 // (dynamo.ts); the domain never imports the AWS SDK.
-import type { MemberYear, Order, Policy, RosterPerson, StoredClaim, WindowState } from './model.ts';
+import type { MemberYear, Order, Policy, Population, RosterPerson, StoredClaim, WindowState } from './model.ts';
 
 /** Another writer changed what this write was conditioned on: re-read and try again. */
 export class VersionConflict extends Error {
@@ -37,8 +37,16 @@ export interface Store {
   putPeople(people: RosterPerson[]): Promise<void>;
   getPerson(personId: string): Promise<RosterPerson | undefined>;
 
-  /** Creates the policy unless the person already has one in the plan; returns the one that stands. */
-  createPolicy(policy: Policy): Promise<{ created: boolean; policy: Policy }>;
+  /**
+   * Creates the policy unless the person already has one in the plan, and in the same write adds one to each
+   * named participation counter (county, tier, channel…); returns the policy that stands.
+   */
+  createPolicy(policy: Policy, counters: string[]): Promise<{ created: boolean; policy: Policy }>;
+  /** The plan's participation counters, summed over their shards. */
+  getCounters(planId: string): Promise<Record<string, number>>;
+  /** Basic-insured population per county, as the city supplies it. */
+  putPopulation(planId: string, population: Population): Promise<void>;
+  getPopulation(planId: string): Promise<Population | undefined>;
   getPolicy(planId: string, personId: string): Promise<Policy | undefined>;
 
   getClaim(planId: string, claimId: string): Promise<StoredClaim | undefined>;

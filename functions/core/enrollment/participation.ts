@@ -1,0 +1,62 @@
+// Participation: enrollments counted per county, tier and channel (sharded
+// counters moved in the same write as the policy), rates per county against
+// the plan's targets, and the city-wide rate an out-of-pocket cap depends on.
+import { Decimal } from 'decimal.js';
+import type { LoadedPlan } from '../plan/loader.ts';
+import type { Policy, Population } from '../store/model.ts';
+
+/** The counters one enrollment moves. */
+export function countersFor(policy: Policy): string[] {
+  return ['total', `county#${policy.regionCode}`, `tier#${policy.tier}`, `channel#${policy.channel}`];
+}
+
+export interface CountyParticipation {
+  code: string;
+  name: string;
+  enrolled: number;
+  insured: number | null;
+  /** enrolled / insured to four decimals; null while the population is unknown. */
+  rate: string | null;
+  meetsFloor: boolean | null;
+  meetsAim: boolean | null;
+}
+
+export interface Participation {
+  planId: string;
+  enrolled: number;
+  insured: number | null;
+  rate: string | null;
+  counties: CountyParticipation[];
+  byTier: Record<string, number>;
+  byChannel: Record<string, number>;
+  populationSource: string | null;
+}
+
+const rateOf = (enrolled: number, insured: number | undefined) =>
+  insured === undefined || insured === 0 ? null : new Decimal(enrolled).div(insured).toDecimalPlaces(4, Decimal.ROUND_DOWN);
+
+/** Counties are the plan's; enrollments of a county's districts count toward the county whose code prefixes theirs. */
+export function participation(plan: LoadedPlan, counters: Record<string, number>, population: Population | undefined): Participation {
+  const pick = (prefix: string) => Object.fromEntries(Object.entries(counters).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+  const byCounty = pick('county#');
+  const enrolledIn = (code: string) => Object.entries(byCounty)
+    .filter(([region]) => region === code || (code.endsWith('00') && region.startsWith(code.replace(/0+$/, ''))))
+    .reduce((n, [, v]) => n + v, 0);
+  const { countyFloor, countyAim } = plan.participation;
+  const counties = plan.region.counties.map((c) => {
+    const enrolled = enrolledIn(c.code);
+    const insured = population?.counties[c.code];
+    const rate = rateOf(enrolled, insured);
+    return {
+      code: c.code, name: c.name, enrolled, insured: insured ?? null, rate: rate?.toFixed(4) ?? null,
+      meetsFloor: rate === null || countyFloor === undefined ? null : rate.gte(countyFloor),
+      meetsAim: rate === null || countyAim === undefined ? null : rate.gte(countyAim),
+    };
+  });
+  const insured = population ? Object.values(population.counties).reduce((a, b) => a + b, 0) : undefined;
+  const enrolled = counters.total ?? 0;
+  return {
+    planId: plan.id, enrolled, insured: insured ?? null, rate: rateOf(enrolled, insured)?.toFixed(4) ?? null,
+    counties, byTier: pick('tier#'), byChannel: pick('channel#'), populationSource: population?.source ?? null,
+  };
+}
