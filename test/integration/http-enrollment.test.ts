@@ -212,3 +212,40 @@ describe('participation', () => {
     expect(closed.body).toMatchObject({ state: 'closed', participationRate: '0.0026' });
   });
 });
+
+describe('buying for a relative', () => {
+  // Nantong: relatives allowed are spouse, child, parent, parent-in-law; an employee's personal account may
+  // pay for them up to 70 % of its balance. Its window was opened above with a closing instant.
+  test('a relative on the list is enrolled, with the buyer recorded; one outside the list is refused', async () => {
+    const parent = personId('320613', 60);
+    const child = personId('320613', 61);
+    const sibling = personId('320613', 62);
+    await call('POST', '/plans/nantong-2021/roster', { people: [
+      person(parent, '320613', { scheme: 'employee', accountBalance: '1000.00' }), person(child, '320613'), person(sibling, '320613'),
+    ] });
+    const ok = await call('POST', '/plans/nantong-2021/policies', { requestId: randomUUID(), personId: child, tier: 'standard', channel: 'wechat', buyer: { personId: parent, relation: 'child' } });
+    expect(ok).toMatchObject({ status: 201, body: { personId: child, buyer: { personId: parent, relation: 'child' } } });
+    const refused = await call('POST', '/plans/nantong-2021/policies', { requestId: randomUUID(), personId: sibling, tier: 'standard', channel: 'wechat', buyer: { personId: parent, relation: 'sibling' } });
+    expect(refused).toMatchObject({ status: 422, body: { error: 'RELATION_NOT_ALLOWED', allowed: ['self', 'spouse', 'child', 'parent', 'parent-in-law'] } });
+  });
+
+  test("a personal account pays within the plan's share of its balance, for employees only", async () => {
+    const rich = personId('320613', 63);
+    const poor = personId('320613', 64);
+    const resident = personId('320613', 65);
+    const spouse = personId('320613', 66);
+    await call('POST', '/plans/nantong-2021/roster', { people: [
+      person(rich, '320613', { scheme: 'employee', accountBalance: '500.00' }),
+      // 70 % of 400.00 = 280.00 < the 296.00 premium.
+      person(poor, '320613', { scheme: 'employee', accountBalance: '400.00' }),
+      person(resident, '320613', { accountBalance: '9000.00' }),
+      person(spouse, '320613'),
+    ] });
+    const pay = (personIdOf: string, buyer?: { personId: string; relation: string }) =>
+      call('POST', '/plans/nantong-2021/policies', { requestId: randomUUID(), personId: personIdOf, tier: 'standard', channel: 'personal-account', ...(buyer ? { buyer } : {}) });
+    // 70 % of 500.00 = 350.00 ≥ 296.00: the spouse is enrolled from the employee's account.
+    expect((await pay(spouse, { personId: rich, relation: 'spouse' })).status).toBe(201);
+    expect(await pay(poor)).toMatchObject({ status: 422, body: { error: 'ACCOUNT_INSUFFICIENT', available: '280.00' } });
+    expect(await pay(resident)).toMatchObject({ status: 422, body: { error: 'CHANNEL_NOT_OPEN' } });
+  });
+});

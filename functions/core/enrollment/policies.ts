@@ -3,7 +3,7 @@
 // concurrent attempts from several channels leave exactly one policy.
 import { z } from 'zod';
 import type { LoadedPlan } from '../plan/loader.ts';
-import { PaymentChannelKind } from '../plan/schema.ts';
+import { PaymentChannelKind, Relation } from '../plan/schema.ts';
 import { ResidentId, maskId } from '../identity/resident-id.ts';
 import { addDays, addMonths, shanghaiDay } from '../dates/dates.ts';
 import type { Policy, WindowState } from '../store/model.ts';
@@ -12,14 +12,18 @@ import { requirePlan } from '../runtime.ts';
 import { checkEligibility } from '../eligibility/eligibility.ts';
 import { currentWindow, isOpen } from './window.ts';
 import { countersFor } from './participation.ts';
+import { checkPayment } from './payment.ts';
 import { conflict, unprocessable } from '../errors.ts';
 
 export const EnrollmentRequest = z.strictObject({
   /** Idempotency key: a replay with the same id returns the first answer. */
   requestId: z.string().min(8).max(64),
+  /** The person insured. */
   personId: ResidentId,
   tier: z.string().min(1),
   channel: PaymentChannelKind,
+  /** Someone buying for a relative (absent: the person buys for themself). */
+  buyer: z.strictObject({ personId: ResidentId, relation: Relation.exclude(['self']) }).optional(),
 });
 export type EnrollmentRequest = z.infer<typeof EnrollmentRequest>;
 
@@ -58,13 +62,16 @@ export async function enroll(deps: Deps, planId: string, request: EnrollmentRequ
   if (!eligibility.eligible) {
     throw unprocessable('NOT_ELIGIBLE', `${maskId(request.personId)} may not enroll in ${planId}`, { reasons: eligibility.reasons });
   }
-  if (!eligibility.channels.includes(request.channel)) {
-    throw unprocessable('CHANNEL_NOT_OPEN', `channel "${request.channel}" is not open to this person`, { channels: eligibility.channels });
+  const relation = request.buyer?.relation ?? 'self';
+  if (!plan.enrollment.enrollFor.includes(relation)) {
+    throw unprocessable('RELATION_NOT_ALLOWED', `plan ${planId} may be bought for ${plan.enrollment.enrollFor.join(', ')}, not a ${relation}`, { allowed: plan.enrollment.enrollFor });
   }
+  const payer = request.buyer ? await deps.store.getPerson(request.buyer.personId) : person;
+  checkPayment(plan, request.channel, payer, relation, tier.premium);
   const policy: Policy = {
     planId, personId: request.personId, tier: tier.id, status: 'active', ...coverFor(plan, window, now),
     regionCode: person!.regionCode, reliefGroups: person!.reliefGroups, preExistingConditions: [], history: [],
-    channel: request.channel, requestId: request.requestId, createdAt: now.toISOString(),
+    channel: request.channel, ...(request.buyer ? { buyer: request.buyer } : {}), requestId: request.requestId, createdAt: now.toISOString(),
   };
   const result = await deps.store.createPolicy(policy, countersFor(policy));
   return result.created ? result : answerForExisting(result.policy, request);

@@ -42,6 +42,7 @@ export const Icd10Range = z
 
 export const BasicScheme = z.enum(['employee', 'resident']);
 export const Relation = z.enum(['self', 'spouse', 'child', 'parent', 'parent-in-law', 'grandparent', 'grandchild', 'sibling']);
+export type Relation = z.infer<typeof Relation>;
 export const ReliefGroup = z.enum([
   'dibao', // 低保
   'tekun', // 特困 / 特困供养

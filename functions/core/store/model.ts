@@ -52,6 +52,8 @@ export interface Policy {
   preExistingConditions: { icd10: string }[];
   history: { year: number; insured: boolean; benefitPaid: boolean }[];
   channel: string;
+  /** Who bought it for the person, and their relation, when not the person themself. */
+  buyer?: { personId: string; relation: string };
   /** The enrollment request that created it: a replay with the same id returns this policy. */
   requestId: string;
   createdAt: string;

@@ -1,0 +1,30 @@
+// Who may pay for whom, through which channel: a personal or family
+// mutual-aid account pays only for the relations the plan lists, and a
+// personal account only up to the plan's share of its balance.
+import { Decimal } from 'decimal.js';
+import type { LoadedPlan } from '../plan/loader.ts';
+import type { Relation } from '../plan/schema.ts';
+import type { RosterPerson } from '../store/model.ts';
+import { unprocessable } from '../errors.ts';
+import { formatYuan } from '../money/money.ts';
+
+/**
+ * Throws a 422 naming the rule when `payer` may not pay `premium` through `channel` for a person of `relation`
+ * to them. (The deduction itself belongs to the payment lifecycle; here the request is only checked.)
+ */
+export function checkPayment(plan: LoadedPlan, channel: string, payer: RosterPerson | undefined, relation: Relation, premium: string): void {
+  const spec = plan.payment.channels.find((c) => c.kind === channel);
+  if (!spec) throw unprocessable('CHANNEL_NOT_OPEN', `plan ${plan.id} takes no payment through "${channel}"`, { channels: plan.payment.channels.map((c) => c.kind) });
+  if (spec.kind !== 'personal-account' && spec.kind !== 'family-mutual-aid') return;
+  if (!spec.forRelations.includes(relation)) {
+    throw unprocessable('RELATION_NOT_ALLOWED_FOR_CHANNEL', `a ${channel} pays only for ${spec.forRelations.join(', ')}`, { allowed: spec.forRelations });
+  }
+  if (spec.kind === 'family-mutual-aid') return;
+  if (!payer || !spec.schemes.includes(payer.scheme)) {
+    throw unprocessable('CHANNEL_NOT_OPEN', `a personal account pays only for ${spec.schemes.join(', ')} insured payers`, { schemes: spec.schemes });
+  }
+  const available = new Decimal(payer.accountBalance ?? 0).times(spec.maxBalanceShare ?? 1).toDecimalPlaces(2, Decimal.ROUND_DOWN);
+  if (available.lt(premium)) {
+    throw unprocessable('ACCOUNT_INSUFFICIENT', `the personal account may pay ${formatYuan(available)} of the ${premium} premium`, { available: formatYuan(available) });
+  }
+}
