@@ -249,3 +249,22 @@ describe('buying for a relative', () => {
     expect(await pay(resident)).toMatchObject({ status: 422, body: { error: 'CHANNEL_NOT_OPEN' } });
   });
 });
+
+describe('assisted enrollment and promoters', () => {
+  test('staff assistance and promoter codes are recorded and counted where the plan has them', async () => {
+    // Sanming has staff assistance and 公益推广员 (promoters); Nantong has neither.
+    await call('POST', '/plans/sanming-2024/window/open', { actor: 'bureau', reason: 'promoter test' });
+    const id = personId('350404', 70);
+    await call('POST', '/plans/sanming-2024/roster', { people: [person(id, '350404')] });
+    const before = (await call('GET', '/plans/sanming-2024/participation')).body;
+    const r = await call('POST', '/plans/sanming-2024/policies', { requestId: randomUUID(), personId: id, tier: 'standard', channel: 'wechat', assistedBy: 'staff-017', promoterCode: 'SM-0042' });
+    expect(r.body).toMatchObject({ assistedBy: 'staff-017', promoterCode: 'SM-0042' });
+    const after = (await call('GET', '/plans/sanming-2024/participation')).body;
+    expect(after.byPromoter['SM-0042']).toBe((before.byPromoter['SM-0042'] ?? 0) + 1);
+    expect(after.assisted).toBe(before.assisted + 1);
+    const nantong = personId('320613', 71);
+    await call('POST', '/plans/nantong-2021/roster', { people: [person(nantong, '320613')] });
+    const refused = await call('POST', '/plans/nantong-2021/policies', { requestId: randomUUID(), personId: nantong, tier: 'standard', channel: 'wechat', promoterCode: 'NT-1' });
+    expect(refused).toMatchObject({ status: 422, body: { error: 'NO_PROMOTERS' } });
+  });
+});

@@ -7,7 +7,8 @@ import type { Policy, Population } from '../store/model.ts';
 
 /** The counters one enrollment moves. */
 export function countersFor(policy: Policy): string[] {
-  return ['total', `county#${policy.regionCode}`, `tier#${policy.tier}`, `channel#${policy.channel}`];
+  return ['total', `county#${policy.regionCode}`, `tier#${policy.tier}`, `channel#${policy.channel}`,
+    ...(policy.promoterCode ? [`promoter#${policy.promoterCode}`] : []), ...(policy.assistedBy ? ['assisted'] : [])];
 }
 
 export interface CountyParticipation {
@@ -29,6 +30,9 @@ export interface Participation {
   counties: CountyParticipation[];
   byTier: Record<string, number>;
   byChannel: Record<string, number>;
+  /** Enrollments per promoter code (attribution), and how many staff assisted. */
+  byPromoter: Record<string, number>;
+  assisted: number;
   populationSource: string | null;
 }
 
@@ -57,6 +61,7 @@ export function participation(plan: LoadedPlan, counters: Record<string, number>
   const enrolled = counters.total ?? 0;
   return {
     planId: plan.id, enrolled, insured: insured ?? null, rate: rateOf(enrolled, insured)?.toFixed(4) ?? null,
-    counties, byTier: pick('tier#'), byChannel: pick('channel#'), populationSource: population?.source ?? null,
+    counties, byTier: pick('tier#'), byChannel: pick('channel#'), byPromoter: pick('promoter#'), assisted: counters.assisted ?? 0,
+    populationSource: population?.source ?? null,
   };
 }

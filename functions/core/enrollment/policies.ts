@@ -24,6 +24,10 @@ export const EnrollmentRequest = z.strictObject({
   channel: PaymentChannelKind,
   /** Someone buying for a relative (absent: the person buys for themself). */
   buyer: z.strictObject({ personId: ResidentId, relation: Relation.exclude(['self']) }).optional(),
+  /** Staff who enrolled the person on their behalf, where the plan allows it. */
+  assistedBy: z.string().trim().min(1).max(64).optional(),
+  /** A registered promoter's code (公益推广员), recorded for attribution where the plan has promoters. */
+  promoterCode: z.string().regex(/^[A-Za-z0-9-]{2,32}$/, { error: 'must be 2–32 letters, digits or dashes' }).optional(),
 });
 export type EnrollmentRequest = z.infer<typeof EnrollmentRequest>;
 
@@ -66,12 +70,20 @@ export async function enroll(deps: Deps, planId: string, request: EnrollmentRequ
   if (!plan.enrollment.enrollFor.includes(relation)) {
     throw unprocessable('RELATION_NOT_ALLOWED', `plan ${planId} may be bought for ${plan.enrollment.enrollFor.join(', ')}, not a ${relation}`, { allowed: plan.enrollment.enrollFor });
   }
+  if (request.assistedBy !== undefined && !plan.enrollment.assistedByStaff) {
+    throw unprocessable('ASSISTANCE_NOT_OFFERED', `plan ${planId} has no staff-assisted enrollment`);
+  }
+  if (request.promoterCode !== undefined && !plan.enrollment.promoters) {
+    throw unprocessable('NO_PROMOTERS', `plan ${planId} has no promoters`);
+  }
   const payer = request.buyer ? await deps.store.getPerson(request.buyer.personId) : person;
   checkPayment(plan, request.channel, payer, relation, tier.premium);
   const policy: Policy = {
     planId, personId: request.personId, tier: tier.id, status: 'active', ...coverFor(plan, window, now),
     regionCode: person!.regionCode, reliefGroups: person!.reliefGroups, preExistingConditions: [], history: [],
-    channel: request.channel, ...(request.buyer ? { buyer: request.buyer } : {}), requestId: request.requestId, createdAt: now.toISOString(),
+    channel: request.channel, ...(request.buyer ? { buyer: request.buyer } : {}),
+    ...(request.assistedBy ? { assistedBy: request.assistedBy } : {}), ...(request.promoterCode ? { promoterCode: request.promoterCode } : {}),
+    requestId: request.requestId, createdAt: now.toISOString(),
   };
   const result = await deps.store.createPolicy(policy, countersFor(policy));
   return result.created ? result : answerForExisting(result.policy, request);

@@ -54,6 +54,8 @@ export interface Policy {
   channel: string;
   /** Who bought it for the person, and their relation, when not the person themself. */
   buyer?: { personId: string; relation: string };
+  assistedBy?: string;
+  promoterCode?: string;
   /** The enrollment request that created it: a replay with the same id returns this policy. */
   requestId: string;
   createdAt: string;
