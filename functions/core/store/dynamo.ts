@@ -131,14 +131,21 @@ export class DynamoStore implements Store {
   }
 
   async putPeople(people: RosterPerson[]): Promise<void> {
-    for (let i = 0; i < people.length; i += 25) {
-      let requests = people.slice(i, i + 25).map((p) => ({ PutRequest: { Item: row(keys.person(p.personId), p) } }));
-      // Unprocessed items come back under load: retry them with a short backoff.
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        const result = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests } }));
-        requests = (result.UnprocessedItems?.[this.table] ?? []) as typeof requests;
-        if (requests.length > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
-      }
+    const chunks = Array.from({ length: Math.ceil(people.length / 25) }, (_, i) => people.slice(i * 25, i * 25 + 25));
+    // A few BatchWrites in flight at once: a roster import is thousands of rows.
+    let next = 0;
+    await Promise.all(Array.from({ length: Math.min(8, chunks.length) }, async () => {
+      while (next < chunks.length) await this.writeChunk(chunks[next++]);
+    }));
+  }
+
+  private async writeChunk(chunk: RosterPerson[]): Promise<void> {
+    let requests = chunk.map((p) => ({ PutRequest: { Item: row(keys.person(p.personId), p) } }));
+    // Unprocessed items come back under load: retry them with a short backoff.
+    for (let attempt = 0; requests.length > 0; attempt++) {
+      const result = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests } }));
+      requests = (result.UnprocessedItems?.[this.table] ?? []) as typeof requests;
+      if (requests.length > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
     }
   }
 

@@ -1,0 +1,52 @@
+// What the HTTP benchmarks share: a warm DynamoDB Local, the local stack on it,
+// a bounded concurrent runner, and valid resident IDs.
+import { performance } from 'node:perf_hooks';
+import { startDynamoLocal, type DynamoLocal } from '../local/dynamodb.ts';
+import { startLocalStack, type LocalStack } from '../local/main.ts';
+import { residentIdCheckChar } from '../functions/core/identity/resident-id.ts';
+import { addDays } from '../functions/core/dates/dates.ts';
+
+/** Runs `task(i)` for i < n with `concurrency` in flight; returns operations per second. */
+export async function rate(n: number, concurrency: number, task: (i: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < n) await task(next++);
+  }));
+  return n / ((performance.now() - started) / 1000);
+}
+
+/** A valid resident ID (GB 11643) in `region`, numbered n: a birth day in 1980 and a sequence (365,000 distinct). */
+export function residentId(region: string, n: number): string {
+  const born = addDays('1980-01-01', Math.floor(n / 1000) % 365).replaceAll('-', '');
+  const first17 = `${region}${born}${String(n % 1000).padStart(3, '0')}`;
+  return first17 + residentIdCheckChar(first17);
+}
+
+/** DynamoDB Local and the local stack on it, stopped afterwards whatever happens. */
+export async function withStack<T>(run: (dynamo: DynamoLocal, stack: LocalStack, post: (path: string, body: unknown) => Promise<unknown>) => Promise<T>): Promise<T> {
+  const dynamo = await startDynamoLocal();
+  try {
+    const stack = await startLocalStack({ endpoint: dynamo.endpoint, tableName: 'bench', quiet: true });
+    const post = async (path: string, body: unknown) => {
+      const response = await fetch(`${stack.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      if (response.status >= 300) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+      return response.json();
+    };
+    try {
+      return await run(dynamo, stack, post);
+    } finally {
+      await stack.stop();
+    }
+  } finally {
+    await dynamo.stop();
+  }
+}
+
+/** The better of two raw runs around the measured one: the JVM warms up, and a slow raw figure must not flatter a ratio. */
+export async function rawAround(raw: () => Promise<number>, measured: () => Promise<number>): Promise<{ raw: number; measured: number }> {
+  await raw(); // warm-up
+  const before = await raw();
+  const value = await measured();
+  return { raw: Math.max(before, await raw()), measured: value };
+}
