@@ -21,16 +21,12 @@ const PLAN = 'jiangxi-2023';
 await withStack(async (dynamo, _stack, post) => {
   // Raw: the write our settlement makes — two items, each conditional.
   await ensureTable(dynamo.client, 'bench-raw');
-  let round = 0;
-  const raw = () => {
-    const r = round++;
-    return rate(total, concurrency, async (i) => {
-      await dynamo.client.send(new TransactWriteItemsCommand({ TransactItems: [
-        { Put: { TableName: 'bench-raw', Item: { pk: { S: `CLAIM#${r}#${i}` }, sk: { S: 'CLAIM' }, v: { N: '1' } }, ConditionExpression: 'attribute_not_exists(pk)' } },
-        { Put: { TableName: 'bench-raw', Item: { pk: { S: `MEMBER#${r}#${i}` }, sk: { S: 'YEAR' }, version: { N: '1' } }, ConditionExpression: 'attribute_not_exists(pk)' } },
-      ] }));
-    });
-  };
+  const raw = (r: number) => rate(total, concurrency, async (i) => {
+    await dynamo.client.send(new TransactWriteItemsCommand({ TransactItems: [
+      { Put: { TableName: 'bench-raw', Item: { pk: { S: `CLAIM#${r}#${i}` }, sk: { S: 'CLAIM' }, v: { N: '1' } }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: 'bench-raw', Item: { pk: { S: `MEMBER#${r}#${i}` }, sk: { S: 'YEAR' }, version: { N: '1' } }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    ] }));
+  });
 
   await post(`/plans/${PLAN}/window/open`, { actor: 'bench' });
   const ids = Array.from({ length: members }, (_, i) => residentId('360102', i));

@@ -23,13 +23,9 @@ const BATCH = 1000;
 
 await withStack(async (dynamo, _stack, post) => {
   await ensureTable(dynamo.client, 'bench-raw');
-  let round = 0;
-  const raw = () => {
-    const r = round++;
-    return rate(total, concurrency, async (i) => {
-      await dynamo.client.send(new PutItemCommand({ TableName: 'bench-raw', Item: { pk: { S: `PERSON#${r}#${i}` }, sk: { S: 'POLICY' } }, ConditionExpression: 'attribute_not_exists(pk)' }));
-    });
-  };
+  const raw = (r: number) => rate(total, concurrency, async (i) => {
+    await dynamo.client.send(new PutItemCommand({ TableName: 'bench-raw', Item: { pk: { S: `PERSON#${r}#${i}` }, sk: { S: 'POLICY' } }, ConditionExpression: 'attribute_not_exists(pk)' }));
+  });
 
   // Roster import: rows per second through POST …/roster in batches of 1,000 (each row validated, then stored).
   const people = Array.from({ length: rows }, (_, i) => ({ personId: residentId('620602', i), name: '基准', scheme: 'resident', status: 'active', regionCode: '620602' }));
