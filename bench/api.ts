@@ -31,7 +31,10 @@ await withStack(async (dynamo, _stack, post) => {
   await post(`/plans/${PLAN}/window/open`, { actor: 'bench' });
   const ids = Array.from({ length: members }, (_, i) => residentId('360102', i));
   await post(`/plans/${PLAN}/roster`, { people: ids.map((personId) => ({ personId, name: '基准', scheme: 'resident', status: 'active', regionCode: '360102' })) });
-  await rate(members, concurrency, async (i) => { await post(`/plans/${PLAN}/policies`, { requestId: randomUUID(), personId: ids[i], tier: 'standard', channel: 'wechat' }); });
+  await rate(members, concurrency, async (i) => {
+    await post(`/plans/${PLAN}/policies`, { requestId: randomUUID(), personId: ids[i], tier: 'standard', channel: 'wechat' });
+    await post(`/plans/${PLAN}/policies/${ids[i]}/payments`, { paymentId: randomUUID(), channel: 'wechat', amount: '120.00' });
+  });
   const settlement = (i: number) => ({
     memberId: ids[i % members], claimId: `bench-${i}`, planId: PLAN,
     visit: { type: 'inpatient', admissionDate: '2023-09-01', dischargeDate: '2023-09-09', hospital: { code: 'H1', level: 3, public: true, regionCode: '360102' } },

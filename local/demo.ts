@@ -239,10 +239,12 @@ async function demo(): Promise<void> {
   for (const p of people) out(`     ${p.name}  ${maskId(p.personId)}  ${p.scheme === 'employee' ? '职工医保 employee' : '居民医保 resident'}  region ${REGION}`);
   out();
 
-  out(`3. Each enrolls through WeChat: POST /plans/${PLAN}/policies (idempotent by requestId)`);
+  out(`3. Each orders through WeChat (POST /plans/${PLAN}/policies, idempotent by requestId) and WeChat Pay confirms the payment`);
+  out(`   (POST /plans/${PLAN}/policies/{personId}/payments): pending → paid`);
   for (const p of people) {
-    const policy = await api<{ coverStart: string; coverEnd: string; tier: string }>('POST', `/plans/${PLAN}/policies`, { requestId: randomUUID(), personId: p.personId, tier: 'standard', channel: 'wechat' }, [200, 201]);
-    out(`   → ${policy.status}  ${p.name} ${maskId(p.personId)}: ${policy.body.tier}, cover ${policy.body.coverStart} – ${policy.body.coverEnd}`);
+    const policy = await api<{ coverStart: string; coverEnd: string; tier: string; premium: string; lifecycle: string; status: string }>('POST', `/plans/${PLAN}/policies`, { requestId: randomUUID(), personId: p.personId, tier: 'standard', channel: 'wechat' }, [200, 201]);
+    const paid = await api<{ policy: { status: string; lifecycle: string } }>('POST', `/plans/${PLAN}/policies/${p.personId}/payments`, { paymentId: `demo-${run}-${p.personId.slice(-6)}`, channel: 'wechat', amount: policy.body.premium }, [200]);
+    out(`   → ${policy.status} ${policy.body.lifecycle} → ${paid.body.policy.status}  ${p.name} ${maskId(p.personId)}: ${policy.body.tier} ${policy.body.premium} 元, cover ${policy.body.coverStart} – ${policy.body.coverEnd}`);
   }
   out();
 

@@ -16,5 +16,9 @@ export { platformOpenApi } from './api/openapi.ts';
 export { DynamoStore, ensureTable } from './store/dynamo.ts';
 export type { Store } from './store/store.ts';
 export { ResidentId, isResidentId, maskId, maskName, residentIdCheckChar } from './identity/resident-id.ts';
+export { RosterRow, checkRow, validateRows, type RejectedRow, type RosterEntry } from './eligibility/roster.ts';
+export { ROSTER_COLUMNS, REQUIRED_COLUMNS, RosterFileError, csvRecordToRow, rosterHeader } from './eligibility/roster-csv.ts';
+export { importRoster, storeSink, RosterImportError, type ImportReport, type RosterSink, type SourceRow } from './eligibility/roster-import.ts';
+export { RosterChange, applyRosterChange, changePerson } from './eligibility/roster-changes.ts';
 // Handlers log through the layer's copy, so their bundles stay tiny and one Logger class exists at run time.
 export { Logger } from '@aws-lambda-powertools/logger';

@@ -9,7 +9,7 @@ const http = createHttpHandler(enrollmentApi(defaultDeps), logger);
 export async function handler(event: APIGatewayProxyEventV2 | ScheduledToggle, context: Context) {
   const toggle = ScheduledToggle.safeParse(event);
   if (!toggle.success) return http(event as APIGatewayProxyEventV2, context);
-  const window = await runScheduledToggle(defaultDeps(), toggle.data);
-  logger.info('scheduled toggle', { planId: window.planId, action: toggle.data.action, state: window.state });
-  return window;
+  const outcome = await runScheduledToggle(defaultDeps(), toggle.data);
+  logger.info('scheduled toggle', { planId: outcome.window.planId, action: toggle.data.action, state: outcome.window.state, ...(outcome.renewal ? { renewal: outcome.renewal.counts } : {}) });
+  return outcome;
 }

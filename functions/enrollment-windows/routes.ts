@@ -6,6 +6,10 @@ export const routes = [
   'POST /plans/{planId}/window/close',
   'POST /plans/{planId}/policies',
   'GET /plans/{planId}/policies/{personId}',
+  'POST /plans/{planId}/policies/{personId}/payments',
+  'POST /plans/{planId}/policies/{personId}/cancel',
+  'PUT /plans/{planId}/policies/{personId}/auto-renewal',
+  'POST /plans/{planId}/renewals',
   'GET /plans/{planId}/participation',
   'PUT /plans/{planId}/participation/population',
 ] as const;

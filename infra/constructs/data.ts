@@ -3,6 +3,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import { RENEWAL_INDEX } from '../../functions/core/store/dynamo.ts';
 
 export class Data extends Construct {
   readonly table: Table;
@@ -20,6 +21,12 @@ export class Data extends Construct {
       // Policies, claims and accumulators are the record of who is insured and what was paid.
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Sparse: only paid policies with auto-renewal consent carry rpk/rsk (the renewal run reads it).
+    this.table.addGlobalSecondaryIndex({
+      indexName: RENEWAL_INDEX,
+      partitionKey: { name: 'rpk', type: AttributeType.STRING },
+      sortKey: { name: 'rsk', type: AttributeType.STRING },
     });
   }
 }

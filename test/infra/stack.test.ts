@@ -34,8 +34,13 @@ describe('data', () => {
     template.hasResource('AWS::DynamoDB::Table', {
       Properties: {
         KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+        AttributeDefinitions: ['pk', 'sk', 'rpk', 'rsk'].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
         BillingMode: 'PAY_PER_REQUEST',
+        // The sparse renewal index (ensureTable makes the same one locally).
+        GlobalSecondaryIndexes: [{
+          IndexName: 'renewals', Projection: { ProjectionType: 'ALL' },
+          KeySchema: [{ AttributeName: 'rpk', KeyType: 'HASH' }, { AttributeName: 'rsk', KeyType: 'RANGE' }],
+        }],
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         TableName: Match.absent(),
       },

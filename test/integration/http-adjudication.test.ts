@@ -35,6 +35,9 @@ async function enrolMember(n: number): Promise<string> {
   expect(roster.body).toEqual({ accepted: 1, rejected: [] });
   const policy = await call('POST', `/plans/${PLAN}/policies`, { requestId: randomUUID(), personId: id, tier: 'standard', channel: 'wechat' });
   expect(policy.status).toBe(201);
+  // Jiangxi's premium is 120 yuan; only a paid policy pays benefits.
+  const paid = await call('POST', `/plans/${PLAN}/policies/${id}/payments`, { paymentId: randomUUID(), channel: 'wechat', amount: '120.00' });
+  expect(paid.body.policy.status).toBe('paid');
   return id;
 }
 

@@ -27,6 +27,10 @@ const person = (id: string, region: string, extra: Record<string, unknown> = {})
 const enroll = (plan: string, id: string, requestId = randomUUID(), tier = 'standard') =>
   call('POST', `/plans/${plan}/policies`, { requestId, personId: id, tier, channel: 'wechat' });
 
+/** The provider confirms payment of a pending order in full. */
+const pay = (plan: string, id: string, channel: string, amount: string) =>
+  call('POST', `/plans/${plan}/policies/${id}/payments`, { paymentId: randomUUID(), channel, amount });
+
 beforeAll(async () => {
   stack = await startLocalStack({ endpoint: inject('dynamoEndpoint'), tableName: `enrol-${randomUUID()}`, quiet: true });
 });
@@ -198,16 +202,23 @@ describe('participation', () => {
     const people = [personId('350404', 50), personId('350404', 51), personId('350404', 52), personId('350405', 53)];
     await call('POST', '/plans/sanming-2024/roster', { people: people.map((id) => person(id, id.slice(0, 6))) });
     for (const [i, id] of people.entries()) {
-      const r = await call('POST', '/plans/sanming-2024/policies', { requestId: randomUUID(), personId: id, tier: 'standard', channel: i === 0 ? 'bank-card' : 'wechat' });
-      expect(r.status).toBe(201);
+      const channel = i === 0 ? 'bank-card' : 'wechat';
+      expect((await call('POST', '/plans/sanming-2024/policies', { requestId: randomUUID(), personId: id, tier: 'standard', channel })).status).toBe(201);
+      // Only paid policies count; the last one stays an unpaid order.
+      if (i < people.length - 1) expect((await pay('sanming-2024', id, channel, '150.00')).status).toBe(200);
     }
     const p = (await call('GET', '/plans/sanming-2024/participation')).body;
-    expect(p).toMatchObject({ enrolled: 4, insured: 1500, byTier: { standard: 4 }, byChannel: { wechat: 3, 'bank-card': 1 }, populationSource: '市医保局 test figures' });
-    // 3 / 1,000 = 0.0030 in 三元区, below the 20 % floor; 1 / 500 = 0.0020 in 沙县区; city-wide 4 / 1,500 = 0.00266… → 0.0026 (rounded down).
+    expect(p).toMatchObject({ enrolled: 3, insured: 1500, byTier: { standard: 3 }, byChannel: { wechat: 2, 'bank-card': 1 }, populationSource: '市医保局 test figures' });
+    // 3 / 1,000 = 0.0030 in 三元区, below the 20 % floor; 0 / 500 in 沙县区 (its one order is unpaid); city-wide 3 / 1,500 = 0.0020.
     expect(p.counties.find((c: { code: string }) => c.code === '350404')).toEqual({ code: '350404', name: '三元区', enrolled: 3, insured: 1000, rate: '0.0030', meetsFloor: false, meetsAim: false });
-    expect(p.counties.find((c: { code: string }) => c.code === '350405')).toMatchObject({ enrolled: 1, rate: '0.0020' });
+    expect(p.counties.find((c: { code: string }) => c.code === '350405')).toMatchObject({ enrolled: 0, rate: '0.0000' });
     expect(p.counties.find((c: { code: string }) => c.code === '350421')).toMatchObject({ enrolled: 0, insured: null, rate: null, meetsFloor: null });
-    expect(p.rate).toBe('0.0026');
+    expect(p.rate).toBe('0.0020');
+    // Paying the last order: 4 / 1,500 = 0.00266… → 0.0026 (rounded down), and 1 / 500 = 0.0020 in 沙县区.
+    expect((await pay('sanming-2024', people[3], 'wechat', '150.00')).status).toBe(200);
+    const paid = (await call('GET', '/plans/sanming-2024/participation')).body;
+    expect(paid.counties.find((c: { code: string }) => c.code === '350405')).toMatchObject({ enrolled: 1, rate: '0.0020' });
+    expect(paid.rate).toBe('0.0026');
     const closed = await call('POST', '/plans/sanming-2024/window/close', { actor: 'bureau', reason: 'window over' });
     expect(closed.body).toMatchObject({ state: 'closed', participationRate: '0.0026' });
   });
@@ -258,7 +269,8 @@ describe('assisted enrollment and promoters', () => {
     await call('POST', '/plans/sanming-2024/roster', { people: [person(id, '350404')] });
     const before = (await call('GET', '/plans/sanming-2024/participation')).body;
     const r = await call('POST', '/plans/sanming-2024/policies', { requestId: randomUUID(), personId: id, tier: 'standard', channel: 'wechat', assistedBy: 'staff-017', promoterCode: 'SM-0042' });
-    expect(r.body).toMatchObject({ assistedBy: 'staff-017', promoterCode: 'SM-0042' });
+    expect(r.body).toMatchObject({ assistedBy: 'staff-017', promoterCode: 'SM-0042', lifecycle: 'pending' });
+    expect((await pay('sanming-2024', id, 'wechat', '150.00')).body.policy).toMatchObject({ status: 'paid', assistedBy: 'staff-017' });
     const after = (await call('GET', '/plans/sanming-2024/participation')).body;
     expect(after.byPromoter['SM-0042']).toBe((before.byPromoter['SM-0042'] ?? 0) + 1);
     expect(after.assisted).toBe(before.assisted + 1);

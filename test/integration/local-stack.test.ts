@@ -121,7 +121,7 @@ describe('a new plan file dropped into the plans folder', () => {
     await until(closes, 1000);
     expect((await window()).state).toBe('closed');
     // What EventBridge Scheduler would have sent, sent to the real handler at the instants, answered with the window.
-    expect(stack.toggled.map((t) => [t.event, (t.result as { state?: string }).state])).toEqual([
+    expect(stack.toggled.map((t) => [t.event, (t.result as { window: { state: string } }).window.state])).toEqual([
       [{ source: 'hmb.scheduler', action: 'open', planId: 'testcity-2027' }, 'open'],
       [{ source: 'hmb.scheduler', action: 'close', planId: 'testcity-2027' }, 'closed'],
     ]);

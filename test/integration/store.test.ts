@@ -13,19 +13,45 @@ const store = new DynamoStore(client, table);
 
 beforeAll(async () => { await ensureTable(client, table); });
 
-const policy = (requestId: string): Policy => ({
-  planId: 'jiangxi-2023', personId: '360102199003071234', tier: 'standard', status: 'active', coverStart: '2023-06-01', coverEnd: '2024-05-31',
-  regionCode: '360102', reliefGroups: [], preExistingConditions: [], history: [], channel: 'wechat', requestId, createdAt: '2023-04-01T00:00:00Z',
+const policy = (requestId: string, extra: Partial<Policy> = {}): Policy => ({
+  planId: 'jiangxi-2023', personId: '360102199003071234', tier: 'standard', status: 'paid', premium: '120.00', payments: [], coverStart: '2023-06-01', coverEnd: '2024-05-31',
+  regionCode: '360102', reliefGroups: [], preExistingConditions: [], history: [], channel: 'wechat', requestId, createdAt: '2023-04-01T00:00:00Z', version: 1, ...extra,
 });
 
 describe('DynamoStore', () => {
   test('one policy per person per plan, even under concurrent creates', async () => {
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => store.createPolicy(policy(`req-${i}`), ['total'])));
-    expect(results.filter((r) => r.created)).toHaveLength(1);
-    const winner = results.find((r) => r.created)!.policy.requestId;
-    expect(results.every((r) => r.policy.requestId === winner)).toBe(true);
+    const results = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => store.putPolicy(policy(`req-${i}`), 0, { total: 1 })));
+    const won = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
+    expect(won).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof VersionConflict)).toBe(true);
+    expect(await store.getPolicy('jiangxi-2023', '360102199003071234')).toMatchObject({ requestId: `req-${won[0]}`, version: 1 });
     // The counter moved with the one policy, and only with it.
     expect(await store.getCounters('jiangxi-2023')).toEqual({ total: 1 });
+  });
+
+  test('a policy changes only from the version it was read at, and counters move with it', async () => {
+    const personId = '360102199003075836';
+    await store.putPolicy(policy('first', { personId, status: 'pending' }), 0, {});
+    await store.putPolicy(policy('first', { personId, version: 2 }), 1, { 'county#360102': 1 });
+    await expect(store.putPolicy(policy('first', { personId, version: 2, status: 'refunded' }), 1, { 'county#360102': -1 })).rejects.toBeInstanceOf(VersionConflict);
+    expect(await store.getPolicy('jiangxi-2023', personId)).toMatchObject({ status: 'paid', version: 2 });
+    expect((await store.getCounters('jiangxi-2023'))['county#360102']).toBe(1);
+  });
+
+  test('the renewal index holds paid policies with consent only, page by page per shard', async () => {
+    const planId = `renew-${randomUUID()}`;
+    const ids = ['360102199003071234', '360102199003075836', '11010519491231002X'];
+    await store.putPolicy(policy('a', { planId, personId: ids[0], autoRenewal: { channel: 'wechat', consentedAt: 'x' } }), 0, {});
+    await store.putPolicy(policy('b', { planId, personId: ids[1] }), 0, {});
+    await store.putPolicy(policy('c', { planId, personId: ids[2], status: 'pending', autoRenewal: { channel: 'wechat', consentedAt: 'x' } }), 0, {});
+    const found: string[] = [];
+    for (let shard = 0; shard < store.renewalShards; shard++) {
+      for (let page = await store.listRenewable(planId, shard); ; page = await store.listRenewable(planId, shard, page.after)) {
+        found.push(...page.policies.map((p) => p.personId));
+        if (!page.after) break;
+      }
+    }
+    expect(found).toEqual([ids[0]]);
   });
 
   test('a member year moves only from the version it was read at', async () => {

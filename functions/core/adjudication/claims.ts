@@ -43,8 +43,14 @@ async function memberContext(deps: Deps, plan: LoadedPlan, memberId: string): Pr
   const [policy, person, window] = await Promise.all([
     deps.store.getPolicy(plan.id, memberId), deps.store.getPerson(memberId), currentWindow(deps.store, plan, deps.now()),
   ]);
+  return { policy: requirePaid(policy, plan), ctx: policyContext(policy!, person, window) };
+}
+
+/** Only a paid policy pays benefits (an unpaid, expired, cancelled or refunded order never does). */
+function requirePaid(policy: Policy | undefined, plan: LoadedPlan): Policy {
   if (!policy) throw unprocessable('NO_POLICY', `member has no policy in ${plan.id}`);
-  return { policy, ctx: policyContext(policy, person, window) };
+  if (policy.status !== 'paid') throw unprocessable('POLICY_NOT_PAID', `the member's policy in ${plan.id} is ${policy.status}, not paid`, { status: policy.status });
+  return policy;
 }
 
 function emptyYear(planId: string, memberId: string): MemberYear {
@@ -75,6 +81,7 @@ export async function submitClaim(deps: Deps, planId: string, submission: ClaimS
     if (existing) return { created: false, claim: replayOf(existing, digest) };
     throw unprocessable('NO_POLICY', `member has no policy in ${plan.id}`);
   }
+  requirePaid(inputs.policy, plan);
   const ctx = policyContext(inputs.policy, inputs.person, inputs.window ?? scheduledWindow(plan, deps.now()));
   let year = inputs.year ?? emptyYear(planId, memberId);
 

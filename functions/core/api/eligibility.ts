@@ -1,9 +1,11 @@
-// The eligibility service's routes: the roster and the eligibility check.
+// The eligibility service's routes: the roster (imports and incremental changes) and the eligibility check.
 import { z } from 'zod';
 import { route, type Api } from '../http/api.ts';
 import { requirePlan, type Deps } from '../runtime.ts';
 import { validateRows } from '../eligibility/roster.ts';
 import { checkEligibility } from '../eligibility/eligibility.ts';
+import { holdsPlace } from '../enrollment/lifecycle.ts';
+import { RosterChange, changePerson, maskedPerson } from '../eligibility/roster-changes.ts';
 import { PersonParams, PlanParams } from './params.ts';
 
 /** Rows arrive as JSON in batches; each is validated on its own so one bad row rejects only itself. */
@@ -24,6 +26,23 @@ export function eligibilityApi(deps: () => Deps): Api {
         return { status: 200, body: { accepted: people.length, rejected } };
       },
     }),
+    'POST /plans/{planId}/roster/{personId}/changes': route({
+      summary: "Change one person's roster entry: suspend, resume, move county, personal-account balance (a replay changes nothing)",
+      params: PersonParams,
+      body: RosterChange,
+      responses: {
+        200: 'the entry after the change (ID and name masked) and whether it changed',
+        404: 'unknown plan, or the person is not in the roster (NO_ROSTER_ENTRY)',
+        409: 'already suspended, not suspended, or still changing concurrently after retries',
+        422: 'a date in the future, a suspension overlapping the previous one, a resume before the suspension',
+      },
+      handle: async ({ params, body }) => {
+        const d = deps();
+        requirePlan(d, params.planId);
+        const { person, changed } = await changePerson(d.store, params.personId, body, d.now);
+        return { status: 200, body: { changed, person: maskedPerson(person) } };
+      },
+    }),
     'GET /plans/{planId}/eligibility/{personId}': route({
       summary: 'May this person buy the plan: reasons, tiers, channels, relief groups, existing policy',
       params: PersonParams,
@@ -32,7 +51,7 @@ export function eligibilityApi(deps: () => Deps): Api {
         const d = deps();
         const plan = requirePlan(d, params.planId);
         const [person, policy] = await Promise.all([d.store.getPerson(params.personId), d.store.getPolicy(params.planId, params.personId)]);
-        return { status: 200, body: checkEligibility(plan, person, policy) };
+        return { status: 200, body: checkEligibility(plan, person, holdsPlace(policy, d.now()) ? policy : undefined) };
       },
     }),
   };

@@ -1,9 +1,13 @@
-// The enrollment-windows service's routes: the window and policies.
+// The enrollment-windows service's routes: the window, policies and their payments, renewals, participation.
 import { z } from 'zod';
 import { route, type Api } from '../http/api.ts';
 import { requirePlan, type Deps } from '../runtime.ts';
 import { actOnWindow, currentWindow } from '../enrollment/window.ts';
 import { EnrollmentRequest, enroll } from '../enrollment/policies.ts';
+import { policyView } from '../enrollment/lifecycle.ts';
+import { PaymentConfirmation, confirmPayment } from '../enrollment/payment-confirmation.ts';
+import { CancellationRequest, cancelPolicy } from '../enrollment/cancellation.ts';
+import { AutoRenewalConsent, runRenewal, setAutoRenewal } from '../enrollment/renewal.ts';
 import { notFound, unprocessable } from '../errors.ts';
 import { participation } from '../enrollment/participation.ts';
 import type { LoadedPlan } from '../plan/loader.ts';
@@ -28,9 +32,12 @@ async function participationOf(d: Deps, plan: LoadedPlan) {
 export const ScheduledToggle = z.object({ source: z.literal('hmb.scheduler'), action: z.enum(['open', 'close']), planId: z.string() });
 export type ScheduledToggle = z.infer<typeof ScheduledToggle>;
 
+/** Opens or closes the window; the opening of a plan year that renews the previous one starts the renewal run. */
 export async function runScheduledToggle(deps: Deps, toggle: ScheduledToggle) {
   const plan = requirePlan(deps, toggle.planId);
-  return actOnWindow(deps.store, plan, { action: toggle.action, actor: 'scheduler', reason: 'scheduled by the plan file' }, deps.now());
+  const window = await actOnWindow(deps.store, plan, { action: toggle.action, actor: 'scheduler', reason: 'scheduled by the plan file' }, deps.now());
+  if (toggle.action === 'open' && plan.renews && plan.payment.autoRenewal) return { window, renewal: await runRenewal(deps, plan.id) };
+  return { window };
 }
 
 export function enrollmentApi(deps: () => Deps): Api {
@@ -73,8 +80,9 @@ export function enrollmentApi(deps: () => Deps): Api {
       body: EnrollmentRequest,
       responses: { 201: 'enrolled (a replay gets the first answer with header idempotent-replayed: true)', 404: 'unknown plan', 409: 'window closed or already insured', 422: 'not eligible, unknown tier or channel' },
       handle: async ({ params, body }) => {
-        const { created, policy } = await enroll(deps(), params.planId, body);
-        return { status: 201, replayed: !created, body: policy };
+        const d = deps();
+        const { created, policy } = await enroll(d, params.planId, body);
+        return { status: 201, replayed: !created, body: policyView(policy, d.now()) };
       },
     }),
     'GET /plans/{planId}/participation': route({
@@ -111,8 +119,46 @@ export function enrollmentApi(deps: () => Deps): Api {
         requirePlan(d, params.planId);
         const policy = await d.store.getPolicy(params.planId, params.personId);
         if (!policy) throw notFound('NO_POLICY', `no policy in ${params.planId} for this person`);
-        return { status: 200, body: policy };
+        return { status: 200, body: policyView(policy, d.now()) };
       },
+    }),
+    'POST /plans/{planId}/policies/{personId}/payments': route({
+      summary: 'A payment received for the order (provider or bureau); a payment the policy does not need is recorded as refunded',
+      params: PersonParams,
+      body: PaymentConfirmation,
+      responses: { 200: 'the policy and any refunds this payment caused (a replay gets header idempotent-replayed: true)', 404: 'unknown plan or no order', 409: 'order expired or cancelled; payment id reused', 422: 'amount or channel wrong' },
+      handle: async ({ params, body }) => {
+        const d = deps();
+        const { policy, recorded, refunded } = await confirmPayment(d, params.planId, params.personId, body);
+        return { status: 200, replayed: !recorded, body: { policy: policyView(policy, d.now()), refunded } };
+      },
+    }),
+    'POST /plans/{planId}/policies/{personId}/cancel': route({
+      summary: 'Cancel before cover starts: an unpaid order is cancelled, a paid one refunded in full',
+      params: PersonParams,
+      body: CancellationRequest,
+      responses: { 200: 'the cancelled or refunded policy', 404: 'unknown plan or no policy', 409: 'cover started, or cancelled already' },
+      handle: async ({ params, body }) => {
+        const d = deps();
+        const { policy, replayed } = await cancelPolicy(d, params.planId, params.personId, body);
+        return { status: 200, replayed, body: policyView(policy, d.now()) };
+      },
+    }),
+    'PUT /plans/{planId}/policies/{personId}/auto-renewal': route({
+      summary: 'Give or withdraw standing consent to renew next plan year by withholding',
+      params: PersonParams,
+      body: AutoRenewalConsent,
+      responses: { 200: 'the policy', 404: 'unknown plan or no policy', 409: 'order expired or cancelled', 422: 'plan has no auto-renewal, or not through that channel' },
+      handle: async ({ params, body }) => {
+        const d = deps();
+        return { status: 200, body: policyView(await setAutoRenewal(d, params.planId, params.personId, body), d.now()) };
+      },
+    }),
+    'POST /plans/{planId}/renewals': route({
+      summary: "Run (or resume) the renewal of the previous plan year's consenting members; a finished run is returned as it ended",
+      params: PlanParams,
+      responses: { 200: 'the renewal job: counts by outcome, masked refusals', 404: 'unknown plan', 409: 'window not open', 422: 'plan renews nothing or has no auto-renewal' },
+      handle: async ({ params }) => ({ status: 200, body: await runRenewal(deps(), params.planId) }),
     }),
   };
 }

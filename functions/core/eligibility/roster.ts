@@ -1,46 +1,80 @@
 // The basic-insurance roster the city shares: rows validated one by one, so a
-// bad row is reported with its reasons and never reaches the store.
+// bad row is reported with its reasons and never reaches the store. Every rule
+// a row must follow is here, whichever way it arrives (JSON batches, a CSV or
+// JSON-lines file, an incremental change).
 import { z } from 'zod';
 import { BasicScheme, LocalDate, ReliefGroup } from '../plan/schema.ts';
 import { ResidentId, maskId } from '../identity/resident-id.ts';
 import { formatPath } from '../plan/loader.ts';
 import type { RosterPerson } from '../store/model.ts';
 
+export const RegionCode = z.string().regex(/^\d{6}$/, { error: 'must be a 6-digit administrative code' });
+export const YuanAmount = z.string().regex(/^\d{1,12}(\.\d{1,2})?$/, { error: 'must be a yuan amount with at most two decimals' });
+
+/** Inclusive ranges (`to` is the last suspended day), in order, not overlapping; only the last may be open. */
+export const Suspensions = z.array(z.strictObject({ from: LocalDate, to: LocalDate.optional() })).superRefine((list, ctx) => {
+  list.forEach((s, i) => {
+    if (s.to !== undefined && s.to < s.from) ctx.addIssue({ code: 'custom', path: [i, 'to'], message: 'must not be before from' });
+    const previous = list[i - 1];
+    if (previous === undefined) return;
+    if (previous.to === undefined) ctx.addIssue({ code: 'custom', path: [i - 1, 'to'], message: 'only the last suspension may be open' });
+    else if (s.from <= previous.to) ctx.addIssue({ code: 'custom', path: [i, 'from'], message: 'must be after the previous suspension ends (in order, not overlapping)' });
+  });
+});
+
 export const RosterRow = z.strictObject({
   personId: ResidentId,
   name: z.string().trim().min(1).max(50),
   scheme: BasicScheme,
   status: z.enum(['active', 'suspended']),
-  suspensions: z.array(z.strictObject({ from: LocalDate, to: LocalDate.optional() })).default([]),
-  regionCode: z.string().regex(/^\d{6}$/, { error: 'must be a 6-digit administrative code' }),
+  suspensions: Suspensions.default([]),
+  regionCode: RegionCode,
   reliefGroups: z.array(ReliefGroup).default([]),
   newCitizen: z.boolean().default(false),
   hongKongMacaoTaiwan: z.boolean().default(false),
-  accountBalance: z.string().regex(/^\d{1,12}(\.\d{1,2})?$/, { error: 'must be a yuan amount with at most two decimals' }).optional(),
+  accountBalance: YuanAmount.optional(),
 });
+/** A valid roster row: a roster person before the store stamps it. */
+export type RosterEntry = z.output<typeof RosterRow>;
+
+export interface RowIssue {
+  field: string;
+  rule: string;
+}
 
 export interface RejectedRow {
+  /** 1 = the first row sent (in a file: the first data row, numbered across the whole file). */
   row: number;
+  /** Where the row starts in its file (CSV: the header is line 1), when it came from one. */
+  line?: number;
   /** Masked: a rejected row may still carry a real ID number. */
   personId?: string;
-  issues: { field: string; rule: string }[];
+  issues: RowIssue[];
+}
+
+export type RowCheck = { ok: true; entry: RosterEntry } | { ok: false; personId?: string; issues: RowIssue[] };
+
+/** Validates one row; a rejection names each field and rule, and the ID (if any) only masked. */
+export function checkRow(row: unknown): RowCheck {
+  const parsed = RosterRow.safeParse(row);
+  if (parsed.success) return { ok: true, entry: parsed.data };
+  const id = (row as { personId?: unknown } | null | undefined)?.personId;
+  return {
+    ok: false,
+    ...(typeof id === 'string' ? { personId: maskId(id.trim()) } : {}),
+    issues: parsed.error.issues.flatMap((i) => i.code === 'unrecognized_keys'
+      ? i.keys.map((key) => ({ field: formatPath([...i.path, key]), rule: 'unknown field' }))
+      : [{ field: formatPath(i.path) || '(row)', rule: i.message }]),
+  };
 }
 
 export function validateRows(rows: unknown[], now: Date): { people: RosterPerson[]; rejected: RejectedRow[] } {
   const people: RosterPerson[] = [];
   const rejected: RejectedRow[] = [];
   rows.forEach((row, index) => {
-    const parsed = RosterRow.safeParse(row);
-    if (parsed.success) {
-      people.push({ ...parsed.data, updatedAt: now.toISOString() });
-      return;
-    }
-    const id = (row as { personId?: unknown })?.personId;
-    rejected.push({
-      row: index + 1,
-      ...(typeof id === 'string' ? { personId: maskId(id) } : {}),
-      issues: parsed.error.issues.map((i) => ({ field: formatPath(i.path) || '(row)', rule: i.message })),
-    });
+    const checked = checkRow(row);
+    if (checked.ok) people.push({ ...checked.entry, updatedAt: now.toISOString() });
+    else rejected.push({ row: index + 1, ...(checked.personId !== undefined ? { personId: checked.personId } : {}), issues: checked.issues });
   });
   return { people, rejected };
 }

@@ -1,14 +1,19 @@
-// Participation: enrollments counted per county, tier and channel (sharded
+// Participation: paid policies counted per county, tier and channel (sharded
 // counters moved in the same write as the policy), rates per county against
 // the plan's targets, and the city-wide rate an out-of-pocket cap depends on.
 import { Decimal } from 'decimal.js';
 import type { LoadedPlan } from '../plan/loader.ts';
 import type { Policy, Population } from '../store/model.ts';
 
-/** The counters one enrollment moves. */
+/** The counters a paid policy counts in. */
 export function countersFor(policy: Policy): string[] {
   return ['total', `county#${policy.regionCode}`, `tier#${policy.tier}`, `channel#${policy.channel}`,
     ...(policy.promoterCode ? [`promoter#${policy.promoterCode}`] : []), ...(policy.assistedBy ? ['assisted'] : [])];
+}
+
+/** Counter moves for a policy entering (+1) or leaving (-1) the paid count. */
+export function counted(policy: Policy, delta: 1 | -1): Record<string, number> {
+  return Object.fromEntries(countersFor(policy).map((name) => [name, delta]));
 }
 
 export interface CountyParticipation {

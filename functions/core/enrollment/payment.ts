@@ -8,23 +8,37 @@ import type { RosterPerson } from '../store/model.ts';
 import { unprocessable } from '../errors.ts';
 import { formatYuan } from '../money/money.ts';
 
-/**
- * Throws a 422 naming the rule when `payer` may not pay `premium` through `channel` for a person of `relation`
- * to them. (The deduction itself belongs to the payment lifecycle; here the request is only checked.)
- */
-export function checkPayment(plan: LoadedPlan, channel: string, payer: RosterPerson | undefined, relation: Relation, premium: string): void {
+/** Throws a 422 naming the rule unless the plan takes `channel`, and (for an account) for a person of `relation` to the payer. */
+export function checkChannel(plan: LoadedPlan, channel: string, relation: Relation) {
   const spec = plan.payment.channels.find((c) => c.kind === channel);
   if (!spec) throw unprocessable('CHANNEL_NOT_OPEN', `plan ${plan.id} takes no payment through "${channel}"`, { channels: plan.payment.channels.map((c) => c.kind) });
-  if (spec.kind !== 'personal-account' && spec.kind !== 'family-mutual-aid') return;
-  if (!spec.forRelations.includes(relation)) {
+  if ((spec.kind === 'personal-account' || spec.kind === 'family-mutual-aid') && !spec.forRelations.includes(relation)) {
     throw unprocessable('RELATION_NOT_ALLOWED_FOR_CHANNEL', `a ${channel} pays only for ${spec.forRelations.join(', ')}`, { allowed: spec.forRelations });
   }
-  if (spec.kind === 'family-mutual-aid') return;
+  return spec;
+}
+
+/**
+ * Throws a 422 naming the rule when `payer` may not pay `premium` through `channel` for a person of `relation`
+ * to them: besides the channel rules, a personal account pays only for the plan's schemes and up to its share of the balance.
+ */
+export function checkPayment(plan: LoadedPlan, channel: string, payer: RosterPerson | undefined, relation: Relation, premium: string): void {
+  const spec = checkChannel(plan, channel, relation);
+  if (spec.kind !== 'personal-account') return;
   if (!payer || !spec.schemes.includes(payer.scheme)) {
     throw unprocessable('CHANNEL_NOT_OPEN', `a personal account pays only for ${spec.schemes.join(', ')} insured payers`, { schemes: spec.schemes });
   }
   const available = new Decimal(payer.accountBalance ?? 0).times(spec.maxBalanceShare ?? 1).toDecimalPlaces(2, Decimal.ROUND_DOWN);
   if (available.lt(premium)) {
     throw unprocessable('ACCOUNT_INSUFFICIENT', `the personal account may pay ${formatYuan(available)} of the ${premium} premium`, { available: formatYuan(available) });
+  }
+}
+
+/** Auto-renewal withholds through the channels the plan names for it, and only where the plan offers it. */
+export function checkAutoRenewalChannel(plan: LoadedPlan, channel: string): void {
+  const offer = plan.payment.autoRenewal;
+  if (!offer) throw unprocessable('AUTO_RENEWAL_NOT_OFFERED', `plan ${plan.id} has no auto-renewal`);
+  if (!offer.channels.includes(channel as never)) {
+    throw unprocessable('AUTO_RENEWAL_CHANNEL', `auto-renewal withholds only through ${offer.channels.join(', ')}, not ${channel}`, { channels: offer.channels });
   }
 }

@@ -1,6 +1,7 @@
 // Enrollment of one person: the window must be open, the person eligible, and
 // the plan allows one policy per person per plan year — a conditional write, so
-// concurrent attempts from several channels leave exactly one policy.
+// concurrent attempts from several channels leave exactly one policy. Online
+// orders start pending (see lifecycle.ts); an account debit pays at once.
 import { z } from 'zod';
 import type { LoadedPlan } from '../plan/loader.ts';
 import { PaymentChannelKind, Relation } from '../plan/schema.ts';
@@ -11,8 +12,11 @@ import type { Deps } from '../runtime.ts';
 import { requirePlan } from '../runtime.ts';
 import { checkEligibility } from '../eligibility/eligibility.ts';
 import { currentWindow, isOpen } from './window.ts';
-import { countersFor } from './participation.ts';
-import { checkPayment } from './payment.ts';
+import { counted } from './participation.ts';
+import { checkAutoRenewalChannel, checkPayment } from './payment.ts';
+import { holdsPlace, isAccountChannel, payByFor } from './lifecycle.ts';
+import { VersionConflict } from '../store/store.ts';
+import { Decimal } from 'decimal.js';
 import { conflict, unprocessable } from '../errors.ts';
 
 export const EnrollmentRequest = z.strictObject({
@@ -28,6 +32,8 @@ export const EnrollmentRequest = z.strictObject({
   assistedBy: z.string().trim().min(1).max(64).optional(),
   /** A registered promoter's code (公益推广员), recorded for attribution where the plan has promoters. */
   promoterCode: z.string().regex(/^[A-Za-z0-9-]{2,32}$/, { error: 'must be 2–32 letters, digits or dashes' }).optional(),
+  /** Standing consent to renew next year by withholding through this request's channel, where the plan offers it. */
+  autoRenewal: z.boolean().optional(),
 });
 export type EnrollmentRequest = z.infer<typeof EnrollmentRequest>;
 
@@ -49,15 +55,37 @@ export function coverFor(plan: LoadedPlan, window: WindowState, now: Date): { co
   return { coverStart: start, coverEnd: addDays(addMonths(start, cover.months), -1) };
 }
 
+/** The previous plan year carried over: insured, and whether it paid a benefit (no-claim bonus, consecutive years). */
+export async function historyFor(deps: Deps, plan: LoadedPlan, personId: string): Promise<Policy['history']> {
+  if (!plan.renews) return [];
+  const [previous, year] = await Promise.all([deps.store.getPolicy(plan.renews, personId), deps.store.getMemberYear(plan.renews, personId)]);
+  if (!previous || previous.status !== 'paid') return [];
+  const benefitPaid = year !== undefined && new Decimal(year.accumulators.yearPaid).gt(0);
+  return [...previous.history, { year: plan.productYear - 1, insured: true, benefitPaid }];
+}
+
+export interface Enrollment {
+  request: EnrollmentRequest;
+  /** Set by a renewal run: the previous plan year's plan. */
+  renewalOf?: string;
+  /** Set by a renewal run: the order waits for the withholding until the window closes. */
+  payBy?: string;
+}
+
 export async function enroll(deps: Deps, planId: string, request: EnrollmentRequest): Promise<{ created: boolean; policy: Policy }> {
+  return enrollOne(deps, planId, { request });
+}
+
+export async function enrollOne(deps: Deps, planId: string, { request, renewalOf, payBy }: Enrollment): Promise<{ created: boolean; policy: Policy }> {
   const plan = requirePlan(deps, planId);
   const now = deps.now();
-  // The reads are independent: one round trip's wait instead of four; the checks below keep their order.
-  const [existing, window, person, buyer] = await Promise.all([
+  // The reads are independent: one round trip's wait instead of five; the checks below keep their order.
+  const [existing, window, person, buyer, history] = await Promise.all([
     deps.store.getPolicy(planId, request.personId), currentWindow(deps.store, plan, now),
     deps.store.getPerson(request.personId), request.buyer ? deps.store.getPerson(request.buyer.personId) : undefined,
+    historyFor(deps, plan, request.personId),
   ]);
-  if (existing) return answerForExisting(existing, request);
+  if (existing && (existing.requestId === request.requestId || holdsPlace(existing, now))) return answerForExisting(existing, request);
 
   if (!isOpen(window, now)) {
     throw conflict('WINDOW_CLOSED', `enrollment for ${planId} is not open`, { window: { state: window.state, opensAt: window.opensAt, closesAt: window.closesAt } });
@@ -80,21 +108,37 @@ export async function enroll(deps: Deps, planId: string, request: EnrollmentRequ
   }
   const payer = request.buyer ? buyer : person;
   checkPayment(plan, request.channel, payer, relation, tier.premium);
+  if (request.autoRenewal) checkAutoRenewalChannel(plan, request.channel);
+  // An account is debited by the bureau as the person enrolls; any other channel leaves an order to pay.
+  const paidNow = isAccountChannel(request.channel);
   const policy: Policy = {
-    planId, personId: request.personId, tier: tier.id, status: 'active', ...coverFor(plan, window, now),
-    regionCode: person!.regionCode, reliefGroups: person!.reliefGroups, preExistingConditions: [], history: [],
+    planId, personId: request.personId, tier: tier.id, premium: tier.premium,
+    status: paidNow ? 'paid' : 'pending',
+    ...(paidNow ? {} : { payBy: payBy ?? payByFor(plan, window, now) }),
+    payments: paidNow ? [{ paymentId: request.requestId, channel: request.channel, amount: tier.premium, paidAt: now.toISOString() }] : [],
+    ...coverFor(plan, window, now),
+    regionCode: person!.regionCode, reliefGroups: person!.reliefGroups, preExistingConditions: [], history,
     channel: request.channel, ...(request.buyer ? { buyer: request.buyer } : {}),
     ...(request.assistedBy ? { assistedBy: request.assistedBy } : {}), ...(request.promoterCode ? { promoterCode: request.promoterCode } : {}),
-    requestId: request.requestId, createdAt: now.toISOString(),
+    ...(request.autoRenewal ? { autoRenewal: { channel: request.channel, consentedAt: now.toISOString() } } : {}),
+    ...(renewalOf ? { renewalOf } : {}),
+    ...(existing ? { earlier: [...(existing.earlier ?? []), { requestId: existing.requestId, status: existing.status, payments: existing.payments }] } : {}),
+    requestId: request.requestId, createdAt: now.toISOString(), version: (existing?.version ?? 0) + 1,
   };
-  const result = await deps.store.createPolicy(policy, countersFor(policy));
-  return result.created ? result : answerForExisting(result.policy, request);
+  try {
+    await deps.store.putPolicy(policy, existing?.version ?? 0, paidNow ? counted(policy, 1) : {});
+    return { created: true, policy };
+  } catch (error) {
+    if (!(error instanceof VersionConflict)) throw error;
+    // Another channel's attempt won the race: its policy stands.
+    return answerForExisting((await deps.store.getPolicy(planId, request.personId))!, request);
+  }
 }
 
 /** A replay of the request that created the policy gets it back; any other request is a conflict. */
 function answerForExisting(policy: Policy, request: EnrollmentRequest): { created: false; policy: Policy } {
   if (policy.requestId === request.requestId) return { created: false, policy };
   throw conflict('ALREADY_INSURED', `${maskId(policy.personId)} already has a policy in ${policy.planId}`, {
-    policy: { planId: policy.planId, tier: policy.tier, coverStart: policy.coverStart, coverEnd: policy.coverEnd, channel: policy.channel },
+    policy: { planId: policy.planId, tier: policy.tier, status: policy.status, coverStart: policy.coverStart, coverEnd: policy.coverEnd, channel: policy.channel },
   });
 }

@@ -216,6 +216,8 @@ export const Payment = z.strictObject({
     z.strictObject({ channels: z.array(PaymentChannelKind).min(1), consentRequired: z.literal(true) }),
   ]),
   singlePayment: z.boolean().default(true),
+  /** An online order left unpaid this long expires (never later than the window's close). */
+  payWithinMinutes: z.number().int().min(1).max(7 * 24 * 60).default(30),
 });
 
 export const Campaign = z.strictObject({
@@ -425,6 +427,8 @@ const PlanObject = z.strictObject({
   name: z.string().min(1),
   region: Region,
   productYear: z.number().int().min(2015).max(2100),
+  /** The previous plan year's plan id: its members' history carries over, and consenting members are renewed. */
+  renews: Id.optional(),
   source: Source,
   consortium: Consortium,
   tiers: z.array(Tier).min(1),
@@ -580,6 +584,7 @@ function crossFieldRules(p: Plan, ctx: Ctx): void {
       if (!kinds.has(k)) issue(['payment', 'autoRenewal', 'channels', j], `channel "${k}" is not among payment.channels`);
     });
   }
+  if (p.renews === p.id) issue(['renews'], 'a plan cannot renew itself');
 }
 
 function checkSchedule(s: Schedule, path: (string | number)[], issue: (p: (string | number)[], m: string) => void): void {

@@ -1,9 +1,9 @@
 // The store on one DynamoDB table (pk, sk). Keys and access patterns are in
 // docs/data-model.md. Every write that must not happen twice is conditional;
 // a claim and its member year move together in one TransactWriteItems.
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, BatchWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { MemberYear, Order, Policy, Population, RosterPerson, StoredClaim, WindowState } from './model.ts';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, TransactionCanceledException, UpdateTableCommand, type GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, BatchWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Job, MemberYear, Order, Policy, Population, RosterPerson, StoredClaim, WindowState } from './model.ts';
 import { VersionConflict, type ClaimCommit, type ClaimInputs, type ReversalCommit, type Store } from './store.ts';
 
 type Key = { pk: string; sk: string };
@@ -17,7 +17,18 @@ export const keys = {
   order: (planId: string, orderId: string): Key => ({ pk: `ORDER#${planId}#${orderId}`, sk: 'ORDER' }),
   counters: (planId: string, shard: number): Key => ({ pk: `PLAN#${planId}#COUNT#${shard}`, sk: 'COUNTS' }),
   population: (planId: string): Key => ({ pk: `PLAN#${planId}`, sk: 'POPULATION' }),
+  job: (planId: string, jobId: string): Key => ({ pk: `JOB#${planId}#${jobId}`, sk: 'JOB' }),
 };
+
+/**
+ * The sparse index of paid policies with auto-renewal consent: only those carry its key attributes, so a
+ * renewal run reads the consenting members and nobody else. Sharded like the counters: no hot partition.
+ */
+export const RENEWAL_INDEX = 'renewals';
+function renewalIndexAttributes(policy: Policy): Record<string, string> {
+  if (policy.status !== 'paid' || !policy.autoRenewal) return {};
+  return { rpk: `RENEW#${policy.planId}#${counterShard(policy.personId)}`, rsk: policy.personId };
+}
 
 /** Enrollments spread their counter increments over this many items, so no item is written by every enrollment. */
 export const COUNTER_SHARDS = 16;
@@ -34,13 +45,24 @@ export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true } });
 }
 
-/** Creates the table if it does not exist and waits until it is active (local stack and tests; CDK on AWS). */
+const renewalIndex: GlobalSecondaryIndex = {
+  IndexName: RENEWAL_INDEX,
+  KeySchema: [{ AttributeName: 'rpk', KeyType: 'HASH' }, { AttributeName: 'rsk', KeyType: 'RANGE' }],
+  Projection: { ProjectionType: 'ALL' },
+};
+
+/**
+ * Creates the table (and its index) if missing and waits until both are active: local stack and tests; CDK
+ * makes them on AWS. A table from an older version of the local stack gets the index added.
+ */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  const attributes = ['pk', 'sk', 'rpk', 'rsk'].map((name) => ({ AttributeName: name, AttributeType: 'S' as const }));
   try {
     await client.send(new CreateTableCommand({
       TableName: tableName,
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+      AttributeDefinitions: attributes,
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      GlobalSecondaryIndexes: [renewalIndex],
       BillingMode: 'PAY_PER_REQUEST',
     }));
   } catch (error) {
@@ -48,7 +70,12 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   }
   for (let i = 0; i < 100; i++) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (Table?.TableStatus === 'ACTIVE') return;
+    const index = Table?.GlobalSecondaryIndexes?.find((g) => g.IndexName === RENEWAL_INDEX);
+    if (Table?.TableStatus === 'ACTIVE' && !index) {
+      await client.send(new UpdateTableCommand({ TableName: tableName, AttributeDefinitions: attributes, GlobalSecondaryIndexUpdates: [{ Create: renewalIndex }] }));
+    } else if (Table?.TableStatus === 'ACTIVE' && index?.IndexStatus === 'ACTIVE') {
+      return;
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`table ${tableName} did not become active`);
@@ -66,9 +93,9 @@ function docOf<T>(item: Record<string, unknown> | undefined): T | undefined {
   return item === undefined ? undefined : JSON.parse(item.doc as string) as T;
 }
 
-/** A member year row: its document, with the version the condition checks kept as an attribute. */
-function yearOf(item: Record<string, unknown> | undefined): MemberYear | undefined {
-  return item === undefined ? undefined : { ...docOf<MemberYear>(item)!, version: item.version as number };
+/** A versioned row (member year, policy, job): its document, with the version the condition checks kept as an attribute. */
+function versioned<T extends { version: number }>(item: Record<string, unknown> | undefined): T | undefined {
+  return item === undefined ? undefined : { ...docOf<T>(item)!, version: item.version as number };
 }
 
 /** Which items of a cancelled transaction failed their condition. */
@@ -140,7 +167,7 @@ export class DynamoStore implements Store {
   }
 
   private async writeChunk(chunk: RosterPerson[]): Promise<void> {
-    let requests = chunk.map((p) => ({ PutRequest: { Item: row(keys.person(p.personId), p) } }));
+    let requests = chunk.map((p) => ({ PutRequest: { Item: row(keys.person(p.personId), p, { updatedAt: p.updatedAt }) } }));
     // Unprocessed items come back under load: retry them with a short backoff.
     for (let attempt = 0; requests.length > 0; attempt++) {
       const result = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests } }));
@@ -153,22 +180,68 @@ export class DynamoStore implements Store {
     return this.get<RosterPerson>(keys.person(personId));
   }
 
-  async createPolicy(policy: Policy, counters: string[]) {
-    const key = keys.policy(policy.planId, policy.personId);
-    const names = Object.fromEntries(counters.map((c, i) => [`#c${i}`, c]));
+  async updatePerson(person: RosterPerson, expectedUpdatedAt: string): Promise<void> {
     try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: [
-        { Put: { TableName: this.table, Item: row(key, policy), ConditionExpression: 'attribute_not_exists(pk)' } },
-        ...(counters.length === 0 ? [] : [{ Update: {
-          TableName: this.table, Key: keys.counters(policy.planId, counterShard(policy.personId)),
-          UpdateExpression: `ADD ${counters.map((_, i) => `#c${i} :one`).join(', ')}`,
-          ExpressionAttributeNames: names, ExpressionAttributeValues: { ':one': 1 },
-        } }]),
-      ] }));
-      return { created: true, policy };
+      await this.db.send(new PutCommand({
+        TableName: this.table,
+        Item: row(keys.person(person.personId), person, { updatedAt: person.updatedAt }),
+        // Entries written before updatedAt was an attribute carry it only inside doc.
+        ConditionExpression: 'updatedAt = :read OR (attribute_not_exists(updatedAt) AND contains(doc, :stamp))',
+        ExpressionAttributeValues: { ':read': expectedUpdatedAt, ':stamp': `"updatedAt":${JSON.stringify(expectedUpdatedAt)}` },
+      }));
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException) || !failedConditions(error)[0]) throw error;
-      return { created: false, policy: (await this.get<Policy>(key))! };
+      if ((error as Error).name === 'ConditionalCheckFailedException') throw new VersionConflict(`roster entry ${person.personId.slice(0, 6)}…`);
+      throw error;
+    }
+  }
+
+  readonly renewalShards = COUNTER_SHARDS;
+
+  async putPolicy(policy: Policy, readVersion: number, counterDeltas: Record<string, number>): Promise<void> {
+    const key = keys.policy(policy.planId, policy.personId);
+    const put = this.versionedPut(key, policy, policy.version, readVersion);
+    put.Item = { ...put.Item, ...renewalIndexAttributes(policy) };
+    const moved = Object.entries(counterDeltas).filter(([, delta]) => delta !== 0);
+    const counterUpdate = {
+      TableName: this.table, Key: keys.counters(policy.planId, counterShard(policy.personId)),
+      UpdateExpression: `ADD ${moved.map((_, i) => `#c${i} :d${i}`).join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(moved.map(([name], i) => [`#c${i}`, name])),
+      ExpressionAttributeValues: Object.fromEntries(moved.map(([, delta], i) => [`:d${i}`, delta])),
+    };
+    try {
+      // Without counters to move, a conditional put is enough (and cheaper than a transaction).
+      if (moved.length === 0) await this.db.send(new PutCommand(put));
+      else await this.db.send(new TransactWriteCommand({ TransactItems: [{ Put: put }, { Update: counterUpdate }] }));
+    } catch (error) {
+      const failed = error instanceof TransactionCanceledException ? failedConditions(error)[0] : (error as Error).name === 'ConditionalCheckFailedException';
+      if (failed) throw new VersionConflict(`policy ${policy.planId}/${policy.personId}`);
+      throw error;
+    }
+  }
+
+  async listRenewable(planId: string, shard: number, after?: string): Promise<{ policies: Policy[]; after?: string }> {
+    const result = await this.db.send(new QueryCommand({
+      TableName: this.table, IndexName: RENEWAL_INDEX, Limit: 100,
+      KeyConditionExpression: 'rpk = :rpk', ExpressionAttributeValues: { ':rpk': `RENEW#${planId}#${shard}` },
+      ...(after ? { ExclusiveStartKey: JSON.parse(after) } : {}),
+    }));
+    return {
+      policies: (result.Items ?? []).map((item) => versioned<Policy>(item)!),
+      ...(result.LastEvaluatedKey ? { after: JSON.stringify(result.LastEvaluatedKey) } : {}),
+    };
+  }
+
+  async getJob(planId: string, jobId: string): Promise<Job | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.job(planId, jobId), ConsistentRead: true }));
+    return versioned<Job>(Item);
+  }
+
+  async putJob(job: Job): Promise<void> {
+    try {
+      await this.db.send(new PutCommand(this.versionedPut(keys.job(job.planId, job.jobId), job, job.version, job.version - 1)));
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') throw new VersionConflict(`job ${job.planId}/${job.jobId}`);
+      throw error;
     }
   }
 
@@ -191,8 +264,9 @@ export class DynamoStore implements Store {
     return this.get<Population>(keys.population(planId));
   }
 
-  getPolicy(planId: string, personId: string) {
-    return this.get<Policy>(keys.policy(planId, personId));
+  async getPolicy(planId: string, personId: string): Promise<Policy | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.policy(planId, personId), ConsistentRead: true }));
+    return versioned<Policy>(Item);
   }
 
   getClaim(planId: string, claimId: string) {
@@ -221,7 +295,7 @@ export class DynamoStore implements Store {
 
   async getMemberYear(planId: string, memberId: string): Promise<MemberYear | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.year(planId, memberId), ConsistentRead: true }));
-    return yearOf(Item);
+    return versioned<MemberYear>(Item);
   }
 
   async getClaimInputs(planId: string, memberId: string, also: { person: boolean; window: boolean }): Promise<ClaimInputs> {
@@ -229,7 +303,7 @@ export class DynamoStore implements Store {
     const rows = await this.batchGet([wanted.policy, wanted.year, ...(also.person ? [wanted.person] : []), ...(also.window ? [wanted.window] : [])]);
     const row = (key: Key) => rows.get(`${key.pk}|${key.sk}`);
     return {
-      policy: docOf<Policy>(row(wanted.policy)), year: yearOf(row(wanted.year)),
+      policy: versioned<Policy>(row(wanted.policy)), year: versioned<MemberYear>(row(wanted.year)),
       ...(also.person ? { person: docOf<RosterPerson>(row(wanted.person)) } : {}),
       ...(also.window ? { window: docOf<WindowState>(row(wanted.window)) } : {}),
     };

@@ -40,25 +40,71 @@ export interface WindowState {
   version: number;
 }
 
+/** A payment received for a policy; `refund` is set when it went back to the payer, and why. */
+export interface PolicyPayment {
+  paymentId: string;
+  channel: string;
+  amount: string;
+  paidAt: string;
+  refund?: { at: string; reason: 'SUPERSEDED_BY_ACCOUNT' | 'ALREADY_PAID' | 'CANCELLED_BEFORE_COVER' };
+}
+
+/**
+ * Stored states. What a reader sees adds time (see enrollment/lifecycle.ts): a pending policy past its
+ * deadline is expired, a paid one is active from its cover start and ended after its cover end.
+ */
+export type PolicyStatus = 'pending' | 'paid' | 'cancelled' | 'refunded';
+
 export interface Policy {
   planId: string;
   personId: string;
   tier: string;
-  status: 'active';
+  status: PolicyStatus;
+  /** The tier's premium when enrolled: what the payments must come to. */
+  premium: string;
+  /** Pending only: unpaid at this instant, the order expires. */
+  payBy?: string;
+  payments: PolicyPayment[];
   coverStart: string;
   coverEnd: string;
   regionCode: string;
   reliefGroups: string[];
   preExistingConditions: { icd10: string }[];
   history: { year: number; insured: boolean; benefitPaid: boolean }[];
+  /** The channel of the payment that stands (for a pending policy, the one chosen). */
   channel: string;
   /** Who bought it for the person, and their relation, when not the person themself. */
   buyer?: { personId: string; relation: string };
   assistedBy?: string;
   promoterCode?: string;
+  /** Standing consent to renew into the next plan year, paid by withholding through this channel. */
+  autoRenewal?: { channel: string; consentedAt: string };
+  /** The previous plan year's plan this policy renewed, when a renewal run created it. */
+  renewalOf?: string;
+  cancellation?: { at: string; requestId: string; reason: string };
+  /** Earlier orders of this person in this plan that expired or were cancelled, kept for their money trail. */
+  earlier?: { requestId: string; status: PolicyStatus; payments: PolicyPayment[] }[];
   /** The enrollment request that created it: a replay with the same id returns this policy. */
   requestId: string;
   createdAt: string;
+  /** Bumped by every write; a write is conditioned on the version it read. */
+  version: number;
+}
+
+/** A long run over many items (a renewal run, an order's fulfilment): where it got to, so it can resume. */
+export interface Job {
+  planId: string;
+  jobId: string;
+  status: 'running' | 'done';
+  /** Opaque position to resume from (the store's paging key and the shard being read). */
+  cursor: { shard: number; after?: string } | null;
+  counts: Record<string, number>;
+  /** A bounded sample of outcomes worth reading (masked IDs). */
+  notes: { personId: string; code: string }[];
+  startedAt: string;
+  updatedAt: string;
+  finishedAt?: string;
+  version: number;
 }
 
 export interface StoredClaim {

@@ -1,6 +1,6 @@
 // The store as the domain sees it. The DynamoDB implementation sits beside it
 // (dynamo.ts); the domain never imports the AWS SDK.
-import type { MemberYear, Order, Policy, Population, RosterPerson, StoredClaim, WindowState } from './model.ts';
+import type { Job, MemberYear, Order, Policy, Population, RosterPerson, StoredClaim, WindowState } from './model.ts';
 
 /** Another writer changed what this write was conditioned on: re-read and try again. */
 export class VersionConflict extends Error {
@@ -36,12 +36,20 @@ export interface Store {
 
   putPeople(people: RosterPerson[]): Promise<void>;
   getPerson(personId: string): Promise<RosterPerson | undefined>;
+  /** Writes the person if the stored entry's updatedAt is still `expectedUpdatedAt`; VersionConflict otherwise (or when absent). */
+  updatePerson(person: RosterPerson, expectedUpdatedAt: string): Promise<void>;
 
   /**
-   * Creates the policy unless the person already has one in the plan, and in the same write adds one to each
-   * named participation counter (county, tier, channel…); returns the policy that stands.
+   * Writes the policy if the stored one is still at `readVersion` (0: none may exist), moving participation
+   * counters (county, tier, channel…) by `counterDeltas` in the same write; VersionConflict otherwise.
    */
-  createPolicy(policy: Policy, counters: string[]): Promise<{ created: boolean; policy: Policy }>;
+  putPolicy(policy: Policy, readVersion: number, counterDeltas: Record<string, number>): Promise<void>;
+  /** One page of a plan's paid policies with auto-renewal consent, in the given shard (0..renewalShards-1). */
+  listRenewable(planId: string, shard: number, after?: string): Promise<{ policies: Policy[]; after?: string }>;
+  readonly renewalShards: number;
+  getJob(planId: string, jobId: string): Promise<Job | undefined>;
+  /** Writes the job if the stored one is still at `job.version - 1`; VersionConflict otherwise. */
+  putJob(job: Job): Promise<void>;
   /** The plan's participation counters, summed over their shards. */
   getCounters(planId: string): Promise<Record<string, number>>;
   /** Basic-insured population per county, as the city supplies it. */

@@ -1,0 +1,44 @@
+// Cancelling before cover starts: an unpaid order is simply cancelled; a paid
+// one is refunded in full, every payment back to where it came from. Once
+// cover has started the policy stands (the plans allow no surrender).
+import { z } from 'zod';
+import type { Policy, PolicyPayment } from '../store/model.ts';
+import type { Deps } from '../runtime.ts';
+import { requirePlan } from '../runtime.ts';
+import { conflict } from '../errors.ts';
+import { lifecycle } from './lifecycle.ts';
+import { counted } from './participation.ts';
+import { updatePolicy } from './policy-update.ts';
+
+export const CancellationRequest = z.strictObject({
+  /** Idempotency key: a replay returns the first answer. */
+  requestId: z.string().min(8).max(64),
+  reason: z.string().trim().min(1).max(500),
+});
+export type CancellationRequest = z.infer<typeof CancellationRequest>;
+
+export async function cancelPolicy(deps: Deps, planId: string, personId: string, request: CancellationRequest): Promise<{ policy: Policy; replayed: boolean }> {
+  requirePlan(deps, planId);
+  const now = deps.now();
+  const { policy, result } = await updatePolicy(deps, planId, personId, (current) => {
+    if (current.cancellation?.requestId === request.requestId) return { result: { replayed: true } };
+    const state = lifecycle(current, now);
+    const cancellation = { at: now.toISOString(), requestId: request.requestId, reason: request.reason };
+    if (state === 'pending' || state === 'expired') {
+      const next: Policy = { ...current, status: 'cancelled', cancellation };
+      delete next.payBy;
+      return { next, result: { replayed: false } };
+    }
+    if (state === 'paid') {
+      const payments = current.payments.map((p): PolicyPayment => (p.refund ? p : { ...p, refund: { at: cancellation.at, reason: 'CANCELLED_BEFORE_COVER' } }));
+      const next: Policy = { ...current, status: 'refunded', payments, cancellation };
+      delete next.autoRenewal;
+      return { next, counterDeltas: counted(current, -1), result: { replayed: false } };
+    }
+    if (state === 'active' || state === 'ended') {
+      throw conflict('COVER_STARTED', `cover started on ${current.coverStart}: the policy can no longer be cancelled`, { coverStart: current.coverStart });
+    }
+    throw conflict('ALREADY_CANCELLED', `the policy is ${state} already`, { lifecycle: state });
+  });
+  return { policy, replayed: result.replayed };
+}

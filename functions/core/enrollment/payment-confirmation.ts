@@ -1,0 +1,84 @@
+// A payment provider (or the bureau, for an account debit) reports money
+// received for an order. Money is never dropped: a payment the policy does not
+// need is recorded as refunded, with the reason, so the provider can return it.
+import { z } from 'zod';
+import { Decimal } from 'decimal.js';
+import { PaymentChannelKind, Yuan, type Relation } from '../plan/schema.ts';
+import type { Policy, PolicyPayment } from '../store/model.ts';
+import type { Deps } from '../runtime.ts';
+import { requirePlan } from '../runtime.ts';
+import type { LoadedPlan } from '../plan/loader.ts';
+import { conflict, unprocessable } from '../errors.ts';
+import { checkChannel } from './payment.ts';
+import { coverFor } from './policies.ts';
+import { isAccountChannel, lifecycle, standingPayment } from './lifecycle.ts';
+import { counted } from './participation.ts';
+import { updatePolicy } from './policy-update.ts';
+import { scheduledWindow } from './window.ts';
+
+export const PaymentConfirmation = z.strictObject({
+  /** The provider's transaction id: idempotency key of the confirmation. */
+  paymentId: z.string().min(8).max(64),
+  channel: PaymentChannelKind,
+  amount: Yuan,
+});
+export type PaymentConfirmation = z.infer<typeof PaymentConfirmation>;
+
+export interface Confirmed {
+  policy: Policy;
+  /** False when this payment id was confirmed before (a replay). */
+  recorded: boolean;
+  /** Payments this confirmation sent back (the superseded channel, or this payment itself when not needed). */
+  refunded: PolicyPayment[];
+}
+
+export async function confirmPayment(deps: Deps, planId: string, personId: string, payment: PaymentConfirmation): Promise<Confirmed> {
+  const plan = requirePlan(deps, planId);
+  const now = deps.now();
+  // Cover that starts at enrollment starts when the order is paid; the window only matters for the other kinds.
+  const window = plan.enrollment.cover.kind === 'from-enrollment' ? scheduledWindow(plan, now) : undefined;
+  const { policy, result } = await updatePolicy(deps, planId, personId, (current) => {
+    const known = current.payments.find((p) => p.paymentId === payment.paymentId);
+    if (known) {
+      if (known.channel !== payment.channel || !new Decimal(known.amount).eq(payment.amount)) {
+        throw conflict('PAYMENT_ID_REUSED', `payment ${payment.paymentId} was confirmed before with another channel or amount`);
+      }
+      return { result: { recorded: false, refunded: [] as PolicyPayment[] } };
+    }
+    checkChannel(plan, payment.channel, (current.buyer?.relation ?? 'self') as Relation);
+    if (!new Decimal(payment.amount).eq(current.premium)) {
+      throw unprocessable('AMOUNT_MISMATCH', `the order is for ${current.premium} yuan, not ${payment.amount}`, { due: current.premium });
+    }
+    return applyPayment(plan, current, { ...payment, amount: new Decimal(payment.amount).toFixed(2), paidAt: now.toISOString() }, now, window);
+  });
+  return { policy, ...result };
+}
+
+function applyPayment(plan: LoadedPlan, current: Policy, paid: PolicyPayment, now: Date, window: ReturnType<typeof scheduledWindow> | undefined) {
+  const state = lifecycle(current, now);
+  if (state === 'expired' || state === 'cancelled' || state === 'refunded') {
+    throw conflict('ORDER_NOT_PAYABLE', `the order is ${state}: the payment must be returned to the payer`, { lifecycle: state, ...(current.payBy ? { payBy: current.payBy } : {}) });
+  }
+  if (current.status === 'pending') {
+    const next: Policy = { ...current, status: 'paid', payments: [...current.payments, paid], channel: paid.channel, ...(window ? coverFor(plan, window, now) : {}) };
+    delete next.payBy;
+    return { next, counterDeltas: counted(next, 1), result: { recorded: true, refunded: [] as PolicyPayment[] } };
+  }
+  // Paid already. A reserved account debit supersedes an online payment, which goes back (the plan says so);
+  // anything else is a second payment for one policy, and goes back itself.
+  const standing = standingPayment(current)!;
+  const spec = plan.payment.channels.find((c) => c.kind === paid.channel);
+  const supersedes = spec?.kind === 'personal-account' && spec.refundsOtherChannels && !isAccountChannel(standing.channel);
+  const at = now.toISOString();
+  if (!supersedes) {
+    const returned: PolicyPayment = { ...paid, refund: { at, reason: 'ALREADY_PAID' } };
+    return { next: { ...current, payments: [...current.payments, returned] }, result: { recorded: true, refunded: [returned] } };
+  }
+  const returned = current.payments.map((p) => (p.refund ? p : { ...p, refund: { at, reason: 'SUPERSEDED_BY_ACCOUNT' as const } }));
+  const next: Policy = { ...current, payments: [...returned, paid], channel: paid.channel };
+  return {
+    next,
+    counterDeltas: { [`channel#${current.channel}`]: -1, [`channel#${paid.channel}`]: 1 },
+    result: { recorded: true, refunded: returned.filter((p, i) => current.payments[i].refund === undefined) },
+  };
+}

@@ -1,0 +1,32 @@
+// Changing a stored policy (payment, cancellation, consent): read, decide,
+// write conditioned on the version read; on a concurrent change, decide again.
+import type { Policy } from '../store/model.ts';
+import { VersionConflict } from '../store/store.ts';
+import type { Deps } from '../runtime.ts';
+import { conflict, notFound } from '../errors.ts';
+import { maskId } from '../identity/resident-id.ts';
+
+export interface PolicyChange<R> {
+  /** The policy to store, or undefined when nothing changes (a replay). */
+  next?: Policy;
+  counterDeltas?: Record<string, number>;
+  result: R;
+}
+
+/** The policy that stands after the change (or unchanged), and what `decide` said about it. */
+export async function updatePolicy<R>(deps: Deps, planId: string, personId: string, decide: (policy: Policy) => PolicyChange<R>): Promise<{ policy: Policy; result: R }> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const policy = await deps.store.getPolicy(planId, personId);
+    if (!policy) throw notFound('NO_POLICY', `no policy in ${planId} for ${maskId(personId)}`);
+    const { next, counterDeltas = {}, result } = decide(policy);
+    if (!next) return { policy, result };
+    const stored = { ...next, version: policy.version + 1 };
+    try {
+      await deps.store.putPolicy(stored, policy.version, counterDeltas);
+      return { policy: stored, result };
+    } catch (error) {
+      if (!(error instanceof VersionConflict)) throw error;
+    }
+  }
+  throw conflict('POLICY_BUSY', 'the policy is being changed by someone else; try again');
+}

@@ -1,0 +1,127 @@
+// Auto-renewal: a member's standing consent to be renewed into the next plan
+// year by withholding, and the renewal run at that year's opening. The run is
+// a job that records its position after each page, so it resumes after a
+// crash; each renewal is an idempotent enrollment, so running it twice (or
+// redoing a page) enrolls nobody twice.
+import { z } from 'zod';
+import { PaymentChannelKind } from '../plan/schema.ts';
+import type { LoadedPlan } from '../plan/loader.ts';
+import type { Job, Policy, WindowState } from '../store/model.ts';
+import { VersionConflict } from '../store/store.ts';
+import type { Deps } from '../runtime.ts';
+import { requirePlan } from '../runtime.ts';
+import { DomainError, conflict, unprocessable } from '../errors.ts';
+import { maskId } from '../identity/resident-id.ts';
+import { checkAutoRenewalChannel } from './payment.ts';
+import { enrollOne } from './policies.ts';
+import { holdsPlace } from './lifecycle.ts';
+import { updatePolicy } from './policy-update.ts';
+import { currentWindow, isOpen } from './window.ts';
+
+export const AutoRenewalConsent = z.strictObject({
+  consent: z.boolean(),
+  /** The channel to withhold through (required when consenting). */
+  channel: PaymentChannelKind.optional(),
+}).refine((c) => !c.consent || c.channel !== undefined, { path: ['channel'], error: 'required when consent is true' });
+export type AutoRenewalConsent = z.infer<typeof AutoRenewalConsent>;
+
+/** Gives or withdraws consent (idempotent: the same answer twice changes nothing). */
+export async function setAutoRenewal(deps: Deps, planId: string, personId: string, body: AutoRenewalConsent): Promise<Policy> {
+  const plan = requirePlan(deps, planId);
+  if (body.consent) checkAutoRenewalChannel(plan, body.channel!);
+  else if (!plan.payment.autoRenewal) throw unprocessable('AUTO_RENEWAL_NOT_OFFERED', `plan ${plan.id} has no auto-renewal`);
+  const now = deps.now();
+  const { policy } = await updatePolicy(deps, planId, personId, (current) => {
+    if (!holdsPlace(current, now)) throw conflict('POLICY_NOT_HELD', 'the order expired or was cancelled', { status: current.status });
+    if (body.consent) {
+      if (current.autoRenewal?.channel === body.channel) return { result: null };
+      return { next: { ...current, autoRenewal: { channel: body.channel!, consentedAt: now.toISOString() } }, result: null };
+    }
+    if (!current.autoRenewal) return { result: null };
+    const next = { ...current };
+    delete next.autoRenewal;
+    return { next, result: null };
+  });
+  return policy;
+}
+
+/** At most this many refusals are listed by person in the run's report (all are counted). */
+const NOTES_KEPT = 1000;
+const IN_FLIGHT = 8;
+
+const renewalJobId = (plan: LoadedPlan) => `renewal-from-${plan.renews}`;
+
+/** Renews every consenting member of the previous plan year; resumes a run that stopped; a finished run is returned as it ended. */
+export async function runRenewal(deps: Deps, planId: string): Promise<Job> {
+  const plan = requirePlan(deps, planId);
+  if (!plan.renews) throw unprocessable('NO_PREVIOUS_PLAN', `plan ${plan.id} names no previous plan year (renews)`);
+  if (!plan.payment.autoRenewal) throw unprocessable('AUTO_RENEWAL_NOT_OFFERED', `plan ${plan.id} has no auto-renewal`);
+  const now = deps.now();
+  const window = await currentWindow(deps.store, plan, now);
+  if (!isOpen(window, now)) throw conflict('WINDOW_CLOSED', `enrollment for ${plan.id} is not open: renewals wait for it`, { window: { state: window.state, opensAt: window.opensAt } });
+
+  let job = await deps.store.getJob(plan.id, renewalJobId(plan)) ?? await startJob(deps, plan, now);
+  while (job.cursor !== null) {
+    const { shard, after } = job.cursor;
+    const page = await deps.store.listRenewable(plan.renews, shard, after);
+    const outcomes = await inBatches(page.policies, (p) => renewOne(deps, plan, p, window));
+    const counts = { ...job.counts };
+    const notes = [...job.notes];
+    outcomes.forEach((code, i) => {
+      counts[code] = (counts[code] ?? 0) + 1;
+      if (code !== 'RENEWED' && notes.length < NOTES_KEPT) notes.push({ personId: maskId(page.policies[i].personId), code });
+    });
+    const cursor = page.after !== undefined ? { shard, after: page.after } : shard + 1 < deps.store.renewalShards ? { shard: shard + 1 } : null;
+    const at = deps.now().toISOString();
+    const next: Job = { ...job, cursor, counts, notes, updatedAt: at, status: cursor ? 'running' : 'done', ...(cursor ? {} : { finishedAt: at }), version: job.version + 1 };
+    try {
+      await deps.store.putJob(next);
+      job = next;
+    } catch (error) {
+      // Another runner moved the job on: its enrollments are the same idempotent ones; follow its position.
+      if (!(error instanceof VersionConflict)) throw error;
+      job = (await deps.store.getJob(plan.id, renewalJobId(plan)))!;
+    }
+  }
+  return job;
+}
+
+async function startJob(deps: Deps, plan: LoadedPlan, now: Date): Promise<Job> {
+  const at = now.toISOString();
+  const job: Job = { planId: plan.id, jobId: renewalJobId(plan), status: 'running', cursor: { shard: 0 }, counts: {}, notes: [], startedAt: at, updatedAt: at, version: 1 };
+  try {
+    await deps.store.putJob(job);
+    return job;
+  } catch (error) {
+    if (!(error instanceof VersionConflict)) throw error;
+    return (await deps.store.getJob(plan.id, renewalJobId(plan)))!;
+  }
+}
+
+/** One member: the same tier, buyer and withholding channel as last year; a refusal is an outcome, not a failure of the run. */
+async function renewOne(deps: Deps, plan: LoadedPlan, previous: Policy, window: WindowState): Promise<string> {
+  const request = {
+    requestId: renewalJobId(plan), personId: previous.personId, tier: previous.tier, channel: previous.autoRenewal!.channel as Policy['channel'],
+    autoRenewal: true, ...(previous.buyer ? { buyer: previous.buyer } : {}),
+  } as Parameters<typeof enrollOne>[2]['request'];
+  try {
+    // Withholding takes time: the order waits until the window closes.
+    await enrollOne(deps, plan.id, { request, renewalOf: plan.renews, ...(window.closesAt ? { payBy: new Date(window.closesAt).toISOString() } : {}) });
+    return 'RENEWED';
+  } catch (error) {
+    if (error instanceof DomainError) return error.code;
+    throw error;
+  }
+}
+
+async function inBatches<T, R>(items: T[], work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]);
+    }
+  }));
+  return results;
+}

@@ -1,0 +1,86 @@
+// The renewal run as a job on DynamoDB Local: it resumes after a crash without
+// renewing anyone twice or losing anyone, and the scheduled opening of a plan
+// year that renews the previous one starts it.
+import { randomUUID } from 'node:crypto';
+import { describe, expect, inject, test } from 'vitest';
+import { DynamoStore, ensureTable } from '../../functions/core/store/dynamo.ts';
+import type { Store } from '../../functions/core/store/store.ts';
+import type { Policy, RosterPerson } from '../../functions/core/store/model.ts';
+import type { Deps } from '../../functions/core/runtime.ts';
+import type { LoadedPlan } from '../../functions/core/plan/loader.ts';
+import { runRenewal } from '../../functions/core/enrollment/renewal.ts';
+import { runScheduledToggle } from '../../functions/core/api/enrollment.ts';
+import { localClient } from '../../local/dynamodb.ts';
+import { seedPlan } from '../support/fixtures.ts';
+import { residentId } from '../support/roster.ts';
+
+const client = localClient(inject('dynamoEndpoint'));
+const previous = seedPlan('sanming-2024');
+/** The next Sanming year as a city would file it: renews sanming-2024, window in December 2024. */
+const next: LoadedPlan = {
+  ...previous, id: 'sanming-2025', renews: 'sanming-2024', productYear: 2025,
+  enrollment: { ...previous.enrollment, window: { opens: '2024-12-01T00:00:00+08:00', closes: '2025-01-01T00:00:00+08:00' }, cover: { kind: 'fixed', start: '2025-01-01', end: '2025-12-31' } },
+};
+const plans = new Map([[previous.id, previous], [next.id, next]]);
+
+/** A table with `n` paid Sanming 2024 members who consented to renewal, in the roster. */
+async function consentingMembers(n: number): Promise<{ store: DynamoStore; ids: string[] }> {
+  const table = `renew-${randomUUID()}`;
+  await ensureTable(client, table);
+  const store = new DynamoStore(client, table);
+  const ids = Array.from({ length: n }, (_, i) => residentId('350404', i));
+  const person = (personId: string): RosterPerson => ({ personId, name: '测试', scheme: 'resident', status: 'active', suspensions: [], regionCode: '350404', reliefGroups: [], newCitizen: false, hongKongMacaoTaiwan: false, updatedAt: 'x' });
+  await store.putPeople(ids.map(person));
+  const policy = (personId: string): Policy => ({
+    planId: previous.id, personId, tier: 'standard', status: 'paid', premium: '150.00', payments: [{ paymentId: `wx-${personId}`, channel: 'wechat', amount: '150.00', paidAt: 'x' }],
+    coverStart: '2024-01-01', coverEnd: '2024-12-31', regionCode: '350404', reliefGroups: [], preExistingConditions: [], history: [], channel: 'wechat',
+    autoRenewal: { channel: 'wechat', consentedAt: 'x' }, requestId: `req-${personId}`, createdAt: 'x', version: 1,
+  });
+  await Promise.all(ids.map((id) => store.putPolicy(policy(id), 0, {})));
+  return { store, ids };
+}
+
+const depsOf = (store: Store, at: string): Deps => ({ plans, store, now: () => new Date(at) });
+
+/** The store, except that the job write number `n` fails as if the Lambda died there. */
+function crashingAt(store: Store, n: number): Store {
+  let writes = 0;
+  return new Proxy(store, {
+    get(target, name, receiver) {
+      if (name === 'putJob') return async (...args: Parameters<Store['putJob']>) => { if (++writes === n) throw new Error('crash'); return target.putJob(...args); };
+      const value = Reflect.get(target, name, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+describe('the renewal run', () => {
+  test('killed half-way and run again, renews every consenting member exactly once', async () => {
+    const { store, ids } = await consentingMembers(60);
+    const during = '2024-12-05T09:00:00+08:00';
+    // Job writes: 1 creates the job, then one per shard page: the 6th write (after 4 shards) dies.
+    await expect(runRenewal(depsOf(crashingAt(store, 6), during), next.id)).rejects.toThrow('crash');
+    const halfway = await store.getJob(next.id, 'renewal-from-sanming-2024');
+    expect(halfway).toMatchObject({ status: 'running', cursor: { shard: 4 } });
+    const renewedBefore = (await Promise.all(ids.map((id) => store.getPolicy(next.id, id)))).filter(Boolean).length;
+    expect(renewedBefore).toBeGreaterThan(0);
+    expect(renewedBefore).toBeLessThan(ids.length);
+
+    const job = await runRenewal(depsOf(store, during), next.id);
+    expect(job).toMatchObject({ status: 'done', cursor: null, counts: { RENEWED: 60 }, notes: [] });
+    const renewed = await Promise.all(ids.map((id) => store.getPolicy(next.id, id)));
+    // Everyone once: one policy each, written once (version 1), by the renewal.
+    expect(renewed.map((p) => [p?.version, p?.requestId, p?.renewalOf])).toEqual(ids.map(() => [1, 'renewal-from-sanming-2024', 'sanming-2024']));
+    expect(await runRenewal(depsOf(store, '2024-12-06T09:00:00+08:00'), next.id)).toEqual(job);
+  });
+
+  test('starts when the scheduler opens the plan year', async () => {
+    const { store, ids } = await consentingMembers(3);
+    const outcome = await runScheduledToggle(depsOf(store, '2024-12-01T00:00:01+08:00'), { source: 'hmb.scheduler', action: 'open', planId: next.id });
+    expect(outcome.window.state).toBe('open');
+    expect(outcome.renewal).toMatchObject({ status: 'done', counts: { RENEWED: 3 } });
+    expect((await store.getPolicy(next.id, ids[0]))?.status).toBe('pending');
+    // Opening a plan year that renews nothing starts no run.
+    expect((await runScheduledToggle(depsOf(store, '2024-12-01T00:00:01+08:00'), { source: 'hmb.scheduler', action: 'close', planId: next.id })).renewal).toBeUndefined();
+  });
+});
