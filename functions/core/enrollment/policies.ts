@@ -7,11 +7,11 @@ import type { LoadedPlan } from '../plan/loader.ts';
 import { PaymentChannelKind, Relation } from '../plan/schema.ts';
 import { ResidentId, maskId } from '../identity/resident-id.ts';
 import { addDays, addMonths, shanghaiDay } from '../dates/dates.ts';
-import type { Policy, WindowState } from '../store/model.ts';
+import type { MemberYear, Policy, WindowState } from '../store/model.ts';
 import type { Deps } from '../runtime.ts';
 import { requirePlan } from '../runtime.ts';
 import { checkEligibility } from '../eligibility/eligibility.ts';
-import { currentWindow, isOpen } from './window.ts';
+import { isOpen, scheduledWindow } from './window.ts';
 import { counted } from './participation.ts';
 import { checkAutoRenewalChannel, checkPayment } from './payment.ts';
 import { holdsPlace, isAccountChannel, payByFor } from './lifecycle.ts';
@@ -56,9 +56,7 @@ export function coverFor(plan: LoadedPlan, window: WindowState, now: Date): { co
 }
 
 /** The previous plan year carried over: insured, and whether it paid a benefit (no-claim bonus, consecutive years). */
-export async function historyFor(deps: Deps, plan: LoadedPlan, personId: string): Promise<Policy['history']> {
-  if (!plan.renews) return [];
-  const [previous, year] = await Promise.all([deps.store.getPolicy(plan.renews, personId), deps.store.getMemberYear(plan.renews, personId)]);
+export function historyFrom(plan: LoadedPlan, previous: Policy | undefined, year: MemberYear | undefined): Policy['history'] {
   if (!previous || previous.status !== 'paid') return [];
   const benefitPaid = year !== undefined && new Decimal(year.accumulators.yearPaid).gt(0);
   return [...previous.history, { year: plan.productYear - 1, insured: true, benefitPaid }];
@@ -79,12 +77,13 @@ export async function enroll(deps: Deps, planId: string, request: EnrollmentRequ
 export async function enrollOne(deps: Deps, planId: string, { request, renewalOf, payBy }: Enrollment): Promise<{ created: boolean; policy: Policy }> {
   const plan = requirePlan(deps, planId);
   const now = deps.now();
-  // The reads are independent: one round trip's wait instead of five; the checks below keep their order.
-  const [existing, window, person, buyer, history] = await Promise.all([
-    deps.store.getPolicy(planId, request.personId), currentWindow(deps.store, plan, now),
-    deps.store.getPerson(request.personId), request.buyer ? deps.store.getPerson(request.buyer.personId) : undefined,
-    historyFor(deps, plan, request.personId),
-  ]);
+  // Everything read in one round trip; the checks below keep their order.
+  const inputs = await deps.store.getEnrollmentInputs(planId, request.personId, {
+    ...(request.buyer ? { buyerId: request.buyer.personId } : {}), ...(plan.renews ? { previousPlanId: plan.renews } : {}),
+  });
+  const { policy: existing, person, buyer } = inputs;
+  const window = inputs.window ?? scheduledWindow(plan, now);
+  const history = historyFrom(plan, inputs.previousPolicy, inputs.previousYear);
   if (existing && (existing.requestId === request.requestId || holdsPlace(existing, now))) return answerForExisting(existing, request);
 
   if (!isOpen(window, now)) {

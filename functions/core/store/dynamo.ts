@@ -4,7 +4,7 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, TransactionCanceledException, UpdateTableCommand, type GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, BatchWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Job, MemberYear, Order, Policy, Population, RosterPerson, StoredClaim, WindowState } from './model.ts';
-import { VersionConflict, type ClaimCommit, type ClaimInputs, type ReversalCommit, type Store } from './store.ts';
+import { VersionConflict, type ClaimCommit, type ClaimInputs, type EnrollmentInputs, type ReversalCommit, type Store } from './store.ts';
 
 type Key = { pk: string; sk: string };
 
@@ -296,6 +296,22 @@ export class DynamoStore implements Store {
   async getMemberYear(planId: string, memberId: string): Promise<MemberYear | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.year(planId, memberId), ConsistentRead: true }));
     return versioned<MemberYear>(Item);
+  }
+
+  async getEnrollmentInputs(planId: string, personId: string, also: { buyerId?: string; previousPlanId?: string }): Promise<EnrollmentInputs> {
+    const wanted: Record<keyof EnrollmentInputs, Key | undefined> = {
+      policy: keys.policy(planId, personId), window: keys.window(planId), person: keys.person(personId),
+      buyer: also.buyerId ? keys.person(also.buyerId) : undefined,
+      previousPolicy: also.previousPlanId ? keys.policy(also.previousPlanId, personId) : undefined,
+      previousYear: also.previousPlanId ? keys.year(also.previousPlanId, personId) : undefined,
+    };
+    const rows = await this.batchGet(Object.values(wanted).filter((k): k is Key => k !== undefined));
+    const item = (key: Key | undefined) => (key ? rows.get(`${key.pk}|${key.sk}`) : undefined);
+    return {
+      policy: versioned<Policy>(item(wanted.policy)), window: docOf<WindowState>(item(wanted.window)),
+      person: docOf<RosterPerson>(item(wanted.person)), buyer: docOf<RosterPerson>(item(wanted.buyer)),
+      previousPolicy: versioned<Policy>(item(wanted.previousPolicy)), previousYear: versioned<MemberYear>(item(wanted.previousYear)),
+    };
   }
 
   async getClaimInputs(planId: string, memberId: string, also: { person: boolean; window: boolean }): Promise<ClaimInputs> {

@@ -29,6 +29,17 @@ export interface ClaimInputs {
   year?: MemberYear;
 }
 
+/** Everything an enrollment reads, fetched in one round trip. */
+export interface EnrollmentInputs {
+  policy?: Policy;
+  window?: WindowState;
+  person?: RosterPerson;
+  buyer?: RosterPerson;
+  /** The person's policy and member year in the previous plan year, when asked for. */
+  previousPolicy?: Policy;
+  previousYear?: MemberYear;
+}
+
 export interface Store {
   getWindow(planId: string): Promise<WindowState | undefined>;
   /** Writes the window state if its version is still `state.version - 1` (or absent for version 1). */
@@ -56,6 +67,7 @@ export interface Store {
   putPopulation(planId: string, population: Population): Promise<void>;
   getPopulation(planId: string): Promise<Population | undefined>;
   getPolicy(planId: string, personId: string): Promise<Policy | undefined>;
+  getEnrollmentInputs(planId: string, personId: string, also: { buyerId?: string; previousPlanId?: string }): Promise<EnrollmentInputs>;
 
   getClaim(planId: string, claimId: string): Promise<StoredClaim | undefined>;
   getClaims(planId: string, claimIds: string[]): Promise<StoredClaim[]>;
