@@ -10,11 +10,14 @@ export interface ServiceSpec {
   /** Handler module relative to functions/, exporting `handler`. */
   entry: string;
   routes: readonly string[];
+  /** Longer than the HTTP default (10 s) for a service that also runs long jobs from a queue. */
+  timeoutSeconds?: number;
 }
 
 export const services: readonly ServiceSpec[] = [
   { name: 'enrollment-windows', entry: 'enrollment-windows/handler.ts', routes: enrollmentWindows },
   { name: 'eligibility', entry: 'eligibility/handler.ts', routes: eligibility },
   { name: 'adjudication', entry: 'adjudication/handler.ts', routes: adjudication },
-  { name: 'charity-purchase', entry: 'charity-purchase/handler.ts', routes: charityPurchase },
+  // Fulfilment of a paid order runs from the queue: Lambda's maximum; a longer order resumes on redelivery.
+  { name: 'charity-purchase', entry: 'charity-purchase/handler.ts', routes: charityPurchase, timeoutSeconds: 900 },
 ];

@@ -6,6 +6,7 @@ import { defaultPlansDir } from '@huiminbao/core';
 import { Data } from './constructs/data.ts';
 import { CoreLayer } from './constructs/core-layer.ts';
 import { Services } from './constructs/services.ts';
+import { Fulfilment } from './constructs/fulfilment.ts';
 import { Api } from './constructs/api.ts';
 import { Schedules } from './constructs/schedules.ts';
 
@@ -26,6 +27,7 @@ export class HuiminbaoStack extends Stack {
   readonly data: Data;
   readonly core: CoreLayer;
   readonly services: Services;
+  readonly fulfilment: Fulfilment;
   readonly api: Api;
   readonly schedules: Schedules;
 
@@ -35,6 +37,7 @@ export class HuiminbaoStack extends Stack {
     this.data = new Data(this, 'Data');
     this.core = new CoreLayer(this, 'Core', { plansDir });
     this.services = new Services(this, 'Services', { table: this.data.table, coreLayer: this.core.layer });
+    this.fulfilment = new Fulfilment(this, 'Fulfilment', { worker: this.services.fn('charity-purchase') });
     this.api = new Api(this, 'Api', { services: this.services.deployed });
     this.schedules = new Schedules(this, 'Schedules', { plansDir, now: props.now ?? new Date(), target: this.services.fn('enrollment-windows') });
   }

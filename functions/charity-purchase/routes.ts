@@ -2,4 +2,9 @@
 export const routes = [
   'POST /plans/{planId}/orders',
   'GET /plans/{planId}/orders/{orderId}',
+  'GET /plans/{planId}/orders/{orderId}/beneficiaries',
+  'POST /plans/{planId}/orders/{orderId}/approvals',
+  'POST /plans/{planId}/orders/{orderId}/payment',
+  'GET /plans/{planId}/ledger',
+  'GET /plans/{planId}/ledger.csv',
 ] as const;

@@ -5,11 +5,15 @@ import { loadPlans, defaultPlansDir, formatProblem, type LoadedPlan } from './pl
 import { DynamoStore } from './store/dynamo.ts';
 import type { Store } from './store/store.ts';
 import { notFound } from './errors.ts';
+import { InProcessQueue, SqsQueue, type FulfilmentQueue } from './charity/queue.ts';
+import { fulfilOrder } from './charity/fulfilment.ts';
 
 export interface Deps {
   plans: ReadonlyMap<string, LoadedPlan>;
   store: Store;
   now: () => Date;
+  /** Where paid sponsors' orders wait for fulfilment. */
+  queue: FulfilmentQueue;
 }
 
 export function requirePlan(deps: Deps, planId: string): LoadedPlan {
@@ -21,7 +25,7 @@ export function requirePlan(deps: Deps, planId: string): LoadedPlan {
 const cache = new Map<string, Deps>();
 
 /**
- * Deps from TABLE_NAME, HMB_PLANS_DIR and (locally) HMB_DYNAMODB_ENDPOINT, built once per distinct environment
+ * Deps from TABLE_NAME, HMB_PLANS_DIR, QUEUE_URL (on AWS) and (locally) HMB_DYNAMODB_ENDPOINT, built once per distinct environment
  * (a Lambda container has one; a test process may run several local stacks). Plans that fail to load are logged and skipped.
  */
 export function defaultDeps(): Deps {
@@ -37,7 +41,12 @@ export function defaultDeps(): Deps {
     : {});
   const { plans, problems } = loadPlans(plansDir);
   for (const p of problems) console.error(formatProblem(p));
-  const deps: Deps = { plans, store: new DynamoStore(client, table), now: () => new Date() };
+  // On AWS the charity Lambda consumes the SQS queue; locally the work runs in this process's background.
+  const queueUrl = process.env.QUEUE_URL;
+  const deps: Deps = {
+    plans, store: new DynamoStore(client, table), now: () => new Date(),
+    queue: queueUrl ? new SqsQueue(queueUrl) : new InProcessQueue((m) => fulfilOrder(deps, m.planId, m.orderId)),
+  };
   cache.set(key, deps);
   return deps;
 }

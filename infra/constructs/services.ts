@@ -39,7 +39,7 @@ export class Services extends Construct {
         // Graviton: cheaper per GB-second; nothing here is native code.
         architecture: Architecture.ARM_64,
         memorySize: 512,
-        timeout: Duration.seconds(10),
+        timeout: Duration.seconds(spec.timeoutSeconds ?? 10),
         layers: [props.coreLayer],
         // Explicit so synth does not depend on the directory it is started from.
         projectRoot: repoRoot,

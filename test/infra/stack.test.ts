@@ -50,6 +50,21 @@ describe('data', () => {
   });
 });
 
+describe('order fulfilment queue', () => {
+  test('an encrypted queue with a dead-letter queue, consumed one order at a time by the charity function, which may send to it', () => {
+    template.resourceCountIs('AWS::SQS::Queue', 2);
+    const charity = Object.entries(template.findResources('AWS::Lambda::Function')).find(([, r]: [string, any]) => r.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === 'charity-purchase')!;
+    const [charityId, charityFn] = charity as [string, any];
+    expect(charityFn.Properties.Timeout).toBe(900);
+    expect(Object.keys(charityFn.Properties.Environment.Variables)).toContain('QUEUE_URL');
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 1, FunctionName: { Ref: charityId } });
+    // Visibility outlasts the function, so a running fulfilment is not handed to a second worker.
+    template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 960, SqsManagedSseEnabled: true, RedrivePolicy: { maxReceiveCount: 5 } });
+    // No other function reads the queue.
+    expect(Object.keys(template.findResources('AWS::Lambda::EventSourceMapping'))).toHaveLength(1);
+  });
+});
+
 describe('core layer and functions', () => {
   test('one layer version, for nodejs22.x', () => {
     template.resourceCountIs('AWS::Lambda::LayerVersion', 1);
@@ -59,13 +74,14 @@ describe('core layer and functions', () => {
   test('one function per service, all nodejs22.x on arm64 with the layer', () => {
     expect(ofType('AWS::Lambda::Function')).toHaveLength(services.length);
     expect([...functionIds.keys()].sort()).toEqual(services.map((s) => s.name).sort());
-    for (const [, fn] of ofType('AWS::Lambda::Function')) {
-      expect(fn.Properties).toMatchObject({
+    for (const spec of services) {
+      expect(resources[functionIds.get(spec.name)!].Properties).toMatchObject({
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
         MemorySize: 512,
-        Timeout: 10,
+        // HTTP services 10 s; the one that also fulfils orders from the queue, its declared longer timeout.
+        Timeout: spec.timeoutSeconds ?? 10,
         Layers: [{ Ref: layerId }],
       });
     }
@@ -78,6 +94,8 @@ describe('core layer and functions', () => {
       HMB_PLANS_DIR: '/opt/plans',
       POWERTOOLS_SERVICE_NAME: name,
       NODE_OPTIONS: '--enable-source-maps',
+      // Only the charity service sends paid orders to the fulfilment queue.
+      ...(name === 'charity-purchase' ? { QUEUE_URL: expect.anything() } : {}),
     });
   });
 

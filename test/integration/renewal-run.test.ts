@@ -40,7 +40,7 @@ async function consentingMembers(n: number): Promise<{ store: DynamoStore; ids: 
   return { store, ids };
 }
 
-const depsOf = (store: Store, at: string): Deps => ({ plans, store, now: () => new Date(at) });
+const depsOf = (store: Store, at: string): Deps => ({ plans, store, now: () => new Date(at), queue: { send: async () => {} } });
 
 /** The store, except that the job write number `n` fails as if the Lambda died there. */
 function crashingAt(store: Store, n: number): Store {

@@ -191,7 +191,7 @@ describe('100,000 rows', () => {
     let stored = 0;
     const ids = new Set<string>();
     const counting = { putPeople: async (people: RosterPerson[]) => { stored += people.length; for (const p of people) ids.add(p.personId); } } as unknown as Store;
-    const deps = { plans: loadPlans(defaultPlansDir()).plans, store: counting, now: () => new Date() };
+    const deps = { plans: loadPlans(defaultPlansDir()).plans, store: counting, now: () => new Date(), queue: { send: async () => {} } };
     const handler = createHttpHandler(eligibilityApi(() => deps), new Logger({ serviceName: 'eligibility-test', logLevel: 'WARN' }));
     const gateway: Server = createGateway([{ name: 'eligibility', routes: eligibilityRoutes, handler }]);
     await new Promise<void>((r) => gateway.listen(0, '127.0.0.1', () => r()));

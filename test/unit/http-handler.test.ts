@@ -33,7 +33,14 @@ const api: Api = {
       throw new Error('database password is hunter2');
     },
   }),
+  'GET /things.csv': route({
+    summary: 'a CSV file',
+    responses: { 200: 'the file' },
+    produces: 'text/csv; charset=utf-8',
+    handle: async () => ({ status: 200, body: CSV, contentType: 'text/csv; charset=utf-8' }),
+  }),
 };
+const CSV = '\uFEFFid,name\r\n1,"张三, ""三丰"""\r\n';
 const handler = createHttpHandler(api, logger);
 
 function event(routeKey: string, pathParameters: Record<string, string>, body?: string, base64 = false): APIGatewayProxyEventV2 {
@@ -85,6 +92,23 @@ describe('createHttpHandler', () => {
     const r = await call(event('GET /fail/{kind}', { kind: 'crash' }));
     expect(r).toEqual({ status: 500, headers: expect.anything(), body: { error: 'internal', message: 'internal error; it has been logged' } });
     expect(JSON.stringify(r.body)).not.toContain('hunter2');
+  });
+
+  test('a reply with a content type is sent as is, not as JSON', async () => {
+    const r = await handler(event('GET /things.csv', {}), {} as Context);
+    expect(r.statusCode).toBe(200);
+    expect(r.headers?.['content-type']).toBe('text/csv; charset=utf-8');
+    expect(r.body).toBe(CSV);
+  });
+
+  test('the OpenAPI document lists a route\'s own content type for its success response', async () => {
+    const { openApiDocument } = await import('../../functions/core/api/openapi.ts');
+    const { Validator } = await import('@seriousme/openapi-schema-validator');
+    const doc = openApiDocument([api]) as { paths: Record<string, Record<string, { responses: Record<string, { content: object }> }>> };
+    expect(doc.paths['/things.csv'].get.responses['200'].content).toEqual({ 'text/csv; charset=utf-8': { schema: { type: 'string' } } });
+    expect(Object.keys(doc.paths['/things/{id}'].post.responses['201'].content)).toEqual(['application/json']);
+    const result = await new Validator().validate(doc);
+    expect(result.errors ?? []).toEqual([]);
   });
 
   test('an unknown route is a 404', async () => {

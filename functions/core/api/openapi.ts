@@ -40,7 +40,8 @@ export function openApiDocument(apis: Api[]): Record<string, unknown> {
       const [method, path] = key.split(' ');
       const responses: Record<string, unknown> = {};
       for (const [status, description] of Object.entries(route.responses)) {
-        responses[status] = { description, content: { 'application/json': { schema: Number(status) < 400 ? {} : ErrorBody } } };
+        const produced = route.produces && Number(status) < 300 ? route.produces : undefined;
+        responses[status] = { description, content: produced ? { [produced]: { schema: { type: 'string' } } } : { 'application/json': { schema: Number(status) < 400 ? {} : ErrorBody } } };
       }
       if (route.params || route.body) responses['400'] = { description: 'invalid request: every problem names its field and rule', content: { 'application/json': { schema: InvalidRequestBody } } };
       paths[path] = {

@@ -1,28 +1,43 @@
-// A sponsor's order of cover for a list of beneficiaries, quoted before payment:
-// who is covered, who is not and why, and the amount. Fulfilment (enrolling
-// the beneficiaries after payment) builds on this.
+// A sponsor's order of cover for a list of beneficiaries, quoted before
+// payment: who is covered, who is not and why, and the amount. Each line is
+// checked on its own (a bad ID number rejects only its line, masked), so a
+// list of 100,000 people is quoted in one request.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { Decimal } from 'decimal.js';
 import { PayerKind } from '../plan/schema.ts';
-import { ResidentId } from '../identity/resident-id.ts';
+import { isResidentId, maskId } from '../identity/resident-id.ts';
+import { CreditCode } from '../identity/credit-code.ts';
 import { formatYuan } from '../money/money.ts';
 import { checkEligibility } from '../eligibility/eligibility.ts';
-import type { Order } from '../store/model.ts';
+import { holdsPlace } from '../enrollment/lifecycle.ts';
+import { mapConcurrent } from '../concurrency.ts';
+import type { LoadedPlan } from '../plan/loader.ts';
+import type { Order, OrderBeneficiary, Policy, RosterPerson } from '../store/model.ts';
 import type { Deps } from '../runtime.ts';
 import { requirePlan } from '../runtime.ts';
 import { notFound, unprocessable } from '../errors.ts';
 
-/** Orders of up to 1,000 people are stored whole; larger uploads arrive with the fulfilment queue. */
-export const MAX_BENEFICIARIES = 1000;
+export const MAX_BENEFICIARIES = 100_000;
 
 export const OrderRequest = z.strictObject({
   requestId: z.string().min(8).max(64),
-  sponsor: z.strictObject({ name: z.string().trim().min(1).max(100), kind: PayerKind, creditCode: z.string().regex(/^[0-9A-HJ-NPQRTUWXY]{18}$/, { error: 'must be an 18-character unified social credit code' }).optional() }),
+  sponsor: z.strictObject({
+    name: z.string().trim().min(1).max(100),
+    kind: PayerKind,
+    /** Required of organisations (every kind but individual). */
+    creditCode: CreditCode.optional(),
+    campaign: z.string().min(1).max(64).optional(),
+  }).refine((s) => (s.kind === 'individual') === (s.creditCode === undefined), {
+    path: ['creditCode'], error: 'is required of an organisation and not given for an individual',
+  }),
+  /** Who places the order (for plans with approvals, the first step's actor). */
+  actor: z.string().trim().min(1).max(100),
   tier: z.string().min(1),
   contribution: z.enum(['full', 'fixed-amount']),
   amountEach: z.string().regex(/^\d{1,6}(\.\d{1,2})?$/, { error: 'must be a yuan amount with at most two decimals' }).optional(),
-  beneficiaries: z.array(ResidentId).min(1).max(MAX_BENEFICIARIES),
+  /** Resident ID numbers; each line is checked on its own and a bad one is reported, not fatal. */
+  beneficiaries: z.array(z.string().max(40)).min(1).max(MAX_BENEFICIARIES),
 }).refine((o) => (o.contribution === 'fixed-amount') === (o.amountEach !== undefined), {
   path: ['amountEach'], error: 'is required for a fixed-amount contribution and only then',
 });
@@ -33,38 +48,88 @@ export function orderIdFor(planId: string, requestId: string): string {
   return `ord-${createHash('sha256').update(`${planId}\n${requestId}`).digest('hex').slice(0, 20)}`;
 }
 
+/** The groups an order may target: the campaign's, or the plan's for anyone but an employer or collective buying for its own people. */
+function targetGroups(plan: LoadedPlan, kind: string, campaign: string | undefined): string[] {
+  if (campaign) return plan.sponsorship.campaigns.find((c) => c.id === campaign)!.targetGroups;
+  return kind === 'employer' || kind === 'collective' ? [] : plan.sponsorship.targetGroups;
+}
+
+function checkSponsor(plan: LoadedPlan, request: OrderRequest): void {
+  const { kind, campaign } = request.sponsor;
+  if (!plan.sponsorship.payerKinds.includes(kind)) {
+    throw unprocessable('PAYER_KIND_NOT_ALLOWED', `plan ${plan.id} takes no sponsorship from "${kind}"`, { payerKinds: plan.sponsorship.payerKinds });
+  }
+  if (!plan.sponsorship.contributions.includes(request.contribution)) {
+    throw unprocessable('CONTRIBUTION_NOT_ALLOWED', `plan ${plan.id} does not allow a ${request.contribution} contribution`);
+  }
+  const campaigns = plan.sponsorship.campaigns;
+  if (campaigns.length > 0 && campaign === undefined) {
+    throw unprocessable('CAMPAIGN_REQUIRED', `plan ${plan.id} groups donations in campaigns: name one`, { campaigns: campaigns.map((c) => c.id) });
+  }
+  if (campaign !== undefined) {
+    const found = campaigns.find((c) => c.id === campaign);
+    if (!found) throw unprocessable('UNKNOWN_CAMPAIGN', `plan ${plan.id} has no campaign "${campaign}"`, { campaigns: campaigns.map((c) => c.id) });
+    if (!found.payerKinds.includes(kind)) {
+      throw unprocessable('PAYER_KIND_NOT_IN_CAMPAIGN', `campaign ${found.name} takes no sponsorship from "${kind}"`, { payerKinds: found.payerKinds });
+    }
+  }
+}
+
+/** One line's verdict: not an ID, a repeat, not eligible, outside the target groups, or insured already. */
+function verdict(plan: LoadedPlan, groups: string[], person: RosterPerson | undefined, policy: Policy | undefined, now: Date): string | undefined {
+  const eligibility = checkEligibility(plan, person, undefined);
+  if (!eligibility.eligible) return eligibility.reasons[0].code;
+  if (groups.length > 0 && !person!.reliefGroups.some((g) => groups.includes(g))) return 'NOT_IN_TARGET_GROUPS';
+  if (holdsPlace(policy, now)) return 'ALREADY_INSURED';
+  return undefined;
+}
+
+const READ_CHUNK = 50;
+const READS_IN_FLIGHT = 4;
+
 export async function createOrder(deps: Deps, planId: string, request: OrderRequest): Promise<{ created: boolean; order: Order }> {
   const plan = requirePlan(deps, planId);
   const orderId = orderIdFor(planId, request.requestId);
   const first = await deps.store.getOrder(planId, orderId);
   if (first) return { created: false, order: first };
   const tier = plan.tiers.find((t) => t.id === request.tier);
-  if (!tier) throw unprocessable('UNKNOWN_TIER', `plan ${planId} has no tier "${request.tier}"`);
-  if (!plan.sponsorship.payerKinds.includes(request.sponsor.kind)) {
-    throw unprocessable('PAYER_KIND_NOT_ALLOWED', `plan ${planId} takes no sponsorship from "${request.sponsor.kind}"`, { payerKinds: plan.sponsorship.payerKinds });
-  }
-  if (!plan.sponsorship.contributions.includes(request.contribution)) {
-    throw unprocessable('CONTRIBUTION_NOT_ALLOWED', `plan ${planId} does not allow a ${request.contribution} contribution`);
-  }
-  const each = request.contribution === 'full' ? new Decimal(tier.premium) : Decimal.min(new Decimal(request.amountEach!), new Decimal(tier.premium));
+  if (!tier) throw unprocessable('UNKNOWN_TIER', `plan ${planId} has no tier "${request.tier}"`, { tiers: plan.tiers.map((t) => t.id) });
+  checkSponsor(plan, request);
+  const now = deps.now();
+  const groups = targetGroups(plan, request.sponsor.kind, request.sponsor.campaign);
+
   const seen = new Set<string>();
-  const beneficiaries: Order['beneficiaries'] = [];
-  for (const personId of request.beneficiaries) {
-    if (seen.has(personId)) { beneficiaries.push({ personId, covered: false, reason: 'DUPLICATE' }); continue; }
+  const lines: OrderBeneficiary[] = request.beneficiaries.map((raw, i) => {
+    const personId = raw.trim().toUpperCase();
+    if (!isResidentId(personId)) return { row: i + 1, personId: maskId(personId), covered: false, reason: 'INVALID_ID' };
+    if (seen.has(personId)) return { row: i + 1, personId, covered: false, reason: 'DUPLICATE' };
     seen.add(personId);
-    const [person, policy] = await Promise.all([deps.store.getPerson(personId), deps.store.getPolicy(planId, personId)]);
-    const eligibility = checkEligibility(plan, person, policy);
-    const reason = !eligibility.eligible ? eligibility.reasons[0].code : policy ? 'ALREADY_INSURED' : undefined;
-    beneficiaries.push(reason ? { personId, covered: false, reason } : { personId, covered: true });
-  }
-  const covered = beneficiaries.filter((b) => b.covered).length;
+    return { row: i + 1, personId, covered: true };
+  });
+  const toCheck = lines.filter((l) => l.covered);
+  const chunks = Array.from({ length: Math.ceil(toCheck.length / READ_CHUNK) }, (_, i) => toCheck.slice(i * READ_CHUNK, (i + 1) * READ_CHUNK));
+  await mapConcurrent(chunks, READS_IN_FLIGHT, async (chunk) => {
+    const { people, policies } = await deps.store.getPeopleAndPolicies(planId, chunk.map((l) => l.personId));
+    for (const line of chunk) {
+      const person = people.get(line.personId);
+      const reason = verdict(plan, groups, person, policies.get(line.personId), now);
+      if (reason) Object.assign(line, { covered: false, reason });
+      if (person) Object.assign(line, { regionCode: person.regionCode, reliefGroups: person.reliefGroups });
+    }
+  });
+
+  const amountEach = request.contribution === 'full' ? new Decimal(tier.premium) : Decimal.min(new Decimal(request.amountEach!), new Decimal(tier.premium));
+  const covered = lines.filter((l) => l.covered).length;
+  const byReason: Record<string, number> = {};
+  for (const l of lines) if (l.reason) byReason[l.reason] = (byReason[l.reason] ?? 0) + 1;
+  const approvals = plan.sponsorship.approvals.length > 0 ? [{ step: plan.sponsorship.approvals[0], actor: request.actor, at: now.toISOString() }] : [];
   const order: Order = {
-    planId, orderId, sponsor: request.sponsor, contribution: request.contribution,
-    ...(request.amountEach ? { amountEach: request.amountEach } : {}),
-    beneficiaries, quote: { covered, notCovered: beneficiaries.length - covered, amount: formatYuan(each.times(covered)) },
-    status: 'quoted', requestId: request.requestId, createdAt: deps.now().toISOString(),
+    planId, orderId, sponsor: request.sponsor, tier: tier.id, premium: tier.premium, contribution: request.contribution,
+    amountEach: formatYuan(amountEach),
+    quote: { beneficiaries: lines.length, covered, notCovered: lines.length - covered, byReason, amount: formatYuan(amountEach.times(covered)) },
+    status: 'quoted', approvals, requestId: request.requestId, createdAt: now.toISOString(), version: 1,
   };
-  return deps.store.createOrder(order);
+  return deps.store.createOrder(order, lines);
 }
 
 export async function getOrder(deps: Deps, planId: string, orderId: string): Promise<Order> {

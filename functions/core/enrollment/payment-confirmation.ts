@@ -13,6 +13,7 @@ import { checkChannel } from './payment.ts';
 import { coverFor } from './policies.ts';
 import { isAccountChannel, lifecycle, standingPayment } from './lifecycle.ts';
 import { counted } from './participation.ts';
+import { formatYuan } from '../money/money.ts';
 import { updatePolicy } from './policy-update.ts';
 import { scheduledWindow } from './window.ts';
 
@@ -46,12 +47,18 @@ export async function confirmPayment(deps: Deps, planId: string, personId: strin
       return { result: { recorded: false, refunded: [] as PolicyPayment[] } };
     }
     checkChannel(plan, payment.channel, (current.buyer?.relation ?? 'self') as Relation);
-    if (!new Decimal(payment.amount).eq(current.premium)) {
-      throw unprocessable('AMOUNT_MISMATCH', `the order is for ${current.premium} yuan, not ${payment.amount}`, { due: current.premium });
+    // What is still due: the premium less what stands already (a sponsor's fixed part); a paid policy is due in full again (a duplicate).
+    const due = current.status === 'pending' ? amountDue(current) : new Decimal(current.premium);
+    if (!new Decimal(payment.amount).eq(due)) {
+      throw unprocessable('AMOUNT_MISMATCH', `${formatYuan(due)} yuan is due, not ${payment.amount}`, { due: formatYuan(due) });
     }
     return applyPayment(plan, current, { ...payment, amount: new Decimal(payment.amount).toFixed(2), paidAt: now.toISOString() }, now, window);
   });
   return { policy, ...result };
+}
+
+function amountDue(policy: Policy): Decimal {
+  return policy.payments.filter((p) => p.refund === undefined).reduce((due, p) => due.minus(p.amount), new Decimal(policy.premium));
 }
 
 function applyPayment(plan: LoadedPlan, current: Policy, paid: PolicyPayment, now: Date, window: ReturnType<typeof scheduledWindow> | undefined) {
@@ -68,7 +75,7 @@ function applyPayment(plan: LoadedPlan, current: Policy, paid: PolicyPayment, no
   // anything else is a second payment for one policy, and goes back itself.
   const standing = standingPayment(current)!;
   const spec = plan.payment.channels.find((c) => c.kind === paid.channel);
-  const supersedes = spec?.kind === 'personal-account' && spec.refundsOtherChannels && !isAccountChannel(standing.channel);
+  const supersedes = spec?.kind === 'personal-account' && spec.refundsOtherChannels && !isAccountChannel(standing.channel) && standing.channel !== 'sponsor';
   const at = now.toISOString();
   if (!supersedes) {
     const returned: PolicyPayment = { ...paid, refund: { at, reason: 'ALREADY_PAID' } };

@@ -62,8 +62,16 @@ export function historyFrom(plan: LoadedPlan, previous: Policy | undefined, year
   return [...previous.history, { year: plan.productYear - 1, insured: true, benefitPaid }];
 }
 
+/** A sponsor's order paying for the person: its part comes with the enrollment (see charity/fulfilment.ts). */
+export interface SponsorPayment {
+  orderId: string;
+  amount: string;
+}
+
 export interface Enrollment {
-  request: EnrollmentRequest;
+  /** A sponsored enrollment has no payer channel of its own: the sponsor pays, through its order. */
+  request: Omit<EnrollmentRequest, 'channel'> & { channel: EnrollmentRequest['channel'] | 'sponsor' };
+  sponsor?: SponsorPayment;
   /** Set by a renewal run: the previous plan year's plan. */
   renewalOf?: string;
   /** Set by a renewal run: the order waits for the withholding until the window closes. */
@@ -74,7 +82,7 @@ export async function enroll(deps: Deps, planId: string, request: EnrollmentRequ
   return enrollOne(deps, planId, { request });
 }
 
-export async function enrollOne(deps: Deps, planId: string, { request, renewalOf, payBy }: Enrollment): Promise<{ created: boolean; policy: Policy }> {
+export async function enrollOne(deps: Deps, planId: string, { request, renewalOf, payBy, sponsor }: Enrollment): Promise<{ created: boolean; policy: Policy }> {
   const plan = requirePlan(deps, planId);
   const now = deps.now();
   // Everything read in one round trip; the checks below keep their order.
@@ -105,16 +113,19 @@ export async function enrollOne(deps: Deps, planId: string, { request, renewalOf
   if (request.promoterCode !== undefined && !plan.enrollment.promoters) {
     throw unprocessable('NO_PROMOTERS', `plan ${planId} has no promoters`);
   }
-  const payer = request.buyer ? buyer : person;
-  checkPayment(plan, request.channel, payer, relation, tier.premium);
-  if (request.autoRenewal) checkAutoRenewalChannel(plan, request.channel);
-  // An account is debited by the bureau as the person enrolls; any other channel leaves an order to pay.
-  const paidNow = isAccountChannel(request.channel);
+  if (request.channel !== 'sponsor') {
+    checkPayment(plan, request.channel, request.buyer ? buyer : person, relation, tier.premium);
+    if (request.autoRenewal) checkAutoRenewalChannel(plan, request.channel);
+  }
+  // An account is debited by the bureau as the person enrolls, a sponsor has paid its order; an online
+  // channel leaves an order to pay, and so does a sponsor's fixed part short of the premium.
+  const paidPart = sponsor ? sponsor.amount : isAccountChannel(request.channel) ? tier.premium : undefined;
+  const paidNow = paidPart !== undefined && new Decimal(paidPart).gte(tier.premium);
   const policy: Policy = {
     planId, personId: request.personId, tier: tier.id, premium: tier.premium,
     status: paidNow ? 'paid' : 'pending',
     ...(paidNow ? {} : { payBy: payBy ?? payByFor(plan, window, now) }),
-    payments: paidNow ? [{ paymentId: request.requestId, channel: request.channel, amount: tier.premium, paidAt: now.toISOString() }] : [],
+    payments: paidPart === undefined ? [] : [{ paymentId: sponsor?.orderId ?? request.requestId, channel: request.channel, amount: paidPart, paidAt: now.toISOString() }],
     ...coverFor(plan, window, now),
     regionCode: person!.regionCode, reliefGroups: person!.reliefGroups, preExistingConditions: [], history,
     channel: request.channel, ...(request.buyer ? { buyer: request.buyer } : {}),
@@ -135,7 +146,7 @@ export async function enrollOne(deps: Deps, planId: string, { request, renewalOf
 }
 
 /** A replay of the request that created the policy gets it back; any other request is a conflict. */
-function answerForExisting(policy: Policy, request: EnrollmentRequest): { created: false; policy: Policy } {
+function answerForExisting(policy: Policy, request: Enrollment['request']): { created: false; policy: Policy } {
   if (policy.requestId === request.requestId) return { created: false, policy };
   throw conflict('ALREADY_INSURED', `${maskId(policy.personId)} already has a policy in ${policy.planId}`, {
     policy: { planId: policy.planId, tier: policy.tier, status: policy.status, coverStart: policy.coverStart, coverEnd: policy.coverEnd, channel: policy.channel },

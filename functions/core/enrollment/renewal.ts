@@ -17,6 +17,7 @@ import { enrollOne } from './policies.ts';
 import { holdsPlace } from './lifecycle.ts';
 import { updatePolicy } from './policy-update.ts';
 import { currentWindow, isOpen } from './window.ts';
+import { mapConcurrent } from '../concurrency.ts';
 
 export const AutoRenewalConsent = z.strictObject({
   consent: z.boolean(),
@@ -64,7 +65,7 @@ export async function runRenewal(deps: Deps, planId: string): Promise<Job> {
   while (job.cursor !== null) {
     const { shard, after } = job.cursor;
     const page = await deps.store.listRenewable(plan.renews, shard, after);
-    const outcomes = await inBatches(page.policies, (p) => renewOne(deps, plan, p, window));
+    const outcomes = await mapConcurrent(page.policies, IN_FLIGHT, (p) => renewOne(deps, plan, p, window));
     const counts = { ...job.counts };
     const notes = [...job.notes];
     outcomes.forEach((code, i) => {
@@ -112,16 +113,4 @@ async function renewOne(deps: Deps, plan: LoadedPlan, previous: Policy, window: 
     if (error instanceof DomainError) return error.code;
     throw error;
   }
-}
-
-async function inBatches<T, R>(items: T[], work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]);
-    }
-  }));
-  return results;
 }

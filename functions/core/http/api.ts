@@ -15,6 +15,8 @@ export interface Reply {
   body: unknown;
   /** A replayed idempotent request: same status and body as the first answer, marked by a header. */
   replayed?: boolean;
+  /** Sent instead of JSON: the body, a string, goes out as is with this content type (e.g. 'text/csv; charset=utf-8'). */
+  contentType?: string;
 }
 
 export interface Route<P = any, B = any, Q = any> {
@@ -24,6 +26,8 @@ export interface Route<P = any, B = any, Q = any> {
   query?: z.ZodType<Q>;
   /** Statuses this route answers besides 400 (for the OpenAPI document). */
   responses: Record<number, string>;
+  /** A successful (2xx) body's content type when it is not JSON, for the OpenAPI document; the reply sets the same contentType. */
+  produces?: string;
   handle(request: Request<P, B, Q>): Promise<Reply>;
 }
 

@@ -93,7 +93,9 @@ export function createHttpHandler(api: Api, logger: Logger) {
     .handler(async (event) => {
       try {
         const reply = await dispatch(api, event);
-        return json(reply.status, reply.body, reply.replayed ? { 'idempotent-replayed': 'true' } : {});
+        const headers: Record<string, string> = reply.replayed ? { 'idempotent-replayed': 'true' } : {};
+        if (reply.contentType) return { statusCode: reply.status, headers: { 'content-type': reply.contentType, ...headers }, body: reply.body as string };
+        return json(reply.status, reply.body, headers);
       } catch (error) {
         return errorReply(error, logger);
       }

@@ -3,7 +3,9 @@
 // a claim and its member year move together in one TransactWriteItems.
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, TransactionCanceledException, UpdateTableCommand, type GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, BatchWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { Job, MemberYear, Order, Policy, Population, RosterPerson, StoredClaim, WindowState } from './model.ts';
+import type { LedgerEntry } from '../charity/ledger-csv.ts';
+import type { Job, MemberYear, Order, OrderBeneficiary, Policy, Population, RosterPerson, StoredClaim, WindowState } from './model.ts';
+import { mapConcurrent } from '../concurrency.ts';
 import { VersionConflict, type ClaimCommit, type ClaimInputs, type EnrollmentInputs, type ReversalCommit, type Store } from './store.ts';
 
 type Key = { pk: string; sk: string };
@@ -15,6 +17,10 @@ export const keys = {
   claim: (planId: string, claimId: string): Key => ({ pk: `CLAIM#${planId}#${claimId}`, sk: 'CLAIM' }),
   year: (planId: string, memberId: string): Key => ({ pk: `MEMBER#${planId}#${memberId}`, sk: 'YEAR' }),
   order: (planId: string, orderId: string): Key => ({ pk: `ORDER#${planId}#${orderId}`, sk: 'ORDER' }),
+  /** Beneficiaries share their order's partition, sorted by list position. */
+  beneficiary: (planId: string, orderId: string, row: number): Key => ({ pk: `ORDER#${planId}#${orderId}`, sk: `B#${String(row).padStart(6, '0')}` }),
+  /** One item per fulfilled order: a plan has hundreds of sponsors' orders, not millions. */
+  ledger: (planId: string, orderId: string): Key => ({ pk: `LEDGER#${planId}`, sk: orderId }),
   counters: (planId: string, shard: number): Key => ({ pk: `PLAN#${planId}#COUNT#${shard}`, sk: 'COUNTS' }),
   population: (planId: string): Key => ({ pk: `PLAN#${planId}`, sk: 'POPULATION' }),
   job: (planId: string, jobId: string): Key => ({ pk: `JOB#${planId}#${jobId}`, sk: 'JOB' }),
@@ -117,23 +123,6 @@ export class DynamoStore implements Store {
     return docOf<T>(Item);
   }
 
-  /** Puts unless the key exists; returns false when it did. */
-  private async putNew(key: Key, item: unknown): Promise<boolean> {
-    try {
-      await this.db.send(new PutCommand({ TableName: this.table, Item: row(key, item), ConditionExpression: 'attribute_not_exists(pk)' }));
-      return true;
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
-  }
-
-  /** Creates the item unless its key exists; either way returns what stands (the loser of a race reads the winner). */
-  private async createOrRead<T>(key: Key, value: T): Promise<{ created: boolean; stored: T }> {
-    if (await this.putNew(key, value)) return { created: true, stored: value };
-    return { created: false, stored: (await this.get<T>(key))! };
-  }
-
   /** A put conditioned on the version the writer read (0: the item must not exist yet). */
   private versionedPut(key: Key, value: unknown, version: number, readVersion: number) {
     return {
@@ -158,16 +147,17 @@ export class DynamoStore implements Store {
   }
 
   async putPeople(people: RosterPerson[]): Promise<void> {
-    const chunks = Array.from({ length: Math.ceil(people.length / 25) }, (_, i) => people.slice(i * 25, i * 25 + 25));
-    // A few BatchWrites in flight at once: a roster import is thousands of rows.
-    let next = 0;
-    await Promise.all(Array.from({ length: Math.min(8, chunks.length) }, async () => {
-      while (next < chunks.length) await this.writeChunk(chunks[next++]);
-    }));
+    await this.batchWrite(people.map((p) => row(keys.person(p.personId), p, { updatedAt: p.updatedAt })));
   }
 
-  private async writeChunk(chunk: RosterPerson[]): Promise<void> {
-    let requests = chunk.map((p) => ({ PutRequest: { Item: row(keys.person(p.personId), p, { updatedAt: p.updatedAt }) } }));
+  /** BatchWriteItem puts, 25 a request, a few requests in flight at once (imports and orders are thousands of rows). */
+  private async batchWrite(items: Record<string, unknown>[]): Promise<void> {
+    const chunks = Array.from({ length: Math.ceil(items.length / 25) }, (_, i) => items.slice(i * 25, i * 25 + 25));
+    await mapConcurrent(chunks, 8, (chunk) => this.writeChunk(chunk));
+  }
+
+  private async writeChunk(chunk: Record<string, unknown>[]): Promise<void> {
+    let requests = chunk.map((item) => ({ PutRequest: { Item: item } }));
     // Unprocessed items come back under load: retry them with a short backoff.
     for (let attempt = 0; requests.length > 0; attempt++) {
       const result = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests } }));
@@ -365,12 +355,77 @@ export class DynamoStore implements Store {
     }
   }
 
-  async createOrder(order: Order) {
-    const { created, stored } = await this.createOrRead(keys.order(order.planId, order.orderId), order);
-    return { created, order: stored };
+  async createOrder(order: Order, beneficiaries: OrderBeneficiary[]) {
+    // Lines first: a retry after a crash rewrites the same lines, and the header (the commit point) comes last.
+    const existing = await this.getOrder(order.planId, order.orderId);
+    if (existing) return { created: false, order: existing };
+    await this.putBeneficiaries(order.planId, order.orderId, beneficiaries);
+    try {
+      await this.db.send(new PutCommand(this.versionedPut(keys.order(order.planId, order.orderId), order, order.version, 0)));
+      return { created: true, order };
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      return { created: false, order: (await this.getOrder(order.planId, order.orderId))! };
+    }
   }
 
-  getOrder(planId: string, orderId: string) {
-    return this.get<Order>(keys.order(planId, orderId));
+  async putOrder(order: Order): Promise<void> {
+    try {
+      await this.db.send(new PutCommand(this.versionedPut(keys.order(order.planId, order.orderId), order, order.version, order.version - 1)));
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') throw new VersionConflict(`order ${order.planId}/${order.orderId}`);
+      throw error;
+    }
+  }
+
+  async listBeneficiaries(planId: string, orderId: string, after?: string) {
+    const result = await this.db.send(new QueryCommand({
+      TableName: this.table, Limit: 100, ConsistentRead: true,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :b)', ExpressionAttributeValues: { ':pk': keys.order(planId, orderId).pk, ':b': 'B#' },
+      ...(after ? { ExclusiveStartKey: JSON.parse(after) } : {}),
+    }));
+    return {
+      beneficiaries: (result.Items ?? []).map((item) => docOf<OrderBeneficiary>(item)!),
+      ...(result.LastEvaluatedKey ? { after: JSON.stringify(result.LastEvaluatedKey) } : {}),
+    };
+  }
+
+  async putBeneficiaries(planId: string, orderId: string, beneficiaries: OrderBeneficiary[]): Promise<void> {
+    await this.batchWrite(beneficiaries.map((b) => row(keys.beneficiary(planId, orderId, b.row), b)));
+  }
+
+  async getPeopleAndPolicies(planId: string, personIds: string[]) {
+    const rows = await this.batchGet(personIds.flatMap((id) => [keys.person(id), keys.policy(planId, id)]));
+    const people = new Map<string, RosterPerson>();
+    const policies = new Map<string, Policy>();
+    for (const id of personIds) {
+      const person = docOf<RosterPerson>(rows.get(`PERSON#${id}|ROSTER`));
+      const policy = versioned<Policy>(rows.get(`PERSON#${id}|POLICY#${planId}`));
+      if (person) people.set(id, person);
+      if (policy) policies.set(id, policy);
+    }
+    return { people, policies };
+  }
+
+  async putLedgerEntry(planId: string, entry: LedgerEntry): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: row(keys.ledger(planId, entry.orderId), entry) }));
+  }
+
+  async getLedger(planId: string): Promise<LedgerEntry[]> {
+    const entries: LedgerEntry[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const result = await this.db.send(new QueryCommand({
+        TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `LEDGER#${planId}` }, ExclusiveStartKey: start,
+      }));
+      entries.push(...(result.Items ?? []).map((item) => docOf<LedgerEntry>(item)!));
+      start = result.LastEvaluatedKey;
+    } while (start);
+    return entries;
+  }
+
+  async getOrder(planId: string, orderId: string): Promise<Order | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.order(planId, orderId), ConsistentRead: true }));
+    return versioned<Order>(Item);
   }
 }

@@ -129,17 +129,62 @@ export interface MemberYear {
   version: number;
 }
 
+export interface OrderSponsor {
+  name: string;
+  kind: string;
+  /** GB 32100 unified social credit code; organisations only. */
+  creditCode?: string;
+  /** The plan's donation campaign (Wuwei's 敬孝心 / 献爱心 / 筑同心 / 暖人心). */
+  campaign?: string;
+}
+
+export interface OrderApproval {
+  step: string;
+  actor: string;
+  at: string;
+}
+
+/** A sponsor's order header; its beneficiaries are items of their own (an order may name 100,000 people). */
 export interface Order {
   planId: string;
   orderId: string;
-  sponsor: { name: string; kind: string; creditCode?: string };
+  sponsor: OrderSponsor;
+  tier: string;
+  premium: string;
   contribution: 'full' | 'fixed-amount';
-  amountEach?: string;
-  beneficiaries: { personId: string; covered: boolean; reason?: string }[];
-  quote: { covered: number; notCovered: number; amount: string };
-  status: 'quoted';
+  /** What the sponsor pays for each covered beneficiary (the premium, or the fixed amount). */
+  amountEach: string;
+  quote: { beneficiaries: number; covered: number; notCovered: number; byReason: Record<string, number>; amount: string };
+  status: 'quoted' | 'paid' | 'fulfilled';
+  /** The plan's approval steps recorded so far, in order (Sanming: civil affairs, lead insurer, finance). */
+  approvals: OrderApproval[];
+  payment?: { paymentId: string; amount: string; at: string };
+  /** The fulfilment's outcome: the sponsor's receipt. */
+  result?: OrderResult;
   requestId: string;
   createdAt: string;
+  version: number;
+}
+
+export interface OrderResult {
+  enrolled: number;
+  refunded: { people: number; amount: string; byReason: Record<string, number> };
+  byReliefGroup: Record<string, number>;
+  byCounty: Record<string, number>;
+  finishedAt: string;
+}
+
+/** One line of an order: a person as named, the quote's verdict, and the fulfilment's outcome. */
+export interface OrderBeneficiary {
+  /** Position in the sponsor's list (1-based). */
+  row: number;
+  /** Masked when the number was not a valid ID (it never becomes a key or reaches a policy). */
+  personId: string;
+  covered: boolean;
+  reason?: string;
+  regionCode?: string;
+  reliefGroups?: string[];
+  outcome?: { enrolled: true } | { enrolled: false; refundReason: string };
 }
 
 /** The basic-insured population per county the participation rate divides by (the city's statistics). */

@@ -1,6 +1,7 @@
 // The store as the domain sees it. The DynamoDB implementation sits beside it
 // (dynamo.ts); the domain never imports the AWS SDK.
-import type { Job, MemberYear, Order, Policy, Population, RosterPerson, StoredClaim, WindowState } from './model.ts';
+import type { LedgerEntry } from '../charity/ledger-csv.ts';
+import type { Job, MemberYear, Order, OrderBeneficiary, Policy, Population, RosterPerson, StoredClaim, WindowState } from './model.ts';
 
 /** Another writer changed what this write was conditioned on: re-read and try again. */
 export class VersionConflict extends Error {
@@ -81,6 +82,17 @@ export interface Store {
   commitClaim(commit: ClaimCommit): Promise<{ committed: true } | { committed: false; existing: StoredClaim }>;
   commitReversal(commit: ReversalCommit): Promise<void>;
 
-  createOrder(order: Order): Promise<{ created: boolean; order: Order }>;
+  /** Stores the beneficiaries, then the header unless the order exists; returns the header that stands. */
+  createOrder(order: Order, beneficiaries: OrderBeneficiary[]): Promise<{ created: boolean; order: Order }>;
   getOrder(planId: string, orderId: string): Promise<Order | undefined>;
+  /** Writes the header if the stored one is still at `order.version - 1`; VersionConflict otherwise. */
+  putOrder(order: Order): Promise<void>;
+  /** One page of an order's beneficiaries in list order. */
+  listBeneficiaries(planId: string, orderId: string, after?: string): Promise<{ beneficiaries: OrderBeneficiary[]; after?: string }>;
+  putBeneficiaries(planId: string, orderId: string, beneficiaries: OrderBeneficiary[]): Promise<void>;
+  /** Roster entries and this plan's policies of many people, in one pass of batched reads. */
+  getPeopleAndPolicies(planId: string, personIds: string[]): Promise<{ people: Map<string, RosterPerson>; policies: Map<string, Policy> }>;
+  /** The public ledger: one entry per fulfilled order. */
+  putLedgerEntry(planId: string, entry: LedgerEntry): Promise<void>;
+  getLedger(planId: string): Promise<LedgerEntry[]>;
 }

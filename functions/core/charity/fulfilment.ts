@@ -1,0 +1,122 @@
+// A paid order enrolls its beneficiaries: a job over the order's lines, page
+// by page, its position saved after each page so a crash resumes where it
+// stopped. Each enrollment is idempotent (its request id is the order id), so
+// redoing a page enrolls no one twice. Someone insured meanwhile (by another
+// sponsor or themself), or no longer eligible, is refunded to the sponsor.
+import { Decimal } from 'decimal.js';
+import type { Job, Order, OrderBeneficiary, OrderResult } from '../store/model.ts';
+import { VersionConflict } from '../store/store.ts';
+import type { Deps } from '../runtime.ts';
+import { requirePlan } from '../runtime.ts';
+import { DomainError } from '../errors.ts';
+import { formatYuan } from '../money/money.ts';
+import { enrollOne } from '../enrollment/policies.ts';
+import type { LedgerEntry } from './ledger-csv.ts';
+import { maskName } from '../identity/resident-id.ts';
+import { mapConcurrent } from '../concurrency.ts';
+
+const IN_FLIGHT = 16;
+const jobIdFor = (orderId: string) => `fulfil-${orderId}`;
+
+/** The fulfilment's progress while it runs (and after). */
+export async function fulfilmentProgress(deps: Deps, order: Order): Promise<Job | undefined> {
+  return deps.store.getJob(order.planId, jobIdFor(order.orderId));
+}
+
+export async function fulfilOrder(deps: Deps, planId: string, orderId: string): Promise<Order> {
+  requirePlan(deps, planId);
+  let order = (await deps.store.getOrder(planId, orderId))!;
+  if (order.status !== 'paid') return order;
+  let job = await deps.store.getJob(planId, jobIdFor(orderId)) ?? await startJob(deps, order);
+  while (job.cursor !== null) {
+    const page = await deps.store.listBeneficiaries(planId, orderId, job.cursor.after);
+    const outcomes = await mapConcurrent(page.beneficiaries, IN_FLIGHT, (line) => fulfilLine(deps, order, line));
+    const changed = page.beneficiaries.flatMap((line, i) => (outcomes[i] ? [{ ...line, outcome: outcomes[i]! }] : []));
+    await deps.store.putBeneficiaries(planId, orderId, changed);
+    const counts = { ...job.counts };
+    const add = (key: string) => { counts[key] = (counts[key] ?? 0) + 1; };
+    for (const line of changed) {
+      if (line.outcome!.enrolled) {
+        add('enrolled');
+        for (const g of line.reliefGroups ?? []) add(`group#${g}`);
+        if (line.regionCode) add(`county#${line.regionCode}`);
+      } else {
+        add(`refund#${line.outcome!.refundReason}`);
+      }
+    }
+    const cursor = page.after !== undefined ? { shard: 0, after: page.after } : null;
+    const next: Job = { ...job, cursor, counts, updatedAt: deps.now().toISOString(), status: cursor ? 'running' : 'done', version: job.version + 1 };
+    try {
+      await deps.store.putJob(next);
+      job = next;
+    } catch (error) {
+      // Another delivery of the message is working on it: follow its position (its enrollments are the same ones).
+      if (!(error instanceof VersionConflict)) throw error;
+      job = (await deps.store.getJob(planId, jobIdFor(orderId)))!;
+    }
+  }
+  order = await finish(deps, order, job);
+  return order;
+}
+
+async function startJob(deps: Deps, order: Order): Promise<Job> {
+  const at = deps.now().toISOString();
+  const job: Job = { planId: order.planId, jobId: jobIdFor(order.orderId), status: 'running', cursor: { shard: 0 }, counts: {}, notes: [], startedAt: at, updatedAt: at, version: 1 };
+  try {
+    await deps.store.putJob(job);
+    return job;
+  } catch (error) {
+    if (!(error instanceof VersionConflict)) throw error;
+    return (await deps.store.getJob(order.planId, job.jobId))!;
+  }
+}
+
+/** One covered line: enrolled (now or by an earlier run), or refunded with the reason. Lines the quote left out are untouched. */
+async function fulfilLine(deps: Deps, order: Order, line: OrderBeneficiary): Promise<OrderBeneficiary['outcome'] | undefined> {
+  if (!line.covered) return undefined;
+  if (line.outcome) return line.outcome;
+  try {
+    await enrollOne(deps, order.planId, {
+      request: { requestId: order.orderId, personId: line.personId, tier: order.tier, channel: 'sponsor' },
+      sponsor: { orderId: order.orderId, amount: order.amountEach },
+    });
+    return { enrolled: true };
+  } catch (error) {
+    if (error instanceof DomainError) return { enrolled: false, refundReason: error.code };
+    throw error;
+  }
+}
+
+/** The receipt: counts from the job, refunds at the amount paid for each person; the order and its ledger entry. */
+async function finish(deps: Deps, order: Order, job: Job): Promise<Order> {
+  const pick = (prefix: string) => Object.fromEntries(Object.entries(job.counts).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+  const refundedByReason = pick('refund#');
+  const refundedPeople = Object.values(refundedByReason).reduce((a, b) => a + b, 0);
+  const result: OrderResult = {
+    enrolled: job.counts.enrolled ?? 0,
+    refunded: { people: refundedPeople, amount: formatYuan(new Decimal(order.amountEach).times(refundedPeople)), byReason: refundedByReason },
+    byReliefGroup: pick('group#'), byCounty: pick('county#'), finishedAt: job.updatedAt,
+  };
+  const done: Order = { ...order, status: 'fulfilled', result, version: order.version + 1 };
+  await deps.store.putLedgerEntry(order.planId, ledgerEntryOf(done));
+  try {
+    await deps.store.putOrder(done);
+    return done;
+  } catch (error) {
+    if (!(error instanceof VersionConflict)) throw error;
+    return (await deps.store.getOrder(order.planId, order.orderId))!;
+  }
+}
+
+/** What the public sees of a fulfilled order: organisations by name, an individual sponsor masked; no beneficiary at all. */
+export function ledgerEntryOf(order: Order): LedgerEntry {
+  const result = order.result!;
+  const paid = new Decimal(order.payment!.amount);
+  return {
+    orderId: order.orderId,
+    sponsor: { name: order.sponsor.kind === 'individual' ? maskName(order.sponsor.name) : order.sponsor.name, kind: order.sponsor.kind, ...(order.sponsor.campaign ? { campaign: order.sponsor.campaign } : {}) },
+    paidAt: order.payment!.at, amountPaid: formatYuan(paid), enrolled: result.enrolled,
+    refunded: { people: result.refunded.people, amount: result.refunded.amount }, net: formatYuan(paid.minus(result.refunded.amount)),
+    byReliefGroup: result.byReliefGroup, byCounty: result.byCounty,
+  };
+}

@@ -1,0 +1,73 @@
+// From quote to paid: the plan's approval steps in order (Sanming: civil
+// affairs submits, the lead insurer confirms, finance pays), then the payment,
+// which queues the fulfilment. Both are idempotent.
+import { z } from 'zod';
+import { Decimal } from 'decimal.js';
+import { Yuan } from '../plan/schema.ts';
+import type { Order } from '../store/model.ts';
+import { VersionConflict } from '../store/store.ts';
+import type { Deps } from '../runtime.ts';
+import { requirePlan } from '../runtime.ts';
+import { conflict, unprocessable } from '../errors.ts';
+import { formatYuan } from '../money/money.ts';
+import { getOrder } from './orders.ts';
+
+/** The approval step that is the payment itself. */
+const PAYMENT_STEP = 'finance-pays';
+
+export const ApprovalRequest = z.strictObject({ step: z.string().min(1), actor: z.string().trim().min(1).max(100) });
+export type ApprovalRequest = z.infer<typeof ApprovalRequest>;
+
+export const OrderPaymentRequest = z.strictObject({ paymentId: z.string().min(8).max(64), amount: Yuan, actor: z.string().trim().min(1).max(100) });
+export type OrderPaymentRequest = z.infer<typeof OrderPaymentRequest>;
+
+async function changeOrder(deps: Deps, planId: string, orderId: string, decide: (order: Order) => Order | undefined): Promise<{ order: Order; changed: boolean }> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const order = await getOrder(deps, planId, orderId);
+    const next = decide(order);
+    if (!next) return { order, changed: false };
+    const stored = { ...next, version: order.version + 1 };
+    try {
+      await deps.store.putOrder(stored);
+      return { order: stored, changed: true };
+    } catch (error) {
+      if (!(error instanceof VersionConflict)) throw error;
+    }
+  }
+  throw conflict('ORDER_BUSY', 'the order is being changed by someone else; try again');
+}
+
+export async function approveOrder(deps: Deps, planId: string, orderId: string, request: ApprovalRequest) {
+  const steps = requirePlan(deps, planId).sponsorship.approvals;
+  if (!steps.includes(request.step as never)) throw unprocessable('UNKNOWN_STEP', `plan ${planId} has no approval step "${request.step}"`, { steps });
+  if (request.step === PAYMENT_STEP) throw unprocessable('STEP_IS_PAYMENT', `"${PAYMENT_STEP}" is recorded by paying the order`);
+  return changeOrder(deps, planId, orderId, (order) => {
+    if (order.approvals.some((a) => a.step === request.step)) return undefined;
+    const expected = steps[order.approvals.length];
+    if (request.step !== expected) throw conflict('APPROVAL_OUT_OF_ORDER', `the next step is "${expected}"`, { next: expected, recorded: order.approvals.map((a) => a.step) });
+    return { ...order, approvals: [...order.approvals, { step: request.step, actor: request.actor, at: deps.now().toISOString() }] };
+  });
+}
+
+export async function payOrder(deps: Deps, planId: string, orderId: string, request: OrderPaymentRequest) {
+  const steps = requirePlan(deps, planId).sponsorship.approvals;
+  const result = await changeOrder(deps, planId, orderId, (order) => {
+    if (order.payment) {
+      if (order.payment.paymentId === request.paymentId) return undefined;
+      throw conflict('ORDER_ALREADY_PAID', `order ${orderId} was paid by payment ${order.payment.paymentId}`);
+    }
+    const missing = steps.filter((s) => s !== PAYMENT_STEP && !order.approvals.some((a) => a.step === s));
+    if (missing.length > 0) throw conflict('APPROVALS_PENDING', `the order awaits ${missing.join(', ')}`, { missing });
+    if (order.quote.covered === 0) throw unprocessable('NOTHING_TO_PAY', 'the quote covers nobody');
+    if (!new Decimal(request.amount).eq(order.quote.amount)) throw unprocessable('AMOUNT_MISMATCH', `the quote is ${order.quote.amount} yuan, not ${request.amount}`, { due: order.quote.amount });
+    const at = deps.now().toISOString();
+    return {
+      ...order, status: 'paid' as const, payment: { paymentId: request.paymentId, amount: formatYuan(new Decimal(request.amount)), at },
+      approvals: steps.includes(PAYMENT_STEP) ? [...order.approvals, { step: PAYMENT_STEP, actor: request.actor, at }] : order.approvals,
+    };
+  });
+  // Queued on every answer, not only the first: a crash between the write and the send must not strand the order,
+  // and the fulfilment of a fulfilled order does nothing.
+  if (result.order.status !== 'fulfilled') await deps.queue.send({ kind: 'fulfil-order', planId, orderId });
+  return result;
+}

@@ -1,0 +1,177 @@
+// Charity purchase through HTTP on DynamoDB Local: a 10,000-person order with
+// duplicates, bad numbers, ineligible and already-insured people is quoted
+// line by line, paid, fulfilled from the queue, reported and receipted; two
+// sponsors for one person give one policy and one refund; the public ledger
+// adds up; Sanming's three approvals.
+import { randomUUID } from 'node:crypto';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { startLocalStack, type LocalStack } from '../../local/main.ts';
+import { badChecksum, residentId } from '../support/roster.ts';
+
+let stack: LocalStack;
+
+async function call(method: string, path: string, body?: unknown) {
+  const response = await fetch(`${stack.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await response.text();
+  const isJson = response.headers.get('content-type')?.startsWith('application/json');
+  return { status: response.status, replayed: response.headers.get('idempotent-replayed') === 'true', contentType: response.headers.get('content-type'), body: isJson ? JSON.parse(text) : text as any };
+}
+
+const row = (personId: string, extra: Record<string, unknown> = {}) => ({ personId, name: '受助人', scheme: 'resident', status: 'active', regionCode: '620602', reliefGroups: ['dibao'], ...extra });
+async function addToRoster(plan: string, rows: Record<string, unknown>[]) {
+  for (let i = 0; i < rows.length; i += 5000) {
+    const r = await call('POST', `/plans/${plan}/roster`, { people: rows.slice(i, i + 5000) });
+    expect(r.body.rejected).toEqual([]);
+  }
+}
+async function selfEnroll(plan: string, personId: string, tier: string, premium: string) {
+  expect((await call('POST', `/plans/${plan}/policies`, { requestId: randomUUID(), personId, tier, channel: 'wechat' })).status).toBe(201);
+  expect((await call('POST', `/plans/${plan}/policies/${personId}/payments`, { paymentId: randomUUID(), channel: 'wechat', amount: premium })).status).toBe(200);
+}
+async function fulfilled(plan: string, orderId: string) {
+  for (let i = 0; i < 600; i++) {
+    const order = (await call('GET', `/plans/${plan}/orders/${orderId}`)).body;
+    if (order.status === 'fulfilled') return order;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`order ${orderId} was not fulfilled in time`);
+}
+async function allLines(plan: string, orderId: string) {
+  const lines: any[] = [];
+  let after: string | undefined;
+  do {
+    const page = (await call('GET', `/plans/${plan}/orders/${orderId}/beneficiaries${after ? `?after=${encodeURIComponent(after)}` : ''}`)).body;
+    lines.push(...page.beneficiaries);
+    after = page.after;
+  } while (after);
+  return lines;
+}
+
+const CHARITY = { name: '武威市慈善总会', kind: 'charity', creditCode: '91440300708461136T', campaign: 'xian-ai-xin' };
+
+beforeAll(async () => {
+  stack = await startLocalStack({ endpoint: inject('dynamoEndpoint'), tableName: `charity-${randomUUID()}`, quiet: true });
+  expect((await call('POST', '/plans/wuwei-2025/window/open', { actor: 'bureau', reason: 'charity test' })).status).toBe(200);
+});
+afterAll(async () => { await stack?.stop(); });
+
+describe('a 10,000-person order (Wuwei, 献爱心 campaign, basic tier 69 yuan)', () => {
+  const covered = Array.from({ length: 9400 }, (_, i) => residentId('620602', i));
+  const suspended = Array.from({ length: 100 }, (_, i) => residentId('620602', 20_000 + i));
+  const elsewhere = Array.from({ length: 100 }, (_, i) => residentId('360102', 30_000 + i));
+  const noGroup = Array.from({ length: 200 }, (_, i) => residentId('620602', 40_000 + i));
+  const insured = Array.from({ length: 100 }, (_, i) => residentId('620602', 50_000 + i));
+  const unknown = Array.from({ length: 30 }, (_, i) => residentId('620602', 60_000 + i));
+  const invalid = Array.from({ length: 20 }, (_, i) => badChecksum(residentId('620602', 70_000 + i)));
+  const repeats = covered.slice(0, 50);
+  // 9,400 + 100 + 100 + 200 + 100 + 30 + 20 + 50 = 10,000 lines.
+  const lines = [...covered, ...suspended, ...elsewhere, ...noGroup, ...insured, ...unknown, ...invalid, ...repeats];
+  let order: any;
+
+  test('is quoted line by line: who is covered, who is not and why, and the amount', { timeout: 120_000 }, async () => {
+    expect(lines).toHaveLength(10_000);
+    await addToRoster('wuwei-2025', [
+      ...covered.map((id) => row(id)), ...suspended.map((id) => row(id, { status: 'suspended' })), ...elsewhere.map((id) => row(id, { regionCode: '360102' })),
+      ...noGroup.map((id) => row(id, { reliefGroups: [] })), ...insured.map((id) => row(id)),
+    ]);
+    for (const id of insured) await selfEnroll('wuwei-2025', id, 'basic', '69.00');
+    const r = await call('POST', '/plans/wuwei-2025/orders', { requestId: randomUUID(), sponsor: CHARITY, actor: '慈善总会 staff', tier: 'basic', contribution: 'full', beneficiaries: lines });
+    expect(r.status).toBe(201);
+    order = r.body;
+    // 9,400 covered × 69.00 = 648,600.00.
+    expect(order.quote).toEqual({
+      beneficiaries: 10_000, covered: 9400, notCovered: 600, amount: '648600.00',
+      byReason: { BASIC_SUSPENDED: 100, OUTSIDE_REGION: 100, NOT_IN_TARGET_GROUPS: 200, ALREADY_INSURED: 100, NOT_IN_ROSTER: 30, INVALID_ID: 20, DUPLICATE: 50 },
+    });
+    expect(order).toMatchObject({ status: 'quoted', amountEach: '69.00', sponsor: CHARITY });
+    // The same request again: the first answer.
+    const replay = await call('POST', '/plans/wuwei-2025/orders', { requestId: order.requestId, sponsor: CHARITY, actor: 'x', tier: 'basic', contribution: 'full', beneficiaries: lines.slice(0, 1) });
+    expect(replay).toMatchObject({ status: 201, replayed: true, body: { orderId: order.orderId, quote: order.quote } });
+  });
+
+  test('paid, it is fulfilled from the queue: everyone covered enrolled once; people insured meanwhile refunded; a report and a receipt', { timeout: 240_000 }, async () => {
+    // Meanwhile: 10 covered people buy for themselves, and another sponsor (an individual) orders for 5 more and is fulfilled first.
+    for (const id of covered.slice(100, 110)) await selfEnroll('wuwei-2025', id, 'basic', '69.00');
+    const donor = { name: '张三丰', kind: 'individual', campaign: 'xian-ai-xin' };
+    const other = (await call('POST', '/plans/wuwei-2025/orders', { requestId: randomUUID(), sponsor: donor, actor: '张三丰', tier: 'basic', contribution: 'full', beneficiaries: covered.slice(200, 205) })).body;
+    // 5 × 69.00 = 345.00.
+    expect(other.quote).toMatchObject({ covered: 5, amount: '345.00' });
+    expect((await call('POST', `/plans/wuwei-2025/orders/${other.orderId}/payment`, { paymentId: randomUUID(), amount: '345.00', actor: '张三丰' })).body.status).toBe('paid');
+    expect((await fulfilled('wuwei-2025', other.orderId)).result).toMatchObject({ enrolled: 5, refunded: { people: 0, amount: '0.00' } });
+
+    const before = (await call('GET', '/plans/wuwei-2025/participation')).body.enrolled;
+    expect(await call('POST', `/plans/wuwei-2025/orders/${order.orderId}/payment`, { paymentId: 'pay-charity-1', amount: '648599.99', actor: 'finance' })).toMatchObject({ status: 422, body: { error: 'AMOUNT_MISMATCH', due: '648600.00' } });
+    const paid = await call('POST', `/plans/wuwei-2025/orders/${order.orderId}/payment`, { paymentId: 'pay-charity-1', amount: '648600.00', actor: 'finance' });
+    expect(paid).toMatchObject({ status: 200, replayed: false, body: { status: 'paid', payment: { paymentId: 'pay-charity-1', amount: '648600.00' } } });
+    expect(await call('POST', `/plans/wuwei-2025/orders/${order.orderId}/payment`, { paymentId: 'pay-charity-1', amount: '648600.00', actor: 'finance' })).toMatchObject({ status: 200, replayed: true });
+    expect(await call('POST', `/plans/wuwei-2025/orders/${order.orderId}/payment`, { paymentId: 'pay-charity-2', amount: '648600.00', actor: 'finance' })).toMatchObject({ status: 409, body: { error: 'ORDER_ALREADY_PAID' } });
+
+    const done = await fulfilled('wuwei-2025', order.orderId);
+    // 9,400 covered − 10 who bought themselves − 5 the other sponsor covered = 9,385 enrolled; 15 refunded × 69.00 = 1,035.00.
+    expect(done.result).toMatchObject({
+      enrolled: 9385, refunded: { people: 15, amount: '1035.00', byReason: { ALREADY_INSURED: 15 } },
+      byReliefGroup: { dibao: 9385 }, byCounty: { '620602': 9385 },
+    });
+    expect(done.progress).toMatchObject({ status: 'done' });
+    expect((await call('GET', '/plans/wuwei-2025/participation')).body.enrolled).toBe(before + 9385);
+
+    const report = await allLines('wuwei-2025', order.orderId);
+    expect(report).toHaveLength(10_000);
+    expect(report.every((l) => /^\d{6}\*{8}[\dX]{4}$/.test(l.personId))).toBe(true);
+    expect(JSON.stringify(report)).not.toContain(covered[0]);
+    expect(report.filter((l) => l.outcome?.enrolled === true)).toHaveLength(9385);
+    expect(report.filter((l) => l.outcome?.enrolled === false).map((l) => l.row).sort((a, b) => a - b)).toEqual([...Array.from({ length: 10 }, (_, i) => 101 + i), ...Array.from({ length: 5 }, (_, i) => 201 + i)]);
+    expect(report.filter((l) => !l.covered).every((l) => l.outcome === undefined)).toBe(true);
+
+    // Sponsored policies: paid by the order, counted once; the person the other sponsor covered kept that policy.
+    expect((await call('GET', `/plans/wuwei-2025/policies/${covered[0]}`)).body).toMatchObject({ status: 'paid', channel: 'sponsor', requestId: order.orderId, payments: [{ paymentId: order.orderId, channel: 'sponsor', amount: '69.00' }] });
+    expect((await call('GET', `/plans/wuwei-2025/policies/${covered[200]}`)).body.requestId).toBe(other.orderId);
+  });
+
+  test('the public ledger: each sponsor, amount, people by relief group and county, refunds; totals are paid orders minus refunds; JSON and CSV', async () => {
+    const ledger = (await call('GET', '/plans/wuwei-2025/ledger')).body;
+    expect(ledger.entries).toHaveLength(2);
+    // Paid 648,600.00 + 345.00 = 648,945.00; refunded 1,035.00; net 647,910.00; enrolled 9,385 + 5.
+    expect(ledger.totals).toEqual({ paid: '648945.00', refunded: '1035.00', net: '647910.00', enrolled: 9390 });
+    expect(ledger.entries.map((e: any) => e.sponsor.name).sort()).toEqual(['张**', '武威市慈善总会'].sort());
+    expect(JSON.stringify(ledger)).not.toMatch(/\d{17}[\dX]/);
+    const csv = await call('GET', '/plans/wuwei-2025/ledger.csv');
+    expect(csv.contentType).toMatch(/^text\/csv/);
+    const rows = parse(csv.body, { columns: true, bom: true }) as Record<string, string>[];
+    expect(rows.at(-1)).toMatchObject({ orderId: 'TOTAL', amountPaid: '648945.00', refundedAmount: '1035.00', net: '647910.00' });
+    // Jiangxi publishes a ledger too (empty); a plan without one would answer 404.
+    expect((await call('GET', '/plans/jiangxi-2023/ledger')).body.totals).toEqual({ paid: '0.00', refunded: '0.00', net: '0.00', enrolled: 0 });
+  });
+});
+
+describe('sponsors and approvals', () => {
+  test('organisations give a valid unified social credit code; campaigns and payer kinds follow the plan', async () => {
+    const base = { requestId: randomUUID(), actor: 'x', tier: 'basic', contribution: 'full', beneficiaries: [residentId('620602', 1)] };
+    const bad = await call('POST', '/plans/wuwei-2025/orders', { ...base, sponsor: { ...CHARITY, creditCode: '91440300708461136A' } });
+    expect(bad).toMatchObject({ status: 400, body: { issues: [{ field: 'body.sponsor.creditCode', rule: 'check character does not match (GB 32100)' }] } });
+    expect((await call('POST', '/plans/wuwei-2025/orders', { ...base, sponsor: { name: '某公司', kind: 'employer' } })).body.issues[0].field).toBe('body.sponsor.creditCode');
+    expect(await call('POST', '/plans/wuwei-2025/orders', { ...base, sponsor: { ...CHARITY, campaign: undefined } })).toMatchObject({ status: 422, body: { error: 'CAMPAIGN_REQUIRED' } });
+    // 筑同心 takes unions and mass organisations, not charities.
+    expect(await call('POST', '/plans/wuwei-2025/orders', { ...base, sponsor: { ...CHARITY, campaign: 'zhu-tong-xin' } })).toMatchObject({ status: 422, body: { error: 'PAYER_KIND_NOT_IN_CAMPAIGN' } });
+  });
+
+  test('Sanming: civil affairs submits, the lead insurer confirms, finance pays — three recorded approvals, in order', async () => {
+    await call('POST', '/plans/sanming-2024/window/open', { actor: 'bureau', reason: 'subsidy test', closesAt: new Date(Date.now() + 86_400_000).toISOString() });
+    const people = [residentId('350404', 900), residentId('350404', 901)];
+    await addToRoster('sanming-2024', people.map((id) => row(id, { regionCode: '350404', reliefGroups: ['tekun'] })));
+    const created = await call('POST', '/plans/sanming-2024/orders', {
+      requestId: randomUUID(), sponsor: { name: '三明市民政局', kind: 'government', creditCode: '11110000000029209E' }, actor: '民政局 经办人', tier: 'standard', contribution: 'full', beneficiaries: people,
+    });
+    const id = created.body.orderId;
+    expect(created.body.approvals).toEqual([expect.objectContaining({ step: 'civil-affairs-submits', actor: '民政局 经办人' })]);
+    const pay = () => call('POST', `/plans/sanming-2024/orders/${id}/payment`, { paymentId: 'fin-000001', amount: '300.00', actor: '财政局' });
+    expect(await pay()).toMatchObject({ status: 409, body: { error: 'APPROVALS_PENDING', missing: ['lead-insurer-confirms'] } });
+    expect(await call('POST', `/plans/sanming-2024/orders/${id}/approvals`, { step: 'finance-pays', actor: '财政局' })).toMatchObject({ status: 422, body: { error: 'STEP_IS_PAYMENT' } });
+    expect((await call('POST', `/plans/sanming-2024/orders/${id}/approvals`, { step: 'lead-insurer-confirms', actor: '主承保 核对' })).status).toBe(200);
+    expect(await call('POST', `/plans/sanming-2024/orders/${id}/approvals`, { step: 'lead-insurer-confirms', actor: '主承保 核对' })).toMatchObject({ status: 200, replayed: true });
+    // 2 × 150.00 = 300.00.
+    expect((await pay()).body.approvals.map((a: any) => a.step)).toEqual(['civil-affairs-submits', 'lead-insurer-confirms', 'finance-pays']);
+    expect((await fulfilled('sanming-2024', id)).result).toMatchObject({ enrolled: 2, byReliefGroup: { tekun: 2 } });
+  });
+});
