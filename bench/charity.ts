@@ -1,0 +1,84 @@
+// A charity order through the local HTTP API: the quote of a 10,000-person
+// order (lines quoted per second), then its fulfilment from the queue
+// (beneficiaries enrolled per second, from the payment until the order reads
+// fulfilled), beside DynamoDB Local's raw conditional-put rate in the same run
+// (target ≥ 50 %) and the least one beneficiary needs of it (one BatchGetItem
+// of 3 keys, one TransactWriteItems of the policy put and a counter ADD).
+// Run: npm run bench:charity [-- --people 10000 --raw 2000]
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { BatchGetItemCommand, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { ensureTable } from '../functions/core/store/dynamo.ts';
+import { rate, rawAround, residentId, withStack } from './support.ts';
+
+const { values } = parseArgs({ options: {
+  people: { type: 'string', default: '10000' },
+  raw: { type: 'string', default: '2000' },
+} });
+const people = Number(values.people);
+const rawTotal = Number(values.raw);
+const IN_FLIGHT = 16; // as the fulfilment runs its enrollments (functions/core/charity/fulfilment.ts)
+const PLAN = 'wuwei-2025';
+const BATCH = 5000;
+const WARM_UP = 200;
+const SPONSOR = { name: '武威市慈善总会', kind: 'charity', creditCode: '91440300708461136T', campaign: 'xian-ai-xin' };
+
+await withStack(async (dynamo, stack, post) => {
+  await ensureTable(dynamo.client, 'bench-raw');
+  const raw = (r: number) => rate(rawTotal, IN_FLIGHT, async (i) => {
+    await dynamo.client.send(new PutItemCommand({ TableName: 'bench-raw', Item: { pk: { S: `PERSON#${r}#${i}` }, sk: { S: 'POLICY' } }, ConditionExpression: 'attribute_not_exists(pk)' }));
+  });
+
+  // The least fulfilling one beneficiary must ask of DynamoDB (its inputs in one BatchGetItem, then the policy put
+  // and a counter shard's ADD in one transaction), without HTTP or our code.
+  const floor = (r: number) => rate(rawTotal, IN_FLIGHT, async (i) => {
+    const key = (prefix: string) => ({ pk: { S: `${prefix}#${r}#${i}` }, sk: { S: 'F' } });
+    await dynamo.client.send(new BatchGetItemCommand({ RequestItems: { 'bench-raw': { ConsistentRead: true, Keys: [key('POLICY'), key('PERSON'), { pk: { S: 'WINDOW' }, sk: { S: 'F' } }] } } }));
+    await dynamo.client.send(new TransactWriteItemsCommand({ TransactItems: [
+      { Put: { TableName: 'bench-raw', Item: { ...key('POLICY'), doc: { S: 'x'.repeat(700) } }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Update: { TableName: 'bench-raw', Key: { pk: { S: `COUNTERS#${r}#${i % IN_FLIGHT}` }, sk: { S: 'F' } }, UpdateExpression: 'ADD #n :one', ExpressionAttributeNames: { '#n': 'enrolled' }, ExpressionAttributeValues: { ':one': { N: '1' } } } },
+    ] }));
+  });
+
+  const get = async (path: string) => {
+    const response = await fetch(`${stack.url}${path}`);
+    if (response.status >= 300) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    return response.json() as Promise<any>;
+  };
+  // Pays the order and polls it every 100 ms until fulfilled; answers the people enrolled and the seconds it took.
+  const fulfil = async (order: any) => {
+    const started = performance.now();
+    await post(`/plans/${PLAN}/orders/${order.orderId}/payment`, { paymentId: randomUUID(), amount: order.quote.amount, actor: 'bench' });
+    for (;;) {
+      const now = await get(`/plans/${PLAN}/orders/${order.orderId}`);
+      if (now.status === 'fulfilled') return { enrolled: now.result.enrolled as number, seconds: (performance.now() - started) / 1000 };
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const order = async (beneficiaries: string[]) => post(`/plans/${PLAN}/orders`, { requestId: randomUUID(), sponsor: SPONSOR, actor: 'bench', tier: 'basic', contribution: 'full', beneficiaries }) as Promise<any>;
+
+  // The roster: the order's people and, after them, the warm-up order's; all on dibao in Liangzhou.
+  const ids = Array.from({ length: people + WARM_UP }, (_, i) => residentId('620602', i));
+  const rows = ids.map((personId) => ({ personId, name: '受助人', scheme: 'resident', status: 'active', regionCode: '620602', reliefGroups: ['dibao'] }));
+  for (let i = 0; i < rows.length; i += BATCH) await post(`/plans/${PLAN}/roster`, { people: rows.slice(i, i + BATCH) });
+  await post(`/plans/${PLAN}/window/open`, { actor: 'bench' });
+
+  await fulfil(await order(ids.slice(people))); // warm-up on the last rows
+  const quoting = performance.now();
+  const measuredOrder = await order(ids.slice(0, people));
+  const quoteSeconds = (performance.now() - quoting) / 1000;
+  let enrolled = 0;
+  const { raw: rawRate, measured: fulfilRate } = await rawAround(raw, async () => {
+    const done = await fulfil(measuredOrder);
+    enrolled = done.enrolled;
+    return done.enrolled / done.seconds;
+  });
+  const floorRate = await floor(3);
+
+  console.log(`quote: ${quoteSeconds.toFixed(2)} s for ${people} lines, ${(people / quoteSeconds).toFixed(0)} lines/s (${measuredOrder.quote.covered} covered, ${measuredOrder.quote.amount} yuan)`);
+  console.log(`DynamoDB Local raw conditional PutItem: ${rawRate.toFixed(0)}/s (${IN_FLIGHT} in flight)`);
+  console.log(`DynamoDB Local raw BatchGetItem (3 keys) + TransactWriteItems (Put + Update ADD), what a beneficiary needs: ${floorRate.toFixed(0)}/s (${(100 * floorRate / rawRate).toFixed(0)} % of the raw put)`);
+  console.log(`fulfilment (payment until fulfilled, ${IN_FLIGHT} enrollments in flight): ${enrolled} enrolled, ${fulfilRate.toFixed(0)} beneficiaries/s`);
+  console.log(`ratio: ${(100 * fulfilRate / rawRate).toFixed(0)} % of the raw rate (target ≥ 50 %), ${(100 * fulfilRate / floorRate).toFixed(0)} % of what a beneficiary needs`);
+});
