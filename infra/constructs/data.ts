@@ -3,7 +3,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { RENEWAL_INDEX } from '../../functions/core/store/dynamo.ts';
+import { RELIEF_INDEX, RENEWAL_INDEX } from '../../functions/core/store/dynamo.ts';
 
 export class Data extends Construct {
   readonly table: Table;
@@ -27,6 +27,12 @@ export class Data extends Construct {
       indexName: RENEWAL_INDEX,
       partitionKey: { name: 'rpk', type: AttributeType.STRING },
       sortKey: { name: 'rsk', type: AttributeType.STRING },
+    });
+    // Sparse: only roster entries with a relief group carry fpk/fsk (a sponsor's selection by group and county reads it).
+    this.table.addGlobalSecondaryIndex({
+      indexName: RELIEF_INDEX,
+      partitionKey: { name: 'fpk', type: AttributeType.STRING },
+      sortKey: { name: 'fsk', type: AttributeType.STRING },
     });
   }
 }

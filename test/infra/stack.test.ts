@@ -34,12 +34,15 @@ describe('data', () => {
     template.hasResource('AWS::DynamoDB::Table', {
       Properties: {
         KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-        AttributeDefinitions: ['pk', 'sk', 'rpk', 'rsk'].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+        AttributeDefinitions: ['pk', 'sk', 'rpk', 'rsk', 'fpk', 'fsk'].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
         BillingMode: 'PAY_PER_REQUEST',
-        // The sparse renewal index (ensureTable makes the same one locally).
+        // The sparse renewal and relief-recipient indexes (ensureTable makes the same ones locally).
         GlobalSecondaryIndexes: [{
           IndexName: 'renewals', Projection: { ProjectionType: 'ALL' },
           KeySchema: [{ AttributeName: 'rpk', KeyType: 'HASH' }, { AttributeName: 'rsk', KeyType: 'RANGE' }],
+        }, {
+          IndexName: 'relief', Projection: { ProjectionType: 'ALL' },
+          KeySchema: [{ AttributeName: 'fpk', KeyType: 'HASH' }, { AttributeName: 'fsk', KeyType: 'RANGE' }],
         }],
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         TableName: Match.absent(),

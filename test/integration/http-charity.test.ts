@@ -174,4 +174,29 @@ describe('sponsors and approvals', () => {
     expect((await pay()).body.approvals.map((a: any) => a.step)).toEqual(['civil-affairs-submits', 'lead-insurer-confirms', 'finance-pays']);
     expect((await fulfilled('sanming-2024', id)).result).toMatchObject({ enrolled: 2, byReliefGroup: { tekun: 2 } });
   });
+
+  test('Nantong: a charity selects relief recipients by group and county from the roster and pays a fixed part; each pays the rest', async () => {
+    await call('POST', '/plans/nantong-2021/window/open', { actor: 'bureau', reason: 'selection test', closesAt: new Date(Date.now() + 86_400_000).toISOString() });
+    const dibao = [residentId('320613', 800), residentId('320613', 801)];
+    const tekun = residentId('320613', 802);
+    const elsewhere = residentId('320612', 803);
+    const elderly = residentId('320613', 804);
+    await addToRoster('nantong-2021', [
+      ...dibao.map((id) => row(id, { regionCode: '320613' })), row(tekun, { regionCode: '320613', reliefGroups: ['tekun', 'disabled'] }),
+      row(elsewhere, { regionCode: '320612' }), row(elderly, { regionCode: '320613', reliefGroups: ['elderly'] }),
+    ]);
+    const base = { sponsor: { name: '南通市慈善总会', kind: 'charity', creditCode: '91440300708461136T' }, actor: 'x', tier: 'standard', contribution: 'fixed-amount', amountEach: '100' };
+    expect(await call('POST', '/plans/nantong-2021/orders', { ...base, requestId: randomUUID(), selection: { reliefGroups: ['dibao'], counties: ['999999'] } })).toMatchObject({ status: 422, body: { error: 'UNKNOWN_COUNTY' } });
+    expect((await call('POST', '/plans/nantong-2021/orders', { ...base, requestId: randomUUID(), beneficiaries: dibao, selection: { reliefGroups: ['dibao'], counties: ['320613'] } })).body.issues)
+      .toEqual([{ field: 'body.beneficiaries', rule: 'give either beneficiaries or a selection, not both' }]);
+    const order = (await call('POST', '/plans/nantong-2021/orders', { ...base, requestId: randomUUID(), selection: { reliefGroups: ['dibao', 'tekun'], counties: ['320613'] } })).body;
+    // 崇川区's 低保 and 特困 people: the two dibao and the tekun one (not 通州区's, not the elderly-only one); 3 × 100.00 = 300.00.
+    expect(order.quote).toMatchObject({ beneficiaries: 3, covered: 3, amount: '300.00' });
+    await call('POST', `/plans/nantong-2021/orders/${order.orderId}/payment`, { paymentId: randomUUID(), amount: '300.00', actor: 'finance' });
+    expect((await fulfilled('nantong-2021', order.orderId)).result).toMatchObject({ enrolled: 3, byReliefGroup: { dibao: 2, tekun: 1, disabled: 1 } });
+    // The policy waits for the person's part: 296.00 − 100.00 = 196.00.
+    expect((await call('GET', `/plans/nantong-2021/policies/${tekun}`)).body).toMatchObject({ status: 'pending', payments: [{ channel: 'sponsor', amount: '100.00' }] });
+    expect(await call('POST', `/plans/nantong-2021/policies/${tekun}/payments`, { paymentId: randomUUID(), channel: 'wechat', amount: '296.00' })).toMatchObject({ status: 422, body: { due: '196.00' } });
+    expect((await call('POST', `/plans/nantong-2021/policies/${tekun}/payments`, { paymentId: randomUUID(), channel: 'wechat', amount: '196.00' })).body.policy.status).toBe('paid');
+  });
 });

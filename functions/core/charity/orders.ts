@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { Decimal } from 'decimal.js';
-import { PayerKind } from '../plan/schema.ts';
+import { PayerKind, ReliefGroup } from '../plan/schema.ts';
 import { isResidentId, maskId } from '../identity/resident-id.ts';
 import { CreditCode } from '../identity/credit-code.ts';
 import { formatYuan } from '../money/money.ts';
@@ -36,10 +36,17 @@ export const OrderRequest = z.strictObject({
   tier: z.string().min(1),
   contribution: z.enum(['full', 'fixed-amount']),
   amountEach: z.string().regex(/^\d{1,6}(\.\d{1,2})?$/, { error: 'must be a yuan amount with at most two decimals' }).optional(),
-  /** Resident ID numbers; each line is checked on its own and a bad one is reported, not fatal. */
-  beneficiaries: z.array(z.string().max(40)).min(1).max(MAX_BENEFICIARIES),
+  /** Resident ID numbers (an uploaded list); each line is checked on its own and a bad one is reported, not fatal. */
+  beneficiaries: z.array(z.string().max(40)).min(1).max(MAX_BENEFICIARIES).optional(),
+  /** Or: everyone in the roster in any of these relief groups, registered in these counties. */
+  selection: z.strictObject({
+    reliefGroups: z.array(ReliefGroup).min(1),
+    counties: z.array(z.string().regex(/^\d{6}$/, { error: 'must be a 6-digit administrative code' })).min(1).max(50),
+  }).optional(),
 }).refine((o) => (o.contribution === 'fixed-amount') === (o.amountEach !== undefined), {
   path: ['amountEach'], error: 'is required for a fixed-amount contribution and only then',
+}).refine((o) => (o.beneficiaries === undefined) !== (o.selection === undefined), {
+  path: ['beneficiaries'], error: 'give either beneficiaries or a selection, not both',
 });
 export type OrderRequest = z.infer<typeof OrderRequest>;
 
@@ -98,8 +105,9 @@ export async function createOrder(deps: Deps, planId: string, request: OrderRequ
   const now = deps.now();
   const groups = targetGroups(plan, request.sponsor.kind, request.sponsor.campaign);
 
+  const listed = request.beneficiaries ?? await selectFromRoster(deps, plan, request.selection!);
   const seen = new Set<string>();
-  const lines: OrderBeneficiary[] = request.beneficiaries.map((raw, i) => {
+  const lines: OrderBeneficiary[] = listed.map((raw, i) => {
     const personId = raw.trim().toUpperCase();
     if (!isResidentId(personId)) return { row: i + 1, personId: maskId(personId), covered: false, reason: 'INVALID_ID' };
     if (seen.has(personId)) return { row: i + 1, personId, covered: false, reason: 'DUPLICATE' };
@@ -130,6 +138,25 @@ export async function createOrder(deps: Deps, planId: string, request: OrderRequ
     status: 'quoted', approvals, requestId: request.requestId, createdAt: now.toISOString(), version: 1,
   };
   return deps.store.createOrder(order, lines);
+}
+
+/** The roster's relief recipients of the selection, county by county (the plan's counties only), at most MAX_BENEFICIARIES. */
+async function selectFromRoster(deps: Deps, plan: LoadedPlan, selection: NonNullable<OrderRequest['selection']>): Promise<string[]> {
+  const known = new Set(plan.region.counties.map((c) => c.code));
+  const unknown = selection.counties.filter((c) => !known.has(c));
+  if (unknown.length > 0) throw unprocessable('UNKNOWN_COUNTY', `plan ${plan.id} has no county ${unknown.join(', ')}`, { counties: [...known] });
+  const ids: string[] = [];
+  for (const county of new Set(selection.counties)) {
+    let after: string | undefined;
+    do {
+      const page = await deps.store.listReliefRecipients(county, selection.reliefGroups, after);
+      ids.push(...page.people.map((p) => p.personId));
+      if (ids.length > MAX_BENEFICIARIES) throw unprocessable('SELECTION_TOO_LARGE', `the selection names more than ${MAX_BENEFICIARIES} people: split it by county or group`);
+      after = page.after;
+    } while (after);
+  }
+  if (ids.length === 0) throw unprocessable('SELECTION_EMPTY', 'no one in the roster matches the selection');
+  return ids;
 }
 
 export async function getOrder(deps: Deps, planId: string, orderId: string): Promise<Order> {

@@ -51,6 +51,22 @@ export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true } });
 }
 
+/**
+ * The sparse index of relief recipients by county: only roster entries with a relief group carry `fpk`/`fsk`
+ * (and `groups`, `|dibao|tekun|`, to filter on), so a sponsor's selection reads those people and no one else.
+ */
+export const RELIEF_INDEX = 'relief';
+function reliefIndexAttributes(person: RosterPerson): Record<string, string> {
+  if (person.reliefGroups.length === 0) return {};
+  return { fpk: `RELIEF#${person.regionCode}`, fsk: person.personId, groups: `|${person.reliefGroups.join('|')}|` };
+}
+
+const reliefIndex: GlobalSecondaryIndex = {
+  IndexName: RELIEF_INDEX,
+  KeySchema: [{ AttributeName: 'fpk', KeyType: 'HASH' }, { AttributeName: 'fsk', KeyType: 'RANGE' }],
+  Projection: { ProjectionType: 'ALL' },
+};
+
 const renewalIndex: GlobalSecondaryIndex = {
   IndexName: RENEWAL_INDEX,
   KeySchema: [{ AttributeName: 'rpk', KeyType: 'HASH' }, { AttributeName: 'rsk', KeyType: 'RANGE' }],
@@ -62,24 +78,28 @@ const renewalIndex: GlobalSecondaryIndex = {
  * makes them on AWS. A table from an older version of the local stack gets the index added.
  */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  const attributes = ['pk', 'sk', 'rpk', 'rsk'].map((name) => ({ AttributeName: name, AttributeType: 'S' as const }));
+  const indexes = [renewalIndex, reliefIndex];
+  const attributes = ['pk', 'sk', 'rpk', 'rsk', 'fpk', 'fsk'].map((name) => ({ AttributeName: name, AttributeType: 'S' as const }));
   try {
     await client.send(new CreateTableCommand({
       TableName: tableName,
       AttributeDefinitions: attributes,
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-      GlobalSecondaryIndexes: [renewalIndex],
+      GlobalSecondaryIndexes: indexes,
       BillingMode: 'PAY_PER_REQUEST',
     }));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 200; i++) {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    const index = Table?.GlobalSecondaryIndexes?.find((g) => g.IndexName === RENEWAL_INDEX);
-    if (Table?.TableStatus === 'ACTIVE' && !index) {
-      await client.send(new UpdateTableCommand({ TableName: tableName, AttributeDefinitions: attributes, GlobalSecondaryIndexUpdates: [{ Create: renewalIndex }] }));
-    } else if (Table?.TableStatus === 'ACTIVE' && index?.IndexStatus === 'ACTIVE') {
+    const present = Table?.GlobalSecondaryIndexes ?? [];
+    const missing = indexes.find((wanted) => !present.some((g) => g.IndexName === wanted.IndexName));
+    const ready = Table?.TableStatus === 'ACTIVE' && present.every((g) => g.IndexStatus === 'ACTIVE');
+    // One index is created at a time (DynamoDB's rule), each once the table and the others are ready.
+    if (ready && missing) {
+      await client.send(new UpdateTableCommand({ TableName: tableName, AttributeDefinitions: attributes, GlobalSecondaryIndexUpdates: [{ Create: missing }] }));
+    } else if (ready) {
       return;
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -147,7 +167,7 @@ export class DynamoStore implements Store {
   }
 
   async putPeople(people: RosterPerson[]): Promise<void> {
-    await this.batchWrite(people.map((p) => row(keys.person(p.personId), p, { updatedAt: p.updatedAt })));
+    await this.batchWrite(people.map((p) => row(keys.person(p.personId), p, { updatedAt: p.updatedAt, ...reliefIndexAttributes(p) })));
   }
 
   /** BatchWriteItem puts, 25 a request, a few requests in flight at once (imports and orders are thousands of rows). */
@@ -174,7 +194,7 @@ export class DynamoStore implements Store {
     try {
       await this.db.send(new PutCommand({
         TableName: this.table,
-        Item: row(keys.person(person.personId), person, { updatedAt: person.updatedAt }),
+        Item: row(keys.person(person.personId), person, { updatedAt: person.updatedAt, ...reliefIndexAttributes(person) }),
         // Entries written before updatedAt was an attribute carry it only inside doc.
         ConditionExpression: 'updatedAt = :read OR (attribute_not_exists(updatedAt) AND contains(doc, :stamp))',
         ExpressionAttributeValues: { ':read': expectedUpdatedAt, ':stamp': `"updatedAt":${JSON.stringify(expectedUpdatedAt)}` },
@@ -217,6 +237,21 @@ export class DynamoStore implements Store {
     }));
     return {
       policies: (result.Items ?? []).map((item) => versioned<Policy>(item)!),
+      ...(result.LastEvaluatedKey ? { after: JSON.stringify(result.LastEvaluatedKey) } : {}),
+    };
+  }
+
+  async listReliefRecipients(regionCode: string, groups: string[], after?: string): Promise<{ people: RosterPerson[]; after?: string }> {
+    const result = await this.db.send(new QueryCommand({
+      TableName: this.table, IndexName: RELIEF_INDEX, Limit: 500,
+      KeyConditionExpression: 'fpk = :fpk',
+      FilterExpression: groups.map((_, i) => `contains(#groups, :g${i})`).join(' OR '),
+      ExpressionAttributeNames: { '#groups': 'groups' },
+      ExpressionAttributeValues: { ':fpk': `RELIEF#${regionCode}`, ...Object.fromEntries(groups.map((g, i) => [`:g${i}`, `|${g}|`])) },
+      ...(after ? { ExclusiveStartKey: JSON.parse(after) } : {}),
+    }));
+    return {
+      people: (result.Items ?? []).map((item) => docOf<RosterPerson>(item)!),
       ...(result.LastEvaluatedKey ? { after: JSON.stringify(result.LastEvaluatedKey) } : {}),
     };
   }

@@ -48,6 +48,8 @@ export interface Store {
 
   putPeople(people: RosterPerson[]): Promise<void>;
   getPerson(personId: string): Promise<RosterPerson | undefined>;
+  /** One page of the roster's relief recipients registered in `regionCode` who are in any of `groups`. */
+  listReliefRecipients(regionCode: string, groups: string[], after?: string): Promise<{ people: RosterPerson[]; after?: string }>;
   /** Writes the person if the stored entry's updatedAt is still `expectedUpdatedAt`; VersionConflict otherwise (or when absent). */
   updatePerson(person: RosterPerson, expectedUpdatedAt: string): Promise<void>;
 
