@@ -22,6 +22,7 @@ const row = (personId: string, extra: Record<string, unknown> = {}) => ({ person
 async function addToRoster(plan: string, rows: Record<string, unknown>[]) {
   for (let i = 0; i < rows.length; i += 5000) {
     const r = await call('POST', `/plans/${plan}/roster`, { people: rows.slice(i, i + 5000) });
+    expect(r.status, JSON.stringify(r.body).slice(0, 400)).toBe(200);
     expect(r.body.rejected).toEqual([]);
   }
 }

@@ -162,32 +162,32 @@ describe('enrollment of one person', () => {
 });
 
 describe('charity orders', () => {
+  const employer = { name: '某公司', kind: 'employer', creditCode: '914403001922038216' };
+
   test('the quote covers the eligible and uninsured once; a replay returns the same order', async () => {
     const fresh = personId('360102', 40);
     const insured = personId('360102', 30); // enrolled above
     const suspended = personId('360102', 20);
     await call('POST', '/plans/jiangxi-2023/roster', { people: [person(fresh, '360102')] });
-    const request = { requestId: randomUUID(), sponsor: { name: '某慈善会', kind: 'employer' }, tier: 'standard', contribution: 'full', beneficiaries: [fresh, insured, suspended, fresh] };
+    const request = { requestId: randomUUID(), sponsor: employer, actor: 'HR', tier: 'standard', contribution: 'full', beneficiaries: [fresh, insured, suspended, fresh] };
     const r = await call('POST', '/plans/jiangxi-2023/orders', request);
     expect(r.status).toBe(201);
-    expect(r.body.beneficiaries).toEqual([
-      { personId: fresh, covered: true },
-      { personId: insured, covered: false, reason: 'ALREADY_INSURED' },
-      { personId: suspended, covered: false, reason: 'BASIC_SUSPENDED' },
-      { personId: fresh, covered: false, reason: 'DUPLICATE' },
+    const lines = await call('GET', `/plans/jiangxi-2023/orders/${r.body.orderId}/beneficiaries`);
+    expect(lines.body.beneficiaries.map((b: { row: number; covered: boolean; reason?: string }) => [b.row, b.covered, b.reason])).toEqual([
+      [1, true, undefined], [2, false, 'ALREADY_INSURED'], [3, false, 'BASIC_SUSPENDED'], [4, false, 'DUPLICATE'],
     ]);
     // One person covered at the full premium of 120.00.
-    expect(r.body.quote).toEqual({ covered: 1, notCovered: 3, amount: '120.00' });
+    expect(r.body.quote).toEqual({ beneficiaries: 4, covered: 1, notCovered: 3, amount: '120.00', byReason: { ALREADY_INSURED: 1, BASIC_SUSPENDED: 1, DUPLICATE: 1 } });
     const again = await call('POST', '/plans/jiangxi-2023/orders', request);
     expect(again.body).toEqual(r.body);
     expect((await call('GET', `/plans/jiangxi-2023/orders/${r.body.orderId}`)).body).toEqual(r.body);
   });
 
   test('payer kinds and contributions the plan does not take are refused', async () => {
-    const base = { requestId: randomUUID(), tier: 'standard', beneficiaries: [personId('360102', 40)] };
-    expect(await call('POST', '/plans/jiangxi-2023/orders', { ...base, sponsor: { name: 'x', kind: 'charity' }, contribution: 'full' }))
+    const base = { requestId: randomUUID(), actor: 'x', tier: 'standard', beneficiaries: [personId('360102', 40)] };
+    expect(await call('POST', '/plans/jiangxi-2023/orders', { ...base, sponsor: { name: 'x', kind: 'charity', creditCode: '91440300708461136T' }, contribution: 'full' }))
       .toMatchObject({ status: 422, body: { error: 'PAYER_KIND_NOT_ALLOWED' } });
-    const noAmount = await call('POST', '/plans/nantong-2021/orders', { ...base, sponsor: { name: 'x', kind: 'charity' }, contribution: 'fixed-amount' });
+    const noAmount = await call('POST', '/plans/nantong-2021/orders', { ...base, sponsor: { name: 'x', kind: 'charity', creditCode: '91440300708461136T' }, contribution: 'fixed-amount' });
     expect(noAmount.body.issues).toEqual([{ field: 'body.amountEach', rule: 'is required for a fixed-amount contribution and only then' }]);
   });
 });
