@@ -16,23 +16,12 @@ import { actOnWindow } from '../../functions/core/enrollment/window.ts';
 import { localClient } from '../../local/dynamodb.ts';
 import { seedPlan } from '../support/fixtures.ts';
 import { residentId } from '../support/roster.ts';
+import { crashingAt } from '../support/crash.ts';
 
 const client = localClient(inject('dynamoEndpoint'));
 const plan = seedPlan('wuwei-2025');
 const plans = new Map([[plan.id, plan]]);
 const NOW = '2025-03-01T10:00:00+08:00';
-
-/** The store, except that the job write number `n` fails as if the worker died there. */
-function crashingAt(store: Store, n: number): Store {
-  let writes = 0;
-  return new Proxy(store, {
-    get(target, name, receiver) {
-      if (name === 'putJob') return async (...args: Parameters<Store['putJob']>) => { if (++writes === n) throw new Error('worker died'); return target.putJob(...args); };
-      const value = Reflect.get(target, name, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
 
 describe('order fulfilment', () => {
   test('killed half-way and run again, enrolls every beneficiary exactly once', async () => {

@@ -13,6 +13,7 @@ import { runScheduledToggle } from '../../functions/core/api/enrollment.ts';
 import { localClient } from '../../local/dynamodb.ts';
 import { seedPlan } from '../support/fixtures.ts';
 import { residentId } from '../support/roster.ts';
+import { crashingAt } from '../support/crash.ts';
 
 const client = localClient(inject('dynamoEndpoint'));
 const previous = seedPlan('sanming-2024');
@@ -42,24 +43,12 @@ async function consentingMembers(n: number): Promise<{ store: DynamoStore; ids: 
 
 const depsOf = (store: Store, at: string): Deps => ({ plans, store, now: () => new Date(at), queue: { send: async () => {} } });
 
-/** The store, except that the job write number `n` fails as if the Lambda died there. */
-function crashingAt(store: Store, n: number): Store {
-  let writes = 0;
-  return new Proxy(store, {
-    get(target, name, receiver) {
-      if (name === 'putJob') return async (...args: Parameters<Store['putJob']>) => { if (++writes === n) throw new Error('crash'); return target.putJob(...args); };
-      const value = Reflect.get(target, name, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
-
 describe('the renewal run', () => {
   test('killed half-way and run again, renews every consenting member exactly once', async () => {
     const { store, ids } = await consentingMembers(60);
     const during = '2024-12-05T09:00:00+08:00';
     // Job writes: 1 creates the job, then one per shard page: the 6th write (after 4 shards) dies.
-    await expect(runRenewal(depsOf(crashingAt(store, 6), during), next.id)).rejects.toThrow('crash');
+    await expect(runRenewal(depsOf(crashingAt(store, 6), during), next.id)).rejects.toThrow('worker died');
     const halfway = await store.getJob(next.id, 'renewal-from-sanming-2024');
     expect(halfway).toMatchObject({ status: 'running', cursor: { shard: 4 } });
     const renewedBefore = (await Promise.all(ids.map((id) => store.getPolicy(next.id, id)))).filter(Boolean).length;

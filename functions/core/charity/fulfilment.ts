@@ -6,6 +6,7 @@
 import { Decimal } from 'decimal.js';
 import type { Job, Order, OrderBeneficiary, OrderResult } from '../store/model.ts';
 import { VersionConflict } from '../store/store.ts';
+import { save, startOrResume } from '../jobs.ts';
 import type { Deps } from '../runtime.ts';
 import { requirePlan } from '../runtime.ts';
 import { DomainError } from '../errors.ts';
@@ -27,7 +28,7 @@ export async function fulfilOrder(deps: Deps, planId: string, orderId: string): 
   requirePlan(deps, planId);
   let order = (await deps.store.getOrder(planId, orderId))!;
   if (order.status !== 'paid') return order;
-  let job = await deps.store.getJob(planId, jobIdFor(orderId)) ?? await startJob(deps, order);
+  let job = await startOrResume(deps.store, planId, jobIdFor(orderId), deps.now());
   while (job.cursor !== null) {
     const page = await deps.store.listBeneficiaries(planId, orderId, job.cursor.after);
     const outcomes = await mapConcurrent(page.beneficiaries, IN_FLIGHT, (line) => fulfilLine(deps, order, line));
@@ -45,30 +46,11 @@ export async function fulfilOrder(deps: Deps, planId: string, orderId: string): 
       }
     }
     const cursor = page.after !== undefined ? { shard: 0, after: page.after } : null;
-    const next: Job = { ...job, cursor, counts, updatedAt: deps.now().toISOString(), status: cursor ? 'running' : 'done', version: job.version + 1 };
-    try {
-      await deps.store.putJob(next);
-      job = next;
-    } catch (error) {
-      // Another delivery of the message is working on it: follow its position (its enrollments are the same ones).
-      if (!(error instanceof VersionConflict)) throw error;
-      job = (await deps.store.getJob(planId, jobIdFor(orderId)))!;
-    }
+    // (Another delivery of the message may be working on it too: save() follows its position.)
+    job = await save(deps.store, { ...job, cursor, counts, updatedAt: deps.now().toISOString(), status: cursor ? 'running' : 'done', version: job.version + 1 });
   }
   order = await finish(deps, order, job);
   return order;
-}
-
-async function startJob(deps: Deps, order: Order): Promise<Job> {
-  const at = deps.now().toISOString();
-  const job: Job = { planId: order.planId, jobId: jobIdFor(order.orderId), status: 'running', cursor: { shard: 0 }, counts: {}, notes: [], startedAt: at, updatedAt: at, version: 1 };
-  try {
-    await deps.store.putJob(job);
-    return job;
-  } catch (error) {
-    if (!(error instanceof VersionConflict)) throw error;
-    return (await deps.store.getJob(order.planId, job.jobId))!;
-  }
 }
 
 /** One covered line: enrolled (now or by an earlier run), or refunded with the reason. Lines the quote left out are untouched. */

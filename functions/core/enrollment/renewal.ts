@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { PaymentChannelKind } from '../plan/schema.ts';
 import type { LoadedPlan } from '../plan/loader.ts';
 import type { Job, Policy, WindowState } from '../store/model.ts';
-import { VersionConflict } from '../store/store.ts';
+import { save, startOrResume } from '../jobs.ts';
 import type { Deps } from '../runtime.ts';
 import { requirePlan } from '../runtime.ts';
 import { DomainError, conflict, unprocessable } from '../errors.ts';
@@ -61,7 +61,7 @@ export async function runRenewal(deps: Deps, planId: string): Promise<Job> {
   const window = await currentWindow(deps.store, plan, now);
   if (!isOpen(window, now)) throw conflict('WINDOW_CLOSED', `enrollment for ${plan.id} is not open: renewals wait for it`, { window: { state: window.state, opensAt: window.opensAt } });
 
-  let job = await deps.store.getJob(plan.id, renewalJobId(plan)) ?? await startJob(deps, plan, now);
+  let job = await startOrResume(deps.store, plan.id, renewalJobId(plan), now);
   while (job.cursor !== null) {
     const { shard, after } = job.cursor;
     const page = await deps.store.listRenewable(plan.renews, shard, after);
@@ -74,29 +74,9 @@ export async function runRenewal(deps: Deps, planId: string): Promise<Job> {
     });
     const cursor = page.after !== undefined ? { shard, after: page.after } : shard + 1 < deps.store.renewalShards ? { shard: shard + 1 } : null;
     const at = deps.now().toISOString();
-    const next: Job = { ...job, cursor, counts, notes, updatedAt: at, status: cursor ? 'running' : 'done', ...(cursor ? {} : { finishedAt: at }), version: job.version + 1 };
-    try {
-      await deps.store.putJob(next);
-      job = next;
-    } catch (error) {
-      // Another runner moved the job on: its enrollments are the same idempotent ones; follow its position.
-      if (!(error instanceof VersionConflict)) throw error;
-      job = (await deps.store.getJob(plan.id, renewalJobId(plan)))!;
-    }
+    job = await save(deps.store, { ...job, cursor, counts, notes, updatedAt: at, status: cursor ? 'running' : 'done', ...(cursor ? {} : { finishedAt: at }), version: job.version + 1 });
   }
   return job;
-}
-
-async function startJob(deps: Deps, plan: LoadedPlan, now: Date): Promise<Job> {
-  const at = now.toISOString();
-  const job: Job = { planId: plan.id, jobId: renewalJobId(plan), status: 'running', cursor: { shard: 0 }, counts: {}, notes: [], startedAt: at, updatedAt: at, version: 1 };
-  try {
-    await deps.store.putJob(job);
-    return job;
-  } catch (error) {
-    if (!(error instanceof VersionConflict)) throw error;
-    return (await deps.store.getJob(plan.id, renewalJobId(plan)))!;
-  }
 }
 
 /** One member: the same tier, buyer and withholding channel as last year; a refusal is an outcome, not a failure of the run. */

@@ -1,0 +1,25 @@
+// Long runs over many items (a renewal run, an order's fulfilment) as jobs: a
+// stored position, moved only from the version read, so a run that stops
+// resumes where it was and two runners never both advance one job.
+import type { Job } from './store/model.ts';
+import { VersionConflict, type Store } from './store/store.ts';
+
+/** The job as stored, or a new one started at the first page. */
+export async function startOrResume(store: Store, planId: string, jobId: string, now: Date): Promise<Job> {
+  const existing = await store.getJob(planId, jobId);
+  if (existing) return existing;
+  const at = now.toISOString();
+  const job: Job = { planId, jobId, status: 'running', cursor: { shard: 0 }, counts: {}, notes: [], startedAt: at, updatedAt: at, version: 1 };
+  return save(store, job);
+}
+
+/** Saves the job's next position; when another runner moved it first, follows theirs (their work is the same idempotent work). */
+export async function save(store: Store, next: Job): Promise<Job> {
+  try {
+    await store.putJob(next);
+    return next;
+  } catch (error) {
+    if (!(error instanceof VersionConflict)) throw error;
+    return (await store.getJob(next.planId, next.jobId))!;
+  }
+}
