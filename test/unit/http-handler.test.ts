@@ -33,6 +33,11 @@ const api: Api = {
       throw new Error('database password is hunter2');
     },
   }),
+  'GET /slow': route({
+    summary: 'takes 2 s',
+    responses: { 200: 'eventually' },
+    handle: async () => { await new Promise((r) => setTimeout(r, 2000)); return { status: 200, body: {} }; },
+  }),
   'GET /things.csv': route({
     summary: 'a CSV file',
     responses: { 200: 'the file' },
@@ -109,6 +114,14 @@ describe('createHttpHandler', () => {
     expect(Object.keys(doc.paths['/things/{id}'].post.responses['201'].content)).toEqual(['application/json']);
     const result = await new Validator().validate(doc);
     expect(result.errors ?? []).toEqual([]);
+  });
+
+  test('a request about to run out of Lambda time answers 503 with retry-after, not a bare failure', async () => {
+    // 800 ms left: middy gives up TIMEOUT_MARGIN_MS (500 ms) before the end.
+    const r = await handler(event('GET /slow', {}), { getRemainingTimeInMillis: () => 800 } as Context);
+    expect(r.statusCode).toBe(503);
+    expect(r.headers?.['retry-after']).toBe('1');
+    expect(JSON.parse(r.body!)).toMatchObject({ error: 'timeout' });
   });
 
   test('an unknown route is a 404', async () => {

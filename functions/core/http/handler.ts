@@ -78,8 +78,18 @@ export function errorReply(error: unknown, logger: Logger): APIGatewayProxyStruc
   return json(500, { error: 'internal', message: 'internal error; it has been logged' });
 }
 
+/** Time kept back before Lambda's own timeout, to answer a clear 503 instead of API Gateway's bare failure. */
+export const TIMEOUT_MARGIN_MS = 500;
+
 export function createHttpHandler(api: Api, logger: Logger) {
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>({
+    timeoutEarlyInMillis: TIMEOUT_MARGIN_MS,
+    timeoutEarlyResponse: () => {
+      logger.error('request ran out of time');
+      // Retrying is safe: every write that can be retried is idempotent (imports are last-write-wins).
+      return json(503, { error: 'timeout', message: 'the request ran out of time; retry it, or send a smaller batch' }, { 'retry-after': '1' });
+    },
+  })
     .use({
       // Logs one line per request: route, status, duration and masked ids, never bodies.
       before: (request) => { (request.internal as Record<string, unknown>).started = Date.now(); },
