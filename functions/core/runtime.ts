@@ -5,15 +5,15 @@ import { loadPlans, defaultPlansDir, formatProblem, type LoadedPlan } from './pl
 import { DynamoStore } from './store/dynamo.ts';
 import type { Store } from './store/store.ts';
 import { notFound } from './errors.ts';
-import { InProcessQueue, SqsQueue, type FulfilmentQueue } from './charity/queue.ts';
-import { fulfilOrder } from './charity/fulfilment.ts';
+import { InProcessQueue, SqsQueue, type OrderQueue } from './charity/queue.ts';
+import { runOrderMessage } from './charity/worker.ts';
 
 export interface Deps {
   plans: ReadonlyMap<string, LoadedPlan>;
   store: Store;
   now: () => Date;
-  /** Where paid sponsors' orders wait for fulfilment. */
-  queue: FulfilmentQueue;
+  /** Where sponsors' orders wait for their long work (quoting a long list, fulfilment). */
+  queue: OrderQueue;
 }
 
 export function requirePlan(deps: Deps, planId: string): LoadedPlan {
@@ -45,7 +45,7 @@ export function defaultDeps(): Deps {
   const queueUrl = process.env.QUEUE_URL;
   const deps: Deps = {
     plans, store: new DynamoStore(client, table), now: () => new Date(),
-    queue: queueUrl ? new SqsQueue(queueUrl) : new InProcessQueue((m) => fulfilOrder(deps, m.planId, m.orderId)),
+    queue: queueUrl ? new SqsQueue(queueUrl) : new InProcessQueue((m) => runOrderMessage(deps, m)),
   };
   cache.set(key, deps);
   return deps;

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { route, type Api } from '../http/api.ts';
 import type { Deps } from '../runtime.ts';
-import { OrderRequest, createOrder, getOrder } from '../charity/orders.ts';
+import { OrderRequest, createOrder, getOrder, quoteProgress } from '../charity/orders.ts';
 import { ApprovalRequest, OrderPaymentRequest, approveOrder, payOrder } from '../charity/order-payment.ts';
 import { fulfilmentProgress } from '../charity/fulfilment.ts';
 import { publicLedger } from '../charity/ledger.ts';
@@ -19,20 +19,20 @@ export function charityApi(deps: () => Deps): Api {
       summary: 'A sponsor orders cover for up to 100,000 beneficiaries; answers with the quote (idempotent by requestId)',
       params: PlanParams,
       body: OrderRequest,
-      responses: { 201: 'quoted (a replay gets the first answer with header idempotent-replayed: true)', 404: 'unknown plan', 422: 'tier, payer kind, campaign or contribution not allowed' },
+      responses: { 201: 'quoted (a replay gets the order as it stands, with header idempotent-replayed: true)', 202: 'accepted: a long list is being quoted (status quoting); read the order until quoted', 404: 'unknown plan', 422: 'tier, payer kind, campaign or contribution not allowed' },
       handle: async ({ params, body }) => {
         const { created, order } = await createOrder(deps(), params.planId, body);
-        return { status: 201, replayed: !created, body: order };
+        return { status: order.status === 'quoting' ? 202 : 201, replayed: !created, body: order };
       },
     }),
     'GET /plans/{planId}/orders/{orderId}': route({
-      summary: "An order: its quote, approvals, payment, the fulfilment's progress while it runs, and the receipt once done",
+      summary: "An order: its quote, approvals, payment, the progress of its quoting or fulfilment while it runs, and the receipt once done",
       params: OrderParams,
       responses: { 200: 'the order', 404: 'unknown plan or order' },
       handle: async ({ params }) => {
         const d = deps();
         const order = await getOrder(d, params.planId, params.orderId);
-        const job = await fulfilmentProgress(d, order);
+        const job = order.status === 'quoting' ? await quoteProgress(d, order) : await fulfilmentProgress(d, order);
         return { status: 200, body: { ...order, ...(job ? { progress: { status: job.status, counts: job.counts, updatedAt: job.updatedAt } } : {}) } };
       },
     }),

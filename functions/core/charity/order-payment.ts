@@ -56,10 +56,12 @@ export async function payOrder(deps: Deps, planId: string, orderId: string, requ
       if (order.payment.paymentId === request.paymentId) return undefined;
       throw conflict('ORDER_ALREADY_PAID', `order ${orderId} was paid by payment ${order.payment.paymentId}`);
     }
+    if (!order.quote) throw conflict('ORDER_QUOTING', 'the order is still being quoted; pay once the quote is done');
+    const quote = order.quote;
     const missing = steps.filter((s) => s !== PAYMENT_STEP && !order.approvals.some((a) => a.step === s));
     if (missing.length > 0) throw conflict('APPROVALS_PENDING', `the order awaits ${missing.join(', ')}`, { missing });
-    if (order.quote.covered === 0) throw unprocessable('NOTHING_TO_PAY', 'the quote covers nobody');
-    if (!new Decimal(request.amount).eq(order.quote.amount)) throw unprocessable('AMOUNT_MISMATCH', `the quote is ${order.quote.amount} yuan, not ${request.amount}`, { due: order.quote.amount });
+    if (quote.covered === 0) throw unprocessable('NOTHING_TO_PAY', 'the quote covers nobody');
+    if (!new Decimal(request.amount).eq(quote.amount)) throw unprocessable('AMOUNT_MISMATCH', `the quote is ${quote.amount} yuan, not ${request.amount}`, { due: quote.amount });
     const at = deps.now().toISOString();
     return {
       ...order, status: 'paid' as const, payment: { paymentId: request.paymentId, amount: formatYuan(new Decimal(request.amount)), at },

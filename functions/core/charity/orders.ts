@@ -1,7 +1,8 @@
 // A sponsor's order of cover for a list of beneficiaries, quoted before
 // payment: who is covered, who is not and why, and the amount. Each line is
-// checked on its own (a bad ID number rejects only its line, masked), so a
-// list of 100,000 people is quoted in one request.
+// checked on its own (a bad ID number rejects only its line, masked). A list
+// of up to 100,000 people is accepted in one request and stored in chunks; a
+// long one is quoted in the background (the order reads `quoting` until done).
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { Decimal } from 'decimal.js';
@@ -12,6 +13,8 @@ import { formatYuan } from '../money/money.ts';
 import { checkEligibility } from '../eligibility/eligibility.ts';
 import { holdsPlace } from '../enrollment/lifecycle.ts';
 import { mapConcurrent } from '../concurrency.ts';
+import { save, startOrResume } from '../jobs.ts';
+import { VersionConflict } from '../store/store.ts';
 import type { LoadedPlan } from '../plan/loader.ts';
 import type { Order, OrderBeneficiary, Policy, RosterPerson } from '../store/model.ts';
 import type { Deps } from '../runtime.ts';
@@ -93,18 +96,29 @@ function verdict(plan: LoadedPlan, groups: string[], person: RosterPerson | unde
 
 const READ_CHUNK = 50;
 const READS_IN_FLIGHT = 4;
+/** Lines per stored chunk of the list as sent (a chunk item stays far below DynamoDB's 400 KB). */
+export const ORDER_CHUNK = 1000;
+/** Lists up to this long are quoted before the answer; longer ones in the background (the answer is 202, status quoting). */
+export const INLINE_QUOTE_LINES = 2000;
+
+const quoteJobId = (orderId: string) => `quote-${orderId}`;
+
+/** The quote job's progress while a long list is quoted. */
+export function quoteProgress(deps: Deps, order: Order) {
+  return deps.store.getJob(order.planId, quoteJobId(order.orderId));
+}
 
 export async function createOrder(deps: Deps, planId: string, request: OrderRequest): Promise<{ created: boolean; order: Order }> {
   const plan = requirePlan(deps, planId);
   const orderId = orderIdFor(planId, request.requestId);
   const first = await deps.store.getOrder(planId, orderId);
-  if (first) return { created: false, order: first };
+  if (first) return { created: false, order: await resumeQuote(deps, first) };
   const tier = plan.tiers.find((t) => t.id === request.tier);
   if (!tier) throw unprocessable('UNKNOWN_TIER', `plan ${planId} has no tier "${request.tier}"`, { tiers: plan.tiers.map((t) => t.id) });
   checkSponsor(plan, request);
   const now = deps.now();
-  const groups = targetGroups(plan, request.sponsor.kind, request.sponsor.campaign);
 
+  // Numbering, bad numbers and repeats need the whole list but no reads: done here, the rest by the quote job.
   const listed = request.beneficiaries ?? await selectFromRoster(deps, plan, request.selection!);
   const seen = new Set<string>();
   const lines: OrderBeneficiary[] = listed.map((raw, i) => {
@@ -114,30 +128,73 @@ export async function createOrder(deps: Deps, planId: string, request: OrderRequ
     seen.add(personId);
     return { row: i + 1, personId, covered: true };
   });
-  const toCheck = lines.filter((l) => l.covered);
-  const chunks = Array.from({ length: Math.ceil(toCheck.length / READ_CHUNK) }, (_, i) => toCheck.slice(i * READ_CHUNK, (i + 1) * READ_CHUNK));
-  await mapConcurrent(chunks, READS_IN_FLIGHT, async (chunk) => {
-    const { people, policies } = await deps.store.getPeopleAndPolicies(planId, chunk.map((l) => l.personId));
-    for (const line of chunk) {
-      const person = people.get(line.personId);
-      const reason = verdict(plan, groups, person, policies.get(line.personId), now);
-      if (reason) Object.assign(line, { covered: false, reason });
-      if (person) Object.assign(line, { regionCode: person.regionCode, reliefGroups: person.reliefGroups });
-    }
-  });
-
+  const chunks = Array.from({ length: Math.ceil(lines.length / ORDER_CHUNK) }, (_, index) => ({ index, lines: lines.slice(index * ORDER_CHUNK, (index + 1) * ORDER_CHUNK) }));
   const amountEach = request.contribution === 'full' ? new Decimal(tier.premium) : Decimal.min(new Decimal(request.amountEach!), new Decimal(tier.premium));
-  const covered = lines.filter((l) => l.covered).length;
-  const byReason: Record<string, number> = {};
-  for (const l of lines) if (l.reason) byReason[l.reason] = (byReason[l.reason] ?? 0) + 1;
   const approvals = plan.sponsorship.approvals.length > 0 ? [{ step: plan.sponsorship.approvals[0], actor: request.actor, at: now.toISOString() }] : [];
   const order: Order = {
     planId, orderId, sponsor: request.sponsor, tier: tier.id, premium: tier.premium, contribution: request.contribution,
-    amountEach: formatYuan(amountEach),
-    quote: { beneficiaries: lines.length, covered, notCovered: lines.length - covered, byReason, amount: formatYuan(amountEach.times(covered)) },
-    status: 'quoted', approvals, requestId: request.requestId, createdAt: now.toISOString(), version: 1,
+    amountEach: formatYuan(amountEach), chunks: chunks.length, lines: lines.length,
+    status: 'quoting', approvals, requestId: request.requestId, createdAt: now.toISOString(), version: 1,
   };
-  return deps.store.createOrder(order, lines);
+  const { created, order: stored } = await deps.store.createOrder(order, chunks);
+  return { created, order: await resumeQuote(deps, stored) };
+}
+
+/** A quoting order: quoted now when its list is short, else (again) sent to the queue; any other order as it is. */
+async function resumeQuote(deps: Deps, order: Order): Promise<Order> {
+  if (order.status !== 'quoting') return order;
+  if (order.lines <= INLINE_QUOTE_LINES) return quoteOrder(deps, order.planId, order.orderId);
+  await deps.queue.send({ kind: 'quote-order', planId: order.planId, orderId: order.orderId });
+  return order;
+}
+
+/**
+ * Quotes the order's list chunk by chunk as a job (it resumes after a crash): each line's roster entry and
+ * policy are read in batches, the verdicts written as the order's lines; then the quote goes on the header.
+ */
+export async function quoteOrder(deps: Deps, planId: string, orderId: string): Promise<Order> {
+  const plan = requirePlan(deps, planId);
+  const order = (await deps.store.getOrder(planId, orderId))!;
+  if (order.status !== 'quoting') return order;
+  const now = deps.now();
+  const groups = targetGroups(plan, order.sponsor.kind, order.sponsor.campaign);
+  let job = await startOrResume(deps.store, planId, quoteJobId(orderId), now);
+  while (job.cursor !== null) {
+    const { lines } = (await deps.store.getOrderChunk(planId, orderId, job.cursor.shard))!;
+    const toCheck = lines.filter((l) => l.covered);
+    const reads = Array.from({ length: Math.ceil(toCheck.length / READ_CHUNK) }, (_, i) => toCheck.slice(i * READ_CHUNK, (i + 1) * READ_CHUNK));
+    await mapConcurrent(reads, READS_IN_FLIGHT, async (batch) => {
+      const { people, policies } = await deps.store.getPeopleAndPolicies(planId, batch.map((l) => l.personId));
+      for (const line of batch) {
+        const person = people.get(line.personId);
+        const reason = verdict(plan, groups, person, policies.get(line.personId), now);
+        if (reason) Object.assign(line, { covered: false, reason });
+        if (person) Object.assign(line, { regionCode: person.regionCode, reliefGroups: person.reliefGroups });
+      }
+    });
+    await deps.store.putBeneficiaries(planId, orderId, lines);
+    const counts = { ...job.counts };
+    for (const l of lines) {
+      const key = l.covered ? 'covered' : `reason#${l.reason}`;
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
+    const next = job.cursor.shard + 1;
+    const cursor = next < order.chunks ? { shard: next } : null;
+    job = await save(deps.store, { ...job, cursor, counts, updatedAt: deps.now().toISOString(), status: cursor ? 'running' : 'done', version: job.version + 1 });
+  }
+  const covered = job.counts.covered ?? 0;
+  const byReason = Object.fromEntries(Object.entries(job.counts).filter(([k]) => k.startsWith('reason#')).map(([k, v]) => [k.slice('reason#'.length), v]));
+  const quoted: Order = {
+    ...order, status: 'quoted', version: order.version + 1,
+    quote: { beneficiaries: order.lines, covered, notCovered: order.lines - covered, byReason, amount: formatYuan(new Decimal(order.amountEach).times(covered)) },
+  };
+  try {
+    await deps.store.putOrder(quoted);
+    return quoted;
+  } catch (error) {
+    if (!(error instanceof VersionConflict)) throw error;
+    return (await deps.store.getOrder(planId, orderId))!;
+  }
 }
 
 /** The roster's relief recipients of the selection, county by county (the plan's counties only), at most MAX_BENEFICIARIES. */

@@ -1,18 +1,20 @@
-// Where a paid order waits for its fulfilment: SQS on AWS (the charity Lambda
-// consumes it, and a failed run comes back after the visibility timeout), a
-// background task in the local process. Either way the fulfilment is a job
-// that resumes where it stopped, so a message delivered twice is harmless.
+// Where a sponsor's order waits for its long work (quoting a long list,
+// fulfilment once paid): SQS on AWS (the charity Lambda consumes it, and a
+// failed run comes back after the visibility timeout), a background task in
+// the local process. Either way the work is a job that resumes where it
+// stopped, so a message delivered twice is harmless.
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 
-export const FulfilmentMessage = z.strictObject({ kind: z.literal('fulfil-order'), planId: z.string(), orderId: z.string() });
-export type FulfilmentMessage = z.infer<typeof FulfilmentMessage>;
+/** Work on a sponsor's order: quoting a long list, or fulfilling a paid order. */
+export const OrderMessage = z.strictObject({ kind: z.enum(['quote-order', 'fulfil-order']), planId: z.string(), orderId: z.string() });
+export type OrderMessage = z.infer<typeof OrderMessage>;
 
-export interface FulfilmentQueue {
-  send(message: FulfilmentMessage): Promise<void>;
+export interface OrderQueue {
+  send(message: OrderMessage): Promise<void>;
 }
 
-export class SqsQueue implements FulfilmentQueue {
+export class SqsQueue implements OrderQueue {
   private readonly client: SQSClient;
   private readonly url: string;
 
@@ -21,7 +23,7 @@ export class SqsQueue implements FulfilmentQueue {
     this.client = client;
   }
 
-  async send(message: FulfilmentMessage): Promise<void> {
+  async send(message: OrderMessage): Promise<void> {
     await this.client.send(new SendMessageCommand({ QueueUrl: this.url, MessageBody: JSON.stringify(message) }));
   }
 }
@@ -30,15 +32,15 @@ export class SqsQueue implements FulfilmentQueue {
  * Runs each message in the background of this process (the local stack): the sender's request answers at once
  * and the progress can be read while the work runs. A failure is reported and retried a few times, as SQS would.
  */
-export class InProcessQueue implements FulfilmentQueue {
+export class InProcessQueue implements OrderQueue {
   private readonly running = new Set<Promise<void>>();
-  private readonly work: (message: FulfilmentMessage) => Promise<unknown>;
+  private readonly work: (message: OrderMessage) => Promise<unknown>;
 
-  constructor(work: (message: FulfilmentMessage) => Promise<unknown>) {
+  constructor(work: (message: OrderMessage) => Promise<unknown>) {
     this.work = work;
   }
 
-  async send(message: FulfilmentMessage): Promise<void> {
+  async send(message: OrderMessage): Promise<void> {
     const run = (async () => {
       for (let attempt = 1; ; attempt++) {
         try {

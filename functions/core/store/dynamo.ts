@@ -4,7 +4,7 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, TransactionCanceledException, UpdateTableCommand, type GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, BatchWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { LedgerEntry } from '../charity/ledger-csv.ts';
-import type { Job, MemberYear, Order, OrderBeneficiary, Policy, Population, RosterPerson, StoredClaim, WindowState } from './model.ts';
+import type { Job, MemberYear, Order, OrderBeneficiary, OrderChunk, Policy, Population, RosterPerson, StoredClaim, WindowState } from './model.ts';
 import { mapConcurrent } from '../concurrency.ts';
 import { VersionConflict, type ClaimCommit, type ClaimInputs, type EnrollmentInputs, type ReversalCommit, type Store } from './store.ts';
 
@@ -19,6 +19,8 @@ export const keys = {
   order: (planId: string, orderId: string): Key => ({ pk: `ORDER#${planId}#${orderId}`, sk: 'ORDER' }),
   /** Beneficiaries share their order's partition, sorted by list position. */
   beneficiary: (planId: string, orderId: string, row: number): Key => ({ pk: `ORDER#${planId}#${orderId}`, sk: `B#${String(row).padStart(6, '0')}` }),
+  /** The list as sent, in chunks: a 100,000-line order is stored in a few writes. */
+  orderChunk: (planId: string, orderId: string, index: number): Key => ({ pk: `ORDER#${planId}#${orderId}`, sk: `C#${String(index).padStart(4, '0')}` }),
   /** One item per fulfilled order: a plan has hundreds of sponsors' orders, not millions. */
   ledger: (planId: string, orderId: string): Key => ({ pk: `LEDGER#${planId}`, sk: orderId }),
   counters: (planId: string, shard: number): Key => ({ pk: `PLAN#${planId}#COUNT#${shard}`, sk: 'COUNTS' }),
@@ -390,11 +392,11 @@ export class DynamoStore implements Store {
     }
   }
 
-  async createOrder(order: Order, beneficiaries: OrderBeneficiary[]) {
-    // Lines first: a retry after a crash rewrites the same lines, and the header (the commit point) comes last.
+  async createOrder(order: Order, chunks: OrderChunk[]) {
+    // Chunks first: a retry after a crash rewrites the same chunks, and the header (the commit point) comes last.
     const existing = await this.getOrder(order.planId, order.orderId);
     if (existing) return { created: false, order: existing };
-    await this.putBeneficiaries(order.planId, order.orderId, beneficiaries);
+    await this.batchWrite(chunks.map((c) => row(keys.orderChunk(order.planId, order.orderId, c.index), c)));
     try {
       await this.db.send(new PutCommand(this.versionedPut(keys.order(order.planId, order.orderId), order, order.version, 0)));
       return { created: true, order };
@@ -402,6 +404,10 @@ export class DynamoStore implements Store {
       if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
       return { created: false, order: (await this.getOrder(order.planId, order.orderId))! };
     }
+  }
+
+  getOrderChunk(planId: string, orderId: string, index: number) {
+    return this.get<OrderChunk>(keys.orderChunk(planId, orderId, index));
   }
 
   async putOrder(order: Order): Promise<void> {

@@ -154,8 +154,12 @@ export interface Order {
   contribution: 'full' | 'fixed-amount';
   /** What the sponsor pays for each covered beneficiary (the premium, or the fixed amount). */
   amountEach: string;
-  quote: { beneficiaries: number; covered: number; notCovered: number; byReason: Record<string, number>; amount: string };
-  status: 'quoted' | 'paid' | 'fulfilled';
+  /** Lines as sent, in chunks of the list (the quote job reads them one by one). */
+  chunks: number;
+  lines: number;
+  /** Set when the quote is done (a long list is quoted in the background). */
+  quote?: { beneficiaries: number; covered: number; notCovered: number; byReason: Record<string, number>; amount: string };
+  status: 'quoting' | 'quoted' | 'paid' | 'fulfilled';
   /** The plan's approval steps recorded so far, in order (Sanming: civil affairs, lead insurer, finance). */
   approvals: OrderApproval[];
   payment?: { paymentId: string; amount: string; at: string };
@@ -172,6 +176,12 @@ export interface OrderResult {
   byReliefGroup: Record<string, number>;
   byCounty: Record<string, number>;
   finishedAt: string;
+}
+
+/** Up to ORDER_CHUNK lines of an order's list as sent (numbered, bad numbers and repeats already marked). */
+export interface OrderChunk {
+  index: number;
+  lines: OrderBeneficiary[];
 }
 
 /** One line of an order: a person as named, the quote's verdict, and the fulfilment's outcome. */

@@ -1,7 +1,7 @@
 // The store as the domain sees it. The DynamoDB implementation sits beside it
 // (dynamo.ts); the domain never imports the AWS SDK.
 import type { LedgerEntry } from '../charity/ledger-csv.ts';
-import type { Job, MemberYear, Order, OrderBeneficiary, Policy, Population, RosterPerson, StoredClaim, WindowState } from './model.ts';
+import type { Job, MemberYear, Order, OrderBeneficiary, OrderChunk, Policy, Population, RosterPerson, StoredClaim, WindowState } from './model.ts';
 
 /** Another writer changed what this write was conditioned on: re-read and try again. */
 export class VersionConflict extends Error {
@@ -84,8 +84,9 @@ export interface Store {
   commitClaim(commit: ClaimCommit): Promise<{ committed: true } | { committed: false; existing: StoredClaim }>;
   commitReversal(commit: ReversalCommit): Promise<void>;
 
-  /** Stores the beneficiaries, then the header unless the order exists; returns the header that stands. */
-  createOrder(order: Order, beneficiaries: OrderBeneficiary[]): Promise<{ created: boolean; order: Order }>;
+  /** Stores the list's chunks, then the header unless the order exists; returns the header that stands. */
+  createOrder(order: Order, chunks: OrderChunk[]): Promise<{ created: boolean; order: Order }>;
+  getOrderChunk(planId: string, orderId: string, index: number): Promise<OrderChunk | undefined>;
   getOrder(planId: string, orderId: string): Promise<Order | undefined>;
   /** Writes the header if the stored one is still at `order.version - 1`; VersionConflict otherwise. */
   putOrder(order: Order): Promise<void>;
