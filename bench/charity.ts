@@ -8,10 +8,10 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { BatchGetItemCommand, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '../functions/core/store/dynamo.ts';
 import { orderIdFor } from '../functions/core/charity/orders.ts';
-import { rate, rawAround, residentId, withStack } from './support.ts';
+import { RAW_TABLE, rate, rawAround, rawConditionalPuts, rawEnrollmentReads, residentId, withStack } from './support.ts';
 
 const { values } = parseArgs({ options: {
   people: { type: 'string', default: '10000' },
@@ -26,19 +26,16 @@ const WARM_UP = 200;
 const SPONSOR = { name: '武威市慈善总会', kind: 'charity', creditCode: '91440300708461136T', campaign: 'xian-ai-xin' };
 
 await withStack(async (dynamo, stack, post) => {
-  await ensureTable(dynamo.client, 'bench-raw');
-  const raw = (r: number) => rate(rawTotal, IN_FLIGHT, async (i) => {
-    await dynamo.client.send(new PutItemCommand({ TableName: 'bench-raw', Item: { pk: { S: `PERSON#${r}#${i}` }, sk: { S: 'POLICY' } }, ConditionExpression: 'attribute_not_exists(pk)' }));
-  });
+  await ensureTable(dynamo.client, RAW_TABLE);
+  const raw = rawConditionalPuts(dynamo, rawTotal, IN_FLIGHT);
 
   // The least fulfilling one beneficiary must ask of DynamoDB (its inputs in one BatchGetItem, then the policy put
   // and a counter shard's ADD in one transaction), without HTTP or our code.
   const floor = (r: number) => rate(rawTotal, IN_FLIGHT, async (i) => {
-    const key = (prefix: string) => ({ pk: { S: `${prefix}#${r}#${i}` }, sk: { S: 'F' } });
-    await dynamo.client.send(new BatchGetItemCommand({ RequestItems: { 'bench-raw': { ConsistentRead: true, Keys: [key('POLICY'), key('PERSON'), { pk: { S: 'WINDOW' }, sk: { S: 'F' } }] } } }));
+    await rawEnrollmentReads(dynamo, r, i);
     await dynamo.client.send(new TransactWriteItemsCommand({ TransactItems: [
-      { Put: { TableName: 'bench-raw', Item: { ...key('POLICY'), doc: { S: 'x'.repeat(700) } }, ConditionExpression: 'attribute_not_exists(pk)' } },
-      { Update: { TableName: 'bench-raw', Key: { pk: { S: `COUNTERS#${r}#${i % IN_FLIGHT}` }, sk: { S: 'F' } }, UpdateExpression: 'ADD #n :one', ExpressionAttributeNames: { '#n': 'enrolled' }, ExpressionAttributeValues: { ':one': { N: '1' } } } },
+      { Put: { TableName: RAW_TABLE, Item: { pk: { S: `POLICY#${r}#${i}` }, sk: { S: 'F' }, doc: { S: 'x'.repeat(700) } }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Update: { TableName: RAW_TABLE, Key: { pk: { S: `COUNTERS#${r}#${i % IN_FLIGHT}` }, sk: { S: 'F' } }, UpdateExpression: 'ADD #n :one', ExpressionAttributeNames: { '#n': 'enrolled' }, ExpressionAttributeValues: { ':one': { N: '1' } } } },
     ] }));
   });
 

@@ -6,9 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { BatchGetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ensureTable } from '../functions/core/store/dynamo.ts';
-import { rate, rawAround, residentId, withStack } from './support.ts';
+import { RAW_TABLE, rate, rawAround, rawConditionalPuts, rawEnrollmentReads, residentId, withStack } from './support.ts';
 
 const { values } = parseArgs({ options: {
   enrollments: { type: 'string', default: '2000' },
@@ -22,16 +22,13 @@ const PLAN = 'wuwei-2025';
 const BATCH = 1000;
 
 await withStack(async (dynamo, _stack, post) => {
-  await ensureTable(dynamo.client, 'bench-raw');
-  const raw = (r: number) => rate(total, concurrency, async (i) => {
-    await dynamo.client.send(new PutItemCommand({ TableName: 'bench-raw', Item: { pk: { S: `PERSON#${r}#${i}` }, sk: { S: 'POLICY' } }, ConditionExpression: 'attribute_not_exists(pk)' }));
-  });
+  await ensureTable(dynamo.client, RAW_TABLE);
+  const raw = rawConditionalPuts(dynamo, total, concurrency);
 
   // The least an enrollment must ask of DynamoDB (its inputs in one BatchGetItem, then the conditional put), without HTTP or our code.
   const floor = (r: number) => rate(total, concurrency, async (i) => {
-    const key = (prefix: string) => ({ pk: { S: `${prefix}#${r}#${i}` }, sk: { S: 'F' } });
-    await dynamo.client.send(new BatchGetItemCommand({ RequestItems: { 'bench-raw': { ConsistentRead: true, Keys: [key('POLICY'), key('PERSON'), { pk: { S: 'WINDOW' }, sk: { S: 'F' } }] } } }));
-    await dynamo.client.send(new PutItemCommand({ TableName: 'bench-raw', Item: { ...key('POLICY'), doc: { S: 'x'.repeat(700) } }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await rawEnrollmentReads(dynamo, r, i);
+    await dynamo.client.send(new PutItemCommand({ TableName: RAW_TABLE, Item: { pk: { S: `POLICY#${r}#${i}` }, sk: { S: 'F' }, doc: { S: 'x'.repeat(700) } }, ConditionExpression: 'attribute_not_exists(pk)' }));
   });
 
   // Roster import: rows per second through POST …/roster in batches of 1,000 (each row validated, then stored).

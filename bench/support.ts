@@ -1,6 +1,7 @@
 // What the HTTP benchmarks share: a warm DynamoDB Local, the local stack on it,
 // a bounded concurrent runner, and valid resident IDs.
 import { performance } from 'node:perf_hooks';
+import { BatchGetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { startDynamoLocal, type DynamoLocal } from '../local/dynamodb.ts';
 import { startLocalStack, type LocalStack } from '../local/main.ts';
 import { residentIdCheckChar } from '../functions/core/identity/resident-id.ts';
@@ -49,4 +50,20 @@ export async function rawAround(raw: (round: number) => Promise<number>, measure
   const before = await raw(1);
   const value = await measured();
   return { raw: Math.max(before, await raw(2)), measured: value };
+}
+
+/** The raw-rate table the benchmarks write to, beside the product's own. */
+export const RAW_TABLE = 'bench-raw';
+
+/** DynamoDB Local's raw conditional PutItem: `n` new items with `concurrency` in flight, round `r` writing its own keys. */
+export function rawConditionalPuts(dynamo: DynamoLocal, n: number, concurrency: number) {
+  return (r: number) => rate(n, concurrency, async (i) => {
+    await dynamo.client.send(new PutItemCommand({ TableName: RAW_TABLE, Item: { pk: { S: `PERSON#${r}#${i}` }, sk: { S: 'POLICY' } }, ConditionExpression: 'attribute_not_exists(pk)' }));
+  });
+}
+
+/** One enrollment's reads as DynamoDB sees them: a BatchGetItem of the policy, the person and the window (keys of round `r`, item `i`). */
+export async function rawEnrollmentReads(dynamo: DynamoLocal, r: number, i: number): Promise<void> {
+  const key = (prefix: string) => ({ pk: { S: `${prefix}#${r}#${i}` }, sk: { S: 'F' } });
+  await dynamo.client.send(new BatchGetItemCommand({ RequestItems: { [RAW_TABLE]: { ConsistentRead: true, Keys: [key('POLICY'), key('PERSON'), { pk: { S: 'WINDOW' }, sk: { S: 'F' } }] } } }));
 }
