@@ -13,10 +13,14 @@ export async function startOrResume(store: Store, planId: string, jobId: string,
   return save(store, job);
 }
 
-/** Saves the job's next position; when another runner moved it first, follows theirs (their work is the same idempotent work). */
-export async function save(store: Store, next: Job): Promise<Job> {
+/**
+ * Saves the job's next position (with the participation counts of the page it finished, if any, in the same
+ * write: a page redone after a crash counts once); when another runner moved it first, follows theirs.
+ */
+export async function save(store: Store, next: Job, counts?: { planId: string; people: { personId: string; deltas: Record<string, number> }[] }): Promise<Job> {
   try {
-    await store.putJob(next);
+    if (counts) await store.putJobWithCounts(next, counts.planId, counts.people);
+    else await store.putJob(next);
     return next;
   } catch (error) {
     if (!(error instanceof VersionConflict)) throw error;

@@ -12,11 +12,15 @@ import { requirePlan } from '../runtime.ts';
 import { DomainError } from '../errors.ts';
 import { formatYuan } from '../money/money.ts';
 import { enrollOne } from '../enrollment/policies.ts';
+import { currentWindow } from '../enrollment/window.ts';
+import type { EnrollmentInputs } from '../store/store.ts';
 import type { LedgerEntry } from './ledger-csv.ts';
 import { maskName } from '../identity/resident-id.ts';
 import { mapConcurrent } from '../concurrency.ts';
 
-const IN_FLIGHT = 16;
+/** Enrollments in flight within a page, and lines a page (each page: two reads, the puts, one transaction). */
+export const IN_FLIGHT = 32;
+export const FULFIL_PAGE = 250;
 const jobIdFor = (orderId: string) => `fulfil-${orderId}`;
 
 /** The fulfilment's progress while it runs (and after). */
@@ -25,46 +29,55 @@ export async function fulfilmentProgress(deps: Deps, order: Order): Promise<Job 
 }
 
 export async function fulfilOrder(deps: Deps, planId: string, orderId: string): Promise<Order> {
-  requirePlan(deps, planId);
   let order = (await deps.store.getOrder(planId, orderId))!;
   if (order.status !== 'paid') return order;
   let job = await startOrResume(deps.store, planId, jobIdFor(orderId), deps.now());
+  const plan = requirePlan(deps, planId);
   while (job.cursor !== null) {
-    const page = await deps.store.listBeneficiaries(planId, orderId, job.cursor.after);
-    const outcomes = await mapConcurrent(page.beneficiaries, IN_FLIGHT, (line) => fulfilLine(deps, order, line));
-    const changed = page.beneficiaries.flatMap((line, i) => (outcomes[i] ? [{ ...line, outcome: outcomes[i]! }] : []));
+    const page = await deps.store.listBeneficiaries(planId, orderId, job.cursor.after, FULFIL_PAGE);
+    const covered = page.beneficiaries.filter((l) => l.covered);
+    // The page's people, policies and the window in two reads, not one per line (a plan that renews a previous
+    // year also needs each person's last year: those lines read their own).
+    const [{ people, policies }, window] = await Promise.all([
+      deps.store.getPeopleAndPolicies(planId, covered.map((l) => l.personId)), currentWindow(deps.store, plan, deps.now()),
+    ]);
+    const inputsOf = (personId: string) => (plan.renews ? undefined : { policy: policies.get(personId), person: people.get(personId), window });
+    const results = await mapConcurrent(covered, IN_FLIGHT, (line) => fulfilLine(deps, order, line, inputsOf(line.personId)));
+    const changed = covered.map((line, i) => ({ ...line, outcome: results[i].outcome }));
     await deps.store.putBeneficiaries(planId, orderId, changed);
     const counts = { ...job.counts };
     const add = (key: string) => { counts[key] = (counts[key] ?? 0) + 1; };
     for (const line of changed) {
-      if (line.outcome!.enrolled) {
+      if (line.outcome.enrolled) {
         add('enrolled');
         for (const g of line.reliefGroups ?? []) add(`group#${g}`);
         if (line.regionCode) add(`county#${line.regionCode}`);
       } else {
-        add(`refund#${line.outcome!.refundReason}`);
+        add(`refund#${line.outcome.refundReason}`);
       }
     }
     const cursor = page.after !== undefined ? { shard: 0, after: page.after } : null;
-    // (Another delivery of the message may be working on it too: save() follows its position.)
-    job = await save(deps.store, { ...job, cursor, counts, updatedAt: deps.now().toISOString(), status: cursor ? 'running' : 'done', version: job.version + 1 });
+    // The page's participation counts move with its position: a page redone after a crash counts once.
+    const participation = { planId, people: covered.flatMap((line, i) => (results[i].counts ? [{ personId: line.personId, deltas: results[i].counts! }] : [])) };
+    job = await save(deps.store, { ...job, cursor, counts, updatedAt: deps.now().toISOString(), status: cursor ? 'running' : 'done', version: job.version + 1 }, participation);
   }
   order = await finish(deps, order, job);
   return order;
 }
 
-/** One covered line: enrolled (now or by an earlier run), or refunded with the reason. Lines the quote left out are untouched. */
-async function fulfilLine(deps: Deps, order: Order, line: OrderBeneficiary): Promise<OrderBeneficiary['outcome'] | undefined> {
-  if (!line.covered) return undefined;
-  if (line.outcome) return line.outcome;
+/**
+ * One covered line: enrolled (now, or by an earlier run of this page: the enrollment is idempotent), or refunded
+ * with the reason. Counts are left to the page, so the line is enrolled again even when an earlier run recorded it.
+ */
+async function fulfilLine(deps: Deps, order: Order, line: OrderBeneficiary, inputs: EnrollmentInputs | undefined) {
   try {
-    await enrollOne(deps, order.planId, {
+    const { counts } = await enrollOne(deps, order.planId, {
       request: { requestId: order.orderId, personId: line.personId, tier: order.tier, channel: 'sponsor' },
-      sponsor: { orderId: order.orderId, amount: order.amountEach },
+      sponsor: { orderId: order.orderId, amount: order.amountEach }, deferCounters: true, ...(inputs ? { inputs } : {}),
     });
-    return { enrolled: true };
+    return { outcome: { enrolled: true as const }, counts };
   } catch (error) {
-    if (error instanceof DomainError) return { enrolled: false, refundReason: error.code };
+    if (error instanceof DomainError) return { outcome: { enrolled: false as const, refundReason: error.code }, counts: undefined };
     throw error;
   }
 }

@@ -9,6 +9,7 @@ import { ResidentId, maskId } from '../identity/resident-id.ts';
 import { addDays, addMonths, shanghaiDay } from '../dates/dates.ts';
 import type { MemberYear, Policy, WindowState } from '../store/model.ts';
 import type { Deps } from '../runtime.ts';
+import type { EnrollmentInputs } from '../store/store.ts';
 import { requirePlan } from '../runtime.ts';
 import { checkEligibility } from '../eligibility/eligibility.ts';
 import { isOpen, scheduledWindow } from './window.ts';
@@ -76,17 +77,37 @@ export interface Enrollment {
   renewalOf?: string;
   /** Set by a renewal run: the order waits for the withholding until the window closes. */
   payBy?: string;
+  /** What the caller read for many people at once (a fulfilment page); absent, the enrollment reads its own. */
+  inputs?: EnrollmentInputs;
+  /**
+   * The caller moves the participation counters itself (with its job's position, so a redone page counts once):
+   * the answer carries the counts of a paid policy instead of writing them with it.
+   */
+  deferCounters?: boolean;
+}
+
+export interface Enrolled {
+  created: boolean;
+  policy: Policy;
+  /** With deferCounters: the counter moves this policy stands for (a paid one counts; a pending one not yet). */
+  counts?: Record<string, number>;
 }
 
 export async function enroll(deps: Deps, planId: string, request: EnrollmentRequest): Promise<{ created: boolean; policy: Policy }> {
   return enrollOne(deps, planId, { request });
 }
 
-export async function enrollOne(deps: Deps, planId: string, { request, renewalOf, payBy, sponsor }: Enrollment): Promise<{ created: boolean; policy: Policy }> {
+export async function enrollOne(deps: Deps, planId: string, enrollment: Enrollment): Promise<Enrolled> {
+  const answer = await enrollOrAnswer(deps, planId, enrollment);
+  if (!enrollment.deferCounters) return answer;
+  return { ...answer, counts: answer.policy.status === 'paid' ? counted(answer.policy, 1) : {} };
+}
+
+async function enrollOrAnswer(deps: Deps, planId: string, { request, renewalOf, payBy, sponsor, inputs: given, deferCounters }: Enrollment): Promise<Enrolled> {
   const plan = requirePlan(deps, planId);
   const now = deps.now();
-  // Everything read in one round trip; the checks below keep their order.
-  const inputs = await deps.store.getEnrollmentInputs(planId, request.personId, {
+  // Everything read in one round trip (unless the caller read it); the checks below keep their order.
+  const inputs = given ?? await deps.store.getEnrollmentInputs(planId, request.personId, {
     ...(request.buyer ? { buyerId: request.buyer.personId } : {}), ...(plan.renews ? { previousPlanId: plan.renews } : {}),
   });
   const { policy: existing, person, buyer } = inputs;
@@ -136,7 +157,7 @@ export async function enrollOne(deps: Deps, planId: string, { request, renewalOf
     requestId: request.requestId, createdAt: now.toISOString(), version: (existing?.version ?? 0) + 1,
   };
   try {
-    await deps.store.putPolicy(policy, existing?.version ?? 0, paidNow ? counted(policy, 1) : {});
+    await deps.store.putPolicy(policy, existing?.version ?? 0, paidNow && !deferCounters ? counted(policy, 1) : {});
     return { created: true, policy };
   } catch (error) {
     if (!(error instanceof VersionConflict)) throw error;

@@ -209,20 +209,26 @@ export class DynamoStore implements Store {
 
   readonly renewalShards = COUNTER_SHARDS;
 
-  async putPolicy(policy: Policy, readVersion: number, counterDeltas: Record<string, number>): Promise<void> {
-    const key = keys.policy(policy.planId, policy.personId);
-    const put = this.versionedPut(key, policy, policy.version, readVersion);
-    put.Item = { ...put.Item, ...renewalIndexAttributes(policy) };
-    const moved = Object.entries(counterDeltas).filter(([, delta]) => delta !== 0);
-    const counterUpdate = {
-      TableName: this.table, Key: keys.counters(policy.planId, counterShard(policy.personId)),
+  /** An ADD of counter moves to one shard item (undefined when nothing moves). */
+  private counterUpdate(planId: string, shard: number, deltas: Record<string, number>) {
+    const moved = Object.entries(deltas).filter(([, delta]) => delta !== 0);
+    if (moved.length === 0) return undefined;
+    return {
+      TableName: this.table, Key: keys.counters(planId, shard),
       UpdateExpression: `ADD ${moved.map((_, i) => `#c${i} :d${i}`).join(', ')}`,
       ExpressionAttributeNames: Object.fromEntries(moved.map(([name], i) => [`#c${i}`, name])),
       ExpressionAttributeValues: Object.fromEntries(moved.map(([, delta], i) => [`:d${i}`, delta])),
     };
+  }
+
+  async putPolicy(policy: Policy, readVersion: number, counterDeltas: Record<string, number>): Promise<void> {
+    const key = keys.policy(policy.planId, policy.personId);
+    const put = this.versionedPut(key, policy, policy.version, readVersion);
+    put.Item = { ...put.Item, ...renewalIndexAttributes(policy) };
+    const counterUpdate = this.counterUpdate(policy.planId, counterShard(policy.personId), counterDeltas);
     try {
       // Without counters to move, a conditional put is enough (and cheaper than a transaction).
-      if (moved.length === 0) await this.db.send(new PutCommand(put));
+      if (!counterUpdate) await this.db.send(new PutCommand(put));
       else await this.db.send(new TransactWriteCommand({ TransactItems: [{ Put: put }, { Update: counterUpdate }] }));
     } catch (error) {
       const failed = error instanceof TransactionCanceledException ? failedConditions(error)[0] : (error as Error).name === 'ConditionalCheckFailedException';
@@ -256,6 +262,24 @@ export class DynamoStore implements Store {
       people: (result.Items ?? []).map((item) => docOf<RosterPerson>(item)!),
       ...(result.LastEvaluatedKey ? { after: JSON.stringify(result.LastEvaluatedKey) } : {}),
     };
+  }
+
+  async putJobWithCounts(job: Job, planId: string, counts: { personId: string; deltas: Record<string, number> }[]): Promise<void> {
+    const byShard = new Map<number, Record<string, number>>();
+    for (const { personId, deltas } of counts) {
+      const shard = byShard.get(counterShard(personId)) ?? {};
+      for (const [name, delta] of Object.entries(deltas)) shard[name] = (shard[name] ?? 0) + delta;
+      byShard.set(counterShard(personId), shard);
+    }
+    const updates = [...byShard].flatMap(([shard, deltas]) => { const u = this.counterUpdate(planId, shard, deltas); return u ? [{ Update: u }] : []; });
+    if (updates.length === 0) return this.putJob(job);
+    try {
+      // At most 16 shards and the job: within DynamoDB's 100 actions a transaction.
+      await this.db.send(new TransactWriteCommand({ TransactItems: [{ Put: this.versionedPut(keys.job(job.planId, job.jobId), job, job.version, job.version - 1) }, ...updates] }));
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && failedConditions(error)[0]) throw new VersionConflict(`job ${job.planId}/${job.jobId}`);
+      throw error;
+    }
   }
 
   async getJob(planId: string, jobId: string): Promise<Job | undefined> {
@@ -300,17 +324,18 @@ export class DynamoStore implements Store {
     return this.get<StoredClaim>(keys.claim(planId, claimId));
   }
 
-  /** Consistent reads of many keys, 100 a request, unprocessed keys retried; rows by `pk|sk`. */
+  /** Consistent reads of many keys, 100 a request (4 requests in flight), unprocessed keys retried; rows by `pk|sk`. */
   private async batchGet(wanted: Key[]): Promise<Map<string, Record<string, unknown>>> {
     const rows = new Map<string, Record<string, unknown>>();
-    for (let i = 0; i < wanted.length; i += 100) {
-      let requestKeys: Record<string, unknown>[] = wanted.slice(i, i + 100);
+    const chunks = Array.from({ length: Math.ceil(wanted.length / 100) }, (_, i) => wanted.slice(i * 100, (i + 1) * 100));
+    await mapConcurrent(chunks, 4, async (chunk) => {
+      let requestKeys: Record<string, unknown>[] = chunk;
       while (requestKeys.length > 0) {
         const result = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: requestKeys, ConsistentRead: true } } }));
         for (const item of result.Responses?.[this.table] ?? []) rows.set(`${item.pk}|${item.sk}`, item);
         requestKeys = result.UnprocessedKeys?.[this.table]?.Keys ?? [];
       }
-    }
+    });
     return rows;
   }
 
@@ -419,9 +444,9 @@ export class DynamoStore implements Store {
     }
   }
 
-  async listBeneficiaries(planId: string, orderId: string, after?: string) {
+  async listBeneficiaries(planId: string, orderId: string, after?: string, limit = 100) {
     const result = await this.db.send(new QueryCommand({
-      TableName: this.table, Limit: 100, ConsistentRead: true,
+      TableName: this.table, Limit: limit, ConsistentRead: true,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :b)', ExpressionAttributeValues: { ':pk': keys.order(planId, orderId).pk, ':b': 'B#' },
       ...(after ? { ExclusiveStartKey: JSON.parse(after) } : {}),
     }));

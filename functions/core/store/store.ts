@@ -64,6 +64,8 @@ export interface Store {
   getJob(planId: string, jobId: string): Promise<Job | undefined>;
   /** Writes the job if the stored one is still at `job.version - 1`; VersionConflict otherwise. */
   putJob(job: Job): Promise<void>;
+  /** putJob, and in the same transaction each person's participation counter moves (on the person's shard). */
+  putJobWithCounts(job: Job, planId: string, counts: { personId: string; deltas: Record<string, number> }[]): Promise<void>;
   /** The plan's participation counters, summed over their shards. */
   getCounters(planId: string): Promise<Record<string, number>>;
   /** Basic-insured population per county, as the city supplies it. */
@@ -90,8 +92,8 @@ export interface Store {
   getOrder(planId: string, orderId: string): Promise<Order | undefined>;
   /** Writes the header if the stored one is still at `order.version - 1`; VersionConflict otherwise. */
   putOrder(order: Order): Promise<void>;
-  /** One page of an order's beneficiaries in list order. */
-  listBeneficiaries(planId: string, orderId: string, after?: string): Promise<{ beneficiaries: OrderBeneficiary[]; after?: string }>;
+  /** One page of an order's beneficiaries in list order (100 lines unless told). */
+  listBeneficiaries(planId: string, orderId: string, after?: string, limit?: number): Promise<{ beneficiaries: OrderBeneficiary[]; after?: string }>;
   putBeneficiaries(planId: string, orderId: string, beneficiaries: OrderBeneficiary[]): Promise<void>;
   /** Roster entries and this plan's policies of many people, in one pass of batched reads. */
   getPeopleAndPolicies(planId: string, personIds: string[]): Promise<{ people: Map<string, RosterPerson>; policies: Map<string, Policy> }>;
