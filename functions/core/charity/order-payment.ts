@@ -1,4 +1,4 @@
-// From quote to paid: the plan's approval steps in order (Sanming: civil
+// From quote to paid: the plan's approval steps in order (e.g. civil
 // affairs submits, the lead insurer confirms, finance pays), then the payment,
 // which queues the fulfilment. Both are idempotent.
 import { z } from 'zod';

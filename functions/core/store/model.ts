@@ -134,7 +134,7 @@ export interface OrderSponsor {
   kind: string;
   /** GB 32100 unified social credit code; organisations only. */
   creditCode?: string;
-  /** The plan's donation campaign (Wuwei's 敬孝心 / 献爱心 / 筑同心 / 暖人心). */
+  /** The plan's donation campaign, where the plan groups donations in campaigns. */
   campaign?: string;
 }
 
@@ -160,7 +160,7 @@ export interface Order {
   /** Set when the quote is done (a long list is quoted in the background). */
   quote?: { beneficiaries: number; covered: number; notCovered: number; byReason: Record<string, number>; amount: string };
   status: 'quoting' | 'quoted' | 'paid' | 'fulfilled';
-  /** The plan's approval steps recorded so far, in order (Sanming: civil affairs, lead insurer, finance). */
+  /** The plan's approval steps recorded so far, in order (e.g. civil affairs submits, the lead insurer confirms, finance pays). */
   approvals: OrderApproval[];
   payment?: { paymentId: string; amount: string; at: string };
   /** The fulfilment's outcome: the sponsor's receipt. */
