@@ -36,8 +36,6 @@ export interface Confirmed {
 export async function confirmPayment(deps: Deps, planId: string, personId: string, payment: PaymentConfirmation): Promise<Confirmed> {
   const plan = requirePlan(deps, planId);
   const now = deps.now();
-  // Cover that starts at enrollment starts when the order is paid; the window only matters for the other kinds.
-  const window = plan.enrollment.cover.kind === 'from-enrollment' ? scheduledWindow(plan, now) : undefined;
   const { policy, result } = await updatePolicy(deps, planId, personId, (current) => {
     const known = current.payments.find((p) => p.paymentId === payment.paymentId);
     if (known) {
@@ -52,7 +50,7 @@ export async function confirmPayment(deps: Deps, planId: string, personId: strin
     if (!new Decimal(payment.amount).eq(due)) {
       throw unprocessable('AMOUNT_MISMATCH', `${formatYuan(due)} yuan is due, not ${payment.amount}`, { due: formatYuan(due) });
     }
-    return applyPayment(plan, current, { ...payment, amount: new Decimal(payment.amount).toFixed(2), paidAt: now.toISOString() }, now, window);
+    return applyPayment(plan, current, { ...payment, amount: new Decimal(payment.amount).toFixed(2), paidAt: now.toISOString() }, now);
   });
   return { policy, ...result };
 }
@@ -61,13 +59,15 @@ function amountDue(policy: Policy): Decimal {
   return policy.payments.filter((p) => p.refund === undefined).reduce((due, p) => due.minus(p.amount), new Decimal(policy.premium));
 }
 
-function applyPayment(plan: LoadedPlan, current: Policy, paid: PolicyPayment, now: Date, window: ReturnType<typeof scheduledWindow> | undefined) {
+function applyPayment(plan: LoadedPlan, current: Policy, paid: PolicyPayment, now: Date) {
   const state = lifecycle(current, now);
   if (state === 'expired' || state === 'cancelled' || state === 'refunded') {
     throw conflict('ORDER_NOT_PAYABLE', `the order is ${state}: the payment must be returned to the payer`, { lifecycle: state, ...(current.payBy ? { payBy: current.payBy } : {}) });
   }
   if (current.status === 'pending') {
-    const next: Policy = { ...current, status: 'paid', payments: [...current.payments, paid], channel: paid.channel, ...(window ? coverFor(plan, window, now) : {}) };
+    // Cover that starts at enrollment (即参即享) starts when the order is paid; other cover is dated already.
+    const cover = plan.enrollment.cover.kind === 'from-enrollment' ? coverFor(plan, scheduledWindow(plan, now), now) : {};
+    const next: Policy = { ...current, status: 'paid', payments: [...current.payments, paid], channel: paid.channel, ...cover };
     delete next.payBy;
     return { next, counterDeltas: counted(next, 1), result: { recorded: true, refunded: [] as PolicyPayment[] } };
   }

@@ -145,6 +145,22 @@ export class DynamoStore implements Store {
     return docOf<T>(Item);
   }
 
+  /** A versioned item (window excepted: its version lives in its document): the document with its version attribute. */
+  private async getVersioned<T extends { version: number }>(key: Key): Promise<T | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
+    return versioned<T>(Item);
+  }
+
+  /** Puts `value` at `version` if the stored item is still at `version - 1` (or absent for 1); VersionConflict naming `what` otherwise. */
+  private async putVersioned(key: Key, value: { version: number }, what: string): Promise<void> {
+    try {
+      await this.db.send(new PutCommand(this.versionedPut(key, value, value.version, value.version - 1)));
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') throw new VersionConflict(what);
+      throw error;
+    }
+  }
+
   /** A put conditioned on the version the writer read (0: the item must not exist yet). */
   private versionedPut(key: Key, value: unknown, version: number, readVersion: number) {
     return {
@@ -159,13 +175,8 @@ export class DynamoStore implements Store {
     return this.get<WindowState>(keys.window(planId));
   }
 
-  async putWindow(state: WindowState): Promise<void> {
-    try {
-      await this.db.send(new PutCommand(this.versionedPut(keys.window(state.planId), state, state.version, state.version - 1)));
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') throw new VersionConflict(`window of ${state.planId}`);
-      throw error;
-    }
+  putWindow(state: WindowState): Promise<void> {
+    return this.putVersioned(keys.window(state.planId), state, `window of ${state.planId}`);
   }
 
   async putPeople(people: RosterPerson[]): Promise<void> {
@@ -282,18 +293,12 @@ export class DynamoStore implements Store {
     }
   }
 
-  async getJob(planId: string, jobId: string): Promise<Job | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.job(planId, jobId), ConsistentRead: true }));
-    return versioned<Job>(Item);
+  getJob(planId: string, jobId: string): Promise<Job | undefined> {
+    return this.getVersioned<Job>(keys.job(planId, jobId));
   }
 
-  async putJob(job: Job): Promise<void> {
-    try {
-      await this.db.send(new PutCommand(this.versionedPut(keys.job(job.planId, job.jobId), job, job.version, job.version - 1)));
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') throw new VersionConflict(`job ${job.planId}/${job.jobId}`);
-      throw error;
-    }
+  putJob(job: Job): Promise<void> {
+    return this.putVersioned(keys.job(job.planId, job.jobId), job, `job ${job.planId}/${job.jobId}`);
   }
 
   async getCounters(planId: string): Promise<Record<string, number>> {
@@ -315,9 +320,8 @@ export class DynamoStore implements Store {
     return this.get<Population>(keys.population(planId));
   }
 
-  async getPolicy(planId: string, personId: string): Promise<Policy | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.policy(planId, personId), ConsistentRead: true }));
-    return versioned<Policy>(Item);
+  getPolicy(planId: string, personId: string): Promise<Policy | undefined> {
+    return this.getVersioned<Policy>(keys.policy(planId, personId));
   }
 
   getClaim(planId: string, claimId: string) {
@@ -345,9 +349,8 @@ export class DynamoStore implements Store {
     return claimKeys.flatMap((k) => docOf<StoredClaim>(rows.get(`${k.pk}|${k.sk}`)) ?? []);
   }
 
-  async getMemberYear(planId: string, memberId: string): Promise<MemberYear | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.year(planId, memberId), ConsistentRead: true }));
-    return versioned<MemberYear>(Item);
+  getMemberYear(planId: string, memberId: string): Promise<MemberYear | undefined> {
+    return this.getVersioned<MemberYear>(keys.year(planId, memberId));
   }
 
   async getEnrollmentInputs(planId: string, personId: string, also: { buyerId?: string; previousPlanId?: string }): Promise<EnrollmentInputs> {
@@ -418,9 +421,8 @@ export class DynamoStore implements Store {
   }
 
   async createOrder(order: Order, chunks: OrderChunk[]) {
-    // Chunks first: a retry after a crash rewrites the same chunks, and the header (the commit point) comes last.
-    const existing = await this.getOrder(order.planId, order.orderId);
-    if (existing) return { created: false, order: existing };
+    // Chunks first: a retry after a crash (or a concurrent replay) rewrites the same chunks, and the header, the
+    // commit point, comes last. The domain has looked for the order already: no read here.
     await this.batchWrite(chunks.map((c) => row(keys.orderChunk(order.planId, order.orderId, c.index), c)));
     try {
       await this.db.send(new PutCommand(this.versionedPut(keys.order(order.planId, order.orderId), order, order.version, 0)));
@@ -435,13 +437,8 @@ export class DynamoStore implements Store {
     return this.get<OrderChunk>(keys.orderChunk(planId, orderId, index));
   }
 
-  async putOrder(order: Order): Promise<void> {
-    try {
-      await this.db.send(new PutCommand(this.versionedPut(keys.order(order.planId, order.orderId), order, order.version, order.version - 1)));
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') throw new VersionConflict(`order ${order.planId}/${order.orderId}`);
-      throw error;
-    }
+  putOrder(order: Order): Promise<void> {
+    return this.putVersioned(keys.order(order.planId, order.orderId), order, `order ${order.planId}/${order.orderId}`);
   }
 
   async listBeneficiaries(planId: string, orderId: string, after?: string, limit = 100) {
@@ -490,8 +487,7 @@ export class DynamoStore implements Store {
     return entries;
   }
 
-  async getOrder(planId: string, orderId: string): Promise<Order | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.order(planId, orderId), ConsistentRead: true }));
-    return versioned<Order>(Item);
+  getOrder(planId: string, orderId: string): Promise<Order | undefined> {
+    return this.getVersioned<Order>(keys.order(planId, orderId));
   }
 }

@@ -86,7 +86,7 @@ export interface Store {
   commitClaim(commit: ClaimCommit): Promise<{ committed: true } | { committed: false; existing: StoredClaim }>;
   commitReversal(commit: ReversalCommit): Promise<void>;
 
-  /** Stores the list's chunks, then the header unless the order exists; returns the header that stands. */
+  /** Stores the list's chunks, then the header unless the order exists (the caller looked first); returns the header that stands. */
   createOrder(order: Order, chunks: OrderChunk[]): Promise<{ created: boolean; order: Order }>;
   getOrderChunk(planId: string, orderId: string, index: number): Promise<OrderChunk | undefined>;
   getOrder(planId: string, orderId: string): Promise<Order | undefined>;
