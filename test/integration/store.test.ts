@@ -38,6 +38,34 @@ describe('DynamoStore', () => {
     expect((await store.getCounters('jiangxi-2023'))['county#360102']).toBe(1);
   });
 
+  test('many policies written together: each on its own condition, a failed one does not hold the others back', async () => {
+    const planId = `many-${randomUUID()}`;
+    // 230 people: three transactions (100, 100, 30). Two already hold a policy, one was read at version 1.
+    const ids = Array.from({ length: 230 }, (_, i) => `3601021990${String(i).padStart(8, '0')}`);
+    await store.putPolicy(policy('other', { planId, personId: ids[5] }), 0, {});
+    await store.putPolicy(policy('other', { planId, personId: ids[150] }), 0, {});
+    await store.putPolicy(policy('old', { planId, personId: ids[220] }), 0, {});
+    const writes = ids.map((personId, i) => ({ policy: policy('batch', { planId, personId, version: i === 220 ? 2 : 1 }), readVersion: i === 220 ? 1 : 0 }));
+    const stored = await store.putPolicies(writes);
+    expect(stored.flatMap((ok, i) => (ok ? [] : [i]))).toEqual([5, 150]);
+    const { policies } = await store.getPeopleAndPolicies(planId, ids);
+    expect([...policies.values()].filter((p) => p.requestId === 'batch')).toHaveLength(228);
+    expect(policies.get(ids[5])).toMatchObject({ requestId: 'other', version: 1 });
+    expect(policies.get(ids[220])).toMatchObject({ requestId: 'batch', version: 2 });
+    // The same writes again: every one now fails its condition, nothing is overwritten.
+    expect((await store.putPolicies(writes)).filter(Boolean)).toEqual([]);
+  });
+
+  test('two batches racing over the same people: each person gets exactly one of them', async () => {
+    const planId = `race-${randomUUID()}`;
+    const ids = Array.from({ length: 150 }, (_, i) => `3601021991${String(i).padStart(8, '0')}`);
+    const batch = (requestId: string) => ids.map((personId) => ({ policy: policy(requestId, { planId, personId }), readVersion: 0 }));
+    const [a, b] = await Promise.all([store.putPolicies(batch('a')), store.putPolicies(batch('b'))]);
+    expect(ids.every((_, i) => a[i] !== b[i])).toBe(true);
+    const { policies } = await store.getPeopleAndPolicies(planId, ids);
+    expect(ids.map((id) => policies.get(id)!.requestId)).toEqual(a.map((won) => (won ? 'a' : 'b')));
+  });
+
   test('the renewal index holds paid policies with consent only, page by page per shard', async () => {
     const planId = `renew-${randomUUID()}`;
     const ids = ['360102199003071234', '360102199003075836', '11010519491231002X'];

@@ -4,23 +4,27 @@
 // redoing a page enrolls no one twice. Someone insured meanwhile (by another
 // sponsor or themself), or no longer eligible, is refunded to the sponsor.
 import { Decimal } from 'decimal.js';
-import type { Job, Order, OrderBeneficiary, OrderResult } from '../store/model.ts';
+import type { Job, Order, OrderResult } from '../store/model.ts';
+import type { EnrollmentInputs } from '../store/store.ts';
+import type { LoadedPlan } from '../plan/loader.ts';
 import { VersionConflict } from '../store/store.ts';
 import { save, startOrResume } from '../jobs.ts';
 import type { Deps } from '../runtime.ts';
 import { requirePlan } from '../runtime.ts';
 import { DomainError } from '../errors.ts';
 import { formatYuan } from '../money/money.ts';
-import { enrollOne } from '../enrollment/policies.ts';
+import { enrollMany, type Enrolled } from '../enrollment/policies.ts';
 import { currentWindow } from '../enrollment/window.ts';
-import type { EnrollmentInputs } from '../store/store.ts';
 import type { LedgerEntry } from './ledger-csv.ts';
 import { maskName } from '../identity/resident-id.ts';
 import { mapConcurrent } from '../concurrency.ts';
 
-/** Enrollments in flight within a page, and lines a page (each page: two reads, the puts, one transaction). */
-export const IN_FLIGHT = 32;
+/**
+ * Lines a page (each page: two reads, its policies in transactions of up to 100, one transaction with the
+ * job's position), and reads in flight where each line reads its own inputs.
+ */
 export const FULFIL_PAGE = 250;
+export const IN_FLIGHT = 32;
 const jobIdFor = (orderId: string) => `fulfil-${orderId}`;
 
 /** The fulfilment's progress while it runs (and after). */
@@ -36,13 +40,11 @@ export async function fulfilOrder(deps: Deps, planId: string, orderId: string): 
   while (job.cursor !== null) {
     const page = await deps.store.listBeneficiaries(planId, orderId, job.cursor.after, FULFIL_PAGE);
     const covered = page.beneficiaries.filter((l) => l.covered);
-    // The page's people, policies and the window in two reads, not one per line (a plan that renews a previous
-    // year also needs each person's last year: those lines read their own).
-    const [{ people, policies }, window] = await Promise.all([
-      deps.store.getPeopleAndPolicies(planId, covered.map((l) => l.personId)), currentWindow(deps.store, plan, deps.now()),
-    ]);
-    const inputsOf = (personId: string) => (plan.renews ? undefined : { policy: policies.get(personId), person: people.get(personId), window });
-    const results = await mapConcurrent(covered, IN_FLIGHT, (line) => fulfilLine(deps, order, line, inputsOf(line.personId)));
+    const inputs = await pageInputs(deps, plan, covered.map((l) => l.personId));
+    const results = (await enrollMany(deps, planId, covered.map((line, i) => ({
+      request: { requestId: order.orderId, personId: line.personId, tier: order.tier, channel: 'sponsor' as const },
+      sponsor: { orderId: order.orderId, amount: order.amountEach }, inputs: inputs[i],
+    })))).map(lineResult);
     const changed = covered.map((line, i) => ({ ...line, outcome: results[i].outcome }));
     await deps.store.putBeneficiaries(planId, orderId, changed);
     const counts = { ...job.counts };
@@ -66,20 +68,19 @@ export async function fulfilOrder(deps: Deps, planId: string, orderId: string): 
 }
 
 /**
- * One covered line: enrolled (now, or by an earlier run of this page: the enrollment is idempotent), or refunded
- * with the reason. Counts are left to the page, so the line is enrolled again even when an earlier run recorded it.
+ * The page's people, policies and the window in two reads, not one per line; a plan that renews a previous
+ * year also needs each person's last year, so there each line reads its own.
  */
-async function fulfilLine(deps: Deps, order: Order, line: OrderBeneficiary, inputs: EnrollmentInputs | undefined) {
-  try {
-    const { counts } = await enrollOne(deps, order.planId, {
-      request: { requestId: order.orderId, personId: line.personId, tier: order.tier, channel: 'sponsor' },
-      sponsor: { orderId: order.orderId, amount: order.amountEach }, deferCounters: true, ...(inputs ? { inputs } : {}),
-    });
-    return { outcome: { enrolled: true as const }, counts };
-  } catch (error) {
-    if (error instanceof DomainError) return { outcome: { enrolled: false as const, refundReason: error.code }, counts: undefined };
-    throw error;
-  }
+async function pageInputs(deps: Deps, plan: LoadedPlan, personIds: string[]): Promise<EnrollmentInputs[]> {
+  if (plan.renews) return mapConcurrent(personIds, IN_FLIGHT, (personId) => deps.store.getEnrollmentInputs(plan.id, personId, { previousPlanId: plan.renews! }));
+  const [{ people, policies }, window] = await Promise.all([deps.store.getPeopleAndPolicies(plan.id, personIds), currentWindow(deps.store, plan, deps.now())]);
+  return personIds.map((personId) => ({ policy: policies.get(personId), person: people.get(personId), window }));
+}
+
+/** A covered line's outcome: enrolled (now, or by an earlier run of this page), or refunded with the reason. */
+function lineResult(result: Enrolled | DomainError) {
+  if (result instanceof DomainError) return { outcome: { enrolled: false as const, refundReason: result.code }, counts: undefined };
+  return { outcome: { enrolled: true as const }, counts: result.counts };
 }
 
 /** The receipt: counts from the job, refunds at the amount paid for each person; the order and its ledger entry. */

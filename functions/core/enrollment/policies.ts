@@ -18,7 +18,7 @@ import { checkAutoRenewalChannel, checkPayment } from './payment.ts';
 import { holdsPlace, isAccountChannel, payByFor } from './lifecycle.ts';
 import { VersionConflict } from '../store/store.ts';
 import { Decimal } from 'decimal.js';
-import { conflict, unprocessable } from '../errors.ts';
+import { DomainError, conflict, unprocessable } from '../errors.ts';
 
 export const EnrollmentRequest = z.strictObject({
   /** Idempotency key: a replay with the same id returns the first answer. */
@@ -98,23 +98,78 @@ export async function enroll(deps: Deps, planId: string, request: EnrollmentRequ
 }
 
 export async function enrollOne(deps: Deps, planId: string, enrollment: Enrollment): Promise<Enrolled> {
-  const answer = await enrollOrAnswer(deps, planId, enrollment);
+  const plan = requirePlan(deps, planId);
+  const { request } = enrollment;
+  // Everything read in one round trip (unless the caller read it); the checks keep their order.
+  const inputs = enrollment.inputs ?? await deps.store.getEnrollmentInputs(planId, request.personId, {
+    ...(request.buyer ? { buyerId: request.buyer.personId } : {}), ...(plan.renews ? { previousPlanId: plan.renews } : {}),
+  });
+  const decision = decide(plan, enrollment, inputs, deps.now());
+  if ('answer' in decision) return withCounts(decision.answer, enrollment);
+  const { policy, readVersion } = decision.write;
+  try {
+    await deps.store.putPolicy(policy, readVersion, policy.status === 'paid' && !enrollment.deferCounters ? counted(policy, 1) : {});
+    return withCounts({ created: true, policy }, enrollment);
+  } catch (error) {
+    if (!(error instanceof VersionConflict)) throw error;
+    // Another channel's attempt won the race: its policy stands.
+    return withCounts(answerForExisting((await deps.store.getPolicy(planId, request.personId))!, request), enrollment);
+  }
+}
+
+/**
+ * Many enrollments whose inputs the caller has read (a fulfilment page), with deferred counters: each decided
+ * as enrollOne decides it, the new policies written together (conditional puts in transactions of up to 100,
+ * a fraction of the round trips one put each costs). Each entry is the enrollment's answer or its refusal.
+ */
+export async function enrollMany(deps: Deps, planId: string, enrollments: (Enrollment & { inputs: EnrollmentInputs })[]): Promise<(Enrolled | DomainError)[]> {
+  const plan = requirePlan(deps, planId);
+  const now = deps.now();
+  const deferred = (answer: { created: boolean; policy: Policy }) => withCounts(answer, { deferCounters: true });
+  const outcomes: (Enrolled | DomainError)[] = [];
+  const writes: { index: number; policy: Policy; readVersion: number }[] = [];
+  enrollments.forEach((enrollment, index) => {
+    try {
+      const decision = decide(plan, enrollment, enrollment.inputs, now);
+      if ('answer' in decision) outcomes[index] = deferred(decision.answer);
+      else writes.push({ index, ...decision.write });
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      outcomes[index] = error;
+    }
+  });
+  const stored = await deps.store.putPolicies(writes);
+  await Promise.all(writes.map(async ({ index, policy }, i) => {
+    const { request } = enrollments[index];
+    if (stored[i]) {
+      outcomes[index] = deferred({ created: true, policy });
+      return;
+    }
+    try {
+      // Someone else's policy won the race (or an earlier run of this page wrote this one): it stands.
+      outcomes[index] = deferred(answerForExisting((await deps.store.getPolicy(planId, policy.personId))!, request));
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      outcomes[index] = error;
+    }
+  }));
+  return outcomes;
+}
+
+/** With deferred counters the answer carries the counter moves its policy stands for (a paid one counts; a pending one not yet). */
+function withCounts(answer: { created: boolean; policy: Policy }, enrollment: Pick<Enrollment, 'deferCounters'>): Enrolled {
   if (!enrollment.deferCounters) return answer;
   return { ...answer, counts: answer.policy.status === 'paid' ? counted(answer.policy, 1) : {} };
 }
 
-async function enrollOrAnswer(deps: Deps, planId: string, { request, renewalOf, payBy, sponsor, inputs: given, deferCounters }: Enrollment): Promise<Enrolled> {
-  const plan = requirePlan(deps, planId);
-  const now = deps.now();
-  // Everything read in one round trip (unless the caller read it); the checks below keep their order.
-  const inputs = given ?? await deps.store.getEnrollmentInputs(planId, request.personId, {
-    ...(request.buyer ? { buyerId: request.buyer.personId } : {}), ...(plan.renews ? { previousPlanId: plan.renews } : {}),
-  });
+/** What an enrollment comes to on its inputs: the answer for a policy that stands already, or the policy to write. Refusals throw. */
+function decide(plan: LoadedPlan, { request, renewalOf, payBy, sponsor }: Enrollment, inputs: EnrollmentInputs, now: Date):
+  { answer: { created: false; policy: Policy } } | { write: { policy: Policy; readVersion: number } } {
+  const planId = plan.id;
   const { policy: existing, person, buyer } = inputs;
   const window = inputs.window ?? scheduledWindow(plan, now);
   const history = historyFrom(plan, inputs.previousPolicy, inputs.previousYear);
-  if (existing && (existing.requestId === request.requestId || holdsPlace(existing, now))) return answerForExisting(existing, request);
-
+  if (existing && (existing.requestId === request.requestId || holdsPlace(existing, now))) return { answer: answerForExisting(existing, request) };
   if (!isOpen(window, now)) {
     throw conflict('WINDOW_CLOSED', `enrollment for ${planId} is not open`, { window: { state: window.state, opensAt: window.opensAt, closesAt: window.closesAt } });
   }
@@ -156,14 +211,7 @@ async function enrollOrAnswer(deps: Deps, planId: string, { request, renewalOf, 
     ...(existing ? { earlier: [...(existing.earlier ?? []), { requestId: existing.requestId, status: existing.status, payments: existing.payments }] } : {}),
     requestId: request.requestId, createdAt: now.toISOString(), version: (existing?.version ?? 0) + 1,
   };
-  try {
-    await deps.store.putPolicy(policy, existing?.version ?? 0, paidNow && !deferCounters ? counted(policy, 1) : {});
-    return { created: true, policy };
-  } catch (error) {
-    if (!(error instanceof VersionConflict)) throw error;
-    // Another channel's attempt won the race: its policy stands.
-    return answerForExisting((await deps.store.getPolicy(planId, request.personId))!, request);
-  }
+  return { write: { policy, readVersion: existing?.version ?? 0 } };
 }
 
 /** A replay of the request that created the policy gets it back; any other request is a conflict. */

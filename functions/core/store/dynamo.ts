@@ -233,9 +233,7 @@ export class DynamoStore implements Store {
   }
 
   async putPolicy(policy: Policy, readVersion: number, counterDeltas: Record<string, number>): Promise<void> {
-    const key = keys.policy(policy.planId, policy.personId);
-    const put = this.versionedPut(key, policy, policy.version, readVersion);
-    put.Item = { ...put.Item, ...renewalIndexAttributes(policy) };
+    const put = this.policyPut(policy, readVersion);
     const counterUpdate = this.counterUpdate(policy.planId, counterShard(policy.personId), counterDeltas);
     try {
       // Without counters to move, a conditional put is enough (and cheaper than a transaction).
@@ -246,6 +244,40 @@ export class DynamoStore implements Store {
       if (failed) throw new VersionConflict(`policy ${policy.planId}/${policy.personId}`);
       throw error;
     }
+  }
+
+  private policyPut(policy: Policy, readVersion: number) {
+    const put = this.versionedPut(keys.policy(policy.planId, policy.personId), policy, policy.version, readVersion);
+    put.Item = { ...put.Item, ...renewalIndexAttributes(policy) };
+    return put;
+  }
+
+  /**
+   * The conditional puts go together in transactions of up to 100 (DynamoDB's limit), a few in flight: one round
+   * trip per hundred policies instead of one each. A transaction is all or nothing, so when some puts fail their
+   * condition the others are sent again without them; a transient cancellation (another transaction on the same
+   * item) is retried after a short backoff. The policies must be of different people.
+   */
+  async putPolicies(writes: { policy: Policy; readVersion: number }[]): Promise<boolean[]> {
+    const stored = writes.map(() => true);
+    const indices = writes.map((_, j) => j);
+    const chunks = Array.from({ length: Math.ceil(writes.length / 100) }, (_, i) => indices.slice(i * 100, (i + 1) * 100));
+    await mapConcurrent(chunks, 4, async (chunk) => {
+      let pending = chunk;
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        try {
+          await this.db.send(new TransactWriteCommand({ TransactItems: pending.map((j) => ({ Put: this.policyPut(writes[j].policy, writes[j].readVersion) })) }));
+          return;
+        } catch (error) {
+          if (!(error instanceof TransactionCanceledException) || attempt >= 8) throw error;
+          const failed = failedConditions(error);
+          for (const [k, j] of pending.entries()) if (failed[k]) stored[j] = false;
+          if (!failed.some(Boolean)) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+          pending = pending.filter((_, k) => !failed[k]);
+        }
+      }
+    });
+    return stored;
   }
 
   async listRenewable(planId: string, shard: number, after?: string): Promise<{ policies: Policy[]; after?: string }> {

@@ -58,6 +58,11 @@ export interface Store {
    * counters (county, tier, channel…) by `counterDeltas` in the same write; VersionConflict otherwise.
    */
   putPolicy(policy: Policy, readVersion: number, counterDeltas: Record<string, number>): Promise<void>;
+  /**
+   * Many policies, each on the same condition as putPolicy and moving no counters: true where written,
+   * false where the stored version moved (that policy's VersionConflict). Writes are not atomic together.
+   */
+  putPolicies(writes: { policy: Policy; readVersion: number }[]): Promise<boolean[]>;
   /** One page of a plan's paid policies with auto-renewal consent, in the given shard (0..renewalShards-1). */
   listRenewable(planId: string, shard: number, after?: string): Promise<{ policies: Policy[]; after?: string }>;
   readonly renewalShards: number;
