@@ -28,15 +28,23 @@ export function emptyAccumulators(): Accumulators {
 
 type MapName = 'deductibles' | 'bandPositions' | 'benefitPaid' | 'groupPaid' | 'itemPaid';
 type ScalarName = 'yearPaid' | 'outOfPocket' | 'capTopUpPaid';
-const SCALARS: ScalarName[] = ['yearPaid', 'outOfPocket', 'capTopUpPaid'];
+
+/** One map's (or the scalars') entries a claim read, and the value each moved entry had before it. */
+interface Entries {
+  values: Map<string, Decimal>;
+  before: Map<string, Decimal>;
+}
+
+const entries = (): Entries => ({ values: new Map(), before: new Map() });
 
 /** Working copy of one year's accumulators for one claim. */
 export class Ledger {
   private readonly from: Accumulators;
-  /** Current values of the entries read or moved, keyed `map.key` (scalars by name). */
-  private readonly values = new Map<string, Decimal>();
-  /** The value each moved entry had before this claim: deltas are computed once, at the end. */
-  private readonly moved = new Map<string, Decimal>();
+  // Per map, so a read needs no composed key; parsed lazily, as most claims touch a few entries of each.
+  private readonly maps: Record<MapName, Entries> = {
+    deductibles: entries(), bandPositions: entries(), benefitPaid: entries(), groupPaid: entries(), itemPaid: entries(),
+  };
+  private readonly scalars = entries();
   private claims: number;
 
   constructor(from: Accumulators) {
@@ -45,61 +53,64 @@ export class Ledger {
   }
 
   get(map: MapName, key: string): Decimal {
-    return this.read(`${map}.${key}`, () => this.from[map][key]);
+    return read(this.maps[map], key, this.from[map][key]);
   }
 
   add(map: MapName, key: string, amount: Decimal): void {
-    this.move(`${map}.${key}`, this.get(map, key), amount);
+    move(this.maps[map], key, this.get(map, key), amount);
   }
 
   scalar(name: ScalarName): Decimal {
-    return this.read(name, () => this.from[name]);
+    return read(this.scalars, name, this.from[name]);
   }
 
   addScalar(name: ScalarName, amount: Decimal): void {
-    this.move(name, this.scalar(name), amount);
+    move(this.scalars, name, this.scalar(name), amount);
   }
 
   countClaim(): void {
     this.claims += 1;
   }
 
-  /** The accumulators after this claim; untouched entries keep their stored text. */
+  /** The accumulators after this claim; untouched entries keep their stored text, untouched maps are shared. */
   snapshot(): Accumulators {
-    const next: Accumulators = {
-      deductibles: { ...this.from.deductibles }, bandPositions: { ...this.from.bandPositions }, benefitPaid: { ...this.from.benefitPaid },
-      groupPaid: { ...this.from.groupPaid }, itemPaid: { ...this.from.itemPaid },
-      yearPaid: this.from.yearPaid, outOfPocket: this.from.outOfPocket, capTopUpPaid: this.from.capTopUpPaid, claimsApplied: this.claims,
-    };
-    for (const name of this.moved.keys()) {
-      const value = formatYuan(this.values.get(name)!);
-      if ((SCALARS as string[]).includes(name)) next[name as ScalarName] = value;
-      else {
-        const dot = name.indexOf('.');
-        next[name.slice(0, dot) as MapName][name.slice(dot + 1)] = value;
-      }
+    const next: Accumulators = { ...this.from, claimsApplied: this.claims };
+    for (const map of MAP_NAMES) {
+      const { values, before } = this.maps[map];
+      if (before.size === 0) continue;
+      const copy = { ...this.from[map] };
+      for (const key of before.keys()) copy[key] = formatYuan(values.get(key)!);
+      next[map] = copy;
     }
+    for (const name of this.scalars.before.keys() as MapIterator<ScalarName>) next[name] = formatYuan(this.scalars.values.get(name)!);
     return next;
   }
 
-  /** Every accumulator this claim moved, as `map.key: amount added`. */
+  /** Every accumulator this claim moved, as `map.key: amount added`, in key order. */
   deltas(): Record<string, string> {
-    return Object.fromEntries([...this.moved].sort(([a], [b]) => a.localeCompare(b)).map(([k, before]) => [k, formatYuan(this.values.get(k)!.minus(before))]));
+    const moved: [string, string][] = [];
+    const collect = (prefix: string, { values, before }: Entries) => {
+      for (const [key, was] of before) moved.push([prefix + key, formatYuan(values.get(key)!.minus(was))]);
+    };
+    for (const map of MAP_NAMES) collect(`${map}.`, this.maps[map]);
+    collect('', this.scalars);
+    return Object.fromEntries(moved.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   }
+}
 
-  private read(name: string, stored: () => string | undefined): Decimal {
-    let value = this.values.get(name);
-    if (value === undefined) {
-      const text = stored();
-      value = text === undefined ? ZERO : new Decimal(text);
-      this.values.set(name, value);
-    }
-    return value;
-  }
+const MAP_NAMES: MapName[] = ['deductibles', 'bandPositions', 'benefitPaid', 'groupPaid', 'itemPaid'];
 
-  private move(name: string, current: Decimal, amount: Decimal): void {
-    if (amount.isZero()) return;
-    if (!this.moved.has(name)) this.moved.set(name, current);
-    this.values.set(name, current.plus(amount));
+function read(entries: Entries, key: string, stored: string | undefined): Decimal {
+  let value = entries.values.get(key);
+  if (value === undefined) {
+    value = stored === undefined ? ZERO : new Decimal(stored);
+    entries.values.set(key, value);
   }
+  return value;
+}
+
+function move(entries: Entries, key: string, current: Decimal, amount: Decimal): void {
+  if (amount.isZero()) return;
+  if (!entries.before.has(key)) entries.before.set(key, current);
+  entries.values.set(key, current.plus(amount));
 }
