@@ -29,13 +29,13 @@ export function emptyAccumulators(): Accumulators {
 type MapName = 'deductibles' | 'bandPositions' | 'benefitPaid' | 'groupPaid' | 'itemPaid';
 type ScalarName = 'yearPaid' | 'outOfPocket' | 'capTopUpPaid';
 
-/** One map's (or the scalars') entries a claim read, and the value each moved entry had before it. */
+/** One map's (or the scalars') entries a claim read, and what the claim added to each entry it moved. */
 interface Entries {
   values: Map<string, Decimal>;
-  before: Map<string, Decimal>;
+  added: Map<string, Decimal>;
 }
 
-const entries = (): Entries => ({ values: new Map(), before: new Map() });
+const entries = (): Entries => ({ values: new Map(), added: new Map() });
 
 /** Working copy of one year's accumulators for one claim. */
 export class Ledger {
@@ -76,21 +76,21 @@ export class Ledger {
   snapshot(): Accumulators {
     const next: Accumulators = { ...this.from, claimsApplied: this.claims };
     for (const map of MAP_NAMES) {
-      const { values, before } = this.maps[map];
-      if (before.size === 0) continue;
+      const { values, added } = this.maps[map];
+      if (added.size === 0) continue;
       const copy = { ...this.from[map] };
-      for (const key of before.keys()) copy[key] = formatYuan(values.get(key)!);
+      for (const key of added.keys()) copy[key] = formatYuan(values.get(key)!);
       next[map] = copy;
     }
-    for (const name of this.scalars.before.keys() as MapIterator<ScalarName>) next[name] = formatYuan(this.scalars.values.get(name)!);
+    for (const name of this.scalars.added.keys() as MapIterator<ScalarName>) next[name] = formatYuan(this.scalars.values.get(name)!);
     return next;
   }
 
   /** Every accumulator this claim moved, as `map.key: amount added`, in key order. */
   deltas(): Record<string, string> {
     const moved: [string, string][] = [];
-    const collect = (prefix: string, { values, before }: Entries) => {
-      for (const [key, was] of before) moved.push([prefix + key, formatYuan(values.get(key)!.minus(was))]);
+    const collect = (prefix: string, { added }: Entries) => {
+      for (const [key, amount] of added) moved.push([prefix + key, formatYuan(amount)]);
     };
     for (const map of MAP_NAMES) collect(`${map}.`, this.maps[map]);
     collect('', this.scalars);
@@ -111,6 +111,7 @@ function read(entries: Entries, key: string, stored: string | undefined): Decima
 
 function move(entries: Entries, key: string, current: Decimal, amount: Decimal): void {
   if (amount.isZero()) return;
-  if (!entries.before.has(key)) entries.before.set(key, current);
+  const earlier = entries.added.get(key);
+  entries.added.set(key, earlier === undefined ? amount : earlier.plus(amount));
   entries.values.set(key, current.plus(amount));
 }

@@ -3,6 +3,9 @@
 // implementation gets the same fen. Pure: no I/O, no clock.
 import { Decimal } from 'decimal.js';
 import type { Benefit, Plan } from '../plan/schema.ts';
+
+type Tier = Plan['tiers'][number];
+type LimitGroup = Plan['limitGroups'][number];
 import type { LoadedPlan } from '../plan/loader.ts';
 import type { Claim, PolicyContext } from '../claim/schema.ts';
 import { ONE, ZERO, constant, formatYuan, min, nonNegative, sum, toFen } from '../money/money.ts';
@@ -105,7 +108,7 @@ export function adjudicate(plan: LoadedPlan, ctx: PolicyContext, before: Accumul
   }
 
   const costs = costsAfterExclusions(plan, claim);
-  const tierBenefits = plan.benefits.filter((b) => tier.benefits.includes(b.id));
+  const tierBenefits = benefitsOf(plan, tier);
   const run = new ClaimRun(plan, ctx, claim, costs, place, ledger, tierBenefits);
   const benefits = tierBenefits.map((b) => run.benefit(b));
   const benefitsTotal = run.paidOnClaim();
@@ -124,6 +127,24 @@ export function adjudicate(plan: LoadedPlan, ctx: PolicyContext, before: Accumul
     deltas: ledger.deltas(),
     accumulators,
   };
+}
+
+// A plan is read by every claim: what depends on the plan alone is worked out once per loaded plan.
+const tierBenefits = new WeakMap<Tier, Benefit[]>();
+const benefitLimitGroups = new WeakMap<Benefit, LimitGroup[]>();
+
+/** The plan's benefits a tier includes, in the plan's order. */
+function benefitsOf(plan: Plan, tier: Tier): Benefit[] {
+  let benefits = tierBenefits.get(tier);
+  if (!benefits) tierBenefits.set(tier, benefits = plan.benefits.filter((b) => tier.benefits.includes(b.id)));
+  return benefits;
+}
+
+/** The shared limit groups a benefit belongs to. */
+function limitGroupsOf(plan: Plan, b: Benefit): LimitGroup[] {
+  let groups = benefitLimitGroups.get(b);
+  if (!groups) benefitLimitGroups.set(b, groups = plan.limitGroups.filter((g) => g.members.includes(b.id)));
+  return groups;
 }
 
 function claimRefusal(plan: Plan, ctx: PolicyContext, claim: Claim): Reason | undefined {
@@ -256,7 +277,7 @@ class ClaimRun {
     const itemCut = this.itemLimits(gross, attributed, covered, out.limits);
     gross = itemCut.gross;
     gross = this.cut(gross, 'benefit', b.id, this.benefitLimit(b, population).minus(this.ledger.get('benefitPaid', b.id)), out.limits);
-    for (const g of this.plan.limitGroups.filter((g) => g.members.includes(b.id))) {
+    for (const g of limitGroupsOf(this.plan, b)) {
       gross = this.cut(gross, 'group', g.id, constant(g.amount).minus(this.ledger.get('groupPaid', g.id)), out.limits);
     }
     if (this.plan.yearTotal !== undefined) {
@@ -383,7 +404,7 @@ class ClaimRun {
 
   /** Items are charged what the benefit finally paid: their shares scaled by payable ÷ gross after item cuts. */
   private recordItemShares(shares: Map<string, Decimal>, payable: Decimal, grossAfterItems: Decimal): void {
-    if (grossAfterItems.isZero()) return;
+    if (shares.size === 0 || grossAfterItems.isZero()) return;
     const scale = payable.div(grossAfterItems);
     for (const [key, share] of shares) this.ledger.add('itemPaid', key, toFen(share.times(scale)));
   }
@@ -404,7 +425,7 @@ class ClaimRun {
   private record(b: Benefit, payable: Decimal): void {
     this.payouts.set(b.id, payable);
     this.ledger.add('benefitPaid', b.id, payable);
-    for (const g of this.plan.limitGroups.filter((g) => g.members.includes(b.id))) this.ledger.add('groupPaid', g.id, payable);
+    for (const g of limitGroupsOf(this.plan, b)) this.ledger.add('groupPaid', g.id, payable);
     this.ledger.addScalar('yearPaid', payable);
   }
 

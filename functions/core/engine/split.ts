@@ -12,6 +12,8 @@ export interface InsurerPart {
 
 export function splitAmongInsurers(plan: Pick<Plan, 'consortium'>, total: Decimal): InsurerPart[] {
   const insurers = plan.consortium.insurers;
+  // A single insurer takes the whole total: no shares to round.
+  if (insurers.length === 1) return [{ insurerId: insurers[0].id, share: insurers[0].share, amount: formatYuan(total) }];
   const parts = insurers.map((i) => total.times(constant(i.share)).toDecimalPlaces(2, Decimal.ROUND_DOWN));
   const remainder = parts.reduce((left, p) => left.minus(p), total);
   const lead = insurers.findIndex((i) => i.lead);
