@@ -86,7 +86,7 @@ export class Ledger {
     return next;
   }
 
-  /** Every accumulator this claim moved, as `map.key: amount added`, in key order. */
+  /** Every accumulator this claim moved, as `map.key: amount added`: map by map, in the order the engine moved them. */
   deltas(): Record<string, string> {
     const moved: [string, string][] = [];
     const collect = (prefix: string, { added }: Entries) => {
@@ -94,7 +94,7 @@ export class Ledger {
     };
     for (const map of MAP_NAMES) collect(`${map}.`, this.maps[map]);
     collect('', this.scalars);
-    return Object.fromEntries(moved.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    return Object.fromEntries(moved);
   }
 }
 

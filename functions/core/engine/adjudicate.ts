@@ -254,7 +254,8 @@ class ClaimRun {
     const covered = settlementEligible(b, this.costs).plus(sum(items.map((s) => new Decimal(s.item.selfPay))));
     const compensation = this.attributed(this.compensation, covered);
     const paidBefore = sum(b.paysAfter.map((id) => this.payouts.get(id) ?? ZERO));
-    const eligible = nonNegative(covered.minus(compensation).minus(paidBefore));
+    const notPaidOn = paidBefore.isZero() ? compensation : compensation.plus(paidBefore);
+    const eligible = notPaidOn.isZero() ? covered : nonNegative(covered.minus(notPaidOn));
     Object.assign(out, { covered: formatYuan(covered), otherCompensation: formatYuan(compensation), paidByEarlierBenefits: formatYuan(paidBefore), eligible: formatYuan(eligible) });
     if (eligible.isZero()) return { ...out, refusal: reason('NOTHING_ELIGIBLE') };
 
@@ -366,7 +367,7 @@ class ClaimRun {
   private explainSlice(s: Slice): SliceExplanation {
     return {
       from: formatYuan(s.from), to: formatYuan(s.to), amount: formatYuan(s.amount), baseRatio: s.baseRatio.toString(),
-      ...this.adjustmentText, ratio: s.ratio.toString(), payout: s.payout.toString(),
+      bonus: this.adjustmentText.bonus, factor: this.adjustmentText.factor, ratio: s.ratio.toString(), payout: s.payout.toString(),
     };
   }
 

@@ -13,20 +13,18 @@ export function yuan(value: string | Decimal): Money {
 
 /** Rounds half-up to the fen: once, at the end of a benefit (ruling 1). */
 export function toFen(value: Decimal): Money {
-  return value.toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+  return value.decimalPlaces() <= 2 ? value : value.toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
 }
-
-const FEN_EXACT = /^-?\d+(\.\d{1,2})?$/;
 
 /** The canonical wire form: a string with exactly two decimals. */
 export function formatYuan(value: Decimal): string {
   // Most amounts are already exact to the fen: pad their plain text instead of
   // letting toFixed allocate and re-round (a third of the engine's time otherwise).
+  const places = value.decimalPlaces();
+  // toString writes 1e+21 and up in exponential notation: those (never a real amount) go through toFixed too.
+  if (places > 2 || value.e >= 21) return value.toFixed(2, Decimal.ROUND_HALF_UP);
   const text = value.toString();
-  if (!FEN_EXACT.test(text)) return value.toFixed(2, Decimal.ROUND_HALF_UP);
-  const dot = text.indexOf('.');
-  if (dot < 0) return `${text}.00`;
-  return text.length - dot === 2 ? `${text}0` : text;
+  return places === 2 ? text : places === 1 ? `${text}0` : `${text}.00`;
 }
 
 export const ONE: Money = new Decimal(1);
