@@ -238,7 +238,7 @@ class ClaimRun {
     const excludedPerItem = pe?.effect === 'excluded' && (pe.basis === 'drug-indication' || pe.onlyItemsTreatingListed);
     const refusal = placeRefusal(b, this.claim, this.place) ?? diagnosisRefusal(b, this.claim, this.plan)
       ?? (pe?.effect === 'excluded' && !excludedPerItem && population !== 'normal' ? reason('PRE_EXISTING_EXCLUDED') : undefined);
-    if (refusal) return { ...out, refusal };
+    if (refusal) return refused(out, refusal);
     if (b.kind === 'lump-sum') return this.lumpSum(b, out);
 
     // (c) the eligible amount: covered costs, less other compensation and what earlier benefits paid.
@@ -248,7 +248,7 @@ class ClaimRun {
         ? (s: SelectedItem) => hadIndicationBefore(s.entry, this.ctx)
         : (s: SelectedItem) => population !== 'normal' && treatsListedCondition(s.entry, this.plan.lists[pe.list].entries);
       const kept = items.filter((s) => !excluded(s));
-      if (kept.length === 0 && items.length > 0) return { ...out, refusal: reason('PRE_EXISTING_EXCLUDED') };
+      if (kept.length === 0 && items.length > 0) return refused(out, reason('PRE_EXISTING_EXCLUDED'));
       items = kept;
     }
     const covered = settlementEligible(b, this.costs).plus(sum(items.map((s) => new Decimal(s.item.selfPay))));
@@ -257,13 +257,13 @@ class ClaimRun {
     const notPaidOn = paidBefore.isZero() ? compensation : compensation.plus(paidBefore);
     const eligible = notPaidOn.isZero() ? covered : nonNegative(covered.minus(notPaidOn));
     Object.assign(out, { covered: formatYuan(covered), otherCompensation: formatYuan(compensation), paidByEarlierBenefits: formatYuan(paidBefore), eligible: formatYuan(eligible) });
-    if (eligible.isZero()) return { ...out, refusal: reason('NOTHING_ELIGIBLE') };
+    if (eligible.isZero()) return refused(out, reason('NOTHING_ELIGIBLE'));
 
     // (d) the deductible.
     const deductible = this.deductible(b, eligible, this.attributed(this.credit, covered));
     if (deductible) out.deductible = deductible.explanation;
     const afterDeductible = eligible.minus(deductible?.applied ?? ZERO);
-    if (afterDeductible.isZero()) return { ...out, refusal: reason('BELOW_DEDUCTIBLE') };
+    if (afterDeductible.isZero()) return refused(out, reason('BELOW_DEDUCTIBLE'));
 
     // (e) the ratio, slice by slice on the band position.
     const slices = b.scheduleByItemClass
@@ -431,7 +431,7 @@ class ClaimRun {
   }
 
   private lumpSum(b: Benefit, out: BenefitExplanation): BenefitExplanation {
-    if (this.ledger.get('benefitPaid', b.id).gt(0)) return { ...out, refusal: reason('LUMP_SUM_ALREADY_PAID') };
+    if (this.ledger.get('benefitPaid', b.id).gt(0)) return refused(out, reason('LUMP_SUM_ALREADY_PAID'));
     const { amount, enhanced } = b.lumpSum!;
     const qualifies = enhanced !== undefined && this.yearPaidBefore.isZero()
       && consecutiveYearsWithoutBenefit(this.ctx, this.plan.productYear, enhanced.consecutiveYears - 1);
@@ -443,7 +443,8 @@ class ClaimRun {
     }
     const payable = toFen(gross);
     this.record(b, payable);
-    return { ...out, payable: formatYuan(payable) };
+    out.payable = formatYuan(payable);
+    return out;
   }
 
   outOfPocketCap(benefitsTotal: Decimal): CapExplanation | undefined {
@@ -464,6 +465,12 @@ class ClaimRun {
     if (row === undefined) return undefined;
     return { cap: formatYuan(constant(row.cap)), participationRate: rate!, outOfPocketBefore: formatYuan(before), claimOutOfPocket: formatYuan(claimOutOfPocket), topUp: formatYuan(topUp) };
   }
+}
+
+/** The benefit's explanation, refused (it is the claim's own object: set in place, not copied). */
+function refused(out: BenefitExplanation, refusal: Reason): BenefitExplanation {
+  out.refusal = refusal;
+  return out;
 }
 
 /** The previous `years` plan years were all insured with no benefit paid. */
