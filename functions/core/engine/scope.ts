@@ -33,6 +33,15 @@ export interface ClaimCosts {
   excluded: Decimal;
 }
 
+const excludedSets = new WeakMap<Plan['exclusions'], ReadonlySet<string>>();
+
+/** The plan's excluded item categories as a set, built once per loaded plan. */
+function excludedCategoriesOf(plan: Plan): ReadonlySet<string> {
+  let set = excludedSets.get(plan.exclusions);
+  if (!set) excludedSets.set(plan.exclusions, set = new Set(plan.exclusions.itemCategories));
+  return set;
+}
+
 /** Removes excluded item categories from the settlement parts and the items (ruling 13 b). */
 export function costsAfterExclusions(plan: Plan, claim: Claim): ClaimCosts {
   const s = claim.settlement;
@@ -42,7 +51,7 @@ export function costsAfterExclusions(plan: Plan, claim: Claim): ClaimCosts {
     'out-of-catalog-self-pay': new Decimal(s.outOfCatalogSelfPay),
     'over-limit-self-pay': new Decimal(s.overLimitSelfPay),
   };
-  const excludedCategories = new Set(plan.exclusions.itemCategories);
+  const excludedCategories = excludedCategoriesOf(plan);
   const items: ClaimCosts['items'] = [];
   let excluded = ZERO;
   claim.items.forEach((item, index) => {
@@ -90,8 +99,9 @@ export function populationFor(benefit: Benefit, claim: Claim, ctx: PolicyContext
   if (!rule || rule.basis === 'drug-indication') return 'normal';
   const entries = plan.lists[rule.list].entries;
   const hadBefore = (entry: ListEntry) => ctx.preExistingConditions.some((c) => icdMatches(c.icd10, entry.icd10));
+  // Whole-person: some condition known before cover is on the list.
   const classified = rule.basis === 'whole-person'
-    ? entries.some(hadBefore)
+    ? ctx.preExistingConditions.some((c) => entryForDiagnosis(entries, c.icd10) !== undefined)
     : claim.diagnoses.some((d) => [d.icd10, d.complicationOf].some((code) => {
       const entry = code === undefined ? undefined : entryForDiagnosis(entries, code);
       return entry !== undefined && hadBefore(entry);

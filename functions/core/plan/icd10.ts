@@ -23,7 +23,18 @@ export function icdMatches(code: string, ranges: readonly string[] | undefined):
   return false;
 }
 
+/** Each list's answers so far, by code (null: no entry): a list is searched once per code, not on every claim. */
+const found = new WeakMap<readonly ListEntry[], Map<string, ListEntry | null>>();
+
 /** The list entry whose ICD-10 ranges contain the code, if any. */
 export function entryForDiagnosis(entries: readonly ListEntry[], code: string): ListEntry | undefined {
-  return entries.find((e) => icdMatches(code, e.icd10));
+  let answers = found.get(entries);
+  if (!answers) found.set(entries, answers = new Map());
+  let entry = answers.get(code);
+  if (entry === undefined) {
+    if (answers.size > 20_000) answers.clear(); // ICD-10 has ~70,000 codes; keep the common ones, never grow unbounded
+    entry = entries.find((e) => icdMatches(code, e.icd10)) ?? null;
+    answers.set(code, entry);
+  }
+  return entry ?? undefined;
 }
