@@ -182,7 +182,8 @@ describe('sponsors and approvals', () => {
   });
 
   test('Nantong: a charity selects relief recipients by group and county from the roster and pays a fixed part; each pays the rest', async () => {
-    await call('POST', '/plans/nantong-2021/window/open', { actor: 'bureau', reason: 'selection test', closesAt: new Date(Date.now() + 86_400_000).toISOString() });
+    const closesAt = new Date(Date.now() + 86_400_000).toISOString();
+    await call('POST', '/plans/nantong-2021/window/open', { actor: 'bureau', reason: 'selection test', closesAt });
     const dibao = [residentId('320613', 800), residentId('320613', 801)];
     const tekun = residentId('320613', 802);
     const elsewhere = residentId('320612', 803);
@@ -200,8 +201,8 @@ describe('sponsors and approvals', () => {
     expect(order.quote).toMatchObject({ beneficiaries: 3, covered: 3, amount: '300.00' });
     await call('POST', `/plans/nantong-2021/orders/${order.orderId}/payment`, { paymentId: randomUUID(), amount: '300.00', actor: 'finance' });
     expect((await fulfilled('nantong-2021', order.orderId)).result).toMatchObject({ enrolled: 3, byReliefGroup: { dibao: 2, tekun: 1, disabled: 1 } });
-    // The policy waits for the person's part: 296.00 − 100.00 = 196.00.
-    expect((await call('GET', `/plans/nantong-2021/policies/${tekun}`)).body).toMatchObject({ status: 'pending', payments: [{ channel: 'sponsor', amount: '100.00' }] });
+    // The policy waits for the person's part, 296.00 − 100.00 = 196.00, until the window closes (not the 30 minutes of a checkout).
+    expect((await call('GET', `/plans/nantong-2021/policies/${tekun}`)).body).toMatchObject({ status: 'pending', payBy: closesAt, payments: [{ channel: 'sponsor', amount: '100.00' }] });
     expect(await call('POST', `/plans/nantong-2021/policies/${tekun}/payments`, { paymentId: randomUUID(), channel: 'wechat', amount: '296.00' })).toMatchObject({ status: 422, body: { due: '196.00' } });
     expect((await call('POST', `/plans/nantong-2021/policies/${tekun}/payments`, { paymentId: randomUUID(), channel: 'wechat', amount: '196.00' })).body.policy.status).toBe('paid');
   });

@@ -200,7 +200,7 @@ function decide(plan: LoadedPlan, { request, renewalOf, payBy, sponsor }: Enroll
   const policy: Policy = {
     planId, personId: request.personId, tier: tier.id, premium: tier.premium,
     status: paidNow ? 'paid' : 'pending',
-    ...(paidNow ? {} : { payBy: payBy ?? payByFor(plan, window, now) }),
+    ...(paidNow ? {} : { payBy: payBy ?? (sponsor ? sponsoredPayBy(plan, window, now) : payByFor(plan, window, now)) }),
     payments: paidPart === undefined ? [] : [{ paymentId: sponsor?.orderId ?? request.requestId, channel: request.channel, amount: paidPart, paidAt: now.toISOString() }],
     ...coverFor(plan, window, now),
     regionCode: person!.regionCode, reliefGroups: person!.reliefGroups, preExistingConditions: [], history,
@@ -212,6 +212,14 @@ function decide(plan: LoadedPlan, { request, renewalOf, payBy, sponsor }: Enroll
     requestId: request.requestId, createdAt: now.toISOString(), version: (existing?.version ?? 0) + 1,
   };
   return { write: { policy, readVersion: existing?.version ?? 0 } };
+}
+
+/**
+ * A beneficiary whose sponsor paid part of the premium learns of it from the sponsor, not at a checkout: they
+ * have until the window closes to pay the rest (the plan's payment time only when no closing instant is set).
+ */
+function sponsoredPayBy(plan: LoadedPlan, window: WindowState, now: Date): string {
+  return window.closesAt === null ? payByFor(plan, window, now) : new Date(window.closesAt).toISOString();
 }
 
 /** A replay of the request that created the policy gets it back; any other request is a conflict. */
