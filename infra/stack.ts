@@ -37,7 +37,7 @@ export class HuiminbaoStack extends Stack {
     this.data = new Data(this, 'Data');
     this.core = new CoreLayer(this, 'Core', { plansDir });
     this.services = new Services(this, 'Services', { table: this.data.table, coreLayer: this.core.layer });
-    this.fulfilment = new Fulfilment(this, 'Fulfilment', { worker: this.services.fn('charity-purchase') });
+    this.fulfilment = new Fulfilment(this, 'Fulfilment', { worker: this.services.fn('charity-purchase'), senders: [this.services.fn('enrollment-windows')] });
     this.api = new Api(this, 'Api', { services: this.services.deployed });
     this.schedules = new Schedules(this, 'Schedules', { plansDir, now: props.now ?? new Date(), target: this.services.fn('enrollment-windows') });
   }

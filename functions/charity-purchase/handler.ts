@@ -1,6 +1,7 @@
 // Charity-purchase Lambda: sponsors' orders over HTTP, and their long work
-// from the SQS queue (quoting a long list, fulfilment once paid; a failed
-// message returns after the visibility timeout and the job resumes).
+// from the SQS queue (quoting a long list, fulfilment once paid, settlement
+// after the window; a failed message returns after the visibility timeout and
+// the job resumes).
 import type { APIGatewayProxyEventV2, Context, SQSEvent } from 'aws-lambda';
 import { charityApi, createHttpHandler, defaultDeps, OrderMessage, Logger, runOrderMessage } from '@huiminbao/core';
 

@@ -5,6 +5,7 @@ export const routes = [
   'GET /plans/{planId}/orders/{orderId}/beneficiaries',
   'POST /plans/{planId}/orders/{orderId}/approvals',
   'POST /plans/{planId}/orders/{orderId}/payment',
+  'POST /plans/{planId}/orders/{orderId}/settlement',
   'GET /plans/{planId}/ledger',
   'GET /plans/{planId}/ledger.csv',
 ] as const;

@@ -1,5 +1,6 @@
 // Enrollment-windows Lambda: the window (HTTP, and the scheduled toggles
-// EventBridge Scheduler sends) and policies.
+// EventBridge Scheduler sends) and policies. Closing a window queues the
+// settlement of sponsors' fixed-amount orders for the charity function.
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { createHttpHandler, defaultDeps, enrollmentApi, Logger, runScheduledToggle, ScheduledToggle } from '@huiminbao/core';
 
@@ -10,6 +11,6 @@ export async function handler(event: APIGatewayProxyEventV2 | ScheduledToggle, c
   const toggle = ScheduledToggle.safeParse(event);
   if (!toggle.success) return http(event as APIGatewayProxyEventV2, context);
   const outcome = await runScheduledToggle(defaultDeps(), toggle.data);
-  logger.info('scheduled toggle', { planId: outcome.window.planId, action: toggle.data.action, state: outcome.window.state, ...(outcome.renewal ? { renewal: outcome.renewal.counts } : {}) });
+  logger.info('scheduled toggle', { planId: outcome.window.planId, action: toggle.data.action, state: outcome.window.state, ...(outcome.renewal ? { renewal: outcome.renewal.counts } : {}), ...(outcome.settlements ? { settlementsQueued: outcome.settlements.length } : {}) });
   return outcome;
 }

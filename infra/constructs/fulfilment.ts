@@ -1,5 +1,6 @@
 // The queue paid sponsors' orders wait in: the charity-purchase function sends
-// to it and consumes it, one order at a time. A run that fails or times out
+// to it and consumes it, one order at a time (the windows function also sends:
+// settlements when a window closes). A run that fails or times out
 // comes back after the visibility timeout and resumes where it stopped;
 // after five tries the message goes to a dead-letter queue for a person to read.
 import { Duration } from 'aws-cdk-lib';
@@ -12,6 +13,8 @@ import { Construct } from 'constructs';
 export interface FulfilmentProps {
   /** Sends paid orders and fulfils them. */
   worker: NodejsFunction;
+  /** Others that send work (the windows function queues settlements when a window closes). */
+  senders?: NodejsFunction[];
 }
 
 export class Fulfilment extends Construct {
@@ -26,8 +29,10 @@ export class Fulfilment extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       deadLetterQueue: { queue: deadLetters, maxReceiveCount: 5 },
     });
-    props.worker.addEnvironment('QUEUE_URL', this.queue.queueUrl);
-    this.queue.grantSendMessages(props.worker);
+    for (const sender of [props.worker, ...(props.senders ?? [])]) {
+      sender.addEnvironment('QUEUE_URL', this.queue.queueUrl);
+      this.queue.grantSendMessages(sender);
+    }
     (props.worker as IFunction).addEventSource(new SqsEventSource(this.queue, { batchSize: 1 }));
   }
 }

@@ -66,6 +66,16 @@ describe('order fulfilment queue', () => {
     // No other function reads the queue.
     expect(Object.keys(template.findResources('AWS::Lambda::EventSourceMapping'))).toHaveLength(1);
   });
+
+  test('the windows function may send to the queue (settlements when a window closes), and not read it', () => {
+    const windows = Object.values(template.findResources('AWS::Lambda::Function')).find((r: any) => r.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === 'enrollment-windows') as any;
+    const role = windows.Properties.Role['Fn::GetAtt'][0];
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).filter((p: any) => p.Properties.Roles.some((r: any) => r.Ref === role))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    const onQueues = statements.filter((st: any) => JSON.stringify(st.Resource).includes('Orders'));
+    expect(onQueues.flatMap((st: any) => [st.Action].flat())).toEqual(expect.arrayContaining(['sqs:SendMessage']));
+    expect(onQueues.flatMap((st: any) => [st.Action].flat())).not.toContain('sqs:ReceiveMessage');
+  });
 });
 
 describe('core layer and functions', () => {
@@ -97,8 +107,8 @@ describe('core layer and functions', () => {
       HMB_PLANS_DIR: '/opt/plans',
       POWERTOOLS_SERVICE_NAME: name,
       NODE_OPTIONS: '--enable-source-maps',
-      // Only the charity service sends paid orders to the fulfilment queue.
-      ...(name === 'charity-purchase' ? { QUEUE_URL: expect.anything() } : {}),
+      // The charity service sends paid orders to the queue; the windows service, settlements when a window closes.
+      ...(name === 'charity-purchase' || name === 'enrollment-windows' ? { QUEUE_URL: expect.anything() } : {}),
     });
   });
 

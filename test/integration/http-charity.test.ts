@@ -205,5 +205,8 @@ describe('sponsors and approvals', () => {
     expect((await call('GET', `/plans/nantong-2021/policies/${tekun}`)).body).toMatchObject({ status: 'pending', payBy: closesAt, payments: [{ channel: 'sponsor', amount: '100.00' }] });
     expect(await call('POST', `/plans/nantong-2021/policies/${tekun}/payments`, { paymentId: randomUUID(), channel: 'wechat', amount: '296.00' })).toMatchObject({ status: 422, body: { due: '196.00' } });
     expect((await call('POST', `/plans/nantong-2021/policies/${tekun}/payments`, { paymentId: randomUUID(), channel: 'wechat', amount: '196.00' })).body.policy.status).toBe('paid');
+    // The others may still pay theirs: the sponsor's part for those who do not comes back once the window has closed.
+    expect(await call('POST', `/plans/nantong-2021/orders/${order.orderId}/settlement`, { actor: 'charity' })).toMatchObject({ status: 409, body: { error: 'PAYMENTS_STILL_DUE', closesAt } });
+    expect((await call('POST', `/plans/nantong-2021/orders/${order.orderId}/settlement`, {})).body.issues).toEqual([{ field: 'body.actor', rule: expect.any(String) }]);
   });
 });

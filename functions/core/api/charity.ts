@@ -6,6 +6,7 @@ import type { Deps } from '../runtime.ts';
 import { OrderRequest, createOrder, getOrder, quoteProgress } from '../charity/orders.ts';
 import { ApprovalRequest, OrderPaymentRequest, approveOrder, payOrder } from '../charity/order-payment.ts';
 import { fulfilmentProgress } from '../charity/fulfilment.ts';
+import { SettlementRequest, requestSettlement } from '../charity/settlement.ts';
 import { publicLedger } from '../charity/ledger.ts';
 import { ledgerCsv } from '../charity/ledger-csv.ts';
 import { maskId } from '../identity/resident-id.ts';
@@ -65,6 +66,16 @@ export function charityApi(deps: () => Deps): Api {
       responses: { 200: 'paid; fulfilment queued (a replay gets header idempotent-replayed: true)', 404: 'unknown plan or order', 409: 'approvals pending or paid already', 422: 'amount differs from the quote' },
       handle: async ({ params, body }) => {
         const { order, changed } = await payOrder(deps(), params.planId, params.orderId, body);
+        return { status: 200, replayed: !changed, body: order };
+      },
+    }),
+    'POST /plans/{planId}/orders/{orderId}/settlement': route({
+      summary: "Settles a fixed-amount order after the window closed: the sponsor's part for each beneficiary who never paid theirs is refunded (in the background)",
+      params: OrderParams,
+      body: SettlementRequest,
+      responses: { 200: 'settlement queued; the order shows it when done (a replay gets header idempotent-replayed: true)', 404: 'unknown plan or order', 409: 'a full contribution, not fulfilled yet, or the window still takes payments' },
+      handle: async ({ params, body }) => {
+        const { order, changed } = await requestSettlement(deps(), params.planId, params.orderId, body);
         return { status: 200, replayed: !changed, body: order };
       },
     }),

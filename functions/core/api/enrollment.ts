@@ -7,6 +7,7 @@ import { EnrollmentRequest, enroll } from '../enrollment/policies.ts';
 import { policyView } from '../enrollment/lifecycle.ts';
 import { PaymentConfirmation, confirmPayment } from '../enrollment/payment-confirmation.ts';
 import { CancellationRequest, cancelPolicy } from '../enrollment/cancellation.ts';
+import { settleAfterClose } from '../charity/settlement.ts';
 import { AutoRenewalConsent, runRenewal, setAutoRenewal } from '../enrollment/renewal.ts';
 import { notFound, unprocessable } from '../errors.ts';
 import { participation } from '../enrollment/participation.ts';
@@ -32,11 +33,15 @@ async function participationOf(d: Deps, plan: LoadedPlan) {
 export const ScheduledToggle = z.object({ source: z.literal('hmb.scheduler'), action: z.enum(['open', 'close']), planId: z.string() });
 export type ScheduledToggle = z.infer<typeof ScheduledToggle>;
 
-/** Opens or closes the window; the opening of a plan year that renews the previous one starts the renewal run. */
+/**
+ * Opens or closes the window; the opening of a plan year that renews the previous one starts the renewal run,
+ * the closing settles the sponsors' fixed-amount orders.
+ */
 export async function runScheduledToggle(deps: Deps, toggle: ScheduledToggle) {
   const plan = requirePlan(deps, toggle.planId);
   const window = await actOnWindow(deps.store, plan, { action: toggle.action, actor: 'scheduler', reason: 'scheduled by the plan file' }, deps.now());
   if (toggle.action === 'open' && plan.renews && plan.payment.autoRenewal) return { window, renewal: await runRenewal(deps, plan.id) };
+  if (toggle.action === 'close') return { window, settlements: await settleAfterClose(deps, plan.id) };
   return { window };
 }
 
@@ -71,7 +76,9 @@ export function enrollmentApi(deps: () => Deps): Api {
         const plan = requirePlan(d, params.planId);
         // Without a rate from the bureau, the window freezes the city-wide rate counted so far (if the population is known).
         const rate = body.participationRate ?? (await participationOf(d, plan)).rate ?? undefined;
-        return { status: 200, body: await actOnWindow(d.store, plan, { action: 'close', ...body, ...(rate !== undefined ? { participationRate: rate } : {}) }, d.now()) };
+        const window = await actOnWindow(d.store, plan, { action: 'close', ...body, ...(rate !== undefined ? { participationRate: rate } : {}) }, d.now());
+        await settleAfterClose(d, plan.id); // the sponsors' fixed-amount orders, in the background
+        return { status: 200, body: window };
       },
     }),
     'POST /plans/{planId}/policies': route({

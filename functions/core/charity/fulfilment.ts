@@ -93,11 +93,15 @@ async function finish(deps: Deps, order: Order, job: Job): Promise<Order> {
     refunded: { people: refundedPeople, amount: formatYuan(new Decimal(order.amountEach).times(refundedPeople)), byReason: refundedByReason },
     byReliefGroup: pick('group#'), byCounty: pick('county#'), finishedAt: job.updatedAt,
   };
-  const done: Order = { ...order, status: 'fulfilled', result, version: order.version + 1 };
-  await deps.store.putLedgerEntry(order.planId, ledgerEntryOf(done));
+  return recordReceipt(deps, { ...order, status: 'fulfilled', result, version: order.version + 1 });
+}
+
+/** The order with its new receipt, and its public ledger entry; another runner's receipt stands if it got there first. */
+export async function recordReceipt(deps: Deps, order: Order): Promise<Order> {
+  await deps.store.putLedgerEntry(order.planId, ledgerEntryOf(order));
   try {
-    await deps.store.putOrder(done);
-    return done;
+    await deps.store.putOrder(order);
+    return order;
   } catch (error) {
     if (!(error instanceof VersionConflict)) throw error;
     return (await deps.store.getOrder(order.planId, order.orderId))!;

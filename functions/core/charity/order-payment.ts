@@ -21,7 +21,8 @@ export type ApprovalRequest = z.infer<typeof ApprovalRequest>;
 export const OrderPaymentRequest = z.strictObject({ paymentId: z.string().min(8).max(64), amount: Yuan, actor: z.string().trim().min(1).max(100) });
 export type OrderPaymentRequest = z.infer<typeof OrderPaymentRequest>;
 
-async function changeOrder(deps: Deps, planId: string, orderId: string, decide: (order: Order) => Order | undefined): Promise<{ order: Order; changed: boolean }> {
+/** Changes an order from the version read, retried on a concurrent change; `decide` answers undefined to leave it. */
+export async function changeOrder(deps: Deps, planId: string, orderId: string, decide: (order: Order) => Order | undefined): Promise<{ order: Order; changed: boolean }> {
   for (let attempt = 0; attempt < 10; attempt++) {
     const order = await getOrder(deps, planId, orderId);
     const next = decide(order);

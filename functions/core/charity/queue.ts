@@ -6,8 +6,8 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 
-/** Work on a sponsor's order: quoting a long list, or fulfilling a paid order. */
-export const OrderMessage = z.strictObject({ kind: z.enum(['quote-order', 'fulfil-order']), planId: z.string(), orderId: z.string() });
+/** Work on a sponsor's order: quoting a long list, fulfilling a paid order, or settling it after the window. */
+export const OrderMessage = z.strictObject({ kind: z.enum(['quote-order', 'fulfil-order', 'settle-order']), planId: z.string(), orderId: z.string() });
 export type OrderMessage = z.infer<typeof OrderMessage>;
 
 export interface OrderQueue {

@@ -46,7 +46,7 @@ export interface PolicyPayment {
   channel: string;
   amount: string;
   paidAt: string;
-  refund?: { at: string; reason: 'SUPERSEDED_BY_ACCOUNT' | 'ALREADY_PAID' | 'CANCELLED_BEFORE_COVER' };
+  refund?: { at: string; reason: 'SUPERSEDED_BY_ACCOUNT' | 'ALREADY_PAID' | 'CANCELLED_BEFORE_COVER' | 'BENEFICIARY_DID_NOT_PAY' };
 }
 
 /**
@@ -163,8 +163,10 @@ export interface Order {
   /** The plan's approval steps recorded so far, in order (e.g. civil affairs submits, the lead insurer confirms, finance pays). */
   approvals: OrderApproval[];
   payment?: { paymentId: string; amount: string; at: string };
-  /** The fulfilment's outcome: the sponsor's receipt. */
+  /** The fulfilment's outcome: the sponsor's receipt (after a settlement, net of the beneficiaries who never paid their part). */
   result?: OrderResult;
+  /** A fixed-amount order's settlement after the window closed: requested, then done with the beneficiaries refunded for. */
+  settlement?: { actor: string; requestedAt: string; lapsed?: number; finishedAt?: string };
   requestId: string;
   createdAt: string;
   version: number;

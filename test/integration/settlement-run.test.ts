@@ -1,0 +1,130 @@
+// Settling a fixed-amount order on DynamoDB Local (Nantong lets a sponsor pay a
+// fixed part, the beneficiary the rest): after the window closes, the sponsor's
+// part for each beneficiary who never paid theirs — expired, cancelled, or
+// expired and replaced by their own later order — goes back to the sponsor; the
+// receipt and the public ledger show it. Killed half-way and run again, it
+// refunds and counts each beneficiary once.
+import { randomUUID } from 'node:crypto';
+import { describe, expect, inject, test } from 'vitest';
+import { DynamoStore, ensureTable } from '../../functions/core/store/dynamo.ts';
+import type { Store } from '../../functions/core/store/store.ts';
+import type { RosterPerson } from '../../functions/core/store/model.ts';
+import type { Deps } from '../../functions/core/runtime.ts';
+import type { OrderMessage } from '../../functions/core/charity/queue.ts';
+import { createOrder } from '../../functions/core/charity/orders.ts';
+import { payOrder } from '../../functions/core/charity/order-payment.ts';
+import { fulfilOrder } from '../../functions/core/charity/fulfilment.ts';
+import { requestSettlement, settleOrder } from '../../functions/core/charity/settlement.ts';
+import { publicLedger } from '../../functions/core/charity/ledger.ts';
+import { actOnWindow } from '../../functions/core/enrollment/window.ts';
+import { enroll } from '../../functions/core/enrollment/policies.ts';
+import { confirmPayment } from '../../functions/core/enrollment/payment-confirmation.ts';
+import { cancelPolicy } from '../../functions/core/enrollment/cancellation.ts';
+import { DomainError } from '../../functions/core/errors.ts';
+import { runScheduledToggle } from '../../functions/core/api/enrollment.ts';
+import { localClient } from '../../local/dynamodb.ts';
+import { seedPlan } from '../support/fixtures.ts';
+import { residentId } from '../support/roster.ts';
+import { crashingAt } from '../support/crash.ts';
+
+const client = localClient(inject('dynamoEndpoint'));
+const plan = seedPlan('nantong-2021');
+const plans = new Map([[plan.id, plan]]);
+// The window first closes at C1; extended at T1 to C2; settled at T2.
+const T0 = '2020-11-02T10:00:00+08:00';
+const C1 = '2020-12-01T00:00:00+08:00';
+const T1 = '2020-12-01T09:00:00+08:00';
+const C2 = '2020-12-10T00:00:00+08:00';
+const T2 = '2020-12-10T09:00:00+08:00';
+const SPONSOR = { name: '南通市慈善总会', kind: 'charity' as const, creditCode: '91440300708461136T' };
+
+async function refusal(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  return error instanceof DomainError ? error.code : `no refusal (${String(error)})`;
+}
+
+describe('settling a fixed-amount order', () => {
+  test('refunds the sponsor for each beneficiary who never paid, once, and the ledger shows it', async () => {
+    const table = `settle-${randomUUID()}`;
+    await ensureTable(client, table);
+    const store = new DynamoStore(client, table);
+    const sent: OrderMessage[] = [];
+    const deps = (at: string, s: Store = store): Deps => ({ plans, store: s, now: () => new Date(at), queue: { send: async (m) => { sent.push(m); } } });
+    await actOnWindow(store, plan, { action: 'open', actor: 'bureau', closesAt: C1 }, new Date(T0));
+    // A pays the rest, B cancels, C's order expires and C buys their own in the extension, D and E never pay.
+    const [a, b, c, d, e] = Array.from({ length: 5 }, (_, i) => residentId('320613', 900 + i));
+    const person = (personId: string): RosterPerson => ({ personId, name: '受助人', scheme: 'resident', status: 'active', suspensions: [], regionCode: '320613', reliefGroups: ['dibao'], newCitizen: false, hongKongMacaoTaiwan: false, updatedAt: T0 });
+    await store.putPeople([a, b, c, d, e].map(person));
+
+    const { order } = await createOrder(deps(T0), plan.id, {
+      requestId: randomUUID(), sponsor: SPONSOR, actor: 'x', tier: 'standard', contribution: 'fixed-amount', amountEach: '100.00', beneficiaries: [a, b, c, d, e],
+    });
+    // 5 × 100.00 = 500.00.
+    expect(order.quote).toMatchObject({ covered: 5, amount: '500.00' });
+    await payOrder(deps(T0), plan.id, order.orderId, { paymentId: 'pay-settle-1', amount: '500.00', actor: 'finance' });
+    expect((await fulfilOrder(deps(T0), plan.id, order.orderId)).result).toMatchObject({ enrolled: 5, byReliefGroup: { dibao: 5 } });
+    // Each waits for the beneficiary's 296.00 − 100.00 = 196.00 until the window closes.
+    expect(await store.getPolicy(plan.id, d)).toMatchObject({ status: 'pending', payBy: new Date(C1).toISOString() });
+    await confirmPayment(deps(T0), plan.id, a, { paymentId: 'wx-a-000001', channel: 'wechat', amount: '196.00' });
+    await cancelPolicy(deps(T0), plan.id, b, { requestId: 'cancel-b-01', reason: 'declined' });
+
+    // The window is extended after C1: the sponsored orders expired at C1, so C may buy their own.
+    await actOnWindow(store, plan, { action: 'open', actor: 'bureau', reason: 'extended', closesAt: C2 }, new Date(T1));
+    await enroll(deps(T1), plan.id, { requestId: 'own-order-c', personId: c, tier: 'standard', channel: 'wechat' });
+    await confirmPayment(deps(T1), plan.id, c, { paymentId: 'wx-c-000001', channel: 'wechat', amount: '296.00' });
+
+    // Not while the window still takes payments; never for an order that paid whole premiums.
+    expect(await refusal(requestSettlement(deps(T1), plan.id, order.orderId, { actor: 'charity' }))).toBe('PAYMENTS_STILL_DUE');
+    const full = await createOrder(deps(T1), plan.id, { requestId: randomUUID(), sponsor: SPONSOR, actor: 'x', tier: 'standard', contribution: 'full', beneficiaries: [d] });
+    expect(await refusal(requestSettlement(deps(T2), plan.id, full.order.orderId, { actor: 'charity' }))).toBe('NOTHING_TO_SETTLE');
+
+    sent.length = 0;
+    expect((await requestSettlement(deps(T2), plan.id, order.orderId, { actor: 'charity' })).changed).toBe(true);
+    expect(sent).toEqual([{ kind: 'settle-order', planId: plan.id, orderId: order.orderId }]);
+    // Job writes: 1 starts it, 2 is the only page's: the worker dies after the page's refunds, before recording them.
+    await expect(settleOrder(deps(T2, crashingAt(store, 2)), plan.id, order.orderId)).rejects.toThrow('worker died');
+    const settled = await settleOrder(deps(T2), plan.id, order.orderId);
+
+    // B, C, D and E never paid their part: 4 × 100.00 = 400.00 back to the sponsor; A stays enrolled.
+    expect(settled.result).toMatchObject({
+      enrolled: 1, refunded: { people: 4, amount: '400.00', byReason: { BENEFICIARY_DID_NOT_PAY: 4 } }, byReliefGroup: { dibao: 1 }, byCounty: { '320613': 1 },
+    });
+    expect(settled.settlement).toMatchObject({ actor: 'charity', lapsed: 4 });
+    const refund = { refund: { reason: 'BENEFICIARY_DID_NOT_PAY', at: new Date(T2).toISOString() } };
+    for (const id of [b, d, e]) expect((await store.getPolicy(plan.id, id))!.payments).toEqual([expect.objectContaining({ paymentId: order.orderId, ...refund })]);
+    const ofC = (await store.getPolicy(plan.id, c))!;
+    expect(ofC).toMatchObject({ status: 'paid', requestId: 'own-order-c', earlier: [{ requestId: order.orderId, payments: [expect.objectContaining(refund)] }] });
+    expect(ofC.payments.every((p) => p.refund === undefined)).toBe(true);
+    expect((await store.getPolicy(plan.id, a))!.payments.every((p) => p.refund === undefined)).toBe(true);
+    const lines = (await store.listBeneficiaries(plan.id, order.orderId)).beneficiaries;
+    expect(lines.map((l) => l.outcome)).toEqual([a, b, c, d, e].map((id) => (id === a ? { enrolled: true } : { enrolled: false, refundReason: 'BENEFICIARY_DID_NOT_PAY' })));
+
+    // The ledger: paid 500.00, refunded 400.00, net 100.00, one person covered.
+    const ledger = await publicLedger(deps(T2), plan.id);
+    expect(ledger.entries.find((x) => x.orderId === order.orderId)).toMatchObject({ amountPaid: '500.00', enrolled: 1, refunded: { people: 4, amount: '400.00' }, net: '100.00' });
+
+    // Asked again, delivered again: nothing moves.
+    expect((await requestSettlement(deps(T2), plan.id, order.orderId, { actor: 'charity' })).changed).toBe(false);
+    expect(await settleOrder(deps(T2), plan.id, order.orderId)).toEqual(settled);
+  });
+  test('the scheduled close settles the fixed-amount orders by itself', async () => {
+    const table = `settle-${randomUUID()}`;
+    await ensureTable(client, table);
+    const store = new DynamoStore(client, table);
+    const sent: OrderMessage[] = [];
+    const deps = (at: string): Deps => ({ plans, store, now: () => new Date(at), queue: { send: async (m) => { sent.push(m); } } });
+    await actOnWindow(store, plan, { action: 'open', actor: 'bureau', closesAt: C1 }, new Date(T0));
+    const id = residentId('320613', 950);
+    await store.putPeople([{ personId: id, name: '受助人', scheme: 'resident', status: 'active', suspensions: [], regionCode: '320613', reliefGroups: ['tekun'], newCitizen: false, hongKongMacaoTaiwan: false, updatedAt: T0 }]);
+    const { order } = await createOrder(deps(T0), plan.id, { requestId: randomUUID(), sponsor: SPONSOR, actor: 'x', tier: 'standard', contribution: 'fixed-amount', amountEach: '50.00', beneficiaries: [id] });
+    await payOrder(deps(T0), plan.id, order.orderId, { paymentId: 'pay-settle-2', amount: '50.00', actor: 'finance' });
+    await fulfilOrder(deps(T0), plan.id, order.orderId);
+
+    sent.length = 0;
+    const closed = await runScheduledToggle(deps(C1), { source: 'hmb.scheduler', action: 'close', planId: plan.id });
+    expect(closed).toMatchObject({ window: { state: 'closed' }, settlements: [order.orderId] });
+    expect(sent).toEqual([{ kind: 'settle-order', planId: plan.id, orderId: order.orderId }]);
+    // The one beneficiary never paid the 296.00 − 50.00 = 246.00: the sponsor's 50.00 comes back.
+    expect((await settleOrder(deps(C1), plan.id, order.orderId)).result).toMatchObject({ enrolled: 0, refunded: { people: 1, amount: '50.00' }, byReliefGroup: {} });
+  });
+});
