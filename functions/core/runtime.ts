@@ -5,15 +5,15 @@ import { loadPlans, defaultPlansDir, formatProblem, type LoadedPlan } from './pl
 import { DynamoStore } from './store/dynamo.ts';
 import type { Store } from './store/store.ts';
 import { notFound } from './errors.ts';
-import { InProcessQueue, SqsQueue, type OrderQueue } from './charity/queue.ts';
-import { runOrderMessage } from './charity/worker.ts';
+import { InProcessQueue, SqsQueue, type WorkQueue } from './work/queue.ts';
+import { runWork } from './work/worker.ts';
 
 export interface Deps {
   plans: ReadonlyMap<string, LoadedPlan>;
   store: Store;
   now: () => Date;
   /** Where sponsors' orders wait for their long work (quoting a long list, fulfilment). */
-  queue: OrderQueue;
+  queue: WorkQueue;
 }
 
 export function requirePlan(deps: Deps, planId: string): LoadedPlan {
@@ -45,7 +45,7 @@ export function defaultDeps(): Deps {
   const queueUrl = process.env.QUEUE_URL;
   const deps: Deps = {
     plans, store: new DynamoStore(client, table), now: () => new Date(),
-    queue: queueUrl ? new SqsQueue(queueUrl) : new InProcessQueue((m) => runOrderMessage(deps, m)),
+    queue: queueUrl ? new SqsQueue(queueUrl) : new InProcessQueue((m) => runWork(deps, m)),
   };
   cache.set(key, deps);
   return deps;

@@ -11,6 +11,6 @@ export async function handler(event: APIGatewayProxyEventV2 | ScheduledToggle, c
   const toggle = ScheduledToggle.safeParse(event);
   if (!toggle.success) return http(event as APIGatewayProxyEventV2, context);
   const outcome = await runScheduledToggle(defaultDeps(), toggle.data);
-  logger.info('scheduled toggle', { planId: outcome.window.planId, action: toggle.data.action, state: outcome.window.state, ...(outcome.renewal ? { renewal: outcome.renewal.counts } : {}), ...(outcome.settlements ? { settlementsQueued: outcome.settlements.length } : {}) });
+  logger.info('scheduled toggle', { planId: outcome.window.planId, action: toggle.data.action, state: outcome.window.state, ...(outcome.renewal !== undefined ? { renewalQueued: true } : {}), ...(outcome.settlements ? { settlementsQueued: outcome.settlements.length } : {}) });
   return outcome;
 }

@@ -10,6 +10,7 @@ export const routes = [
   'POST /plans/{planId}/policies/{personId}/cancel',
   'PUT /plans/{planId}/policies/{personId}/auto-renewal',
   'POST /plans/{planId}/renewals',
+  'GET /plans/{planId}/renewals',
   'GET /plans/{planId}/participation',
   'PUT /plans/{planId}/participation/population',
 ] as const;

@@ -1,6 +1,7 @@
-// The queue paid sponsors' orders wait in: the charity-purchase function sends
-// to it and consumes it, one order at a time (the windows function also sends:
-// settlements when a window closes). A run that fails or times out
+// The queue long work waits in (sponsors' orders to quote, fulfil and settle;
+// renewal runs): the charity-purchase function sends to it and consumes it,
+// one message at a time; the windows function also sends (a renewal run when
+// a window opens, settlements when it closes). A run that fails or times out
 // comes back after the visibility timeout and resumes where it stopped;
 // after five tries the message goes to a dead-letter queue for a person to read.
 import { Duration } from 'aws-cdk-lib';
@@ -13,7 +14,7 @@ import { Construct } from 'constructs';
 export interface FulfilmentProps {
   /** Sends paid orders and fulfils them. */
   worker: NodejsFunction;
-  /** Others that send work (the windows function queues settlements when a window closes). */
+  /** Others that send work (the windows function: renewal runs and settlements). */
   senders?: NodejsFunction[];
 }
 

@@ -67,7 +67,7 @@ describe('order fulfilment queue', () => {
     expect(Object.keys(template.findResources('AWS::Lambda::EventSourceMapping'))).toHaveLength(1);
   });
 
-  test('the windows function may send to the queue (settlements when a window closes), and not read it', () => {
+  test('the windows function may send to the queue (a renewal run at the opening, settlements at the close), and not read it', () => {
     const windows = Object.values(template.findResources('AWS::Lambda::Function')).find((r: any) => r.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === 'enrollment-windows') as any;
     const role = windows.Properties.Role['Fn::GetAtt'][0];
     const statements = Object.values(template.findResources('AWS::IAM::Policy')).filter((p: any) => p.Properties.Roles.some((r: any) => r.Ref === role))
@@ -107,7 +107,7 @@ describe('core layer and functions', () => {
       HMB_PLANS_DIR: '/opt/plans',
       POWERTOOLS_SERVICE_NAME: name,
       NODE_OPTIONS: '--enable-source-maps',
-      // The charity service sends paid orders to the queue; the windows service, settlements when a window closes.
+      // The charity service sends its orders' work to the queue; the windows service, renewal runs and settlements.
       ...(name === 'charity-purchase' || name === 'enrollment-windows' ? { QUEUE_URL: expect.anything() } : {}),
     });
   });

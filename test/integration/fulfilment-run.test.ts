@@ -8,7 +8,7 @@ import { DynamoStore, ensureTable } from '../../functions/core/store/dynamo.ts';
 import type { Store } from '../../functions/core/store/store.ts';
 import type { RosterPerson } from '../../functions/core/store/model.ts';
 import type { Deps } from '../../functions/core/runtime.ts';
-import type { OrderMessage } from '../../functions/core/charity/queue.ts';
+import type { WorkMessage } from '../../functions/core/work/queue.ts';
 import { createOrder } from '../../functions/core/charity/orders.ts';
 import { payOrder } from '../../functions/core/charity/order-payment.ts';
 import { FULFIL_PAGE, fulfilOrder } from '../../functions/core/charity/fulfilment.ts';
@@ -28,7 +28,7 @@ describe('order fulfilment', () => {
     const table = `fulfil-${randomUUID()}`;
     await ensureTable(client, table);
     const store = new DynamoStore(client, table);
-    const sent: OrderMessage[] = [];
+    const sent: WorkMessage[] = [];
     const deps = (s: Store): Deps => ({ plans, store: s, now: () => new Date(NOW), queue: { send: async (m) => { sent.push(m); } } });
     await actOnWindow(store, plan, { action: 'open', actor: 'test' }, new Date(NOW));
     // Two full pages and a short third.

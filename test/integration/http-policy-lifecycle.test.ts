@@ -35,6 +35,16 @@ const counts = async (plan: string) => (await call('GET', `/plans/${plan}/partic
 /** Sets the clock of the test and of the handlers (Date only: timers and sockets keep real time). */
 const at = (instant: string) => vi.setSystemTime(new Date(instant));
 
+/** Reads the renewal run every 20 ms (real time: only Date is faked) until it is done. */
+async function renewalDone(planId: string) {
+  for (let attempt = 0; attempt < 500; attempt++) {
+    const run = await call('GET', `/plans/${planId}/renewals`);
+    if (run.status === 200 && run.body.status === 'done') return run;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`the renewal run of ${planId} did not finish`);
+}
+
 beforeAll(async () => {
   for (const file of readdirSync(defaultPlansDir())) if (file.endsWith('.yaml')) copyFileSync(join(defaultPlansDir(), file), join(plansDir, file));
   cpSync(join(defaultPlansDir(), 'lists'), join(plansDir, 'lists'), { recursive: true });
@@ -225,7 +235,10 @@ describe('auto-renewal', () => {
     at('2024-12-05T09:00:00+08:00');
     // One consenting member moved to Nanchang (outside Sanming); the renewal refuses them with the reason code.
     await addToRoster('sanming-2025', rosterRow(movedAway, { regionCode: '360102' }));
-    const first = await call('POST', '/plans/sanming-2025/renewals');
+    expect(await call('GET', '/plans/sanming-2025/renewals')).toMatchObject({ status: 404, body: { error: 'NO_RENEWAL_RUN' } });
+    // The run goes to the queue (a city's run outlasts a request); its progress is read until it is done.
+    expect(await call('POST', '/plans/sanming-2025/renewals')).toMatchObject({ status: 202, body: { status: 'queued' } });
+    const first = await renewalDone('sanming-2025');
     expect(first).toMatchObject({ status: 200, body: { status: 'done', cursor: null } });
     expect(first.body.counts).toEqual({ RENEWED: 2, NOT_ELIGIBLE: 1 });
     expect(first.body.notes).toEqual([{ personId: expect.stringMatching(/^3504\*+\d{2}[\dX]$|\*/), code: 'NOT_ELIGIBLE' }]);
@@ -240,7 +253,9 @@ describe('auto-renewal', () => {
     expect((await policy('sanming-2025', byPut)).channel).toBe('bank-card');
     for (const id of [withdrawn, noConsent, unpaid, movedAway]) expect((await call('GET', `/plans/sanming-2025/policies/${id}`)).status).toBe(404);
 
+    // Asked again: the finished run as it ended, nothing renewed twice.
     const second = await call('POST', '/plans/sanming-2025/renewals');
+    expect(second).toMatchObject({ status: 200 });
     expect(second.body).toEqual(first.body);
     expect((await policy('sanming-2025', atOrder)).version).toBe(renewed.version);
     expect((await pay('sanming-2025', atOrder, 'wechat', '150.00')).body.policy.status).toBe('paid');

@@ -13,6 +13,8 @@ import { runScheduledToggle } from '../../functions/core/api/enrollment.ts';
 import { localClient } from '../../local/dynamodb.ts';
 import { seedPlan } from '../support/fixtures.ts';
 import { residentId } from '../support/roster.ts';
+import { runWork } from '../../functions/core/work/worker.ts';
+import type { WorkMessage } from '../../functions/core/work/queue.ts';
 import { crashingAt } from '../support/crash.ts';
 
 const client = localClient(inject('dynamoEndpoint'));
@@ -41,7 +43,7 @@ async function consentingMembers(n: number): Promise<{ store: DynamoStore; ids: 
   return { store, ids };
 }
 
-const depsOf = (store: Store, at: string): Deps => ({ plans, store, now: () => new Date(at), queue: { send: async () => {} } });
+const depsOf = (store: Store, at: string, sent: WorkMessage[] = []): Deps => ({ plans, store, now: () => new Date(at), queue: { send: async (m) => { sent.push(m); } } });
 
 describe('the renewal run', () => {
   test('killed half-way and run again, renews every consenting member exactly once', async () => {
@@ -63,11 +65,15 @@ describe('the renewal run', () => {
     expect(await runRenewal(depsOf(store, '2024-12-06T09:00:00+08:00'), next.id)).toEqual(job);
   });
 
-  test('starts when the scheduler opens the plan year', async () => {
+  test('is queued when the scheduler opens the plan year, and the worker runs it', async () => {
     const { store, ids } = await consentingMembers(3);
-    const outcome = await runScheduledToggle(depsOf(store, '2024-12-01T00:00:01+08:00'), { source: 'hmb.scheduler', action: 'open', planId: next.id });
+    const sent: WorkMessage[] = [];
+    const deps = depsOf(store, '2024-12-01T00:00:01+08:00', sent);
+    const outcome = await runScheduledToggle(deps, { source: 'hmb.scheduler', action: 'open', planId: next.id });
     expect(outcome.window.state).toBe('open');
-    expect(outcome.renewal).toMatchObject({ status: 'done', counts: { RENEWED: 3 } });
+    expect(outcome.renewal).toBeNull(); // no run yet: queued
+    expect(sent).toEqual([{ kind: 'renew-plan', planId: next.id }]);
+    expect(await runWork(deps, sent[0])).toMatchObject({ status: 'done', counts: { RENEWED: 3 } });
     expect((await store.getPolicy(next.id, ids[0]))?.status).toBe('pending');
     // Opening a plan year that renews nothing starts no run.
     expect((await runScheduledToggle(depsOf(store, '2024-12-01T00:00:01+08:00'), { source: 'hmb.scheduler', action: 'close', planId: next.id })).renewal).toBeUndefined();

@@ -10,7 +10,7 @@ import { DynamoStore, ensureTable } from '../../functions/core/store/dynamo.ts';
 import type { Store } from '../../functions/core/store/store.ts';
 import type { RosterPerson } from '../../functions/core/store/model.ts';
 import type { Deps } from '../../functions/core/runtime.ts';
-import type { OrderMessage } from '../../functions/core/charity/queue.ts';
+import type { WorkMessage } from '../../functions/core/work/queue.ts';
 import { createOrder } from '../../functions/core/charity/orders.ts';
 import { payOrder } from '../../functions/core/charity/order-payment.ts';
 import { fulfilOrder } from '../../functions/core/charity/fulfilment.ts';
@@ -48,7 +48,7 @@ describe('settling a fixed-amount order', () => {
     const table = `settle-${randomUUID()}`;
     await ensureTable(client, table);
     const store = new DynamoStore(client, table);
-    const sent: OrderMessage[] = [];
+    const sent: WorkMessage[] = [];
     const deps = (at: string, s: Store = store): Deps => ({ plans, store: s, now: () => new Date(at), queue: { send: async (m) => { sent.push(m); } } });
     await actOnWindow(store, plan, { action: 'open', actor: 'bureau', closesAt: C1 }, new Date(T0));
     // A pays the rest, B cancels, C's order expires and C buys their own in the extension, D and E never pay.
@@ -111,7 +111,7 @@ describe('settling a fixed-amount order', () => {
     const table = `settle-${randomUUID()}`;
     await ensureTable(client, table);
     const store = new DynamoStore(client, table);
-    const sent: OrderMessage[] = [];
+    const sent: WorkMessage[] = [];
     const deps = (at: string): Deps => ({ plans, store, now: () => new Date(at), queue: { send: async (m) => { sent.push(m); } } });
     await actOnWindow(store, plan, { action: 'open', actor: 'bureau', closesAt: C1 }, new Date(T0));
     const id = residentId('320613', 950);

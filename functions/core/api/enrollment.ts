@@ -8,7 +8,7 @@ import { policyView } from '../enrollment/lifecycle.ts';
 import { PaymentConfirmation, confirmPayment } from '../enrollment/payment-confirmation.ts';
 import { CancellationRequest, cancelPolicy } from '../enrollment/cancellation.ts';
 import { settleAfterClose } from '../charity/settlement.ts';
-import { AutoRenewalConsent, runRenewal, setAutoRenewal } from '../enrollment/renewal.ts';
+import { AutoRenewalConsent, queueRenewal, renewalProgress, setAutoRenewal } from '../enrollment/renewal.ts';
 import { notFound, unprocessable } from '../errors.ts';
 import { participation } from '../enrollment/participation.ts';
 import type { LoadedPlan } from '../plan/loader.ts';
@@ -34,13 +34,13 @@ export const ScheduledToggle = z.object({ source: z.literal('hmb.scheduler'), ac
 export type ScheduledToggle = z.infer<typeof ScheduledToggle>;
 
 /**
- * Opens or closes the window; the opening of a plan year that renews the previous one starts the renewal run,
- * the closing settles the sponsors' fixed-amount orders.
+ * Opens or closes the window; the opening of a plan year that renews the previous one queues the renewal run,
+ * the closing the settlement of the sponsors' fixed-amount orders.
  */
 export async function runScheduledToggle(deps: Deps, toggle: ScheduledToggle) {
   const plan = requirePlan(deps, toggle.planId);
   const window = await actOnWindow(deps.store, plan, { action: toggle.action, actor: 'scheduler', reason: 'scheduled by the plan file' }, deps.now());
-  if (toggle.action === 'open' && plan.renews && plan.payment.autoRenewal) return { window, renewal: await runRenewal(deps, plan.id) };
+  if (toggle.action === 'open' && plan.renews && plan.payment.autoRenewal) return { window, renewal: (await queueRenewal(deps, plan.id)) ?? null };
   if (toggle.action === 'close') return { window, settlements: await settleAfterClose(deps, plan.id) };
   return { window };
 }
@@ -162,10 +162,24 @@ export function enrollmentApi(deps: () => Deps): Api {
       },
     }),
     'POST /plans/{planId}/renewals': route({
-      summary: "Run (or resume) the renewal of the previous plan year's consenting members; a finished run is returned as it ended",
+      summary: "Start (or resume) the renewal of the previous plan year's consenting members in the background; a finished run is returned as it ended",
       params: PlanParams,
-      responses: { 200: 'the renewal job: counts by outcome, masked refusals', 404: 'unknown plan', 409: 'window not open', 422: 'plan renews nothing or has no auto-renewal' },
-      handle: async ({ params }) => ({ status: 200, body: await runRenewal(deps(), params.planId) }),
+      responses: { 200: 'the finished run: counts by outcome, masked refusals', 202: 'queued: the run so far (status running), or status queued before it started', 404: 'unknown plan', 409: 'window not open', 422: 'plan renews nothing or has no auto-renewal' },
+      handle: async ({ params }) => {
+        const job = await queueRenewal(deps(), params.planId);
+        if (job?.status === 'done') return { status: 200, body: job };
+        return { status: 202, body: job ?? { planId: params.planId, status: 'queued' } };
+      },
+    }),
+    'GET /plans/{planId}/renewals': route({
+      summary: "The renewal run's progress: counts by outcome, masked refusals",
+      params: PlanParams,
+      responses: { 200: 'the run (status running or done)', 404: 'unknown plan, or no run yet', 422: 'plan renews nothing or has no auto-renewal' },
+      handle: async ({ params }) => {
+        const job = await renewalProgress(deps(), params.planId);
+        if (!job) throw notFound('NO_RENEWAL_RUN', `no renewal run of ${params.planId} has started`);
+        return { status: 200, body: job };
+      },
     }),
   };
 }

@@ -52,14 +52,44 @@ const IN_FLIGHT = 8;
 
 const renewalJobId = (plan: LoadedPlan) => `renewal-from-${plan.renews}`;
 
-/** Renews every consenting member of the previous plan year; resumes a run that stopped; a finished run is returned as it ended. */
-export async function runRenewal(deps: Deps, planId: string): Promise<Job> {
+/** The plan renews a previous year that offers auto-renewal (else 422). */
+function renewingPlan(deps: Deps, planId: string): LoadedPlan & { renews: string } {
   const plan = requirePlan(deps, planId);
   if (!plan.renews) throw unprocessable('NO_PREVIOUS_PLAN', `plan ${plan.id} names no previous plan year (renews)`);
   if (!plan.payment.autoRenewal) throw unprocessable('AUTO_RENEWAL_NOT_OFFERED', `plan ${plan.id} has no auto-renewal`);
-  const now = deps.now();
+  return plan as LoadedPlan & { renews: string };
+}
+
+/** The window, which must be open: renewals are enrollments. */
+async function openWindow(deps: Deps, plan: LoadedPlan, now: Date): Promise<WindowState> {
   const window = await currentWindow(deps.store, plan, now);
   if (!isOpen(window, now)) throw conflict('WINDOW_CLOSED', `enrollment for ${plan.id} is not open: renewals wait for it`, { window: { state: window.state, opensAt: window.opensAt } });
+  return window;
+}
+
+/**
+ * Queues the renewal run (a city's run outlasts any HTTP request: the worker takes it, up to 15 minutes a
+ * delivery, resuming where it stopped); answers the run as it stands, undefined before it first started.
+ */
+export async function queueRenewal(deps: Deps, planId: string): Promise<Job | undefined> {
+  const plan = renewingPlan(deps, planId);
+  await openWindow(deps, plan, deps.now());
+  const job = await renewalProgress(deps, planId);
+  if (job?.status !== 'done') await deps.queue.send({ kind: 'renew-plan', planId });
+  return job;
+}
+
+/** The renewal run's progress: counts by outcome, masked refusals (undefined before it started). */
+export async function renewalProgress(deps: Deps, planId: string): Promise<Job | undefined> {
+  const plan = renewingPlan(deps, planId);
+  return deps.store.getJob(plan.id, renewalJobId(plan));
+}
+
+/** Renews every consenting member of the previous plan year; resumes a run that stopped; a finished run is returned as it ended. */
+export async function runRenewal(deps: Deps, planId: string): Promise<Job> {
+  const plan = renewingPlan(deps, planId);
+  const now = deps.now();
+  const window = await openWindow(deps, plan, now);
 
   let job = await startOrResume(deps.store, plan.id, renewalJobId(plan), now);
   while (job.cursor !== null) {

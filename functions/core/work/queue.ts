@@ -1,20 +1,24 @@
-// Where a sponsor's order waits for its long work (quoting a long list,
-// fulfilment once paid): SQS on AWS (the charity Lambda consumes it, and a
+// Where long work waits (a sponsor's order: quoting a long list, fulfilment
+// once paid, settlement after the window; a plan year's renewal run): SQS on
+// AWS (the charity Lambda consumes it, up to 15 minutes a message, and a
 // failed run comes back after the visibility timeout), a background task in
 // the local process. Either way the work is a job that resumes where it
 // stopped, so a message delivered twice is harmless.
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 
-/** Work on a sponsor's order: quoting a long list, fulfilling a paid order, or settling it after the window. */
-export const OrderMessage = z.strictObject({ kind: z.enum(['quote-order', 'fulfil-order', 'settle-order']), planId: z.string(), orderId: z.string() });
-export type OrderMessage = z.infer<typeof OrderMessage>;
+/** Work on a sponsor's order (quoting a long list, fulfilling it once paid, settling it after the window), or a renewal run. */
+export const WorkMessage = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.enum(['quote-order', 'fulfil-order', 'settle-order']), planId: z.string(), orderId: z.string() }),
+  z.strictObject({ kind: z.literal('renew-plan'), planId: z.string() }),
+]);
+export type WorkMessage = z.infer<typeof WorkMessage>;
 
-export interface OrderQueue {
-  send(message: OrderMessage): Promise<void>;
+export interface WorkQueue {
+  send(message: WorkMessage): Promise<void>;
 }
 
-export class SqsQueue implements OrderQueue {
+export class SqsQueue implements WorkQueue {
   private readonly client: SQSClient;
   private readonly url: string;
 
@@ -23,7 +27,7 @@ export class SqsQueue implements OrderQueue {
     this.client = client;
   }
 
-  async send(message: OrderMessage): Promise<void> {
+  async send(message: WorkMessage): Promise<void> {
     await this.client.send(new SendMessageCommand({ QueueUrl: this.url, MessageBody: JSON.stringify(message) }));
   }
 }
@@ -32,22 +36,22 @@ export class SqsQueue implements OrderQueue {
  * Runs each message in the background of this process (the local stack): the sender's request answers at once
  * and the progress can be read while the work runs. A failure is reported and retried a few times, as SQS would.
  */
-export class InProcessQueue implements OrderQueue {
+export class InProcessQueue implements WorkQueue {
   private readonly running = new Set<Promise<void>>();
-  private readonly work: (message: OrderMessage) => Promise<unknown>;
+  private readonly work: (message: WorkMessage) => Promise<unknown>;
 
-  constructor(work: (message: OrderMessage) => Promise<unknown>) {
+  constructor(work: (message: WorkMessage) => Promise<unknown>) {
     this.work = work;
   }
 
-  async send(message: OrderMessage): Promise<void> {
+  async send(message: WorkMessage): Promise<void> {
     const run = (async () => {
       for (let attempt = 1; ; attempt++) {
         try {
           await this.work(message);
           return;
         } catch (error) {
-          console.error(`queue: ${message.kind} ${message.orderId} failed (attempt ${attempt}):`, error);
+          console.error(`queue: ${message.kind} ${'orderId' in message ? message.orderId : message.planId} failed (attempt ${attempt}):`, error);
           if (attempt === 3) return;
           await new Promise((r) => setTimeout(r, 200 * attempt));
         }
