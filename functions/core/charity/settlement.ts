@@ -14,6 +14,7 @@ import { save, startOrResume } from '../jobs.ts';
 import { conflict } from '../errors.ts';
 import { formatYuan } from '../money/money.ts';
 import { lifecycle } from '../enrollment/lifecycle.ts';
+import { mapConcurrent } from '../concurrency.ts';
 import { currentWindow } from '../enrollment/window.ts';
 import { changeOrder } from './order-payment.ts';
 import { FULFIL_PAGE, recordReceipt } from './fulfilment.ts';
@@ -49,7 +50,8 @@ export async function requestSettlement(deps: Deps, planId: string, orderId: str
  * Answers the orders queued. The sponsors need not ask; asking again changes nothing.
  */
 export async function settleAfterClose(deps: Deps, planId: string): Promise<string[]> {
-  const fulfilled = await Promise.all((await deps.store.getLedger(planId)).map((entry) => deps.store.getOrder(planId, entry.orderId)));
+  // A city's sponsors place tens or hundreds of orders: their headers are read a few at a time.
+  const fulfilled = await mapConcurrent(await deps.store.getLedger(planId), 8, (entry) => deps.store.getOrder(planId, entry.orderId));
   const due = fulfilled.filter((order) => order?.contribution === 'fixed-amount' && !order.settlement).map((order) => order!.orderId);
   for (const orderId of due) await requestSettlement(deps, planId, orderId, { actor: 'window-close' });
   return due;
