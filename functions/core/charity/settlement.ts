@@ -11,7 +11,7 @@ import { requirePlan } from '../runtime.ts';
 import type { Job, Order, OrderBeneficiary, Policy, PolicyPayment } from '../store/model.ts';
 import { VersionConflict } from '../store/store.ts';
 import { save, startOrResume } from '../jobs.ts';
-import { conflict } from '../errors.ts';
+import { DomainError, conflict } from '../errors.ts';
 import { formatYuan } from '../money/money.ts';
 import { lifecycle } from '../enrollment/lifecycle.ts';
 import { mapConcurrent } from '../concurrency.ts';
@@ -53,8 +53,17 @@ export async function settleAfterClose(deps: Deps, planId: string): Promise<stri
   // A city's sponsors place tens or hundreds of orders: their headers are read a few at a time.
   const fulfilled = await mapConcurrent(await deps.store.getLedger(planId), 8, (entry) => deps.store.getOrder(planId, entry.orderId));
   const due = fulfilled.filter((order) => order?.contribution === 'fixed-amount' && !order.settlement).map((order) => order!.orderId);
-  for (const orderId of due) await requestSettlement(deps, planId, orderId, { actor: 'window-close' });
-  return due;
+  const queued: string[] = [];
+  for (const orderId of due) {
+    try {
+      await requestSettlement(deps, planId, orderId, { actor: 'window-close' });
+      queued.push(orderId);
+    } catch (error) {
+      // The window stays closed whatever one order says (busy, say): that order is settled when asked.
+      if (!(error instanceof DomainError)) throw error;
+    }
+  }
+  return queued;
 }
 
 /** The settlement job: each line the order enrolled whose beneficiary never paid is refunded to the sponsor. */
