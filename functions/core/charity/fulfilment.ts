@@ -24,7 +24,7 @@ import { mapConcurrent } from '../concurrency.ts';
  * job's position), and reads in flight where each line reads its own inputs.
  */
 export const FULFIL_PAGE = 250;
-export const IN_FLIGHT = 32;
+const IN_FLIGHT = 32;
 const jobIdFor = (orderId: string) => `fulfil-${orderId}`;
 
 /** The fulfilment's progress while it runs (and after). */
