@@ -1,6 +1,7 @@
 // Enrollment-windows Lambda: the window (HTTP, and the scheduled toggles
-// EventBridge Scheduler sends) and policies. Closing a window queues the
-// settlement of sponsors' fixed-amount orders for the charity function.
+// EventBridge Scheduler sends) and policies. Opening a plan year that renews
+// the last queues its renewal run, closing a window the settlement of the
+// sponsors' orders: the charity function's worker runs both.
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { createHttpHandler, defaultDeps, enrollmentApi, Logger, runScheduledToggle, ScheduledToggle } from '@huiminbao/core';
 

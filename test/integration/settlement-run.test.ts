@@ -1,9 +1,10 @@
-// Settling a fixed-amount order on DynamoDB Local (Nantong lets a sponsor pay a
-// fixed part, the beneficiary the rest): after the window closes, the sponsor's
-// part for each beneficiary who never paid theirs — expired, cancelled, or
-// expired and replaced by their own later order — goes back to the sponsor; the
-// receipt and the public ledger show it. Killed half-way and run again, it
-// refunds and counts each beneficiary once.
+// Settling orders on DynamoDB Local (Nantong lets a sponsor pay a fixed part,
+// the beneficiary the rest): after the window closes, the sponsor's part for
+// each beneficiary who never paid theirs — expired, cancelled, or expired and
+// replaced by their own later order — goes back to the sponsor, and a paid
+// policy cancelled before cover (its sponsor payment refunded then) leaves the
+// enrolled; the receipt and the public ledger show it. Killed half-way and run
+// again, it refunds and counts each beneficiary once.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, inject, test } from 'vitest';
 import { DynamoStore, ensureTable } from '../../functions/core/store/dynamo.ts';
@@ -43,8 +44,8 @@ async function refusal(promise: Promise<unknown>): Promise<string> {
   return error instanceof DomainError ? error.code : `no refusal (${String(error)})`;
 }
 
-describe('settling a fixed-amount order', () => {
-  test('refunds the sponsor for each beneficiary who never paid, once, and the ledger shows it', async () => {
+describe('settling orders after the window', () => {
+  test('refunds the sponsor for each beneficiary who never paid, counts cancellations before cover, once; the ledger shows it', async () => {
     const table = `settle-${randomUUID()}`;
     await ensureTable(client, table);
     const store = new DynamoStore(client, table);
@@ -52,9 +53,9 @@ describe('settling a fixed-amount order', () => {
     const deps = (at: string, s: Store = store): Deps => ({ plans, store: s, now: () => new Date(at), queue: { send: async (m) => { sent.push(m); } } });
     await actOnWindow(store, plan, { action: 'open', actor: 'bureau', closesAt: C1 }, new Date(T0));
     // A pays the rest, B cancels, C's order expires and C buys their own in the extension, D and E never pay.
-    const [a, b, c, d, e] = Array.from({ length: 5 }, (_, i) => residentId('320613', 900 + i));
+    const [a, b, c, d, e, f] = Array.from({ length: 6 }, (_, i) => residentId('320613', 900 + i));
     const person = (personId: string): RosterPerson => ({ personId, name: '受助人', scheme: 'resident', status: 'active', suspensions: [], regionCode: '320613', reliefGroups: ['dibao'], newCitizen: false, hongKongMacaoTaiwan: false, updatedAt: T0 });
-    await store.putPeople([a, b, c, d, e].map(person));
+    await store.putPeople([a, b, c, d, e, f].map(person));
 
     const { order } = await createOrder(deps(T0), plan.id, {
       requestId: randomUUID(), sponsor: SPONSOR, actor: 'x', tier: 'standard', contribution: 'fixed-amount', amountEach: '100.00', beneficiaries: [a, b, c, d, e],
@@ -67,16 +68,21 @@ describe('settling a fixed-amount order', () => {
     expect(await store.getPolicy(plan.id, d)).toMatchObject({ status: 'pending', payBy: new Date(C1).toISOString() });
     await confirmPayment(deps(T0), plan.id, a, { paymentId: 'wx-a-000001', channel: 'wechat', amount: '196.00' });
     await cancelPolicy(deps(T0), plan.id, b, { requestId: 'cancel-b-01', reason: 'declined' });
+    // Another sponsor pays F's whole premium; F cancels before cover: the sponsor's 296.00 goes back at once.
+    const full = (await createOrder(deps(T0), plan.id, { requestId: randomUUID(), sponsor: SPONSOR, actor: 'x', tier: 'standard', contribution: 'full', beneficiaries: [f] })).order;
+    await payOrder(deps(T0), plan.id, full.orderId, { paymentId: 'pay-settle-f', amount: '296.00', actor: 'finance' });
+    await fulfilOrder(deps(T0), plan.id, full.orderId);
+    expect((await cancelPolicy(deps(T0), plan.id, f, { requestId: 'cancel-f-01', reason: 'moved' })).policy.status).toBe('refunded');
 
     // The window is extended after C1: the sponsored orders expired at C1, so C may buy their own.
     await actOnWindow(store, plan, { action: 'open', actor: 'bureau', reason: 'extended', closesAt: C2 }, new Date(T1));
     await enroll(deps(T1), plan.id, { requestId: 'own-order-c', personId: c, tier: 'standard', channel: 'wechat' });
     await confirmPayment(deps(T1), plan.id, c, { paymentId: 'wx-c-000001', channel: 'wechat', amount: '296.00' });
 
-    // Not while the window still takes payments; never for an order that paid whole premiums.
+    // Not while the window still takes payments, nor before the order is fulfilled.
     expect(await refusal(requestSettlement(deps(T1), plan.id, order.orderId, { actor: 'charity' }))).toBe('PAYMENTS_STILL_DUE');
-    const full = await createOrder(deps(T1), plan.id, { requestId: randomUUID(), sponsor: SPONSOR, actor: 'x', tier: 'standard', contribution: 'full', beneficiaries: [d] });
-    expect(await refusal(requestSettlement(deps(T2), plan.id, full.order.orderId, { actor: 'charity' }))).toBe('NOTHING_TO_SETTLE');
+    const unpaid = await createOrder(deps(T1), plan.id, { requestId: randomUUID(), sponsor: SPONSOR, actor: 'x', tier: 'standard', contribution: 'full', beneficiaries: [e] });
+    expect(await refusal(requestSettlement(deps(T2), plan.id, unpaid.order.orderId, { actor: 'charity' }))).toBe('ORDER_NOT_FULFILLED');
 
     sent.length = 0;
     expect((await requestSettlement(deps(T2), plan.id, order.orderId, { actor: 'charity' })).changed).toBe(true);
@@ -97,17 +103,25 @@ describe('settling a fixed-amount order', () => {
     expect(ofC.payments.every((p) => p.refund === undefined)).toBe(true);
     expect((await store.getPolicy(plan.id, a))!.payments.every((p) => p.refund === undefined)).toBe(true);
     const lines = (await store.listBeneficiaries(plan.id, order.orderId)).beneficiaries;
-    expect(lines.map((l) => l.outcome)).toEqual([a, b, c, d, e].map((id) => (id === a ? { enrolled: true } : { enrolled: false, refundReason: 'BENEFICIARY_DID_NOT_PAY' })));
+    expect(lines.map((l) => l.outcome)).toEqual([a, b, c, d, e].map((id) => (id === a ? { enrolled: true } : { enrolled: false, refundReason: 'BENEFICIARY_DID_NOT_PAY', settled: true })));
 
-    // The ledger: paid 500.00, refunded 400.00, net 100.00, one person covered.
+    // The full order: F's line leaves the enrolled with the refund already made (296.00, at the cancellation).
+    await requestSettlement(deps(T2), plan.id, full.orderId, { actor: 'charity' });
+    expect((await settleOrder(deps(T2), plan.id, full.orderId)).result).toMatchObject({
+      enrolled: 0, refunded: { people: 1, amount: '296.00', byReason: { CANCELLED_BEFORE_COVER: 1 } }, byReliefGroup: {},
+    });
+    expect((await store.getPolicy(plan.id, f))!.payments).toEqual([expect.objectContaining({ paymentId: full.orderId, refund: expect.objectContaining({ reason: 'CANCELLED_BEFORE_COVER' }) })]);
+
+    // The ledger: paid 500.00 + 296.00 = 796.00, refunded 400.00 + 296.00 = 696.00, net 100.00, one person covered.
     const ledger = await publicLedger(deps(T2), plan.id);
     expect(ledger.entries.find((x) => x.orderId === order.orderId)).toMatchObject({ amountPaid: '500.00', enrolled: 1, refunded: { people: 4, amount: '400.00' }, net: '100.00' });
+    expect(ledger.totals).toEqual({ paid: '796.00', refunded: '696.00', net: '100.00', enrolled: 1 });
 
     // Asked again, delivered again: nothing moves.
     expect((await requestSettlement(deps(T2), plan.id, order.orderId, { actor: 'charity' })).changed).toBe(false);
     expect(await settleOrder(deps(T2), plan.id, order.orderId)).toEqual(settled);
   });
-  test('the scheduled close settles the fixed-amount orders by itself', async () => {
+  test('the scheduled close settles the orders by itself', async () => {
     const table = `settle-${randomUUID()}`;
     await ensureTable(client, table);
     const store = new DynamoStore(client, table);

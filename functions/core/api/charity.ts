@@ -70,10 +70,10 @@ export function charityApi(deps: () => Deps): Api {
       },
     }),
     'POST /plans/{planId}/orders/{orderId}/settlement': route({
-      summary: "Settles a fixed-amount order after the window closed: the sponsor's part for each beneficiary who never paid theirs is refunded (in the background)",
+      summary: "Settles an order after the window closed (in the background): the sponsor's part for each beneficiary who never paid theirs is refunded, and policies cancelled before cover leave the enrolled",
       params: OrderParams,
       body: SettlementRequest,
-      responses: { 200: 'settlement queued; the order shows it when done (a replay gets header idempotent-replayed: true)', 404: 'unknown plan or order', 409: 'a full contribution, not fulfilled yet, or the window still takes payments' },
+      responses: { 200: 'settlement queued; the order shows it when done (a replay gets header idempotent-replayed: true)', 404: 'unknown plan or order', 409: 'not fulfilled yet, or the window still takes payments' },
       handle: async ({ params, body }) => {
         const { order, changed } = await requestSettlement(deps(), params.planId, params.orderId, body);
         return { status: 200, replayed: !changed, body: order };

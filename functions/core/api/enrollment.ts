@@ -35,7 +35,7 @@ export type ScheduledToggle = z.infer<typeof ScheduledToggle>;
 
 /**
  * Opens or closes the window; the opening of a plan year that renews the previous one queues the renewal run,
- * the closing the settlement of the sponsors' fixed-amount orders.
+ * the closing the settlement of the sponsors' orders.
  */
 export async function runScheduledToggle(deps: Deps, toggle: ScheduledToggle) {
   const plan = requirePlan(deps, toggle.planId);
@@ -77,7 +77,7 @@ export function enrollmentApi(deps: () => Deps): Api {
         // Without a rate from the bureau, the window freezes the city-wide rate counted so far (if the population is known).
         const rate = body.participationRate ?? (await participationOf(d, plan)).rate ?? undefined;
         const window = await actOnWindow(d.store, plan, { action: 'close', ...body, ...(rate !== undefined ? { participationRate: rate } : {}) }, d.now());
-        await settleAfterClose(d, plan.id); // the sponsors' fixed-amount orders, in the background
+        await settleAfterClose(d, plan.id); // the sponsors' orders, in the background
         return { status: 200, body: window };
       },
     }),

@@ -1,9 +1,10 @@
-// Settling a fixed-amount order once the window has closed: a beneficiary who
-// never paid their part (their order expired, or they cancelled it) has no
-// cover, so the sponsor's part for them goes back to the sponsor. Requested by
-// the sponsor or the bureau after the close; it runs as a job over the order's
-// lines (resumable, and a page redone after a crash refunds and counts no one
-// twice), then the receipt and the public ledger show the refunds.
+// Settling an order once the window has closed: a beneficiary who never paid
+// their part of a fixed-amount order (it expired, or they cancelled it) has no
+// cover, so the sponsor's part for them goes back to the sponsor; one who
+// cancelled a paid policy before cover had the sponsor's payment refunded
+// then. Either way the receipt and the public ledger must say so. Queued at the
+// close, or asked for; it runs as a job over the order's lines (resumable, and
+// a page redone after a crash refunds and counts no one twice).
 import { z } from 'zod';
 import { Decimal } from 'decimal.js';
 import type { Deps } from '../runtime.ts';
@@ -33,7 +34,6 @@ export async function requestSettlement(deps: Deps, planId: string, orderId: str
   const window = await currentWindow(deps.store, plan, now);
   const result = await changeOrder(deps, planId, orderId, (order) => {
     if (order.settlement) return undefined;
-    if (order.contribution !== 'fixed-amount') throw conflict('NOTHING_TO_SETTLE', 'the sponsor paid the whole premium: no beneficiary had a part to pay');
     if (order.status !== 'fulfilled') throw conflict('ORDER_NOT_FULFILLED', `order ${orderId} is ${order.status}: settle it once fulfilled and the window has closed`);
     // Beneficiaries may pay their part until the window closes (see enrollment/policies.ts).
     if (window.closesAt === null || now.getTime() < Date.parse(window.closesAt)) {
@@ -46,13 +46,13 @@ export async function requestSettlement(deps: Deps, planId: string, orderId: str
 }
 
 /**
- * When the window closes: every fulfilled fixed-amount order of the plan not yet settled is settled (queued).
+ * When the window closes: every fulfilled order of the plan not yet settled is settled (queued).
  * Answers the orders queued. The sponsors need not ask; asking again changes nothing.
  */
 export async function settleAfterClose(deps: Deps, planId: string): Promise<string[]> {
   // A city's sponsors place tens or hundreds of orders: their headers are read a few at a time.
   const fulfilled = await mapConcurrent(await deps.store.getLedger(planId), 8, (entry) => deps.store.getOrder(planId, entry.orderId));
-  const due = fulfilled.filter((order) => order?.contribution === 'fixed-amount' && !order.settlement).map((order) => order!.orderId);
+  const due = fulfilled.filter((order) => order !== undefined && !order.settlement).map((order) => order!.orderId);
   const queued: string[] = [];
   for (const orderId of due) {
     try {
@@ -66,7 +66,7 @@ export async function settleAfterClose(deps: Deps, planId: string): Promise<stri
   return queued;
 }
 
-/** The settlement job: each line the order enrolled whose beneficiary never paid is refunded to the sponsor. */
+/** The settlement job: each line the order enrolled whose sponsor payment came back (or must now) leaves the enrolled. */
 export async function settleOrder(deps: Deps, planId: string, orderId: string): Promise<Order> {
   let order = (await deps.store.getOrder(planId, orderId))!;
   if (!order.settlement || order.settlement.finishedAt) return order;
@@ -75,14 +75,14 @@ export async function settleOrder(deps: Deps, planId: string, orderId: string): 
   while (job.cursor !== null) {
     const page = await deps.store.listBeneficiaries(planId, orderId, job.cursor.after, FULFIL_PAGE);
     // Lines this settlement marked already count again on a redone page: their policies say so.
-    const enrolled = page.beneficiaries.filter((line) => line.outcome?.enrolled || (line.outcome?.refundReason === UNPAID));
+    const enrolled = page.beneficiaries.filter((line) => line.outcome?.enrolled || (line.outcome && 'settled' in line.outcome));
     const { policies } = await deps.store.getPeopleAndPolicies(planId, enrolled.map((line) => line.personId));
-    const verdicts = enrolled.map((line) => unpaidPart(policies.get(line.personId), orderId, now));
+    const verdicts = enrolled.map((line) => sponsorRefund(policies.get(line.personId), orderId, now));
     const writes = verdicts.flatMap((v) => (v.refund ? [{ policy: v.refund, readVersion: v.refund.version - 1 }] : []));
     // A policy changed since it was read (a late payment, a cancellation) fails the page; the redelivered message reads it again.
     if ((await deps.store.putPolicies(writes)).some((stored) => !stored)) throw new VersionConflict(`a policy of order ${orderId}`);
-    const lapsed = enrolled.filter((_, i) => verdicts[i].lapsed);
-    await deps.store.putBeneficiaries(planId, orderId, lapsed.map((line): OrderBeneficiary => ({ ...line, outcome: { enrolled: false, refundReason: UNPAID } })));
+    const lapsed = enrolled.flatMap((line, i) => (verdicts[i].reason ? [{ ...line, outcome: { enrolled: false as const, refundReason: verdicts[i].reason!, settled: true as const } }] : []));
+    await deps.store.putBeneficiaries(planId, orderId, lapsed);
     const counts = { ...job.counts };
     for (const line of lapsed) for (const key of countKeys(line)) counts[key] = (counts[key] ?? 0) + 1;
     const cursor = page.after !== undefined ? { shard: 0, after: page.after } : null;
@@ -92,32 +92,35 @@ export async function settleOrder(deps: Deps, planId: string, orderId: string): 
   return order;
 }
 
-/** What a lapsed line takes out of the receipt: one of the enrolled, and of its relief groups and county. */
-function countKeys(line: OrderBeneficiary): string[] {
-  return ['lapsed', ...(line.reliefGroups ?? []).map((g) => `group#${g}`), ...(line.regionCode ? [`county#${line.regionCode}`] : [])];
+/** What a lapsed line moves on the receipt: one out of the enrolled, its relief groups and county; one refund for its reason. */
+function countKeys(line: OrderBeneficiary & { outcome: { refundReason: string } }): string[] {
+  return ['lapsed', `refund#${line.outcome.refundReason}`, ...(line.reliefGroups ?? []).map((g) => `group#${g}`), ...(line.regionCode ? [`county#${line.regionCode}`] : [])];
 }
 
 /**
- * The order's attempt for this person (the policy, or an earlier order it replaced once expired) and whether the
- * beneficiary never paid it; `refund` is the policy to write when the sponsor's part is not yet marked refunded.
+ * The order's attempt for this person (the policy, or an earlier order the person's own replaced once it lapsed):
+ * why the sponsor's payment for it came back — refunded already (a cancellation before cover), or now because the
+ * beneficiary never paid their part (expired, or cancelled unpaid; `refund` is then the policy to write) — or no
+ * reason when the attempt stands.
  */
-function unpaidPart(policy: Policy | undefined, orderId: string, now: Date): { lapsed: boolean; refund?: Policy } {
-  if (!policy) return { lapsed: false };
-  const at = now.toISOString();
-  const mark = (payments: PolicyPayment[]) => payments.map((p): PolicyPayment => (p.paymentId === orderId && !p.refund ? { ...p, refund: { at, reason: UNPAID } } : p));
-  const refunded = (payments: PolicyPayment[]) => payments.some((p) => p.paymentId === orderId && p.refund?.reason === UNPAID);
-  if (policy.requestId === orderId) {
-    if (refunded(policy.payments)) return { lapsed: true };
-    const state = lifecycle(policy, now);
-    if (state !== 'expired' && state !== 'cancelled') return { lapsed: false };
-    return { lapsed: true, refund: { ...policy, payments: mark(policy.payments), version: policy.version + 1 } };
-  }
-  const attempt = policy.earlier?.find((e) => e.requestId === orderId);
-  // Replaced only once it no longer held the place: expired or cancelled, never paid.
-  if (!attempt || attempt.status === 'paid' || attempt.status === 'refunded') return { lapsed: false };
-  if (refunded(attempt.payments)) return { lapsed: true };
-  const earlier = policy.earlier!.map((e) => (e === attempt ? { ...e, payments: mark(e.payments) } : e));
-  return { lapsed: true, refund: { ...policy, earlier, version: policy.version + 1 } };
+function sponsorRefund(policy: Policy | undefined, orderId: string, now: Date): { reason?: string; refund?: Policy } {
+  const attempt = policy?.requestId === orderId ? policy : policy?.earlier?.find((e) => e.requestId === orderId);
+  const payment = attempt?.payments.find((p) => p.paymentId === orderId);
+  if (!policy || !attempt || !payment) return {};
+  if (payment.refund) return { reason: payment.refund.reason };
+  // The policy itself while it is unpaid past its deadline or cancelled; an earlier attempt was replaced only once it lapsed.
+  const lapsed = attempt === policy ? ['expired', 'cancelled'].includes(lifecycle(policy, now)) : attempt.status === 'pending' || attempt.status === 'cancelled';
+  if (!lapsed) return {};
+  const payments = attempt.payments.map((p): PolicyPayment => (p === payment ? { ...p, refund: { at: now.toISOString(), reason: UNPAID } } : p));
+  const next = attempt === policy ? { ...policy, payments } : { ...policy, earlier: policy.earlier!.map((e) => (e === attempt ? { ...e, payments } : e)) };
+  return { reason: UNPAID, refund: { ...next, version: policy.version + 1 } };
+}
+
+/** `counts` plus the job's counts under `prefix`. */
+function mergeCounts(counts: Record<string, number>, job: Record<string, number>, prefix: string): Record<string, number> {
+  const merged = { ...counts };
+  for (const [key, n] of Object.entries(job)) if (key.startsWith(prefix)) merged[key.slice(prefix.length)] = (merged[key.slice(prefix.length)] ?? 0) + n;
+  return merged;
 }
 
 /** The receipt and the ledger entry with the lapsed beneficiaries moved from enrolled to refunded. */
@@ -134,7 +137,7 @@ async function finish(deps: Deps, order: Order, job: Job): Promise<Order> {
       refunded: {
         people: result.refunded.people + lapsed,
         amount: formatYuan(new Decimal(result.refunded.amount).plus(new Decimal(order.amountEach).times(lapsed))),
-        byReason: { ...result.refunded.byReason, ...(lapsed > 0 ? { [UNPAID]: lapsed } : {}) },
+        byReason: mergeCounts(result.refunded.byReason, job.counts, 'refund#'),
       },
       byReliefGroup: less(result.byReliefGroup, 'group#'), byCounty: less(result.byCounty, 'county#'),
     },

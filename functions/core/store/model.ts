@@ -165,7 +165,7 @@ export interface Order {
   payment?: { paymentId: string; amount: string; at: string };
   /** The fulfilment's outcome: the sponsor's receipt (after a settlement, net of the beneficiaries who never paid their part). */
   result?: OrderResult;
-  /** A fixed-amount order's settlement after the window closed: requested, then done with the beneficiaries refunded for. */
+  /** The settlement after the window closed: requested, then done with the beneficiaries whose sponsor payment came back. */
   settlement?: { actor: string; requestedAt: string; lapsed?: number; finishedAt?: string };
   requestId: string;
   createdAt: string;
@@ -196,7 +196,8 @@ export interface OrderBeneficiary {
   reason?: string;
   regionCode?: string;
   reliefGroups?: string[];
-  outcome?: { enrolled: true } | { enrolled: false; refundReason: string };
+  /** `settled`: the line was enrolled, then its sponsor payment came back (see charity/settlement.ts). */
+  outcome?: { enrolled: true } | { enrolled: false; refundReason: string; settled?: true };
 }
 
 /** The basic-insured population per county the participation rate divides by (the city's statistics). */
