@@ -13,7 +13,7 @@ import { requirePlan } from '../runtime.ts';
 import { DomainError, conflict, unprocessable } from '../errors.ts';
 import { maskId } from '../identity/resident-id.ts';
 import { checkAutoRenewalChannel } from './payment.ts';
-import { enrollOne } from './policies.ts';
+import { enrollMany, type Enrollment } from './policies.ts';
 import { holdsPlace } from './lifecycle.ts';
 import { updatePolicy } from './policy-update.ts';
 import { currentWindow, isOpen } from './window.ts';
@@ -48,7 +48,7 @@ export async function setAutoRenewal(deps: Deps, planId: string, personId: strin
 
 /** At most this many refusals are listed by person in the run's report (all are counted). */
 const NOTES_KEPT = 1000;
-const IN_FLIGHT = 8;
+const IN_FLIGHT = 16;
 
 const renewalJobId = (plan: LoadedPlan) => `renewal-from-${plan.renews}`;
 
@@ -95,32 +95,39 @@ export async function runRenewal(deps: Deps, planId: string): Promise<Job> {
   while (job.cursor !== null) {
     const { shard, after } = job.cursor;
     const page = await deps.store.listRenewable(plan.renews, shard, after);
-    const outcomes = await mapConcurrent(page.policies, IN_FLIGHT, (p) => renewOne(deps, plan, p, window));
+    // Each member's inputs in one read (a few at a time); then the page's orders decided and written together.
+    const inputs = await mapConcurrent(page.policies, IN_FLIGHT, (p) => deps.store.getEnrollmentInputs(plan.id, p.personId, {
+      previousPlanId: plan.renews, ...(p.buyer ? { buyerId: p.buyer.personId } : {}),
+    }));
+    // Withholding takes time: the orders wait until the window closes.
+    const payBy = window.closesAt ? { payBy: new Date(window.closesAt).toISOString() } : {};
+    const results = await enrollMany(deps, plan.id, page.policies.map((previous, i) => ({ request: renewalRequest(plan, previous), renewalOf: plan.renews, ...payBy, inputs: inputs[i] })));
     const counts = { ...job.counts };
     const notes = [...job.notes];
-    outcomes.forEach((code, i) => {
+    results.forEach((result, i) => {
+      // A refusal is an outcome of the run, not a failure of it.
+      const code = result instanceof DomainError ? result.code : 'RENEWED';
       counts[code] = (counts[code] ?? 0) + 1;
       if (code !== 'RENEWED' && notes.length < NOTES_KEPT) notes.push({ personId: maskId(page.policies[i].personId), code });
     });
     const cursor = page.after !== undefined ? { shard, after: page.after } : shard + 1 < deps.store.renewalShards ? { shard: shard + 1 } : null;
     const at = deps.now().toISOString();
-    job = await save(deps.store, { ...job, cursor, counts, notes, updatedAt: at, status: cursor ? 'running' : 'done', ...(cursor ? {} : { finishedAt: at }), version: job.version + 1 });
+    // An order paid at once (a withholding account) counts with the page's position: a page redone counts once.
+    const people = page.policies.flatMap((p, i) => {
+      const result = results[i];
+      return result instanceof DomainError || !result.counts || Object.keys(result.counts).length === 0 ? [] : [{ personId: p.personId, deltas: result.counts }];
+    });
+    job = await save(deps.store, { ...job, cursor, counts, notes, updatedAt: at, status: cursor ? 'running' : 'done', ...(cursor ? {} : { finishedAt: at }), version: job.version + 1 },
+      people.length > 0 ? { planId: plan.id, people } : undefined);
   }
   return job;
 }
 
-/** One member: the same tier, buyer and withholding channel as last year; a refusal is an outcome, not a failure of the run. */
-async function renewOne(deps: Deps, plan: LoadedPlan, previous: Policy, window: WindowState): Promise<string> {
-  const request = {
-    requestId: renewalJobId(plan), personId: previous.personId, tier: previous.tier, channel: previous.autoRenewal!.channel as Policy['channel'],
+/** One member's order: the same tier, buyer and withholding channel as last year. */
+function renewalRequest(plan: LoadedPlan, previous: Policy): Enrollment['request'] {
+  // The stored policy keeps channel and relation as the request validated them.
+  return {
+    requestId: renewalJobId(plan), personId: previous.personId, tier: previous.tier, channel: previous.autoRenewal!.channel,
     autoRenewal: true, ...(previous.buyer ? { buyer: previous.buyer } : {}),
-  } as Parameters<typeof enrollOne>[2]['request'];
-  try {
-    // Withholding takes time: the order waits until the window closes.
-    await enrollOne(deps, plan.id, { request, renewalOf: plan.renews, ...(window.closesAt ? { payBy: new Date(window.closesAt).toISOString() } : {}) });
-    return 'RENEWED';
-  } catch (error) {
-    if (error instanceof DomainError) return error.code;
-    throw error;
-  }
+  } as Enrollment['request'];
 }
