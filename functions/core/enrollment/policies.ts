@@ -118,7 +118,7 @@ export async function enrollOne(deps: Deps, planId: string, enrollment: Enrollme
 }
 
 /**
- * Many enrollments whose inputs the caller has read (a fulfilment page), with deferred counters: each decided
+ * Many enrollments whose inputs the caller has read (a fulfilment or renewal page), with deferred counters: each decided
  * as enrollOne decides it, the new policies written together (conditional puts in transactions of up to 100,
  * a fraction of the round trips one put each costs). Each entry is the enrollment's answer or its refusal.
  */
