@@ -88,17 +88,29 @@ export class Ledger {
 
   /** Every accumulator this claim moved, as `map.key: amount added`: map by map, in the order the engine moved them. */
   deltas(): Record<string, string> {
-    const moved: [string, string][] = [];
-    const collect = (prefix: string, { added }: Entries) => {
-      for (const [key, amount] of added) moved.push([prefix + key, formatYuan(amount)]);
-    };
-    for (const map of MAP_NAMES) collect(`${map}.`, this.maps[map]);
-    collect('', this.scalars);
-    return Object.fromEntries(moved);
+    const moved: Record<string, string> = {};
+    for (const map of MAP_NAMES) {
+      for (const [key, amount] of this.maps[map].added) moved[qualified(map, key)] = formatYuan(amount);
+    }
+    for (const [name, amount] of this.scalars.added) moved[name] = formatYuan(amount);
+    return moved;
   }
+
 }
 
 const MAP_NAMES: MapName[] = ['deductibles', 'bandPositions', 'benefitPaid', 'groupPaid', 'itemPaid'];
+
+/** `map.key`, composed once per key: the keys are the plans' benefit and group ids and items' codes, and recur on every claim. */
+const qualifiedKeys = new Map<string, Map<string, string>>(MAP_NAMES.map((map) => [map, new Map()]));
+function qualified(map: MapName, key: string): string {
+  const keys = qualifiedKeys.get(map)!;
+  let name = keys.get(key);
+  if (name === undefined) {
+    if (keys.size > 10_000) keys.clear(); // item codes are many; never grow unbounded
+    keys.set(key, name = `${map}.${key}`);
+  }
+  return name;
+}
 
 function read(entries: Entries, key: string, stored: string | undefined): Decimal {
   let value = entries.values.get(key);
