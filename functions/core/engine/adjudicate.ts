@@ -182,7 +182,7 @@ class ClaimRun {
   /** Payments of sources that count toward the deductible. */
   private readonly credit: Decimal;
   /** The claim's self-pay after exclusions: compensation and credit are attributed to benefits in proportion to it. */
-  private readonly burden: Decimal;
+  private burdenSum?: Decimal;
   /** Paid this year before this claim (the lump sum's no-benefit years look at earlier claims only). */
   private readonly yearPaidBefore: Decimal;
   private readonly claimedByLists: Set<number>;
@@ -199,7 +199,6 @@ class ClaimRun {
     const other = claim.settlement.otherCompensation;
     this.compensation = plan.indemnity.subtractOtherCompensation ? sum(other.filter((o) => !o.alreadySubtracted).map((o) => new Decimal(o.amount))) : ZERO;
     this.credit = sum(other.filter((o) => plan.indemnity.countTowardDeductible.includes(o.source)).map((o) => new Decimal(o.amount)));
-    this.burden = sum(Object.values(costs.parts));
     this.yearPaidBefore = ledger.scalar('yearPaid');
     // Items on a list benefit of the member's tier belong to it, never also to a generic item selection.
     this.claimedByLists = new Set(benefits.filter((b) => b.covers.items?.list).flatMap((b) => selectItems(b, costs, plan, new Set()).map((s) => s.index)));
@@ -300,8 +299,10 @@ class ClaimRun {
    * Rounded to the fen, so eligible amounts, deductibles and band positions stay whole fen (ruling 1).
    */
   private attributed(amount: Decimal, covered: Decimal): Decimal {
-    if (amount.isZero() || this.burden.isZero()) return ZERO;
-    return min(covered, toFen(amount.times(min(ONE, covered.div(this.burden)))));
+    if (amount.isZero()) return ZERO;
+    this.burdenSum ??= sum(Object.values(this.costs.parts)); // most claims carry no other compensation: summed only when one does
+    if (this.burdenSum.isZero()) return ZERO;
+    return min(covered, toFen(amount.times(min(ONE, covered.div(this.burdenSum)))));
   }
 
   private deductible(b: Benefit, eligible: Decimal, creditShare: Decimal) {
