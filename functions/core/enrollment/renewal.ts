@@ -91,6 +91,8 @@ export async function runRenewal(deps: Deps, planId: string): Promise<Job> {
   const now = deps.now();
   const window = await openWindow(deps, plan, now);
 
+  // Withholding takes time: the orders wait until the window closes.
+  const payBy = window.closesAt ? { payBy: new Date(window.closesAt).toISOString() } : {};
   let job = await startOrResume(deps.store, plan.id, renewalJobId(plan), now);
   while (job.cursor !== null) {
     const { shard, after } = job.cursor;
@@ -99,8 +101,6 @@ export async function runRenewal(deps: Deps, planId: string): Promise<Job> {
     const inputs = await mapConcurrent(page.policies, IN_FLIGHT, (p) => deps.store.getEnrollmentInputs(plan.id, p.personId, {
       previousPlanId: plan.renews, ...(p.buyer ? { buyerId: p.buyer.personId } : {}),
     }));
-    // Withholding takes time: the orders wait until the window closes.
-    const payBy = window.closesAt ? { payBy: new Date(window.closesAt).toISOString() } : {};
     const results = await enrollMany(deps, plan.id, page.policies.map((previous, i) => ({ request: renewalRequest(plan, previous), renewalOf: plan.renews, ...payBy, inputs: inputs[i] })));
     const counts = { ...job.counts };
     const notes = [...job.notes];
