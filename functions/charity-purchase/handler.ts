@@ -1,7 +1,8 @@
 // Charity-purchase Lambda: sponsors' orders over HTTP, and the long work from
 // the SQS queue — its orders' (quoting a long list, fulfilment once paid,
-// settlement after the window) and the windows service's renewal runs. A
-// failed message returns after the visibility timeout and the job resumes.
+// settlement after the window, a refund counted after it) and the windows
+// service's renewal runs. A failed message returns after the visibility
+// timeout and the job resumes.
 import type { APIGatewayProxyEventV2, Context, SQSEvent } from 'aws-lambda';
 import { charityApi, createHttpHandler, defaultDeps, Logger, runWork, WorkMessage } from '@huiminbao/core';
 

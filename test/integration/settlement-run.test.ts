@@ -4,7 +4,9 @@
 // replaced by their own later order — goes back to the sponsor, and a paid
 // policy cancelled before cover (its sponsor payment refunded then) leaves the
 // enrolled; the receipt and the public ledger show it. Killed half-way and run
-// again, it refunds and counts each beneficiary once.
+// again, it refunds and counts each beneficiary once. Nantong's cover starts
+// on 1 January, weeks after the window: a policy cancelled in between, once
+// its order is settled, is counted on the receipt then, once.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, inject, test } from 'vitest';
 import { DynamoStore, ensureTable } from '../../functions/core/store/dynamo.ts';
@@ -15,7 +17,7 @@ import type { WorkMessage } from '../../functions/core/work/queue.ts';
 import { createOrder } from '../../functions/core/charity/orders.ts';
 import { payOrder } from '../../functions/core/charity/order-payment.ts';
 import { fulfilOrder } from '../../functions/core/charity/fulfilment.ts';
-import { requestSettlement, settleOrder } from '../../functions/core/charity/settlement.ts';
+import { requestSettlement, settleLateRefund, settleOrder } from '../../functions/core/charity/settlement.ts';
 import { publicLedger } from '../../functions/core/charity/ledger.ts';
 import { actOnWindow } from '../../functions/core/enrollment/window.ts';
 import { enroll } from '../../functions/core/enrollment/policies.ts';
@@ -140,5 +142,68 @@ describe('settling orders after the window', () => {
     expect(sent).toEqual([{ kind: 'settle-order', planId: plan.id, orderId: order.orderId }]);
     // The one beneficiary never paid the 296.00 − 50.00 = 246.00: the sponsor's 50.00 comes back.
     expect((await settleOrder(deps(C1), plan.id, order.orderId)).result).toMatchObject({ enrolled: 0, refunded: { people: 1, amount: '50.00' }, byReliefGroup: {} });
+  });
+
+  test('a sponsored policy cancelled before cover after the settlement leaves the receipt and the ledger, once', async () => {
+    // Wenshan's cover starts on 1 September 2023; the bureau closes the window early, on 20 August.
+    const wenshan = seedPlan('wenshan-2023');
+    const table = `settle-${randomUUID()}`;
+    await ensureTable(client, table);
+    const store = new DynamoStore(client, table);
+    const sent: WorkMessage[] = [];
+    const deps = (at: string, s: Store = store): Deps => ({ plans: new Map([[wenshan.id, wenshan]]), store: s, now: () => new Date(at), queue: { send: async (m) => { sent.push(m); } } });
+    const [open, closing, settling, cancelling] = ['2023-07-10T10:00:00+08:00', '2023-08-20T00:00:00+08:00', '2023-08-20T09:00:00+08:00', '2023-08-25T10:00:00+08:00'];
+    await actOnWindow(store, wenshan, { action: 'open', actor: 'bureau' }, new Date(open));
+    const [g, h, k] = Array.from({ length: 3 }, (_, i) => residentId('532601', 960 + i));
+    await store.putPeople([g, h, k].map((personId, i): RosterPerson => ({
+      personId, name: '受助人', scheme: 'resident', status: 'active', suspensions: [], regionCode: i === 1 ? '532622' : '532601', reliefGroups: ['tekun'], newCitizen: false, hongKongMacaoTaiwan: false, updatedAt: open,
+    })));
+    const fullOrder = async (beneficiaries: string[], paymentId: string) => {
+      const { order } = await createOrder(deps(open), wenshan.id, { requestId: randomUUID(), sponsor: SPONSOR, actor: 'x', tier: 'standard', contribution: 'full', beneficiaries });
+      await payOrder(deps(open), wenshan.id, order.orderId, { paymentId, amount: order.quote!.amount, actor: 'finance' });
+      return fulfilOrder(deps(open), wenshan.id, order.orderId);
+    };
+    // G and H fully paid for: 2 × 69.00 = 138.00. A second order for K waits to be settled.
+    const order = await fullOrder([g, h], 'pay-late-0001');
+    const other = await fullOrder([k], 'pay-late-0002');
+    await actOnWindow(store, wenshan, { action: 'close', actor: 'bureau', reason: 'target reached' }, new Date(closing));
+    await requestSettlement(deps(settling), wenshan.id, order.orderId, { actor: 'charity' });
+    await requestSettlement(deps(settling), wenshan.id, other.orderId, { actor: 'charity' });
+    expect((await settleOrder(deps(settling), wenshan.id, order.orderId)).result).toMatchObject({ enrolled: 2, refunded: { people: 0, amount: '0.00' } });
+
+    // H (row 2) cancels on 25 August, before cover: the sponsor's 69.00 goes back, and the order is told.
+    sent.length = 0;
+    expect((await cancelPolicy(deps(cancelling), wenshan.id, h, { requestId: 'cancel-h-01', reason: 'moved away' })).policy.status).toBe('refunded');
+    const message = { kind: 'settle-late-refund', planId: wenshan.id, orderId: order.orderId, row: 2 } as const;
+    expect(sent).toEqual([message]);
+    // The worker dies after moving the receipt, before the ledger entry: the redelivery finishes, counting H once.
+    const dying: Store = new Proxy(store, { get: (t, name) => (name === 'putLedgerEntry' ? async () => { throw new Error('worker died'); } : Reflect.get(t, name, t).bind(t)) });
+    await expect(settleLateRefund(deps(cancelling, dying), wenshan.id, order.orderId, 2)).rejects.toThrow('worker died');
+    const counted = await settleLateRefund(deps(cancelling), wenshan.id, order.orderId, 2);
+    // G stays: enrolled 2 − 1 = 1; refunded 1 person, 69.00; H's county 532622 and one tekun out.
+    expect(counted.result).toMatchObject({
+      enrolled: 1, refunded: { people: 1, amount: '69.00', byReason: { CANCELLED_BEFORE_COVER: 1 } }, byReliefGroup: { tekun: 1 }, byCounty: { '532601': 1 },
+    });
+    expect(counted.result!.byCounty).not.toHaveProperty('532622');
+    expect(counted.settlement).toMatchObject({ lapsed: 1, lateRefunds: [2] });
+    expect((await store.listBeneficiaries(wenshan.id, order.orderId)).beneficiaries.map((l) => l.outcome)).toEqual([
+      { enrolled: true }, { enrolled: false, refundReason: 'CANCELLED_BEFORE_COVER', settled: true },
+    ]);
+    // Ledger: paid 138.00, refunded 69.00, net 138.00 − 69.00 = 69.00.
+    expect((await publicLedger(deps(cancelling), wenshan.id)).entries.find((e) => e.orderId === order.orderId))
+      .toMatchObject({ amountPaid: '138.00', enrolled: 1, refunded: { people: 1, amount: '69.00' }, net: '69.00' });
+    // The cancellation replayed sends again; the message delivered again moves nothing, nor does G's row.
+    sent.length = 0;
+    expect((await cancelPolicy(deps(cancelling), wenshan.id, h, { requestId: 'cancel-h-01', reason: 'moved away' })).replayed).toBe(true);
+    expect(sent).toEqual([message]);
+    expect(await settleLateRefund(deps(cancelling), wenshan.id, order.orderId, 2)).toEqual(counted);
+    expect(await settleLateRefund(deps(cancelling), wenshan.id, order.orderId, 1)).toEqual(counted);
+
+    // K cancels while K's order is still being settled: the message waits for the settlement, which counts K itself.
+    await cancelPolicy(deps(cancelling), wenshan.id, k, { requestId: 'cancel-k-01', reason: 'moved away' });
+    expect(await refusal(settleLateRefund(deps(cancelling), wenshan.id, other.orderId, 1))).toBe('SETTLEMENT_RUNNING');
+    const settled = await settleOrder(deps(cancelling), wenshan.id, other.orderId);
+    expect(settled.result).toMatchObject({ enrolled: 0, refunded: { people: 1, amount: '69.00', byReason: { CANCELLED_BEFORE_COVER: 1 } } });
+    expect(await settleLateRefund(deps(cancelling), wenshan.id, other.orderId, 1)).toEqual(settled);
   });
 });

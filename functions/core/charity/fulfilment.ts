@@ -43,7 +43,7 @@ export async function fulfilOrder(deps: Deps, planId: string, orderId: string): 
     const inputs = await pageInputs(deps, plan, covered.map((l) => l.personId));
     const results = (await enrollMany(deps, planId, covered.map((line, i) => ({
       request: { requestId: order.orderId, personId: line.personId, tier: order.tier, channel: 'sponsor' as const },
-      sponsor: { orderId: order.orderId, amount: order.amountEach }, inputs: inputs[i],
+      sponsor: { orderId: order.orderId, amount: order.amountEach, row: line.row }, inputs: inputs[i],
     })))).map(lineResult);
     const changed = covered.map((line, i) => ({ ...line, outcome: results[i].outcome }));
     await deps.store.putBeneficiaries(planId, orderId, changed);

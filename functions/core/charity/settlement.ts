@@ -18,7 +18,7 @@ import { lifecycle } from '../enrollment/lifecycle.ts';
 import { mapConcurrent } from '../concurrency.ts';
 import { currentWindow } from '../enrollment/window.ts';
 import { changeOrder } from './order-payment.ts';
-import { FULFIL_PAGE, recordReceipt } from './fulfilment.ts';
+import { FULFIL_PAGE, ledgerEntryOf, recordReceipt } from './fulfilment.ts';
 
 export const SettlementRequest = z.strictObject({ actor: z.string().trim().min(1).max(100) });
 export type SettlementRequest = z.infer<typeof SettlementRequest>;
@@ -104,8 +104,7 @@ function countKeys(line: OrderBeneficiary & { outcome: { refundReason: string } 
  * reason when the attempt stands.
  */
 function sponsorRefund(policy: Policy | undefined, orderId: string, now: Date): { reason?: string; refund?: Policy } {
-  const attempt = policy?.requestId === orderId ? policy : policy?.earlier?.find((e) => e.requestId === orderId);
-  const payment = attempt?.payments.find((p) => p.paymentId === orderId);
+  const { attempt, payment } = sponsoredAttempt(policy, orderId);
   if (!policy || !attempt || !payment) return {};
   if (payment.refund) return { reason: payment.refund.reason };
   // The policy itself while it is unpaid past its deadline or cancelled; an earlier attempt was replaced only once it lapsed.
@@ -116,6 +115,12 @@ function sponsorRefund(policy: Policy | undefined, orderId: string, now: Date): 
   return { reason: UNPAID, refund: { ...next, version: policy.version + 1 } };
 }
 
+/** The order's attempt for the person (the policy, or an earlier order the person's own replaced) and the sponsor's payment on it. */
+function sponsoredAttempt(policy: Policy | undefined, orderId: string) {
+  const attempt = policy?.requestId === orderId ? policy : policy?.earlier?.find((e) => e.requestId === orderId);
+  return { attempt, payment: attempt?.payments.find((p) => p.paymentId === orderId) };
+}
+
 /** `counts` plus the job's counts under `prefix`. */
 function mergeCounts(counts: Record<string, number>, job: Record<string, number>, prefix: string): Record<string, number> {
   const merged = { ...counts };
@@ -123,13 +128,13 @@ function mergeCounts(counts: Record<string, number>, job: Record<string, number>
   return merged;
 }
 
-/** The receipt and the ledger entry with the lapsed beneficiaries moved from enrolled to refunded. */
-async function finish(deps: Deps, order: Order, job: Job): Promise<Order> {
-  const lapsed = job.counts.lapsed ?? 0;
+/** The receipt with lapsed beneficiaries moved from enrolled to refunded: `counts` as the job keeps them (see countKeys). */
+function lessLapsed(order: Order, counts: Record<string, number>): Order {
+  const lapsed = counts.lapsed ?? 0;
   const result = order.result!;
-  const less = (counts: Record<string, number>, prefix: string) =>
-    Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, v - (job.counts[`${prefix}${k}`] ?? 0)]).filter(([, v]) => (v as number) > 0));
-  const settled: Order = {
+  const less = (of: Record<string, number>, prefix: string) =>
+    Object.fromEntries(Object.entries(of).map(([k, v]) => [k, v - (counts[`${prefix}${k}`] ?? 0)]).filter(([, v]) => (v as number) > 0));
+  return {
     ...order,
     result: {
       ...result,
@@ -137,12 +142,44 @@ async function finish(deps: Deps, order: Order, job: Job): Promise<Order> {
       refunded: {
         people: result.refunded.people + lapsed,
         amount: formatYuan(new Decimal(result.refunded.amount).plus(new Decimal(order.amountEach).times(lapsed))),
-        byReason: mergeCounts(result.refunded.byReason, job.counts, 'refund#'),
+        byReason: mergeCounts(result.refunded.byReason, counts, 'refund#'),
       },
       byReliefGroup: less(result.byReliefGroup, 'group#'), byCounty: less(result.byCounty, 'county#'),
     },
-    settlement: { ...order.settlement!, lapsed, finishedAt: job.updatedAt },
-    version: order.version + 1,
   };
-  return recordReceipt(deps, settled);
+}
+
+/** The receipt and the ledger entry with the lapsed beneficiaries moved from enrolled to refunded. */
+async function finish(deps: Deps, order: Order, job: Job): Promise<Order> {
+  const settled = lessLapsed(order, job.counts);
+  return recordReceipt(deps, { ...settled, settlement: { ...order.settlement!, lapsed: job.counts.lapsed ?? 0, finishedAt: job.updatedAt }, version: order.version + 1 });
+}
+
+/**
+ * A sponsored policy cancelled before cover once its order was settled (cover may start well after the window):
+ * the cancellation refunded the sponsor's payment, and now the receipt, the public ledger and the line say so.
+ * Queued by the cancellation; a redelivery (or the cancellation's replay) counts the line once, as the order
+ * records its row. While the settlement still runs it refuses, and the message comes back once it is done.
+ */
+export async function settleLateRefund(deps: Deps, planId: string, orderId: string, row: number): Promise<Order> {
+  const order = (await deps.store.getOrder(planId, orderId))!;
+  // Not settled yet: the settlement finds the refund on the policy and counts it then.
+  if (!order.settlement) return order;
+  if (!order.settlement.finishedAt) throw conflict('SETTLEMENT_RUNNING', `order ${orderId} is being settled; its late refund is counted once that is done`);
+  const line = await deps.store.getBeneficiary(planId, orderId, row);
+  const policy = line && await deps.store.getPolicy(planId, line.personId);
+  const reason = sponsoredAttempt(policy, orderId).payment?.refund?.reason;
+  const counted = order.settlement.lateRefunds?.includes(row) ?? false;
+  // The settlement counted the line (marked) already, or the sponsor's payment stands: nothing to move.
+  if (!line || !reason || (!counted && !line.outcome?.enrolled)) return order;
+  const lapsedLine = { ...line, outcome: { enrolled: false as const, refundReason: reason, settled: true as const } };
+  const counts = Object.fromEntries(countKeys(lapsedLine).map((key) => [key, 1]));
+  const { order: recorded } = await changeOrder(deps, planId, orderId, (current) => (current.settlement!.lateRefunds?.includes(row) ? undefined : {
+    ...lessLapsed(current, counts),
+    settlement: { ...current.settlement!, lapsed: (current.settlement!.lapsed ?? 0) + 1, lateRefunds: [...current.settlement!.lateRefunds ?? [], row] },
+  }));
+  // The ledger entry and the line follow the receipt that stands: a redelivery after a crash writes them again.
+  await deps.store.putLedgerEntry(planId, ledgerEntryOf(recorded));
+  if (line.outcome?.enrolled) await deps.store.putBeneficiaries(planId, orderId, [lapsedLine]);
+  return recorded;
 }

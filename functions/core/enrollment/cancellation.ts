@@ -1,6 +1,7 @@
 // Cancelling before cover starts: an unpaid order is simply cancelled; a paid
-// one is refunded in full, every payment back to where it came from. Once
-// cover has started the policy stands (the plans allow no surrender).
+// one is refunded in full, every payment back to where it came from (a
+// sponsor's also on its order's receipt). Once cover has started the policy
+// stands (the plans allow no surrender).
 import { z } from 'zod';
 import type { Policy, PolicyPayment } from '../store/model.ts';
 import type { Deps } from '../runtime.ts';
@@ -40,5 +41,18 @@ export async function cancelPolicy(deps: Deps, planId: string, personId: string,
     }
     throw conflict('ALREADY_CANCELLED', `the policy is ${state} already`, { lifecycle: state });
   });
+  await countSponsorRefunds(deps, policy, request);
   return { policy, replayed: result.replayed };
+}
+
+/**
+ * Sponsors' payments this cancellation refunded go on their orders' receipts: queued, as the order may be
+ * settled already (else its settlement counts them). Sent again on a replay, in case the first send was lost.
+ */
+async function countSponsorRefunds(deps: Deps, policy: Policy, request: CancellationRequest): Promise<void> {
+  if (policy.status !== 'refunded' || policy.cancellation?.requestId !== request.requestId) return;
+  for (const payment of policy.payments) {
+    if (payment.line === undefined || payment.refund?.reason !== 'CANCELLED_BEFORE_COVER') continue;
+    await deps.queue.send({ kind: 'settle-late-refund', planId: policy.planId, orderId: payment.paymentId, row: payment.line });
+  }
 }

@@ -67,6 +67,8 @@ export function historyFrom(plan: LoadedPlan, previous: Policy | undefined, year
 export interface SponsorPayment {
   orderId: string;
   amount: string;
+  /** The beneficiary's row in the order's list. */
+  row: number;
 }
 
 export interface Enrollment {
@@ -201,7 +203,9 @@ function decide(plan: LoadedPlan, { request, renewalOf, payBy, sponsor }: Enroll
     planId, personId: request.personId, tier: tier.id, premium: tier.premium,
     status: paidNow ? 'paid' : 'pending',
     ...(paidNow ? {} : { payBy: payBy ?? (sponsor ? sponsoredPayBy(plan, window, now) : payByFor(plan, window, now)) }),
-    payments: paidPart === undefined ? [] : [{ paymentId: sponsor?.orderId ?? request.requestId, channel: request.channel, amount: paidPart, paidAt: now.toISOString() }],
+    payments: paidPart === undefined ? [] : [{
+      paymentId: sponsor?.orderId ?? request.requestId, channel: request.channel, amount: paidPart, paidAt: now.toISOString(), ...(sponsor ? { line: sponsor.row } : {}),
+    }],
     ...coverFor(plan, window, now),
     regionCode: person!.regionCode, reliefGroups: person!.reliefGroups, preExistingConditions: [], history,
     channel: request.channel, ...(request.buyer ? { buyer: request.buyer } : {}),

@@ -485,6 +485,10 @@ export class DynamoStore implements Store {
     };
   }
 
+  getBeneficiary(planId: string, orderId: string, row: number) {
+    return this.get<OrderBeneficiary>(keys.beneficiary(planId, orderId, row));
+  }
+
   async putBeneficiaries(planId: string, orderId: string, beneficiaries: OrderBeneficiary[]): Promise<void> {
     await this.batchWrite(beneficiaries.map((b) => row(keys.beneficiary(planId, orderId, b.row), b)));
   }

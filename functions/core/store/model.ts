@@ -46,6 +46,8 @@ export interface PolicyPayment {
   channel: string;
   amount: string;
   paidAt: string;
+  /** A sponsor's payment: the beneficiary's row in the order's list (a later refund is counted on that line). */
+  line?: number;
   refund?: { at: string; reason: 'SUPERSEDED_BY_ACCOUNT' | 'ALREADY_PAID' | 'CANCELLED_BEFORE_COVER' | 'BENEFICIARY_DID_NOT_PAY' };
 }
 
@@ -166,7 +168,11 @@ export interface Order {
   /** The fulfilment's outcome: the sponsor's receipt (after a settlement, net of the beneficiaries who never paid their part). */
   result?: OrderResult;
   /** The settlement after the window closed: requested, then done with the beneficiaries whose sponsor payment came back. */
-  settlement?: { actor: string; requestedAt: string; lapsed?: number; finishedAt?: string };
+  settlement?: {
+    actor: string; requestedAt: string; lapsed?: number; finishedAt?: string;
+    /** Rows whose sponsor payment came back after the settlement (a paid policy cancelled before cover), counted since. */
+    lateRefunds?: number[];
+  };
   requestId: string;
   createdAt: string;
   version: number;

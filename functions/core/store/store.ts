@@ -99,6 +99,8 @@ export interface Store {
   putOrder(order: Order): Promise<void>;
   /** One page of an order's beneficiaries in list order (100 lines unless told). */
   listBeneficiaries(planId: string, orderId: string, after?: string, limit?: number): Promise<{ beneficiaries: OrderBeneficiary[]; after?: string }>;
+  /** One line of an order, by its position in the sponsor's list. */
+  getBeneficiary(planId: string, orderId: string, row: number): Promise<OrderBeneficiary | undefined>;
   putBeneficiaries(planId: string, orderId: string, beneficiaries: OrderBeneficiary[]): Promise<void>;
   /** Roster entries and this plan's policies of many people, in one pass of batched reads. */
   getPeopleAndPolicies(planId: string, personIds: string[]): Promise<{ people: Map<string, RosterPerson>; policies: Map<string, Policy> }>;

@@ -10,6 +10,8 @@ import { z } from 'zod';
 /** Work on a sponsor's order (quoting a long list, fulfilling it once paid, settling it after the window), or a renewal run. */
 export const WorkMessage = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.enum(['quote-order', 'fulfil-order', 'settle-order']), planId: z.string(), orderId: z.string() }),
+  /** A sponsored policy cancelled before cover after its order was settled: the order's line `row` is counted as refunded. */
+  z.strictObject({ kind: z.literal('settle-late-refund'), planId: z.string(), orderId: z.string(), row: z.number().int().positive() }),
   z.strictObject({ kind: z.literal('renew-plan'), planId: z.string() }),
 ]);
 export type WorkMessage = z.infer<typeof WorkMessage>;
@@ -34,7 +36,7 @@ export class SqsQueue implements WorkQueue {
 
 /**
  * Runs each message in the background of this process (the local stack): the sender's request answers at once
- * and the progress can be read while the work runs. A failure is reported and retried a few times, as SQS would.
+ * and the progress can be read while the work runs. A failure is reported and retried a few times with backoff, as SQS would.
  */
 export class InProcessQueue implements WorkQueue {
   private readonly running = new Set<Promise<void>>();
@@ -52,8 +54,9 @@ export class InProcessQueue implements WorkQueue {
           return;
         } catch (error) {
           console.error(`queue: ${message.kind} ${'orderId' in message ? message.orderId : message.planId} failed (attempt ${attempt}):`, error);
-          if (attempt === 3) return;
-          await new Promise((r) => setTimeout(r, 200 * attempt));
+          // Backing off to ~8 s in all: a late refund waits for its order's settlement to finish.
+          if (attempt === 6) return;
+          await new Promise((r) => setTimeout(r, 250 * 2 ** (attempt - 1)));
         }
       }
     })();
