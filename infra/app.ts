@@ -3,9 +3,11 @@
 // profile, and partition-aware ARNs keep it deployable in aws-cn too.
 import { App } from 'aws-cdk-lib';
 import { HuiminbaoStack } from './stack.ts';
+import { callerAccountsFrom } from './caller-accounts.ts';
 
 const app = new App();
 new HuiminbaoStack(app, 'HuiminbaoStack', {
   description: 'huiminbao: city-customised supplementary medical insurance (惠民保) as data',
+  callerAccounts: callerAccountsFrom(app.node.tryGetContext('callerAccounts')),
 });
 app.synth();

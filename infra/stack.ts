@@ -1,5 +1,6 @@
 // The whole platform in one stack: the table, the core layer, the four
-// services, their HTTP API and the enrollment-window schedules.
+// services, their HTTP API (with a role per kind of caller) and the
+// enrollment-window schedules.
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { defaultPlansDir } from '@huiminbao/core';
@@ -7,7 +8,7 @@ import { Data } from './constructs/data.ts';
 import { CoreLayer } from './constructs/core-layer.ts';
 import { Services } from './constructs/services.ts';
 import { Fulfilment } from './constructs/fulfilment.ts';
-import { Api } from './constructs/api.ts';
+import { Api, type CallerAccounts } from './constructs/api.ts';
 import { Schedules } from './constructs/schedules.ts';
 
 export interface HuiminbaoStackProps extends StackProps {
@@ -21,6 +22,11 @@ export interface HuiminbaoStackProps extends StackProps {
    * @default the time of synthesis
    */
   now?: Date;
+  /**
+   * Partner AWS accounts that may assume each caller role (bureau, insurer, channel, sponsor).
+   * @default none: only this account's principals may assume them
+   */
+  callerAccounts?: CallerAccounts;
 }
 
 export class HuiminbaoStack extends Stack {
@@ -38,7 +44,7 @@ export class HuiminbaoStack extends Stack {
     this.core = new CoreLayer(this, 'Core', { plansDir });
     this.services = new Services(this, 'Services', { table: this.data.table, coreLayer: this.core.layer });
     this.fulfilment = new Fulfilment(this, 'Fulfilment', { worker: this.services.fn('charity-purchase'), senders: [this.services.fn('enrollment-windows')] });
-    this.api = new Api(this, 'Api', { services: this.services.deployed });
+    this.api = new Api(this, 'Api', { services: this.services.deployed, callerAccounts: props.callerAccounts });
     this.schedules = new Schedules(this, 'Schedules', { plansDir, now: props.now ?? new Date(), target: this.services.fn('enrollment-windows') });
   }
 }

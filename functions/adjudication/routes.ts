@@ -1,9 +1,13 @@
-// The HTTP routes this service answers (API Gateway HTTP API route keys).
-export const routes = [
-  'GET /plans',
-  'POST /plans/{planId}/claims',
-  'GET /plans/{planId}/claims/{claimId}',
-  'POST /plans/{planId}/claims/{claimId}/reversal',
-  'GET /plans/{planId}/members/{memberId}/accumulators',
-  'GET /openapi.json',
-] as const;
+// The HTTP routes this service answers (API Gateway HTTP API route keys) and who may call each (core/http/access.ts).
+import type { RouteAccess } from '@huiminbao/core';
+
+export const access = {
+  'GET /plans': ['public'],
+  'POST /plans/{planId}/claims': ['insurer'],
+  'GET /plans/{planId}/claims/{claimId}': ['insurer', 'bureau'],
+  'POST /plans/{planId}/claims/{claimId}/reversal': ['insurer'],
+  'GET /plans/{planId}/members/{memberId}/accumulators': ['insurer', 'bureau'],
+  'GET /openapi.json': ['public'],
+} as const satisfies RouteAccess;
+
+export const routes = Object.keys(access);

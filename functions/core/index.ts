@@ -8,6 +8,7 @@ export * from './engine/index.ts';
 export { renderAdjudication } from './engine/explain.ts';
 export { defaultDeps, requirePlan, type Deps } from './runtime.ts';
 export { createHttpHandler, dispatch, json } from './http/handler.ts';
+export { CALLERS, PUBLIC, isPublic, type Caller, type RouteAccess } from './http/access.ts';
 export { adjudicationApi } from './api/adjudication.ts';
 export { enrollmentApi, ScheduledToggle, runScheduledToggle } from './api/enrollment.ts';
 export { eligibilityApi } from './api/eligibility.ts';

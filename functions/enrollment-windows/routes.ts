@@ -1,16 +1,21 @@
-// The HTTP routes this service answers (API Gateway HTTP API route keys). The
-// CDK stack and the local gateway both read this list: one source of truth.
-export const routes = [
-  'GET /plans/{planId}/window',
-  'POST /plans/{planId}/window/open',
-  'POST /plans/{planId}/window/close',
-  'POST /plans/{planId}/policies',
-  'GET /plans/{planId}/policies/{personId}',
-  'POST /plans/{planId}/policies/{personId}/payments',
-  'POST /plans/{planId}/policies/{personId}/cancel',
-  'PUT /plans/{planId}/policies/{personId}/auto-renewal',
-  'POST /plans/{planId}/renewals',
-  'GET /plans/{planId}/renewals',
-  'GET /plans/{planId}/participation',
-  'PUT /plans/{planId}/participation/population',
-] as const;
+// The HTTP routes this service answers (API Gateway HTTP API route keys) and who
+// may call each (core/http/access.ts). The CDK stack and the local gateway both read
+// this list: one source of truth.
+import type { RouteAccess } from '@huiminbao/core';
+
+export const access = {
+  'GET /plans/{planId}/window': ['public'],
+  'POST /plans/{planId}/window/open': ['bureau'],
+  'POST /plans/{planId}/window/close': ['bureau'],
+  'POST /plans/{planId}/policies': ['channel'],
+  'GET /plans/{planId}/policies/{personId}': ['channel', 'insurer', 'bureau'],
+  'POST /plans/{planId}/policies/{personId}/payments': ['channel'],
+  'POST /plans/{planId}/policies/{personId}/cancel': ['channel'],
+  'PUT /plans/{planId}/policies/{personId}/auto-renewal': ['channel'],
+  'POST /plans/{planId}/renewals': ['bureau'],
+  'GET /plans/{planId}/renewals': ['bureau', 'insurer'],
+  'GET /plans/{planId}/participation': ['bureau', 'insurer'],
+  'PUT /plans/{planId}/participation/population': ['bureau'],
+} as const satisfies RouteAccess;
+
+export const routes = Object.keys(access);

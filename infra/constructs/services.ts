@@ -80,6 +80,6 @@ export class Services extends Construct {
 }
 
 /** enrollment-windows → EnrollmentWindows: readable construct ids and logical ids. */
-function pascal(name: string): string {
+export function pascal(name: string): string {
   return name.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
 }

@@ -63,7 +63,7 @@ beforeAll(() => {
   const probeServices = new Services(probe, 'Services', {
     table: new Data(probe, 'Data').table,
     coreLayer: probeLayer.layer,
-    services: [{ name: 'adjudication', entry: PROBE_ENTRY, routes: [] }],
+    services: [{ name: 'adjudication', entry: PROBE_ENTRY, routes: [], access: {} }],
   });
 
   assemblyDir = app.synth().directory;

@@ -1,11 +1,14 @@
 // The stack's shape: one table, four functions on the layer, one route per
 // route key of functions/services.ts to the right function, least-privilege
-// table grants. Bundling is skipped: bundle.test.ts covers the bundles.
+// table grants, and a caller role per kind of caller allowed exactly its
+// routes. Bundling is skipped: bundle.test.ts covers the bundles.
 import { Template, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { services } from '../../functions/services.ts';
 import { HuiminbaoStack } from '../../infra/stack.ts';
 import { parseRouteKey } from '../../infra/constructs/api.ts';
+import { callerAccountsFrom } from '../../infra/caller-accounts.ts';
+import { CALLERS, isPublic, type Caller } from '../../functions/core/http/access.ts';
 import { shapeApp, SYNTH_TIMEOUT } from './support.ts';
 
 type Resource = { Type: string; Properties: Record<string, any> };
@@ -15,16 +18,19 @@ let tableId: string;
 let layerId: string;
 /** service name → logical id of its function */
 const functionIds = new Map<string, string>();
+/** caller → logical id of its role */
+const roleIds = new Map<Caller, string>();
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
 beforeAll(() => {
-  const stack = new HuiminbaoStack(shapeApp(), 'HuiminbaoStack');
+  const stack = new HuiminbaoStack(shapeApp(), 'HuiminbaoStack', { callerAccounts: { insurer: ['111122223333', '444455556666'] } });
   template = Template.fromStack(stack);
   resources = template.toJSON().Resources;
   tableId = stack.getLogicalId(stack.data.table.node.defaultChild as any);
   layerId = stack.getLogicalId(stack.core.layer.node.defaultChild as any);
   for (const { spec, fn } of stack.services.deployed) functionIds.set(spec.name, stack.getLogicalId(fn.node.defaultChild as any));
+  for (const caller of CALLERS) roleIds.set(caller, stack.getLogicalId(stack.api.callerRoles[caller].node.defaultChild as any));
 }, SYNTH_TIMEOUT);
 
 describe('data', () => {
@@ -156,5 +162,57 @@ describe('HTTP API', () => {
     for (const bad of ['FETCH /plans', 'GET plans', 'GET  /plans', 'get /plans', '/plans']) {
       expect(() => parseRouteKey(bad), bad).toThrow(/is not "METHOD \/path"/);
     }
+  });
+});
+
+describe('who may call', () => {
+  const routes = services.flatMap((s) => s.routes.map((key) => ({ key, callers: s.access[key] })));
+  /** What a signed request for the route looks like to IAM: stage, method, a concrete path. */
+  const request = (key: string) => {
+    const { method, path } = parseRouteKey(key);
+    return `/$default/${method}${path.replace(/\{[^}]+\}/g, 'x1')}`;
+  };
+  // The execute-api resources a role may invoke, as the part after the API id: stage/METHOD/path, wildcards as *.
+  const invocable = (caller: Caller): string[] => {
+    const policies = ofType('AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleIds.get(caller) }]));
+    const statements = policies.flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+    expect(statements.every((st: any) => st.Effect === 'Allow' && st.Action === 'execute-api:Invoke')).toBe(true);
+    return statements.flatMap((st: any) => [st.Resource].flat()).map((arn: any) => arn['Fn::Join'][1].at(-1) as string);
+  };
+  const glob = (pattern: string) => new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+
+  test.each(routes.map((r) => [r.key, r.callers.join(', ')]))('%s: %s', (key) => {
+    const { callers } = routes.find((r) => r.key === key)!;
+    const [, route] = ofType('AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === key)!;
+    // Public routes are open; every other one needs IAM (SigV4) credentials.
+    expect(route.Properties.AuthorizationType).toBe(isPublic(callers) ? 'NONE' : 'AWS_IAM');
+  });
+
+  test.each(CALLERS)('the %s role may invoke its routes and no other', (caller) => {
+    const patterns = invocable(caller).map(glob);
+    for (const { key, callers } of routes) {
+      if (isPublic(callers)) continue;
+      const allowed = (callers as readonly string[]).includes(caller);
+      // A path parameter is a wildcard; nothing else is (a wildcard must not reach another route's path).
+      expect(patterns.some((p) => p.test(request(key))), `${caller} → ${key}`).toBe(allowed);
+    }
+  });
+
+  test('the roles trust this account; the insurer role also the partner accounts of the context', () => {
+    const trusted = (caller: Caller) => JSON.stringify(resources[roleIds.get(caller)!].Properties.AssumeRolePolicyDocument);
+    for (const caller of CALLERS) expect(trusted(caller)).toContain(':root');
+    expect(trusted('insurer')).toContain(':iam::111122223333:root');
+    expect(trusted('insurer')).toContain(':iam::444455556666:root');
+    expect(trusted('bureau')).not.toContain('111122223333');
+    for (const caller of CALLERS) template.hasOutput(`${caller[0].toUpperCase()}${caller.slice(1)}CallerRoleArn`, { Value: { 'Fn::GetAtt': [roleIds.get(caller), 'Arn'] } });
+  });
+
+  test('partner accounts come from the context, as an object or JSON text; a bad one is refused with its path', () => {
+    expect(callerAccountsFrom(undefined)).toEqual({});
+    expect(callerAccountsFrom({ insurer: ['111122223333'] })).toEqual({ insurer: ['111122223333'] });
+    expect(callerAccountsFrom('{"sponsor":["111122223333"]}')).toEqual({ sponsor: ['111122223333'] });
+    expect(() => callerAccountsFrom({ insurer: ['1234'] })).toThrow('context callerAccounts.insurer.0: must be a 12-digit AWS account id');
+    expect(() => callerAccountsFrom({ hospital: ['111122223333'] })).toThrow(/context callerAccounts/);
+    expect(() => callerAccountsFrom('{insurer')).toThrow('context callerAccounts: not JSON');
   });
 });

@@ -182,6 +182,24 @@ describe('the OpenAPI document', () => {
     const claimBody = r.body.paths['/plans/{planId}/claims'].post.requestBody.content['application/json'].schema;
     expect(claimBody.required).toEqual(expect.arrayContaining(['claimId', 'memberId', 'settlement']));
   });
+
+  test('says of every operation whether it is signed (SigV4) and who may call it, as the routes declare', async () => {
+    const r = await call('GET', '/openapi.json');
+    const { services } = await import('../../functions/services.ts');
+    expect(r.body.components.securitySchemes.sigv4).toMatchObject({ type: 'apiKey', in: 'header', name: 'Authorization', 'x-amazon-apigateway-authtype': 'awsSigv4' });
+    for (const { access } of services) {
+      for (const [key, callers] of Object.entries(access)) {
+        const [method, path] = key.split(' ');
+        const op = r.body.paths[path][method.toLowerCase()];
+        if ((callers as readonly string[]).includes('public')) expect(op, key).toMatchObject({ security: [] });
+        else expect(op, key).toMatchObject({ security: [{ sigv4: [] }], 'x-callers': [...callers] });
+      }
+    }
+    // Spot checks: insurers post claims; the bureau alone opens a window; the ledger is public.
+    expect(r.body.paths['/plans/{planId}/claims'].post['x-callers']).toEqual(['insurer']);
+    expect(r.body.paths['/plans/{planId}/window/open'].post['x-callers']).toEqual(['bureau']);
+    expect(r.body.paths['/plans/{planId}/ledger'].get.security).toEqual([]);
+  });
 });
 
 test('the example settlement file posts as it is', () => {

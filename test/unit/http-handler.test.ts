@@ -134,6 +134,18 @@ describe('createHttpHandler', () => {
     expect(logged.join('\n')).toContain('360102********0013');
     expect(logged.join('\n')).not.toContain(ID);
   });
+
+  test('a signed request logs who signed it (the caller role session); an unsigned one nothing', async () => {
+    const userArn = 'arn:aws:sts::111122223333:assumed-role/HuiminbaoStack-ApiInsurerCaller/claims-gateway';
+    const signed = event('POST /things/{id}', { id: ID }, JSON.stringify({ amount: '1', nested: { flag: false } }));
+    (signed.requestContext as unknown as Record<string, unknown>).authorizer = { iam: { userArn } };
+    logged.length = 0;
+    await call(signed);
+    expect(JSON.parse(logged.at(-1)!)).toMatchObject({ route: 'POST /things/{id}', status: 201, caller: userArn });
+    logged.length = 0;
+    await call(event('GET /fail/{kind}', { kind: 'missing' }));
+    expect(JSON.parse(logged.at(-1)!)).not.toHaveProperty('caller');
+  });
 });
 
 describe('resident ID numbers (GB 11643)', async () => {

@@ -2,6 +2,7 @@
 // validate with, so the document cannot drift from what the API accepts.
 import { z } from 'zod';
 import type { Api } from '../http/api.ts';
+import { isPublic, type RouteAccess } from '../http/access.ts';
 import type { Deps } from '../runtime.ts';
 import { adjudicationApi } from './adjudication.ts';
 import { enrollmentApi } from './enrollment.ts';
@@ -33,7 +34,20 @@ function pathParameters(route: Api[string]): unknown[] {
   return Object.entries(shape).map(([name, schema]) => ({ name, in: 'path', required: true, schema: jsonSchema(schema as z.ZodType) }));
 }
 
-export function openApiDocument(apis: Api[]): Record<string, unknown> {
+/** How a signed route is signed: AWS Signature Version 4 with a caller role's credentials (API Gateway's IAM authorization). */
+const SIGV4 = {
+  type: 'apiKey', name: 'Authorization', in: 'header', 'x-amazon-apigateway-authtype': 'awsSigv4',
+  description: 'AWS Signature Version 4 (service execute-api) with the credentials of a caller role the route allows (x-callers): bureau, insurer, channel or sponsor.',
+};
+
+/** A route's security: none for a public one; otherwise SigV4 and the kinds of callers allowed. */
+function security(callers: RouteAccess[string] | undefined): Record<string, unknown> {
+  if (callers === undefined) return {};
+  return isPublic(callers) ? { security: [] } : { security: [{ sigv4: [] }], 'x-callers': callers };
+}
+
+/** The document of `apis`; with `access`, each operation says whether it is signed and who may call it. */
+export function openApiDocument(apis: Api[], access?: RouteAccess): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const api of apis) {
     for (const [key, route] of Object.entries(api)) {
@@ -52,6 +66,7 @@ export function openApiDocument(apis: Api[]): Record<string, unknown> {
           parameters: pathParameters(route),
           ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body) } } } } : {}),
           responses,
+          ...security(access?.[key]),
         },
       };
     }
@@ -60,13 +75,14 @@ export function openApiDocument(apis: Api[]): Record<string, unknown> {
     openapi: '3.1.0',
     info: { title: 'huiminbao', version: '0.1.0', description: '惠民保 plans as data: enrollment windows, eligibility, adjudication and charity purchase.' },
     paths,
+    ...(access ? { components: { securitySchemes: { sigv4: SIGV4 } } } : {}),
   };
 }
 
 let cached: Record<string, unknown> | undefined;
 
-/** The whole platform's document (every service's routes), built once. */
-export function platformOpenApi(deps: () => Deps): Record<string, unknown> {
-  cached ??= openApiDocument([adjudicationApi(deps, () => cached), enrollmentApi(deps), eligibilityApi(deps), charityApi(deps)]);
+/** The whole platform's document (every service's routes, and who may call each), built once. */
+export function platformOpenApi(deps: () => Deps, access: RouteAccess): Record<string, unknown> {
+  cached ??= openApiDocument([adjudicationApi(deps, () => cached), enrollmentApi(deps), eligibilityApi(deps), charityApi(deps)], access);
   return cached;
 }

@@ -78,6 +78,11 @@ export function errorReply(error: unknown, logger: Logger): APIGatewayProxyStruc
   return json(500, { error: 'internal', message: 'internal error; it has been logged' });
 }
 
+/** Who signed the request (an IAM-authorized route: the caller role's session), for the audit trail; absent on public routes and locally. */
+function callerOf(event: APIGatewayProxyEventV2): string | undefined {
+  return (event.requestContext as { authorizer?: { iam?: { userArn?: string } } } | undefined)?.authorizer?.iam?.userArn;
+}
+
 /** Time kept back before Lambda's own timeout, to answer a clear 503 instead of API Gateway's bare failure. */
 export const TIMEOUT_MARGIN_MS = 500;
 
@@ -91,12 +96,14 @@ export function createHttpHandler(api: Api, logger: Logger) {
     },
   })
     .use({
-      // Logs one line per request: route, status, duration and masked ids, never bodies.
+      // Logs one line per request: route, status, duration, masked ids and who signed it, never bodies.
       before: (request) => { (request.internal as Record<string, unknown>).started = Date.now(); },
       after: (request) => {
+        const caller = callerOf(request.event);
         logger.info('request', {
           route: request.event.routeKey, status: request.response?.statusCode, params: loggableParams(request.event.pathParameters),
           ms: Date.now() - ((request.internal as Record<string, number>).started ?? Date.now()),
+          ...(caller ? { caller } : {}),
         });
       },
     })
