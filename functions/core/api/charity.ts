@@ -21,8 +21,8 @@ export function charityApi(deps: () => Deps): Api {
       params: PlanParams,
       body: OrderRequest,
       responses: { 201: 'quoted (a replay gets the order as it stands, with header idempotent-replayed: true)', 202: 'accepted: a long list is being quoted (status quoting); read the order until quoted', 404: 'unknown plan', 422: 'tier, payer kind, campaign or contribution not allowed' },
-      handle: async ({ params, body }) => {
-        const { created, order } = await createOrder(deps(), params.planId, body);
+      handle: async ({ params, body, caller }) => {
+        const { created, order } = await createOrder(deps(), params.planId, body, caller);
         return { status: order.status === 'quoting' ? 202 : 201, replayed: !created, body: order };
       },
     }),
@@ -54,8 +54,8 @@ export function charityApi(deps: () => Deps): Api {
       params: OrderParams,
       body: ApprovalRequest,
       responses: { 200: 'the order (a repeated step changes nothing)', 404: 'unknown plan or order', 409: 'out of order', 422: 'unknown step' },
-      handle: async ({ params, body }) => {
-        const { order, changed } = await approveOrder(deps(), params.planId, params.orderId, body);
+      handle: async ({ params, body, caller }) => {
+        const { order, changed } = await approveOrder(deps(), params.planId, params.orderId, body, caller);
         return { status: 200, replayed: !changed, body: order };
       },
     }),
@@ -64,8 +64,8 @@ export function charityApi(deps: () => Deps): Api {
       params: OrderParams,
       body: OrderPaymentRequest,
       responses: { 200: 'paid; fulfilment queued (a replay gets header idempotent-replayed: true)', 404: 'unknown plan or order', 409: 'approvals pending or paid already', 422: 'amount differs from the quote' },
-      handle: async ({ params, body }) => {
-        const { order, changed } = await payOrder(deps(), params.planId, params.orderId, body);
+      handle: async ({ params, body, caller }) => {
+        const { order, changed } = await payOrder(deps(), params.planId, params.orderId, body, caller);
         return { status: 200, replayed: !changed, body: order };
       },
     }),

@@ -45,6 +45,9 @@ export async function runScheduledToggle(deps: Deps, toggle: ScheduledToggle) {
   return { window };
 }
 
+/** The request's signer, for the window's history. */
+const signed = (caller: string | undefined) => (caller ? { signedBy: caller } : {});
+
 export function enrollmentApi(deps: () => Deps): Api {
   return {
     'GET /plans/{planId}/window': route({
@@ -61,9 +64,9 @@ export function enrollmentApi(deps: () => Deps): Api {
       params: PlanParams,
       body: OpenRequest,
       responses: { 200: 'window state', 404: 'unknown plan', 409: 'closing instant in the past' },
-      handle: async ({ params, body }) => {
+      handle: async ({ params, body, caller }) => {
         const d = deps();
-        return { status: 200, body: await actOnWindow(d.store, requirePlan(d, params.planId), { action: 'open', ...body }, d.now()) };
+        return { status: 200, body: await actOnWindow(d.store, requirePlan(d, params.planId), { action: 'open', ...body, ...signed(caller) }, d.now()) };
       },
     }),
     'POST /plans/{planId}/window/close': route({
@@ -71,12 +74,12 @@ export function enrollmentApi(deps: () => Deps): Api {
       params: PlanParams,
       body: CloseRequest,
       responses: { 200: 'window state', 404: 'unknown plan' },
-      handle: async ({ params, body }) => {
+      handle: async ({ params, body, caller }) => {
         const d = deps();
         const plan = requirePlan(d, params.planId);
         // Without a rate from the bureau, the window freezes the city-wide rate counted so far (if the population is known).
         const rate = body.participationRate ?? (await participationOf(d, plan)).rate ?? undefined;
-        const window = await actOnWindow(d.store, plan, { action: 'close', ...body, ...(rate !== undefined ? { participationRate: rate } : {}) }, d.now());
+        const window = await actOnWindow(d.store, plan, { action: 'close', ...body, ...signed(caller), ...(rate !== undefined ? { participationRate: rate } : {}) }, d.now());
         await settleAfterClose(d, plan.id); // the sponsors' orders, in the background
         return { status: 200, body: window };
       },

@@ -10,7 +10,7 @@ import type { Deps } from '../runtime.ts';
 import { requirePlan } from '../runtime.ts';
 import { conflict, unprocessable } from '../errors.ts';
 import { formatYuan } from '../money/money.ts';
-import { getOrder } from './orders.ts';
+import { approval, getOrder } from './orders.ts';
 
 /** The approval step that is the payment itself. */
 const PAYMENT_STEP = 'finance-pays';
@@ -38,7 +38,7 @@ export async function changeOrder(deps: Deps, planId: string, orderId: string, d
   throw conflict('ORDER_BUSY', 'the order is being changed by someone else; try again');
 }
 
-export async function approveOrder(deps: Deps, planId: string, orderId: string, request: ApprovalRequest) {
+export async function approveOrder(deps: Deps, planId: string, orderId: string, request: ApprovalRequest, signedBy?: string) {
   const steps = requirePlan(deps, planId).sponsorship.approvals;
   if (!steps.includes(request.step as never)) throw unprocessable('UNKNOWN_STEP', `plan ${planId} has no approval step "${request.step}"`, { steps });
   if (request.step === PAYMENT_STEP) throw unprocessable('STEP_IS_PAYMENT', `"${PAYMENT_STEP}" is recorded by paying the order`);
@@ -46,11 +46,11 @@ export async function approveOrder(deps: Deps, planId: string, orderId: string, 
     if (order.approvals.some((a) => a.step === request.step)) return undefined;
     const expected = steps[order.approvals.length];
     if (request.step !== expected) throw conflict('APPROVAL_OUT_OF_ORDER', `the next step is "${expected}"`, { next: expected, recorded: order.approvals.map((a) => a.step) });
-    return { ...order, approvals: [...order.approvals, { step: request.step, actor: request.actor, at: deps.now().toISOString() }] };
+    return { ...order, approvals: [...order.approvals, approval(request.step, request.actor, deps.now().toISOString(), signedBy)] };
   });
 }
 
-export async function payOrder(deps: Deps, planId: string, orderId: string, request: OrderPaymentRequest) {
+export async function payOrder(deps: Deps, planId: string, orderId: string, request: OrderPaymentRequest, signedBy?: string) {
   const steps = requirePlan(deps, planId).sponsorship.approvals;
   const result = await changeOrder(deps, planId, orderId, (order) => {
     if (order.payment) {
@@ -66,7 +66,7 @@ export async function payOrder(deps: Deps, planId: string, orderId: string, requ
     const at = deps.now().toISOString();
     return {
       ...order, status: 'paid' as const, payment: { paymentId: request.paymentId, amount: formatYuan(new Decimal(request.amount)), at },
-      approvals: steps.includes(PAYMENT_STEP) ? [...order.approvals, { step: PAYMENT_STEP, actor: request.actor, at }] : order.approvals,
+      approvals: steps.includes(PAYMENT_STEP) ? [...order.approvals, approval(PAYMENT_STEP, request.actor, at, signedBy)] : order.approvals,
     };
   });
   // Queued on every answer, not only the first: a crash between the write and the send must not strand the order,

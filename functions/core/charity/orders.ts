@@ -16,7 +16,7 @@ import { mapConcurrent } from '../concurrency.ts';
 import { save, startOrResume } from '../jobs.ts';
 import { VersionConflict } from '../store/store.ts';
 import type { LoadedPlan } from '../plan/loader.ts';
-import type { Order, OrderBeneficiary, Policy, RosterPerson } from '../store/model.ts';
+import type { Order, OrderApproval, OrderBeneficiary, Policy, RosterPerson } from '../store/model.ts';
 import type { Deps } from '../runtime.ts';
 import { requirePlan } from '../runtime.ts';
 import { notFound, unprocessable } from '../errors.ts';
@@ -108,7 +108,12 @@ export function quoteProgress(deps: Deps, order: Order) {
   return deps.store.getJob(order.planId, quoteJobId(order.orderId));
 }
 
-export async function createOrder(deps: Deps, planId: string, request: OrderRequest): Promise<{ created: boolean; order: Order }> {
+/** An approval step as recorded: the actor the request names and, when the request was signed, who signed it. */
+export function approval(step: string, actor: string, at: string, signedBy: string | undefined): OrderApproval {
+  return { step, actor, ...(signedBy ? { signedBy } : {}), at };
+}
+
+export async function createOrder(deps: Deps, planId: string, request: OrderRequest, signedBy?: string): Promise<{ created: boolean; order: Order }> {
   const plan = requirePlan(deps, planId);
   const orderId = orderIdFor(planId, request.requestId);
   const first = await deps.store.getOrder(planId, orderId);
@@ -130,7 +135,7 @@ export async function createOrder(deps: Deps, planId: string, request: OrderRequ
   });
   const chunks = Array.from({ length: Math.ceil(lines.length / ORDER_CHUNK) }, (_, index) => ({ index, lines: lines.slice(index * ORDER_CHUNK, (index + 1) * ORDER_CHUNK) }));
   const amountEach = request.contribution === 'full' ? new Decimal(tier.premium) : Decimal.min(new Decimal(request.amountEach!), new Decimal(tier.premium));
-  const approvals = plan.sponsorship.approvals.length > 0 ? [{ step: plan.sponsorship.approvals[0], actor: request.actor, at: now.toISOString() }] : [];
+  const approvals = plan.sponsorship.approvals.length > 0 ? [approval(plan.sponsorship.approvals[0], request.actor, now.toISOString(), signedBy)] : [];
   const order: Order = {
     planId, orderId, sponsor: request.sponsor, tier: tier.id, premium: tier.premium, contribution: request.contribution,
     amountEach: formatYuan(amountEach), chunks: chunks.length, lines: lines.length,

@@ -28,6 +28,8 @@ export interface WindowAction {
   closesAt?: string;
   /** Closing freezes the city-wide participation rate the out-of-pocket cap reads. */
   participationRate?: string;
+  /** Who signed the request, recorded beside the actor. */
+  signedBy?: string;
 }
 
 /** Applies an action; a repeated action (already open, already closed) changes nothing. Retries concurrent writers. */
@@ -44,7 +46,7 @@ export async function actOnWindow(store: Store, plan: LoadedPlan, act: WindowAct
     if (act.action === 'open' && plan.enrollment.cover.kind === 'after-window' && act.closesAt === undefined && futureOrNull(current.closesAt, now) === null) {
       throw unprocessable('CLOSES_AT_REQUIRED', `cover of ${plan.id} starts after the window closes: opening it needs closesAt`);
     }
-    const event: WindowEvent = { at: now.toISOString(), action: act.closesAt ? 'extend' : act.action, actor: act.actor, ...(act.reason ? { reason: act.reason } : {}) };
+    const event: WindowEvent = { at: now.toISOString(), action: act.closesAt ? 'extend' : act.action, actor: act.actor, ...(act.signedBy ? { signedBy: act.signedBy } : {}), ...(act.reason ? { reason: act.reason } : {}) };
     const next: WindowState = {
       ...current,
       state: target,

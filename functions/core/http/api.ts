@@ -8,6 +8,8 @@ export interface Request<P, B, Q> {
   query: Q;
   /** API Gateway's request id, for logs. */
   requestId: string;
+  /** Who signed the request (on AWS, the caller role's session of an IAM-authorized route); absent on public routes and locally. */
+  caller?: string;
 }
 
 export interface Reply {

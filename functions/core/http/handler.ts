@@ -67,7 +67,8 @@ export async function dispatch(api: Api, event: APIGatewayProxyEventV2): Promise
   const raw = parseBody(event, issues);
   const body = route.body && issues.every((i) => i.field !== 'body') ? parsePart(route.body, raw, 'body', issues) : raw;
   if (issues.length > 0) throw new InvalidRequest(issues);
-  return route.handle({ params, body, query, requestId: event.requestContext?.requestId ?? 'local' });
+  const caller = callerOf(event);
+  return route.handle({ params, body, query, requestId: event.requestContext?.requestId ?? 'local', ...(caller ? { caller } : {}) });
 }
 
 /** Maps every failure to an HTTP answer; only a fault of ours becomes a 500, logged, without the stack in the reply. */

@@ -25,7 +25,10 @@ export interface RosterPerson {
 export interface WindowEvent {
   at: string;
   action: 'open' | 'close' | 'extend';
+  /** Who the request says acted. */
   actor: string;
+  /** Who signed the request (the caller role's session on AWS), beside the actor it names. */
+  signedBy?: string;
   reason?: string;
 }
 
@@ -143,6 +146,8 @@ export interface OrderSponsor {
 export interface OrderApproval {
   step: string;
   actor: string;
+  /** Who signed the request (the caller role's session on AWS), beside the actor it names. */
+  signedBy?: string;
   at: string;
 }
 

@@ -1,0 +1,72 @@
+// Signed requests on DynamoDB Local: on AWS an IAM-authorized route's event
+// names the caller role session that signed it; the window's history and an
+// order's approvals record it beside the actor the request names, so the
+// bureau can tell who really opened a window or confirmed a list. Unsigned
+// (local) requests record the actor alone.
+import { randomUUID } from 'node:crypto';
+import { describe, expect, inject, test } from 'vitest';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoStore, ensureTable } from '../../functions/core/store/dynamo.ts';
+import type { Deps } from '../../functions/core/runtime.ts';
+import { createHttpHandler } from '../../functions/core/http/handler.ts';
+import { enrollmentApi } from '../../functions/core/api/enrollment.ts';
+import { charityApi } from '../../functions/core/api/charity.ts';
+import { localClient } from '../../local/dynamodb.ts';
+import { seedPlan } from '../support/fixtures.ts';
+import { residentId } from '../support/roster.ts';
+
+const client = localClient(inject('dynamoEndpoint'));
+const plan = seedPlan('sanming-2024');
+const role = (name: string, session: string) => `arn:aws:sts::111122223333:assumed-role/HuiminbaoStack-Api${name}Caller-ABC/${session}`;
+const [BUREAU, INSURER, SPONSOR] = [role('Bureau', 'window-desk'), role('Insurer', 'lead-insurer'), role('Sponsor', 'civil-affairs')];
+
+function event(routeKey: string, pathParameters: Record<string, string>, body: unknown, signedBy?: string): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0', routeKey, rawPath: '/', rawQueryString: '', headers: { 'content-type': 'application/json' }, pathParameters, body: JSON.stringify(body), isBase64Encoded: false,
+    requestContext: { requestId: randomUUID(), ...(signedBy ? { authorizer: { iam: { userArn: signedBy } } } : {}) },
+  } as unknown as APIGatewayProxyEventV2;
+}
+
+describe('signed requests', () => {
+  test("record who signed beside the actor named: a window's history, an order's approvals", async () => {
+    const table = `signed-${randomUUID()}`;
+    await ensureTable(client, table);
+    const store = new DynamoStore(client, table);
+    const deps: Deps = { plans: new Map([[plan.id, plan]]), store, now: () => new Date('2023-12-01T10:00:00+08:00'), queue: { send: async () => {} } };
+    const logger = new Logger({ serviceName: 'test', logLevel: 'ERROR' });
+    const call = async (handler: ReturnType<typeof createHttpHandler>, e: APIGatewayProxyEventV2) => {
+      const r = await handler(e, {} as Context);
+      return { status: r.statusCode, body: JSON.parse(r.body as string) };
+    };
+    const windows = createHttpHandler(enrollmentApi(() => deps), logger);
+    const orders = createHttpHandler(charityApi(() => deps), logger);
+    const planId = plan.id;
+
+    const opened = await call(windows, event('POST /plans/{planId}/window/open', { planId }, { actor: '医保局 窗口', closesAt: '2024-01-01T00:00:00+08:00' }, BUREAU));
+    expect(opened.status).toBe(200);
+    expect(opened.body.events).toEqual([expect.objectContaining({ action: 'extend', actor: '医保局 窗口', signedBy: BUREAU })]);
+    // Unsigned (the local stack): the actor alone.
+    const closed = await call(windows, event('POST /plans/{planId}/window/close', { planId }, { actor: 'local tester' }));
+    expect(closed.body.events.at(-1)).toEqual(expect.objectContaining({ action: 'close', actor: 'local tester' }));
+    expect(closed.body.events.at(-1)).not.toHaveProperty('signedBy');
+    await call(windows, event('POST /plans/{planId}/window/open', { planId }, { actor: '医保局 窗口', closesAt: '2024-01-01T00:00:00+08:00' }, BUREAU));
+
+    const people = [residentId('350404', 700), residentId('350404', 701)];
+    await store.putPeople(people.map((personId) => ({ personId, name: '受助人', scheme: 'resident', status: 'active', suspensions: [], regionCode: '350404', reliefGroups: ['tekun'], newCitizen: false, hongKongMacaoTaiwan: false, updatedAt: '2023-11-01T00:00:00Z' })));
+    const created = await call(orders, event('POST /plans/{planId}/orders', { planId }, {
+      requestId: randomUUID(), sponsor: { name: '三明市民政局', kind: 'government', creditCode: '11110000000029209E' }, actor: '民政局 经办人', tier: 'standard', contribution: 'full', beneficiaries: people,
+    }, SPONSOR));
+    expect(created.status).toBe(201);
+    const orderId = created.body.orderId;
+    await call(orders, event('POST /plans/{planId}/orders/{orderId}/approvals', { planId, orderId }, { step: 'lead-insurer-confirms', actor: '主承保 核对' }, INSURER));
+    // 2 × 150.00 = 300.00, paid by finance (a bureau-side office).
+    const paid = await call(orders, event('POST /plans/{planId}/orders/{orderId}/payment', { planId, orderId }, { paymentId: 'fin-000701', amount: '300.00', actor: '财政局' }, BUREAU));
+    expect(paid.status).toBe(200);
+    expect(paid.body.approvals).toEqual([
+      expect.objectContaining({ step: 'civil-affairs-submits', actor: '民政局 经办人', signedBy: SPONSOR }),
+      expect.objectContaining({ step: 'lead-insurer-confirms', actor: '主承保 核对', signedBy: INSURER }),
+      expect.objectContaining({ step: 'finance-pays', actor: '财政局', signedBy: BUREAU }),
+    ]);
+  });
+});
