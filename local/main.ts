@@ -8,7 +8,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
 import { checkJava, localClient, startDynamoLocal, type DynamoLocal } from './dynamodb.ts';
 import { createGateway, lambdaContext, type GatewayService, type HttpHandler } from './gateway.ts';
-import { startScheduler, type Scheduler, type Toggle, type WindowScheduleEvent } from './scheduler.ts';
+import { startScheduler, startSweep, type Scheduler, type SweepEvent, type Toggle, type WindowScheduleEvent } from './scheduler.ts';
 import { DynamoStore, ensureTable } from '../functions/core/store/dynamo.ts';
 import type { WindowState } from '../functions/core/store/model.ts';
 import { defaultPlansDir, formatProblem, loadPlans, type LoadedPlan, type PlanProblem } from '../functions/core/plan/loader.ts';
@@ -66,9 +66,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   let dynamo: DynamoLocal | undefined;
   let scheduler: Scheduler | undefined;
+  let sweep: { stop(): void } | undefined;
   let server: ReturnType<typeof createGateway> | undefined;
   const stop = async () => {
     scheduler?.stop();
+    sweep?.stop();
     if (server?.listening) {
       const closed = new Promise<void>((r) => server!.close(() => r()));
       server.closeIdleConnections();
@@ -118,13 +120,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
 
     const windows = loaded.find((s) => s.name === 'enrollment-windows')!;
-    const toggle = windows.handler as unknown as (event: WindowScheduleEvent, context: Context) => Promise<unknown>;
+    const toggle = windows.handler as unknown as (event: WindowScheduleEvent | SweepEvent, context: Context) => Promise<unknown>;
     const toggled: LocalStack['toggled'] = [];
     scheduler = startScheduler(plans, async (event) => {
       const at = new Date().toISOString();
       const result = await toggle(event, lambdaContext(windows.name));
       toggled.push({ at, event, result });
       say(`scheduler: ${event.action} ${event.planId} → ${JSON.stringify(result)?.slice(0, 200)}`);
+    });
+    sweep = startSweep(async (event) => {
+      const { closed } = await toggle(event, lambdaContext(windows.name)) as { closed: string[] };
+      if (closed.length > 0) say(`scheduler: closed ${closed.join(', ')} at the instant an administrator set`);
     });
 
     const stack: LocalStack = { url, endpoint, dataDir, tableName, plansDir, plans, problems: catalogue.problems, upcoming: scheduler.upcoming, toggled, stop };

@@ -1,6 +1,7 @@
 // The local stand-in for the EventBridge Scheduler entries infra/ derives from
 // the plan files: one timer per dated window instant still ahead, sending the
-// enrollment-windows handler the event a schedule would send on AWS.
+// enrollment-windows handler the event a schedule would send on AWS; and the
+// periodic sweep, as the recurring schedule sends it.
 import type { LoadedPlan } from '../functions/core/plan/loader.ts';
 
 /** What the enrollment-windows handler receives from a schedule (infra/constructs/schedules.ts sends the same). */
@@ -78,4 +79,25 @@ export function startScheduler(
       timers.clear();
     },
   };
+}
+
+/** What the recurring schedule sends: close any window past the closing instant an administrator set. */
+export interface SweepEvent {
+  source: 'hmb.scheduler';
+  action: 'sweep';
+}
+
+/** How often the local sweep runs (on AWS: every 5 minutes, infra/constructs/schedules.ts). */
+export const SWEEP_EVERY_MS = 60_000;
+
+/** Sends the sweep every `everyMs`; errors are reported, never thrown into the timer. */
+export function startSweep(invoke: (event: SweepEvent) => unknown, everyMs = SWEEP_EVERY_MS): { stop(): void } {
+  const timer = setInterval(() => {
+    Promise.resolve()
+      .then(() => invoke({ source: 'hmb.scheduler', action: 'sweep' }))
+      .catch((error: unknown) => console.error('scheduler: sweep failed:', error));
+  }, everyMs);
+  // The gateway keeps the process alive; the sweep alone should not.
+  timer.unref?.();
+  return { stop: () => clearInterval(timer) };
 }

@@ -5,8 +5,11 @@
 // scheduled by an administrator through the API instead, so it gets none here.
 // Instants already past at synth are history (a one-time schedule in the past
 // would never fire, or be refused): the plan file's schedule still governs the
-// window state the service derives.
-import { loadPlans, formatProblem, type LoadedPlan, type ScheduledToggle } from '@huiminbao/core';
+// window state the service derives. A recurring schedule sends the sweep every
+// five minutes: it closes a window whose closing instant an administrator moved
+// (an extension), which no schedule of the plan file knows of.
+import { loadPlans, formatProblem, type LoadedPlan, type ScheduledToggle, type WindowSweep } from '@huiminbao/core';
+import { Duration } from 'aws-cdk-lib';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -23,9 +26,17 @@ export interface SchedulesProps {
 export class Schedules extends Construct {
   /** Construct id (`<planId>-<action>`) → schedule. */
   readonly schedules = new Map<string, Schedule>();
+  /** Every five minutes: closes windows past a closing instant an administrator set. */
+  readonly sweep: Schedule;
 
   constructor(scope: Construct, id: string, props: SchedulesProps) {
     super(scope, id);
+    const sweep: WindowSweep = { source: 'hmb.scheduler', action: 'sweep' };
+    this.sweep = new Schedule(this, 'sweep', {
+      schedule: ScheduleExpression.rate(Duration.minutes(5)),
+      target: new LambdaInvoke(props.target, { input: ScheduleTargetInput.fromObject(sweep) }),
+      description: 'close enrollment windows past the closing instant an administrator set',
+    });
     for (const plan of plansOrThrow(props.plansDir)) {
       const { opens, closes } = plan.enrollment.window;
       const instants = [['open', opens], ['close', closes]] as const;

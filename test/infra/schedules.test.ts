@@ -1,11 +1,12 @@
 // Enrollment windows open and close on EventBridge Scheduler one-time
 // schedules derived from the plan files: dated instants get one, undated
-// (administrator-scheduled) ones none, and a new plan file needs no code.
+// (administrator-scheduled) ones none, and a new plan file needs no code. A
+// recurring schedule sends the sweep that closes extended windows.
 import { cpSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ScheduledToggle } from '@huiminbao/core';
+import { ScheduledToggle, WindowSweep } from '@huiminbao/core';
 import { HuiminbaoStack } from '../../infra/stack.ts';
 import { plansWithTestCity, realPlansDir, removeTempDirs, shapeApp, SYNTH_TIMEOUT, tempDir } from './support.ts';
 
@@ -17,6 +18,8 @@ interface Synthesized {
   /** `<planId> <action>` → logical id */
   logicalIds: Map<string, string>;
   targetId: string;
+  /** The recurring sweep's properties. */
+  sweep?: Record<string, any>;
 }
 
 /** Before every seed plan's window, so all dated instants are still ahead. */
@@ -27,16 +30,22 @@ function synth(plansDir: string, now: Date = BEFORE_SEEDS): Synthesized {
   const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string; Properties: any }>;
   const byPlanAction = new Map<string, Record<string, any>>();
   const logicalIds = new Map<string, string>();
+  let sweep: Record<string, any> | undefined;
   for (const [id, r] of Object.entries(resources)) {
     if (r.Type !== 'AWS::Scheduler::Schedule') continue;
     const input = JSON.parse(r.Properties.Target.Input);
+    if (input.action === 'sweep') {
+      expect(sweep, 'one sweep').toBeUndefined();
+      sweep = r.Properties;
+      continue;
+    }
     const key = `${input.planId} ${input.action}`;
     expect(byPlanAction.has(key), `duplicate schedule ${key}`).toBe(false);
     byPlanAction.set(key, r.Properties);
     logicalIds.set(key, id);
   }
   const target = stack.services.fn('enrollment-windows');
-  return { byPlanAction, logicalIds, targetId: stack.getLogicalId(target.node.defaultChild as any) };
+  return { byPlanAction, logicalIds, targetId: stack.getLogicalId(target.node.defaultChild as any), sweep };
 }
 
 test('instants already past at synth get no schedule', () => {
@@ -86,6 +95,14 @@ describe('with the plans of this checkout', () => {
     }
   });
 });
+
+test('every five minutes the sweep goes to the enrollment-windows function, whatever the plans', () => {
+  for (const { sweep, targetId } of [synth(realPlansDir), synth(realPlansDir, new Date('2026-11-25T00:00:00Z'))]) {
+    expect(sweep).toMatchObject({ ScheduleExpression: 'rate(5 minutes)', State: 'ENABLED', Target: { Arn: { 'Fn::GetAtt': [targetId, 'Arn'] } } });
+    expect(WindowSweep.safeParse(JSON.parse(sweep!.Target.Input)).success).toBe(true);
+    expect(ScheduledToggle.safeParse(JSON.parse(sweep!.Target.Input)).success).toBe(false);
+  }
+}, SYNTH_TIMEOUT);
 
 describe('a new city is a new plan file', () => {
   test('testcity-2027.yaml dropped into a copy of plans/ becomes two schedules, no code change', () => {

@@ -1,8 +1,8 @@
 // The local scheduler: the window toggles EventBridge Scheduler sends on AWS,
-// fired at the plan files' instants (fake clock).
+// fired at the plan files' instants, and the periodic sweep (fake clock).
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { LoadedPlan } from '../../functions/core/plan/loader.ts';
-import { MAX_DELAY, startScheduler, type WindowScheduleEvent } from '../../local/scheduler.ts';
+import { MAX_DELAY, startScheduler, startSweep, SWEEP_EVERY_MS, type WindowScheduleEvent } from '../../local/scheduler.ts';
 
 type Window = { opens: string | null; closes: string | null };
 const plan = (id: string, window: Window) => ({ id, enrollment: { window } }) as unknown as LoadedPlan;
@@ -123,5 +123,25 @@ describe('startScheduler', () => {
     const scheduler = startScheduler([plan('a', { opens: '2030-01-01T00:00:00Z', closes: '2030-02-01T00:00:00Z' })], vi.fn(), () => Date.parse('2030-01-15T00:00:00Z'));
     expect(scheduler.upcoming.map((t) => t.action)).toEqual(['close']);
     scheduler.stop();
+  });
+});
+
+describe('startSweep', () => {
+  test('sends the sweep every interval until stopped; a failing sweep is reported, not thrown', async () => {
+    const sent: number[] = [];
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const sweep = startSweep(() => {
+      sent.push(Date.now());
+      if (sent.length === 2) throw new Error('DynamoDB unavailable');
+    });
+    await vi.advanceTimersByTimeAsync(SWEEP_EVERY_MS - 1);
+    expect(sent).toEqual([]);
+    await vi.advanceTimersByTimeAsync(2 * SWEEP_EVERY_MS + 1);
+    expect(sent).toEqual([NOW + SWEEP_EVERY_MS, NOW + 2 * SWEEP_EVERY_MS, NOW + 3 * SWEEP_EVERY_MS]);
+    expect(errors).toHaveBeenCalledWith('scheduler: sweep failed:', expect.any(Error));
+    sweep.stop();
+    await vi.advanceTimersByTimeAsync(5 * SWEEP_EVERY_MS);
+    expect(sent).toHaveLength(3);
+    errors.mockRestore();
   });
 });

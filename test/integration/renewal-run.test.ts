@@ -9,7 +9,7 @@ import type { Policy, RosterPerson } from '../../functions/core/store/model.ts';
 import type { Deps } from '../../functions/core/runtime.ts';
 import type { LoadedPlan } from '../../functions/core/plan/loader.ts';
 import { runRenewal } from '../../functions/core/enrollment/renewal.ts';
-import { runScheduledToggle } from '../../functions/core/api/enrollment.ts';
+import { runScheduledToggle } from '../../functions/core/enrollment/window-schedule.ts';
 import { localClient } from '../../local/dynamodb.ts';
 import { seedPlan } from '../support/fixtures.ts';
 import { residentId } from '../support/roster.ts';

@@ -24,7 +24,7 @@ import { enroll } from '../../functions/core/enrollment/policies.ts';
 import { confirmPayment } from '../../functions/core/enrollment/payment-confirmation.ts';
 import { cancelPolicy } from '../../functions/core/enrollment/cancellation.ts';
 import { DomainError } from '../../functions/core/errors.ts';
-import { runScheduledToggle } from '../../functions/core/api/enrollment.ts';
+import { runScheduledToggle } from '../../functions/core/enrollment/window-schedule.ts';
 import { localClient } from '../../local/dynamodb.ts';
 import { seedPlan } from '../support/fixtures.ts';
 import { residentId } from '../support/roster.ts';

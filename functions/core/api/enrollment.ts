@@ -7,11 +7,9 @@ import { EnrollmentRequest, enroll } from '../enrollment/policies.ts';
 import { policyView } from '../enrollment/lifecycle.ts';
 import { PaymentConfirmation, confirmPayment } from '../enrollment/payment-confirmation.ts';
 import { CancellationRequest, cancelPolicy } from '../enrollment/cancellation.ts';
-import { settleAfterClose } from '../charity/settlement.ts';
 import { AutoRenewalConsent, queueRenewal, renewalProgress, setAutoRenewal } from '../enrollment/renewal.ts';
+import { closeWindow, participationNow } from '../enrollment/window-schedule.ts';
 import { notFound, unprocessable } from '../errors.ts';
-import { participation } from '../enrollment/participation.ts';
-import type { LoadedPlan } from '../plan/loader.ts';
 import { Instant, Ratio } from '../plan/schema.ts';
 import { PersonParams, PlanParams } from './params.ts';
 
@@ -22,28 +20,6 @@ const PopulationRequest = z.strictObject({
   source: z.string().trim().min(1).max(200),
   counties: z.record(z.string().regex(/^\d{6}$/, { error: 'must be a 6-digit administrative code' }), z.number().int().min(0)),
 });
-
-/** The plan's participation now: counters summed over shards, divided by the city's population figures. */
-async function participationOf(d: Deps, plan: LoadedPlan) {
-  const [counters, population] = await Promise.all([d.store.getCounters(plan.id), d.store.getPopulation(plan.id)]);
-  return participation(plan, counters, population);
-}
-
-/** What EventBridge Scheduler (or the local scheduler) sends to open or close a window on time. */
-export const ScheduledToggle = z.object({ source: z.literal('hmb.scheduler'), action: z.enum(['open', 'close']), planId: z.string() });
-export type ScheduledToggle = z.infer<typeof ScheduledToggle>;
-
-/**
- * Opens or closes the window; the opening of a plan year that renews the previous one queues the renewal run,
- * the closing the settlement of the sponsors' orders.
- */
-export async function runScheduledToggle(deps: Deps, toggle: ScheduledToggle) {
-  const plan = requirePlan(deps, toggle.planId);
-  const window = await actOnWindow(deps.store, plan, { action: toggle.action, actor: 'scheduler', reason: 'scheduled by the plan file' }, deps.now());
-  if (toggle.action === 'open' && plan.renews && plan.payment.autoRenewal) return { window, renewal: (await queueRenewal(deps, plan.id)) ?? null };
-  if (toggle.action === 'close') return { window, settlements: await settleAfterClose(deps, plan.id) };
-  return { window };
-}
 
 /** The request's signer, for the window's history. */
 const signed = (caller: string | undefined) => (caller ? { signedBy: caller } : {});
@@ -76,11 +52,9 @@ export function enrollmentApi(deps: () => Deps): Api {
       responses: { 200: 'window state', 404: 'unknown plan' },
       handle: async ({ params, body, caller }) => {
         const d = deps();
-        const plan = requirePlan(d, params.planId);
-        // Without a rate from the bureau, the window freezes the city-wide rate counted so far (if the population is known).
-        const rate = body.participationRate ?? (await participationOf(d, plan)).rate ?? undefined;
-        const window = await actOnWindow(d.store, plan, { action: 'close', ...body, ...signed(caller), ...(rate !== undefined ? { participationRate: rate } : {}) }, d.now());
-        await settleAfterClose(d, plan.id); // the sponsors' orders, in the background
+        // Without a rate from the bureau, the window freezes the city-wide rate counted so far (if the population is known);
+        // the sponsors' orders are settled in the background.
+        const { window } = await closeWindow(d, requirePlan(d, params.planId), { ...body, ...signed(caller) });
         return { status: 200, body: window };
       },
     }),
@@ -101,7 +75,7 @@ export function enrollmentApi(deps: () => Deps): Api {
       responses: { 200: 'participation', 404: 'unknown plan' },
       handle: async ({ params }) => {
         const d = deps();
-        return { status: 200, body: await participationOf(d, requirePlan(d, params.planId)) };
+        return { status: 200, body: await participationNow(d, requirePlan(d, params.planId)) };
       },
     }),
     'PUT /plans/{planId}/participation/population': route({
