@@ -11,6 +11,9 @@ import type { LoadedPlan } from '../../functions/core/plan/loader.ts';
 import { runRenewal } from '../../functions/core/enrollment/renewal.ts';
 import { runScheduledToggle } from '../../functions/core/enrollment/window-schedule.ts';
 import { localClient } from '../../local/dynamodb.ts';
+import { dispatch } from '../../functions/core/http/handler.ts';
+import { enrollmentApi } from '../../functions/core/api/enrollment.ts';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { seedPlan } from '../support/fixtures.ts';
 import { residentId } from '../support/roster.ts';
 import { runWork } from '../../functions/core/work/worker.ts';
@@ -77,5 +80,16 @@ describe('the renewal run', () => {
     expect((await store.getPolicy(next.id, ids[0]))?.status).toBe('pending');
     // Opening a plan year that renews nothing starts no run.
     expect((await runScheduledToggle(depsOf(store, '2024-12-01T00:00:01+08:00'), { source: 'hmb.scheduler', action: 'close', planId: next.id })).renewal).toBeUndefined();
+  });
+
+  test("is queued when an administrator opens the plan year (an undated window has no schedule to do it)", async () => {
+    const { store } = await consentingMembers(2);
+    const sent: WorkMessage[] = [];
+    const deps = depsOf(store, '2024-11-20T09:00:00+08:00', sent);
+    const open = { routeKey: 'POST /plans/{planId}/window/open', pathParameters: { planId: next.id }, body: JSON.stringify({ actor: '医保局', reason: 'opened early' }), requestContext: { requestId: 'r1' } };
+    const reply = await dispatch(enrollmentApi(() => deps), open as unknown as APIGatewayProxyEventV2);
+    expect(reply).toMatchObject({ status: 200, body: { state: 'open' } });
+    expect(sent).toEqual([{ kind: 'renew-plan', planId: next.id }]);
+    expect(await runWork(deps, sent[0])).toMatchObject({ status: 'done', counts: { RENEWED: 2 } });
   });
 });

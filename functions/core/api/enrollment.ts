@@ -2,13 +2,13 @@
 import { z } from 'zod';
 import { route, type Api } from '../http/api.ts';
 import { requirePlan, type Deps } from '../runtime.ts';
-import { actOnWindow, currentWindow } from '../enrollment/window.ts';
+import { currentWindow } from '../enrollment/window.ts';
 import { EnrollmentRequest, enroll } from '../enrollment/policies.ts';
 import { policyView } from '../enrollment/lifecycle.ts';
 import { PaymentConfirmation, confirmPayment } from '../enrollment/payment-confirmation.ts';
 import { CancellationRequest, cancelPolicy } from '../enrollment/cancellation.ts';
 import { AutoRenewalConsent, queueRenewal, renewalProgress, setAutoRenewal } from '../enrollment/renewal.ts';
-import { closeWindow, participationNow } from '../enrollment/window-schedule.ts';
+import { closeWindow, openWindow, participationNow } from '../enrollment/window-schedule.ts';
 import { notFound, unprocessable } from '../errors.ts';
 import { Instant, Ratio } from '../plan/schema.ts';
 import { PersonParams, PlanParams } from './params.ts';
@@ -42,7 +42,9 @@ export function enrollmentApi(deps: () => Deps): Api {
       responses: { 200: 'window state', 404: 'unknown plan', 409: 'closing instant in the past' },
       handle: async ({ params, body, caller }) => {
         const d = deps();
-        return { status: 200, body: await actOnWindow(d.store, requirePlan(d, params.planId), { action: 'open', ...body, ...signed(caller) }, d.now()) };
+        // A plan year that renews the last one queues its renewal run.
+        const { window } = await openWindow(d, requirePlan(d, params.planId), { ...body, ...signed(caller) });
+        return { status: 200, body: window };
       },
     }),
     'POST /plans/{planId}/window/close': route({

@@ -50,6 +50,16 @@ export function staleToggle(action: ScheduledToggle['action'], window: WindowSta
   return window.closesAt === null || Date.parse(window.closesAt) > now.getTime() ? 'CLOSING_MOVED' : undefined;
 }
 
+/**
+ * Opens (or extends) the window; opening a plan year that renews the previous one with auto-renewal queues the
+ * renewal run, whoever opens (an undated window is opened by an administrator: no schedule would ever queue it).
+ */
+export async function openWindow(deps: Deps, plan: LoadedPlan, act: Omit<WindowAction, 'action'>): Promise<{ window: WindowState; renewal?: Job | null }> {
+  const window = await actOnWindow(deps.store, plan, { ...act, action: 'open' }, deps.now());
+  if (!plan.renews || !plan.payment.autoRenewal) return { window };
+  return { window, renewal: (await queueRenewal(deps, plan.id)) ?? null };
+}
+
 const SCHEDULED = { actor: 'scheduler', reason: 'scheduled by the plan file' };
 
 export interface ToggleOutcome {
@@ -62,19 +72,13 @@ export interface ToggleOutcome {
   settlements?: string[];
 }
 
-/**
- * Opens or closes the window as the plan file scheduled, unless an administrator decided otherwise since; the
- * opening of a plan year that renews the previous one queues the renewal run.
- */
+/** Opens or closes the window as the plan file scheduled, unless an administrator decided otherwise since. */
 export async function runScheduledToggle(deps: Deps, toggle: ScheduledToggle): Promise<ToggleOutcome> {
   const plan = requirePlan(deps, toggle.planId);
   const current = await currentWindow(deps.store, plan, deps.now());
   const skipped = staleToggle(toggle.action, current, deps.now());
   if (skipped) return { window: current, skipped };
-  if (toggle.action === 'close') return closeWindow(deps, plan, SCHEDULED);
-  const window = await actOnWindow(deps.store, plan, { action: 'open', ...SCHEDULED }, deps.now());
-  if (plan.renews && plan.payment.autoRenewal) return { window, renewal: (await queueRenewal(deps, plan.id)) ?? null };
-  return { window };
+  return toggle.action === 'close' ? closeWindow(deps, plan, SCHEDULED) : openWindow(deps, plan, SCHEDULED);
 }
 
 /** Closes every window still open past the closing instant an administrator set; answers the plans closed. */
