@@ -11,7 +11,7 @@ import type { Deps } from '../../functions/core/runtime.ts';
 import type { LoadedPlan } from '../../functions/core/plan/loader.ts';
 import type { WorkMessage } from '../../functions/core/work/queue.ts';
 import { actOnWindow, currentWindow } from '../../functions/core/enrollment/window.ts';
-import { runScheduledToggle, sweepWindows } from '../../functions/core/enrollment/window-schedule.ts';
+import { closeWindow, runScheduledToggle, sweepWindows } from '../../functions/core/enrollment/window-schedule.ts';
 import { enroll } from '../../functions/core/enrollment/policies.ts';
 import { confirmPayment } from '../../functions/core/enrollment/payment-confirmation.ts';
 import { localClient } from '../../local/dynamodb.ts';
@@ -51,6 +51,12 @@ describe('scheduled toggles and the sweep', () => {
     // 2 insured of 3 + 5 = 8 basic-insured: 2 ÷ 8 = 0.2500.
     expect(closed.window).toMatchObject({ state: 'closed', participationRate: '0.2500' });
     expect(closed.window.events.at(-1)).toMatchObject({ action: 'close', actor: 'scheduler' });
+    // The city's figures change afterwards; an administrator's close, sent again, moves neither the rate nor the history.
+    await store.putPopulation(sanming.id, { planId: sanming.id, counties: { '350404': 10, '350405': 10 }, source: '三明市医保局 2024', updatedAt: '2024-01-02T00:00:00Z' });
+    const again = await closeWindow(deps('2024-01-02T09:00:00+08:00'), sanming, { actor: 'bureau' });
+    expect(again.window).toEqual(closed.window);
+    // A rate the bureau gives is its correction: it stands.
+    expect((await closeWindow(deps('2024-01-02T09:05:00+08:00'), sanming, { actor: 'bureau', participationRate: '0.2' })).window.participationRate).toBe('0.2');
   });
 
   test('an extension outlives the scheduled close; the sweep closes it at the new instant, once', async () => {

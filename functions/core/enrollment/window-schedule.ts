@@ -30,10 +30,13 @@ export async function participationNow(deps: Deps, plan: LoadedPlan) {
 
 /**
  * Closes the window, freezing the city-wide participation rate (the bureau's, else counted against the population,
- * when known), and queues the settlement of the sponsors' orders.
+ * when known), and queues the settlement of the sponsors' orders. Closing a closed window again changes nothing
+ * (claims may have been paid on the frozen rate), unless the bureau gives a rate: its correction stands.
  */
 export async function closeWindow(deps: Deps, plan: LoadedPlan, act: Omit<WindowAction, 'action'>) {
-  const rate = act.participationRate ?? (await participationNow(deps, plan)).rate ?? undefined;
+  const current = await currentWindow(deps.store, plan, deps.now());
+  const closedAlready = current.version > 0 && current.state === 'closed';
+  const rate = act.participationRate ?? (closedAlready ? undefined : (await participationNow(deps, plan)).rate ?? undefined);
   const window = await actOnWindow(deps.store, plan, { ...act, action: 'close', ...(rate !== undefined ? { participationRate: rate } : {}) }, deps.now());
   return { window, settlements: await settleAfterClose(deps, plan.id) };
 }
