@@ -1,6 +1,6 @@
 // The whole platform in one stack: the table, the core layer, the four
-// services, their HTTP API (with a role per kind of caller) and the
-// enrollment-window schedules.
+// services, their HTTP API (with a role per kind of caller), the
+// enrollment-window schedules and the operators' alarms.
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { defaultPlansDir } from '@huiminbao/core';
@@ -10,6 +10,7 @@ import { Services } from './constructs/services.ts';
 import { Fulfilment } from './constructs/fulfilment.ts';
 import { Api, type CallerAccounts } from './constructs/api.ts';
 import { Schedules } from './constructs/schedules.ts';
+import { Alarms } from './constructs/alarms.ts';
 
 export interface HuiminbaoStackProps extends StackProps {
   /**
@@ -36,6 +37,7 @@ export class HuiminbaoStack extends Stack {
   readonly fulfilment: Fulfilment;
   readonly api: Api;
   readonly schedules: Schedules;
+  readonly alarms: Alarms;
 
   constructor(scope: Construct, id: string, props: HuiminbaoStackProps = {}) {
     super(scope, id, props);
@@ -46,5 +48,9 @@ export class HuiminbaoStack extends Stack {
     this.fulfilment = new Fulfilment(this, 'Fulfilment', { worker: this.services.fn('charity-purchase'), senders: [this.services.fn('enrollment-windows')] });
     this.api = new Api(this, 'Api', { services: this.services.deployed, callerAccounts: props.callerAccounts });
     this.schedules = new Schedules(this, 'Schedules', { plansDir, now: props.now ?? new Date(), target: this.services.fn('enrollment-windows') });
+    this.alarms = new Alarms(this, 'Alarms', {
+      deadLetters: this.fulfilment.deadLetters, api: this.api.httpApi,
+      functions: new Map(this.services.deployed.map(({ spec, fn }) => [spec.name, fn])),
+    });
   }
 }

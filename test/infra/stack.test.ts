@@ -216,3 +216,33 @@ describe('who may call', () => {
     expect(() => callerAccountsFrom('{insurer')).toThrow('context callerAccounts: not JSON');
   });
 });
+
+describe('alarms', () => {
+  const alarms = () => ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+  const topicId = () => ofType('AWS::SNS::Topic').map(([id]) => id)[0];
+
+  test('one alerts topic (encrypted), its ARN an output; every alarm notifies it', () => {
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasOutput('AlertsTopicArn', { Value: { Ref: topicId() } });
+    // The dead-letter queue, one per function, the API's 5xx.
+    expect(alarms()).toHaveLength(1 + functionIds.size + 1);
+    for (const alarm of alarms()) expect(alarm.AlarmActions).toEqual([{ Ref: topicId() }]);
+  });
+
+  test('work waiting in the dead-letter queue alarms at the first message', () => {
+    const [deadLetterId] = ofType('AWS::SQS::Queue').find(([id]) => id.includes('DeadLetters'))!;
+    const alarm = alarms().find((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible')!;
+    expect(alarm).toMatchObject({ Namespace: 'AWS/SQS', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
+    expect(alarm.Dimensions).toEqual([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [deadLetterId, 'QueueName'] } }]);
+  });
+
+  test.each(services.map((s) => s.name))('a failure of the %s function alarms', (name) => {
+    const alarm = alarms().find((a) => a.MetricName === 'Errors' && JSON.stringify(a.Dimensions).includes(functionIds.get(name)!));
+    expect(alarm).toMatchObject({ Namespace: 'AWS/Lambda', Threshold: 1, Period: 300, Statistic: 'Sum' });
+  });
+
+  test('the API answering 5xx five times in five minutes alarms', () => {
+    expect(alarms().find((a) => a.MetricName === '5xx')).toMatchObject({ Namespace: 'AWS/ApiGateway', Threshold: 5, Period: 300 });
+  });
+});
