@@ -31,6 +31,8 @@ export interface LocalStackOptions {
   tableName?: string;
   /** No banner and no request logs (neither the gateway's nor, unless POWERTOOLS_LOG_LEVEL says otherwise, the handlers'). */
   quiet?: boolean;
+  /** How often the sweep closes windows past an administrator's closing instant; default SWEEP_EVERY_MS (a minute). */
+  sweepEveryMs?: number;
 }
 
 export interface LocalStack {
@@ -46,6 +48,8 @@ export interface LocalStack {
   upcoming: Toggle[];
   /** Scheduled toggles sent to the enrollment-windows handler so far, with its answers. */
   toggled: { at: string; event: WindowScheduleEvent; result: unknown }[];
+  /** Plans the sweep closed so far. */
+  swept: string[];
   stop(): Promise<void>;
 }
 
@@ -128,12 +132,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       toggled.push({ at, event, result });
       say(`scheduler: ${event.action} ${event.planId} → ${JSON.stringify(result)?.slice(0, 200)}`);
     });
+    const swept: string[] = [];
     sweep = startSweep(async (event) => {
       const { closed } = await toggle(event, lambdaContext(windows.name)) as { closed: string[] };
+      swept.push(...closed);
       if (closed.length > 0) say(`scheduler: closed ${closed.join(', ')} at the instant an administrator set`);
-    });
+    }, options.sweepEveryMs);
 
-    const stack: LocalStack = { url, endpoint, dataDir, tableName, plansDir, plans, problems: catalogue.problems, upcoming: scheduler.upcoming, toggled, stop };
+    const stack: LocalStack = { url, endpoint, dataDir, tableName, plansDir, plans, problems: catalogue.problems, upcoming: scheduler.upcoming, toggled, swept, stop };
     if (!options.quiet) say(await banner(stack, dynamo !== undefined));
     return stack;
   } catch (error) {

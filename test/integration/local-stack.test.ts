@@ -130,6 +130,26 @@ describe('a new plan file dropped into the plans folder', () => {
   });
 });
 
+describe('the sweep', () => {
+  test('closes a window at the closing instant an administrator set, through the real handler', { timeout: 60_000 }, async () => {
+    const stack = await freshStack({ plansDir, sweepEveryMs: 200 });
+    try {
+      const closesAt = new Date(Date.now() + 1500).toISOString();
+      const opened = await fetch(`${stack.url}/plans/nantong-2021/window/open`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ actor: 'bureau', closesAt }) });
+      expect((await opened.json()).state).toBe('open');
+      expect(stack.swept).toEqual([]);
+      for (let i = 0; i < 100 && stack.swept.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(stack.swept).toEqual(['nantong-2021']);
+      const window = await (await fetch(`${stack.url}/plans/nantong-2021/window`)).json();
+      expect(window).toMatchObject({ state: 'closed' });
+      expect(Date.parse(window.events.at(-1).at)).toBeGreaterThanOrEqual(Date.parse(closesAt));
+      expect(window.events.at(-1)).toMatchObject({ action: 'close', actor: 'scheduler' });
+    } finally {
+      await stack.stop();
+    }
+  });
+});
+
 describe('dataDir', () => {
   // Two JVM starts: slow on a loaded machine.
   test('keeps the data across a restart of DynamoDB Local', { timeout: 180_000 }, async () => {
