@@ -54,8 +54,8 @@ export class InProcessQueue implements WorkQueue {
           return;
         } catch (error) {
           console.error(`queue: ${message.kind} ${'orderId' in message ? message.orderId : message.planId} failed (attempt ${attempt}):`, error);
-          // Backing off to ~8 s in all: a late refund waits for its order's settlement to finish.
-          if (attempt === 6) return;
+          // Backing off over ~30 s in all: a late refund waits for its order's settlement (thousands of lines) to finish.
+          if (attempt === 8) return;
           await new Promise((r) => setTimeout(r, 250 * 2 ** (attempt - 1)));
         }
       }
