@@ -46,6 +46,10 @@ describe('signed requests', () => {
     const opened = await call(windows, event('POST /plans/{planId}/window/open', { planId }, { actor: '医保局 窗口', closesAt: '2024-01-01T00:00:00+08:00' }, BUREAU));
     expect(opened.status).toBe(200);
     expect(opened.body.events).toEqual([expect.objectContaining({ action: 'extend', actor: '医保局 窗口', signedBy: BUREAU })]);
+    // The public read of the window shows its history without who signed (partner accounts, staff sessions).
+    const read = await call(windows, event('GET /plans/{planId}/window', { planId }, undefined));
+    expect(read.body.events).toEqual([expect.objectContaining({ action: 'extend', actor: '医保局 窗口' })]);
+    expect(JSON.stringify(read.body)).not.toContain('arn:aws');
     // Unsigned (the local stack): the actor alone.
     const closed = await call(windows, event('POST /plans/{planId}/window/close', { planId }, { actor: 'local tester' }));
     expect(closed.body.events.at(-1)).toEqual(expect.objectContaining({ action: 'close', actor: 'local tester' }));

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { route, type Api } from '../http/api.ts';
 import { requirePlan, type Deps } from '../runtime.ts';
 import { currentWindow } from '../enrollment/window.ts';
+import type { WindowState } from '../store/model.ts';
 import { EnrollmentRequest, enroll } from '../enrollment/policies.ts';
 import { policyView } from '../enrollment/lifecycle.ts';
 import { PaymentConfirmation, confirmPayment } from '../enrollment/payment-confirmation.ts';
@@ -21,6 +22,11 @@ const PopulationRequest = z.strictObject({
   counties: z.record(z.string().regex(/^\d{6}$/, { error: 'must be a 6-digit administrative code' }), z.number().int().min(0)),
 });
 
+/** The window as anyone may read it: its history without who signed (role sessions name partner accounts and staff). */
+function publicWindow(window: WindowState): WindowState {
+  return { ...window, events: window.events.map(({ signedBy: _, ...event }) => event) };
+}
+
 /** The request's signer, for the window's history. */
 const signed = (caller: string | undefined) => (caller ? { signedBy: caller } : {});
 
@@ -32,7 +38,7 @@ export function enrollmentApi(deps: () => Deps): Api {
       responses: { 200: 'window state', 404: 'unknown plan' },
       handle: async ({ params }) => {
         const d = deps();
-        return { status: 200, body: await currentWindow(d.store, requirePlan(d, params.planId), d.now()) };
+        return { status: 200, body: publicWindow(await currentWindow(d.store, requirePlan(d, params.planId), d.now())) };
       },
     }),
     'POST /plans/{planId}/window/open': route({
