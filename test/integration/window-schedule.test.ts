@@ -76,6 +76,19 @@ describe('scheduled toggles and the sweep', () => {
     expect(await sweepWindows(deps('2023-09-15T00:05:00+08:00'))).toEqual([]);
   });
 
+  test('the sweep closes a window whose scheduled close was missed, if people enrolled in it; it leaves an empty one alone', async () => {
+    const { store, deps } = await fresh(jiangxi, wenshan);
+    // Nobody recorded Jiangxi's opening (the schedule alone made it open); one person enrolled and paid.
+    await store.putPopulation(jiangxi.id, { planId: jiangxi.id, counties: { '360102': 2 }, source: '江西省医保局', updatedAt: '2023-03-01T00:00:00Z' });
+    await insure(store, deps('2023-04-01T10:00:00+08:00'), jiangxi.id, '360102', 5, '120.00');
+    expect(await store.getWindow(jiangxi.id)).toBeUndefined();
+    // The close of 1 June was missed; the next sweep records it: 1 of 2 → 0.5000. Wenshan (nobody enrolled) stays as its dates say.
+    expect(await sweepWindows(deps('2023-10-01T09:00:00+08:00'))).toEqual([jiangxi.id]);
+    expect(await store.getWindow(jiangxi.id)).toMatchObject({ state: 'closed', participationRate: '0.5000', events: [{ action: 'close', actor: 'scheduler' }] });
+    expect(await store.getWindow(wenshan.id)).toBeUndefined();
+    expect(await sweepWindows(deps('2023-10-01T09:05:00+08:00'))).toEqual([]);
+  });
+
   test("an administrator's early close stands: the scheduled close and opening change nothing", async () => {
     const { store, deps } = await fresh(jiangxi);
     // Closed before the opening on 14 March (say the launch is postponed): the scheduled opening does not reopen it.

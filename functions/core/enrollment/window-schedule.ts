@@ -1,7 +1,7 @@
 // Windows on time: the plan files' instants arrive as scheduled toggles
 // (EventBridge Scheduler on AWS, the local scheduler here), and a periodic
 // sweep closes a window whose closing instant an administrator moved, which no
-// schedule knows of. Closing freezes the city-wide participation rate (the
+// schedule knows of, or whose scheduled close was missed. Closing freezes the city-wide participation rate (the
 // out-of-pocket cap reads it) and queues the sponsors' orders' settlement,
 // whoever closes.
 import { z } from 'zod';
@@ -84,13 +84,20 @@ export async function runScheduledToggle(deps: Deps, toggle: ScheduledToggle): P
   return toggle.action === 'close' ? closeWindow(deps, plan, SCHEDULED) : openWindow(deps, plan, SCHEDULED);
 }
 
-/** Closes every window still open past the closing instant an administrator set; answers the plans closed. */
+/**
+ * Closes every window past its closing instant whose close was never recorded: one an administrator extended
+ * (no schedule knows the new instant), or one whose scheduled close was missed (a local stack stopped at the
+ * instant, a deploy after it). A window only ever open by the plan's dates is closed only if people enrolled:
+ * otherwise there is no rate to freeze nor order to settle. Answers the plans closed.
+ */
 export async function sweepWindows(deps: Deps): Promise<string[]> {
   const closed: string[] = [];
   for (const plan of deps.plans.values()) {
-    const stored = await deps.store.getWindow(plan.id);
-    if (stored?.state !== 'open' || stored.closesAt === null || Date.parse(stored.closesAt) > deps.now().getTime()) continue;
-    await closeWindow(deps, plan, { actor: 'scheduler', reason: 'the closing instant set by an administrator has passed' });
+    const window = await currentWindow(deps.store, plan, deps.now());
+    if (window.state === 'closed' && window.version > 0) continue;
+    if (window.closesAt === null || Date.parse(window.closesAt) > deps.now().getTime()) continue;
+    if (window.version === 0 && (await participationNow(deps, plan)).enrolled === 0) continue;
+    await closeWindow(deps, plan, { actor: 'scheduler', reason: 'closing instant passed with no close recorded' });
     closed.push(plan.id);
   }
   return closed;
