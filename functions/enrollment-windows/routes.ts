@@ -5,6 +5,7 @@ import type { RouteAccess } from '@huiminbao/core';
 
 export const access = {
   'GET /plans/{planId}/window': ['public'],
+  'GET /plans/{planId}/window/history': ['bureau'],
   'POST /plans/{planId}/window/open': ['bureau'],
   'POST /plans/{planId}/window/close': ['bureau'],
   'POST /plans/{planId}/policies': ['channel'],

@@ -50,6 +50,9 @@ describe('signed requests', () => {
     const read = await call(windows, event('GET /plans/{planId}/window', { planId }, undefined));
     expect(read.body.events).toEqual([expect.objectContaining({ action: 'extend', actor: '医保局 窗口' })]);
     expect(JSON.stringify(read.body)).not.toContain('arn:aws');
+    // The bureau's audit read has it.
+    const history = await call(windows, event('GET /plans/{planId}/window/history', { planId }, undefined, BUREAU));
+    expect(history.body.events).toEqual([expect.objectContaining({ action: 'extend', actor: '医保局 窗口', signedBy: BUREAU })]);
     // Unsigned (the local stack): the actor alone.
     const closed = await call(windows, event('POST /plans/{planId}/window/close', { planId }, { actor: 'local tester' }));
     expect(closed.body.events.at(-1)).toEqual(expect.objectContaining({ action: 'close', actor: 'local tester' }));

@@ -41,6 +41,15 @@ export function enrollmentApi(deps: () => Deps): Api {
         return { status: 200, body: publicWindow(await currentWindow(d.store, requirePlan(d, params.planId), d.now())) };
       },
     }),
+    'GET /plans/{planId}/window/history': route({
+      summary: "The window with its whole history for the bureau's audit: each open, close and extension with who signed it",
+      params: PlanParams,
+      responses: { 200: 'window state, events with signedBy', 404: 'unknown plan' },
+      handle: async ({ params }) => {
+        const d = deps();
+        return { status: 200, body: await currentWindow(d.store, requirePlan(d, params.planId), d.now()) };
+      },
+    }),
     'POST /plans/{planId}/window/open': route({
       summary: 'Open the window now (administrator), optionally with a new closing instant',
       params: PlanParams,
