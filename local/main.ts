@@ -8,7 +8,8 @@ import { createServer, type AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
 import { checkJava, localClient, startDynamoLocal, type DynamoLocal } from './dynamodb.ts';
 import { createGateway, lambdaContext, type GatewayService, type HttpHandler } from './gateway.ts';
-import { startScheduler, startSweep, type Scheduler, type SweepEvent, type Toggle, type WindowScheduleEvent } from './scheduler.ts';
+import { startScheduler, startSweep, type Scheduler, type Toggle, type WindowScheduleEvent } from './scheduler.ts';
+import type { WindowSweep } from '../functions/core/enrollment/window-schedule.ts';
 import { DynamoStore, ensureTable } from '../functions/core/store/dynamo.ts';
 import type { WindowState } from '../functions/core/store/model.ts';
 import { defaultPlansDir, formatProblem, loadPlans, type LoadedPlan, type PlanProblem } from '../functions/core/plan/loader.ts';
@@ -31,7 +32,7 @@ export interface LocalStackOptions {
   tableName?: string;
   /** No banner and no request logs (neither the gateway's nor, unless POWERTOOLS_LOG_LEVEL says otherwise, the handlers'). */
   quiet?: boolean;
-  /** How often the sweep closes windows past an administrator's closing instant; default SWEEP_EVERY_MS (a minute). */
+  /** How often the sweep closes windows past their closing instant with no close recorded; default SWEEP_EVERY_MS (a minute). */
   sweepEveryMs?: number;
 }
 
@@ -124,7 +125,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
 
     const windows = loaded.find((s) => s.name === 'enrollment-windows')!;
-    const toggle = windows.handler as unknown as (event: WindowScheduleEvent | SweepEvent, context: Context) => Promise<unknown>;
+    const toggle = windows.handler as unknown as (event: WindowScheduleEvent | WindowSweep, context: Context) => Promise<unknown>;
     const toggled: LocalStack['toggled'] = [];
     scheduler = startScheduler(plans, async (event) => {
       const at = new Date().toISOString();
@@ -136,7 +137,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     sweep = startSweep(async (event) => {
       const { closed } = await toggle(event, lambdaContext(windows.name)) as { closed: string[] };
       swept.push(...closed);
-      if (closed.length > 0) say(`scheduler: closed ${closed.join(', ')} at the instant an administrator set`);
+      if (closed.length > 0) say(`scheduler: swept ${closed.join(', ')} (closing instant passed with no close recorded)`);
     }, options.sweepEveryMs);
 
     const stack: LocalStack = { url, endpoint, dataDir, tableName, plansDir, plans, problems: catalogue.problems, upcoming: scheduler.upcoming, toggled, swept, stop };

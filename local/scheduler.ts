@@ -3,6 +3,7 @@
 // enrollment-windows handler the event a schedule would send on AWS; and the
 // periodic sweep, as the recurring schedule sends it.
 import type { LoadedPlan } from '../functions/core/plan/loader.ts';
+import type { WindowSweep } from '../functions/core/enrollment/window-schedule.ts';
 
 /** What the enrollment-windows handler receives from a schedule (infra/constructs/schedules.ts sends the same). */
 export interface WindowScheduleEvent {
@@ -81,17 +82,11 @@ export function startScheduler(
   };
 }
 
-/** What the recurring schedule sends: close any window past the closing instant an administrator set. */
-export interface SweepEvent {
-  source: 'hmb.scheduler';
-  action: 'sweep';
-}
-
 /** How often the local sweep runs (on AWS: every 5 minutes, infra/constructs/schedules.ts). */
 export const SWEEP_EVERY_MS = 60_000;
 
 /** Sends the sweep every `everyMs`; errors are reported, never thrown into the timer. */
-export function startSweep(invoke: (event: SweepEvent) => unknown, everyMs = SWEEP_EVERY_MS): { stop(): void } {
+export function startSweep(invoke: (event: WindowSweep) => unknown, everyMs = SWEEP_EVERY_MS): { stop(): void } {
   const timer = setInterval(() => {
     Promise.resolve()
       .then(() => invoke({ source: 'hmb.scheduler', action: 'sweep' }))

@@ -11,7 +11,7 @@ const http = createHttpHandler(enrollmentApi(defaultDeps), logger);
 export async function handler(event: APIGatewayProxyEventV2 | ScheduledToggle | WindowSweep, context: Context) {
   if (WindowSweep.safeParse(event).success) {
     const closed = await sweepWindows(defaultDeps());
-    if (closed.length > 0) logger.info('windows closed at the instant an administrator set', { closed });
+    if (closed.length > 0) logger.info('windows swept: closing instant passed with no close recorded', { closed });
     return { closed };
   }
   const toggle = ScheduledToggle.safeParse(event);

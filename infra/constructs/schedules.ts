@@ -7,7 +7,8 @@
 // would never fire, or be refused): the plan file's schedule still governs the
 // window state the service derives. A recurring schedule sends the sweep every
 // five minutes: it closes a window whose closing instant an administrator moved
-// (an extension), which no schedule of the plan file knows of.
+// (an extension, which no schedule of the plan file knows of) or whose
+// scheduled close was missed.
 import { loadPlans, formatProblem, type LoadedPlan, type ScheduledToggle, type WindowSweep } from '@huiminbao/core';
 import { Duration } from 'aws-cdk-lib';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
@@ -26,7 +27,7 @@ export interface SchedulesProps {
 export class Schedules extends Construct {
   /** Construct id (`<planId>-<action>`) → schedule. */
   readonly schedules = new Map<string, Schedule>();
-  /** Every five minutes: closes windows past a closing instant an administrator set. */
+  /** Every five minutes: closes windows past their closing instant with no close recorded. */
   readonly sweep: Schedule;
 
   constructor(scope: Construct, id: string, props: SchedulesProps) {
@@ -35,7 +36,7 @@ export class Schedules extends Construct {
     this.sweep = new Schedule(this, 'sweep', {
       schedule: ScheduleExpression.rate(Duration.minutes(5)),
       target: new LambdaInvoke(props.target, { input: ScheduleTargetInput.fromObject(sweep) }),
-      description: 'close enrollment windows past the closing instant an administrator set',
+      description: 'close enrollment windows past their closing instant with no close recorded',
     });
     for (const plan of plansOrThrow(props.plansDir)) {
       const { opens, closes } = plan.enrollment.window;

@@ -1,9 +1,9 @@
 // Windows on time: the plan files' instants arrive as scheduled toggles
 // (EventBridge Scheduler on AWS, the local scheduler here), and a periodic
-// sweep closes a window whose closing instant an administrator moved, which no
-// schedule knows of, or whose scheduled close was missed. Closing freezes the city-wide participation rate (the
-// out-of-pocket cap reads it) and queues the sponsors' orders' settlement,
-// whoever closes.
+// sweep closes a window whose closing instant an administrator moved (no
+// schedule knows it) or whose scheduled close was missed. Closing freezes the
+// city-wide participation rate (the out-of-pocket cap reads it) and queues the
+// sponsors' orders' settlement, whoever closes.
 import { z } from 'zod';
 import type { Deps } from '../runtime.ts';
 import { requirePlan } from '../runtime.ts';
@@ -32,9 +32,10 @@ export async function participationNow(deps: Deps, plan: LoadedPlan) {
  * Closes the window, freezing the city-wide participation rate (the bureau's, else counted against the population,
  * when known), and queues the settlement of the sponsors' orders. Closing a closed window again changes nothing
  * (claims may have been paid on the frozen rate), unless the bureau gives a rate: its correction stands.
+ * `current` is the window if the caller has just read it.
  */
-export async function closeWindow(deps: Deps, plan: LoadedPlan, act: Omit<WindowAction, 'action'>) {
-  const current = await currentWindow(deps.store, plan, deps.now());
+export async function closeWindow(deps: Deps, plan: LoadedPlan, act: Omit<WindowAction, 'action'>, current?: WindowState) {
+  current ??= await currentWindow(deps.store, plan, deps.now());
   const closedAlready = current.version > 0 && current.state === 'closed';
   const rate = act.participationRate ?? (closedAlready ? undefined : (await participationNow(deps, plan)).rate ?? undefined);
   const window = await actOnWindow(deps.store, plan, { ...act, action: 'close', ...(rate !== undefined ? { participationRate: rate } : {}) }, deps.now());
@@ -81,7 +82,7 @@ export async function runScheduledToggle(deps: Deps, toggle: ScheduledToggle): P
   const current = await currentWindow(deps.store, plan, deps.now());
   const skipped = staleToggle(toggle.action, current, deps.now());
   if (skipped) return { window: current, skipped };
-  return toggle.action === 'close' ? closeWindow(deps, plan, SCHEDULED) : openWindow(deps, plan, SCHEDULED);
+  return toggle.action === 'close' ? closeWindow(deps, plan, SCHEDULED, current) : openWindow(deps, plan, SCHEDULED);
 }
 
 /**
@@ -96,8 +97,11 @@ export async function sweepWindows(deps: Deps): Promise<string[]> {
     const window = await currentWindow(deps.store, plan, deps.now());
     if (window.state === 'closed' && window.version > 0) continue;
     if (window.closesAt === null || Date.parse(window.closesAt) > deps.now().getTime()) continue;
-    if (window.version === 0 && (await participationNow(deps, plan)).enrolled === 0) continue;
-    await closeWindow(deps, plan, { actor: 'scheduler', reason: 'closing instant passed with no close recorded' });
+    // Counted once here, where it decides whether to close, and frozen as counted.
+    const counted = window.version === 0 ? await participationNow(deps, plan) : undefined;
+    if (counted?.enrolled === 0) continue;
+    const rate = counted?.rate ?? undefined;
+    await closeWindow(deps, plan, { actor: 'scheduler', reason: 'closing instant passed with no close recorded', ...(rate !== undefined ? { participationRate: rate } : {}) }, window);
     closed.push(plan.id);
   }
   return closed;
