@@ -7,6 +7,7 @@ export const access = {
   'GET /plans/{planId}/claims/{claimId}': ['insurer', 'bureau'],
   'POST /plans/{planId}/claims/{claimId}/reversal': ['insurer'],
   'GET /plans/{planId}/members/{memberId}/accumulators': ['insurer', 'bureau'],
+  'GET /plans/{planId}/loss-ratio': ['bureau', 'insurer'],
   'GET /openapi.json': ['public'],
 } as const satisfies RouteAccess;
 

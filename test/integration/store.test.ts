@@ -1,7 +1,8 @@
 // The DynamoDB store against DynamoDB Local: conditional writes hold.
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, inject, test } from 'vitest';
-import { DynamoStore, ensureTable } from '../../functions/core/store/dynamo.ts';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoStore, ensureTable, momentaryCancellation } from '../../functions/core/store/dynamo.ts';
 import { VersionConflict } from '../../functions/core/store/store.ts';
 import { localClient } from '../../local/dynamodb.ts';
 import { emptyAccumulators } from '../../functions/core/engine/accumulators.ts';
@@ -82,15 +83,72 @@ describe('DynamoStore', () => {
     expect(found).toEqual([ids[0]]);
   });
 
-  test('a member year moves only from the version it was read at', async () => {
+  test('a member year moves only from the version it was read at, and the payout totals with it', async () => {
     const year = { planId: 'p', memberId: 'm', accumulators: emptyAccumulators(), claimIds: [], version: 0 };
-    const claim = (id: string) => ({ planId: 'p', claimId: id, memberId: 'm', digest: 'd', status: 'applied', acceptedAt: 'now' }) as unknown as StoredClaim;
-    expect(await store.commitClaim({ claim: claim('a'), year: { ...year, claimIds: ['a'] } })).toEqual({ committed: true });
-    // The same version again: the year moved.
-    await expect(store.commitClaim({ claim: claim('b'), year: { ...year, claimIds: ['b'] } })).rejects.toBeInstanceOf(VersionConflict);
-    // The same claim id: the first record is returned.
-    const replay = await store.commitClaim({ claim: claim('a'), year: { ...year, version: 1 } });
+    const claim = (id: string, memberId = 'm') => ({ planId: 'p', claimId: id, memberId, digest: 'd', status: 'applied', acceptedAt: 'now' }) as unknown as StoredClaim;
+    const paid = (amount: string) => ({ claims: '1', paid: amount, 'insurer#lead': amount });
+    expect(await store.commitClaim({ claim: claim('a'), year: { ...year, claimIds: ['a'] }, payouts: paid('0.10') })).toEqual({ committed: true });
+    // The same version again: the year moved, and the totals did not.
+    await expect(store.commitClaim({ claim: claim('b'), year: { ...year, claimIds: ['b'] }, payouts: paid('5.00') })).rejects.toBeInstanceOf(VersionConflict);
+    // The same claim id: the first record is returned, counted once.
+    const replay = await store.commitClaim({ claim: claim('a'), year: { ...year, version: 1 }, payouts: paid('0.10') });
     expect(replay).toMatchObject({ committed: false, existing: { claimId: 'a' } });
     expect(await store.getMemberYear('p', 'm')).toMatchObject({ claimIds: ['a'], version: 1 });
+    // Other members (other shards or the same): the totals are exact decimals, not JS numbers (0.1 + 0.2 ≠ 0.3 there,
+    // and a JS number holds no more than 15–17 digits).
+    await store.commitClaim({ claim: claim('c', 'n'), year: { ...year, memberId: 'n' }, payouts: paid('0.20') });
+    await store.commitClaim({ claim: claim('d', 'o'), year: { ...year, memberId: 'o' }, payouts: paid('123456789012345678.00') });
+    expect(await store.getPayouts('p')).toEqual({ claims: '3', paid: '123456789012345678.3', 'insurer#lead': '123456789012345678.3' });
+  });
+
+  describe('a transaction DynamoDB cancels only for contention is sent again', () => {
+    const cancelled = (...codes: string[]) => new TransactionCanceledException({
+      message: 'Transaction cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })),
+    });
+    /** A store whose first `failures` transactions DynamoDB cancels with `error` (the rest reach DynamoDB Local). */
+    function contendedStore(failures: number, error: () => Error) {
+      const contended = localClient(inject('dynamoEndpoint'));
+      const attempts = { count: 0 };
+      contended.middlewareStack.add((next) => async (args) => {
+        if ('TransactItems' in (args.input as object) && attempts.count++ < failures) throw error();
+        return next(args);
+      }, { step: 'initialize', name: 'contention' });
+      return { store: new DynamoStore(contended, table), attempts };
+    }
+    const year = (memberId: string) => ({ planId: 'q', memberId, accumulators: emptyAccumulators(), claimIds: [], version: 0 });
+    const claim = (id: string, memberId: string) => ({ planId: 'q', claimId: id, memberId, digest: 'd', status: 'applied', acceptedAt: 'now' }) as unknown as StoredClaim;
+
+    test('which cancellations are momentary', () => {
+      expect(momentaryCancellation(cancelled('None', 'TransactionConflict'))).toBe(true);
+      expect(momentaryCancellation(cancelled('ThrottlingError', 'None'))).toBe(true);
+      // A failed condition is an answer, contended or not; so is an invalid request.
+      expect(momentaryCancellation(cancelled('ConditionalCheckFailed', 'TransactionConflict'))).toBe(false);
+      expect(momentaryCancellation(cancelled('ValidationError'))).toBe(false);
+      expect(momentaryCancellation(new Error('TransactionConflict'))).toBe(false);
+    });
+
+    test('a claim whose counter shard another transaction holds commits once, counted once', async () => {
+      const { store: busy, attempts } = contendedStore(2, () => cancelled('None', 'None', 'TransactionConflict'));
+      expect(await busy.commitClaim({ claim: claim('x', 'r'), year: year('r'), payouts: { claims: '1', paid: '7.00' } })).toEqual({ committed: true });
+      expect(attempts.count).toBe(3);
+      expect(await store.getPayouts('q')).toEqual({ claims: '1', paid: '7' });
+      expect(await store.getMemberYear('q', 'r')).toMatchObject({ version: 1 });
+    });
+
+    test('an enrollment on a contended shard is stored with its count', async () => {
+      const { store: busy } = contendedStore(3, () => cancelled('None', 'TransactionConflict'));
+      await busy.putPolicy(policy('busy', { planId: 'contended', personId: '11010519491231002X' }), 0, { total: 1 });
+      expect(await store.getCounters('contended')).toEqual({ total: 1 });
+    });
+
+    test('contention that never ends surfaces after 8 retries; a failed condition at once', async () => {
+      const endless = contendedStore(Infinity, () => cancelled('None', 'TransactionConflict'));
+      await expect(endless.store.commitClaim({ claim: claim('y', 's'), year: year('s'), payouts: { claims: '1' } })).rejects.toBeInstanceOf(TransactionCanceledException);
+      expect(endless.attempts.count).toBe(9);
+      const refused = contendedStore(Infinity, () => cancelled('ConditionalCheckFailed', 'TransactionConflict'));
+      await expect(refused.store.putPolicy(policy('busy', { planId: 'refused', personId: '11010519491231002X' }), 0, { total: 1 })).rejects.toBeInstanceOf(VersionConflict);
+      expect(refused.attempts.count).toBe(1);
+      expect(await store.getPayouts('q')).toEqual({ claims: '1', paid: '7' });
+    });
   });
 });

@@ -9,6 +9,7 @@ import { ResidentId } from '../identity/resident-id.ts';
 import { adjudicate, type Adjudication } from '../engine/adjudicate.ts';
 import { emptyAccumulators, type Accumulators } from '../engine/accumulators.ts';
 import { replay } from '../engine/replay.ts';
+import { claimPayouts, lossRatio, reversalPayouts, type LossRatio } from './payouts.ts';
 import type { MemberYear, Policy, RosterPerson, StoredClaim, WindowState } from '../store/model.ts';
 import { VersionConflict } from '../store/store.ts';
 import type { Deps } from '../runtime.ts';
@@ -89,7 +90,9 @@ export async function submitClaim(deps: Deps, planId: string, submission: ClaimS
     const adjudication = adjudicate(plan, ctx, year.accumulators, claim);
     const stored: StoredClaim = { planId, claimId: claim.claimId, memberId, digest, claim, adjudication, status: 'applied', acceptedAt: deps.now().toISOString() };
     try {
-      const result = await deps.store.commitClaim({ claim: stored, year: { ...year, accumulators: adjudication.accumulators, claimIds: [...year.claimIds, claim.claimId] } });
+      const result = await deps.store.commitClaim({
+        claim: stored, year: { ...year, accumulators: adjudication.accumulators, claimIds: [...year.claimIds, claim.claimId] }, payouts: claimPayouts(adjudication),
+      });
       return result.committed ? { created: true, claim: stored } : { created: false, claim: replayOf(result.existing, digest) };
     } catch (error) {
       if (!(error instanceof VersionConflict)) throw error;
@@ -125,11 +128,13 @@ export async function reverseClaim(deps: Deps, planId: string, claimId: string):
     const remaining = (await deps.store.getClaims(planId, year.claimIds)).filter((c) => c.claimId !== claimId);
     const replayed = replay(plan, ctx, remaining.map((c) => c.claim));
     const changed: StoredClaim[] = [];
+    const repaid: { before: Adjudication; after: Adjudication }[] = [];
     const differences: Reversal['differences'] = [];
     remaining.forEach((c, i) => {
       const after: Adjudication = replayed.adjudications[i];
       if (after.total !== c.adjudication.total || JSON.stringify(after.deltas) !== JSON.stringify(c.adjudication.deltas)) {
         changed.push({ ...c, adjudication: after });
+        repaid.push({ before: c.adjudication, after });
         differences.push({ claimId: c.claimId, before: c.adjudication.total, after: after.total, difference: formatYuan(new Decimal(after.total).minus(c.adjudication.total)) });
       }
     });
@@ -138,6 +143,7 @@ export async function reverseClaim(deps: Deps, planId: string, claimId: string):
       await deps.store.commitReversal({
         claims: [reversed, ...changed],
         year: { ...year, accumulators: replayed.accumulators, claimIds: remaining.map((c) => c.claimId) },
+        payouts: reversalPayouts(target.adjudication, repaid),
       });
       return { claim: reversed, differences, accumulators: replayed.accumulators };
     } catch (error) {
@@ -153,4 +159,11 @@ export async function memberAccumulators(deps: Deps, planId: string, memberId: s
   const [year, policy] = await Promise.all([deps.store.getMemberYear(planId, memberId), deps.store.getPolicy(planId, memberId)]);
   if (!policy) throw notFound('NO_POLICY', `member has no policy in ${planId}`);
   return { accumulators: year?.accumulators ?? emptyAccumulators(), claimIds: year?.claimIds ?? [] };
+}
+
+/** The plan's loss ratio now: premiums of the paid policies against what its claims paid. */
+export async function planLossRatio(deps: Deps, planId: string): Promise<LossRatio> {
+  const plan = requirePlan(deps, planId);
+  const [participation, payouts] = await Promise.all([deps.store.getCounters(planId), deps.store.getPayouts(planId)]);
+  return lossRatio(plan, participation, payouts);
 }

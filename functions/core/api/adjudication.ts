@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { route, type Api } from '../http/api.ts';
 import type { Deps } from '../runtime.ts';
-import { ClaimSubmission, getClaim, memberAccumulators, reverseClaim, submitClaim } from '../adjudication/claims.ts';
+import { ClaimSubmission, getClaim, memberAccumulators, planLossRatio, reverseClaim, submitClaim } from '../adjudication/claims.ts';
 import { ClaimParams, MemberParams, PlanParams } from './params.ts';
 
 export function adjudicationApi(deps: () => Deps, openapi: () => unknown): Api {
@@ -45,6 +45,12 @@ export function adjudicationApi(deps: () => Deps, openapi: () => unknown): Api {
       params: MemberParams,
       responses: { 200: 'accumulators and the claims applied, in order', 404: 'unknown plan or no policy' },
       handle: async ({ params }) => ({ status: 200, body: await memberAccumulators(deps(), params.planId, params.memberId) }),
+    }),
+    'GET /plans/{planId}/loss-ratio': route({
+      summary: "The plan's loss ratio: premiums of the paid policies, what claims paid (in all and by insurer), their ratio against the plan's floor",
+      params: PlanParams,
+      responses: { 200: 'premiums, claims paid and the payout ratio', 404: 'unknown plan' },
+      handle: async ({ params }) => ({ status: 200, body: await planLossRatio(deps(), params.planId) }),
     }),
     'GET /openapi.json': route({
       summary: 'This API as an OpenAPI 3.1 document',

@@ -1,8 +1,9 @@
 // The store on one DynamoDB table (pk, sk). Keys and access patterns are in
 // docs/data-model.md. Every write that must not happen twice is conditional;
 // a claim and its member year move together in one TransactWriteItems.
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, TransactionCanceledException, UpdateTableCommand, type GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, BatchWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetItemCommand, CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, TransactionCanceledException, UpdateTableCommand, type GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, NumberValue, PutCommand, QueryCommand, TransactWriteCommand, BatchWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { Decimal } from 'decimal.js';
 import type { LedgerEntry } from '../charity/ledger-csv.ts';
 import type { Job, MemberYear, Order, OrderBeneficiary, OrderChunk, Policy, Population, RosterPerson, StoredClaim, WindowState } from './model.ts';
 import { mapConcurrent } from '../concurrency.ts';
@@ -24,6 +25,8 @@ export const keys = {
   /** One item per fulfilled order: a plan has hundreds of sponsors' orders, not millions. */
   ledger: (planId: string, orderId: string): Key => ({ pk: `LEDGER#${planId}`, sk: orderId }),
   counters: (planId: string, shard: number): Key => ({ pk: `PLAN#${planId}#COUNT#${shard}`, sk: 'COUNTS' }),
+  /** Payout totals, sharded by member like the participation counters (claims and enrollments never contend). */
+  payouts: (planId: string, shard: number): Key => ({ pk: `PLAN#${planId}#PAYOUTS#${shard}`, sk: 'PAYOUTS' }),
   population: (planId: string): Key => ({ pk: `PLAN#${planId}`, sk: 'POPULATION' }),
   job: (planId: string, jobId: string): Key => ({ pk: `JOB#${planId}#${jobId}`, sk: 'JOB' }),
 };
@@ -131,13 +134,43 @@ function failedConditions(error: TransactionCanceledException): boolean[] {
   return (error.CancellationReasons ?? []).map((r) => r.Code === 'ConditionalCheckFailed');
 }
 
+/** Why DynamoDB cancels a transaction only for the moment: another transaction on one of its items (a shared counter shard), throttling. */
+const MOMENTARY_CANCELLATIONS = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
+
+/** A cancellation the same transaction, sent again, may pass: no condition failed, and some item was only contended. */
+export function momentaryCancellation(error: unknown): boolean {
+  if (!(error instanceof TransactionCanceledException)) return false;
+  const codes = (error.CancellationReasons ?? []).map((r) => r.Code ?? 'None').filter((code) => code !== 'None');
+  return codes.length > 0 && codes.every((code) => MOMENTARY_CANCELLATIONS.has(code));
+}
+
 export class DynamoStore implements Store {
+  /** The plain client, for reads of amounts: the document client would turn DynamoDB's exact numbers into JS numbers. */
+  private readonly client: DynamoDBClient;
   private readonly db: DynamoDBDocumentClient;
   private readonly table: string;
 
   constructor(client: DynamoDBClient, tableName: string) {
+    this.client = client;
     this.db = documentClient(client);
     this.table = tableName;
+  }
+
+  /**
+   * One TransactWriteItems, sent again (up to 8 times, backing off to 1 s) while DynamoDB cancels it only for
+   * contention: the SDK does not retry those, and enrollments and claims share counter shards, so under load two
+   * transactions on one shard are routine. A failed condition or any other error is the caller's to judge.
+   */
+  private async transact(items: NonNullable<TransactWriteCommandInput['TransactItems']>): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+        return;
+      } catch (error) {
+        if (attempt >= 8 || !momentaryCancellation(error)) throw error;
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(1000, 20 * 2 ** attempt)));
+      }
+    }
   }
 
   private async get<T>(key: Key): Promise<T | undefined> {
@@ -238,7 +271,7 @@ export class DynamoStore implements Store {
     try {
       // Without counters to move, a conditional put is enough (and cheaper than a transaction).
       if (!counterUpdate) await this.db.send(new PutCommand(put));
-      else await this.db.send(new TransactWriteCommand({ TransactItems: [{ Put: put }, { Update: counterUpdate }] }));
+      else await this.transact([{ Put: put }, { Update: counterUpdate }]);
     } catch (error) {
       const failed = error instanceof TransactionCanceledException ? failedConditions(error)[0] : (error as Error).name === 'ConditionalCheckFailedException';
       if (failed) throw new VersionConflict(`policy ${policy.planId}/${policy.personId}`);
@@ -318,7 +351,7 @@ export class DynamoStore implements Store {
     if (updates.length === 0) return this.putJob(job);
     try {
       // At most 16 shards and the job: within DynamoDB's 100 actions a transaction.
-      await this.db.send(new TransactWriteCommand({ TransactItems: [{ Put: this.versionedPut(keys.job(job.planId, job.jobId), job, job.version, job.version - 1) }, ...updates] }));
+      await this.transact([{ Put: this.versionedPut(keys.job(job.planId, job.jobId), job, job.version, job.version - 1) }, ...updates]);
     } catch (error) {
       if (error instanceof TransactionCanceledException && failedConditions(error)[0]) throw new VersionConflict(`job ${job.planId}/${job.jobId}`);
       throw error;
@@ -412,15 +445,39 @@ export class DynamoStore implements Store {
     };
   }
 
-  async commitClaim({ claim, year }: ClaimCommit) {
-    const input: TransactWriteCommandInput = {
-      TransactItems: [
+  /** An ADD of amounts (exact decimals: DynamoDB numbers hold 38 digits) to the member's payout shard. */
+  private payoutUpdate(planId: string, memberId: string, moves: Record<string, string>) {
+    const moved = Object.entries(moves);
+    if (moved.length === 0) return [];
+    return [{ Update: {
+      TableName: this.table, Key: keys.payouts(planId, counterShard(memberId)),
+      UpdateExpression: `ADD ${moved.map((_, i) => `#p${i} :p${i}`).join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(moved.map(([name], i) => [`#p${i}`, name])),
+      ExpressionAttributeValues: Object.fromEntries(moved.map(([, amount], i) => [`:p${i}`, NumberValue.from(amount)])),
+    } }];
+  }
+
+  async getPayouts(planId: string): Promise<Record<string, string>> {
+    const { Responses } = await this.client.send(new BatchGetItemCommand({ RequestItems: { [this.table]: {
+      Keys: Array.from({ length: COUNTER_SHARDS }, (_, shard) => { const k = keys.payouts(planId, shard); return { pk: { S: k.pk }, sk: { S: k.sk } }; }),
+      ConsistentRead: true,
+    } } }));
+    const totals = new Map<string, Decimal>();
+    for (const item of Responses?.[this.table] ?? []) {
+      for (const [name, value] of Object.entries(item)) {
+        if (value.N !== undefined) totals.set(name, (totals.get(name) ?? new Decimal(0)).plus(value.N));
+      }
+    }
+    return Object.fromEntries([...totals].map(([name, total]) => [name, total.toString()]));
+  }
+
+  async commitClaim({ claim, year, payouts }: ClaimCommit) {
+    try {
+      await this.transact([
         { Put: { TableName: this.table, Item: row(keys.claim(claim.planId, claim.claimId), claim), ConditionExpression: 'attribute_not_exists(pk)' } },
         { Put: this.versionedPut(keys.year(year.planId, year.memberId), { ...year, version: year.version + 1 }, year.version + 1, year.version) },
-      ],
-    };
-    try {
-      await this.db.send(new TransactWriteCommand(input));
+        ...this.payoutUpdate(claim.planId, claim.memberId, payouts),
+      ]);
       return { committed: true as const };
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
@@ -434,16 +491,15 @@ export class DynamoStore implements Store {
     }
   }
 
-  async commitReversal({ claims, year }: ReversalCommit): Promise<void> {
-    // DynamoDB takes at most 100 actions in one transaction: the year and 99 claims.
-    if (claims.length > 99) throw new Error(`a reversal may rewrite at most 99 claims of a member year (got ${claims.length})`);
+  async commitReversal({ claims, year, payouts }: ReversalCommit): Promise<void> {
+    // DynamoDB takes at most 100 actions in one transaction: the year, the payout totals and 98 claims.
+    if (claims.length > 98) throw new Error(`a reversal may rewrite at most 98 claims of a member year (got ${claims.length})`);
     try {
-      await this.db.send(new TransactWriteCommand({
-        TransactItems: [
-          { Put: this.versionedPut(keys.year(year.planId, year.memberId), { ...year, version: year.version + 1 }, year.version + 1, year.version) },
-          ...claims.map((c) => ({ Put: { TableName: this.table, Item: row(keys.claim(c.planId, c.claimId), c), ConditionExpression: 'attribute_exists(pk)' } })),
-        ],
-      }));
+      await this.transact([
+        { Put: this.versionedPut(keys.year(year.planId, year.memberId), { ...year, version: year.version + 1 }, year.version + 1, year.version) },
+        ...claims.map((c) => ({ Put: { TableName: this.table, Item: row(keys.claim(c.planId, c.claimId), c), ConditionExpression: 'attribute_exists(pk)' } })),
+        ...this.payoutUpdate(year.planId, year.memberId, payouts),
+      ]);
     } catch (error) {
       if (error instanceof TransactionCanceledException && failedConditions(error).some(Boolean)) {
         throw new VersionConflict(`member year ${year.planId}/${year.memberId}`);

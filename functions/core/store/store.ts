@@ -14,12 +14,16 @@ export interface ClaimCommit {
   claim: StoredClaim;
   /** The member year after the claim; `version` is the version read before it. */
   year: MemberYear;
+  /** What the claim adds to the plan's payout totals (decimal strings by counter), moved in the same write. */
+  payouts: Record<string, string>;
 }
 
 export interface ReversalCommit {
   /** Claims whose stored record changes (the reversed one and any whose payout the replay changed). */
   claims: StoredClaim[];
   year: MemberYear;
+  /** How the reversal moves the plan's payout totals, in the same write. */
+  payouts: Record<string, string>;
 }
 
 /** Everything a settlement reads, fetched in one round trip. */
@@ -90,6 +94,8 @@ export interface Store {
    */
   commitClaim(commit: ClaimCommit): Promise<{ committed: true } | { committed: false; existing: StoredClaim }>;
   commitReversal(commit: ReversalCommit): Promise<void>;
+  /** The plan's payout totals (claims adjudicated, paid, paid by insurer), summed over their shards, as decimal strings. */
+  getPayouts(planId: string): Promise<Record<string, string>>;
 
   /** Stores the list's chunks, then the header unless the order exists (the caller looked first); returns the header that stands. */
   createOrder(order: Order, chunks: OrderChunk[]): Promise<{ created: boolean; order: Order }>;
