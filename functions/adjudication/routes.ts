@@ -8,6 +8,7 @@ export const access = {
   'POST /plans/{planId}/claims/{claimId}/reversal': ['insurer'],
   'GET /plans/{planId}/members/{memberId}/accumulators': ['insurer', 'bureau'],
   'GET /plans/{planId}/loss-ratio': ['bureau', 'insurer'],
+  'GET /plans/{planId}/statements/{date}': ['insurer', 'bureau'],
   'GET /openapi.json': ['public'],
 } as const satisfies RouteAccess;
 

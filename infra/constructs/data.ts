@@ -1,9 +1,9 @@
 // The one DynamoDB table every service shares (single-table design, keys pk/sk;
 // access patterns in docs/data-model.md).
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { RELIEF_INDEX, RENEWAL_INDEX } from '../../functions/core/store/dynamo.ts';
+import { JOURNAL_INDEX, RELIEF_INDEX, RENEWAL_INDEX } from '../../functions/core/store/dynamo.ts';
 
 export class Data extends Construct {
   readonly table: Table;
@@ -33,6 +33,15 @@ export class Data extends Construct {
       indexName: RELIEF_INDEX,
       partitionKey: { name: 'fpk', type: AttributeType.STRING },
       sortKey: { name: 'fsk', type: AttributeType.STRING },
+    });
+    // Sparse: claims and reversals carry jpk/jsk, one partition per plan and day (insurers' daily statements);
+    // only the small movement is projected, not the claim with its explanation.
+    this.table.addGlobalSecondaryIndex({
+      indexName: JOURNAL_INDEX,
+      partitionKey: { name: 'jpk', type: AttributeType.STRING },
+      sortKey: { name: 'jsk', type: AttributeType.STRING },
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: ['movement'],
     });
   }
 }

@@ -40,15 +40,19 @@ describe('data', () => {
     template.hasResource('AWS::DynamoDB::Table', {
       Properties: {
         KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-        AttributeDefinitions: ['pk', 'sk', 'rpk', 'rsk', 'fpk', 'fsk'].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+        AttributeDefinitions: ['pk', 'sk', 'rpk', 'rsk', 'fpk', 'fsk', 'jpk', 'jsk'].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
         BillingMode: 'PAY_PER_REQUEST',
-        // The sparse renewal and relief-recipient indexes (ensureTable makes the same ones locally).
+        // The sparse renewal, relief-recipient and payout-journal indexes (ensureTable makes the same ones locally).
         GlobalSecondaryIndexes: [{
           IndexName: 'renewals', Projection: { ProjectionType: 'ALL' },
           KeySchema: [{ AttributeName: 'rpk', KeyType: 'HASH' }, { AttributeName: 'rsk', KeyType: 'RANGE' }],
         }, {
           IndexName: 'relief', Projection: { ProjectionType: 'ALL' },
           KeySchema: [{ AttributeName: 'fpk', KeyType: 'HASH' }, { AttributeName: 'fsk', KeyType: 'RANGE' }],
+        }, {
+          // Only the movement: the claim's document and explanation stay out of the index.
+          IndexName: 'journal', Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['movement'] },
+          KeySchema: [{ AttributeName: 'jpk', KeyType: 'HASH' }, { AttributeName: 'jsk', KeyType: 'RANGE' }],
         }],
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         TableName: Match.absent(),

@@ -1,6 +1,8 @@
-// The loss ratio through HTTP on DynamoDB Local: premiums of the paid policies
-// against what claims paid, moved with each claim and reversal, counted once.
+// The loss ratio and the daily statements through HTTP on DynamoDB Local:
+// premiums of the paid policies against what claims paid, moved with each claim
+// and reversal, counted once; each movement on the day it happened, never edited.
 import { randomUUID } from 'node:crypto';
+import { Decimal } from 'decimal.js';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/main.ts';
 import { shanghaiDay } from '../../functions/core/dates/dates.ts';
@@ -48,7 +50,8 @@ beforeAll(async () => {
 
 afterAll(async () => { await stack?.stop(); });
 
-test('premiums, claims paid and the payout ratio move with every claim and reversal, once', async () => {
+test('premiums, claims paid and the payout ratio move with every claim and reversal, once; the day statement lists each', async () => {
+  const started = new Date();
   const [a, b, c, d, e] = [await enrolPaid(1, 'upgraded'), await enrolPaid(2, 'upgraded'), await enrolPaid(3, 'upgraded'), await enrolPaid(4, 'basic'), await enrolPaid(5, 'basic')];
   // Premiums: 3 × 99.00 + 2 × 69.00 = 297.00 + 138.00 = 435.00. Nothing paid yet: ratio 0, below the 85 % floor.
   expect(await lossRatio()).toEqual({
@@ -91,6 +94,33 @@ test('premiums, claims paid and the payout ratio move with every claim and rever
   // A reversal sent again changes nothing.
   expect((await call('POST', `/plans/${PLAN}/claims/${cFirst}/reversal`, {})).status).toBe(200);
   expect(await lossRatio()).toMatchObject({ claims: { adjudicated: 6, paid: '17350.00' }, payoutRatio: '39.8850' });
+
+  // The statement of the day (two days, should the test straddle midnight in Shanghai) lists every movement once, in order.
+  const days = [...new Set([shanghaiDay(started), shanghaiDay(new Date())])];
+  const statements = await Promise.all(days.map(async (day) => (await call('GET', `/plans/${PLAN}/statements/${day}`)).body));
+  const entries = statements.flatMap((s) => s.entries);
+  expect(entries.map((e) => e.kind)).toEqual([...Array(8).fill('claim'), 'reversal', 'reversal']);
+  expect(entries[0]).toEqual({ kind: 'claim', claimId: 'a-1', at: expect.any(String), paid: '3000.00', byInsurer: [{ insurerId: 'lead-insurer', paid: '3000.00' }] });
+  // c's other stay stands at the 3,630.00 it was paid when accepted; the reversal carries its re-adjudication.
+  const cSecond = concurrent.slice(0, 2).find((r) => r.body.claim.claimId !== cFirst)!.body.claim.claimId;
+  expect(entries.find((e) => e.claimId === cSecond).paid).toBe('3630.00');
+  // Reversals: a's takes out 3,000.00; c's takes out 30.00 and moves the other stay 3,630.00 → 30.00 (−3,600.00): −3,630.00.
+  expect(entries.slice(8)).toEqual([
+    expect.objectContaining({ claimId: 'a-1', paid: '-3000.00', changes: [] }),
+    expect.objectContaining({ claimId: cFirst, paid: '-3630.00', byInsurer: [{ insurerId: 'lead-insurer', paid: '-3630.00' }], changes: [{ claimId: cSecond, before: '3630.00', after: '30.00' }] }),
+  ]);
+  // The day's totals: 8 adjudicated, 2 reversed, 23,980.00 − 3,000.00 − 3,630.00 = 17,350.00, the loss ratio's paid.
+  expect(statements.reduce((n, s) => n + s.totals.adjudicated, 0)).toBe(8);
+  expect(statements.reduce((n, s) => n + s.totals.reversed, 0)).toBe(2);
+  expect(statements.reduce((t, s) => t.plus(s.totals.paid), new Decimal(0)).toFixed(2)).toBe('17350.00');
+});
+
+test('a statement date must be a calendar date', async () => {
+  expect(await call('GET', `/plans/${PLAN}/statements/2024-13-01`)).toEqual({ status: 400, body: { error: 'invalid-request', issues: [{ field: 'path.date', rule: 'must be a date YYYY-MM-DD' }] } });
+  expect(await call('GET', '/plans/nowhere-2024/statements/2024-01-01')).toMatchObject({ status: 404 });
+  expect((await call('GET', `/plans/${PLAN}/statements/2020-01-01`)).body).toEqual({
+    planId: PLAN, date: '2020-01-01', entries: [], totals: { adjudicated: 0, reversed: 0, paid: '0.00', byInsurer: [{ insurerId: 'lead-insurer', paid: '0.00' }] },
+  });
 });
 
 test('an unknown plan is a 404; a plan without premiums has no ratio', async () => {

@@ -86,19 +86,24 @@ describe('DynamoStore', () => {
   test('a member year moves only from the version it was read at, and the payout totals with it', async () => {
     const year = { planId: 'p', memberId: 'm', accumulators: emptyAccumulators(), claimIds: [], version: 0 };
     const claim = (id: string, memberId = 'm') => ({ planId: 'p', claimId: id, memberId, digest: 'd', status: 'applied', acceptedAt: 'now' }) as unknown as StoredClaim;
-    const paid = (amount: string) => ({ claims: '1', paid: amount, 'insurer#lead': amount });
-    expect(await store.commitClaim({ claim: claim('a'), year: { ...year, claimIds: ['a'] }, payouts: paid('0.10') })).toEqual({ committed: true });
+    const paid = (claimId: string, amount: string) => ({ kind: 'claim' as const, claimId, at: `2024-03-01T02:00:0${claimId.charCodeAt(0) - 97}.000Z`, moves: { claims: '1', paid: amount, 'insurer#lead': amount } });
+    expect(await store.commitClaim({ claim: claim('a'), year: { ...year, claimIds: ['a'] }, payouts: paid('a', '0.10') })).toEqual({ committed: true });
     // The same version again: the year moved, and the totals did not.
-    await expect(store.commitClaim({ claim: claim('b'), year: { ...year, claimIds: ['b'] }, payouts: paid('5.00') })).rejects.toBeInstanceOf(VersionConflict);
+    await expect(store.commitClaim({ claim: claim('b'), year: { ...year, claimIds: ['b'] }, payouts: paid('b', '5.00') })).rejects.toBeInstanceOf(VersionConflict);
     // The same claim id: the first record is returned, counted once.
-    const replay = await store.commitClaim({ claim: claim('a'), year: { ...year, version: 1 }, payouts: paid('0.10') });
+    const replay = await store.commitClaim({ claim: claim('a'), year: { ...year, version: 1 }, payouts: paid('a', '0.10') });
     expect(replay).toMatchObject({ committed: false, existing: { claimId: 'a' } });
     expect(await store.getMemberYear('p', 'm')).toMatchObject({ claimIds: ['a'], version: 1 });
     // Other members (other shards or the same): the totals are exact decimals, not JS numbers (0.1 + 0.2 ≠ 0.3 there,
     // and a JS number holds no more than 15–17 digits).
-    await store.commitClaim({ claim: claim('c', 'n'), year: { ...year, memberId: 'n' }, payouts: paid('0.20') });
-    await store.commitClaim({ claim: claim('d', 'o'), year: { ...year, memberId: 'o' }, payouts: paid('123456789012345678.00') });
+    await store.commitClaim({ claim: claim('c', 'n'), year: { ...year, memberId: 'n' }, payouts: paid('c', '0.20') });
+    await store.commitClaim({ claim: claim('d', 'o'), year: { ...year, memberId: 'o' }, payouts: paid('d', '123456789012345678.00') });
     expect(await store.getPayouts('p')).toEqual({ claims: '3', paid: '123456789012345678.3', 'insurer#lead': '123456789012345678.3' });
+    // The journal of that day (10:00 in Shanghai) lists each committed claim once, in order; paged.
+    const first = await store.listPayoutMovements('p', '2024-03-01', undefined, 2);
+    const second = await store.listPayoutMovements('p', '2024-03-01', first.after, 2);
+    expect([...first.movements, ...second.movements].map((m) => [m.claimId, m.moves.paid])).toEqual([['a', '0.10'], ['c', '0.20'], ['d', '123456789012345678.00']]);
+    expect(await store.listPayoutMovements('p', '2024-02-29')).toEqual({ movements: [] });
   });
 
   describe('a transaction DynamoDB cancels only for contention is sent again', () => {
@@ -129,7 +134,7 @@ describe('DynamoStore', () => {
 
     test('a claim whose counter shard another transaction holds commits once, counted once', async () => {
       const { store: busy, attempts } = contendedStore(2, () => cancelled('None', 'None', 'TransactionConflict'));
-      expect(await busy.commitClaim({ claim: claim('x', 'r'), year: year('r'), payouts: { claims: '1', paid: '7.00' } })).toEqual({ committed: true });
+      expect(await busy.commitClaim({ claim: claim('x', 'r'), year: year('r'), payouts: { kind: 'claim', claimId: 'x', at: '2024-03-01T02:00:00.000Z', moves: { claims: '1', paid: '7.00' } } })).toEqual({ committed: true });
       expect(attempts.count).toBe(3);
       expect(await store.getPayouts('q')).toEqual({ claims: '1', paid: '7' });
       expect(await store.getMemberYear('q', 'r')).toMatchObject({ version: 1 });
@@ -143,7 +148,7 @@ describe('DynamoStore', () => {
 
     test('contention that never ends surfaces after 8 retries; a failed condition at once', async () => {
       const endless = contendedStore(Infinity, () => cancelled('None', 'TransactionConflict'));
-      await expect(endless.store.commitClaim({ claim: claim('y', 's'), year: year('s'), payouts: { claims: '1' } })).rejects.toBeInstanceOf(TransactionCanceledException);
+      await expect(endless.store.commitClaim({ claim: claim('y', 's'), year: year('s'), payouts: { kind: 'claim', claimId: 'y', at: '2024-03-01T02:00:00.000Z', moves: { claims: '1' } } })).rejects.toBeInstanceOf(TransactionCanceledException);
       expect(endless.attempts.count).toBe(9);
       const refused = contendedStore(Infinity, () => cancelled('ConditionalCheckFailed', 'TransactionConflict'));
       await expect(refused.store.putPolicy(policy('busy', { planId: 'refused', personId: '11010519491231002X' }), 0, { total: 1 })).rejects.toBeInstanceOf(VersionConflict);

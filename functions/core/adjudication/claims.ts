@@ -9,7 +9,7 @@ import { ResidentId } from '../identity/resident-id.ts';
 import { adjudicate, type Adjudication } from '../engine/adjudicate.ts';
 import { emptyAccumulators, type Accumulators } from '../engine/accumulators.ts';
 import { replay } from '../engine/replay.ts';
-import { claimPayouts, lossRatio, reversalPayouts, type LossRatio } from './payouts.ts';
+import { claimPayouts, reversalPayouts } from './payouts.ts';
 import type { MemberYear, Policy, RosterPerson, StoredClaim, WindowState } from '../store/model.ts';
 import { VersionConflict } from '../store/store.ts';
 import type { Deps } from '../runtime.ts';
@@ -88,10 +88,12 @@ export async function submitClaim(deps: Deps, planId: string, submission: ClaimS
 
   for (let attempt = 0; attempt < 200; attempt++) {
     const adjudication = adjudicate(plan, ctx, year.accumulators, claim);
-    const stored: StoredClaim = { planId, claimId: claim.claimId, memberId, digest, claim, adjudication, status: 'applied', acceptedAt: deps.now().toISOString() };
+    const acceptedAt = deps.now().toISOString();
+    const stored: StoredClaim = { planId, claimId: claim.claimId, memberId, digest, claim, adjudication, status: 'applied', acceptedAt };
     try {
       const result = await deps.store.commitClaim({
-        claim: stored, year: { ...year, accumulators: adjudication.accumulators, claimIds: [...year.claimIds, claim.claimId] }, payouts: claimPayouts(adjudication),
+        claim: stored, year: { ...year, accumulators: adjudication.accumulators, claimIds: [...year.claimIds, claim.claimId] },
+        payouts: claimPayouts(claim.claimId, acceptedAt, adjudication),
       });
       return result.committed ? { created: true, claim: stored } : { created: false, claim: replayOf(result.existing, digest) };
     } catch (error) {
@@ -128,13 +130,13 @@ export async function reverseClaim(deps: Deps, planId: string, claimId: string):
     const remaining = (await deps.store.getClaims(planId, year.claimIds)).filter((c) => c.claimId !== claimId);
     const replayed = replay(plan, ctx, remaining.map((c) => c.claim));
     const changed: StoredClaim[] = [];
-    const repaid: { before: Adjudication; after: Adjudication }[] = [];
+    const repaid: { claimId: string; before: Adjudication; after: Adjudication }[] = [];
     const differences: Reversal['differences'] = [];
     remaining.forEach((c, i) => {
       const after: Adjudication = replayed.adjudications[i];
       if (after.total !== c.adjudication.total || JSON.stringify(after.deltas) !== JSON.stringify(c.adjudication.deltas)) {
         changed.push({ ...c, adjudication: after });
-        repaid.push({ before: c.adjudication, after });
+        repaid.push({ claimId: c.claimId, before: c.adjudication, after });
         differences.push({ claimId: c.claimId, before: c.adjudication.total, after: after.total, difference: formatYuan(new Decimal(after.total).minus(c.adjudication.total)) });
       }
     });
@@ -143,7 +145,7 @@ export async function reverseClaim(deps: Deps, planId: string, claimId: string):
       await deps.store.commitReversal({
         claims: [reversed, ...changed],
         year: { ...year, accumulators: replayed.accumulators, claimIds: remaining.map((c) => c.claimId) },
-        payouts: reversalPayouts(target.adjudication, repaid),
+        payouts: reversalPayouts(claimId, deps.now().toISOString(), target.adjudication, repaid),
       });
       return { claim: reversed, differences, accumulators: replayed.accumulators };
     } catch (error) {
@@ -161,9 +163,3 @@ export async function memberAccumulators(deps: Deps, planId: string, memberId: s
   return { accumulators: year?.accumulators ?? emptyAccumulators(), claimIds: year?.claimIds ?? [] };
 }
 
-/** The plan's loss ratio now: premiums of the paid policies against what its claims paid. */
-export async function planLossRatio(deps: Deps, planId: string): Promise<LossRatio> {
-  const plan = requirePlan(deps, planId);
-  const [participation, payouts] = await Promise.all([deps.store.getCounters(planId), deps.store.getPayouts(planId)]);
-  return lossRatio(plan, participation, payouts);
-}

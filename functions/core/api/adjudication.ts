@@ -2,8 +2,10 @@
 import { z } from 'zod';
 import { route, type Api } from '../http/api.ts';
 import type { Deps } from '../runtime.ts';
-import { ClaimSubmission, getClaim, memberAccumulators, planLossRatio, reverseClaim, submitClaim } from '../adjudication/claims.ts';
-import { ClaimParams, MemberParams, PlanParams } from './params.ts';
+import { ClaimSubmission, getClaim, memberAccumulators, reverseClaim, submitClaim } from '../adjudication/claims.ts';
+import { planLossRatio } from '../adjudication/loss-ratio.ts';
+import { dayStatement } from '../adjudication/statement.ts';
+import { ClaimParams, MemberParams, PlanParams, StatementParams } from './params.ts';
 
 export function adjudicationApi(deps: () => Deps, openapi: () => unknown): Api {
   return {
@@ -51,6 +53,13 @@ export function adjudicationApi(deps: () => Deps, openapi: () => unknown): Api {
       params: PlanParams,
       responses: { 200: 'premiums, claims paid and the payout ratio', 404: 'unknown plan' },
       handle: async ({ params }) => ({ status: 200, body: await planLossRatio(deps(), params.planId) }),
+    }),
+    'GET /plans/{planId}/statements/{date}': route({
+      summary: "A day's payout statement (Asia/Shanghai): each claim adjudicated and each reversal, in order, with every insurer's part, and the day's totals; 1,000 entries a page",
+      params: StatementParams,
+      query: z.object({ after: z.string().min(1).max(300).optional() }),
+      responses: { 200: "the day's totals and a page of entries (with the key of the next)", 404: 'unknown plan' },
+      handle: async ({ params, query }) => ({ status: 200, body: await dayStatement(deps(), params.planId, params.date, query.after) }),
     }),
     'GET /openapi.json': route({
       summary: 'This API as an OpenAPI 3.1 document',

@@ -7,6 +7,8 @@ import { Decimal } from 'decimal.js';
 import type { LedgerEntry } from '../charity/ledger-csv.ts';
 import type { Job, MemberYear, Order, OrderBeneficiary, OrderChunk, Policy, Population, RosterPerson, StoredClaim, WindowState } from './model.ts';
 import { mapConcurrent } from '../concurrency.ts';
+import { shanghaiDay } from '../dates/dates.ts';
+import type { PayoutMovement } from '../adjudication/payouts.ts';
 import { VersionConflict, type ClaimCommit, type ClaimInputs, type EnrollmentInputs, type ReversalCommit, type Store } from './store.ts';
 
 type Key = { pk: string; sk: string };
@@ -27,6 +29,8 @@ export const keys = {
   counters: (planId: string, shard: number): Key => ({ pk: `PLAN#${planId}#COUNT#${shard}`, sk: 'COUNTS' }),
   /** Payout totals, sharded by member like the participation counters (claims and enrollments never contend). */
   payouts: (planId: string, shard: number): Key => ({ pk: `PLAN#${planId}#PAYOUTS#${shard}`, sk: 'PAYOUTS' }),
+  /** A reversal's journal entry: one per claim (a claim is reversed once). */
+  reversal: (planId: string, claimId: string): Key => ({ pk: `REVERSAL#${planId}#${claimId}`, sk: 'REVERSAL' }),
   population: (planId: string): Key => ({ pk: `PLAN#${planId}`, sk: 'POPULATION' }),
   job: (planId: string, jobId: string): Key => ({ pk: `JOB#${planId}#${jobId}`, sk: 'JOB' }),
 };
@@ -72,6 +76,23 @@ const reliefIndex: GlobalSecondaryIndex = {
   Projection: { ProjectionType: 'ALL' },
 };
 
+/**
+ * The payouts' journal by day: a claim item carries its own entry (`jpk`, `jsk`, `movement`) from acceptance on, and
+ * a reversal writes one item of its own, so the day an event happened lists it and no later event changes that day.
+ * One partition per plan and day (Asia/Shanghai): a city's claims of a day are thousands, far below a partition's rate.
+ * Only the movement is projected: the claim's document and explanation stay out of the index.
+ */
+export const JOURNAL_INDEX = 'journal';
+function journalAttributes(planId: string, movement: PayoutMovement): Record<string, string> {
+  return { jpk: `JOURNAL#${planId}#${shanghaiDay(movement.at)}`, jsk: `${movement.at}#${movement.kind}#${movement.claimId}`, movement: JSON.stringify(movement) };
+}
+
+const journalIndex: GlobalSecondaryIndex = {
+  IndexName: JOURNAL_INDEX,
+  KeySchema: [{ AttributeName: 'jpk', KeyType: 'HASH' }, { AttributeName: 'jsk', KeyType: 'RANGE' }],
+  Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['movement'] },
+};
+
 const renewalIndex: GlobalSecondaryIndex = {
   IndexName: RENEWAL_INDEX,
   KeySchema: [{ AttributeName: 'rpk', KeyType: 'HASH' }, { AttributeName: 'rsk', KeyType: 'RANGE' }],
@@ -83,8 +104,8 @@ const renewalIndex: GlobalSecondaryIndex = {
  * makes them on AWS. A table from an older version of the local stack gets the index added.
  */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  const indexes = [renewalIndex, reliefIndex];
-  const attributes = ['pk', 'sk', 'rpk', 'rsk', 'fpk', 'fsk'].map((name) => ({ AttributeName: name, AttributeType: 'S' as const }));
+  const indexes = [renewalIndex, reliefIndex, journalIndex];
+  const attributes = ['pk', 'sk', 'rpk', 'rsk', 'fpk', 'fsk', 'jpk', 'jsk'].map((name) => ({ AttributeName: name, AttributeType: 'S' as const }));
   try {
     await client.send(new CreateTableCommand({
       TableName: tableName,
@@ -471,12 +492,24 @@ export class DynamoStore implements Store {
     return Object.fromEntries([...totals].map(([name, total]) => [name, total.toString()]));
   }
 
+  async listPayoutMovements(planId: string, day: string, after?: string, limit = 1000) {
+    const result = await this.db.send(new QueryCommand({
+      TableName: this.table, IndexName: JOURNAL_INDEX, Limit: limit,
+      KeyConditionExpression: 'jpk = :jpk', ExpressionAttributeValues: { ':jpk': `JOURNAL#${planId}#${day}` },
+      ...(after ? { ExclusiveStartKey: JSON.parse(after) } : {}),
+    }));
+    return {
+      movements: (result.Items ?? []).map((item) => JSON.parse(item.movement as string) as PayoutMovement),
+      ...(result.LastEvaluatedKey ? { after: JSON.stringify(result.LastEvaluatedKey) } : {}),
+    };
+  }
+
   async commitClaim({ claim, year, payouts }: ClaimCommit) {
     try {
       await this.transact([
-        { Put: { TableName: this.table, Item: row(keys.claim(claim.planId, claim.claimId), claim), ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Put: { TableName: this.table, Item: row(keys.claim(claim.planId, claim.claimId), claim, journalAttributes(claim.planId, payouts)), ConditionExpression: 'attribute_not_exists(pk)' } },
         { Put: this.versionedPut(keys.year(year.planId, year.memberId), { ...year, version: year.version + 1 }, year.version + 1, year.version) },
-        ...this.payoutUpdate(claim.planId, claim.memberId, payouts),
+        ...this.payoutUpdate(claim.planId, claim.memberId, payouts.moves),
       ]);
       return { committed: true as const };
     } catch (error) {
@@ -492,13 +525,18 @@ export class DynamoStore implements Store {
   }
 
   async commitReversal({ claims, year, payouts }: ReversalCommit): Promise<void> {
-    // DynamoDB takes at most 100 actions in one transaction: the year, the payout totals and 98 claims.
-    if (claims.length > 98) throw new Error(`a reversal may rewrite at most 98 claims of a member year (got ${claims.length})`);
+    // DynamoDB takes at most 100 actions in one transaction: the year, the journal entry, the payout totals and 97 claims.
+    if (claims.length > 97) throw new Error(`a reversal may rewrite at most 97 claims of a member year (got ${claims.length})`);
     try {
       await this.transact([
         { Put: this.versionedPut(keys.year(year.planId, year.memberId), { ...year, version: year.version + 1 }, year.version + 1, year.version) },
-        ...claims.map((c) => ({ Put: { TableName: this.table, Item: row(keys.claim(c.planId, c.claimId), c), ConditionExpression: 'attribute_exists(pk)' } })),
-        ...this.payoutUpdate(year.planId, year.memberId, payouts),
+        // The document only: each claim keeps its journal entry of the day it was accepted.
+        ...claims.map((c) => ({ Update: {
+          TableName: this.table, Key: keys.claim(c.planId, c.claimId), ConditionExpression: 'attribute_exists(pk)',
+          UpdateExpression: 'SET doc = :doc', ExpressionAttributeValues: { ':doc': JSON.stringify(c) },
+        } })),
+        { Put: { TableName: this.table, Item: { ...keys.reversal(year.planId, payouts.claimId), ...journalAttributes(year.planId, payouts) }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        ...this.payoutUpdate(year.planId, year.memberId, payouts.moves),
       ]);
     } catch (error) {
       if (error instanceof TransactionCanceledException && failedConditions(error).some(Boolean)) {

@@ -2,6 +2,7 @@
 // (dynamo.ts); the domain never imports the AWS SDK.
 import type { LedgerEntry } from '../charity/ledger-csv.ts';
 import type { Job, MemberYear, Order, OrderBeneficiary, OrderChunk, Policy, Population, RosterPerson, StoredClaim, WindowState } from './model.ts';
+import type { PayoutMovement } from '../adjudication/payouts.ts';
 
 /** Another writer changed what this write was conditioned on: re-read and try again. */
 export class VersionConflict extends Error {
@@ -14,16 +15,16 @@ export interface ClaimCommit {
   claim: StoredClaim;
   /** The member year after the claim; `version` is the version read before it. */
   year: MemberYear;
-  /** What the claim adds to the plan's payout totals (decimal strings by counter), moved in the same write. */
-  payouts: Record<string, string>;
+  /** What the claim adds to the plan's payout totals, moved in the same write, and its entry in the payouts' journal. */
+  payouts: PayoutMovement;
 }
 
 export interface ReversalCommit {
   /** Claims whose stored record changes (the reversed one and any whose payout the replay changed). */
   claims: StoredClaim[];
   year: MemberYear;
-  /** How the reversal moves the plan's payout totals, in the same write. */
-  payouts: Record<string, string>;
+  /** How the reversal moves the plan's payout totals, in the same write, and its entry in the payouts' journal (once per claim). */
+  payouts: PayoutMovement;
 }
 
 /** Everything a settlement reads, fetched in one round trip. */
@@ -96,6 +97,8 @@ export interface Store {
   commitReversal(commit: ReversalCommit): Promise<void>;
   /** The plan's payout totals (claims adjudicated, paid, paid by insurer), summed over their shards, as decimal strings. */
   getPayouts(planId: string): Promise<Record<string, string>>;
+  /** One page of the payouts' journal of one day (Asia/Shanghai), in the order things happened. */
+  listPayoutMovements(planId: string, day: string, after?: string, limit?: number): Promise<{ movements: PayoutMovement[]; after?: string }>;
 
   /** Stores the list's chunks, then the header unless the order exists (the caller looked first); returns the header that stands. */
   createOrder(order: Order, chunks: OrderChunk[]): Promise<{ created: boolean; order: Order }>;
