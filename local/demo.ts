@@ -1,7 +1,8 @@
 // `npm run demo`: a year of 江西卫惠保 (jiangxi-2023) through the HTTP API, for a
 // newcomer. Opens the window, imports three people from the basic-insurance
 // roster, enrolls them, sends each three or four hospital settlements across the
-// cover year and prints every explanation of benefits, then their accumulators.
+// cover year and prints every explanation of benefits, then their accumulators,
+// the plan's loss ratio and the day's statement.
 //
 // Runs against the stack at $HMB_URL (default http://127.0.0.1:3000, i.e. `npm
 // start`); when nothing answers there it starts one in memory and stops it at the end.
@@ -11,6 +12,7 @@ import { renderAdjudication } from '../functions/core/engine/explain.ts';
 import type { Adjudication } from '../functions/core/engine/adjudicate.ts';
 import type { Accumulators } from '../functions/core/engine/accumulators.ts';
 import { maskId, residentIdCheckChar } from '../functions/core/identity/resident-id.ts';
+import { shanghaiDay } from '../functions/core/dates/dates.ts';
 import type { LocalStack } from './main.ts';
 
 const PLAN = 'jiangxi-2023';
@@ -273,6 +275,15 @@ async function demo(): Promise<void> {
   out('5. A settlement sent twice (a retry, a duplicate upload) is answered, not paid again:');
   const again = await api<{ adjudication: Adjudication }>('POST', `/plans/${PLAN}/claims`, firstClaim, [200, 201]);
   out(`   POST /plans/${PLAN}/claims ${firstClaim!.claimId} again → ${again.status}${again.replayed ? ' (idempotent-replayed)' : ''}, the same answer: pays ${again.body.adjudication.total} (first time ${firstTotal}); accumulators unchanged`);
+  out();
+
+  out(`6. The bureau watches the loss ratio (GET /plans/${PLAN}/loss-ratio) and the insurer reconciles the day (GET /plans/${PLAN}/statements/{date}):`);
+  const ratio = await api<{ premiums: { policies: number; amount: string }; claims: { adjudicated: number; paid: string }; payoutRatio: string | null }>('GET', `/plans/${PLAN}/loss-ratio`, undefined, [200]);
+  out(`   so far: ${ratio.body.premiums.policies} paid policies, premiums ${ratio.body.premiums.amount}; ${ratio.body.claims.adjudicated} claims paid ${ratio.body.claims.paid}; payout ratio ${ratio.body.payoutRatio ?? '—'}`);
+  const today = shanghaiDay(new Date());
+  const statement = await api<{ totals: { adjudicated: number; reversed: number; paid: string; byInsurer: { insurerId: string; paid: string }[] } }>('GET', `/plans/${PLAN}/statements/${today}`, undefined, [200]);
+  const t = statement.body.totals;
+  out(`   ${today}: ${t.adjudicated} adjudicated, ${t.reversed} reversed, paid ${t.paid} (${t.byInsurer.map((i) => `${i.insurerId} ${i.paid}`).join(', ')})`);
   out();
   out(`More: curl -s ${base}/openapi.json · npm run hmb -- plan show ${PLAN} · docs/architecture.md`);
 }
