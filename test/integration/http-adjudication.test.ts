@@ -141,6 +141,22 @@ describe('a year of claims through HTTP', () => {
     const again = await call('POST', `/plans/${PLAN}/claims/rev-b/reversal`);
     expect(again.body.accumulators).toEqual(without.accumulators);
   });
+
+  test('a reversal that would rewrite more claims than one atomic write holds is refused with a 422, changing nothing', async () => {
+    const member = await enrolMember(8);
+    // The first stay takes the whole 15,000 deductible; each of the 97 after it pays 100 × 30 % = 30.00. Without the
+    // first, those 97 × 100 = 9,700 fall inside the deductible and pay nothing: all 97 would be re-adjudicated,
+    // 98 claims with the reversed one, one more than a reversal may rewrite (97).
+    const stays = [settlementOf('big-0', '2023-07-01', '20000'), ...Array.from({ length: 97 }, (_, i) => settlementOf(`big-${i + 1}`, '2023-07-02', '100'))];
+    for (const s of stays) expect((await call('POST', `/plans/${PLAN}/claims`, { ...s, memberId: member })).status).toBe(201);
+    const before = await call('GET', `/plans/${PLAN}/members/${member}/accumulators`);
+    const refused = await call('POST', `/plans/${PLAN}/claims/big-0/reversal`);
+    expect(refused).toMatchObject({ status: 422, body: { error: 'REVERSAL_TOO_LARGE', changed: 97 } });
+    expect((await call('GET', `/plans/${PLAN}/members/${member}/accumulators`)).body).toEqual(before.body);
+    expect((await call('GET', `/plans/${PLAN}/claims/big-0`)).body.status).toBe('applied');
+    // The last stay changes no other claim: it is reversed.
+    expect((await call('POST', `/plans/${PLAN}/claims/big-97/reversal`)).body).toMatchObject({ claim: { status: 'reversed' }, differences: [] });
+  });
 });
 
 describe('bad input gets a clear answer, never a 500', () => {

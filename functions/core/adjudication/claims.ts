@@ -140,6 +140,9 @@ export async function reverseClaim(deps: Deps, planId: string, claimId: string):
         differences.push({ claimId: c.claimId, before: c.adjudication.total, after: after.total, difference: formatYuan(new Decimal(after.total).minus(c.adjudication.total)) });
       }
     });
+    if (1 + changed.length > deps.store.maxClaimsPerReversal) {
+      throw unprocessable('REVERSAL_TOO_LARGE', `reversing ${claimId} would re-adjudicate ${changed.length} later claims of the member's year; one reversal rewrites at most ${deps.store.maxClaimsPerReversal - 1}`, { changed: changed.length });
+    }
     const reversed: StoredClaim = { ...target, status: 'reversed' };
     try {
       await deps.store.commitReversal({

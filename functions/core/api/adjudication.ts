@@ -39,7 +39,7 @@ export function adjudicationApi(deps: () => Deps, openapi: () => unknown): Api {
     'POST /plans/{planId}/claims/{claimId}/reversal': route({
       summary: 'Reverse a claim: the member year is replayed without it',
       params: ClaimParams,
-      responses: { 200: 'reversed (again: unchanged)', 404: 'unknown plan or claim' },
+      responses: { 200: 'reversed (again: unchanged)', 404: 'unknown plan or claim', 422: 'REVERSAL_TOO_LARGE: the replay would re-adjudicate more later claims than one atomic write holds (96)' },
       handle: async ({ params }) => ({ status: 200, body: await reverseClaim(deps(), params.planId, params.claimId) }),
     }),
     'GET /plans/{planId}/members/{memberId}/accumulators': route({

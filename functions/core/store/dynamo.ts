@@ -524,9 +524,11 @@ export class DynamoStore implements Store {
     }
   }
 
+  /** DynamoDB takes at most 100 actions in one transaction: the year, the journal entry, the payout totals and 97 claims. */
+  readonly maxClaimsPerReversal = 97;
+
   async commitReversal({ claims, year, payouts }: ReversalCommit): Promise<void> {
-    // DynamoDB takes at most 100 actions in one transaction: the year, the journal entry, the payout totals and 97 claims.
-    if (claims.length > 97) throw new Error(`a reversal may rewrite at most 97 claims of a member year (got ${claims.length})`);
+    if (claims.length > this.maxClaimsPerReversal) throw new Error(`a reversal may rewrite at most ${this.maxClaimsPerReversal} claims of a member year (got ${claims.length})`);
     try {
       await this.transact([
         { Put: this.versionedPut(keys.year(year.planId, year.memberId), { ...year, version: year.version + 1 }, year.version + 1, year.version) },

@@ -95,6 +95,8 @@ export interface Store {
    */
   commitClaim(commit: ClaimCommit): Promise<{ committed: true } | { committed: false; existing: StoredClaim }>;
   commitReversal(commit: ReversalCommit): Promise<void>;
+  /** The most claims one reversal may rewrite (the reversed one and those the replay re-adjudicated): one atomic write holds no more. */
+  readonly maxClaimsPerReversal: number;
   /** The plan's payout totals (claims adjudicated, paid, paid by insurer), summed over their shards, as decimal strings. */
   getPayouts(planId: string): Promise<Record<string, string>>;
   /** One page of the payouts' journal of one day (Asia/Shanghai), in the order things happened. */
