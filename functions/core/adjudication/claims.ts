@@ -165,4 +165,3 @@ export async function memberAccumulators(deps: Deps, planId: string, memberId: s
   if (!policy) throw notFound('NO_POLICY', `member has no policy in ${planId}`);
   return { accumulators: year?.accumulators ?? emptyAccumulators(), claimIds: year?.claimIds ?? [] };
 }
-

@@ -1,7 +1,7 @@
 // The store on one DynamoDB table (pk, sk). Keys and access patterns are in
 // docs/data-model.md. Every write that must not happen twice is conditional;
 // a claim and its member year move together in one TransactWriteItems.
-import { BatchGetItemCommand, CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, TransactionCanceledException, UpdateTableCommand, type GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, TransactionCanceledException, UpdateTableCommand, type AttributeValue, type GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, NumberValue, PutCommand, QueryCommand, TransactWriteCommand, BatchWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { Decimal } from 'decimal.js';
 import type { LedgerEntry } from '../charity/ledger-csv.ts';
@@ -166,7 +166,10 @@ export function momentaryCancellation(error: unknown): boolean {
 }
 
 export class DynamoStore implements Store {
-  /** The plain client, for reads of amounts: the document client would turn DynamoDB's exact numbers into JS numbers. */
+  /**
+   * The plain client, for reads of amounts: the document client would make JS numbers of DynamoDB's exact ones (and a
+   * second document client with other options cannot sit on the same client: they share its middleware).
+   */
   private readonly client: DynamoDBClient;
   private readonly db: DynamoDBDocumentClient;
   private readonly table: string;
@@ -479,15 +482,19 @@ export class DynamoStore implements Store {
   }
 
   async getPayouts(planId: string): Promise<Record<string, string>> {
-    const { Responses } = await this.client.send(new BatchGetItemCommand({ RequestItems: { [this.table]: {
-      Keys: Array.from({ length: COUNTER_SHARDS }, (_, shard) => { const k = keys.payouts(planId, shard); return { pk: { S: k.pk }, sk: { S: k.sk } }; }),
-      ConsistentRead: true,
-    } } }));
     const totals = new Map<string, Decimal>();
-    for (const item of Responses?.[this.table] ?? []) {
-      for (const [name, value] of Object.entries(item)) {
-        if (value.N !== undefined) totals.set(name, (totals.get(name) ?? new Decimal(0)).plus(value.N));
+    let wanted: Record<string, AttributeValue>[] = Array.from({ length: COUNTER_SHARDS }, (_, shard) => {
+      const key = keys.payouts(planId, shard);
+      return { pk: { S: key.pk }, sk: { S: key.sk } };
+    });
+    while (wanted.length > 0) {
+      const result = await this.client.send(new BatchGetItemCommand({ RequestItems: { [this.table]: { Keys: wanted, ConsistentRead: true } } }));
+      for (const item of result.Responses?.[this.table] ?? []) {
+        for (const [name, value] of Object.entries(item)) {
+          if (value.N !== undefined) totals.set(name, (totals.get(name) ?? new Decimal(0)).plus(value.N));
+        }
       }
+      wanted = result.UnprocessedKeys?.[this.table]?.Keys ?? []; // under load DynamoDB hands some keys back
     }
     return Object.fromEntries([...totals].map(([name, total]) => [name, total.toString()]));
   }
