@@ -6,6 +6,7 @@ export const access = {
   'POST /plans/{planId}/claims': ['insurer'],
   'GET /plans/{planId}/claims/{claimId}': ['insurer', 'bureau'],
   'POST /plans/{planId}/claims/{claimId}/reversal': ['insurer'],
+  'POST /plans/{planId}/claims/{claimId}/correction': ['insurer'],
   'GET /plans/{planId}/members/{memberId}/accumulators': ['insurer', 'bureau'],
   'GET /plans/{planId}/loss-ratio': ['bureau', 'insurer'],
   'GET /plans/{planId}/statements/{date}': ['insurer', 'bureau'],

@@ -142,6 +142,36 @@ describe('a year of claims through HTTP', () => {
     expect(again.body.accumulators).toEqual(without.accumulators);
   });
 
+  test('a correction replays the year with the corrected settlement in the claim\'s place', async () => {
+    const member = await enrolMember(9);
+    const [a, b, c] = [settlementOf('cor-a', '2023-07-01', '40000'), settlementOf('cor-b', '2023-08-01', '120000'), settlementOf('cor-c', '2023-09-01', '30000')];
+    for (const s of [a, b, c]) expect((await call('POST', `/plans/${PLAN}/claims`, { ...s, memberId: member })).status).toBe(201);
+    // As accepted: cor-a 40,000 − 15,000 deductible = 25,000 × 30 % = 7,500.00; cor-b 25,000 → 145,000: 75,000 × 30 %
+    // + 45,000 × 50 % = 45,000.00; cor-c 145,000 → 175,000 at 50 % = 15,000.00.
+    // The hospital corrects cor-b to 20,000: 25,000 → 45,000 × 30 % = 6,000.00; cor-c then 45,000 → 75,000 × 30 % = 9,000.00.
+    const bCorrected = settlementOf('cor-b', '2023-08-01', '20000');
+    const corrected = await call('POST', `/plans/${PLAN}/claims/cor-b/correction`, { ...bCorrected, memberId: member });
+    expect(corrected.status).toBe(200);
+    expect(corrected.body.differences).toEqual([
+      { claimId: 'cor-b', before: '45000.00', after: '6000.00', difference: '-39000.00' },
+      { claimId: 'cor-c', before: '15000.00', after: '9000.00', difference: '-6000.00' },
+    ]);
+    const withCorrection = replay(plan, engineContext(member), [a, bCorrected, c].map((s) => ClaimSchema.parse(s)));
+    expect(corrected.body.accumulators).toEqual(withCorrection.accumulators);
+    expect((await call('GET', `/plans/${PLAN}/members/${member}/accumulators`)).body).toEqual({ accumulators: withCorrection.accumulators, claimIds: ['cor-a', 'cor-b', 'cor-c'] });
+    const stored = (await call('GET', `/plans/${PLAN}/claims/cor-b`)).body;
+    expect(stored).toMatchObject({ status: 'applied', claim: { settlement: { inCatalogSelfPay: '20000' } }, adjudication: { total: '6000.00' }, correctedAt: expect.any(String) });
+    // The same correction again changes nothing; the first settlement is now another content for this id.
+    expect((await call('POST', `/plans/${PLAN}/claims/cor-b/correction`, { ...bCorrected, memberId: member })).body).toMatchObject({ differences: [], accumulators: withCorrection.accumulators });
+    expect((await call('POST', `/plans/${PLAN}/claims`, { ...b, memberId: member })).body.error).toBe('CLAIM_ID_REUSED');
+    // The path names the claim; the body must be that claim, of that member.
+    expect((await call('POST', `/plans/${PLAN}/claims/cor-a/correction`, { ...bCorrected, memberId: member })).body.error).toBe('CLAIM_ID_MISMATCH');
+    expect((await call('POST', `/plans/${PLAN}/claims/cor-b/correction`, { ...bCorrected, memberId: personId(1) })).body.error).toBe('MEMBER_MISMATCH');
+    // A reversed claim is not corrected: it would come back into the year.
+    await call('POST', `/plans/${PLAN}/claims/cor-c/reversal`);
+    expect(await call('POST', `/plans/${PLAN}/claims/cor-c/correction`, { ...c, memberId: member })).toMatchObject({ status: 409, body: { error: 'CLAIM_REVERSED' } });
+  });
+
   test('a reversal that would rewrite more claims than one atomic write holds is refused with a 422, changing nothing', async () => {
     const member = await enrolMember(8);
     // The first stay takes the whole 15,000 deductible; each of the 97 after it pays 100 × 30 % = 30.00. Without the
@@ -151,7 +181,7 @@ describe('a year of claims through HTTP', () => {
     for (const s of stays) expect((await call('POST', `/plans/${PLAN}/claims`, { ...s, memberId: member })).status).toBe(201);
     const before = await call('GET', `/plans/${PLAN}/members/${member}/accumulators`);
     const refused = await call('POST', `/plans/${PLAN}/claims/big-0/reversal`);
-    expect(refused).toMatchObject({ status: 422, body: { error: 'REVERSAL_TOO_LARGE', changed: 97 } });
+    expect(refused).toMatchObject({ status: 422, body: { error: 'REVISION_TOO_LARGE', claims: 98 } });
     expect((await call('GET', `/plans/${PLAN}/members/${member}/accumulators`)).body).toEqual(before.body);
     expect((await call('GET', `/plans/${PLAN}/claims/big-0`)).body.status).toBe('applied');
     // The last stay changes no other claim: it is reversed.

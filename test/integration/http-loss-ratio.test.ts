@@ -94,12 +94,17 @@ test('premiums, claims paid and the payout ratio move with every claim and rever
   // A reversal sent again changes nothing.
   expect((await call('POST', `/plans/${PLAN}/claims/${cFirst}/reversal`, {})).status).toBe(200);
   expect(await lossRatio()).toMatchObject({ claims: { adjudicated: 6, paid: '17350.00' }, payoutRatio: '39.8850' });
+  // The hospital corrects b's stay to 32,000: (32,000 − 12,000) × 30 % = 6,000.00 instead of 10,000.00: −4,000.00,
+  // 13,350.00 on the same 6 claims; 13,350 / 435 = 30.68965… → 30.6896.
+  const correction = await call('POST', `/plans/${PLAN}/claims/b-1/correction`, stay(b, 'b-1', '32000'));
+  expect(correction.body.differences).toEqual([{ claimId: 'b-1', before: '10000.00', after: '6000.00', difference: '-4000.00' }]);
+  expect(await lossRatio()).toMatchObject({ claims: { adjudicated: 6, paid: '13350.00' }, payoutRatio: '30.6896' });
 
   // The statement of the day (two days, should the test straddle midnight in Shanghai) lists every movement once, in order.
   const days = [...new Set([shanghaiDay(started), shanghaiDay(new Date())])];
   const statements = await Promise.all(days.map(async (day) => (await call('GET', `/plans/${PLAN}/statements/${day}`)).body));
   const entries = statements.flatMap((s) => s.entries);
-  expect(entries.map((e) => e.kind)).toEqual([...Array(8).fill('claim'), 'reversal', 'reversal']);
+  expect(entries.map((e) => e.kind)).toEqual([...Array(8).fill('claim'), 'reversal', 'reversal', 'correction']);
   expect(entries[0]).toEqual({ kind: 'claim', claimId: 'a-1', at: expect.any(String), paid: '3000.00', byInsurer: [{ insurerId: 'lead-insurer', paid: '3000.00' }] });
   // c's other stay stands at the 3,630.00 it was paid when accepted; the reversal carries its re-adjudication.
   const cSecond = concurrent.slice(0, 2).find((r) => r.body.claim.claimId !== cFirst)!.body.claim.claimId;
@@ -108,18 +113,20 @@ test('premiums, claims paid and the payout ratio move with every claim and rever
   expect(entries.slice(8)).toEqual([
     expect.objectContaining({ claimId: 'a-1', paid: '-3000.00', changes: [] }),
     expect.objectContaining({ claimId: cFirst, paid: '-3630.00', byInsurer: [{ insurerId: 'lead-insurer', paid: '-3630.00' }], changes: [{ claimId: cSecond, before: '3630.00', after: '30.00' }] }),
+    expect.objectContaining({ claimId: 'b-1', paid: '-4000.00', changes: [{ claimId: 'b-1', before: '10000.00', after: '6000.00' }] }),
   ]);
-  // The day's totals: 8 adjudicated, 2 reversed, 23,980.00 − 3,000.00 − 3,630.00 = 17,350.00, the loss ratio's paid.
-  expect(statements.reduce((n, s) => n + s.totals.adjudicated, 0)).toBe(8);
-  expect(statements.reduce((n, s) => n + s.totals.reversed, 0)).toBe(2);
-  expect(statements.reduce((t, s) => t.plus(s.totals.paid), new Decimal(0)).toFixed(2)).toBe('17350.00');
+  // The day's totals: 8 adjudicated, 2 reversed, 1 corrected, 23,980.00 − 3,000.00 − 3,630.00 − 4,000.00 = 13,350.00,
+  // the loss ratio's paid.
+  const sum = (pick: (totals: any) => number) => statements.reduce((n, s) => n + pick(s.totals), 0);
+  expect([sum((t) => t.adjudicated), sum((t) => t.reversed), sum((t) => t.corrected)]).toEqual([8, 2, 1]);
+  expect(statements.reduce((t, s) => t.plus(s.totals.paid), new Decimal(0)).toFixed(2)).toBe('13350.00');
 });
 
 test('a statement date must be a calendar date', async () => {
   expect(await call('GET', `/plans/${PLAN}/statements/2024-13-01`)).toEqual({ status: 400, body: { error: 'invalid-request', issues: [{ field: 'path.date', rule: 'must be a date YYYY-MM-DD' }] } });
   expect(await call('GET', '/plans/nowhere-2024/statements/2024-01-01')).toMatchObject({ status: 404 });
   expect((await call('GET', `/plans/${PLAN}/statements/2020-01-01`)).body).toEqual({
-    planId: PLAN, date: '2020-01-01', entries: [], totals: { adjudicated: 0, reversed: 0, paid: '0.00', byInsurer: [{ insurerId: 'lead-insurer', paid: '0.00' }] },
+    planId: PLAN, date: '2020-01-01', entries: [], totals: { adjudicated: 0, reversed: 0, corrected: 0, paid: '0.00', byInsurer: [{ insurerId: 'lead-insurer', paid: '0.00' }] },
   });
 });
 

@@ -1,7 +1,7 @@
 // The payout totals a claim and a reversal move, by insurer, exact to the fen.
 import { describe, expect, test } from 'vitest';
 import { Decimal } from 'decimal.js';
-import { claimPayouts, reversalPayouts } from '../../functions/core/adjudication/payouts.ts';
+import { claimPayouts, correctionPayouts, reversalPayouts } from '../../functions/core/adjudication/payouts.ts';
 import { lossRatio } from '../../functions/core/adjudication/loss-ratio.ts';
 import { statementOf } from '../../functions/core/adjudication/statement.ts';
 import { splitAmongInsurers } from '../../functions/core/engine/split.ts';
@@ -33,6 +33,19 @@ describe('payout moves', () => {
         claims: '-1', paid: '-350.01', 'insurer#pingan-pension': '-70.01',
         'insurer#cpic': '-70', 'insurer#taikang-pension': '-70', 'insurer#sinosig': '-70', 'insurer#chinalife-pc': '-70',
       },
+    });
+  });
+});
+
+describe('a correction', () => {
+  test('moves the corrected claim and each re-adjudicated one by its difference, and no claim count', () => {
+    // Corrected 200.00 → 150.00 (lead 40.00 → 30.00); a later claim 80.00 → 90.00 (16.00 → 18.00 each).
+    // paid: −200.00 + 150.00 − 80.00 + 90.00 = −40.00; every insurer (no remainders): −40 + 30 − 16 + 18 = −8.
+    const movement = correctionPayouts('c1', AT, [{ claimId: 'c1', before: paid('200.00'), after: paid('150.00') }, { claimId: 'c2', before: paid('80.00'), after: paid('90.00') }]);
+    expect(movement).toEqual({
+      kind: 'correction', claimId: 'c1', at: AT,
+      changes: [{ claimId: 'c1', before: '200.00', after: '150.00' }, { claimId: 'c2', before: '80.00', after: '90.00' }],
+      moves: { paid: '-40', 'insurer#pingan-pension': '-8', 'insurer#cpic': '-8', 'insurer#taikang-pension': '-8', 'insurer#sinosig': '-8', 'insurer#chinalife-pc': '-8' },
     });
   });
 });

@@ -9,7 +9,7 @@ import { ResidentId } from '../identity/resident-id.ts';
 import { adjudicate, type Adjudication } from '../engine/adjudicate.ts';
 import { emptyAccumulators, type Accumulators } from '../engine/accumulators.ts';
 import { replay } from '../engine/replay.ts';
-import { claimPayouts, reversalPayouts } from './payouts.ts';
+import { claimPayouts, correctionPayouts, reversalPayouts } from './payouts.ts';
 import type { MemberYear, Policy, RosterPerson, StoredClaim, WindowState } from '../store/model.ts';
 import { VersionConflict } from '../store/store.ts';
 import type { Deps } from '../runtime.ts';
@@ -112,45 +112,77 @@ export async function getClaim(deps: Deps, planId: string, claimId: string): Pro
   return claim;
 }
 
-export interface Reversal {
+/** The answer to a reversal or a correction. */
+export interface Revision {
   claim: StoredClaim;
-  /** Later claims whose payout changed when the year was replayed without the reversed one. */
+  /** Claims the replay re-adjudicated differently (without the reversed claim, or with the correction), and the corrected one. */
   differences: { claimId: string; before: string; after: string; difference: string }[];
   accumulators: Accumulators;
 }
 
+/** What a revision does to one claim of the year: take it out, or replace its settlement with a corrected one. */
+type Change = { kind: 'reversal' } | { kind: 'correction'; claim: Claim; digest: string };
+
 /** Reverses a claim by replaying the member's year without it (ruling 10); reversing twice changes nothing. */
-export async function reverseClaim(deps: Deps, planId: string, claimId: string): Promise<Reversal> {
+export function reverseClaim(deps: Deps, planId: string, claimId: string): Promise<Revision> {
+  return reviseYear(deps, planId, claimId, { kind: 'reversal' });
+}
+
+/**
+ * Corrects a claim (a hospital's 结算更正): the member's year is replayed with the corrected settlement in the
+ * claim's place, so it keeps its position in acceptance order (ruling 10) and later claims move by what it
+ * changes. The same correction again changes nothing.
+ */
+export async function correctClaim(deps: Deps, planId: string, claimId: string, submission: ClaimSubmission): Promise<Revision> {
+  const { memberId, ...claim } = submission;
+  if (claim.planId !== planId) throw unprocessable('PLAN_MISMATCH', `the settlement names plan "${claim.planId}" but was sent to ${planId}`);
+  if (claim.claimId !== claimId) throw unprocessable('CLAIM_ID_MISMATCH', `the settlement is claim "${claim.claimId}", not ${claimId}`);
+  const target = await getClaim(deps, planId, claimId);
+  if (target.memberId !== memberId) throw unprocessable('MEMBER_MISMATCH', `claim ${claimId} is another member's`);
+  return reviseYear(deps, planId, claimId, { kind: 'correction', claim, digest: digestOf(claim) });
+}
+
+async function reviseYear(deps: Deps, planId: string, claimId: string, change: Change): Promise<Revision> {
   const plan = requirePlan(deps, planId);
   for (let attempt = 0; attempt < 100; attempt++) {
     const target = await getClaim(deps, planId, claimId);
     const year = (await deps.store.getMemberYear(planId, target.memberId)) ?? emptyYear(planId, target.memberId);
-    if (target.status === 'reversed') return { claim: target, differences: [], accumulators: year.accumulators };
+    const unchanged = { claim: target, differences: [], accumulators: year.accumulators };
+    if (target.status === 'reversed') {
+      if (change.kind === 'reversal') return unchanged;
+      throw conflict('CLAIM_REVERSED', `claim ${claimId} was reversed; send the settlement as a new claim`);
+    }
+    if (change.kind === 'correction' && change.digest === target.digest) return unchanged;
     const { ctx } = await memberContext(deps, plan, target.memberId);
-    const remaining = (await deps.store.getClaims(planId, year.claimIds)).filter((c) => c.claimId !== claimId);
-    const replayed = replay(plan, ctx, remaining.map((c) => c.claim));
+    const stored = await deps.store.getClaims(planId, year.claimIds);
+    const revised = change.kind === 'reversal'
+      ? stored.filter((c) => c.claimId !== claimId)
+      : stored.map((c) => (c.claimId === claimId ? { ...c, claim: change.claim, digest: change.digest, correctedAt: deps.now().toISOString() } : c));
+    const replayed = replay(plan, ctx, revised.map((c) => c.claim));
     const changed: StoredClaim[] = [];
     const repaid: { claimId: string; before: Adjudication; after: Adjudication }[] = [];
-    const differences: Reversal['differences'] = [];
-    remaining.forEach((c, i) => {
+    const differences: Revision['differences'] = [];
+    revised.forEach((c, i) => {
       const after: Adjudication = replayed.adjudications[i];
-      if (after.total !== c.adjudication.total || JSON.stringify(after.deltas) !== JSON.stringify(c.adjudication.deltas)) {
+      const corrected = c.claimId === claimId; // its settlement changed: rewritten whatever it now pays
+      if (corrected || after.total !== c.adjudication.total || JSON.stringify(after.deltas) !== JSON.stringify(c.adjudication.deltas)) {
         changed.push({ ...c, adjudication: after });
         repaid.push({ claimId: c.claimId, before: c.adjudication, after });
         differences.push({ claimId: c.claimId, before: c.adjudication.total, after: after.total, difference: formatYuan(new Decimal(after.total).minus(c.adjudication.total)) });
       }
     });
-    if (1 + changed.length > deps.store.maxClaimsPerReversal) {
-      throw unprocessable('REVERSAL_TOO_LARGE', `reversing ${claimId} would re-adjudicate ${changed.length} later claims of the member's year; one reversal rewrites at most ${deps.store.maxClaimsPerReversal - 1}`, { changed: changed.length });
+    const rewritten = change.kind === 'reversal' ? [{ ...target, status: 'reversed' as const }, ...changed] : changed;
+    if (rewritten.length > deps.store.maxClaimsPerRevision) {
+      throw unprocessable('REVISION_TOO_LARGE', `revising ${claimId} would re-adjudicate ${repaid.length} claims of the member's year; one revision rewrites at most ${deps.store.maxClaimsPerRevision}`, { claims: rewritten.length });
     }
-    const reversed: StoredClaim = { ...target, status: 'reversed' };
+    const at = deps.now().toISOString();
     try {
-      await deps.store.commitReversal({
-        claims: [reversed, ...changed],
-        year: { ...year, accumulators: replayed.accumulators, claimIds: remaining.map((c) => c.claimId) },
-        payouts: reversalPayouts(claimId, deps.now().toISOString(), target.adjudication, repaid),
+      await deps.store.commitRevision({
+        claims: rewritten,
+        year: { ...year, accumulators: replayed.accumulators, claimIds: revised.map((c) => c.claimId) },
+        payouts: change.kind === 'reversal' ? reversalPayouts(claimId, at, target.adjudication, repaid) : correctionPayouts(claimId, at, repaid),
       });
-      return { claim: reversed, differences, accumulators: replayed.accumulators };
+      return { claim: rewritten.find((c) => c.claimId === claimId)!, differences, accumulators: replayed.accumulators };
     } catch (error) {
       if (!(error instanceof VersionConflict)) throw error;
       await pause(attempt);

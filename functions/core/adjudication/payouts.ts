@@ -11,12 +11,12 @@ export type PayoutMoves = Record<string, string>;
 
 /** One entry of the payouts' journal: written once, when it happens, never changed (a day's statement stays as it was). */
 export interface PayoutMovement {
-  kind: 'claim' | 'reversal';
-  /** The claim adjudicated, or reversed. */
+  kind: 'claim' | 'reversal' | 'correction';
+  /** The claim adjudicated, reversed or corrected. */
   claimId: string;
   at: string;
   moves: PayoutMoves;
-  /** A reversal's later claims the replay re-adjudicated, with their totals before and after. */
+  /** A reversal's or correction's claims the replay re-adjudicated, with their totals before and after. */
   changes?: { claimId: string; before: string; after: string }[];
 }
 
@@ -46,15 +46,26 @@ export function claimPayouts(claimId: string, at: string, adjudication: Paid): P
  * A reversal: the reversed claim leaves the totals, and each later claim the replay re-adjudicated moves by
  * the difference between its new and its old payout.
  */
-export function reversalPayouts(claimId: string, at: string, reversed: Paid, changed: { claimId: string; before: Paid; after: Paid }[]): PayoutMovement {
+export function reversalPayouts(claimId: string, at: string, reversed: Paid, changed: Repaid[]): PayoutMovement {
   const moves = new Map<string, Decimal>([['claims', new Decimal(-1)]]);
   addPaid(moves, reversed, -1);
+  return revision('reversal', claimId, at, moves, changed);
+}
+
+/** A correction: the corrected claim and each later claim the replay re-adjudicated move by their difference. */
+export function correctionPayouts(claimId: string, at: string, changed: Repaid[]): PayoutMovement {
+  return revision('correction', claimId, at, new Map(), changed);
+}
+
+type Repaid = { claimId: string; before: Paid; after: Paid };
+
+function revision(kind: 'reversal' | 'correction', claimId: string, at: string, moves: Map<string, Decimal>, changed: Repaid[]): PayoutMovement {
   for (const { before, after } of changed) {
     addPaid(moves, before, -1);
     addPaid(moves, after, 1);
   }
   return {
-    kind: 'reversal', claimId, at, moves: movesOf(moves),
+    kind, claimId, at, moves: movesOf(moves),
     changes: changed.map((c) => ({ claimId: c.claimId, before: c.before.total, after: c.after.total })),
   };
 }

@@ -1,8 +1,9 @@
 // An insurer's daily statement (对账单): every payout movement of one day
-// (Asia/Shanghai) in the order it happened — claims adjudicated, reversals with
-// the later claims they re-adjudicated — and the day's totals by insurer. The
-// journal is append-only, so a past day's statement never changes: a reversal
-// shows on the day it was made, not as an edit of the day its claim was paid.
+// (Asia/Shanghai) in the order it happened — claims adjudicated, reversals and
+// corrections with the claims they re-adjudicated — and the day's totals by
+// insurer. The journal is append-only, so a past day's statement never changes:
+// a reversal or correction shows on the day it was made, not as an edit of the
+// day its claim was paid.
 import { Decimal } from 'decimal.js';
 import type { LoadedPlan } from '../plan/loader.ts';
 import { ZERO, formatYuan } from '../money/money.ts';
@@ -13,7 +14,7 @@ export interface StatementEntry {
   kind: PayoutMovement['kind'];
   claimId: string;
   at: string;
-  /** What the plan's payouts moved by: a claim's total; a reversal's net (negative). */
+  /** What the plan's payouts moved by: a claim's total; a reversal's or correction's net. */
   paid: string;
   byInsurer: { insurerId: string; paid: string }[];
   changes?: PayoutMovement['changes'];
@@ -23,7 +24,7 @@ export interface DayStatement {
   planId: string;
   date: string;
   /** The whole day, whichever page this is. */
-  totals: { adjudicated: number; reversed: number; paid: string; byInsurer: { insurerId: string; paid: string }[] };
+  totals: { adjudicated: number; reversed: number; corrected: number; paid: string; byInsurer: { insurerId: string; paid: string }[] };
   entries: StatementEntry[];
   /** Pass as `after` for the next page; absent on the last. */
   after?: string;
@@ -40,12 +41,13 @@ const positionOf = (m: PayoutMovement) => `${m.at}#${m.kind}#${m.claimId}`;
 export function statementOf(plan: LoadedPlan, date: string, movements: PayoutMovement[], after?: string, limit = STATEMENT_PAGE): DayStatement {
   const byInsurer = (sum: (counter: string) => Decimal) => plan.consortium.insurers.map((i) => ({ insurerId: i.id, paid: formatYuan(sum(insurerCounter(i.id))) }));
   const total = (counter: string) => movements.reduce((t, m) => t.plus(amount(m.moves, counter)), ZERO);
+  const count = (kind: PayoutMovement['kind']) => movements.filter((m) => m.kind === kind).length;
   const rest = after === undefined ? movements : movements.filter((m) => positionOf(m) > after);
   const page = rest.slice(0, limit);
   return {
     planId: plan.id, date,
     totals: {
-      adjudicated: movements.filter((m) => m.kind === 'claim').length, reversed: movements.filter((m) => m.kind === 'reversal').length,
+      adjudicated: count('claim'), reversed: count('reversal'), corrected: count('correction'),
       paid: formatYuan(total('paid')), byInsurer: byInsurer(total),
     },
     entries: page.map((m) => ({

@@ -9,7 +9,7 @@ import type { Job, MemberYear, Order, OrderBeneficiary, OrderChunk, Policy, Popu
 import { mapConcurrent } from '../concurrency.ts';
 import { shanghaiDay } from '../dates/dates.ts';
 import type { PayoutMovement } from '../adjudication/payouts.ts';
-import { VersionConflict, type ClaimCommit, type ClaimInputs, type EnrollmentInputs, type ReversalCommit, type Store } from './store.ts';
+import { VersionConflict, type ClaimCommit, type ClaimInputs, type EnrollmentInputs, type RevisionCommit, type Store } from './store.ts';
 
 type Key = { pk: string; sk: string };
 
@@ -29,8 +29,8 @@ export const keys = {
   counters: (planId: string, shard: number): Key => ({ pk: `PLAN#${planId}#COUNT#${shard}`, sk: 'COUNTS' }),
   /** Payout totals, sharded by member like the participation counters (claims and enrollments never contend). */
   payouts: (planId: string, shard: number): Key => ({ pk: `PLAN#${planId}#PAYOUTS#${shard}`, sk: 'PAYOUTS' }),
-  /** A reversal's journal entry: one per claim (a claim is reversed once). */
-  reversal: (planId: string, claimId: string): Key => ({ pk: `REVERSAL#${planId}#${claimId}`, sk: 'REVERSAL' }),
+  /** A reversal's or correction's journal entry, by claim and instant (the member year's version serialises them). */
+  revision: (planId: string, claimId: string, at: string): Key => ({ pk: `REVISION#${planId}#${claimId}`, sk: at }),
   population: (planId: string): Key => ({ pk: `PLAN#${planId}`, sk: 'POPULATION' }),
   job: (planId: string, jobId: string): Key => ({ pk: `JOB#${planId}#${jobId}`, sk: 'JOB' }),
 };
@@ -532,10 +532,10 @@ export class DynamoStore implements Store {
   }
 
   /** DynamoDB takes at most 100 actions in one transaction: the year, the journal entry, the payout totals and 97 claims. */
-  readonly maxClaimsPerReversal = 97;
+  readonly maxClaimsPerRevision = 97;
 
-  async commitReversal({ claims, year, payouts }: ReversalCommit): Promise<void> {
-    if (claims.length > this.maxClaimsPerReversal) throw new Error(`a reversal may rewrite at most ${this.maxClaimsPerReversal} claims of a member year (got ${claims.length})`);
+  async commitRevision({ claims, year, payouts }: RevisionCommit): Promise<void> {
+    if (claims.length > this.maxClaimsPerRevision) throw new Error(`a revision may rewrite at most ${this.maxClaimsPerRevision} claims of a member year (got ${claims.length})`);
     try {
       await this.transact([
         { Put: this.versionedPut(keys.year(year.planId, year.memberId), { ...year, version: year.version + 1 }, year.version + 1, year.version) },
@@ -544,7 +544,7 @@ export class DynamoStore implements Store {
           TableName: this.table, Key: keys.claim(c.planId, c.claimId), ConditionExpression: 'attribute_exists(pk)',
           UpdateExpression: 'SET doc = :doc', ExpressionAttributeValues: { ':doc': JSON.stringify(c) },
         } })),
-        { Put: { TableName: this.table, Item: { ...keys.reversal(year.planId, payouts.claimId), ...journalAttributes(year.planId, payouts) }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Put: { TableName: this.table, Item: { ...keys.revision(year.planId, payouts.claimId, payouts.at), ...journalAttributes(year.planId, payouts) }, ConditionExpression: 'attribute_not_exists(pk)' } },
         ...this.payoutUpdate(year.planId, year.memberId, payouts.moves),
       ]);
     } catch (error) {

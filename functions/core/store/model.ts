@@ -122,6 +122,8 @@ export interface StoredClaim {
   adjudication: Adjudication;
   status: 'applied' | 'reversed';
   acceptedAt: string;
+  /** When its settlement was last corrected (the claim keeps its place in the year; `digest` is the corrected one's). */
+  correctedAt?: string;
 }
 
 /** One member's policy year in one plan: accumulators and the order claims were applied in. */

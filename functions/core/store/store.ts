@@ -19,11 +19,11 @@ export interface ClaimCommit {
   payouts: PayoutMovement;
 }
 
-export interface ReversalCommit {
-  /** Claims whose stored record changes (the reversed one and any whose payout the replay changed). */
+export interface RevisionCommit {
+  /** Claims whose stored record changes (the reversed or corrected one and any the replay re-adjudicated). */
   claims: StoredClaim[];
   year: MemberYear;
-  /** How the reversal moves the plan's payout totals, in the same write, and its entry in the payouts' journal (once per claim). */
+  /** How the reversal or correction moves the plan's payout totals, in the same write, and its entry in the payouts' journal. */
   payouts: PayoutMovement;
 }
 
@@ -94,9 +94,10 @@ export interface Store {
    * year moved since it was read, and returns the stored claim when the claim id exists already.
    */
   commitClaim(commit: ClaimCommit): Promise<{ committed: true } | { committed: false; existing: StoredClaim }>;
-  commitReversal(commit: ReversalCommit): Promise<void>;
-  /** The most claims one reversal may rewrite (the reversed one and those the replay re-adjudicated): one atomic write holds no more. */
-  readonly maxClaimsPerReversal: number;
+  /** Rewrites claims and the member year after a reversal or correction, atomically; VersionConflict when the year moved since it was read. */
+  commitRevision(commit: RevisionCommit): Promise<void>;
+  /** The most claims one revision may rewrite: one atomic write holds no more. */
+  readonly maxClaimsPerRevision: number;
   /** The plan's payout totals (claims adjudicated, paid, paid by insurer), summed over their shards, as decimal strings. */
   getPayouts(planId: string): Promise<Record<string, string>>;
   /** One page of the payouts' journal of one day (Asia/Shanghai), in the order things happened. */
