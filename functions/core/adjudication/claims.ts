@@ -155,9 +155,10 @@ async function reviseYear(deps: Deps, planId: string, claimId: string, change: C
     if (change.kind === 'correction' && change.digest === target.digest) return unchanged;
     const { ctx } = await memberContext(deps, plan, target.memberId);
     const stored = await deps.store.getClaims(planId, year.claimIds);
+    const at = deps.now().toISOString();
     const revised = change.kind === 'reversal'
       ? stored.filter((c) => c.claimId !== claimId)
-      : stored.map((c) => (c.claimId === claimId ? { ...c, claim: change.claim, digest: change.digest, correctedAt: deps.now().toISOString() } : c));
+      : stored.map((c) => (c.claimId === claimId ? { ...c, claim: change.claim, digest: change.digest, correctedAt: at } : c));
     const replayed = replay(plan, ctx, revised.map((c) => c.claim));
     const changed: StoredClaim[] = [];
     const repaid: { claimId: string; before: Adjudication; after: Adjudication }[] = [];
@@ -175,7 +176,6 @@ async function reviseYear(deps: Deps, planId: string, claimId: string, change: C
     if (rewritten.length > deps.store.maxClaimsPerRevision) {
       throw unprocessable('REVISION_TOO_LARGE', `revising ${claimId} would re-adjudicate ${repaid.length} claims of the member's year; one revision rewrites at most ${deps.store.maxClaimsPerRevision}`, { claims: rewritten.length });
     }
-    const at = deps.now().toISOString();
     try {
       await deps.store.commitRevision({
         claims: rewritten,
