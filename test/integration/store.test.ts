@@ -1,7 +1,7 @@
 // The DynamoDB store against DynamoDB Local: conditional writes hold.
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, inject, test } from 'vitest';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException, TransactionConflictException } from '@aws-sdk/client-dynamodb';
 import { DynamoStore, ensureTable, momentaryCancellation } from '../../functions/core/store/dynamo.ts';
 import { VersionConflict } from '../../functions/core/store/store.ts';
 import { localClient } from '../../local/dynamodb.ts';
@@ -110,12 +110,12 @@ describe('DynamoStore', () => {
     const cancelled = (...codes: string[]) => new TransactionCanceledException({
       message: 'Transaction cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })),
     });
-    /** A store whose first `failures` transactions DynamoDB cancels with `error` (the rest reach DynamoDB Local). */
-    function contendedStore(failures: number, error: () => Error) {
+    /** A store whose first `failures` transactions (or the writes `hit` picks) DynamoDB refuses with `error`; the rest reach DynamoDB Local. */
+    function contendedStore(failures: number, error: () => Error, hit: (input: object) => boolean = (input) => 'TransactItems' in input) {
       const contended = localClient(inject('dynamoEndpoint'));
       const attempts = { count: 0 };
       contended.middlewareStack.add((next) => async (args) => {
-        if ('TransactItems' in (args.input as object) && attempts.count++ < failures) throw error();
+        if (hit(args.input as object) && attempts.count++ < failures) throw error();
         return next(args);
       }, { step: 'initialize', name: 'contention' });
       return { store: new DynamoStore(contended, table), attempts };
@@ -144,6 +144,15 @@ describe('DynamoStore', () => {
       const { store: busy } = contendedStore(3, () => cancelled('None', 'TransactionConflict'));
       await busy.putPolicy(policy('busy', { planId: 'contended', personId: '11010519491231002X' }), 0, { total: 1 });
       expect(await store.getCounters('contended')).toEqual({ total: 1 });
+    });
+
+    test('a single write that meets a transaction on its item is a lost race: the caller re-reads', async () => {
+      const conflict = () => new TransactionConflictException({ message: 'Transaction is ongoing for the item', $metadata: {} });
+      const { store: busy } = contendedStore(1, conflict, (input) => 'ConditionExpression' in input && !('TransactItems' in input));
+      await expect(busy.putPolicy(policy('raced', { planId: 'raced', personId: '11010519491231002X', status: 'pending' }), 0, {})).rejects.toBeInstanceOf(VersionConflict);
+      // The second try reaches DynamoDB.
+      await busy.putPolicy(policy('raced', { planId: 'raced', personId: '11010519491231002X', status: 'pending' }), 0, {});
+      expect(await store.getPolicy('raced', '11010519491231002X')).toMatchObject({ requestId: 'raced' });
     });
 
     test('contention that never ends surfaces after 8 retries; a failed condition at once', async () => {

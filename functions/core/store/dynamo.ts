@@ -155,6 +155,15 @@ function failedConditions(error: TransactionCanceledException): boolean[] {
   return (error.CancellationReasons ?? []).map((r) => r.Code === 'ConditionalCheckFailed');
 }
 
+/**
+ * A single-item write that lost to another writer: its condition failed, or a transaction was changing the item at
+ * that moment (policies and jobs are also written in transactions). Either way the caller re-reads and decides again.
+ */
+function lostRace(error: unknown): boolean {
+  const name = (error as Error).name;
+  return name === 'ConditionalCheckFailedException' || name === 'TransactionConflictException';
+}
+
 /** Why DynamoDB cancels a transaction only for the moment: another transaction on one of its items (a shared counter shard), throttling. */
 const MOMENTARY_CANCELLATIONS = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
 
@@ -213,7 +222,7 @@ export class DynamoStore implements Store {
     try {
       await this.db.send(new PutCommand(this.versionedPut(key, value, value.version, value.version - 1)));
     } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') throw new VersionConflict(what);
+      if (lostRace(error)) throw new VersionConflict(what);
       throw error;
     }
   }
@@ -297,7 +306,7 @@ export class DynamoStore implements Store {
       if (!counterUpdate) await this.db.send(new PutCommand(put));
       else await this.transact([{ Put: put }, { Update: counterUpdate }]);
     } catch (error) {
-      const failed = error instanceof TransactionCanceledException ? failedConditions(error)[0] : (error as Error).name === 'ConditionalCheckFailedException';
+      const failed = error instanceof TransactionCanceledException ? failedConditions(error)[0] : lostRace(error);
       if (failed) throw new VersionConflict(`policy ${policy.planId}/${policy.personId}`);
       throw error;
     }
