@@ -137,9 +137,10 @@ describe('a year of claims through HTTP', () => {
     const acc = await call('GET', `/plans/${PLAN}/members/${member}/accumulators`);
     expect(acc.body).toEqual({ accumulators: without.accumulators, claimIds: ['rev-a', 'rev-c'] });
     expect((await call('GET', `/plans/${PLAN}/claims/rev-c`)).body.adjudication.total).toBe('9000.00');
-    // Reversing again changes nothing.
+    // Reversing again changes nothing and answers the first answer, marked as a replay.
     const again = await call('POST', `/plans/${PLAN}/claims/rev-b/reversal`);
-    expect(again.body.accumulators).toEqual(without.accumulators);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(reversal.body);
   });
 
   test('a correction replays the year with the corrected settlement in the claim\'s place', async () => {
@@ -161,8 +162,12 @@ describe('a year of claims through HTTP', () => {
     expect((await call('GET', `/plans/${PLAN}/members/${member}/accumulators`)).body).toEqual({ accumulators: withCorrection.accumulators, claimIds: ['cor-a', 'cor-b', 'cor-c'] });
     const stored = (await call('GET', `/plans/${PLAN}/claims/cor-b`)).body;
     expect(stored).toMatchObject({ status: 'applied', claim: { settlement: { inCatalogSelfPay: '20000' } }, adjudication: { total: '6000.00' }, correctedAt: expect.any(String) });
-    // The same correction again changes nothing; the first settlement is now another content for this id.
-    expect((await call('POST', `/plans/${PLAN}/claims/cor-b/correction`, { ...bCorrected, memberId: member })).body).toMatchObject({ differences: [], accumulators: withCorrection.accumulators });
+    // The same correction again changes nothing and answers the first answer; the first settlement is now another
+    // content for this id.
+    const again = await call('POST', `/plans/${PLAN}/claims/cor-b/correction`, { ...bCorrected, memberId: member });
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(corrected.body);
+    expect(corrected.headers.get('idempotent-replayed')).toBeNull();
     expect((await call('POST', `/plans/${PLAN}/claims`, { ...b, memberId: member })).body.error).toBe('CLAIM_ID_REUSED');
     // The path names the claim; the body must be that claim, of that member.
     expect((await call('POST', `/plans/${PLAN}/claims/cor-a/correction`, { ...bCorrected, memberId: member })).body.error).toBe('CLAIM_ID_MISMATCH');

@@ -118,6 +118,8 @@ export interface Revision {
   /** Claims the replay re-adjudicated differently (without the reversed claim, or with the correction), and the corrected one. */
   differences: { claimId: string; before: string; after: string; difference: string }[];
   accumulators: Accumulators;
+  /** The same reversal or correction again: nothing changed; `differences` are those the first one made. */
+  replayed: boolean;
 }
 
 /** What a revision does to one claim of the year: take it out, or replace its settlement with a corrected one. */
@@ -147,12 +149,11 @@ async function reviseYear(deps: Deps, planId: string, claimId: string, change: C
   for (let attempt = 0; attempt < 100; attempt++) {
     const target = await getClaim(deps, planId, claimId);
     const year = (await deps.store.getMemberYear(planId, target.memberId)) ?? emptyYear(planId, target.memberId);
-    const unchanged = { claim: target, differences: [], accumulators: year.accumulators };
     if (target.status === 'reversed') {
-      if (change.kind === 'reversal') return unchanged;
+      if (change.kind === 'reversal') return replayedRevision(deps, target, change.kind, year.accumulators);
       throw conflict('CLAIM_REVERSED', `claim ${claimId} was reversed; send the settlement as a new claim`);
     }
-    if (change.kind === 'correction' && change.digest === target.digest) return unchanged;
+    if (change.kind === 'correction' && change.digest === target.digest) return replayedRevision(deps, target, change.kind, year.accumulators);
     const { ctx } = await memberContext(deps, plan, target.memberId);
     const stored = await deps.store.getClaims(planId, year.claimIds);
     const at = deps.now().toISOString();
@@ -182,13 +183,23 @@ async function reviseYear(deps: Deps, planId: string, claimId: string, change: C
         year: { ...year, accumulators: replayed.accumulators, claimIds: revised.map((c) => c.claimId) },
         payouts: change.kind === 'reversal' ? reversalPayouts(claimId, at, target.adjudication, repaid) : correctionPayouts(claimId, at, repaid),
       });
-      return { claim: rewritten.find((c) => c.claimId === claimId)!, differences, accumulators: replayed.accumulators };
+      return { claim: rewritten.find((c) => c.claimId === claimId)!, differences, accumulators: replayed.accumulators, replayed: false };
     } catch (error) {
       if (!(error instanceof VersionConflict)) throw error;
       await pause(attempt);
     }
   }
   throw conflict('MEMBER_BUSY', 'too many concurrent changes for this member; try again');
+}
+
+/**
+ * The answer to a revision sent again: the claim and the year as they stand, and the differences the first one made
+ * (its journal entry; a claim corrected to what it already was, never revised, has none).
+ */
+async function replayedRevision(deps: Deps, claim: StoredClaim, kind: Change['kind'], accumulators: Accumulators): Promise<Revision> {
+  const first = (await deps.store.listRevisions(claim.planId, claim.claimId)).findLast((m) => m.kind === kind);
+  const differences = (first?.changes ?? []).map((c) => ({ ...c, difference: formatYuan(new Decimal(c.after).minus(c.before)) }));
+  return { claim, differences, accumulators, replayed: true };
 }
 
 export async function memberAccumulators(deps: Deps, planId: string, memberId: string): Promise<{ accumulators: Accumulators; claimIds: string[] }> {

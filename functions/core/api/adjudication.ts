@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { route, type Api } from '../http/api.ts';
 import type { Deps } from '../runtime.ts';
-import { ClaimSubmission, correctClaim, getClaim, memberAccumulators, reverseClaim, submitClaim } from '../adjudication/claims.ts';
+import { ClaimSubmission, correctClaim, getClaim, memberAccumulators, reverseClaim, submitClaim, type Revision } from '../adjudication/claims.ts';
 import { planLossRatio } from '../adjudication/loss-ratio.ts';
 import { dayStatement } from '../adjudication/statement.ts';
 import { ClaimParams, MemberParams, PlanParams, StatementParams } from './params.ts';
@@ -39,18 +39,18 @@ export function adjudicationApi(deps: () => Deps, openapi: () => unknown): Api {
     'POST /plans/{planId}/claims/{claimId}/reversal': route({
       summary: 'Reverse a claim: the member year is replayed without it',
       params: ClaimParams,
-      responses: { 200: 'reversed (again: unchanged)', 404: 'unknown plan or claim', 422: 'REVISION_TOO_LARGE: the replay would rewrite more claims than one atomic write holds (97)' },
-      handle: async ({ params }) => ({ status: 200, body: await reverseClaim(deps(), params.planId, params.claimId) }),
+      responses: { 200: 'reversed (again: the first answer, header idempotent-replayed: true)', 404: 'unknown plan or claim', 422: 'REVISION_TOO_LARGE: the replay would rewrite more claims than one atomic write holds (97)' },
+      handle: async ({ params }) => revisionReply(await reverseClaim(deps(), params.planId, params.claimId)),
     }),
     'POST /plans/{planId}/claims/{claimId}/correction': route({
       summary: "Correct a claim's settlement (结算更正): the member year is replayed with the correction in the claim's place",
       params: ClaimParams,
       body: ClaimSubmission,
       responses: {
-        200: 'corrected, with every claim the replay re-adjudicated (the same correction again: unchanged)', 404: 'unknown plan or claim', 409: 'the claim was reversed',
+        200: 'corrected, with every claim the replay re-adjudicated (the same correction again: the first answer, header idempotent-replayed: true)', 404: 'unknown plan or claim', 409: 'the claim was reversed',
         422: 'another claim id, member or plan than the claim; REVISION_TOO_LARGE',
       },
-      handle: async ({ params, body }) => ({ status: 200, body: await correctClaim(deps(), params.planId, params.claimId, body) }),
+      handle: async ({ params, body }) => revisionReply(await correctClaim(deps(), params.planId, params.claimId, body)),
     }),
     'GET /plans/{planId}/members/{memberId}/accumulators': route({
       summary: "A member's accumulators for the plan year",
@@ -78,4 +78,9 @@ export function adjudicationApi(deps: () => Deps, openapi: () => unknown): Api {
       handle: async () => ({ status: 200, body: openapi() }),
     }),
   };
+}
+
+/** A reversal's or correction's answer; sent again, the same answer marked as a replay. */
+function revisionReply({ replayed, ...revision }: Revision) {
+  return { status: 200, replayed, body: revision };
 }

@@ -540,6 +540,20 @@ export class DynamoStore implements Store {
     }
   }
 
+  async listRevisions(planId: string, claimId: string): Promise<PayoutMovement[]> {
+    const movements: PayoutMovement[] = [];
+    let after: Record<string, unknown> | undefined;
+    do {
+      const result = await this.db.send(new QueryCommand({
+        TableName: this.table, ConsistentRead: true, KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.revision(planId, claimId, '').pk }, ...(after ? { ExclusiveStartKey: after } : {}),
+      }));
+      movements.push(...(result.Items ?? []).map((item) => JSON.parse(item.movement as string) as PayoutMovement));
+      after = result.LastEvaluatedKey;
+    } while (after);
+    return movements;
+  }
+
   /** DynamoDB takes at most 100 actions in one transaction: the year, the journal entry, the payout totals and 97 claims. */
   readonly maxClaimsPerRevision = 97;
 

@@ -96,6 +96,8 @@ export interface Store {
   commitClaim(commit: ClaimCommit): Promise<{ committed: true } | { committed: false; existing: StoredClaim }>;
   /** Rewrites claims and the member year after a reversal or correction, atomically; VersionConflict when the year moved since it was read. */
   commitRevision(commit: RevisionCommit): Promise<void>;
+  /** A claim's reversals and corrections as the journal holds them, in order. */
+  listRevisions(planId: string, claimId: string): Promise<PayoutMovement[]>;
   /** The most claims one revision may rewrite: one atomic write holds no more. */
   readonly maxClaimsPerRevision: number;
   /** The plan's payout totals (claims adjudicated, paid, paid by insurer), summed over their shards, as decimal strings. */
