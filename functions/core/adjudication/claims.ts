@@ -9,7 +9,7 @@ import { ResidentId } from '../identity/resident-id.ts';
 import { adjudicate, type Adjudication } from '../engine/adjudicate.ts';
 import { emptyAccumulators, type Accumulators } from '../engine/accumulators.ts';
 import { replay } from '../engine/replay.ts';
-import { claimPayouts, correctionPayouts, reversalPayouts } from './payouts.ts';
+import { claimPayouts, correctionPayouts, reversalPayouts, type PayoutMovement } from './payouts.ts';
 import type { MemberYear, Policy, RosterPerson, StoredClaim, WindowState } from '../store/model.ts';
 import { VersionConflict } from '../store/store.ts';
 import type { Deps } from '../runtime.ts';
@@ -66,10 +66,14 @@ function replayOf(existing: StoredClaim, digest: string): StoredClaim {
   throw conflict('CLAIM_ID_REUSED', `claim ${existing.claimId} was already submitted with different content`);
 }
 
+function requireSamePlan(claim: Claim, planId: string): void {
+  if (claim.planId !== planId) throw unprocessable('PLAN_MISMATCH', `the settlement names plan "${claim.planId}" but was sent to ${planId}`);
+}
+
 export async function submitClaim(deps: Deps, planId: string, submission: ClaimSubmission): Promise<{ created: boolean; claim: StoredClaim }> {
   const plan = requirePlan(deps, planId);
   const { memberId, ...claim } = submission;
-  if (claim.planId !== planId) throw unprocessable('PLAN_MISMATCH', `the settlement names plan "${claim.planId}" but was sent to ${planId}`);
+  requireSamePlan(claim, planId);
   const digest = digestOf(claim);
   // One round trip for everything the settlement reads; on a version conflict only the year is read again.
   // A replayed claim id is caught by the commit's condition (a replay is rare; checking first would cost every claim a read).
@@ -122,8 +126,8 @@ export interface Revision {
   replayed: boolean;
 }
 
-/** What a revision does to one claim of the year: take it out, or replace its settlement with a corrected one. */
-type Change = { kind: 'reversal' } | { kind: 'correction'; claim: Claim; digest: string };
+/** What a revision does to one claim of the year: take it out, or replace its settlement (the member's) with a corrected one. */
+type Change = { kind: 'reversal' } | { kind: 'correction'; claim: Claim; digest: string; memberId: string };
 
 /** Reverses a claim by replaying the member's year without it (ruling 10); reversing twice changes nothing. */
 export function reverseClaim(deps: Deps, planId: string, claimId: string): Promise<Revision> {
@@ -135,19 +139,18 @@ export function reverseClaim(deps: Deps, planId: string, claimId: string): Promi
  * claim's place, so it keeps its position in acceptance order (ruling 10) and later claims move by what it
  * changes. The same correction again changes nothing.
  */
-export async function correctClaim(deps: Deps, planId: string, claimId: string, submission: ClaimSubmission): Promise<Revision> {
+export function correctClaim(deps: Deps, planId: string, claimId: string, submission: ClaimSubmission): Promise<Revision> {
   const { memberId, ...claim } = submission;
-  if (claim.planId !== planId) throw unprocessable('PLAN_MISMATCH', `the settlement names plan "${claim.planId}" but was sent to ${planId}`);
+  requireSamePlan(claim, planId);
   if (claim.claimId !== claimId) throw unprocessable('CLAIM_ID_MISMATCH', `the settlement is claim "${claim.claimId}", not ${claimId}`);
-  const target = await getClaim(deps, planId, claimId);
-  if (target.memberId !== memberId) throw unprocessable('MEMBER_MISMATCH', `claim ${claimId} is another member's`);
-  return reviseYear(deps, planId, claimId, { kind: 'correction', claim, digest: digestOf(claim) });
+  return reviseYear(deps, planId, claimId, { kind: 'correction', claim, digest: digestOf(claim), memberId });
 }
 
 async function reviseYear(deps: Deps, planId: string, claimId: string, change: Change): Promise<Revision> {
   const plan = requirePlan(deps, planId);
   for (let attempt = 0; attempt < 100; attempt++) {
     const target = await getClaim(deps, planId, claimId);
+    if (change.kind === 'correction' && target.memberId !== change.memberId) throw unprocessable('MEMBER_MISMATCH', `claim ${claimId} is another member's`);
     const year = (await deps.store.getMemberYear(planId, target.memberId)) ?? emptyYear(planId, target.memberId);
     if (target.status === 'reversed') {
       if (change.kind === 'reversal') return replayedRevision(deps, target, change.kind, year.accumulators);
@@ -163,27 +166,22 @@ async function reviseYear(deps: Deps, planId: string, claimId: string, change: C
     const replayed = replay(plan, ctx, revised.map((c) => c.claim));
     const changed: StoredClaim[] = [];
     const repaid: { claimId: string; before: Adjudication; after: Adjudication }[] = [];
-    const differences: Revision['differences'] = [];
     revised.forEach((c, i) => {
       const after: Adjudication = replayed.adjudications[i];
       const corrected = c.claimId === claimId; // its settlement changed: rewritten whatever it now pays
       if (corrected || after.total !== c.adjudication.total || JSON.stringify(after.deltas) !== JSON.stringify(c.adjudication.deltas)) {
         changed.push({ ...c, adjudication: after });
         repaid.push({ claimId: c.claimId, before: c.adjudication, after });
-        differences.push({ claimId: c.claimId, before: c.adjudication.total, after: after.total, difference: formatYuan(new Decimal(after.total).minus(c.adjudication.total)) });
       }
     });
     const rewritten = change.kind === 'reversal' ? [{ ...target, status: 'reversed' as const }, ...changed] : changed;
     if (rewritten.length > deps.store.maxClaimsPerRevision) {
       throw unprocessable('REVISION_TOO_LARGE', `revising ${claimId} would re-adjudicate ${repaid.length} claims of the member's year; one revision rewrites at most ${deps.store.maxClaimsPerRevision}`, { claims: rewritten.length });
     }
+    const payouts = change.kind === 'reversal' ? reversalPayouts(claimId, at, target.adjudication, repaid) : correctionPayouts(claimId, at, repaid);
     try {
-      await deps.store.commitRevision({
-        claims: rewritten,
-        year: { ...year, accumulators: replayed.accumulators, claimIds: revised.map((c) => c.claimId) },
-        payouts: change.kind === 'reversal' ? reversalPayouts(claimId, at, target.adjudication, repaid) : correctionPayouts(claimId, at, repaid),
-      });
-      return { claim: rewritten.find((c) => c.claimId === claimId)!, differences, accumulators: replayed.accumulators, replayed: false };
+      await deps.store.commitRevision({ claims: rewritten, year: { ...year, accumulators: replayed.accumulators, claimIds: revised.map((c) => c.claimId) }, payouts });
+      return { claim: rewritten.find((c) => c.claimId === claimId)!, differences: differencesOf(payouts), accumulators: replayed.accumulators, replayed: false };
     } catch (error) {
       if (!(error instanceof VersionConflict)) throw error;
       await pause(attempt);
@@ -198,8 +196,12 @@ async function reviseYear(deps: Deps, planId: string, claimId: string, change: C
  */
 async function replayedRevision(deps: Deps, claim: StoredClaim, kind: Change['kind'], accumulators: Accumulators): Promise<Revision> {
   const first = (await deps.store.listRevisions(claim.planId, claim.claimId)).findLast((m) => m.kind === kind);
-  const differences = (first?.changes ?? []).map((c) => ({ ...c, difference: formatYuan(new Decimal(c.after).minus(c.before)) }));
-  return { claim, differences, accumulators, replayed: true };
+  return { claim, differences: first ? differencesOf(first) : [], accumulators, replayed: true };
+}
+
+/** A revision's answer, from its journal entry: each re-adjudicated claim's totals and their difference. */
+function differencesOf(movement: PayoutMovement): Revision['differences'] {
+  return (movement.changes ?? []).map((c) => ({ ...c, difference: formatYuan(new Decimal(c.after).minus(c.before)) }));
 }
 
 export async function memberAccumulators(deps: Deps, planId: string, memberId: string): Promise<{ accumulators: Accumulators; claimIds: string[] }> {

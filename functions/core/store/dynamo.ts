@@ -288,13 +288,17 @@ export class DynamoStore implements Store {
 
   /** An ADD of counter moves to one shard item (undefined when nothing moves). */
   private counterUpdate(planId: string, shard: number, deltas: Record<string, number>) {
-    const moved = Object.entries(deltas).filter(([, delta]) => delta !== 0);
+    return this.addUpdate(keys.counters(planId, shard), Object.entries(deltas).filter(([, delta]) => delta !== 0));
+  }
+
+  /** One UpdateItem ADDing each value to its attribute (undefined when there is none). */
+  private addUpdate(key: Key, moved: [string, number | NumberValue][]) {
     if (moved.length === 0) return undefined;
     return {
-      TableName: this.table, Key: keys.counters(planId, shard),
-      UpdateExpression: `ADD ${moved.map((_, i) => `#c${i} :d${i}`).join(', ')}`,
-      ExpressionAttributeNames: Object.fromEntries(moved.map(([name], i) => [`#c${i}`, name])),
-      ExpressionAttributeValues: Object.fromEntries(moved.map(([, delta], i) => [`:d${i}`, delta])),
+      TableName: this.table, Key: key,
+      UpdateExpression: `ADD ${moved.map((_, i) => `#a${i} :a${i}`).join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(moved.map(([name], i) => [`#a${i}`, name])),
+      ExpressionAttributeValues: Object.fromEntries(moved.map(([, value], i) => [`:a${i}`, value])),
     };
   }
 
@@ -480,14 +484,8 @@ export class DynamoStore implements Store {
 
   /** An ADD of amounts (exact decimals: DynamoDB numbers hold 38 digits) to the member's payout shard. */
   private payoutUpdate(planId: string, memberId: string, moves: Record<string, string>) {
-    const moved = Object.entries(moves);
-    if (moved.length === 0) return [];
-    return [{ Update: {
-      TableName: this.table, Key: keys.payouts(planId, counterShard(memberId)),
-      UpdateExpression: `ADD ${moved.map((_, i) => `#p${i} :p${i}`).join(', ')}`,
-      ExpressionAttributeNames: Object.fromEntries(moved.map(([name], i) => [`#p${i}`, name])),
-      ExpressionAttributeValues: Object.fromEntries(moved.map(([, amount], i) => [`:p${i}`, NumberValue.from(amount)])),
-    } }];
+    const update = this.addUpdate(keys.payouts(planId, counterShard(memberId)), Object.entries(moves).map(([name, amount]) => [name, NumberValue.from(amount)]));
+    return update ? [{ Update: update }] : [];
   }
 
   async getPayouts(planId: string): Promise<Record<string, string>> {
