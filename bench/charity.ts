@@ -99,7 +99,7 @@ await withStack(async (dynamo, stack, post) => {
   await fulfil((await quote(ids.slice(people))).order); // warm-up on the last rows
   const { order: measuredOrder, seconds: quoteSeconds, how } = await quote(ids.slice(0, people));
   let enrolled = 0;
-  const { raw: rawRate, measured: fulfilRate } = await rawAround(raw, async () => {
+  const { raw: { perSecond: rawRate }, measured: fulfilRate } = await rawAround(raw, async () => {
     const done = await fulfil(measuredOrder);
     enrolled = done.enrolled;
     return done.enrolled / done.seconds;

@@ -1,5 +1,6 @@
 // What the HTTP benchmarks share: a warm DynamoDB Local, the local stack on it,
 // a bounded concurrent runner, and valid resident IDs.
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { BatchGetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
@@ -16,6 +17,36 @@ export async function rate(n: number, concurrency: number, task: (i: number) => 
     while (next < n) await task(next++);
   }));
   return n / ((performance.now() - started) / 1000);
+}
+
+/** CPU time an operation cost, in ms: DynamoDB Local's JVM, and this process (load generator, gateway, handlers, SDK). */
+export interface CpuPerOperation { dynamo: number; node: number }
+
+export interface Measured {
+  perSecond: number;
+  /** Absent where the JVM's CPU time cannot be read (no /proc: not Linux). */
+  cpu?: CpuPerOperation;
+}
+
+/** A process's CPU time so far in ms (user + system, from /proc); undefined without /proc. */
+function cpuMs(pid: number | 'self'): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime and stime, in clock ticks of 10 ms
+  } catch {
+    return undefined;
+  }
+}
+
+/** As rate, and the CPU each operation cost DynamoDB Local's JVM (`javaPid`) and this process. */
+export async function measure(javaPid: number, n: number, concurrency: number, task: (i: number) => Promise<void>): Promise<Measured> {
+  const dynamoBefore = cpuMs(javaPid);
+  const nodeBefore = process.cpuUsage();
+  const perSecond = await rate(n, concurrency, task);
+  const dynamoAfter = cpuMs(javaPid);
+  const node = process.cpuUsage(nodeBefore);
+  if (dynamoBefore === undefined || dynamoAfter === undefined) return { perSecond };
+  return { perSecond, cpu: { dynamo: (dynamoAfter - dynamoBefore) / n, node: (node.user + node.system) / 1000 / n } };
 }
 
 /** A valid resident ID (GB 11643) in `region`, numbered n: a birth day in 1980 and a sequence (365,000 distinct). */
@@ -65,11 +96,13 @@ export async function withStack<T>(run: (dynamo: DynamoLocal, stack: LocalStack,
 }
 
 /** The better of two raw runs around the measured one: the JVM warms up, and a slow raw figure must not flatter a ratio. */
-export async function rawAround(raw: (round: number) => Promise<number>, measured: () => Promise<number>): Promise<{ raw: number; measured: number }> {
+export async function rawAround<R extends number | Measured, M>(raw: (round: number) => Promise<R>, measured: () => Promise<M>): Promise<{ raw: R; measured: M }> {
+  const speed = (r: R) => typeof r === 'number' ? r : r.perSecond;
   await raw(0); // warm-up; each round writes its own keys
   const before = await raw(1);
   const value = await measured();
-  return { raw: Math.max(before, await raw(2)), measured: value };
+  const after = await raw(2);
+  return { raw: speed(after) > speed(before) ? after : before, measured: value };
 }
 
 /** The raw-rate table the benchmarks write to, beside the product's own. */
@@ -77,7 +110,7 @@ export const RAW_TABLE = 'bench-raw';
 
 /** DynamoDB Local's raw conditional PutItem: `n` new items with `concurrency` in flight, round `r` writing its own keys. */
 export function rawConditionalPuts(dynamo: DynamoLocal, n: number, concurrency: number) {
-  return (r: number) => rate(n, concurrency, async (i) => {
+  return (r: number) => measure(dynamo.pid, n, concurrency, async (i) => {
     await dynamo.client.send(new PutItemCommand({ TableName: RAW_TABLE, Item: { pk: { S: `PERSON#${r}#${i}` }, sk: { S: 'POLICY' } }, ConditionExpression: 'attribute_not_exists(pk)' }));
   });
 }

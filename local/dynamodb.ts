@@ -8,6 +8,8 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 export interface DynamoLocal {
   endpoint: string;
   client: DynamoDBClient;
+  /** The JVM's process id (the benchmarks read its CPU time). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -64,6 +66,7 @@ export async function startDynamoLocal(options: { port?: number; path?: string }
   return {
     endpoint,
     client,
+    pid: child.pid!,
     stop: async () => {
       client.destroy();
       process.removeListener('exit', kill);
