@@ -34,9 +34,16 @@ export class SqsQueue implements WorkQueue {
   }
 }
 
+/** How long the local queue keeps retrying a failed message: as long as SQS would (5 receives, 16 minutes apart). */
+export const LOCAL_REDELIVERY_MS = 5 * 16 * 60_000;
+/** The local queue's longest wait between two tries. */
+export const LOCAL_MAX_BACKOFF_MS = 60_000;
+
 /**
  * Runs each message in the background of this process (the local stack): the sender's request answers at once
- * and the progress can be read while the work runs. A failure is reported and retried a few times with backoff, as SQS would.
+ * and the progress can be read while the work runs. A failure is reported and retried with backoff (doubling from
+ * 250 ms to a minute) for as long as SQS would redeliver it: a late refund may wait for its order's settlement of
+ * thousands of lines, and a message given up is work never done (on AWS it would sit in the dead-letter queue).
  */
 export class InProcessQueue implements WorkQueue {
   private readonly running = new Set<Promise<void>>();
@@ -48,15 +55,21 @@ export class InProcessQueue implements WorkQueue {
 
   async send(message: WorkMessage): Promise<void> {
     const run = (async () => {
+      const started = Date.now();
       for (let attempt = 1; ; attempt++) {
         try {
           await this.work(message);
           return;
         } catch (error) {
-          console.error(`queue: ${message.kind} ${'orderId' in message ? message.orderId : message.planId} failed (attempt ${attempt}):`, error);
-          // Backing off over ~30 s in all: a late refund waits for its order's settlement (thousands of lines) to finish.
-          if (attempt === 8) return;
-          await new Promise((r) => setTimeout(r, 250 * 2 ** (attempt - 1)));
+          const what = `${message.kind} ${'orderId' in message ? message.orderId : message.planId}`;
+          const wait = Math.min(250 * 2 ** (attempt - 1), LOCAL_MAX_BACKOFF_MS);
+          if (Date.now() - started + wait > LOCAL_REDELIVERY_MS) {
+            console.error(`queue: ${what} failed ${attempt} times over ${Math.round((Date.now() - started) / 60_000)} min; given up (SQS would dead-letter it):`, error);
+            return;
+          }
+          console.error(`queue: ${what} failed (attempt ${attempt}), retrying in ${wait} ms:`, error);
+          // Unreferenced: a retry pending never keeps a finished process (a demo, a test run) alive.
+          await new Promise((r) => setTimeout(r, wait).unref());
         }
       }
     })();
