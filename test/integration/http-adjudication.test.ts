@@ -105,6 +105,16 @@ describe('a year of claims through HTTP', () => {
     expect(reused.body.error).toBe('CLAIM_ID_REUSED');
   });
 
+  test("a claim id is one member's: sent for another member it is a conflict, not that member's answer", async () => {
+    const [first, other] = [await enrolMember(20), await enrolMember(21)];
+    const body = settlementOf('owned-1', '2023-09-01', '50000');
+    expect((await call('POST', `/plans/${PLAN}/claims`, { ...body, memberId: first })).status).toBe(201);
+    const reused = await call('POST', `/plans/${PLAN}/claims`, { ...body, memberId: other });
+    expect(reused).toMatchObject({ status: 409, body: { error: 'CLAIM_ID_REUSED' } });
+    expect(reused.headers.get('idempotent-replayed')).toBeNull();
+    expect((await call('GET', `/plans/${PLAN}/members/${other}/accumulators`)).body.claimIds ?? []).toEqual([]);
+  });
+
   test('20 concurrent settlements for one member equal a sequential replay in acceptance order', async () => {
     const member = await enrolMember(3);
     const claims = Array.from({ length: 20 }, (_, i) => settlementOf(`burst-${i}`, '2023-10-01', String(7000 + 1000 * i), String(500 * i)));
@@ -168,7 +178,12 @@ describe('a year of claims through HTTP', () => {
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body).toEqual(corrected.body);
     expect(corrected.headers.get('idempotent-replayed')).toBeNull();
-    expect((await call('POST', `/plans/${PLAN}/claims`, { ...b, memberId: member })).body.error).toBe('CLAIM_ID_REUSED');
+    // The settlement as first sent, sent again, is a replay answered as the claim now stands (corrected); other content is not.
+    const resent = await call('POST', `/plans/${PLAN}/claims`, { ...b, memberId: member });
+    expect(resent.status).toBe(201);
+    expect(resent.headers.get('idempotent-replayed')).toBe('true');
+    expect(resent.body.adjudication.total).toBe('6000.00');
+    expect((await call('POST', `/plans/${PLAN}/claims`, { ...settlementOf('cor-b', '2023-08-01', '70000'), memberId: member })).body.error).toBe('CLAIM_ID_REUSED');
     // The path names the claim; the body must be that claim, of that member.
     expect((await call('POST', `/plans/${PLAN}/claims/cor-a/correction`, { ...bCorrected, memberId: member })).body.error).toBe('CLAIM_ID_MISMATCH');
     expect((await call('POST', `/plans/${PLAN}/claims/cor-b/correction`, { ...bCorrected, memberId: personId(1) })).body.error).toBe('MEMBER_MISMATCH');

@@ -194,6 +194,53 @@ describe('cancellation', () => {
     expect((await call('POST', `/plans/sanming-2024/policies/${pendingId}/cancel`, { requestId: randomUUID(), reason: 'changed mind' })).body).toMatchObject({ status: 'cancelled', payments: [] });
   });
 
+  test('a request replayed after the person ordered again answers the order it took and changes nothing', async () => {
+    const id = personId('350404', 14);
+    await addToRoster('sanming-2024', rosterRow(id));
+    const first = await order('sanming-2024', id, 'wechat', { requestId: 'order-first-1' });
+    await pay('sanming-2024', id, 'wechat', '150.00', 'wx-first-1');
+    const cancellation = { requestId: 'cancel-first-1', reason: 'bought twice by mistake' };
+    expect((await call('POST', `/plans/sanming-2024/policies/${id}/cancel`, cancellation)).body.status).toBe('refunded');
+    const second = await order('sanming-2024', id, 'wechat', { requestId: 'order-second-1' });
+    expect(second).toMatchObject({ status: 201, replayed: false, body: { status: 'pending' } });
+    const before = await counts('sanming-2024');
+
+    // The first order's cancellation, payment and enrollment, sent again: each answers the first order as it stood
+    // (refunded), and the new order is neither refunded, nor paid with money already returned, nor refused.
+    expect(await call('POST', `/plans/sanming-2024/policies/${id}/cancel`, cancellation))
+      .toMatchObject({ status: 200, replayed: true, body: { requestId: 'order-first-1', status: 'refunded' } });
+    expect(await pay('sanming-2024', id, 'wechat', '150.00', 'wx-first-1'))
+      .toMatchObject({ status: 200, replayed: true, body: { policy: { requestId: 'order-first-1', status: 'refunded' }, refunded: [] } });
+    expect(await pay('sanming-2024', id, 'wechat', '99.00', 'wx-first-1')).toMatchObject({ status: 409, body: { error: 'PAYMENT_ID_REUSED' } });
+    expect(await order('sanming-2024', id, 'wechat', { requestId: 'order-first-1' }))
+      .toMatchObject({ status: 201, replayed: true, body: { requestId: 'order-first-1', status: 'refunded', version: first.body.version + 2 } });
+    expect(await policy('sanming-2024', id)).toMatchObject({ requestId: 'order-second-1', status: 'pending', version: second.body.version, payments: [] });
+    expect(await counts('sanming-2024')).toEqual(before);
+
+    // Once the new order has lapsed too, the first request still finds its own order instead of placing a third.
+    at(second.body.payBy);
+    expect(await order('sanming-2024', id, 'wechat', { requestId: 'order-first-1' })).toMatchObject({ status: 201, replayed: true, body: { requestId: 'order-first-1' } });
+    expect(await policy('sanming-2024', id)).toMatchObject({ requestId: 'order-second-1', lifecycle: 'expired', version: second.body.version });
+  });
+
+  test('a settlement replayed after its policy was cancelled before cover answers the first answer', async () => {
+    const id = personId('350404', 15);
+    await addToRoster('sanming-2024', rosterRow(id));
+    await order('sanming-2024', id);
+    await pay('sanming-2024', id, 'wechat', '150.00');
+    const claim = {
+      memberId: id, claimId: `c-${randomUUID()}`, planId: 'sanming-2024',
+      visit: { type: 'inpatient', admissionDate: '2024-01-20', dischargeDate: '2024-01-25', hospital: { code: 'H1', level: 3, public: true, regionCode: '350404', designations: ['drg'] } },
+      diagnoses: [{ icd10: 'K35.8' }],
+      settlement: settlement({ basicFundPaid: '20000', inCatalogSelfPay: '10000' }),
+    };
+    const accepted = await call('POST', '/plans/sanming-2024/claims', claim);
+    expect(accepted.status).toBe(201);
+    expect((await call('POST', `/plans/sanming-2024/policies/${id}/cancel`, { requestId: randomUUID(), reason: 'moved away' })).body.status).toBe('refunded');
+    expect(await call('POST', '/plans/sanming-2024/claims', claim)).toEqual({ ...accepted, replayed: true });
+    expect(await call('POST', '/plans/sanming-2024/claims', { ...claim, claimId: `c-${randomUUID()}` })).toMatchObject({ status: 422, body: { error: 'POLICY_NOT_PAID', status: 'refunded' } });
+  });
+
   test('after cover starts the policy stands', async () => {
     const id = personId('350404', 12);
     await addToRoster('sanming-2024', rosterRow(id));

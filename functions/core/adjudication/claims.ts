@@ -60,9 +60,14 @@ function emptyYear(planId: string, memberId: string): MemberYear {
 
 const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 5 * 2 ** attempt)));
 
-/** The same claim id with the same content is a replay; with other content, a conflict. */
-function replayOf(existing: StoredClaim, digest: string): StoredClaim {
-  if (existing.digest === digest) return existing;
+/**
+ * The same claim id for the same member with the content first sent is a replay (answered as the claim stands, corrected
+ * or not); for another member, or with other content, a conflict: answering someone else's claim would tell the insurer a
+ * settlement was adjudicated that never was.
+ */
+function replayOf(existing: StoredClaim, memberId: string, digest: string): StoredClaim {
+  if (existing.memberId !== memberId) throw conflict('CLAIM_ID_REUSED', `claim ${existing.claimId} was already submitted for another member`);
+  if ((existing.submittedDigest ?? existing.digest) === digest) return existing;
   throw conflict('CLAIM_ID_REUSED', `claim ${existing.claimId} was already submitted with different content`);
 }
 
@@ -81,25 +86,25 @@ export async function submitClaim(deps: Deps, planId: string, submission: ClaimS
   const inputs = await deps.store.getClaimInputs(planId, memberId, {
     person: plan.eligibility.suspendedBasicPausesBenefits, window: plan.outOfPocketCap !== undefined,
   });
-  if (!inputs.policy) {
+  if (inputs.policy?.status !== 'paid') {
+    // A replay stands whatever became of the policy since (cancelled before cover, say): the first answer is answered.
     const existing = await deps.store.getClaim(planId, claim.claimId);
-    if (existing) return { created: false, claim: replayOf(existing, digest) };
-    throw unprocessable('NO_POLICY', `member has no policy in ${plan.id}`);
+    if (existing) return { created: false, claim: replayOf(existing, memberId, digest) };
+    requirePaid(inputs.policy, plan);
   }
-  requirePaid(inputs.policy, plan);
-  const ctx = policyContext(inputs.policy, inputs.person, inputs.window ?? scheduledWindow(plan, deps.now()));
+  const ctx = policyContext(inputs.policy!, inputs.person, inputs.window ?? scheduledWindow(plan, deps.now()));
   let year = inputs.year ?? emptyYear(planId, memberId);
 
   for (let attempt = 0; attempt < 200; attempt++) {
     const adjudication = adjudicate(plan, ctx, year.accumulators, claim);
     const acceptedAt = deps.now().toISOString();
-    const stored: StoredClaim = { planId, claimId: claim.claimId, memberId, digest, claim, adjudication, status: 'applied', acceptedAt };
+    const stored: StoredClaim = { planId, claimId: claim.claimId, memberId, digest, submittedDigest: digest, claim, adjudication, status: 'applied', acceptedAt };
     try {
       const result = await deps.store.commitClaim({
         claim: stored, year: { ...year, accumulators: adjudication.accumulators, claimIds: [...year.claimIds, claim.claimId] },
         payouts: claimPayouts(claim.claimId, acceptedAt, adjudication),
       });
-      return result.committed ? { created: true, claim: stored } : { created: false, claim: replayOf(result.existing, digest) };
+      return result.committed ? { created: true, claim: stored } : { created: false, claim: replayOf(result.existing, memberId, digest) };
     } catch (error) {
       if (!(error instanceof VersionConflict)) throw error;
       await pause(attempt);

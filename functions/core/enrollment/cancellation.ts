@@ -7,7 +7,7 @@ import type { Policy, PolicyPayment } from '../store/model.ts';
 import type { Deps } from '../runtime.ts';
 import { requirePlan } from '../runtime.ts';
 import { conflict } from '../errors.ts';
-import { lifecycle } from './lifecycle.ts';
+import { attemptTaking, lifecycle } from './lifecycle.ts';
 import { counted } from './participation.ts';
 import { updatePolicy } from './policy-update.ts';
 
@@ -22,7 +22,8 @@ export async function cancelPolicy(deps: Deps, planId: string, personId: string,
   requirePlan(deps, planId);
   const now = deps.now();
   const { policy, result } = await updatePolicy(deps, planId, personId, (current) => {
-    if (current.cancellation?.requestId === request.requestId) return { result: { replayed: true } };
+    const taken = attemptTaking(current, (a) => a.cancellation?.requestId === request.requestId);
+    if (taken) return { answer: taken, result: { replayed: true } };
     const state = lifecycle(current, now);
     const cancellation = { at: now.toISOString(), requestId: request.requestId, reason: request.reason };
     if (state === 'pending' || state === 'expired') {

@@ -3,7 +3,7 @@
 // refunded (cancelled after payment, before cover). The store keeps what was
 // decided; time adds the rest, so an unpaid order expires without a sweep.
 import type { LoadedPlan } from '../plan/loader.ts';
-import type { Policy, PolicyPayment, WindowState } from '../store/model.ts';
+import type { Policy, PolicyAttempt, PolicyPayment, WindowState } from '../store/model.ts';
 import { shanghaiDay } from '../dates/dates.ts';
 
 export type Lifecycle = 'pending' | 'expired' | 'paid' | 'active' | 'ended' | 'cancelled' | 'refunded';
@@ -18,6 +18,15 @@ export function lifecycle(policy: Policy, now: Date): Lifecycle {
 /** What clients read: the stored policy and its lifecycle now. */
 export function policyView(policy: Policy, now: Date): Policy & { lifecycle: Lifecycle } {
   return { ...policy, lifecycle: lifecycle(policy, now) };
+}
+
+/**
+ * The order that took a request, newest first: the policy that stands, else an earlier order it replaced. A request
+ * replayed after a new order replaced the one it took finds that one (and changes nothing), never the new one.
+ */
+export function attemptTaking(policy: Policy, took: (attempt: PolicyAttempt) => boolean): Policy | undefined {
+  if (took(policy)) return policy;
+  return (policy.earlier ?? []).findLast(took);
 }
 
 /** A person holds the plan while an order is payable or paid; an expired, cancelled or refunded one leaves room for a new order. */

@@ -11,7 +11,7 @@ import type { LoadedPlan } from '../plan/loader.ts';
 import { conflict, unprocessable } from '../errors.ts';
 import { checkChannel } from './payment.ts';
 import { coverFor } from './policies.ts';
-import { isAccountChannel, lifecycle, standingPayment } from './lifecycle.ts';
+import { attemptTaking, isAccountChannel, lifecycle, standingPayment } from './lifecycle.ts';
 import { counted } from './participation.ts';
 import { formatYuan } from '../money/money.ts';
 import { updatePolicy } from './policy-update.ts';
@@ -37,12 +37,13 @@ export async function confirmPayment(deps: Deps, planId: string, personId: strin
   const plan = requirePlan(deps, planId);
   const now = deps.now();
   const { policy, result } = await updatePolicy(deps, planId, personId, (current) => {
-    const known = current.payments.find((p) => p.paymentId === payment.paymentId);
-    if (known) {
+    const taken = attemptTaking(current, (a) => a.payments.some((p) => p.paymentId === payment.paymentId));
+    if (taken) {
+      const known = taken.payments.find((p) => p.paymentId === payment.paymentId)!;
       if (known.channel !== payment.channel || !new Decimal(known.amount).eq(payment.amount)) {
         throw conflict('PAYMENT_ID_REUSED', `payment ${payment.paymentId} was confirmed before with another channel or amount`);
       }
-      return { result: { recorded: false, refunded: [] as PolicyPayment[] } };
+      return { answer: taken, result: { recorded: false, refunded: [] as PolicyPayment[] } };
     }
     checkChannel(plan, payment.channel, (current.buyer?.relation ?? 'self') as Relation);
     // What is still due: the premium less what stands already (a sponsor's fixed part); a paid policy is due in full again (a duplicate).

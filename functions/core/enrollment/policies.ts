@@ -7,7 +7,7 @@ import type { LoadedPlan } from '../plan/loader.ts';
 import { PaymentChannelKind, Relation } from '../plan/schema.ts';
 import { ResidentId, maskId } from '../identity/resident-id.ts';
 import { addDays, addMonths, shanghaiDay } from '../dates/dates.ts';
-import type { MemberYear, Policy, WindowState } from '../store/model.ts';
+import type { MemberYear, Policy, PolicyAttempt, WindowState } from '../store/model.ts';
 import type { Deps } from '../runtime.ts';
 import type { EnrollmentInputs } from '../store/store.ts';
 import { requirePlan } from '../runtime.ts';
@@ -15,7 +15,7 @@ import { checkEligibility } from '../eligibility/eligibility.ts';
 import { isOpen, scheduledWindow } from './window.ts';
 import { counted } from './participation.ts';
 import { checkAutoRenewalChannel, checkPayment } from './payment.ts';
-import { holdsPlace, isAccountChannel, payByFor } from './lifecycle.ts';
+import { attemptTaking, holdsPlace, isAccountChannel, payByFor } from './lifecycle.ts';
 import { VersionConflict } from '../store/store.ts';
 import { Decimal } from 'decimal.js';
 import { DomainError, conflict, unprocessable } from '../errors.ts';
@@ -171,7 +171,7 @@ function decide(plan: LoadedPlan, { request, renewalOf, payBy, sponsor }: Enroll
   const { policy: existing, person, buyer } = inputs;
   const window = inputs.window ?? scheduledWindow(plan, now);
   const history = historyFrom(plan, inputs.previousPolicy, inputs.previousYear);
-  if (existing && (existing.requestId === request.requestId || holdsPlace(existing, now))) return { answer: answerForExisting(existing, request) };
+  if (existing && (attemptTaking(existing, (a) => a.requestId === request.requestId) || holdsPlace(existing, now))) return { answer: answerForExisting(existing, request) };
   if (!isOpen(window, now)) {
     throw conflict('WINDOW_CLOSED', `enrollment for ${planId} is not open`, { window: { state: window.state, opensAt: window.opensAt, closesAt: window.closesAt } });
   }
@@ -212,7 +212,7 @@ function decide(plan: LoadedPlan, { request, renewalOf, payBy, sponsor }: Enroll
     ...(request.assistedBy ? { assistedBy: request.assistedBy } : {}), ...(request.promoterCode ? { promoterCode: request.promoterCode } : {}),
     ...(request.autoRenewal ? { autoRenewal: { channel: request.channel, consentedAt: now.toISOString() } } : {}),
     ...(renewalOf ? { renewalOf } : {}),
-    ...(existing ? { earlier: [...(existing.earlier ?? []), { requestId: existing.requestId, status: existing.status, payments: existing.payments }] } : {}),
+    ...(existing ? { earlier: [...(existing.earlier ?? []), attemptOf(existing)] } : {}),
     requestId: request.requestId, createdAt: now.toISOString(), version: (existing?.version ?? 0) + 1,
   };
   return { write: { policy, readVersion: existing?.version ?? 0 } };
@@ -227,8 +227,16 @@ function sponsoredPayBy(plan: LoadedPlan, window: WindowState, now: Date): strin
 }
 
 /** A replay of the request that created the policy gets it back; any other request is a conflict. */
+/** An order as it stood when a new one replaced it (without the orders it had replaced: those stay in the list). */
+function attemptOf(policy: Policy): PolicyAttempt {
+  const { earlier: _replaced, ...attempt } = policy;
+  return attempt;
+}
+
+/** The answer to an enrollment that finds a policy: the order this request took (a replay), or a refusal. */
 function answerForExisting(policy: Policy, request: Enrollment['request']): { created: false; policy: Policy } {
-  if (policy.requestId === request.requestId) return { created: false, policy };
+  const taken = attemptTaking(policy, (a) => a.requestId === request.requestId);
+  if (taken) return { created: false, policy: taken };
   throw conflict('ALREADY_INSURED', `${maskId(policy.personId)} already has a policy in ${policy.planId}`, {
     policy: { planId: policy.planId, tier: policy.tier, status: policy.status, coverStart: policy.coverStart, coverEnd: policy.coverEnd, channel: policy.channel },
   });

@@ -9,6 +9,8 @@ import { maskId } from '../identity/resident-id.ts';
 export interface PolicyChange<R> {
   /** The policy to store, or undefined when nothing changes (a replay). */
   next?: Policy;
+  /** When nothing changes: the order to answer with, if not the one that stands (a replay of a request an earlier order took). */
+  answer?: Policy;
   counterDeltas?: Record<string, number>;
   result: R;
 }
@@ -18,8 +20,8 @@ export async function updatePolicy<R>(deps: Deps, planId: string, personId: stri
   for (let attempt = 0; attempt < 10; attempt++) {
     const policy = await deps.store.getPolicy(planId, personId);
     if (!policy) throw notFound('NO_POLICY', `no policy in ${planId} for ${maskId(personId)}`);
-    const { next, counterDeltas = {}, result } = decide(policy);
-    if (!next) return { policy, result };
+    const { next, answer, counterDeltas = {}, result } = decide(policy);
+    if (!next) return { policy: answer ?? policy, result };
     const stored = { ...next, version: policy.version + 1 };
     try {
       await deps.store.putPolicy(stored, policy.version, counterDeltas);

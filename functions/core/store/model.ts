@@ -87,14 +87,20 @@ export interface Policy {
   /** The previous plan year's plan this policy renewed, when a renewal run created it. */
   renewalOf?: string;
   cancellation?: { at: string; requestId: string; reason: string };
-  /** Earlier orders of this person in this plan that expired or were cancelled, kept for their money trail. */
-  earlier?: { requestId: string; status: PolicyStatus; payments: PolicyPayment[] }[];
+  /**
+   * Earlier orders of this person in this plan that expired or were cancelled, each as it stood when a new order
+   * replaced it: their money trail, and the first answer to a late replay of a request one of them took.
+   */
+  earlier?: PolicyAttempt[];
   /** The enrollment request that created it: a replay with the same id returns this policy. */
   requestId: string;
   createdAt: string;
   /** Bumped by every write; a write is conditioned on the version it read. */
   version: number;
 }
+
+/** An order of a person in a plan: the policy that stands, or an earlier one it replaced. */
+export type PolicyAttempt = Omit<Policy, 'earlier'>;
 
 /** A long run over many items (a renewal run, an order's fulfilment): where it got to, so it can resume. */
 export interface Job {
@@ -116,8 +122,10 @@ export interface StoredClaim {
   planId: string;
   claimId: string;
   memberId: string;
-  /** A digest of the settlement as first sent: the same id with other content is a conflict. */
+  /** A digest of the settlement the claim now stands on (the corrected one's, once corrected). */
   digest: string;
+  /** A digest of the settlement as first sent: submitting the same id with other content is a conflict. Absent on claims stored before it was kept: `digest`. */
+  submittedDigest?: string;
   claim: Claim;
   adjudication: Adjudication;
   status: 'applied' | 'reversed';
