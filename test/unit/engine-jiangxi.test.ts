@@ -341,6 +341,20 @@ describe('Jiangxi: per-item limits, 100,000 a year per drug (ruling 14)', () => 
     expect(b.accumulators.itemPaid).toEqual({ '0:D1': '100000.00' });
   });
 
+  it('the item cut is not rounded before the payable: the benefit rounds once, at its end (rulings 1, 13)', () => {
+    // Insured in 2022 without a benefit: +5 points; Beijing with a referral: ×0.7.
+    const ctx = member({ history: [{ year: 2022, insured: true, benefitPaid: false }] });
+    const a = one(ctx, jx({ hospital: { regionCode: '110105' }, referral: true, settlement: { inCatalogSelfPay: '439566.95' }, items: [drug('D1', '386023.89')] }));
+    const b = benefit(a, IN);
+    // 439,566.95 − 15,000 = 424,566.95: 100,000 × 0.245 + 100,000 × 0.385 + 100,000 × 0.525 + 124,566.95 × 0.595
+    //   = 24,500 + 38,500 + 52,500 + 74,117.33525 = 189,617.33525 gross.
+    // D1: 189,617.33525 × 386,023.89 / 439,566.95 = 166,520.3022… → cut 66,520.3022… (shown 66,520.30);
+    // 189,617.33525 − 66,520.3022… = 123,097.0330… → 123,097.03 (rounding the share first gave 123,097.04).
+    expect(b.limits).toEqual([{ kind: 'item', key: '0:D1', remainingBefore: '100000.00', cut: '66520.30' }]);
+    expect(b.payable).toBe('123097.03');
+    expect(a.accumulators.itemPaid).toEqual({ '0:D1': '100000.00' });
+  });
+
   it('drugs of one class (同类药品) share one limit when the settlement names their limitGroup', () => {
     const ofClass = (code: string, selfPay: string) => ({ ...drug(code, selfPay), limitGroup: 'ATC-L01' });
     const a = one(member(), jx({ settlement: { inCatalogSelfPay: '315000' }, items: [ofClass('D1', '157500'), ofClass('D2', '157500')] }));

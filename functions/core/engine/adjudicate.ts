@@ -392,7 +392,8 @@ class ClaimRun {
     this.plan.itemLimits.forEach((limit, index) => {
       for (const { item } of items.filter((s) => limit.categories.includes(s.item.category))) {
         const key = `${index}:${item.limitGroup ?? item.code}`;
-        const attributed = toFen(gross.times(item.selfPay).div(covered));
+        // Exact, not rounded: ruling 1 rounds a benefit's payable once, at its end (the recorded shares round then).
+        const attributed = gross.times(item.selfPay).div(covered);
         const earlier = shares.get(key) ?? ZERO;
         const remaining = nonNegative(constant(limit.amount).minus(this.ledger.get('itemPaid', key)).minus(earlier));
         const cut = nonNegative(attributed.minus(remaining));
