@@ -179,6 +179,17 @@ describe('Jiangxi: pre-existing conditions, claim-related (ruling 5)', () => {
     expect(b.payable).toBe('100000.00');
   });
 
+  it('alcoholic and toxic cirrhosis and hepatic failure are listed disease (3) too, not only K74 and K72', () => {
+    for (const icd10 of ['K70.3', 'K70.4', 'K71.1', 'K71.7']) {
+      const a = one(member({ preExistingConditions: [{ icd10 }] }), jx({ diagnoses: [{ icd10 }], settlement: { inCatalogSelfPay: '115000' } }));
+      expect(benefit(a, IN).population).toBe('pre-existing');
+      // (115,000 − 15,000) × 20 % = 20,000.00 (the normal schedule would pay 30 %: 30,000.00)
+      expect(a.total).toBe('20000.00');
+    }
+    // Alcoholic fatty liver (K70.0) is neither cirrhosis nor hepatic failure: 30 % = 30,000.00.
+    expect(one(member({ preExistingConditions: [{ icd10: 'K70.0' }] }), jx({ diagnoses: [{ icd10: 'K70.0' }], settlement: { inCatalogSelfPay: '115000' } })).total).toBe('30000.00');
+  });
+
   it('above 400,000 the pre-existing ratio is 40 %', () => {
     const a = one(heartPatient(), jx({ diagnoses: [{ icd10: 'I21.0' }], settlement: { inCatalogSelfPay: '515000' } }));
     // 515,000 − 15,000 = 500,000: 200,000 × 0.2 + 200,000 × 0.3 + 100,000 × 0.4 = 40,000 + 60,000 + 40,000 = 140,000.00

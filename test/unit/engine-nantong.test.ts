@@ -235,6 +235,20 @@ describe('Nantong (5) rare diseases', () => {
     expect(r.total).toBe('62440.00');
   });
 
+  test('pays after the tumour-drug benefit (3) too: one cost is not paid twice', () => {
+    // A listed tumour drug bought outside a stay, for a first-diagnosed rare disease.
+    const purchase = claim(plan, CHONGCHUAN, {
+      type: 'outpatient', admitted: '2021-08-01', diagnoses: [{ icd10: 'E75.2', firstDiagnosis: true }], settlement: { outOfCatalogSelfPay: '30000' },
+      items: [{ code: OSIMERTINIB.code, category: 'drug', catalogClass: 'none', amount: '30000', selfPay: '30000' }],
+    });
+    const r = adjudicate(plan, healthy, emptyAccumulators(), purchase);
+    // (3): (30,000 − 10,000) × 70 % = 14,000.00
+    expect(pay(r, DRUGS)).toBe('14000.00');
+    // (5): 30,000 − 14,000 paid by (3) = 16,000; − 10,000 deductible = 6,000 × 70 % = 4,200.00 (not 14,000 on the whole 30,000)
+    expect(benefit(r, RARE)).toMatchObject({ covered: '30000.00', paidByEarlierBenefits: '14000.00', eligible: '16000.00', payable: '4200.00' });
+    expect(r.total).toBe('18200.00');
+  });
+
   test('the annual 10,000 is consumed across claims (an outpatient purchase first)', () => {
     const pharmacy = claim(plan, CHONGCHUAN, {
       type: 'pharmacy', admitted: '2021-07-20', diagnoses: [{ icd10: 'E75.2' }], settlement: { outOfCatalogSelfPay: '6000' },

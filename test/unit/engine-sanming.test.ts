@@ -93,6 +93,15 @@ describe('Sanming (1) in-area inpatient', () => {
     expect(b.payable).toBe('22500.00');
   });
 
+  test('alcoholic or toxic cirrhosis and hepatic failure (K70.3, K70.4, K71.1, K71.7) are group ② too: 50 %', () => {
+    for (const icd10 of ['K70.3', 'K70.4', 'K71.1', 'K71.7']) {
+      const b = benefit(adjudicate(plan, ctxOf({ preExistingConditions: [{ icd10 }] }), emptyAccumulators(), inAreaStay('2024-03-01', typicalStay)), IN_AREA);
+      expect(b.population).toBe('pre-existing');
+      // (50,000 − 5,000) × 50 % = 22,500.00
+      expect(b.payable).toBe('22500.00');
+    }
+  });
+
   test('relief recipient (低保) with a pre-existing condition: 100 % as printed (ruling 7)', () => {
     const b = benefit(adjudicate(plan, reliefPreExisting, emptyAccumulators(), inAreaStay('2024-03-01', typicalStay)), IN_AREA);
     expect(b.population).toBe('relief-pre-existing');

@@ -206,6 +206,24 @@ describe('Wuwei (3): heavy-ion therapy (ruling 8)', () => {
     expect(a.total).toBe('0.00');
   });
 
+  it('where (3) does not take the claim (out of the city), a class-C heavy-ion item is paid by (1) as in the basic tier', () => {
+    const items = [item('HI-IRR', '50000', 'C', 'treatment')];
+    const [upgraded, basic] = (['upgraded', 'basic'] as const).map((tier) =>
+      one(member(tier), ww({ hospital: { regionCode: LANZHOU }, diagnoses: tumour, settlement: { inCatalogSelfPay: '50000' }, items })));
+    expect(benefit(upgraded, ION).refusal?.code).toBe('PLACE_NOT_COVERED');
+    // (1), any designated level-2+ hospital: class-C 50,000 − 12,000 = 38,000: 20,000 × 30 % + 18,000 × 40 % = 6,000 + 7,200 = 13,200.00
+    expect(benefit(upgraded, B_C).payable).toBe('13200.00');
+    expect(upgraded.total).toBe('13200.00');
+    expect(basic.total).toBe('13200.00');
+  });
+
+  it('a course given as an outpatient special-disease visit pays too (the source sets no visit type)', () => {
+    const a = one(member('upgraded'), ww({ type: 'outpatient-special-disease', discharged: undefined, diagnoses: tumour, settlement: { outOfCatalogSelfPay: '60000' }, items: heavyIon('50000') }));
+    // 60,000 without deductible: 20,000 × 30 % + 30,000 × 40 % + 10,000 × 50 % = 6,000 + 12,000 + 5,000 = 23,000.00
+    expect(benefit(a, ION).payable).toBe('23000.00');
+    expect(a.total).toBe('23000.00');
+  });
+
   it('only for malignant tumour: another diagnosis → DIAGNOSIS_NOT_COVERED', () => {
     const a = one(member('upgraded'), ww({ diagnoses: [{ icd10: 'D36.9' }], settlement: { outOfCatalogSelfPay: '30000' }, items: heavyIon('20000') }));
     expect(benefit(a, ION).refusal?.code).toBe('DIAGNOSIS_NOT_COVERED');

@@ -120,7 +120,7 @@ describe('benefit tables of the five plans', () => {
     ]);
     expect(column(t, '保额')).toEqual(['100万元', '100万元', '100万元', '一次性给付1万元; 连续参保满5年且期间未享受待遇: 2万元', '100万元']);
     expect(column(t, '疾病条件')[0]).toBe('《重度恶性肿瘤》, 定点医院首次确诊');
-    expect(column(t, '赔付顺序')).toEqual(['在责任(1)(2)赔付后赔付剩余费用']);
+    expect(column(t, '赔付顺序')).toEqual(['在责任(1)(2)(3)赔付后赔付剩余费用']);
     expect(t).toContain('平安养老保险股份有限公司南通中心支公司 20% (主承保)');
   });
 

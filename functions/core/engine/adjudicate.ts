@@ -200,8 +200,10 @@ class ClaimRun {
     this.compensation = plan.indemnity.subtractOtherCompensation ? sum(other.filter((o) => !o.alreadySubtracted).map((o) => new Decimal(o.amount))) : ZERO;
     this.credit = sum(other.filter((o) => plan.indemnity.countTowardDeductible.includes(o.source)).map((o) => new Decimal(o.amount)));
     this.yearPaidBefore = ledger.scalar('yearPaid');
-    // Items on a list benefit of the member's tier belong to it, never also to a generic item selection.
-    this.claimedByLists = new Set(benefits.filter((b) => b.covers.items?.list).flatMap((b) => selectItems(b, costs, plan, new Set()).map((s) => s.index)));
+    // Items on a list benefit of the member's tier that takes this claim (its visit, place, hospital and diagnosis) belong
+    // to it, never also to a generic item selection; where it does not take the claim, they stay with the others.
+    const takesClaim = (b: Benefit) => placeRefusal(b, claim, place) === undefined && diagnosisRefusal(b, claim, plan) === undefined;
+    this.claimedByLists = new Set(benefits.filter((b) => b.covers.items?.list && takesClaim(b)).flatMap((b) => selectItems(b, costs, plan, new Set()).map((s) => s.index)));
     this.adjustment = { bonus: noClaimBonus(plan, ctx), factor: outOfAreaFactor(plan, place, claim.visit.referral) };
   }
 
