@@ -133,6 +133,12 @@ describe('createHttpHandler', () => {
     await call(event('POST /things/{id}', { id: ID }, JSON.stringify({ amount: '1', nested: { flag: false } })));
     expect(logged.join('\n')).toContain('360102********0013');
     expect(logged.join('\n')).not.toContain(ID);
+    // Padded, or too long to be valid: still masked (the line is written whether or not the ID passes validation).
+    for (const id of [`${ID} `, ` ${ID}`, `${ID}9`]) {
+      logged.length = 0;
+      await call(event('POST /things/{id}', { id }, JSON.stringify({ amount: '1', nested: { flag: false } })));
+      expect(logged.join('\n')).not.toContain(ID.slice(6, 14));
+    }
   });
 
   test('a signed request logs who signed it (the caller role session); an unsigned one nothing', async () => {

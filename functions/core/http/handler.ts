@@ -53,9 +53,14 @@ function parseBody(event: APIGatewayProxyEventV2, issues: FieldIssue[]): unknown
   }
 }
 
-/** Path parameters that may carry a resident ID are masked before they reach a log line. */
+/**
+ * Path parameters that may carry a resident ID are masked before they reach a log line: a person's or member's whatever
+ * it holds (the log line is written before validation, and " 3601…" or a mistyped 19 digits is an ID all the same), and
+ * any other holding a run of 15 or more digits.
+ */
 function loggableParams(params: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v && /^\d{17}[\dXx]$/.test(v) ? maskId(v) : v]));
+  const personal = (key: string, value: string) => key === 'personId' || key === 'memberId' || /\d{15}/.test(value);
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v && personal(k, v) ? maskId(v.trim()) : v]));
 }
 
 export async function dispatch(api: Api, event: APIGatewayProxyEventV2): Promise<Reply> {
