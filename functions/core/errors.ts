@@ -1,6 +1,6 @@
 // Domain outcomes that are not success, named by what they mean; the HTTP
-// layer maps each kind to its status (404, 409, 422).
-export type DomainErrorKind = 'not-found' | 'conflict' | 'unprocessable';
+// layer maps each kind to its status (403, 404, 409, 422).
+export type DomainErrorKind = 'forbidden' | 'not-found' | 'conflict' | 'unprocessable';
 
 export class DomainError extends Error {
   readonly kind: DomainErrorKind;
@@ -16,6 +16,7 @@ export class DomainError extends Error {
   }
 }
 
+export const forbidden = (code: string, message: string, details?: Record<string, unknown>) => new DomainError('forbidden', code, message, details);
 export const notFound = (code: string, message: string, details?: Record<string, unknown>) => new DomainError('not-found', code, message, details);
 export const conflict = (code: string, message: string, details?: Record<string, unknown>) => new DomainError('conflict', code, message, details);
 export const unprocessable = (code: string, message: string, details?: Record<string, unknown>) => new DomainError('unprocessable', code, message, details);

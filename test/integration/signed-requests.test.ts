@@ -66,7 +66,15 @@ describe('signed requests', () => {
     }, SPONSOR));
     expect(created.status).toBe(201);
     const orderId = created.body.orderId;
+    // The sponsor cannot confirm its own list, nor pay where finance pays: nothing is recorded.
+    const selfConfirmed = await call(orders, event('POST /plans/{planId}/orders/{orderId}/approvals', { planId, orderId }, { step: 'lead-insurer-confirms', actor: '民政局 经办人' }, SPONSOR));
+    expect(selfConfirmed).toMatchObject({ status: 403, body: { error: 'NOT_YOUR_STEP', takers: ['insurer'] } });
+    expect(await call(orders, event('POST /plans/{planId}/orders/{orderId}/approvals', { planId, orderId }, { step: 'lead-insurer-confirms', actor: 'x' }, role('Other', 'someone'))))
+      .toMatchObject({ status: 403, body: { error: 'NOT_YOUR_STEP' } });
+    expect((await call(orders, event('GET /plans/{planId}/orders/{orderId}', { planId, orderId }, undefined, SPONSOR))).body.approvals).toHaveLength(1);
     await call(orders, event('POST /plans/{planId}/orders/{orderId}/approvals', { planId, orderId }, { step: 'lead-insurer-confirms', actor: '主承保 核对' }, INSURER));
+    expect(await call(orders, event('POST /plans/{planId}/orders/{orderId}/payment', { planId, orderId }, { paymentId: 'spn-000701', amount: '300.00', actor: '民政局' }, SPONSOR)))
+      .toMatchObject({ status: 403, body: { error: 'NOT_YOUR_STEP', takers: ['bureau'] } });
     // 2 × 150.00 = 300.00, paid by finance (a bureau-side office).
     const paid = await call(orders, event('POST /plans/{planId}/orders/{orderId}/payment', { planId, orderId }, { paymentId: 'fin-000701', amount: '300.00', actor: '财政局' }, BUREAU));
     expect(paid.status).toBe(200);

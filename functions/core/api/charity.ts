@@ -2,6 +2,7 @@
 // payment, progress, per-beneficiary report) and the public ledger.
 import { z } from 'zod';
 import { route, type Api } from '../http/api.ts';
+import { signerOf } from '../http/access.ts';
 import type { Deps } from '../runtime.ts';
 import { OrderRequest, createOrder, getOrder, quoteProgress } from '../charity/orders.ts';
 import { ApprovalRequest, OrderPaymentRequest, approveOrder, payOrder } from '../charity/order-payment.ts';
@@ -53,9 +54,9 @@ export function charityApi(deps: () => Deps): Api {
       summary: "Records the plan's next approval step (e.g. the lead insurer confirms the civil-affairs list)",
       params: OrderParams,
       body: ApprovalRequest,
-      responses: { 200: 'the order (a repeated step changes nothing)', 404: 'unknown plan or order', 409: 'out of order', 422: 'unknown step' },
+      responses: { 200: 'the order (a repeated step changes nothing)', 403: "signed by a party that does not take this step (only the insurer confirms)", 404: 'unknown plan or order', 409: 'out of order', 422: 'unknown step' },
       handle: async ({ params, body, caller }) => {
-        const { order, changed } = await approveOrder(deps(), params.planId, params.orderId, body, caller);
+        const { order, changed } = await approveOrder(deps(), params.planId, params.orderId, body, signerOf(caller));
         return { status: 200, replayed: !changed, body: order };
       },
     }),
@@ -63,9 +64,9 @@ export function charityApi(deps: () => Deps): Api {
       summary: "The sponsor's payment of the quote (finance's step where the plan has approvals); queues the fulfilment",
       params: OrderParams,
       body: OrderPaymentRequest,
-      responses: { 200: 'paid; fulfilment queued (a replay gets header idempotent-replayed: true)', 404: 'unknown plan or order', 409: 'approvals pending or paid already', 422: 'amount differs from the quote' },
+      responses: { 200: 'paid; fulfilment queued (a replay gets header idempotent-replayed: true)', 403: 'where finance pays (an approval step), signed by other than the bureau', 404: 'unknown plan or order', 409: 'approvals pending or paid already', 422: 'amount differs from the quote' },
       handle: async ({ params, body, caller }) => {
-        const { order, changed } = await payOrder(deps(), params.planId, params.orderId, body, caller);
+        const { order, changed } = await payOrder(deps(), params.planId, params.orderId, body, signerOf(caller));
         return { status: 200, replayed: !changed, body: order };
       },
     }),

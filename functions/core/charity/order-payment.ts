@@ -8,12 +8,31 @@ import type { Order } from '../store/model.ts';
 import { VersionConflict } from '../store/store.ts';
 import type { Deps } from '../runtime.ts';
 import { requirePlan } from '../runtime.ts';
-import { conflict, unprocessable } from '../errors.ts';
+import { conflict, forbidden, unprocessable } from '../errors.ts';
+import type { Caller, Signer } from '../http/access.ts';
+import type { ApprovalStep } from '../plan/schema.ts';
 import { formatYuan } from '../money/money.ts';
 import { approval, getOrder } from './orders.ts';
 
 /** The approval step that is the payment itself. */
 const PAYMENT_STEP = 'finance-pays';
+
+/**
+ * Who takes each step: civil affairs (the sponsor, or a bureau-side office) submits with the order, only the consortium
+ * confirms its list, and finance (a bureau-side office) pays. A signed request from anyone else is refused, so no one
+ * party can take the steps meant to check it. Local requests are unsigned, and unchecked, like everything local.
+ */
+const STEP_TAKERS: Record<ApprovalStep, readonly Caller[]> = {
+  'civil-affairs-submits': ['sponsor', 'bureau'],
+  'lead-insurer-confirms': ['insurer'],
+  'finance-pays': ['bureau'],
+};
+
+function requireTaker(step: ApprovalStep, signer: Signer | undefined): void {
+  if (signer && !(signer.kind && STEP_TAKERS[step].includes(signer.kind))) {
+    throw forbidden('NOT_YOUR_STEP', `"${step}" is taken by ${STEP_TAKERS[step].join(' or ')}, not ${signer.kind ?? 'an unknown role'}`, { takers: STEP_TAKERS[step] });
+  }
+}
 
 export const ApprovalRequest = z.strictObject({ step: z.string().min(1), actor: z.string().trim().min(1).max(100) });
 export type ApprovalRequest = z.infer<typeof ApprovalRequest>;
@@ -38,20 +57,23 @@ export async function changeOrder(deps: Deps, planId: string, orderId: string, d
   throw conflict('ORDER_BUSY', 'the order is being changed by someone else; try again');
 }
 
-export async function approveOrder(deps: Deps, planId: string, orderId: string, request: ApprovalRequest, signedBy?: string) {
+export async function approveOrder(deps: Deps, planId: string, orderId: string, request: ApprovalRequest, signer?: Signer) {
   const steps = requirePlan(deps, planId).sponsorship.approvals;
-  if (!steps.includes(request.step as never)) throw unprocessable('UNKNOWN_STEP', `plan ${planId} has no approval step "${request.step}"`, { steps });
-  if (request.step === PAYMENT_STEP) throw unprocessable('STEP_IS_PAYMENT', `"${PAYMENT_STEP}" is recorded by paying the order`);
+  const step = steps.find((s) => s === request.step);
+  if (!step) throw unprocessable('UNKNOWN_STEP', `plan ${planId} has no approval step "${request.step}"`, { steps });
+  if (step === PAYMENT_STEP) throw unprocessable('STEP_IS_PAYMENT', `"${PAYMENT_STEP}" is recorded by paying the order`);
+  requireTaker(step, signer);
   return changeOrder(deps, planId, orderId, (order) => {
     if (order.approvals.some((a) => a.step === request.step)) return undefined;
     const expected = steps[order.approvals.length];
     if (request.step !== expected) throw conflict('APPROVAL_OUT_OF_ORDER', `the next step is "${expected}"`, { next: expected, recorded: order.approvals.map((a) => a.step) });
-    return { ...order, approvals: [...order.approvals, approval(request.step, request.actor, deps.now().toISOString(), signedBy)] };
+    return { ...order, approvals: [...order.approvals, approval(request.step, request.actor, deps.now().toISOString(), signer?.arn)] };
   });
 }
 
-export async function payOrder(deps: Deps, planId: string, orderId: string, request: OrderPaymentRequest, signedBy?: string) {
+export async function payOrder(deps: Deps, planId: string, orderId: string, request: OrderPaymentRequest, signer?: Signer) {
   const steps = requirePlan(deps, planId).sponsorship.approvals;
+  if (steps.includes(PAYMENT_STEP)) requireTaker(PAYMENT_STEP, signer);
   const result = await changeOrder(deps, planId, orderId, (order) => {
     if (order.payment) {
       if (order.payment.paymentId === request.paymentId) return undefined;
@@ -66,7 +88,7 @@ export async function payOrder(deps: Deps, planId: string, orderId: string, requ
     const at = deps.now().toISOString();
     return {
       ...order, status: 'paid' as const, payment: { paymentId: request.paymentId, amount: formatYuan(new Decimal(request.amount)), at },
-      approvals: steps.includes(PAYMENT_STEP) ? [...order.approvals, approval(PAYMENT_STEP, request.actor, at, signedBy)] : order.approvals,
+      approvals: steps.includes(PAYMENT_STEP) ? [...order.approvals, approval(PAYMENT_STEP, request.actor, at, signer?.arn)] : order.approvals,
     };
   });
   // Queued on every answer, not only the first: a crash between the write and the send must not strand the order,

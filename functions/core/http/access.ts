@@ -19,6 +19,21 @@ export const PUBLIC = 'public';
 /** Route key ("METHOD /path") → who may call it: `public`, or the kinds of callers allowed. */
 export type RouteAccess = Readonly<Record<string, readonly [typeof PUBLIC] | readonly Caller[]>>;
 
+/** Who signed a request (on AWS): the role session's ARN, and the kind of caller its role is. */
+export interface Signer {
+  arn: string;
+  /** Absent for a role that is none of ours. */
+  kind?: Caller;
+}
+
+/** The signer of a request signed with `userArn`: our roles are named after their kind (`…InsurerCaller…`, infra/constructs/api.ts). */
+export function signerOf(userArn: string | undefined): Signer | undefined {
+  if (userArn === undefined) return undefined;
+  const role = /:assumed-role\/([^/]+)\//.exec(userArn)?.[1] ?? '';
+  const kind = CALLERS.find((c) => role.includes(`${c[0].toUpperCase()}${c.slice(1)}Caller`));
+  return { arn: userArn, ...(kind ? { kind } : {}) };
+}
+
 /** Whether anyone may call the route, unsigned. */
 export function isPublic(callers: RouteAccess[string]): boolean {
   return (callers as readonly string[]).includes(PUBLIC);

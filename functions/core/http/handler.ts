@@ -11,7 +11,7 @@ import { formatPath } from '../plan/loader.ts';
 import { maskId } from '../identity/resident-id.ts';
 import type { Api, Reply } from './api.ts';
 
-const STATUS: Record<DomainError['kind'], number> = { 'not-found': 404, conflict: 409, unprocessable: 422 };
+const STATUS: Record<DomainError['kind'], number> = { forbidden: 403, 'not-found': 404, conflict: 409, unprocessable: 422 };
 
 export interface FieldIssue {
   field: string;

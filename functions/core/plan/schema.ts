@@ -227,13 +227,17 @@ export const Campaign = z.strictObject({
   targetGroups: z.array(ReliefGroup).min(1),
 });
 
+/** A government subsidy order's approval steps (who takes each: charity/order-payment.ts). */
+export const ApprovalStep = z.enum(['civil-affairs-submits', 'lead-insurer-confirms', 'finance-pays']);
+export type ApprovalStep = z.infer<typeof ApprovalStep>;
+
 export const Sponsorship = z.strictObject({
   payerKinds: z.array(PayerKind).min(1),
   contributions: z.array(z.enum(['full', 'fixed-amount'])).min(1),
   targetGroups: z.array(ReliefGroup).default([]),
   campaigns: z.array(Campaign).default([]),
   /** Government subsidy flow: the approvals an order needs, in order (civil affairs, lead insurer, finance). */
-  approvals: z.array(z.enum(['civil-affairs-submits', 'lead-insurer-confirms', 'finance-pays'])).default([]),
+  approvals: z.array(ApprovalStep).default([]),
   publicLedger: z.boolean(),
 });
 
