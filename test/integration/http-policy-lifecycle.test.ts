@@ -127,6 +127,24 @@ describe('payment', () => {
     expect((await order('sanming-2024', id)).body.payBy).toBe('2023-12-31T16:00:00.000Z');
   });
 
+  test('where only those paid in time are covered, an order is not payable once an administrator closed the window early', async () => {
+    const id = personId('350404', 16);
+    await addToRoster('sanming-2024', rosterRow(id));
+    const placed = await order('sanming-2024', id);
+    expect(placed.body.payBy).toBe('2023-12-10T02:30:00.000Z'); // 10:00 + 30 min, before the scheduled close
+    const before = await counts('sanming-2024');
+    expect((await call('POST', '/plans/sanming-2024/window/close', { actor: 'bureau', reason: 'quota reached' })).body.state).toBe('closed');
+    try {
+      expect(await pay('sanming-2024', id, 'wechat', '150.00')).toMatchObject({ status: 409, body: { error: 'ORDER_NOT_PAYABLE', windowClosed: true } });
+      expect(await policy('sanming-2024', id)).toMatchObject({ status: 'pending', payments: [] });
+      expect(await counts('sanming-2024')).toEqual(before);
+    } finally {
+      expect((await call('POST', '/plans/sanming-2024/window/open', { actor: 'bureau', reason: 'reopened' })).body.state).toBe('open');
+    }
+    // Open again, the order (still within its payBy) is payable.
+    expect((await pay('sanming-2024', id, 'wechat', '150.00')).body.policy.status).toBe('paid');
+  });
+
   test("Wenshan: once the reserved personal-account debit succeeds, the WeChat payment is refunded", async () => {
     at('2023-07-10T09:00:00+08:00');
     const id = personId('532601', 4);

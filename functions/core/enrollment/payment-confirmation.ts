@@ -15,7 +15,7 @@ import { attemptTaking, isAccountChannel, lifecycle, standingPayment } from './l
 import { counted } from './participation.ts';
 import { formatYuan } from '../money/money.ts';
 import { updatePolicy } from './policy-update.ts';
-import { scheduledWindow } from './window.ts';
+import { currentWindow, isOpen, scheduledWindow } from './window.ts';
 
 export const PaymentConfirmation = z.strictObject({
   /** The provider's transaction id: idempotency key of the confirmation. */
@@ -36,6 +36,9 @@ export interface Confirmed {
 export async function confirmPayment(deps: Deps, planId: string, personId: string, payment: PaymentConfirmation): Promise<Confirmed> {
   const plan = requirePlan(deps, planId);
   const now = deps.now();
+  // Where the plan pays only those who paid in full before the window closed, an order is payable while the window is
+  // open: its payBy was set at the close then scheduled, and an administrator may have closed it early since.
+  const windowClosed = plan.enrollment.fullPaymentInTimeRequired && !isOpen(await currentWindow(deps.store, plan, now), now);
   const { policy, result } = await updatePolicy(deps, planId, personId, (current) => {
     const taken = attemptTaking(current, (a) => a.payments.some((p) => p.paymentId === payment.paymentId));
     if (taken) {
@@ -51,7 +54,7 @@ export async function confirmPayment(deps: Deps, planId: string, personId: strin
     if (!new Decimal(payment.amount).eq(due)) {
       throw unprocessable('AMOUNT_MISMATCH', `${formatYuan(due)} yuan is due, not ${payment.amount}`, { due: formatYuan(due) });
     }
-    return applyPayment(plan, current, { ...payment, amount: new Decimal(payment.amount).toFixed(2), paidAt: now.toISOString() }, now);
+    return applyPayment(plan, current, { ...payment, amount: new Decimal(payment.amount).toFixed(2), paidAt: now.toISOString() }, now, windowClosed);
   });
   return { policy, ...result };
 }
@@ -60,10 +63,13 @@ function amountDue(policy: Policy): Decimal {
   return policy.payments.filter((p) => p.refund === undefined).reduce((due, p) => due.minus(p.amount), new Decimal(policy.premium));
 }
 
-function applyPayment(plan: LoadedPlan, current: Policy, paid: PolicyPayment, now: Date) {
+function applyPayment(plan: LoadedPlan, current: Policy, paid: PolicyPayment, now: Date, windowClosed: boolean) {
   const state = lifecycle(current, now);
   if (state === 'expired' || state === 'cancelled' || state === 'refunded') {
     throw conflict('ORDER_NOT_PAYABLE', `the order is ${state}: the payment must be returned to the payer`, { lifecycle: state, ...(current.payBy ? { payBy: current.payBy } : {}) });
+  }
+  if (state === 'pending' && windowClosed) {
+    throw conflict('ORDER_NOT_PAYABLE', 'the window has closed and the plan pays only those who paid in full before: the payment must be returned to the payer', { lifecycle: state, windowClosed: true });
   }
   if (current.status === 'pending') {
     // Cover that starts at enrollment (即参即享) starts when the order is paid; other cover is dated already.
