@@ -135,6 +135,27 @@ describe('Sanming (1) in-area inpatient', () => {
   });
 });
 
+describe('Sanming places are judged against Sanming (三明市统筹区), also for new citizens insured elsewhere', () => {
+  // A new citizen (三（二）) whose basic insurance is in Fuzhou, with 25 % participation (cap 120,000 in the area).
+  const newCitizen = ctxOf({ regionCode: FUZHOU, participationRate: '0.25' });
+
+  test('care in Sanming is in the area: (1) pays as for anyone insured in Sanming', () => {
+    const r = adjudicate(plan, newCitizen, emptyAccumulators(), inAreaStay('2024-03-01', typicalStay));
+    expect(r.place).toBe('in-area');
+    // (50,000 − 5,000) × 100 % = 45,000.00
+    expect(pay(r, IN_AREA)).toBe('45000.00');
+    expect(r.total).toBe(adjudicate(plan, healthy, emptyAccumulators(), inAreaStay('2024-03-01', typicalStay)).total);
+  });
+
+  test('care at home in Fuzhou is out of the area: (2) pays, and the in-area cap does not top it up', () => {
+    const r = adjudicate(plan, newCitizen, emptyAccumulators(), outOfAreaStay('2024-04-01', { inCatalogSelfPay: '200000' }));
+    expect(r.place).toBe('in-province');
+    // (200,000 − 20,000) × 70 % = 126,000.00; out-of-pocket 74,000 is not the cap's (care outside the area)
+    expect(pay(r, OUT_AREA)).toBe('126000.00');
+    expect(r.total).toBe('126000.00');
+  });
+});
+
 describe('Sanming (2) out-of-area in-catalog inpatient', () => {
   // 50,000 in-catalog + 10,000 class-B = 60,000 covered; the 20,000 全自费 is not covered by (2).
   const stay = { inCatalogSelfPay: '50000', classBCopay: '10000', outOfCatalogSelfPay: '20000' };

@@ -97,7 +97,7 @@ export function adjudicate(plan: LoadedPlan, ctx: PolicyContext, before: Accumul
 
   const ledger = new Ledger(before);
   ledger.countClaim();
-  const place = placeOf(claim.visit.hospital.regionCode, ctx.regionCode);
+  const place = placeOf(claim.visit.hospital.regionCode, plan.region.inAreaMeans === 'plan-region' ? plan.region.adminCode : ctx.regionCode);
   const base = { claimId: claim.claimId, planId: plan.id, memberId: ctx.memberId, tier: tier.id, place };
 
   // (a) cover boundaries, basic-insurance status, (b) excluded liabilities: nothing is paid.

@@ -60,7 +60,7 @@ export const ReliefGroup = z.enum([
 export const PayerKind = z.enum(['charity', 'government', 'employer', 'union', 'collective', 'individual', 'red-cross', 'mass-organisation']);
 export const PaymentChannelKind = z.enum(['wechat', 'bank-card', 'personal-account', 'family-mutual-aid', 'cash', 'app', 'sms-authorisation']);
 export const VisitType = z.enum(['inpatient', 'outpatient-special-disease', 'outpatient', 'pharmacy']);
-/** Where care happened relative to the member's basic-insurance region (统筹区). */
+/** Where care happened relative to the member's basic-insurance region (统筹区), or the plan's (region.inAreaMeans). */
 export const Place = z.enum(['in-area', 'in-province', 'out-of-province']);
 /** Parts of the one-stop settlement a benefit can cover (see claim schema). */
 export const SettlementPart = z.enum(['in-catalog-self-pay', 'class-b-copay', 'out-of-catalog-self-pay', 'over-limit-self-pay']);
@@ -114,6 +114,12 @@ export const Region = z.strictObject({
     code: z.string().regex(/^\d{6}$/, { error: 'must be a 6-digit administrative code' }),
     name: z.string().min(1),
   })).min(1),
+  /**
+   * What a claim's place (in-area, in-province, out-of-province) is judged against: the member's own basic-insurance
+   * region (统筹区, the default), or the plan's, where the source names the city's area (三明市统筹区内) and people
+   * insured elsewhere may join (new citizens): their care in the city is in the area, at home it is not.
+   */
+  inAreaMeans: z.enum(['member-region', 'plan-region']).default('member-region'),
 });
 
 export const Source = z.strictObject({
