@@ -261,6 +261,33 @@ describe('buying for a relative', () => {
   });
 });
 
+describe('personal-account share across a family', () => {
+  test("the account's share pays the family's premiums together, not each; a refund gives it back; concurrent debits never pass it", async () => {
+    const [payer, spouse, child] = [personId('320613', 80), personId('320613', 81), personId('320613', 82)];
+    const [other, ...relatives] = [personId('320613', 83), personId('320613', 84), personId('320613', 85), personId('320613', 86)];
+    await call('POST', '/plans/nantong-2021/roster', { people: [
+      // 70 % of 1,000.00 = 700.00: two premiums of 296.00 (592.00), not three (888.00).
+      person(payer, '320613', { scheme: 'employee', accountBalance: '1000.00' }), person(spouse, '320613'), person(child, '320613'),
+      // 70 % of 500.00 = 350.00: one premium.
+      person(other, '320613', { scheme: 'employee', accountBalance: '500.00' }), ...relatives.map((id) => person(id, '320613')),
+    ] });
+    const fromAccount = (personIdOf: string, buyerId: string, relation?: string) =>
+      call('POST', '/plans/nantong-2021/policies', { requestId: randomUUID(), personId: personIdOf, tier: 'standard', channel: 'personal-account', ...(relation ? { buyer: { personId: buyerId, relation } } : {}) });
+    expect((await fromAccount(payer, payer)).body.status).toBe('paid');
+    expect((await fromAccount(spouse, payer, 'spouse')).body.status).toBe('paid');
+    expect(await fromAccount(child, payer, 'child')).toMatchObject({ status: 422, body: { error: 'ACCOUNT_INSUFFICIENT', ceiling: '700.00' } });
+    expect((await call('GET', `/plans/nantong-2021/policies/${child}`)).status).toBe(404);
+    // The spouse's policy is cancelled before cover: its 296.00 goes back to the account, and the child fits (592.00).
+    expect((await call('POST', `/plans/nantong-2021/policies/${spouse}/cancel`, { requestId: randomUUID(), reason: 'insured elsewhere' })).body.status).toBe('refunded');
+    expect((await fromAccount(child, payer, 'child')).body.status).toBe('paid');
+
+    // Three relatives at once on a 350.00 share: one is paid from the account, two are refused.
+    const raced = await Promise.all(relatives.map((id, i) => fromAccount(id, other, ['spouse', 'child', 'parent'][i])));
+    expect(raced.map((r) => r.status).sort()).toEqual([201, 422, 422]);
+    expect(raced.filter((r) => r.status === 422).map((r) => r.body.error)).toEqual(['ACCOUNT_INSUFFICIENT', 'ACCOUNT_INSUFFICIENT']);
+  });
+});
+
 describe('assisted enrollment and promoters', () => {
   test('staff assistance and promoter codes are recorded and counted where the plan has them', async () => {
     // Sanming has staff assistance and 公益推广员 (promoters); Nantong has neither.

@@ -10,6 +10,9 @@ import { conflict } from '../errors.ts';
 import { attemptTaking, lifecycle } from './lifecycle.ts';
 import { counted } from './participation.ts';
 import { updatePolicy } from './policy-update.ts';
+import { payerOf } from './payment.ts';
+import { Decimal } from 'decimal.js';
+import { sum } from '../money/money.ts';
 
 export const CancellationRequest = z.strictObject({
   /** Idempotency key: a replay returns the first answer. */
@@ -35,7 +38,10 @@ export async function cancelPolicy(deps: Deps, planId: string, personId: string,
       const payments = current.payments.map((p): PolicyPayment => (p.refund ? p : { ...p, refund: { at: cancellation.at, reason: 'CANCELLED_BEFORE_COVER' } }));
       const next: Policy = { ...current, status: 'refunded', payments, cancellation };
       delete next.autoRenewal;
-      return { next, counterDeltas: counted(current, -1), result: { replayed: false } };
+      // What the personal account paid goes back to it, and from the payer's tally for the plan.
+      const fromAccount = sum(current.payments.filter((p) => !p.refund && p.channel === 'personal-account').map((p) => new Decimal(p.amount)));
+      const account = fromAccount.isZero() ? undefined : { payerId: payerOf(current), amount: fromAccount.negated().toFixed(2) };
+      return { next, counterDeltas: counted(current, -1), ...(account ? { account } : {}), result: { replayed: false } };
     }
     if (state === 'active' || state === 'ended') {
       throw conflict('COVER_STARTED', `cover started on ${current.coverStart}: the policy can no longer be cancelled`, { coverStart: current.coverStart });

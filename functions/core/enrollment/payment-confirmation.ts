@@ -9,7 +9,8 @@ import type { Deps } from '../runtime.ts';
 import { requirePlan } from '../runtime.ts';
 import type { LoadedPlan } from '../plan/loader.ts';
 import { conflict, unprocessable } from '../errors.ts';
-import { checkChannel } from './payment.ts';
+import { checkChannel, payerOf } from './payment.ts';
+import type { AccountMove } from '../store/store.ts';
 import { coverFor } from './policies.ts';
 import { attemptTaking, isAccountChannel, lifecycle, standingPayment } from './lifecycle.ts';
 import { counted } from './participation.ts';
@@ -59,6 +60,11 @@ export async function confirmPayment(deps: Deps, planId: string, personId: strin
   return { policy, ...result };
 }
 
+/** A debit the bureau confirms joins the payer's tally for the plan (it made the debit: no ceiling to hold it to). */
+function accountDebit(policy: Policy, paid: PolicyPayment): { account?: AccountMove } {
+  return paid.channel === 'personal-account' ? { account: { payerId: payerOf(policy), amount: paid.amount } } : {};
+}
+
 function amountDue(policy: Policy): Decimal {
   return policy.payments.filter((p) => p.refund === undefined).reduce((due, p) => due.minus(p.amount), new Decimal(policy.premium));
 }
@@ -76,7 +82,7 @@ function applyPayment(plan: LoadedPlan, current: Policy, paid: PolicyPayment, no
     const cover = plan.enrollment.cover.kind === 'from-enrollment' ? coverFor(plan, scheduledWindow(plan, now), now) : {};
     const next: Policy = { ...current, status: 'paid', payments: [...current.payments, paid], channel: paid.channel, ...cover };
     delete next.payBy;
-    return { next, counterDeltas: counted(next, 1), result: { recorded: true, refunded: [] as PolicyPayment[] } };
+    return { next, counterDeltas: counted(next, 1), ...accountDebit(current, paid), result: { recorded: true, refunded: [] as PolicyPayment[] } };
   }
   // Paid already. A reserved account debit supersedes an online payment, which goes back (the plan says so);
   // anything else is a second payment for one policy, and goes back itself.
@@ -93,6 +99,7 @@ function applyPayment(plan: LoadedPlan, current: Policy, paid: PolicyPayment, no
   return {
     next,
     counterDeltas: { [`channel#${current.channel}`]: -1, [`channel#${paid.channel}`]: 1 },
+    ...accountDebit(current, paid),
     result: { recorded: true, refunded: returned.filter((p, i) => current.payments[i].refund === undefined) },
   };
 }

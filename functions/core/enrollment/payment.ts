@@ -4,7 +4,7 @@
 import { Decimal } from 'decimal.js';
 import type { LoadedPlan } from '../plan/loader.ts';
 import type { Relation } from '../plan/schema.ts';
-import type { RosterPerson } from '../store/model.ts';
+import type { Policy, RosterPerson } from '../store/model.ts';
 import { unprocessable } from '../errors.ts';
 import { formatYuan } from '../money/money.ts';
 
@@ -20,11 +20,13 @@ export function checkChannel(plan: LoadedPlan, channel: string, relation: Relati
 
 /**
  * Throws a 422 naming the rule when `payer` may not pay `premium` through `channel` for a person of `relation`
- * to them: besides the channel rules, a personal account pays only for the plan's schemes and up to its share of the balance.
+ * to them: besides the channel rules, a personal account pays only for the plan's schemes and up to its share of the
+ * balance. For a personal account, answers that share: what all its debits for the plan together may come to (the
+ * store holds them to it, as the payer's relatives enroll one by one).
  */
-export function checkPayment(plan: LoadedPlan, channel: string, payer: RosterPerson | undefined, relation: Relation, premium: string): void {
+export function checkPayment(plan: LoadedPlan, channel: string, payer: RosterPerson | undefined, relation: Relation, premium: string): string | undefined {
   const spec = checkChannel(plan, channel, relation);
-  if (spec.kind !== 'personal-account') return;
+  if (spec.kind !== 'personal-account') return undefined;
   if (!payer || !spec.schemes.includes(payer.scheme)) {
     throw unprocessable('CHANNEL_NOT_OPEN', `a personal account pays only for ${spec.schemes.join(', ')} insured payers`, { schemes: spec.schemes });
   }
@@ -32,6 +34,17 @@ export function checkPayment(plan: LoadedPlan, channel: string, payer: RosterPer
   if (available.lt(premium)) {
     throw unprocessable('ACCOUNT_INSUFFICIENT', `the personal account may pay ${formatYuan(available)} of the ${premium} premium`, { available: formatYuan(available) });
   }
+  return formatYuan(available);
+}
+
+/** The refusal when earlier debits for the plan (the payer's own, their relatives') have spent the account's share. */
+export function accountShareSpent(ceiling: string, premium: string) {
+  return unprocessable('ACCOUNT_INSUFFICIENT', `the personal account may pay ${ceiling} for this plan's premiums in all, and earlier enrollments leave less than the ${premium} premium`, { ceiling });
+}
+
+/** Who pays a policy's premium from their account: the buyer, or the person themself. */
+export function payerOf(policy: Pick<Policy, 'personId' | 'buyer'>): string {
+  return policy.buyer?.personId ?? policy.personId;
 }
 
 /** Auto-renewal withholds through the channels the plan names for it, and only where the plan offers it. */

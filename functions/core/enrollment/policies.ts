@@ -14,9 +14,9 @@ import { requirePlan } from '../runtime.ts';
 import { checkEligibility } from '../eligibility/eligibility.ts';
 import { isOpen, scheduledWindow } from './window.ts';
 import { counted } from './participation.ts';
-import { checkAutoRenewalChannel, checkPayment } from './payment.ts';
+import { accountShareSpent, checkAutoRenewalChannel, checkPayment, payerOf } from './payment.ts';
 import { attemptTaking, holdsPlace, isAccountChannel, payByFor } from './lifecycle.ts';
-import { VersionConflict } from '../store/store.ts';
+import { AccountShareSpent, VersionConflict, type AccountMove } from '../store/store.ts';
 import { Decimal } from 'decimal.js';
 import { DomainError, conflict, unprocessable } from '../errors.ts';
 
@@ -108,11 +108,12 @@ export async function enrollOne(deps: Deps, planId: string, enrollment: Enrollme
   });
   const decision = decide(plan, enrollment, inputs, deps.now());
   if ('answer' in decision) return withCounts(decision.answer, enrollment);
-  const { policy, readVersion } = decision.write;
+  const { policy, readVersion, account } = decision.write;
   try {
-    await deps.store.putPolicy(policy, readVersion, policy.status === 'paid' && !enrollment.deferCounters ? counted(policy, 1) : {});
+    await deps.store.putPolicy(policy, readVersion, policy.status === 'paid' && !enrollment.deferCounters ? counted(policy, 1) : {}, account);
     return withCounts({ created: true, policy }, enrollment);
   } catch (error) {
+    if (error instanceof AccountShareSpent) throw accountShareSpent(account!.ceiling!, policy.premium);
     if (!(error instanceof VersionConflict)) throw error;
     // Another channel's attempt won the race: its policy stands.
     return withCounts(answerForExisting((await deps.store.getPolicy(planId, request.personId))!, request), enrollment);
@@ -166,7 +167,7 @@ function withCounts(answer: { created: boolean; policy: Policy }, enrollment: Pi
 
 /** What an enrollment comes to on its inputs: the answer for a policy that stands already, or the policy to write. Refusals throw. */
 function decide(plan: LoadedPlan, { request, renewalOf, payBy, sponsor }: Enrollment, inputs: EnrollmentInputs, now: Date):
-  { answer: { created: false; policy: Policy } } | { write: { policy: Policy; readVersion: number } } {
+  { answer: { created: false; policy: Policy } } | { write: { policy: Policy; readVersion: number; account?: AccountMove } } {
   const planId = plan.id;
   const { policy: existing, person, buyer } = inputs;
   const window = inputs.window ?? scheduledWindow(plan, now);
@@ -191,8 +192,9 @@ function decide(plan: LoadedPlan, { request, renewalOf, payBy, sponsor }: Enroll
   if (request.promoterCode !== undefined && !plan.enrollment.promoters) {
     throw unprocessable('NO_PROMOTERS', `plan ${planId} has no promoters`);
   }
+  let accountCeiling: string | undefined;
   if (request.channel !== 'sponsor') {
-    checkPayment(plan, request.channel, request.buyer ? buyer : person, relation, tier.premium);
+    accountCeiling = checkPayment(plan, request.channel, request.buyer ? buyer : person, relation, tier.premium);
     if (request.autoRenewal) checkAutoRenewalChannel(plan, request.channel);
   }
   // An account is debited by the bureau as the person enrolls, a sponsor has paid its order; an online
@@ -215,7 +217,9 @@ function decide(plan: LoadedPlan, { request, renewalOf, payBy, sponsor }: Enroll
     ...(existing ? { earlier: [...(existing.earlier ?? []), attemptOf(existing)] } : {}),
     requestId: request.requestId, createdAt: now.toISOString(), version: (existing?.version ?? 0) + 1,
   };
-  return { write: { policy, readVersion: existing?.version ?? 0 } };
+  // A personal account's debits for the plan, the relatives' with the payer's own, stay within its share.
+  const account = accountCeiling === undefined ? undefined : { payerId: payerOf(policy), amount: tier.premium, ceiling: accountCeiling };
+  return { write: { policy, readVersion: existing?.version ?? 0, ...(account ? { account } : {}) } };
 }
 
 /**

@@ -1,7 +1,7 @@
 // Changing a stored policy (payment, cancellation, consent): read, decide,
 // write conditioned on the version read; on a concurrent change, decide again.
 import type { Policy } from '../store/model.ts';
-import { VersionConflict } from '../store/store.ts';
+import { VersionConflict, type AccountMove } from '../store/store.ts';
 import type { Deps } from '../runtime.ts';
 import { conflict, notFound } from '../errors.ts';
 import { maskId } from '../identity/resident-id.ts';
@@ -12,6 +12,8 @@ export interface PolicyChange<R> {
   /** When nothing changes: the order to answer with, if not the one that stands (a replay of a request an earlier order took). */
   answer?: Policy;
   counterDeltas?: Record<string, number>;
+  /** A personal-account debit or refund moving with the change (the payer's tally for the plan). */
+  account?: AccountMove;
   result: R;
 }
 
@@ -20,11 +22,11 @@ export async function updatePolicy<R>(deps: Deps, planId: string, personId: stri
   for (let attempt = 0; attempt < 10; attempt++) {
     const policy = await deps.store.getPolicy(planId, personId);
     if (!policy) throw notFound('NO_POLICY', `no policy in ${planId} for ${maskId(personId)}`);
-    const { next, answer, counterDeltas = {}, result } = decide(policy);
+    const { next, answer, counterDeltas = {}, account, result } = decide(policy);
     if (!next) return { policy: answer ?? policy, result };
     const stored = { ...next, version: policy.version + 1 };
     try {
-      await deps.store.putPolicy(stored, policy.version, counterDeltas);
+      await deps.store.putPolicy(stored, policy.version, counterDeltas, account);
       return { policy: stored, result };
     } catch (error) {
       if (!(error instanceof VersionConflict)) throw error;

@@ -9,7 +9,7 @@ import type { Job, MemberYear, Order, OrderBeneficiary, OrderChunk, Policy, Popu
 import { mapConcurrent } from '../concurrency.ts';
 import { shanghaiDay } from '../dates/dates.ts';
 import type { PayoutMovement } from '../adjudication/payouts.ts';
-import { VersionConflict, type ClaimCommit, type ClaimInputs, type EnrollmentInputs, type RevisionCommit, type Store } from './store.ts';
+import { AccountShareSpent, VersionConflict, type AccountMove, type ClaimCommit, type ClaimInputs, type EnrollmentInputs, type RevisionCommit, type Store } from './store.ts';
 
 type Key = { pk: string; sk: string };
 
@@ -32,6 +32,8 @@ export const keys = {
   /** A reversal's or correction's journal entry, by claim and instant (the member year's version serialises them). */
   revision: (planId: string, claimId: string, at: string): Key => ({ pk: `REVISION#${planId}#${claimId}`, sk: at }),
   population: (planId: string): Key => ({ pk: `PLAN#${planId}`, sk: 'POPULATION' }),
+  /** What a payer's personal account has paid for this plan's policies (its own and its relatives'), beside the person. */
+  accountDebits: (planId: string, payerId: string): Key => ({ pk: `PERSON#${payerId}`, sk: `DEBITS#${planId}` }),
   job: (planId: string, jobId: string): Key => ({ pk: `JOB#${planId}#${jobId}`, sk: 'JOB' }),
 };
 
@@ -302,18 +304,33 @@ export class DynamoStore implements Store {
     };
   }
 
-  async putPolicy(policy: Policy, readVersion: number, counterDeltas: Record<string, number>): Promise<void> {
+  async putPolicy(policy: Policy, readVersion: number, counterDeltas: Record<string, number>, account?: AccountMove): Promise<void> {
     const put = this.policyPut(policy, readVersion);
     const counterUpdate = this.counterUpdate(policy.planId, counterShard(policy.personId), counterDeltas);
+    const accountUpdate = account ? this.accountUpdate(policy.planId, account) : undefined;
+    const updates = [counterUpdate, accountUpdate].filter((u) => u !== undefined);
     try {
-      // Without counters to move, a conditional put is enough (and cheaper than a transaction).
-      if (!counterUpdate) await this.db.send(new PutCommand(put));
-      else await this.transact([{ Put: put }, { Update: counterUpdate }]);
+      // Without counters or an account to move, a conditional put is enough (and cheaper than a transaction).
+      if (updates.length === 0) await this.db.send(new PutCommand(put));
+      else await this.transact([{ Put: put }, ...updates.map((u) => ({ Update: u }))]);
     } catch (error) {
-      const failed = error instanceof TransactionCanceledException ? failedConditions(error)[0] : lostRace(error);
-      if (failed) throw new VersionConflict(`policy ${policy.planId}/${policy.personId}`);
+      const failed = error instanceof TransactionCanceledException ? failedConditions(error) : [lostRace(error)];
+      if (failed[0]) throw new VersionConflict(`policy ${policy.planId}/${policy.personId}`);
+      if (failed.at(-1) && accountUpdate) throw new AccountShareSpent(account!.payerId);
       throw error;
     }
+  }
+
+  /** ADDs to the payer's debits for the plan (exact decimals); a debit only while the total stays within its ceiling. */
+  private accountUpdate(planId: string, move: AccountMove) {
+    const update = { TableName: this.table, Key: keys.accountDebits(planId, move.payerId), UpdateExpression: 'ADD debited :amount' };
+    if (move.ceiling === undefined) return { ...update, ExpressionAttributeValues: { ':amount': NumberValue.from(move.amount) } };
+    // debited + amount ≤ ceiling, as DynamoDB can compare but not add: debited ≤ ceiling − amount.
+    const headroom = new Decimal(move.ceiling).minus(move.amount).toString();
+    return {
+      ...update, ConditionExpression: 'attribute_not_exists(debited) OR debited <= :headroom',
+      ExpressionAttributeValues: { ':amount': NumberValue.from(move.amount), ':headroom': NumberValue.from(headroom) },
+    };
   }
 
   private policyPut(policy: Policy, readVersion: number) {

@@ -11,6 +11,23 @@ export class VersionConflict extends Error {
   }
 }
 
+/** The payer's personal account can take no more of this plan's premiums: its share of the balance is spent. */
+export class AccountShareSpent extends Error {
+  constructor(payerId: string) {
+    super(`the personal account of ${payerId.slice(0, 6)}… has no share left`);
+  }
+}
+
+/**
+ * A personal-account debit moving with a policy (a positive amount, refused when the payer's debits for the plan
+ * would pass `ceiling`: AccountShareSpent), or its refund (a negative amount).
+ */
+export interface AccountMove {
+  payerId: string;
+  amount: string;
+  ceiling?: string;
+}
+
 export interface ClaimCommit {
   claim: StoredClaim;
   /** The member year after the claim; `version` is the version read before it. */
@@ -60,9 +77,10 @@ export interface Store {
 
   /**
    * Writes the policy if the stored one is still at `readVersion` (0: none may exist), moving participation
-   * counters (county, tier, channel…) by `counterDeltas` in the same write; VersionConflict otherwise.
+   * counters (county, tier, channel…) by `counterDeltas` and the payer's personal-account debits by `account` in the
+   * same write; VersionConflict otherwise (AccountShareSpent when the debit would pass its ceiling).
    */
-  putPolicy(policy: Policy, readVersion: number, counterDeltas: Record<string, number>): Promise<void>;
+  putPolicy(policy: Policy, readVersion: number, counterDeltas: Record<string, number>, account?: AccountMove): Promise<void>;
   /**
    * Many policies, each on the same condition as putPolicy and moving no counters: true where written,
    * false where the stored version moved (that policy's VersionConflict). Writes are not atomic together.
