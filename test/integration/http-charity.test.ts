@@ -79,7 +79,8 @@ describe('a 10,000-person order (Wuwei, 献爱心 campaign, basic tier 69 yuan)'
       ...noGroup.map((id) => row(id, { reliefGroups: [] })), ...insured.map((id) => row(id)),
     ]);
     for (const id of insured) await selfEnroll('wuwei-2025', id, 'basic', '69.00');
-    const r = await call('POST', '/plans/wuwei-2025/orders', { requestId: randomUUID(), sponsor: CHARITY, actor: '慈善总会 staff', tier: 'basic', contribution: 'full', beneficiaries: lines });
+    const request = { requestId: randomUUID(), sponsor: CHARITY, actor: '慈善总会 staff', tier: 'basic', contribution: 'full', beneficiaries: lines };
+    const r = await call('POST', '/plans/wuwei-2025/orders', request);
     // A list this long is accepted at once and quoted in the background.
     expect(r).toMatchObject({ status: 202, body: { status: 'quoting', lines: 10_000, chunks: 10 } });
     expect(r.body.quote).toBeUndefined();
@@ -91,9 +92,11 @@ describe('a 10,000-person order (Wuwei, 献爱心 campaign, basic tier 69 yuan)'
       byReason: { BASIC_SUSPENDED: 100, OUTSIDE_REGION: 100, NOT_IN_TARGET_GROUPS: 200, ALREADY_INSURED: 100, NOT_IN_ROSTER: 30, INVALID_ID: 20, DUPLICATE: 50 },
     });
     expect(order).toMatchObject({ status: 'quoted', amountEach: '69.00', sponsor: CHARITY });
-    // The same request again: the first answer.
-    const replay = await call('POST', '/plans/wuwei-2025/orders', { requestId: order.requestId, sponsor: CHARITY, actor: 'x', tier: 'basic', contribution: 'full', beneficiaries: lines.slice(0, 1) });
+    // The same request again: the first answer. Its id with another list is another order, not a replay: a conflict.
+    const replay = await call('POST', '/plans/wuwei-2025/orders', request);
     expect(replay).toMatchObject({ status: 201, replayed: true, body: { orderId: order.orderId, status: 'quoted', quote: order.quote } });
+    expect(await call('POST', '/plans/wuwei-2025/orders', { ...request, beneficiaries: lines.slice(0, 1) }))
+      .toMatchObject({ status: 409, body: { error: 'REQUEST_ID_REUSED', orderId: order.orderId } });
   });
 
   test('paid, it is fulfilled from the queue: everyone covered enrolled once; people insured meanwhile refunded; a report and a receipt', { timeout: 240_000 }, async () => {

@@ -148,6 +148,8 @@ describe('enrollment of one person', () => {
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(replay.body).toEqual(created[0].body);
     expect((await call('GET', `/plans/jiangxi-2023/policies/${id}`)).body).toEqual(created[0].body);
+    // The same request id for another order (another tier) is a conflict, not a replay of this one.
+    expect(await enroll('jiangxi-2023', id, created[0].body.requestId, 'premium')).toMatchObject({ status: 409, body: { error: 'REQUEST_ID_REUSED' } });
   });
 
   test('the ineligible are refused with their reasons; unknown tier and closed channel are 422', async () => {

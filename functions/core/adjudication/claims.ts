@@ -1,6 +1,6 @@
 // Settlements through the store: idempotent by claim id, serialised per member
 // year by a version condition (retried on conflict), reversible by replay.
-import { createHash } from 'node:crypto';
+import { digestOf } from '../digest.ts';
 import { Decimal } from 'decimal.js';
 import { formatYuan } from '../money/money.ts';
 import { z } from 'zod';
@@ -21,10 +21,6 @@ import type { LoadedPlan } from '../plan/loader.ts';
 /** A settlement as insurers send it: the claim and the member it is for. */
 export const ClaimSubmission = ClaimFields.extend({ memberId: ResidentId }).superRefine(claimRules);
 export type ClaimSubmission = z.infer<typeof ClaimSubmission>;
-
-export function digestOf(claim: Claim): string {
-  return createHash('sha256').update(JSON.stringify(claim)).digest('hex');
-}
 
 /**
  * The engine's view of the member: the policy as enrolled (tier, cover, groups, and the basic-insurance region

@@ -5,6 +5,7 @@
 // long one is quoted in the background (the order reads `quoting` until done).
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { digestOf } from '../digest.ts';
 import { Decimal } from 'decimal.js';
 import { PayerKind, ReliefGroup } from '../plan/schema.ts';
 import { isResidentId, maskId } from '../identity/resident-id.ts';
@@ -19,7 +20,7 @@ import type { LoadedPlan } from '../plan/loader.ts';
 import type { Order, OrderApproval, OrderBeneficiary, Policy, RosterPerson } from '../store/model.ts';
 import type { Deps } from '../runtime.ts';
 import { requirePlan } from '../runtime.ts';
-import { notFound, unprocessable } from '../errors.ts';
+import { conflict, notFound, unprocessable } from '../errors.ts';
 
 export const MAX_BENEFICIARIES = 100_000;
 
@@ -116,8 +117,9 @@ export function approval(step: string, actor: string, at: string, signedBy: stri
 export async function createOrder(deps: Deps, planId: string, request: OrderRequest, signedBy?: string): Promise<{ created: boolean; order: Order }> {
   const plan = requirePlan(deps, planId);
   const orderId = orderIdFor(planId, request.requestId);
+  const requestDigest = digestOf(request);
   const first = await deps.store.getOrder(planId, orderId);
-  if (first) return { created: false, order: await resumeQuote(deps, first) };
+  if (first) return { created: false, order: await resumeQuote(deps, sameRequest(first, requestDigest)) };
   const tier = plan.tiers.find((t) => t.id === request.tier);
   if (!tier) throw unprocessable('UNKNOWN_TIER', `plan ${planId} has no tier "${request.tier}"`, { tiers: plan.tiers.map((t) => t.id) });
   checkSponsor(plan, request);
@@ -139,10 +141,18 @@ export async function createOrder(deps: Deps, planId: string, request: OrderRequ
   const order: Order = {
     planId, orderId, sponsor: request.sponsor, tier: tier.id, premium: tier.premium, contribution: request.contribution,
     amountEach: formatYuan(amountEach), chunks: chunks.length, lines: lines.length,
-    status: 'quoting', approvals, requestId: request.requestId, createdAt: now.toISOString(), version: 1,
+    status: 'quoting', approvals, requestId: request.requestId, requestDigest, createdAt: now.toISOString(), version: 1,
   };
   const { created, order: stored } = await deps.store.createOrder(order, chunks);
-  return { created, order: await resumeQuote(deps, stored) };
+  return { created, order: await resumeQuote(deps, created ? stored : sameRequest(stored, requestDigest)) };
+}
+
+/** The order a request id placed, if this is that request again: the same id with another list, tier or sponsor is a 409. */
+function sameRequest(order: Order, requestDigest: string): Order {
+  if (order.requestDigest !== undefined && order.requestDigest !== requestDigest) {
+    throw conflict('REQUEST_ID_REUSED', `request ${order.requestId} placed another order (its sponsor, tier, contribution or list differ)`, { orderId: order.orderId });
+  }
+  return order;
 }
 
 /** A quoting order: quoted now when its list is short, else (again) sent to the queue; any other order as it is. */

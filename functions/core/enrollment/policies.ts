@@ -240,7 +240,13 @@ function attemptOf(policy: Policy): PolicyAttempt {
 /** The answer to an enrollment that finds a policy: the order this request took (a replay), or a refusal. */
 function answerForExisting(policy: Policy, request: Enrollment['request']): { created: false; policy: Policy } {
   const taken = attemptTaking(policy, (a) => a.requestId === request.requestId);
-  if (taken) return { created: false, policy: taken };
+  if (taken) {
+    // What an order keeps as it was requested (its channel follows the payment, its consent may change since).
+    const same = taken.tier === request.tier && taken.buyer?.personId === request.buyer?.personId && taken.buyer?.relation === request.buyer?.relation
+      && taken.assistedBy === request.assistedBy && taken.promoterCode === request.promoterCode;
+    if (!same) throw conflict('REQUEST_ID_REUSED', `request ${request.requestId} placed another order (its tier, buyer, assistance or promoter differ)`);
+    return { created: false, policy: taken };
+  }
   throw conflict('ALREADY_INSURED', `${maskId(policy.personId)} already has a policy in ${policy.planId}`, {
     policy: { planId: policy.planId, tier: policy.tier, status: policy.status, coverStart: policy.coverStart, coverEnd: policy.coverEnd, channel: policy.channel },
   });

@@ -189,6 +189,8 @@ export interface Order {
     lateRefunds?: number[];
   };
   requestId: string;
+  /** The placing request's digest: its id sent again with other content is a conflict. Absent on orders placed before it was kept. */
+  requestDigest?: string;
   createdAt: string;
   version: number;
 }
