@@ -276,8 +276,18 @@ describe('Sanming (4a) special tumour drugs', () => {
     expect(why(fuzhou, TUMOUR)).toBe('PLACE_NOT_COVERED');
   });
 
+  test('the deductible is spread over the drugs in proportion, so the order of the lines does not change the payout', () => {
+    const lines = [{ code: DRUG_A.code, selfPay: '25000' }, { code: DRUG_B.code, selfPay: '5000' }];
+    const [listed, swapped] = [lines, [...lines].reverse()].map((drugs) => adjudicate(plan, healthy, emptyAccumulators(), drugVisit('2024-02-01', drugs)));
+    // 30,000 − 20,000 deductible: each drug is paid on a third of its cost (10,000 / 30,000).
+    // A: 25,000 / 3 = 8,333.33… × 70 % = 5,833.333…; B: 5,000 / 3 = 1,666.66… × 50 % = 833.333…; 6,666.666… → 6,666.67
+    // (taking the deductible from the first line gave 6,000.00 with A first and 7,000.00 with B first).
+    expect(pay(listed, TUMOUR)).toBe('6666.67');
+    expect(pay(swapped, TUMOUR)).toBe('6666.67');
+    expect(listed.accumulators.bandPositions).toEqual(swapped.accumulators.bandPositions);
+  });
+
   test('other compensation not yet subtracted reduces the eligible amount before the deductible (ruling 13 c)', () => {
-    // Known to fail today: classSlices() in adjudicate.ts slices each item's full selfPay, not the eligible amount.
     const r = adjudicate(plan, healthy, emptyAccumulators(), drugVisit('2024-02-01', [{ code: DRUG_A.code, selfPay: '50000' }], {
       otherCompensation: [{ source: 'commercial', amount: '10000' }],
     }));

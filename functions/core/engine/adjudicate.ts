@@ -344,18 +344,17 @@ class ClaimRun {
 
   /**
    * Ratios chosen by each item's class on the plan's list (drug classes A/B/C). What the benefit does not pay on —
-   * other compensation, earlier benefits' payouts, the deductible — is taken from the items in claim order.
+   * other compensation, earlier benefits' payouts, the deductible — is spread over the items in proportion to their
+   * self-pay, as ruling 14 spreads payouts: the same costs pay the same whatever order the hospital listed them in.
    */
   private classSlices(b: Benefit, items: SelectedItem[], notPaidOn: Decimal): PricedSlice[] {
-    let notPaidLeft = notPaidOn;
+    const total = sum(items.map((s) => new Decimal(s.item.selfPay)));
+    const paidOnShare = total.isZero() ? ZERO : nonNegative(ONE.minus(notPaidOn.div(total)));
     const key = b.bandGroup ?? b.id;
     let position = this.ledger.get('bandPositions', key);
     const slices: PricedSlice[] = [];
     for (const { item, entry } of items) {
-      const selfPay = new Decimal(item.selfPay);
-      const taken = min(selfPay, notPaidLeft);
-      notPaidLeft = notPaidLeft.minus(taken);
-      const amount = selfPay.minus(taken);
+      const amount = new Decimal(item.selfPay).times(paidOnShare);
       const classRatio = entry?.class === undefined ? undefined : b.scheduleByItemClass![entry.class];
       if (amount.isZero() || classRatio === undefined) continue;
       const ratio = effectiveRatio(classRatio, this.adjustment);
