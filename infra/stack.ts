@@ -3,7 +3,7 @@
 // enrollment-window schedules and the operators' alarms.
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { defaultPlansDir } from '@huiminbao/core';
+import { defaultPlansDir, loadPlans } from '@huiminbao/core';
 import { Data } from './constructs/data.ts';
 import { CoreLayer } from './constructs/core-layer.ts';
 import { Services } from './constructs/services.ts';
@@ -46,7 +46,8 @@ export class HuiminbaoStack extends Stack {
     this.core = new CoreLayer(this, 'Core', { plansDir });
     this.services = new Services(this, 'Services', { table: this.data.table, coreLayer: this.core.layer });
     this.fulfilment = new Fulfilment(this, 'Fulfilment', { worker: this.services.fn('charity-purchase'), senders: [this.services.fn('enrollment-windows')] });
-    this.api = new Api(this, 'Api', { services: this.services.deployed, callerAccounts: props.callerAccounts });
+    const planIds = [...loadPlans(plansDir).plans.keys()];
+    this.api = new Api(this, 'Api', { services: this.services.deployed, planIds, callerAccounts: props.callerAccounts });
     this.schedules = new Schedules(this, 'Schedules', { plansDir, now: props.now ?? new Date(), target: this.services.fn('enrollment-windows') });
     this.alarms = new Alarms(this, 'Alarms', {
       deadLetters: this.fulfilment.deadLetters, api: this.api.httpApi,

@@ -2,6 +2,8 @@
 // function of the service that declares it. Adding a route is a change to a
 // service's routes.ts only, and so is who may call it: public routes are open,
 // every other one needs IAM (SigV4) credentials of a caller role allowed it.
+// Roles are per plan: a city's insurers, bureau, channels and sponsors reach
+// that city's routes (/plans/<its planId>/…) and no other city's.
 import { CfnOutput } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpNoneAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -27,23 +29,28 @@ export type CallerAccounts = Partial<Record<Caller, readonly string[]>>;
 
 export interface ApiProps {
   services: readonly DeployedService[];
+  /** The plans deployed: each gets its own caller roles. */
+  planIds: readonly string[];
+  /** Accounts trusted for a kind of caller, in every plan's role of that kind. */
   callerAccounts?: CallerAccounts;
 }
 
 export class Api extends Construct {
   readonly httpApi: HttpApi;
-  /** One role per kind of caller, allowed to invoke exactly that caller's routes. */
-  readonly callerRoles: Readonly<Record<Caller, Role>>;
+  /** Per plan, one role per kind of caller, allowed to invoke exactly that caller's routes of that plan. */
+  readonly callerRoles: Readonly<Record<string, Readonly<Record<Caller, Role>>>>;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'huiminbao: enrollment windows, eligibility, adjudication, charity purchase',
     });
-    this.callerRoles = Object.fromEntries(CALLERS.map((caller) => [caller, this.callerRole(caller, props.callerAccounts?.[caller] ?? [])])) as Record<Caller, Role>;
+    this.callerRoles = Object.fromEntries(props.planIds.map((planId) => [planId,
+      Object.fromEntries(CALLERS.map((caller) => [caller, this.callerRole(planId, caller, props.callerAccounts?.[caller] ?? [])])) as Record<Caller, Role>]));
     const iam = new HttpIamAuthorizer();
     const open = new HttpNoneAuthorizer();
-    const allowed = new Map<Caller, string[]>(CALLERS.map((caller) => [caller, []]));
+    /** `<planId>/<caller>` → the execute-api resources that role may invoke. */
+    const allowed = new Map<string, string[]>();
     for (const { spec, fn } of props.services) {
       // One integration per service, shared by its routes.
       const integration = new HttpLambdaIntegration(`${spec.name}-integration`, fn);
@@ -53,28 +60,41 @@ export class Api extends Construct {
         if (!callers) throw new Error(`route "${routeKey}" of ${spec.name} says nothing of who may call it`);
         this.httpApi.addRoutes({ path, methods: [method], integration, authorizer: isPublic(callers) ? open : iam });
         if (isPublic(callers)) continue;
-        // Each path parameter a wildcard, the rest literal. (A route's own grantInvoke would allow everything
-        // from the first parameter on: an insurer's grant to POST …/claims would then also open the windows.)
-        const arn = this.httpApi.arnForExecuteApi(method, path.replace(/\{[^}]+\}/g, '*'));
-        for (const caller of callers as readonly Caller[]) allowed.get(caller)!.push(arn);
+        // The plan's id literal, each other path parameter a wildcard, the rest literal. (A route's own grantInvoke
+        // would allow everything from the first parameter on: an insurer's grant to POST …/claims would then also
+        // open the windows, and every city's.)
+        for (const planId of props.planIds) {
+          const arn = this.httpApi.arnForExecuteApi(method, path.replaceAll('{planId}', planId).replace(/\{[^}]+\}/g, '*'));
+          for (const caller of callers as readonly Caller[]) allowed.set(`${planId}/${caller}`, [...(allowed.get(`${planId}/${caller}`) ?? []), arn]);
+        }
       }
     }
-    for (const [caller, arns] of allowed) {
-      if (arns.length > 0) this.callerRoles[caller].addToPrincipalPolicy(new PolicyStatement({ actions: ['execute-api:Invoke'], resources: arns }));
+    for (const [planCaller, arns] of allowed) {
+      const [planId, caller] = planCaller.split('/') as [string, Caller];
+      this.callerRoles[planId][caller].addToPrincipalPolicy(new PolicyStatement({ actions: ['execute-api:Invoke'], resources: arns }));
     }
     const url = new CfnOutput(this, 'Url', { value: this.httpApi.url!, description: 'Base URL of the HTTP API' });
     // A fixed output name (not the hashed path-derived one) for scripts reading the stack outputs.
     url.overrideLogicalId('ApiUrl');
   }
 
-  /** A role the city's own account and the partner accounts given may assume, to sign requests as this kind of caller. */
-  private callerRole(caller: Caller, accounts: readonly string[]): Role {
-    const role = new Role(this, `${pascal(caller)}Caller`, {
-      description: `huiminbao API caller: ${caller}`,
+  /**
+   * A role the city's own account and the partner accounts given may assume, to sign requests as this kind of caller
+   * of this plan. Its name holds `<Kind>Caller` (functions/core/http/access.ts reads the kind of a signer from it).
+   */
+  private callerRole(planId: string, caller: Caller, accounts: readonly string[]): Role {
+    const id = `${pascal(caller)}Caller${alphanumeric(pascal(planId))}`;
+    const role = new Role(this, id, {
+      description: `huiminbao API caller: ${caller} of ${planId}`,
       assumedBy: new CompositePrincipal(new AccountRootPrincipal(), ...accounts.map((account) => new AccountPrincipal(account))),
     });
-    new CfnOutput(this, `${pascal(caller)}CallerRoleArn`, { value: role.roleArn, description: `Role to assume to call the API as ${caller}` })
-      .overrideLogicalId(`${pascal(caller)}CallerRoleArn`);
+    new CfnOutput(this, `${id}RoleArn`, { value: role.roleArn, description: `Role to assume to call the API as ${caller} of ${planId}` })
+      .overrideLogicalId(`${id}RoleArn`);
     return role;
   }
+}
+
+/** CloudFormation logical ids are letters and digits only. */
+function alphanumeric(text: string): string {
+  return text.replace(/[^A-Za-z0-9]/g, '');
 }

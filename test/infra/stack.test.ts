@@ -18,8 +18,9 @@ let tableId: string;
 let layerId: string;
 /** service name → logical id of its function */
 const functionIds = new Map<string, string>();
-/** caller → logical id of its role */
-const roleIds = new Map<Caller, string>();
+/** `<planId>/<caller>` → logical id of that plan's role for that kind of caller */
+const roleIds = new Map<string, string>();
+let planIds: string[] = [];
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
@@ -30,7 +31,8 @@ beforeAll(() => {
   tableId = stack.getLogicalId(stack.data.table.node.defaultChild as any);
   layerId = stack.getLogicalId(stack.core.layer.node.defaultChild as any);
   for (const { spec, fn } of stack.services.deployed) functionIds.set(spec.name, stack.getLogicalId(fn.node.defaultChild as any));
-  for (const caller of CALLERS) roleIds.set(caller, stack.getLogicalId(stack.api.callerRoles[caller].node.defaultChild as any));
+  planIds = Object.keys(stack.api.callerRoles);
+  for (const planId of planIds) for (const caller of CALLERS) roleIds.set(`${planId}/${caller}`, stack.getLogicalId(stack.api.callerRoles[planId][caller].node.defaultChild as any));
 }, SYNTH_TIMEOUT);
 
 describe('data', () => {
@@ -171,14 +173,14 @@ describe('HTTP API', () => {
 
 describe('who may call', () => {
   const routes = services.flatMap((s) => s.routes.map((key) => ({ key, callers: s.access[key] })));
-  /** What a signed request for the route looks like to IAM: stage, method, a concrete path. */
-  const request = (key: string) => {
+  /** What a signed request for the route of a plan looks like to IAM: stage, method, a concrete path. */
+  const request = (key: string, planId: string) => {
     const { method, path } = parseRouteKey(key);
-    return `/$default/${method}${path.replace(/\{[^}]+\}/g, 'x1')}`;
+    return `/$default/${method}${path.replaceAll('{planId}', planId).replace(/\{[^}]+\}/g, 'x1')}`;
   };
-  // The execute-api resources a role may invoke, as the part after the API id: stage/METHOD/path, wildcards as *.
-  const invocable = (caller: Caller): string[] => {
-    const policies = ofType('AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleIds.get(caller) }]));
+  // The execute-api resources a plan's role may invoke, as the part after the API id: stage/METHOD/path, wildcards as *.
+  const invocable = (planId: string, caller: Caller): string[] => {
+    const policies = ofType('AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleIds.get(`${planId}/${caller}`) }]));
     const statements = policies.flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
     expect(statements.every((st: any) => st.Effect === 'Allow' && st.Action === 'execute-api:Invoke')).toBe(true);
     return statements.flatMap((st: any) => [st.Resource].flat()).map((arn: any) => arn['Fn::Join'][1].at(-1) as string);
@@ -192,23 +194,36 @@ describe('who may call', () => {
     expect(route.Properties.AuthorizationType).toBe(isPublic(callers) ? 'NONE' : 'AWS_IAM');
   });
 
-  test.each(CALLERS)('the %s role may invoke its routes and no other', (caller) => {
-    const patterns = invocable(caller).map(glob);
-    for (const { key, callers } of routes) {
-      if (isPublic(callers)) continue;
-      const allowed = (callers as readonly string[]).includes(caller);
-      // A path parameter is a wildcard; nothing else is (a wildcard must not reach another route's path).
-      expect(patterns.some((p) => p.test(request(key))), `${caller} → ${key}`).toBe(allowed);
+  test('every plan of plans/ has its own roles, one per kind of caller', () => {
+    expect(planIds.sort()).toEqual(['jiangxi-2023', 'nantong-2021', 'sanming-2024', 'wenshan-2023', 'wuwei-2025']);
+    expect(ofType('AWS::IAM::Role').filter(([id]) => id.includes('Caller')).map(([id]) => id).sort()).toEqual([...roleIds.values()].sort());
+    expect(new Set(roleIds.values()).size).toBe(planIds.length * CALLERS.length);
+  });
+
+  test.each(CALLERS)("a plan's %s role may invoke its routes of that plan and no other route, nor another plan's", (caller) => {
+    for (const planId of planIds) {
+      const patterns = invocable(planId, caller).map(glob);
+      for (const { key, callers } of routes) {
+        if (isPublic(callers)) continue;
+        const allowed = (callers as readonly string[]).includes(caller);
+        // A path parameter other than the plan is a wildcard; nothing else is (a wildcard must not reach another route's path).
+        expect(patterns.some((p) => p.test(request(key, planId))), `${planId} ${caller} → ${key}`).toBe(allowed);
+        // Another city's: never (an insurer of Jiangxi reversing Sanming's claims).
+        for (const other of planIds.filter((p) => p !== planId)) expect(patterns.some((p) => p.test(request(key, other))), `${planId} ${caller} → ${other} ${key}`).toBe(false);
+      }
     }
   });
 
-  test('the roles trust this account; the insurer role also the partner accounts of the context', () => {
-    const trusted = (caller: Caller) => JSON.stringify(resources[roleIds.get(caller)!].Properties.AssumeRolePolicyDocument);
-    for (const caller of CALLERS) expect(trusted(caller)).toContain(':root');
-    expect(trusted('insurer')).toContain(':iam::111122223333:root');
-    expect(trusted('insurer')).toContain(':iam::444455556666:root');
-    expect(trusted('bureau')).not.toContain('111122223333');
-    for (const caller of CALLERS) template.hasOutput(`${caller[0].toUpperCase()}${caller.slice(1)}CallerRoleArn`, { Value: { 'Fn::GetAtt': [roleIds.get(caller), 'Arn'] } });
+  test('the roles trust this account; the insurer roles also the partner accounts of the context', () => {
+    for (const planId of planIds) {
+      const trusted = (caller: Caller) => JSON.stringify(resources[roleIds.get(`${planId}/${caller}`)!].Properties.AssumeRolePolicyDocument);
+      for (const caller of CALLERS) expect(trusted(caller)).toContain(':root');
+      expect(trusted('insurer')).toContain(':iam::111122223333:root');
+      expect(trusted('insurer')).toContain(':iam::444455556666:root');
+      expect(trusted('bureau')).not.toContain('111122223333');
+    }
+    template.hasOutput('InsurerCallerJiangxi2023RoleArn', { Value: { 'Fn::GetAtt': [roleIds.get('jiangxi-2023/insurer'), 'Arn'] } });
+    template.hasOutput('SponsorCallerSanming2024RoleArn', { Value: { 'Fn::GetAtt': [roleIds.get('sanming-2024/sponsor'), 'Arn'] } });
   });
 
   test('partner accounts come from the context, as an object or JSON text; a bad one is refused with its path', () => {
