@@ -161,7 +161,7 @@ describe('a year of claims through HTTP', () => {
     // + 45,000 × 50 % = 45,000.00; cor-c 145,000 → 175,000 at 50 % = 15,000.00.
     // The hospital corrects cor-b to 20,000: 25,000 → 45,000 × 30 % = 6,000.00; cor-c then 45,000 → 75,000 × 30 % = 9,000.00.
     const bCorrected = settlementOf('cor-b', '2023-08-01', '20000');
-    const corrected = await call('POST', `/plans/${PLAN}/claims/cor-b/correction`, { ...bCorrected, memberId: member });
+    const corrected = await call('POST', `/plans/${PLAN}/claims/cor-b/correction`, { ...bCorrected, memberId: member, correctionId: 'fix-cor-b-1' });
     expect(corrected.status).toBe(200);
     expect(corrected.body.differences).toEqual([
       { claimId: 'cor-b', before: '45000.00', after: '6000.00', difference: '-39000.00' },
@@ -172,9 +172,8 @@ describe('a year of claims through HTTP', () => {
     expect((await call('GET', `/plans/${PLAN}/members/${member}/accumulators`)).body).toEqual({ accumulators: withCorrection.accumulators, claimIds: ['cor-a', 'cor-b', 'cor-c'] });
     const stored = (await call('GET', `/plans/${PLAN}/claims/cor-b`)).body;
     expect(stored).toMatchObject({ status: 'applied', claim: { settlement: { inCatalogSelfPay: '20000' } }, adjudication: { total: '6000.00' }, correctedAt: expect.any(String) });
-    // The same correction again changes nothing and answers the first answer; the first settlement is now another
-    // content for this id.
-    const again = await call('POST', `/plans/${PLAN}/claims/cor-b/correction`, { ...bCorrected, memberId: member });
+    // The same correction again changes nothing and answers the first answer.
+    const again = await call('POST', `/plans/${PLAN}/claims/cor-b/correction`, { ...bCorrected, memberId: member, correctionId: 'fix-cor-b-1' });
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body).toEqual(corrected.body);
     expect(corrected.headers.get('idempotent-replayed')).toBeNull();
@@ -185,11 +184,23 @@ describe('a year of claims through HTTP', () => {
     expect(resent.body.adjudication.total).toBe('6000.00');
     expect((await call('POST', `/plans/${PLAN}/claims`, { ...settlementOf('cor-b', '2023-08-01', '70000'), memberId: member })).body.error).toBe('CLAIM_ID_REUSED');
     // The path names the claim; the body must be that claim, of that member.
-    expect((await call('POST', `/plans/${PLAN}/claims/cor-a/correction`, { ...bCorrected, memberId: member })).body.error).toBe('CLAIM_ID_MISMATCH');
-    expect((await call('POST', `/plans/${PLAN}/claims/cor-b/correction`, { ...bCorrected, memberId: personId(1) })).body.error).toBe('MEMBER_MISMATCH');
+    expect((await call('POST', `/plans/${PLAN}/claims/cor-a/correction`, { ...bCorrected, memberId: member, correctionId: 'fix-cor-a-1' })).body.error).toBe('CLAIM_ID_MISMATCH');
+    expect((await call('POST', `/plans/${PLAN}/claims/cor-b/correction`, { ...bCorrected, memberId: personId(1), correctionId: 'fix-cor-b-9' })).body.error).toBe('MEMBER_MISMATCH');
+    // A correction's id is its own: another settlement under it is a conflict.
+    expect(await call('POST', `/plans/${PLAN}/claims/cor-b/correction`, { ...settlementOf('cor-b', '2023-08-01', '30000'), memberId: member, correctionId: 'fix-cor-b-1' }))
+      .toMatchObject({ status: 409, body: { error: 'CORRECTION_ID_REUSED' } });
+    // A newer correction (cor-b to 30,000: 25,000 → 55,000, all in the 30 % band: 30,000 × 30 % = 9,000.00; cor-c
+    // 55,000 → 85,000: 30,000 × 30 % = 9,000.00, unchanged), then the first one sent late: its first answer, and the
+    // newer one stands.
+    const newer = await call('POST', `/plans/${PLAN}/claims/cor-b/correction`, { ...settlementOf('cor-b', '2023-08-01', '30000'), memberId: member, correctionId: 'fix-cor-b-2' });
+    expect(newer.body.differences).toEqual([{ claimId: 'cor-b', before: '6000.00', after: '9000.00', difference: '3000.00' }]);
+    const late = await call('POST', `/plans/${PLAN}/claims/cor-b/correction`, { ...bCorrected, memberId: member, correctionId: 'fix-cor-b-1' });
+    expect(late.headers.get('idempotent-replayed')).toBe('true');
+    expect(late.body.differences).toEqual(corrected.body.differences);
+    expect((await call('GET', `/plans/${PLAN}/claims/cor-b`)).body).toMatchObject({ adjudication: { total: '9000.00' }, claim: { settlement: { inCatalogSelfPay: '30000' } } });
     // A reversed claim is not corrected: it would come back into the year.
     await call('POST', `/plans/${PLAN}/claims/cor-c/reversal`);
-    expect(await call('POST', `/plans/${PLAN}/claims/cor-c/correction`, { ...c, memberId: member })).toMatchObject({ status: 409, body: { error: 'CLAIM_REVERSED' } });
+    expect(await call('POST', `/plans/${PLAN}/claims/cor-c/correction`, { ...c, memberId: member, correctionId: 'fix-cor-c-1' })).toMatchObject({ status: 409, body: { error: 'CLAIM_REVERSED' } });
   });
 
   test('a reversal that would rewrite more claims than one atomic write holds is refused with a 422, changing nothing', async () => {

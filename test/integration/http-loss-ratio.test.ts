@@ -96,7 +96,7 @@ test('premiums, claims paid and the payout ratio move with every claim and rever
   expect(await lossRatio()).toMatchObject({ claims: { adjudicated: 6, paid: '17350.00' }, payoutRatio: '39.8850' });
   // The hospital corrects b's stay to 32,000: (32,000 − 12,000) × 30 % = 6,000.00 instead of 10,000.00: −4,000.00,
   // 13,350.00 on the same 6 claims; 13,350 / 435 = 30.68965… → 30.6896.
-  const correction = await call('POST', `/plans/${PLAN}/claims/b-1/correction`, stay(b, 'b-1', '32000'));
+  const correction = await call('POST', `/plans/${PLAN}/claims/b-1/correction`, { ...stay(b, 'b-1', '32000'), correctionId: 'fix-b-1-0001' });
   expect(correction.body.differences).toEqual([{ claimId: 'b-1', before: '10000.00', after: '6000.00', difference: '-4000.00' }]);
   expect(await lossRatio()).toMatchObject({ claims: { adjudicated: 6, paid: '13350.00' }, payoutRatio: '30.6896' });
 

@@ -22,6 +22,10 @@ import type { LoadedPlan } from '../plan/loader.ts';
 export const ClaimSubmission = ClaimFields.extend({ memberId: ResidentId }).superRefine(claimRules);
 export type ClaimSubmission = z.infer<typeof ClaimSubmission>;
 
+/** A corrected settlement (结算更正), under its own idempotency key: the hospital may correct a claim more than once. */
+export const CorrectionRequest = ClaimFields.extend({ memberId: ResidentId, correctionId: z.string().min(8).max(64) }).superRefine(claimRules);
+export type CorrectionRequest = z.infer<typeof CorrectionRequest>;
+
 /**
  * The engine's view of the member: the policy as enrolled (tier, cover, groups, and the basic-insurance region
  * places are judged against for the whole policy year), basic-insurance
@@ -128,7 +132,7 @@ export interface Revision {
 }
 
 /** What a revision does to one claim of the year: take it out, or replace its settlement (the member's) with a corrected one. */
-type Change = { kind: 'reversal' } | { kind: 'correction'; claim: Claim; digest: string; memberId: string };
+type Change = { kind: 'reversal' } | { kind: 'correction'; claim: Claim; digest: string; memberId: string; correctionId: string };
 
 /** Reverses a claim by replaying the member's year without it (ruling 10); reversing twice changes nothing. */
 export function reverseClaim(deps: Deps, planId: string, claimId: string): Promise<Revision> {
@@ -140,11 +144,11 @@ export function reverseClaim(deps: Deps, planId: string, claimId: string): Promi
  * claim's place, so it keeps its position in acceptance order (ruling 10) and later claims move by what it
  * changes. The same correction again changes nothing.
  */
-export function correctClaim(deps: Deps, planId: string, claimId: string, submission: ClaimSubmission): Promise<Revision> {
-  const { memberId, ...claim } = submission;
+export function correctClaim(deps: Deps, planId: string, claimId: string, request: CorrectionRequest): Promise<Revision> {
+  const { memberId, correctionId, ...claim } = request;
   requireSamePlan(claim, planId);
   if (claim.claimId !== claimId) throw unprocessable('CLAIM_ID_MISMATCH', `the settlement is claim "${claim.claimId}", not ${claimId}`);
-  return reviseYear(deps, planId, claimId, { kind: 'correction', claim, digest: digestOf(claim), memberId });
+  return reviseYear(deps, planId, claimId, { kind: 'correction', claim, digest: digestOf(claim), memberId, correctionId });
 }
 
 async function reviseYear(deps: Deps, planId: string, claimId: string, change: Change): Promise<Revision> {
@@ -153,6 +157,12 @@ async function reviseYear(deps: Deps, planId: string, claimId: string, change: C
     const target = await getClaim(deps, planId, claimId);
     if (change.kind === 'correction' && target.memberId !== change.memberId) throw unprocessable('MEMBER_MISMATCH', `claim ${claimId} is another member's`);
     const year = (await deps.store.getMemberYear(planId, target.memberId)) ?? emptyYear(planId, target.memberId);
+    const taken = change.kind === 'correction' ? target.corrections?.find((c) => c.correctionId === change.correctionId) : undefined;
+    if (change.kind === 'correction' && taken) {
+      // This correction was applied before (and perhaps a newer one since, or a reversal): its first answer, nothing changed.
+      if (taken.digest !== change.digest) throw conflict('CORRECTION_ID_REUSED', `correction ${taken.correctionId} of claim ${claimId} was sent before with another settlement`);
+      return replayedRevision(deps, target, 'correction', year.accumulators, taken.at);
+    }
     if (target.status === 'reversed') {
       if (change.kind === 'reversal') return replayedRevision(deps, target, change.kind, year.accumulators);
       throw conflict('CLAIM_REVERSED', `claim ${claimId} was reversed; send the settlement as a new claim`);
@@ -163,7 +173,10 @@ async function reviseYear(deps: Deps, planId: string, claimId: string, change: C
     const at = deps.now().toISOString();
     const revised = change.kind === 'reversal'
       ? stored.filter((c) => c.claimId !== claimId)
-      : stored.map((c) => (c.claimId === claimId ? { ...c, claim: change.claim, digest: change.digest, correctedAt: at } : c));
+      : stored.map((c) => (c.claimId !== claimId ? c : {
+        ...c, claim: change.claim, digest: change.digest, correctedAt: at,
+        corrections: [...(c.corrections ?? []), { correctionId: change.correctionId, digest: change.digest, at }],
+      }));
     const replayed = replay(plan, ctx, revised.map((c) => c.claim));
     const changed: StoredClaim[] = [];
     const repaid: { claimId: string; before: Adjudication; after: Adjudication }[] = [];
@@ -195,8 +208,8 @@ async function reviseYear(deps: Deps, planId: string, claimId: string, change: C
  * The answer to a revision sent again: the claim and the year as they stand, and the differences the first one made
  * (its journal entry; a claim corrected to what it already was, never revised, has none).
  */
-async function replayedRevision(deps: Deps, claim: StoredClaim, kind: Change['kind'], accumulators: Accumulators): Promise<Revision> {
-  const first = (await deps.store.listRevisions(claim.planId, claim.claimId)).findLast((m) => m.kind === kind);
+async function replayedRevision(deps: Deps, claim: StoredClaim, kind: Change['kind'], accumulators: Accumulators, at?: string): Promise<Revision> {
+  const first = (await deps.store.listRevisions(claim.planId, claim.claimId)).findLast((m) => m.kind === kind && (at === undefined || m.at === at));
   return { claim, differences: first ? differencesOf(first) : [], accumulators, replayed: true };
 }
 

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { route, type Api } from '../http/api.ts';
 import type { Deps } from '../runtime.ts';
-import { ClaimSubmission, correctClaim, getClaim, memberAccumulators, reverseClaim, submitClaim, type Revision } from '../adjudication/claims.ts';
+import { ClaimSubmission, CorrectionRequest, correctClaim, getClaim, memberAccumulators, reverseClaim, submitClaim, type Revision } from '../adjudication/claims.ts';
 import { planLossRatio } from '../adjudication/loss-ratio.ts';
 import { dayStatement } from '../adjudication/statement.ts';
 import { ClaimParams, MemberParams, PlanParams, StatementParams } from './params.ts';
@@ -45,9 +45,10 @@ export function adjudicationApi(deps: () => Deps, openapi: () => unknown): Api {
     'POST /plans/{planId}/claims/{claimId}/correction': route({
       summary: "Correct a claim's settlement (结算更正): the member year is replayed with the correction in the claim's place",
       params: ClaimParams,
-      body: ClaimSubmission,
+      body: CorrectionRequest,
       responses: {
-        200: 'corrected, with every claim the replay re-adjudicated (the same correction again: the first answer, header idempotent-replayed: true)', 404: 'unknown plan or claim', 409: 'the claim was reversed',
+        200: 'corrected, with every claim the replay re-adjudicated (the same correctionId again: the first answer, header idempotent-replayed: true, also after a newer correction)', 404: 'unknown plan or claim',
+        409: 'the claim was reversed; CORRECTION_ID_REUSED: the correctionId was sent before with another settlement',
         422: 'another claim id, member or plan than the claim; REVISION_TOO_LARGE',
       },
       handle: async ({ params, body }) => revisionReply(await correctClaim(deps(), params.planId, params.claimId, body)),

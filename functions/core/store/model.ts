@@ -132,6 +132,8 @@ export interface StoredClaim {
   acceptedAt: string;
   /** When its settlement was last corrected (the claim keeps its place in the year; `digest` is the corrected one's). */
   correctedAt?: string;
+  /** The corrections applied to it, by their ids: a correction sent again answers its first answer, even after a newer one. */
+  corrections?: { correctionId: string; digest: string; at: string }[];
 }
 
 /** One member's policy year in one plan: accumulators and the order claims were applied in. */
