@@ -75,9 +75,11 @@ describe('a 10,000-person order (Wuwei, 献爱心 campaign, basic tier 69 yuan)'
   test('is quoted line by line: who is covered, who is not and why, and the amount', { timeout: 120_000 }, async () => {
     expect(lines).toHaveLength(10_000);
     await addToRoster('wuwei-2025', [
-      ...covered.map((id) => row(id)), ...suspended.map((id) => row(id, { status: 'suspended' })), ...elsewhere.map((id) => row(id, { regionCode: '360102' })),
+      ...covered.map((id) => row(id)), ...suspended.map((id) => row(id, { status: 'suspended' })),
       ...noGroup.map((id) => row(id, { reliefGroups: [] })), ...insured.map((id) => row(id)),
     ]);
+    // Insured in Nanchang: their entries come from Jiangxi's roster (Wuwei's refuses them, row by row).
+    await addToRoster('jiangxi-2023', elsewhere.map((id) => row(id, { regionCode: '360102' })));
     for (const id of insured) await selfEnroll('wuwei-2025', id, 'basic', '69.00');
     const request = { requestId: randomUUID(), sponsor: CHARITY, actor: '慈善总会 staff', tier: 'basic', contribution: 'full', beneficiaries: lines };
     const r = await call('POST', '/plans/wuwei-2025/orders', request);

@@ -119,7 +119,14 @@ describe('roster and eligibility', () => {
     const suspended = personId('360102', 20);
     const elsewhere = personId('110105', 21);
     const relief = personId('350404', 22);
-    await call('POST', '/plans/jiangxi-2023/roster', { people: [person(suspended, '360102', { status: 'suspended' }), person(elsewhere, '110105')] });
+    // Beijing's registry entry comes from another city's roster: Jiangxi's refuses it, row by row.
+    const refused = await call('POST', '/plans/jiangxi-2023/roster', { people: [person(suspended, '360102', { status: 'suspended' }), person(elsewhere, '110105')] });
+    expect(refused.body).toMatchObject({ accepted: 1, rejected: [{ row: 2, issues: [{ field: 'regionCode', rule: expect.stringMatching(/outside the plan's region 360000/) }] }] });
+    expect(refused.body.rejected[0].personId).not.toBe(elsewhere);
+    await call('POST', '/plans/wuwei-2025/roster', { people: [person(elsewhere, '620602')] });
+    expect((await call('POST', `/plans/wuwei-2025/roster/${elsewhere}/changes`, { kind: 'move', regionCode: '110105' })).status).toBe(200);
+    // Nor can Jiangxi's bureau change an entry outside its region.
+    expect(await call('POST', `/plans/jiangxi-2023/roster/${elsewhere}/changes`, { kind: 'suspend', from: '2023-01-01' })).toMatchObject({ status: 404, body: { error: 'NO_ROSTER_ENTRY' } });
     await call('POST', '/plans/sanming-2024/roster', { people: [person(relief, '350404', { scheme: 'employee', reliefGroups: ['dibao'] })] });
     const s = (await call('GET', `/plans/jiangxi-2023/eligibility/${suspended}`)).body;
     expect(s).toMatchObject({ eligible: false, reasons: [{ code: 'BASIC_SUSPENDED' }], tiers: [{ id: 'standard', premium: '120.00' }], policyExists: false });

@@ -156,7 +156,7 @@ describe('changePerson', () => {
   });
 
   test('gives up with 409 CONCURRENT_UPDATE after its attempts; 404 NO_ROSTER_ENTRY for someone not in the roster', async () => {
-    await expect(changePerson(storeOf(person(), 100).store, id, { kind: 'move', regionCode: '620621' }, now, 3))
+    await expect(changePerson(storeOf(person(), 100).store, id, { kind: 'move', regionCode: '620621' }, now, { attempts: 3 }))
       .rejects.toMatchObject({ kind: 'conflict', code: 'CONCURRENT_UPDATE' });
     await expect(changePerson(storeOf(undefined).store, id, { kind: 'move', regionCode: '620621' }, now))
       .rejects.toMatchObject({ kind: 'not-found', code: 'NO_ROSTER_ENTRY', message: expect.stringMatching(/^620602\*{8}/) });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { route, type Api } from '../http/api.ts';
 import { requirePlan, type Deps } from '../runtime.ts';
 import { validateRows } from '../eligibility/roster.ts';
-import { checkEligibility } from '../eligibility/eligibility.ts';
+import { admittedByRegion, checkEligibility } from '../eligibility/eligibility.ts';
 import { holdsPlace } from '../enrollment/lifecycle.ts';
 import { RosterChange, changePerson, maskedPerson } from '../eligibility/roster-changes.ts';
 import { PersonParams, PlanParams } from './params.ts';
@@ -20,8 +20,10 @@ export function eligibilityApi(deps: () => Deps): Api {
       responses: { 200: 'accepted count and rejected rows', 404: 'unknown plan' },
       handle: async ({ params, body }) => {
         const d = deps();
-        requirePlan(d, params.planId);
-        const { people, rejected } = validateRows(body.people, d.now());
+        const plan = requirePlan(d, params.planId);
+        // A plan's roster is its city's: someone insured elsewhere, whom the plan does not admit, is another city's entry.
+        const { people, rejected } = validateRows(body.people, d.now(), (entry) => (admittedByRegion(plan, entry) ? undefined
+          : { field: 'regionCode', rule: `outside the plan's region ${plan.region.adminCode}, and not someone the plan admits from elsewhere` }));
         await d.store.putPeople(people);
         return { status: 200, body: { accepted: people.length, rejected } };
       },
@@ -38,8 +40,8 @@ export function eligibilityApi(deps: () => Deps): Api {
       },
       handle: async ({ params, body }) => {
         const d = deps();
-        requirePlan(d, params.planId);
-        const { person, changed } = await changePerson(d.store, params.personId, body, d.now);
+        const plan = requirePlan(d, params.planId);
+        const { person, changed } = await changePerson(d.store, params.personId, body, d.now, { reaches: (p) => admittedByRegion(plan, p) });
         return { status: 200, body: { changed, person: maskedPerson(person) } };
       },
     }),

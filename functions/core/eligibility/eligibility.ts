@@ -24,6 +24,12 @@ export function inRegion(plan: LoadedPlan, regionCode: string): boolean {
   return regionCode.slice(0, significant) === code.slice(0, significant);
 }
 
+/** Insured in the plan's region, or someone the plan admits from elsewhere (new citizens, HK/Macao/Taiwan compatriots). */
+export function admittedByRegion(plan: LoadedPlan, person: Pick<RosterPerson, 'regionCode' | 'newCitizen' | 'hongKongMacaoTaiwan'>): boolean {
+  const rules = plan.eligibility;
+  return inRegion(plan, person.regionCode) || (person.newCitizen && rules.newCitizens !== false) || (person.hongKongMacaoTaiwan && rules.hongKongMacaoTaiwan);
+}
+
 export function checkEligibility(plan: LoadedPlan, person: RosterPerson | undefined, policy: Policy | undefined): Eligibility {
   const reasons: EligibilityReason[] = [];
   const rules = plan.eligibility;
@@ -32,8 +38,7 @@ export function checkEligibility(plan: LoadedPlan, person: RosterPerson | undefi
   } else {
     if (!rules.schemes.includes(person.scheme)) reasons.push({ code: 'SCHEME_NOT_COVERED', message: `the plan does not cover ${person.scheme} basic insurance` });
     if (rules.activeStatusRequired && person.status !== 'active') reasons.push({ code: 'BASIC_SUSPENDED', message: 'basic insurance is suspended; the plan requires active status' });
-    const admitted = inRegion(plan, person.regionCode) || (person.newCitizen && rules.newCitizens !== false) || (person.hongKongMacaoTaiwan && rules.hongKongMacaoTaiwan);
-    if (!admitted) reasons.push({ code: 'OUTSIDE_REGION', message: `basic insurance in ${person.regionCode} is outside the plan's region ${plan.region.adminCode}` });
+    if (!admittedByRegion(plan, person)) reasons.push({ code: 'OUTSIDE_REGION', message: `basic insurance in ${person.regionCode} is outside the plan's region ${plan.region.adminCode}` });
   }
   const channels = plan.payment.channels
     .filter((c) => !('schemes' in c) || (person !== undefined && c.schemes.includes(person.scheme)))

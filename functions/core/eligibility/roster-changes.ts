@@ -92,10 +92,15 @@ export function nextStamp(previous: string, now: Date): string {
 export const CHANGE_ATTEMPTS = 12;
 
 /** Reads the person, applies the change and writes it if anything changed, conditioned on the updatedAt read; re-reads on conflict. */
-export async function changePerson(store: Store, personId: string, change: RosterChange, now: () => Date, attempts = CHANGE_ATTEMPTS): Promise<ChangeResult> {
+export async function changePerson(store: Store, personId: string, change: RosterChange, now: () => Date, options: {
+  attempts?: number;
+  /** Whose entries the caller may change (a plan's bureau: the people its plan admits); others are as good as absent. */
+  reaches?: (person: RosterPerson) => boolean;
+} = {}): Promise<ChangeResult> {
+  const { attempts = CHANGE_ATTEMPTS, reaches = () => true } = options;
   for (let attempt = 1; ; attempt++) {
     const person = await store.getPerson(personId);
-    if (!person) throw notFound('NO_ROSTER_ENTRY', `${maskId(personId)} is not in the basic-insurance roster`);
+    if (!person || !reaches(person)) throw notFound('NO_ROSTER_ENTRY', `${maskId(personId)} is not in the basic-insurance roster${person ? " of the plan's region" : ''}`);
     const at = now();
     const result = applyRosterChange(person, change, shanghaiDay(at));
     if (!result.changed) return result;

@@ -68,12 +68,15 @@ export function checkRow(row: unknown): RowCheck {
   };
 }
 
-export function validateRows(rows: unknown[], now: Date): { people: RosterPerson[]; rejected: RejectedRow[] } {
+/** Valid rows become entries; a row that is not, or that `refuse` names an issue for, is rejected with its issues. */
+export function validateRows(rows: unknown[], now: Date, refuse: (entry: RosterEntry) => RowIssue | undefined = () => undefined): { people: RosterPerson[]; rejected: RejectedRow[] } {
   const people: RosterPerson[] = [];
   const rejected: RejectedRow[] = [];
   rows.forEach((row, index) => {
     const checked = checkRow(row);
-    if (checked.ok) people.push({ ...checked.entry, updatedAt: now.toISOString() });
+    const refused = checked.ok ? refuse(checked.entry) : undefined;
+    if (checked.ok && !refused) people.push({ ...checked.entry, updatedAt: now.toISOString() });
+    else if (checked.ok) rejected.push({ row: index + 1, personId: maskId(checked.entry.personId), issues: [refused!] });
     else rejected.push({ row: index + 1, ...(checked.personId !== undefined ? { personId: checked.personId } : {}), issues: checked.issues });
   });
   return { people, rejected };
