@@ -157,9 +157,9 @@ async function reviseYear(deps: Deps, planId: string, claimId: string, change: C
     const target = await getClaim(deps, planId, claimId);
     if (change.kind === 'correction' && target.memberId !== change.memberId) throw unprocessable('MEMBER_MISMATCH', `claim ${claimId} is another member's`);
     const year = (await deps.store.getMemberYear(planId, target.memberId)) ?? emptyYear(planId, target.memberId);
+    // A correction applied before (and perhaps a newer one since, or a reversal): its first answer, nothing changed.
     const taken = change.kind === 'correction' ? target.corrections?.find((c) => c.correctionId === change.correctionId) : undefined;
     if (change.kind === 'correction' && taken) {
-      // This correction was applied before (and perhaps a newer one since, or a reversal): its first answer, nothing changed.
       if (taken.digest !== change.digest) throw conflict('CORRECTION_ID_REUSED', `correction ${taken.correctionId} of claim ${claimId} was sent before with another settlement`);
       return replayedRevision(deps, target, 'correction', year.accumulators, taken.at);
     }

@@ -230,7 +230,6 @@ function sponsoredPayBy(plan: LoadedPlan, window: WindowState, now: Date): strin
   return window.closesAt === null ? payByFor(plan, window, now) : new Date(window.closesAt).toISOString();
 }
 
-/** A replay of the request that created the policy gets it back; any other request is a conflict. */
 /** An order as it stood when a new one replaced it (without the orders it had replaced: those stay in the list). */
 function attemptOf(policy: Policy): PolicyAttempt {
   const { earlier: _replaced, ...attempt } = policy;

@@ -116,7 +116,7 @@ export const Region = z.strictObject({
   })).min(1),
   /**
    * What a claim's place (in-area, in-province, out-of-province) is judged against: the member's own basic-insurance
-   * region (统筹区, the default), or the plan's, where the source names the city's area (三明市统筹区内) and people
+   * region (统筹区, the default), or the plan's, where the source names the city's own area (X市统筹区内) and people
    * insured elsewhere may join (new citizens): their care in the city is in the area, at home it is not.
    */
   inAreaMeans: z.enum(['member-region', 'plan-region']).default('member-region'),
