@@ -287,6 +287,16 @@ describe('Sanming (4a) special tumour drugs', () => {
     expect(listed.accumulators.bandPositions).toEqual(swapped.accumulators.bandPositions);
   });
 
+  test.each([
+    // (self-pay − 20,000) × 50 %, rounded half-up once (ruling 1): the half fen rounds up.
+    ['21401.11', '700.56'], // 1,401.11 × 0.5 = 700.555
+    ['20001.01', '0.51'], // 1.01 × 0.5 = 0.505
+    ['20326.57', '163.29'], // 326.57 × 0.5 = 163.285
+  ])('one class-B drug of %s pays %s: the deductible taken exactly', (selfPay, payable) => {
+    const r = adjudicate(plan, healthy, emptyAccumulators(), drugVisit('2024-02-01', [{ code: DRUG_B.code, selfPay }]));
+    expect(pay(r, TUMOUR)).toBe(payable);
+  });
+
   test('other compensation not yet subtracted reduces the eligible amount before the deductible (ruling 13 c)', () => {
     const r = adjudicate(plan, healthy, emptyAccumulators(), drugVisit('2024-02-01', [{ code: DRUG_A.code, selfPay: '50000' }], {
       otherCompensation: [{ source: 'commercial', amount: '10000' }],

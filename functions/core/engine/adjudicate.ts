@@ -349,12 +349,14 @@ class ClaimRun {
    */
   private classSlices(b: Benefit, items: SelectedItem[], notPaidOn: Decimal): PricedSlice[] {
     const total = sum(items.map((s) => new Decimal(s.item.selfPay)));
-    const paidOnShare = total.isZero() ? ZERO : nonNegative(ONE.minus(notPaidOn.div(total)));
+    // Multiplied before divided: one item's amount is then exact (1 − notPaidOn ÷ total would lose digits to the
+    // subtraction and land a half fen just under itself).
+    const paidOn = nonNegative(total.minus(notPaidOn));
     const key = b.bandGroup ?? b.id;
     let position = this.ledger.get('bandPositions', key);
     const slices: PricedSlice[] = [];
     for (const { item, entry } of items) {
-      const amount = new Decimal(item.selfPay).times(paidOnShare);
+      const amount = total.isZero() ? ZERO : new Decimal(item.selfPay).times(paidOn).div(total);
       const classRatio = entry?.class === undefined ? undefined : b.scheduleByItemClass![entry.class];
       if (amount.isZero() || classRatio === undefined) continue;
       const ratio = effectiveRatio(classRatio, this.adjustment);
