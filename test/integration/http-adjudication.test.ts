@@ -198,6 +198,14 @@ describe('a year of claims through HTTP', () => {
     expect(late.headers.get('idempotent-replayed')).toBe('true');
     expect(late.body.differences).toEqual(corrected.body.differences);
     expect((await call('GET', `/plans/${PLAN}/claims/cor-b`)).body).toMatchObject({ adjudication: { total: '9000.00' }, claim: { settlement: { inCatalogSelfPay: '30000' } } });
+    // A correction to the settlement the claim stands on changes nothing, and is recorded under its id all the same:
+    // sent again after a newer correction (back to 20,000: 6,000.00), it is a replay, not a correction back to 30,000.
+    const unchanged = await call('POST', `/plans/${PLAN}/claims/cor-b/correction`, { ...settlementOf('cor-b', '2023-08-01', '30000'), memberId: member, correctionId: 'fix-cor-b-3' });
+    expect(unchanged).toMatchObject({ status: 200, body: { differences: [{ claimId: 'cor-b', before: '9000.00', after: '9000.00', difference: '0.00' }] } });
+    await call('POST', `/plans/${PLAN}/claims/cor-b/correction`, { ...bCorrected, memberId: member, correctionId: 'fix-cor-b-4' });
+    const lateUnchanged = await call('POST', `/plans/${PLAN}/claims/cor-b/correction`, { ...settlementOf('cor-b', '2023-08-01', '30000'), memberId: member, correctionId: 'fix-cor-b-3' });
+    expect(lateUnchanged.headers.get('idempotent-replayed')).toBe('true');
+    expect((await call('GET', `/plans/${PLAN}/claims/cor-b`)).body.adjudication.total).toBe('6000.00');
     // A reversed claim is not corrected: it would come back into the year.
     await call('POST', `/plans/${PLAN}/claims/cor-c/reversal`);
     expect(await call('POST', `/plans/${PLAN}/claims/cor-c/correction`, { ...c, memberId: member, correctionId: 'fix-cor-c-1' })).toMatchObject({ status: 409, body: { error: 'CLAIM_REVERSED' } });

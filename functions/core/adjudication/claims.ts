@@ -167,7 +167,6 @@ async function reviseYear(deps: Deps, planId: string, claimId: string, change: C
       if (change.kind === 'reversal') return replayedRevision(deps, target, change.kind, year.accumulators);
       throw conflict('CLAIM_REVERSED', `claim ${claimId} was reversed; send the settlement as a new claim`);
     }
-    if (change.kind === 'correction' && change.digest === target.digest) return replayedRevision(deps, target, change.kind, year.accumulators);
     const { ctx } = await memberContext(deps, plan, target.memberId);
     const stored = await deps.store.getClaims(planId, year.claimIds);
     const at = deps.now().toISOString();
@@ -206,7 +205,7 @@ async function reviseYear(deps: Deps, planId: string, claimId: string, change: C
 
 /**
  * The answer to a revision sent again: the claim and the year as they stand, and the differences the first one made
- * (its journal entry; a claim corrected to what it already was, never revised, has none).
+ * (its journal entry).
  */
 async function replayedRevision(deps: Deps, claim: StoredClaim, kind: Change['kind'], accumulators: Accumulators, at?: string): Promise<Revision> {
   const first = (await deps.store.listRevisions(claim.planId, claim.claimId)).findLast((m) => m.kind === kind && (at === undefined || m.at === at));
