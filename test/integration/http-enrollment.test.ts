@@ -157,6 +157,10 @@ describe('enrollment of one person', () => {
     expect((await call('GET', `/plans/jiangxi-2023/policies/${id}`)).body).toEqual(created[0].body);
     // The same request id for another order (another tier) is a conflict, not a replay of this one.
     expect(await enroll('jiangxi-2023', id, created[0].body.requestId, 'premium')).toMatchObject({ status: 409, body: { error: 'REQUEST_ID_REUSED' } });
+    // Another channel, or consent to renew, under the same id: another request, not this one again.
+    const sameId = { requestId: created[0].body.requestId, personId: id, tier: 'standard' };
+    expect(await call('POST', '/plans/jiangxi-2023/policies', { ...sameId, channel: 'bank-card' })).toMatchObject({ status: 409, body: { error: 'REQUEST_ID_REUSED' } });
+    expect(await call('POST', '/plans/jiangxi-2023/policies', { ...sameId, channel: 'wechat', autoRenewal: true })).toMatchObject({ status: 409, body: { error: 'REQUEST_ID_REUSED' } });
   });
 
   test('the ineligible are refused with their reasons; unknown tier and closed channel are 422', async () => {

@@ -18,6 +18,7 @@ import { accountShareSpent, checkAutoRenewalChannel, checkPayment, payerOf } fro
 import { attemptTaking, holdsPlace, isAccountChannel, payByFor } from './lifecycle.ts';
 import { AccountShareSpent, VersionConflict, type AccountMove } from '../store/store.ts';
 import { Decimal } from 'decimal.js';
+import { digestOf } from '../digest.ts';
 import { DomainError, conflict, unprocessable } from '../errors.ts';
 
 export const EnrollmentRequest = z.strictObject({
@@ -215,7 +216,7 @@ function decide(plan: LoadedPlan, { request, renewalOf, payBy, sponsor }: Enroll
     ...(request.autoRenewal ? { autoRenewal: { channel: request.channel, consentedAt: now.toISOString() } } : {}),
     ...(renewalOf ? { renewalOf } : {}),
     ...(existing ? { earlier: [...(existing.earlier ?? []), attemptOf(existing)] } : {}),
-    requestId: request.requestId, createdAt: now.toISOString(), version: (existing?.version ?? 0) + 1,
+    requestId: request.requestId, requestDigest: digestOf(request), createdAt: now.toISOString(), version: (existing?.version ?? 0) + 1,
   };
   // A personal account's debits for the plan, the relatives' with the payer's own, stay within its share.
   const account = accountCeiling === undefined ? undefined : { payerId: payerOf(policy), amount: tier.premium, ceiling: accountCeiling };
@@ -240,10 +241,9 @@ function attemptOf(policy: Policy): PolicyAttempt {
 function answerForExisting(policy: Policy, request: Enrollment['request']): { created: false; policy: Policy } {
   const taken = attemptTaking(policy, (a) => a.requestId === request.requestId);
   if (taken) {
-    // What an order keeps as it was requested (its channel follows the payment, its consent may change since).
-    const same = taken.tier === request.tier && taken.buyer?.personId === request.buyer?.personId && taken.buyer?.relation === request.buyer?.relation
-      && taken.assistedBy === request.assistedBy && taken.promoterCode === request.promoterCode;
-    if (!same) throw conflict('REQUEST_ID_REUSED', `request ${request.requestId} placed another order (its tier, buyer, assistance or promoter differ)`);
+    if (taken.requestDigest !== undefined && taken.requestDigest !== digestOf(request)) {
+      throw conflict('REQUEST_ID_REUSED', `request ${request.requestId} placed another order (its tier, channel, buyer or another field differ)`);
+    }
     return { created: false, policy: taken };
   }
   throw conflict('ALREADY_INSURED', `${maskId(policy.personId)} already has a policy in ${policy.planId}`, {

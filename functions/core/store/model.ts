@@ -94,6 +94,8 @@ export interface Policy {
   earlier?: PolicyAttempt[];
   /** The enrollment request that created it: a replay with the same id returns this policy. */
   requestId: string;
+  /** That request's digest: its id sent again with other content is a conflict. Absent on policies created before it was kept. */
+  requestDigest?: string;
   createdAt: string;
   /** Bumped by every write; a write is conditioned on the version it read. */
   version: number;
