@@ -10,7 +10,8 @@ export const access = {
   'POST /plans/{planId}/window/close': ['bureau'],
   'POST /plans/{planId}/policies': ['channel'],
   'GET /plans/{planId}/policies/{personId}': ['channel', 'insurer', 'bureau'],
-  'POST /plans/{planId}/policies/{personId}/payments': ['channel'],
+  // The payment provider, through the channel; the bureau for a personal-account debit it made.
+  'POST /plans/{planId}/policies/{personId}/payments': ['channel', 'bureau'],
   'POST /plans/{planId}/policies/{personId}/cancel': ['channel'],
   'PUT /plans/{planId}/policies/{personId}/auto-renewal': ['channel'],
   'POST /plans/{planId}/renewals': ['bureau'],

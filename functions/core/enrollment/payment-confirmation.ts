@@ -9,8 +9,8 @@ import type { Deps } from '../runtime.ts';
 import { requirePlan } from '../runtime.ts';
 import type { LoadedPlan } from '../plan/loader.ts';
 import { conflict, unprocessable } from '../errors.ts';
-import { checkChannel, payerOf } from './payment.ts';
-import type { AccountMove } from '../store/store.ts';
+import { accountShareSpent, checkChannel, checkPayment, payerOf } from './payment.ts';
+import { AccountShareSpent, type AccountMove } from '../store/store.ts';
 import { coverFor } from './policies.ts';
 import { attemptTaking, isAccountChannel, lifecycle, standingPayment } from './lifecycle.ts';
 import { counted } from './participation.ts';
@@ -40,7 +40,8 @@ export async function confirmPayment(deps: Deps, planId: string, personId: strin
   // Where the plan pays only those who paid in full before the window closed, an order is payable while the window is
   // open: its payBy was set at the close then scheduled, and an administrator may have closed it early since.
   const windowClosed = plan.enrollment.fullPaymentInTimeRequired && !isOpen(await currentWindow(deps.store, plan, now), now);
-  const { policy, result } = await updatePolicy(deps, planId, personId, (current) => {
+  const accountCeiling = payment.channel === 'personal-account' ? await accountShareFor(deps, plan, personId) : undefined;
+  const confirmed = updatePolicy(deps, planId, personId, (current) => {
     const taken = attemptTaking(current, (a) => a.payments.some((p) => p.paymentId === payment.paymentId));
     if (taken) {
       const known = taken.payments.find((p) => p.paymentId === payment.paymentId)!;
@@ -55,21 +56,38 @@ export async function confirmPayment(deps: Deps, planId: string, personId: strin
     if (!new Decimal(payment.amount).eq(due)) {
       throw unprocessable('AMOUNT_MISMATCH', `${formatYuan(due)} yuan is due, not ${payment.amount}`, { due: formatYuan(due) });
     }
-    return applyPayment(plan, current, { ...payment, amount: new Decimal(payment.amount).toFixed(2), paidAt: now.toISOString() }, now, windowClosed);
+    return applyPayment(plan, current, { ...payment, amount: new Decimal(payment.amount).toFixed(2), paidAt: now.toISOString() }, now, windowClosed, accountCeiling);
   });
-  return { policy, ...result };
+  try {
+    const { policy, result } = await confirmed;
+    return { policy, ...result };
+  } catch (error) {
+    if (error instanceof AccountShareSpent) throw accountShareSpent(accountCeiling!, payment.amount);
+    throw error;
+  }
 }
 
-/** A debit the bureau confirms joins the payer's tally for the plan (it made the debit: no ceiling to hold it to). */
-function accountDebit(policy: Policy, paid: PolicyPayment): { account?: AccountMove } {
-  return paid.channel === 'personal-account' ? { account: { payerId: payerOf(policy), amount: paid.amount } } : {};
+/**
+ * The share of the payer's personal account this plan's premiums may take, as at enrollment (checkPayment): a debit
+ * confirmed here joins the same tally and is held to it. Undefined when there is no order to pay (the update says so).
+ */
+async function accountShareFor(deps: Deps, plan: LoadedPlan, personId: string): Promise<string | undefined> {
+  const policy = await deps.store.getPolicy(plan.id, personId);
+  if (!policy) return undefined;
+  const payer = await deps.store.getPerson(payerOf(policy));
+  return checkPayment(plan, 'personal-account', payer, (policy.buyer?.relation ?? 'self') as Relation, policy.premium);
+}
+
+/** A confirmed account debit joins the payer's tally for the plan, within the account's share. */
+function accountDebit(policy: Policy, paid: PolicyPayment, ceiling: string | undefined): { account?: AccountMove } {
+  return paid.channel === 'personal-account' ? { account: { payerId: payerOf(policy), amount: paid.amount, ...(ceiling ? { ceiling } : {}) } } : {};
 }
 
 function amountDue(policy: Policy): Decimal {
   return policy.payments.filter((p) => p.refund === undefined).reduce((due, p) => due.minus(p.amount), new Decimal(policy.premium));
 }
 
-function applyPayment(plan: LoadedPlan, current: Policy, paid: PolicyPayment, now: Date, windowClosed: boolean) {
+function applyPayment(plan: LoadedPlan, current: Policy, paid: PolicyPayment, now: Date, windowClosed: boolean, accountCeiling: string | undefined) {
   const state = lifecycle(current, now);
   if (state === 'expired' || state === 'cancelled' || state === 'refunded') {
     throw conflict('ORDER_NOT_PAYABLE', `the order is ${state}: the payment must be returned to the payer`, { lifecycle: state, ...(current.payBy ? { payBy: current.payBy } : {}) });
@@ -82,7 +100,7 @@ function applyPayment(plan: LoadedPlan, current: Policy, paid: PolicyPayment, no
     const cover = plan.enrollment.cover.kind === 'from-enrollment' ? coverFor(plan, scheduledWindow(plan, now), now) : {};
     const next: Policy = { ...current, status: 'paid', payments: [...current.payments, paid], channel: paid.channel, ...cover };
     delete next.payBy;
-    return { next, counterDeltas: counted(next, 1), ...accountDebit(current, paid), result: { recorded: true, refunded: [] as PolicyPayment[] } };
+    return { next, counterDeltas: counted(next, 1), ...accountDebit(current, paid, accountCeiling), result: { recorded: true, refunded: [] as PolicyPayment[] } };
   }
   // Paid already. A reserved account debit supersedes an online payment, which goes back (the plan says so);
   // anything else is a second payment for one policy, and goes back itself.
@@ -99,7 +117,7 @@ function applyPayment(plan: LoadedPlan, current: Policy, paid: PolicyPayment, no
   return {
     next,
     counterDeltas: { [`channel#${current.channel}`]: -1, [`channel#${paid.channel}`]: 1 },
-    ...accountDebit(current, paid),
+    ...accountDebit(current, paid, accountCeiling),
     result: { recorded: true, refunded: returned.filter((p, i) => current.payments[i].refund === undefined) },
   };
 }
