@@ -96,6 +96,32 @@ describe('cover as the plan says', () => {
 });
 
 describe('roster and eligibility', () => {
+  test("a city's roster reaches its own people only, whatever flags a row carries", async () => {
+    const sanming = personId('350402', 90);
+    const nanchang = personId('360102', 91);
+    const fuzhou = personId('350102', 92); // insured in Fuzhou, where no plan on the platform is
+    expect((await call('POST', '/plans/sanming-2024/roster', { people: [person(sanming, '350402', { scheme: 'employee', accountBalance: '1000.00' })] })).body.accepted).toBe(1);
+    expect((await call('POST', '/plans/jiangxi-2023/roster', { people: [person(nanchang, '360102', { newCitizen: true })] })).body.accepted).toBe(1);
+    const channelsBefore = (await call('GET', `/plans/sanming-2024/eligibility/${sanming}`)).body.channels;
+
+    // Jiangxi (which admits new citizens) sends the Sanming resident flagged as one, or moved into Jiangxi: both refused.
+    const flagged = await call('POST', '/plans/jiangxi-2023/roster', { people: [person(sanming, '350402', { newCitizen: true }), person(sanming, '360102')] });
+    expect(flagged.body).toMatchObject({ accepted: 0, rejected: [{ row: 1, issues: [{ field: 'regionCode' }] }, { row: 2, issues: [{ field: 'personId', rule: expect.stringMatching(/another region's \(350402\)/) }] }] });
+    expect(await call('POST', `/plans/jiangxi-2023/roster/${sanming}/changes`, { kind: 'suspend', from: '2023-01-01' })).toMatchObject({ status: 404, body: { error: 'NO_ROSTER_ENTRY' } });
+    expect((await call('GET', `/plans/sanming-2024/eligibility/${sanming}`)).body.channels).toEqual(channelsBefore);
+    // Nor does Sanming reach Jiangxi's insured new citizen.
+    expect(await call('POST', `/plans/sanming-2024/roster/${nanchang}/changes`, { kind: 'move', regionCode: '620602' })).toMatchObject({ status: 404, body: { error: 'NO_ROSTER_ENTRY' } });
+
+    // A new citizen insured where no plan is: Sanming's roster takes and changes them.
+    expect((await call('POST', '/plans/sanming-2024/roster', { people: [person(fuzhou, '350102', { newCitizen: true })] })).body.accepted).toBe(1);
+    expect((await call('POST', `/plans/sanming-2024/roster/${fuzhou}/changes`, { kind: 'suspend', from: '2023-01-01' })).status).toBe(200);
+    // HK/Macao/Taiwan compatriots in Fujian's basic insurance (三（二）): in Fuzhou yes, in Beijing no.
+    const [hmtFujian, hmtBeijing] = [personId('350102', 93), personId('110105', 94)];
+    const hmt = await call('POST', '/plans/sanming-2024/roster', { people: [person(hmtFujian, '350102', { hongKongMacaoTaiwan: true }), person(hmtBeijing, '110105', { hongKongMacaoTaiwan: true })] });
+    expect(hmt.body).toMatchObject({ accepted: 1, rejected: [{ row: 2, issues: [{ field: 'regionCode' }] }] });
+    expect((await call('GET', `/plans/sanming-2024/eligibility/${hmtFujian}`)).body.eligible).toBe(true);
+  });
+
   test('bad rows are reported row by row, good rows stored, a malformed ID never stored', async () => {
     const good = personId('360102', 10);
     const r = await call('POST', '/plans/jiangxi-2023/roster', { people: [

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { route, type Api } from '../http/api.ts';
 import { requirePlan, type Deps } from '../runtime.ts';
 import { validateRows } from '../eligibility/roster.ts';
-import { admittedByRegion, checkEligibility } from '../eligibility/eligibility.ts';
+import { checkEligibility, rosterReaches } from '../eligibility/eligibility.ts';
+import { isResidentId } from '../identity/resident-id.ts';
 import { holdsPlace } from '../enrollment/lifecycle.ts';
 import { RosterChange, changePerson, maskedPerson } from '../eligibility/roster-changes.ts';
 import { PersonParams, PlanParams } from './params.ts';
@@ -21,9 +22,17 @@ export function eligibilityApi(deps: () => Deps): Api {
       handle: async ({ params, body }) => {
         const d = deps();
         const plan = requirePlan(d, params.planId);
-        // A plan's roster is its city's: someone insured elsewhere, whom the plan does not admit, is another city's entry.
-        const { people, rejected } = validateRows(body.people, d.now(), (entry) => (admittedByRegion(plan, entry) ? undefined
-          : { field: 'regionCode', rule: `outside the plan's region ${plan.region.adminCode}, and not someone the plan admits from elsewhere` }));
+        // A plan's roster is its city's: a row, and the entry it would overwrite, must be people the plan's roster reaches.
+        const stored = await d.store.getPeople(body.people.flatMap((row) => {
+          const id = (row as { personId?: unknown } | null)?.personId;
+          return typeof id === 'string' && isResidentId(id.trim().toUpperCase()) ? [id.trim().toUpperCase()] : [];
+        }));
+        const { people, rejected } = validateRows(body.people, d.now(), (entry) => {
+          if (!rosterReaches(d.plans.values(), plan, entry)) return { field: 'regionCode', rule: `outside the plan's region ${plan.region.adminCode}, and not someone the plan admits from elsewhere` };
+          const held = stored.get(entry.personId);
+          if (held && !rosterReaches(d.plans.values(), plan, held)) return { field: 'personId', rule: `the roster entry is another region's (${held.regionCode}): its own bureau changes it` };
+          return undefined;
+        });
         await d.store.putPeople(people);
         return { status: 200, body: { accepted: people.length, rejected } };
       },
@@ -41,7 +50,7 @@ export function eligibilityApi(deps: () => Deps): Api {
       handle: async ({ params, body }) => {
         const d = deps();
         const plan = requirePlan(d, params.planId);
-        const { person, changed } = await changePerson(d.store, params.personId, body, d.now, { reaches: (p) => admittedByRegion(plan, p) });
+        const { person, changed } = await changePerson(d.store, params.personId, body, d.now, { reaches: (p) => rosterReaches(d.plans.values(), plan, p) });
         return { status: 200, body: { changed, person: maskedPerson(person) } };
       },
     }),

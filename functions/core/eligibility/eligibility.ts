@@ -24,10 +24,27 @@ export function inRegion(plan: LoadedPlan, regionCode: string): boolean {
   return regionCode.slice(0, significant) === code.slice(0, significant);
 }
 
-/** Insured in the plan's region, or someone the plan admits from elsewhere (new citizens, HK/Macao/Taiwan compatriots). */
-export function admittedByRegion(plan: LoadedPlan, person: Pick<RosterPerson, 'regionCode' | 'newCitizen' | 'hongKongMacaoTaiwan'>): boolean {
+type RegionFacts = Pick<RosterPerson, 'regionCode' | 'newCitizen' | 'hongKongMacaoTaiwan'>;
+
+/**
+ * Insured in the plan's region, or someone the plan admits from elsewhere: new citizens, and HK/Macao/Taiwan
+ * compatriots in the province's basic insurance (参保本省基本医疗保险的港澳台同胞).
+ */
+export function admittedByRegion(plan: LoadedPlan, person: RegionFacts): boolean {
   const rules = plan.eligibility;
-  return inRegion(plan, person.regionCode) || (person.newCitizen && rules.newCitizens !== false) || (person.hongKongMacaoTaiwan && rules.hongKongMacaoTaiwan);
+  return inRegion(plan, person.regionCode) || (person.newCitizen && rules.newCitizens !== false)
+    || (person.hongKongMacaoTaiwan && rules.hongKongMacaoTaiwan && person.regionCode.slice(0, 2) === plan.region.adminCode.slice(0, 2));
+}
+
+/**
+ * Whether a plan's roster may hold this entry: the person is insured in the plan's region, or — insured where no plan
+ * on the platform is (whose registry would speak for them) — someone the plan admits from elsewhere. A city's
+ * bureau so writes and changes its own people and never another city's, whatever flags a row carries.
+ */
+export function rosterReaches(plans: Iterable<LoadedPlan>, plan: LoadedPlan, entry: RegionFacts): boolean {
+  if (inRegion(plan, entry.regionCode)) return true;
+  for (const other of plans) if (other.region.adminCode !== plan.region.adminCode && inRegion(other, entry.regionCode)) return false;
+  return admittedByRegion(plan, entry);
 }
 
 export function checkEligibility(plan: LoadedPlan, person: RosterPerson | undefined, policy: Policy | undefined): Eligibility {

@@ -267,6 +267,14 @@ export class DynamoStore implements Store {
     }
   }
 
+  async getPeople(personIds: string[]): Promise<Map<string, RosterPerson>> {
+    const rows = await this.batchGet([...new Set(personIds)].map((personId) => keys.person(personId)));
+    return new Map([...rows.values()].map((item) => {
+      const person = docOf<RosterPerson>(item)!;
+      return [person.personId, person];
+    }));
+  }
+
   getPerson(personId: string) {
     return this.get<RosterPerson>(keys.person(personId));
   }

@@ -70,6 +70,8 @@ export interface Store {
 
   putPeople(people: RosterPerson[]): Promise<void>;
   getPerson(personId: string): Promise<RosterPerson | undefined>;
+  /** The roster entries of these people that exist, by person id. */
+  getPeople(personIds: string[]): Promise<Map<string, RosterPerson>>;
   /** One page of the roster's relief recipients registered in `regionCode` who are in any of `groups`. */
   listReliefRecipients(regionCode: string, groups: string[], after?: string): Promise<{ people: RosterPerson[]; after?: string }>;
   /** Writes the person if the stored entry's updatedAt is still `expectedUpdatedAt`; VersionConflict otherwise (or when absent). */
