@@ -158,6 +158,9 @@ describe('payment', () => {
     const after = await counts('wenshan-2023');
     expect(after.enrolled).toBe(before.enrolled);
     expect(after.byChannel).toMatchObject({ wechat: before.byChannel.wechat - 1, 'personal-account': (before.byChannel['personal-account'] ?? 0) + 1 });
+    // The debit spent the account (300.00 → 231.00 at the registry); its confirmation sent again is still a replay.
+    await call('POST', `/plans/wenshan-2023/roster/${id}/changes`, { kind: 'account-balance', accountBalance: '0.00' });
+    expect(await pay('wenshan-2023', id, 'personal-account', '69.00', 'yb-wenshan-1')).toMatchObject({ status: 200, replayed: true, body: { policy: { channel: 'personal-account' } } });
   });
 
   test('Wuwei (即参即享): cover starts when the order is paid, not when it was placed', async () => {

@@ -8,7 +8,7 @@ import type { Policy, PolicyPayment } from '../store/model.ts';
 import type { Deps } from '../runtime.ts';
 import { requirePlan } from '../runtime.ts';
 import type { LoadedPlan } from '../plan/loader.ts';
-import { conflict, unprocessable } from '../errors.ts';
+import { DomainError, conflict, unprocessable } from '../errors.ts';
 import { accountShareSpent, checkChannel, checkPayment, payerOf } from './payment.ts';
 import { AccountShareSpent, type AccountMove } from '../store/store.ts';
 import { coverFor } from './policies.ts';
@@ -40,7 +40,9 @@ export async function confirmPayment(deps: Deps, planId: string, personId: strin
   // Where the plan pays only those who paid in full before the window closed, an order is payable while the window is
   // open: its payBy was set at the close then scheduled, and an administrator may have closed it early since.
   const windowClosed = plan.enrollment.fullPaymentInTimeRequired && !isOpen(await currentWindow(deps.store, plan, now), now);
-  const accountCeiling = payment.channel === 'personal-account' ? await accountShareFor(deps, plan, personId) : undefined;
+  // Read ahead (the update's decision is synchronous); a refusal of the debit counts only if this is no replay.
+  const account = payment.channel === 'personal-account' ? await accountShareFor(deps, plan, personId) : {};
+  const accountCeiling = 'ceiling' in account ? account.ceiling : undefined;
   const confirmed = updatePolicy(deps, planId, personId, (current) => {
     const taken = attemptTaking(current, (a) => a.payments.some((p) => p.paymentId === payment.paymentId));
     if (taken) {
@@ -51,6 +53,7 @@ export async function confirmPayment(deps: Deps, planId: string, personId: strin
       return { answer: taken, result: { recorded: false, refunded: [] as PolicyPayment[] } };
     }
     checkChannel(plan, payment.channel, (current.buyer?.relation ?? 'self') as Relation);
+    if ('refusal' in account) throw account.refusal;
     // What is still due: the premium less what stands already (a sponsor's fixed part); a paid policy is due in full again (a duplicate).
     const due = current.status === 'pending' ? amountDue(current) : new Decimal(current.premium);
     if (!new Decimal(payment.amount).eq(due)) {
@@ -69,13 +72,18 @@ export async function confirmPayment(deps: Deps, planId: string, personId: strin
 
 /**
  * The share of the payer's personal account this plan's premiums may take, as at enrollment (checkPayment): a debit
- * confirmed here joins the same tally and is held to it. Undefined when there is no order to pay (the update says so).
+ * confirmed here joins the same tally and is held to it. Or why the account may not pay; nothing when there is no order.
  */
-async function accountShareFor(deps: Deps, plan: LoadedPlan, personId: string): Promise<string | undefined> {
+async function accountShareFor(deps: Deps, plan: LoadedPlan, personId: string): Promise<{ ceiling?: string } | { refusal: DomainError }> {
   const policy = await deps.store.getPolicy(plan.id, personId);
-  if (!policy) return undefined;
+  if (!policy) return {};
   const payer = await deps.store.getPerson(payerOf(policy));
-  return checkPayment(plan, 'personal-account', payer, (policy.buyer?.relation ?? 'self') as Relation, policy.premium);
+  try {
+    return { ceiling: checkPayment(plan, 'personal-account', payer, (policy.buyer?.relation ?? 'self') as Relation, policy.premium) };
+  } catch (error) {
+    if (error instanceof DomainError) return { refusal: error };
+    throw error;
+  }
 }
 
 /** A confirmed account debit joins the payer's tally for the plan, within the account's share. */
