@@ -320,12 +320,13 @@ describe('personal-account share across a family', () => {
     expect((await call('POST', `/plans/nantong-2021/policies/${spouse}/cancel`, { requestId: randomUUID(), reason: 'insured elsewhere' })).body.status).toBe('refunded');
     expect((await fromAccount(child, payer, 'child')).body.status).toBe('paid');
 
-    // A debit confirmed through the payments route joins the same tally: the spouse orders online again (pending), and
-    // an account debit for it would make 888.00 of a 700.00 share: refused, the order still pending.
+    // A debit the bureau made and confirms through the payments route is recorded (money is never dropped) and joins
+    // the tally: the spouse orders online again and the bureau debits the account (296 + 296 + 296 = 888.00). The child's
+    // policy is then cancelled (592.00), and the child's new order from the account (888.00 again) passes the share.
     expect((await call('POST', '/plans/nantong-2021/policies', { requestId: randomUUID(), personId: spouse, tier: 'standard', channel: 'wechat', buyer: { personId: payer, relation: 'spouse' } })).body.status).toBe('pending');
-    expect(await call('POST', `/plans/nantong-2021/policies/${spouse}/payments`, { paymentId: randomUUID(), channel: 'personal-account', amount: '296.00' }))
-      .toMatchObject({ status: 422, body: { error: 'ACCOUNT_INSUFFICIENT', ceiling: '700.00' } });
-    expect((await call('GET', `/plans/nantong-2021/policies/${spouse}`)).body).toMatchObject({ status: 'pending', payments: [] });
+    expect((await call('POST', `/plans/nantong-2021/policies/${spouse}/payments`, { paymentId: randomUUID(), channel: 'personal-account', amount: '296.00' })).body.policy.status).toBe('paid');
+    expect((await call('POST', `/plans/nantong-2021/policies/${child}/cancel`, { requestId: randomUUID(), reason: 'insured elsewhere' })).body.status).toBe('refunded');
+    expect(await fromAccount(child, payer, 'child')).toMatchObject({ status: 422, body: { error: 'ACCOUNT_INSUFFICIENT', ceiling: '700.00' } });
 
     // Three relatives at once on a 350.00 share: one is paid from the account, two are refused.
     const raced = await Promise.all(relatives.map((id, i) => fromAccount(id, other, ['spouse', 'child', 'parent'][i])));

@@ -19,7 +19,7 @@ import { residentId } from '../support/roster.ts';
 const client = localClient(inject('dynamoEndpoint'));
 const plan = seedPlan('sanming-2024');
 const role = (name: string, session: string) => `arn:aws:sts::111122223333:assumed-role/HuiminbaoStack-Api${name}Caller-ABC/${session}`;
-const [BUREAU, INSURER, SPONSOR] = [role('Bureau', 'window-desk'), role('Insurer', 'lead-insurer'), role('Sponsor', 'civil-affairs')];
+const [BUREAU, INSURER, SPONSOR, CHANNEL] = [role('Bureau', 'window-desk'), role('Insurer', 'lead-insurer'), role('Sponsor', 'civil-affairs'), role('Channel', 'mini-program')];
 
 function event(routeKey: string, pathParameters: Record<string, string>, body: unknown, signedBy?: string): APIGatewayProxyEventV2 {
   return {
@@ -58,6 +58,14 @@ describe('signed requests', () => {
     expect(closed.body.events.at(-1)).toEqual(expect.objectContaining({ action: 'close', actor: 'local tester' }));
     expect(closed.body.events.at(-1)).not.toHaveProperty('signedBy');
     await call(windows, event('POST /plans/{planId}/window/open', { planId }, { actor: '医保局 窗口', closesAt: '2024-01-01T00:00:00+08:00' }, BUREAU));
+
+    // An account debit is the bureau's to confirm: a channel reporting one could spend any account.
+    const member = residentId('350404', 702);
+    await store.putPeople([{ personId: member, name: '职工', scheme: 'employee', status: 'active', suspensions: [], regionCode: '350404', reliefGroups: [], newCitizen: false, hongKongMacaoTaiwan: false, accountBalance: '1000.00', updatedAt: '2023-11-01T00:00:00Z' }]);
+    expect((await call(windows, event('POST /plans/{planId}/policies', { planId }, { requestId: randomUUID(), personId: member, tier: 'standard', channel: 'wechat' }))).status).toBe(201);
+    const debit = { paymentId: 'yb-000702', channel: 'personal-account', amount: '150.00' };
+    expect(await call(windows, event('POST /plans/{planId}/policies/{personId}/payments', { planId, personId: member }, debit, CHANNEL))).toMatchObject({ status: 403, body: { error: 'NOT_YOUR_PAYMENT' } });
+    expect(await call(windows, event('POST /plans/{planId}/policies/{personId}/payments', { planId, personId: member }, debit, BUREAU))).toMatchObject({ status: 200, body: { policy: { status: 'paid' } } });
 
     const people = [residentId('350404', 700), residentId('350404', 701)];
     await store.putPeople(people.map((personId) => ({ personId, name: '受助人', scheme: 'resident', status: 'active', suspensions: [], regionCode: '350404', reliefGroups: ['tekun'], newCitizen: false, hongKongMacaoTaiwan: false, updatedAt: '2023-11-01T00:00:00Z' })));

@@ -1,6 +1,7 @@
 // The enrollment-windows service's routes: the window, policies and their payments, renewals, participation.
 import { z } from 'zod';
 import { route, type Api } from '../http/api.ts';
+import { signerOf } from '../http/access.ts';
 import { requirePlan, type Deps } from '../runtime.ts';
 import { currentWindow } from '../enrollment/window.ts';
 import type { WindowState } from '../store/model.ts';
@@ -127,10 +128,10 @@ export function enrollmentApi(deps: () => Deps): Api {
       summary: 'A payment received for the order (provider or bureau); a payment the policy does not need is recorded as refunded',
       params: PersonParams,
       body: PaymentConfirmation,
-      responses: { 200: 'the policy and any refunds this payment caused (a replay gets header idempotent-replayed: true)', 404: 'unknown plan or no order', 409: 'order expired or cancelled; payment id reused', 422: 'amount or channel wrong' },
-      handle: async ({ params, body }) => {
+      responses: { 200: 'the policy and any refunds this payment caused (a replay gets header idempotent-replayed: true)', 403: 'an account debit signed by other than the bureau', 404: 'unknown plan or no order', 409: 'order expired or cancelled; payment id reused', 422: 'amount or channel wrong' },
+      handle: async ({ params, body, caller }) => {
         const d = deps();
-        const { policy, recorded, refunded } = await confirmPayment(d, params.planId, params.personId, body);
+        const { policy, recorded, refunded } = await confirmPayment(d, params.planId, params.personId, body, signerOf(caller));
         return { status: 200, replayed: !recorded, body: { policy: policyView(policy, d.now()), refunded } };
       },
     }),

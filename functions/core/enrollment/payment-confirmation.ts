@@ -8,9 +8,10 @@ import type { Policy, PolicyPayment } from '../store/model.ts';
 import type { Deps } from '../runtime.ts';
 import { requirePlan } from '../runtime.ts';
 import type { LoadedPlan } from '../plan/loader.ts';
-import { DomainError, conflict, unprocessable } from '../errors.ts';
-import { accountShareSpent, checkChannel, checkPayment, payerOf } from './payment.ts';
-import { AccountShareSpent, type AccountMove } from '../store/store.ts';
+import { conflict, forbidden, unprocessable } from '../errors.ts';
+import type { Signer } from '../http/access.ts';
+import { checkChannel, payerOf } from './payment.ts';
+import type { AccountMove } from '../store/store.ts';
 import { coverFor } from './policies.ts';
 import { attemptTaking, isAccountChannel, lifecycle, standingPayment } from './lifecycle.ts';
 import { counted } from './participation.ts';
@@ -34,16 +35,17 @@ export interface Confirmed {
   refunded: PolicyPayment[];
 }
 
-export async function confirmPayment(deps: Deps, planId: string, personId: string, payment: PaymentConfirmation): Promise<Confirmed> {
+export async function confirmPayment(deps: Deps, planId: string, personId: string, payment: PaymentConfirmation, signer?: Signer): Promise<Confirmed> {
   const plan = requirePlan(deps, planId);
   const now = deps.now();
+  // An account is debited by the bureau, which alone reports its debits (a channel reporting one could spend any share).
+  if (isAccountChannel(payment.channel) && signer && signer.kind !== 'bureau') {
+    throw forbidden('NOT_YOUR_PAYMENT', `a ${payment.channel} debit is confirmed by the bureau that made it, not ${signer.kind ?? 'an unknown role'}`);
+  }
   // Where the plan pays only those who paid in full before the window closed, an order is payable while the window is
   // open: its payBy was set at the close then scheduled, and an administrator may have closed it early since.
   const windowClosed = plan.enrollment.fullPaymentInTimeRequired && !isOpen(await currentWindow(deps.store, plan, now), now);
-  // Read ahead (the update's decision is synchronous); a refusal of the debit counts only if this is no replay.
-  const account = payment.channel === 'personal-account' ? await accountShareFor(deps, plan, personId) : {};
-  const accountCeiling = 'ceiling' in account ? account.ceiling : undefined;
-  const confirmed = updatePolicy(deps, planId, personId, (current) => {
+  const { policy, result } = await updatePolicy(deps, planId, personId, (current) => {
     const taken = attemptTaking(current, (a) => a.payments.some((p) => p.paymentId === payment.paymentId));
     if (taken) {
       const known = taken.payments.find((p) => p.paymentId === payment.paymentId)!;
@@ -53,49 +55,29 @@ export async function confirmPayment(deps: Deps, planId: string, personId: strin
       return { answer: taken, result: { recorded: false, refunded: [] as PolicyPayment[] } };
     }
     checkChannel(plan, payment.channel, (current.buyer?.relation ?? 'self') as Relation);
-    if ('refusal' in account) throw account.refusal;
     // What is still due: the premium less what stands already (a sponsor's fixed part); a paid policy is due in full again (a duplicate).
     const due = current.status === 'pending' ? amountDue(current) : new Decimal(current.premium);
     if (!new Decimal(payment.amount).eq(due)) {
       throw unprocessable('AMOUNT_MISMATCH', `${formatYuan(due)} yuan is due, not ${payment.amount}`, { due: formatYuan(due) });
     }
-    return applyPayment(plan, current, { ...payment, amount: new Decimal(payment.amount).toFixed(2), paidAt: now.toISOString() }, now, windowClosed, accountCeiling);
+    return applyPayment(plan, current, { ...payment, amount: new Decimal(payment.amount).toFixed(2), paidAt: now.toISOString() }, now, windowClosed);
   });
-  try {
-    const { policy, result } = await confirmed;
-    return { policy, ...result };
-  } catch (error) {
-    if (error instanceof AccountShareSpent) throw accountShareSpent(accountCeiling!, payment.amount);
-    throw error;
-  }
+  return { policy, ...result };
 }
 
 /**
- * The share of the payer's personal account this plan's premiums may take, as at enrollment (checkPayment): a debit
- * confirmed here joins the same tally and is held to it. Or why the account may not pay; nothing when there is no order.
+ * A debit the bureau confirms joins the payer's tally for the plan, so enrollments paid from the account after it are
+ * held to what is left of the share. It is not refused itself: the bureau made it, and money is never dropped.
  */
-async function accountShareFor(deps: Deps, plan: LoadedPlan, personId: string): Promise<{ ceiling?: string } | { refusal: DomainError }> {
-  const policy = await deps.store.getPolicy(plan.id, personId);
-  if (!policy) return {};
-  const payer = await deps.store.getPerson(payerOf(policy));
-  try {
-    return { ceiling: checkPayment(plan, 'personal-account', payer, (policy.buyer?.relation ?? 'self') as Relation, policy.premium) };
-  } catch (error) {
-    if (error instanceof DomainError) return { refusal: error };
-    throw error;
-  }
-}
-
-/** A confirmed account debit joins the payer's tally for the plan, within the account's share. */
-function accountDebit(policy: Policy, paid: PolicyPayment, ceiling: string | undefined): { account?: AccountMove } {
-  return paid.channel === 'personal-account' ? { account: { payerId: payerOf(policy), amount: paid.amount, ...(ceiling ? { ceiling } : {}) } } : {};
+function accountDebit(policy: Policy, paid: PolicyPayment): { account?: AccountMove } {
+  return paid.channel === 'personal-account' ? { account: { payerId: payerOf(policy), amount: paid.amount } } : {};
 }
 
 function amountDue(policy: Policy): Decimal {
   return policy.payments.filter((p) => p.refund === undefined).reduce((due, p) => due.minus(p.amount), new Decimal(policy.premium));
 }
 
-function applyPayment(plan: LoadedPlan, current: Policy, paid: PolicyPayment, now: Date, windowClosed: boolean, accountCeiling: string | undefined) {
+function applyPayment(plan: LoadedPlan, current: Policy, paid: PolicyPayment, now: Date, windowClosed: boolean) {
   const state = lifecycle(current, now);
   if (state === 'expired' || state === 'cancelled' || state === 'refunded') {
     throw conflict('ORDER_NOT_PAYABLE', `the order is ${state}: the payment must be returned to the payer`, { lifecycle: state, ...(current.payBy ? { payBy: current.payBy } : {}) });
@@ -108,7 +90,7 @@ function applyPayment(plan: LoadedPlan, current: Policy, paid: PolicyPayment, no
     const cover = plan.enrollment.cover.kind === 'from-enrollment' ? coverFor(plan, scheduledWindow(plan, now), now) : {};
     const next: Policy = { ...current, status: 'paid', payments: [...current.payments, paid], channel: paid.channel, ...cover };
     delete next.payBy;
-    return { next, counterDeltas: counted(next, 1), ...accountDebit(current, paid, accountCeiling), result: { recorded: true, refunded: [] as PolicyPayment[] } };
+    return { next, counterDeltas: counted(next, 1), ...accountDebit(current, paid), result: { recorded: true, refunded: [] as PolicyPayment[] } };
   }
   // Paid already. A reserved account debit supersedes an online payment, which goes back (the plan says so);
   // anything else is a second payment for one policy, and goes back itself.
@@ -125,7 +107,7 @@ function applyPayment(plan: LoadedPlan, current: Policy, paid: PolicyPayment, no
   return {
     next,
     counterDeltas: { [`channel#${current.channel}`]: -1, [`channel#${paid.channel}`]: 1 },
-    ...accountDebit(current, paid, accountCeiling),
+    ...accountDebit(current, paid),
     result: { recorded: true, refunded: returned.filter((p, i) => current.payments[i].refund === undefined) },
   };
 }
