@@ -117,7 +117,7 @@ export async function enrollOne(deps: Deps, planId: string, enrollment: Enrollme
     if (error instanceof AccountShareSpent) throw accountShareSpent(account!.ceiling!, policy.premium);
     if (!(error instanceof VersionConflict)) throw error;
     // Another channel's attempt won the race: its policy stands.
-    return withCounts(answerForExisting((await deps.store.getPolicy(planId, request.personId))!, request), enrollment);
+    return withCounts(answerForExisting((await deps.store.getPolicy(planId, request.personId))!, enrollment), enrollment);
   }
 }
 
@@ -144,14 +144,13 @@ export async function enrollMany(deps: Deps, planId: string, enrollments: (Enrol
   });
   const stored = await deps.store.putPolicies(writes);
   await Promise.all(writes.map(async ({ index, policy }, i) => {
-    const { request } = enrollments[index];
     if (stored[i]) {
       outcomes[index] = deferred({ created: true, policy });
       return;
     }
     try {
       // Someone else's policy won the race (or an earlier run of this page wrote this one): it stands.
-      outcomes[index] = deferred(answerForExisting((await deps.store.getPolicy(planId, policy.personId))!, request));
+      outcomes[index] = deferred(answerForExisting((await deps.store.getPolicy(planId, policy.personId))!, enrollments[index]));
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       outcomes[index] = error;
@@ -167,13 +166,14 @@ function withCounts(answer: { created: boolean; policy: Policy }, enrollment: Pi
 }
 
 /** What an enrollment comes to on its inputs: the answer for a policy that stands already, or the policy to write. Refusals throw. */
-function decide(plan: LoadedPlan, { request, renewalOf, payBy, sponsor }: Enrollment, inputs: EnrollmentInputs, now: Date):
+function decide(plan: LoadedPlan, enrollment: Enrollment, inputs: EnrollmentInputs, now: Date):
   { answer: { created: false; policy: Policy } } | { write: { policy: Policy; readVersion: number; account?: AccountMove } } {
+  const { request, renewalOf, payBy, sponsor } = enrollment;
   const planId = plan.id;
   const { policy: existing, person, buyer } = inputs;
   const window = inputs.window ?? scheduledWindow(plan, now);
   const history = historyFrom(plan, inputs.previousPolicy, inputs.previousYear);
-  if (existing && (attemptTaking(existing, (a) => a.requestId === request.requestId) || holdsPlace(existing, now))) return { answer: answerForExisting(existing, request) };
+  if (existing && (attemptTaking(existing, (a) => a.requestId === request.requestId) || holdsPlace(existing, now))) return { answer: answerForExisting(existing, enrollment) };
   if (!isOpen(window, now)) {
     throw conflict('WINDOW_CLOSED', `enrollment for ${planId} is not open`, { window: { state: window.state, opensAt: window.opensAt, closesAt: window.closesAt } });
   }
@@ -237,11 +237,16 @@ function attemptOf(policy: Policy): PolicyAttempt {
   return attempt;
 }
 
-/** The answer to an enrollment that finds a policy: the order this request took (a replay), or a refusal. */
-function answerForExisting(policy: Policy, request: Enrollment['request']): { created: false; policy: Policy } {
+/**
+ * The answer to an enrollment that finds a policy: the order this request took (a replay), or a refusal. A client's
+ * request id with other content is another request; a renewal run's or a sponsor's request is rebuilt on every run
+ * (a resumed renewal reads the consent's channel as it is now), so its id alone says it is the same.
+ */
+function answerForExisting(policy: Policy, { request, renewalOf, sponsor }: Enrollment): { created: false; policy: Policy } {
   const taken = attemptTaking(policy, (a) => a.requestId === request.requestId);
   if (taken) {
-    if (taken.requestDigest !== undefined && taken.requestDigest !== digestOf(request)) {
+    const ours = renewalOf !== undefined || sponsor !== undefined;
+    if (!ours && taken.requestDigest !== undefined && taken.requestDigest !== digestOf(request)) {
       throw conflict('REQUEST_ID_REUSED', `request ${request.requestId} placed another order (its tier, channel, buyer or another field differ)`);
     }
     return { created: false, policy: taken };
