@@ -104,17 +104,28 @@ describe('roster and eligibility', () => {
     expect((await call('POST', '/plans/jiangxi-2023/roster', { people: [person(nanchang, '360102', { newCitizen: true })] })).body.accepted).toBe(1);
     const channelsBefore = (await call('GET', `/plans/sanming-2024/eligibility/${sanming}`)).body.channels;
 
-    // Jiangxi (which admits new citizens) sends the Sanming resident flagged as one, or moved into Jiangxi: both refused.
-    const flagged = await call('POST', '/plans/jiangxi-2023/roster', { people: [person(sanming, '350402', { newCitizen: true }), person(sanming, '360102')] });
-    expect(flagged.body).toMatchObject({ accepted: 0, rejected: [{ row: 1, issues: [{ field: 'regionCode' }] }, { row: 2, issues: [{ field: 'personId', rule: expect.stringMatching(/another region's \(350402\)/) }] }] });
+    // Jiangxi (which admits new citizens) sends the Sanming resident flagged as one: refused.
+    const flagged = await call('POST', '/plans/jiangxi-2023/roster', { people: [person(sanming, '350402', { newCitizen: true })] });
+    expect(flagged.body).toMatchObject({ accepted: 0, rejected: [{ row: 1, issues: [{ field: 'regionCode' }] }] });
     expect(await call('POST', `/plans/jiangxi-2023/roster/${sanming}/changes`, { kind: 'suspend', from: '2023-01-01' })).toMatchObject({ status: 404, body: { error: 'NO_ROSTER_ENTRY' } });
     expect((await call('GET', `/plans/sanming-2024/eligibility/${sanming}`)).body.channels).toEqual(channelsBefore);
-    // Nor does Sanming reach Jiangxi's insured new citizen.
+    // Nor does Sanming reach Jiangxi's insured new citizen, whom Jiangxi's flag does not make Sanming's.
     expect(await call('POST', `/plans/sanming-2024/roster/${nanchang}/changes`, { kind: 'move', regionCode: '620602' })).toMatchObject({ status: 404, body: { error: 'NO_ROSTER_ENTRY' } });
+    expect((await call('GET', `/plans/sanming-2024/eligibility/${nanchang}`)).body.reasons).toEqual([expect.objectContaining({ code: 'OUTSIDE_REGION' })]);
 
-    // A new citizen insured where no plan is: Sanming's roster takes and changes them.
-    expect((await call('POST', '/plans/sanming-2024/roster', { people: [person(fuzhou, '350102', { newCitizen: true })] })).body.accepted).toBe(1);
-    expect((await call('POST', `/plans/sanming-2024/roster/${fuzhou}/changes`, { kind: 'suspend', from: '2023-01-01' })).status).toBe(200);
+    // A new citizen insured where no plan is: Sanming's roster takes and changes them; they are Sanming's, and Jiangxi's
+    // roster neither overwrites them (flagged as its own new citizen) nor changes them.
+    expect((await call('POST', '/plans/sanming-2024/roster', { people: [person(fuzhou, '350102', { newCitizen: true, scheme: 'employee', accountBalance: '1000.00' })] })).body.accepted).toBe(1);
+    expect((await call('POST', `/plans/sanming-2024/roster/${fuzhou}/changes`, { kind: 'account-balance', accountBalance: '900.00' })).status).toBe(200);
+    expect((await call('POST', '/plans/jiangxi-2023/roster', { people: [person(fuzhou, '350102', { newCitizen: true })] })).body)
+      .toMatchObject({ accepted: 0, rejected: [{ issues: [{ field: 'personId', rule: expect.stringMatching(/a new citizen of 350400/) }] }] });
+    expect(await call('POST', `/plans/jiangxi-2023/roster/${fuzhou}/changes`, { kind: 'suspend', from: '2023-01-01' })).toMatchObject({ status: 404 });
+    expect((await call('GET', `/plans/jiangxi-2023/eligibility/${fuzhou}`)).body.reasons).toEqual([expect.objectContaining({ code: 'OUTSIDE_REGION' })]);
+    expect((await call('GET', `/plans/sanming-2024/eligibility/${fuzhou}`)).body).toMatchObject({ eligible: true, channels: expect.arrayContaining(['personal-account']) });
+
+    // Someone moving in: the city now insuring them speaks for them (Jiangxi's entry, sent by Sanming with a Sanming region).
+    expect((await call('POST', '/plans/sanming-2024/roster', { people: [person(nanchang, '350404')] })).body.accepted).toBe(1);
+    expect((await call('GET', `/plans/sanming-2024/eligibility/${nanchang}`)).body.eligible).toBe(true);
     // HK/Macao/Taiwan compatriots in Fujian's basic insurance (三（二）): in Fuzhou yes, in Beijing no.
     const [hmtFujian, hmtBeijing] = [personId('350102', 93), personId('110105', 94)];
     const hmt = await call('POST', '/plans/sanming-2024/roster', { people: [person(hmtFujian, '350102', { hongKongMacaoTaiwan: true }), person(hmtBeijing, '110105', { hongKongMacaoTaiwan: true })] });

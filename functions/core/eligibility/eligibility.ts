@@ -24,22 +24,24 @@ export function inRegion(plan: LoadedPlan, regionCode: string): boolean {
   return regionCode.slice(0, significant) === code.slice(0, significant);
 }
 
-type RegionFacts = Pick<RosterPerson, 'regionCode' | 'newCitizen' | 'hongKongMacaoTaiwan'>;
+type RegionFacts = Pick<RosterPerson, 'regionCode' | 'newCitizen' | 'newCitizenOf' | 'hongKongMacaoTaiwan'>;
 
 /**
- * Insured in the plan's region, or someone the plan admits from elsewhere: new citizens, and HK/Macao/Taiwan
+ * Insured in the plan's region, or someone the plan admits from elsewhere: its city's new citizens, and HK/Macao/Taiwan
  * compatriots in the province's basic insurance (参保本省基本医疗保险的港澳台同胞).
  */
 export function admittedByRegion(plan: LoadedPlan, person: RegionFacts): boolean {
   const rules = plan.eligibility;
-  return inRegion(plan, person.regionCode) || (person.newCitizen && rules.newCitizens !== false)
+  return inRegion(plan, person.regionCode)
+    || (person.newCitizen && rules.newCitizens !== false && (person.newCitizenOf ?? plan.region.adminCode) === plan.region.adminCode)
     || (person.hongKongMacaoTaiwan && rules.hongKongMacaoTaiwan && person.regionCode.slice(0, 2) === plan.region.adminCode.slice(0, 2));
 }
 
 /**
- * Whether a plan's roster may hold this entry: the person is insured in the plan's region, or — insured where no plan
- * on the platform is (whose registry would speak for them) — someone the plan admits from elsewhere. A city's
- * bureau so writes and changes its own people and never another city's, whatever flags a row carries.
+ * Whether a plan's roster may hold this entry: the person is insured in the plan's region (its registry speaks for the
+ * people it insures, someone moving in included), or — insured where no plan on the platform is — someone the plan
+ * admits from elsewhere (its own new citizens). A city's bureau so never writes or changes another city's people,
+ * whatever flags a row carries.
  */
 export function rosterReaches(plans: Iterable<LoadedPlan>, plan: LoadedPlan, entry: RegionFacts): boolean {
   if (inRegion(plan, entry.regionCode)) return true;

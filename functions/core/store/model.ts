@@ -16,6 +16,12 @@ export interface RosterPerson {
   regionCode: string;
   reliefGroups: string[];
   newCitizen: boolean;
+  /**
+   * Whose new citizen: the region (administrative code) of the plan whose roster recorded the flag. Being a new citizen
+   * is relative to a city, so the flag admits the person into that city's plans only. Absent on entries not sent
+   * through a plan's roster route.
+   */
+  newCitizenOf?: string;
   hongKongMacaoTaiwan: boolean;
   /** Personal-account balance in yuan (decimal string), employees only. */
   accountBalance?: string;
