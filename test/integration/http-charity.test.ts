@@ -214,4 +214,19 @@ describe('sponsors and approvals', () => {
     expect(await call('POST', `/plans/nantong-2021/orders/${order.orderId}/settlement`, { actor: 'charity' })).toMatchObject({ status: 409, body: { error: 'PAYMENTS_STILL_DUE', closesAt } });
     expect((await call('POST', `/plans/nantong-2021/orders/${order.orderId}/settlement`, {})).body.issues).toEqual([{ field: 'body.actor', rule: expect.any(String) }]);
   });
+
+  test("a person's own order placed under the sponsor's order id is not taken for the sponsor's: the sponsor is refunded", async () => {
+    await call('POST', '/plans/nantong-2021/window/open', { actor: 'bureau', reason: 'collision test', closesAt: new Date(Date.now() + 86_400_000).toISOString() });
+    const [own, other] = [residentId('320613', 810), residentId('320613', 811)];
+    await addToRoster('nantong-2021', [row(own, { regionCode: '320613' }), row(other, { regionCode: '320613' })]);
+    const sponsor = { name: '南通市慈善总会', kind: 'charity', creditCode: '91440300708461136T' };
+    const order = (await call('POST', '/plans/nantong-2021/orders', { requestId: randomUUID(), sponsor, actor: 'x', tier: 'standard', contribution: 'full', beneficiaries: [own, other] })).body;
+    // Before the sponsor pays, one of them orders online, under the order's id (a client's id is the client's choice).
+    expect((await call('POST', '/plans/nantong-2021/policies', { requestId: order.orderId, personId: own, tier: 'standard', channel: 'wechat' })).body.status).toBe('pending');
+    await call('POST', `/plans/nantong-2021/orders/${order.orderId}/payment`, { paymentId: randomUUID(), amount: '592.00', actor: 'finance' });
+    // 2 × 296.00 paid; the person's own order is not the sponsor's enrollment: 296.00 back for them, not counted enrolled.
+    const done = (await fulfilled('nantong-2021', order.orderId)).result;
+    expect(done).toMatchObject({ enrolled: 1, refunded: { people: 1, amount: '296.00' } });
+    expect((await call('GET', `/plans/nantong-2021/policies/${own}`)).body).toMatchObject({ status: 'pending', channel: 'wechat', payments: [] });
+  });
 });

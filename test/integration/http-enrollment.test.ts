@@ -126,6 +126,9 @@ describe('roster and eligibility', () => {
     // Someone moving in: the city now insuring them speaks for them (Jiangxi's entry, sent by Sanming with a Sanming region).
     expect((await call('POST', '/plans/sanming-2024/roster', { people: [person(nanchang, '350404')] })).body.accepted).toBe(1);
     expect((await call('GET', `/plans/sanming-2024/eligibility/${nanchang}`)).body.eligible).toBe(true);
+    // One write per person a batch: a repeat (here with a leading space) is rejected, not a 500.
+    const twice = await call('POST', '/plans/sanming-2024/roster', { people: [person(sanming, '350402', { scheme: 'employee', accountBalance: '1000.00' }), person(` ${sanming}`, '350402')] });
+    expect(twice).toMatchObject({ status: 200, body: { accepted: 1, rejected: [{ row: 2, issues: [{ field: 'personId', rule: 'appears earlier in this batch' }] }] } });
     // HK/Macao/Taiwan compatriots in Fujian's basic insurance (三（二）): in Fuzhou yes, in Beijing no.
     const [hmtFujian, hmtBeijing] = [personId('350102', 93), personId('110105', 94)];
     const hmt = await call('POST', '/plans/sanming-2024/roster', { people: [person(hmtFujian, '350102', { hongKongMacaoTaiwan: true }), person(hmtBeijing, '110105', { hongKongMacaoTaiwan: true })] });
@@ -154,14 +157,16 @@ describe('roster and eligibility', () => {
 
   test('every reason, tiers, channels and relief groups', async () => {
     const suspended = personId('360102', 20);
-    const elsewhere = personId('110105', 21);
+    const elsewhere = personId('320613', 21); // insured in Nantong
     const relief = personId('350404', 22);
-    // Beijing's registry entry comes from another city's roster: Jiangxi's refuses it, row by row.
-    const refused = await call('POST', '/plans/jiangxi-2023/roster', { people: [person(suspended, '360102', { status: 'suspended' }), person(elsewhere, '110105')] });
+    // A Nantong registry entry comes from Nantong's roster: Jiangxi's refuses it, row by row.
+    const refused = await call('POST', '/plans/jiangxi-2023/roster', { people: [person(suspended, '360102', { status: 'suspended' }), person(elsewhere, '320613')] });
     expect(refused.body).toMatchObject({ accepted: 1, rejected: [{ row: 2, issues: [{ field: 'regionCode', rule: expect.stringMatching(/outside the plan's region 360000/) }] }] });
     expect(refused.body.rejected[0].personId).not.toBe(elsewhere);
-    await call('POST', '/plans/wuwei-2025/roster', { people: [person(elsewhere, '620602')] });
-    expect((await call('POST', `/plans/wuwei-2025/roster/${elsewhere}/changes`, { kind: 'move', regionCode: '110105' })).status).toBe(200);
+    await call('POST', '/plans/nantong-2021/roster', { people: [person(elsewhere, '320613')] });
+    // A city's roster records moves within its reach (county to county); a move away is the new city's to send.
+    expect((await call('POST', `/plans/nantong-2021/roster/${elsewhere}/changes`, { kind: 'move', regionCode: '320612' })).body.changed).toBe(true);
+    expect(await call('POST', `/plans/nantong-2021/roster/${elsewhere}/changes`, { kind: 'move', regionCode: '360102' })).toMatchObject({ status: 422, body: { error: 'MOVE_OUT_OF_REACH' } });
     // Nor can Jiangxi's bureau change an entry outside its region.
     expect(await call('POST', `/plans/jiangxi-2023/roster/${elsewhere}/changes`, { kind: 'suspend', from: '2023-01-01' })).toMatchObject({ status: 404, body: { error: 'NO_ROSTER_ENTRY' } });
     await call('POST', '/plans/sanming-2024/roster', { people: [person(relief, '350404', { scheme: 'employee', reliefGroups: ['dibao'] })] });

@@ -302,7 +302,7 @@ describe('auto-renewal', () => {
     expect(await call('POST', '/plans/sanming-2025/renewals')).toMatchObject({ status: 409, body: { error: 'WINDOW_CLOSED' } });
     at('2024-12-05T09:00:00+08:00');
     // One consenting member moved to Nanchang (outside Sanming); the renewal refuses them with the reason code.
-    expect((await call('POST', `/plans/sanming-2025/roster/${movedAway}/changes`, { kind: 'move', regionCode: '360102' })).body.changed).toBe(true);
+    expect((await call('POST', '/plans/jiangxi-2023/roster', { people: [rosterRow(movedAway, { regionCode: '360102' })] })).body.accepted).toBe(1);
     expect(await call('GET', '/plans/sanming-2025/renewals')).toMatchObject({ status: 404, body: { error: 'NO_RENEWAL_RUN' } });
     // The run goes to the queue (a city's run outlasts a request); its progress is read until it is done.
     expect(await call('POST', '/plans/sanming-2025/renewals')).toMatchObject({ status: 202, body: { status: 'queued' } });

@@ -28,7 +28,11 @@ export function eligibilityApi(deps: () => Deps): Api {
           const id = (row as { personId?: unknown } | null)?.personId;
           return typeof id === 'string' && isResidentId(id.trim().toUpperCase()) ? [id.trim().toUpperCase()] : [];
         }));
+        const seen = new Set<string>();
         const valid = validateRows(body.people, d.now(), (entry) => {
+          // One write per person a batch (DynamoDB refuses a batch naming a key twice): a repeat is rejected.
+          if (seen.has(entry.personId)) return { field: 'personId', rule: 'appears earlier in this batch' };
+          seen.add(entry.personId);
           if (!rosterReaches(d.plans.values(), plan, { ...entry, newCitizenOf: plan.region.adminCode })) {
             return { field: 'regionCode', rule: `outside the plan's region ${plan.region.adminCode}, and not someone the plan admits from elsewhere` };
           }

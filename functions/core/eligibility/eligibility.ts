@@ -33,7 +33,7 @@ type RegionFacts = Pick<RosterPerson, 'regionCode' | 'newCitizen' | 'newCitizenO
 export function admittedByRegion(plan: LoadedPlan, person: RegionFacts): boolean {
   const rules = plan.eligibility;
   return inRegion(plan, person.regionCode)
-    || (person.newCitizen && rules.newCitizens !== false && (person.newCitizenOf ?? plan.region.adminCode) === plan.region.adminCode)
+    || (person.newCitizen && rules.newCitizens !== false && person.newCitizenOf === plan.region.adminCode)
     || (person.hongKongMacaoTaiwan && rules.hongKongMacaoTaiwan && person.regionCode.slice(0, 2) === plan.region.adminCode.slice(0, 2));
 }
 

@@ -104,6 +104,8 @@ export async function changePerson(store: Store, personId: string, change: Roste
     const at = now();
     const result = applyRosterChange(person, change, shanghaiDay(at));
     if (!result.changed) return result;
+    // A move within the caller's reach (county to county); a move away is sent by the roster of the city insuring them now.
+    if (!reaches(result.person)) throw unprocessable('MOVE_OUT_OF_REACH', `a move to ${result.person.regionCode} is recorded by the roster of the city that insures the person there`);
     const next = { ...result.person, updatedAt: nextStamp(person.updatedAt, at) };
     try {
       await store.updatePerson(next, person.updatedAt);

@@ -128,7 +128,10 @@ export async function importRoster(source: AsyncIterable<SourceRow> | Iterable<S
   return report;
 }
 
-/** A sink writing straight to the store (last write wins, as for the HTTP route), stamped with `now`. */
+/**
+ * A sink writing straight to the store (last write wins), stamped with `now`. Unlike the HTTP route it knows no plan:
+ * its entries carry no `newCitizenOf`, so their new-citizen flag admits them nowhere until a city's roster sends them.
+ */
 export function storeSink(store: Store, now: () => Date = () => new Date()): RosterSink {
   return async (entries) => {
     const updatedAt = now().toISOString();

@@ -245,7 +245,9 @@ function attemptOf(policy: Policy): PolicyAttempt {
 function answerForExisting(policy: Policy, { request, renewalOf, sponsor }: Enrollment): { created: false; policy: Policy } {
   const taken = attemptTaking(policy, (a) => a.requestId === request.requestId);
   if (taken) {
-    const ours = renewalOf !== undefined || sponsor !== undefined;
+    // Ours only if the order it found is ours too: a client's order placed under a sponsor's or a renewal's id is not.
+    const ours = (renewalOf !== undefined && taken.renewalOf === renewalOf)
+      || (sponsor !== undefined && taken.payments.some((p) => p.channel === 'sponsor' && p.paymentId === sponsor.orderId));
     if (!ours && taken.requestDigest !== undefined && taken.requestDigest !== digestOf(request)) {
       throw conflict('REQUEST_ID_REUSED', `request ${request.requestId} placed another order (its tier, channel, buyer or another field differ)`);
     }
