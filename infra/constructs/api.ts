@@ -49,8 +49,8 @@ export class Api extends Construct {
       Object.fromEntries(CALLERS.map((caller) => [caller, this.callerRole(planId, caller, props.callerAccounts?.[caller] ?? [])])) as Record<Caller, Role>]));
     const iam = new HttpIamAuthorizer();
     const open = new HttpNoneAuthorizer();
-    /** `<planId>/<caller>` → the execute-api resources that role may invoke. */
-    const allowed = new Map<string, string[]>();
+    /** Each role → the execute-api resources it may invoke. */
+    const allowed = new Map<Role, string[]>();
     for (const { spec, fn } of props.services) {
       // One integration per service, shared by its routes.
       const integration = new HttpLambdaIntegration(`${spec.name}-integration`, fn);
@@ -65,14 +65,14 @@ export class Api extends Construct {
         // open the windows, and every city's.)
         for (const planId of props.planIds) {
           const arn = this.httpApi.arnForExecuteApi(method, path.replaceAll('{planId}', planId).replace(/\{[^}]+\}/g, '*'));
-          for (const caller of callers as readonly Caller[]) allowed.set(`${planId}/${caller}`, [...(allowed.get(`${planId}/${caller}`) ?? []), arn]);
+          for (const caller of callers as readonly Caller[]) {
+            const role = this.callerRoles[planId][caller];
+            allowed.set(role, [...(allowed.get(role) ?? []), arn]);
+          }
         }
       }
     }
-    for (const [planCaller, arns] of allowed) {
-      const [planId, caller] = planCaller.split('/') as [string, Caller];
-      this.callerRoles[planId][caller].addToPrincipalPolicy(new PolicyStatement({ actions: ['execute-api:Invoke'], resources: arns }));
-    }
+    for (const [role, arns] of allowed) role.addToPrincipalPolicy(new PolicyStatement({ actions: ['execute-api:Invoke'], resources: arns }));
     const url = new CfnOutput(this, 'Url', { value: this.httpApi.url!, description: 'Base URL of the HTTP API' });
     // A fixed output name (not the hashed path-derived one) for scripts reading the stack outputs.
     url.overrideLogicalId('ApiUrl');

@@ -2,9 +2,8 @@
 import { z } from 'zod';
 import { route, type Api } from '../http/api.ts';
 import { requirePlan, type Deps } from '../runtime.ts';
-import { validateRows } from '../eligibility/roster.ts';
-import { checkEligibility, inRegion, rosterReaches } from '../eligibility/eligibility.ts';
-import { isResidentId } from '../identity/resident-id.ts';
+import { importRosterBatch } from '../eligibility/roster-batch.ts';
+import { checkEligibility, rosterReaches } from '../eligibility/eligibility.ts';
 import { holdsPlace } from '../enrollment/lifecycle.ts';
 import { RosterChange, changePerson, maskedPerson } from '../eligibility/roster-changes.ts';
 import { PersonParams, PlanParams } from './params.ts';
@@ -21,31 +20,7 @@ export function eligibilityApi(deps: () => Deps): Api {
       responses: { 200: 'accepted count and rejected rows', 404: 'unknown plan' },
       handle: async ({ params, body }) => {
         const d = deps();
-        const plan = requirePlan(d, params.planId);
-        // A plan's roster is its city's: its insured (someone moving in included), and its own new citizens insured
-        // where no plan is, whose entries no other city holds. A new citizen is this city's (newCitizenOf).
-        const stored = await d.store.getPeople(body.people.flatMap((row) => {
-          const id = (row as { personId?: unknown } | null)?.personId;
-          return typeof id === 'string' && isResidentId(id.trim().toUpperCase()) ? [id.trim().toUpperCase()] : [];
-        }));
-        const seen = new Set<string>();
-        const valid = validateRows(body.people, d.now(), (entry) => {
-          // One write per person a batch (DynamoDB refuses a batch naming a key twice): a repeat is rejected.
-          if (seen.has(entry.personId)) return { field: 'personId', rule: 'appears earlier in this batch' };
-          seen.add(entry.personId);
-          if (!rosterReaches(d.plans.values(), plan, { ...entry, newCitizenOf: plan.region.adminCode })) {
-            return { field: 'regionCode', rule: `outside the plan's region ${plan.region.adminCode}, and not someone the plan admits from elsewhere` };
-          }
-          const held = stored.get(entry.personId);
-          if (!inRegion(plan, entry.regionCode) && held && !rosterReaches(d.plans.values(), plan, held)) {
-            return { field: 'personId', rule: `the roster entry is another city's (${held.regionCode}${held.newCitizenOf ? `, a new citizen of ${held.newCitizenOf}` : ''}): its own bureau changes it` };
-          }
-          return undefined;
-        });
-        const people = valid.people.map((p) => (p.newCitizen ? { ...p, newCitizenOf: plan.region.adminCode } : p));
-        const { rejected } = valid;
-        await d.store.putPeople(people);
-        return { status: 200, body: { accepted: people.length, rejected } };
+        return { status: 200, body: await importRosterBatch(d, requirePlan(d, params.planId), body.people) };
       },
     }),
     'POST /plans/{planId}/roster/{personId}/changes': route({

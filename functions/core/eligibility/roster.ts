@@ -68,13 +68,22 @@ export function checkRow(row: unknown): RowCheck {
   };
 }
 
-/** Valid rows become entries; a row that is not, or that `refuse` names an issue for, is rejected with its issues. */
+/**
+ * Valid rows become entries; a row that is not, that repeats a person earlier in the batch (one write per person: a
+ * DynamoDB batch refuses a key twice), or that `refuse` names an issue for, is rejected with its issues.
+ */
 export function validateRows(rows: unknown[], now: Date, refuse: (entry: RosterEntry) => RowIssue | undefined = () => undefined): { people: RosterPerson[]; rejected: RejectedRow[] } {
   const people: RosterPerson[] = [];
   const rejected: RejectedRow[] = [];
+  const seen = new Set<string>();
+  const refuseOrRepeat = (entry: RosterEntry): RowIssue | undefined => {
+    if (seen.has(entry.personId)) return { field: 'personId', rule: 'appears earlier in this batch' };
+    seen.add(entry.personId);
+    return refuse(entry);
+  };
   rows.forEach((row, index) => {
     const checked = checkRow(row);
-    const refused = checked.ok ? refuse(checked.entry) : undefined;
+    const refused = checked.ok ? refuseOrRepeat(checked.entry) : undefined;
     if (checked.ok && !refused) people.push({ ...checked.entry, updatedAt: now.toISOString() });
     else if (checked.ok) rejected.push({ row: index + 1, personId: maskId(checked.entry.personId), issues: [refused!] });
     else rejected.push({ row: index + 1, ...(checked.personId !== undefined ? { personId: checked.personId } : {}), issues: checked.issues });
