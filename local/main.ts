@@ -11,7 +11,7 @@ import { createGateway, lambdaContext, type GatewayService, type HttpHandler } f
 import { startScheduler, startSweep, type Scheduler, type Toggle, type WindowScheduleEvent } from './scheduler.ts';
 import type { WindowSweep } from '../functions/core/enrollment/window-schedule.ts';
 import { DynamoStore, ensureTable } from '../functions/core/store/dynamo.ts';
-import type { WindowState } from '../functions/core/store/model.ts';
+import type { WindowState } from '../functions/core/enrollment/model.ts';
 import { defaultPlansDir, formatProblem, loadPlans, type LoadedPlan, type PlanProblem } from '../functions/core/plan/loader.ts';
 import { services } from '../functions/services.ts';
 

@@ -1,8 +1,23 @@
 // Long runs over many items (a renewal run, an order's fulfilment) as jobs: a
 // stored position, moved only from the version read, so a run that stops
 // resumes where it was and two runners never both advance one job.
-import type { Job } from './store/model.ts';
 import { VersionConflict, type Store } from './store/store.ts';
+
+/** A long run over many items (a renewal run, an order's fulfilment): where it got to, so it can resume. */
+export interface Job {
+  planId: string;
+  jobId: string;
+  status: 'running' | 'done';
+  /** Opaque position to resume from (the store's paging key and the shard being read). */
+  cursor: { shard: number; after?: string } | null;
+  counts: Record<string, number>;
+  /** A bounded sample of outcomes worth reading (masked IDs). */
+  notes: { personId: string; code: string }[];
+  startedAt: string;
+  updatedAt: string;
+  finishedAt?: string;
+  version: number;
+}
 
 /** The job as stored, or a new one started at the first page. */
 export async function startOrResume(store: Store, planId: string, jobId: string, now: Date): Promise<Job> {

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, inject, test } from 'vitest';
 import { DynamoStore, ensureTable } from '../../functions/core/store/dynamo.ts';
 import type { Store } from '../../functions/core/store/store.ts';
-import type { RosterPerson } from '../../functions/core/store/model.ts';
+import type { RosterPerson } from '../../functions/core/eligibility/model.ts';
 import type { Deps } from '../../functions/core/runtime.ts';
 import type { WorkMessage } from '../../functions/core/work/queue.ts';
 import { createOrder } from '../../functions/core/charity/orders.ts';

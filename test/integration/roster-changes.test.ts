@@ -8,7 +8,7 @@ import { startLocalStack, type LocalStack } from '../../local/main.ts';
 import { localClient } from '../../local/dynamodb.ts';
 import { DynamoStore, documentClient, keys } from '../../functions/core/store/dynamo.ts';
 import { VersionConflict } from '../../functions/core/store/store.ts';
-import type { RosterPerson } from '../../functions/core/store/model.ts';
+import type { RosterPerson } from '../../functions/core/eligibility/model.ts';
 import { applyRosterChange, type RosterChange } from '../../functions/core/eligibility/roster-changes.ts';
 import { addDays, shanghaiDay } from '../../functions/core/dates/dates.ts';
 import { maskId } from '../../functions/core/identity/resident-id.ts';

@@ -18,7 +18,7 @@ import { startLocalStack, type LocalStack } from '../../local/main.ts';
 import { localClient } from '../../local/dynamodb.ts';
 import { createGateway } from '../../local/gateway.ts';
 import { DynamoStore } from '../../functions/core/store/dynamo.ts';
-import type { RosterPerson } from '../../functions/core/store/model.ts';
+import type { RosterPerson } from '../../functions/core/eligibility/model.ts';
 import type { Store } from '../../functions/core/store/store.ts';
 import { createHttpHandler } from '../../functions/core/http/handler.ts';
 import { eligibilityApi } from '../../functions/core/api/eligibility.ts';

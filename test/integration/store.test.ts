@@ -6,7 +6,8 @@ import { DynamoStore, ensureTable, momentaryCancellation } from '../../functions
 import { VersionConflict } from '../../functions/core/store/store.ts';
 import { localClient } from '../../local/dynamodb.ts';
 import { emptyAccumulators } from '../../functions/core/engine/accumulators.ts';
-import type { Policy, StoredClaim } from '../../functions/core/store/model.ts';
+import type { Policy } from '../../functions/core/enrollment/model.ts';
+import type { StoredClaim } from '../../functions/core/adjudication/model.ts';
 
 const client = localClient(inject('dynamoEndpoint'));
 const table = `store-${randomUUID()}`;

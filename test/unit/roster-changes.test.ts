@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { RosterChange, applyRosterChange, changePerson, maskedPerson, nextStamp } from '../../functions/core/eligibility/roster-changes.ts';
 import { DomainError } from '../../functions/core/errors.ts';
-import type { RosterPerson } from '../../functions/core/store/model.ts';
+import type { RosterPerson } from '../../functions/core/eligibility/model.ts';
 import { VersionConflict, type Store } from '../../functions/core/store/store.ts';
 import { residentId } from '../support/roster.ts';
 

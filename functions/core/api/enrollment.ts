@@ -4,7 +4,7 @@ import { route, type Api } from '../http/api.ts';
 import { signerOf } from '../http/access.ts';
 import { requirePlan, type Deps } from '../runtime.ts';
 import { currentWindow } from '../enrollment/window.ts';
-import type { WindowState } from '../store/model.ts';
+import type { WindowState } from '../enrollment/model.ts';
 import { EnrollmentRequest, enroll } from '../enrollment/policies.ts';
 import { policyView } from '../enrollment/lifecycle.ts';
 import { PaymentConfirmation, confirmPayment } from '../enrollment/payment-confirmation.ts';

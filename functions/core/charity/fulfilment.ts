@@ -4,7 +4,8 @@
 // redoing a page enrolls no one twice. Someone insured meanwhile (by another
 // sponsor or themself), or no longer eligible, is refunded to the sponsor.
 import { Decimal } from 'decimal.js';
-import type { Job, Order, OrderResult } from '../store/model.ts';
+import type { Job } from '../jobs.ts';
+import type { Order, OrderResult } from './model.ts';
 import type { EnrollmentInputs } from '../store/store.ts';
 import type { LoadedPlan } from '../plan/loader.ts';
 import { VersionConflict } from '../store/store.ts';

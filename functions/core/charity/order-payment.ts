@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { Decimal } from 'decimal.js';
 import { Yuan } from '../plan/schema.ts';
-import type { Order } from '../store/model.ts';
+import type { Order } from './model.ts';
 import { VersionConflict } from '../store/store.ts';
 import type { Deps } from '../runtime.ts';
 import { requirePlan } from '../runtime.ts';

@@ -1,7 +1,8 @@
 // May this person buy this plan? Every reason, the tiers and channels open to
 // them, their relief groups, and whether they are insured already.
 import type { LoadedPlan } from '../plan/loader.ts';
-import type { Policy, RosterPerson } from '../store/model.ts';
+import type { Policy } from '../enrollment/model.ts';
+import type { RosterPerson } from './model.ts';
 
 export interface EligibilityReason {
   code: 'NOT_IN_ROSTER' | 'SCHEME_NOT_COVERED' | 'BASIC_SUSPENDED' | 'OUTSIDE_REGION';

@@ -16,7 +16,7 @@ import { addDays, shanghaiDay } from '../dates/dates.ts';
 import { conflict, notFound, unprocessable } from '../errors.ts';
 import { maskId, maskName } from '../identity/resident-id.ts';
 import { LocalDate } from '../plan/schema.ts';
-import type { RosterPerson } from '../store/model.ts';
+import type { RosterPerson } from './model.ts';
 import { VersionConflict, type Store } from '../store/store.ts';
 import { RegionCode, YuanAmount } from './roster.ts';
 

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { BasicScheme, LocalDate, ReliefGroup } from '../plan/schema.ts';
 import { ResidentId, maskId } from '../identity/resident-id.ts';
 import { formatPath } from '../plan/loader.ts';
-import type { RosterPerson } from '../store/model.ts';
+import type { RosterPerson } from './model.ts';
 
 export const RegionCode = z.string().regex(/^\d{6}$/, { error: 'must be a 6-digit administrative code' });
 export const YuanAmount = z.string().regex(/^\d{1,12}(\.\d{1,2})?$/, { error: 'must be a yuan amount with at most two decimals' });

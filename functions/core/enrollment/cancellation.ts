@@ -3,7 +3,7 @@
 // sponsor's also on its order's receipt). Once cover has started the policy
 // stands (the plans allow no surrender).
 import { z } from 'zod';
-import type { Policy, PolicyPayment } from '../store/model.ts';
+import type { Policy, PolicyPayment } from './model.ts';
 import type { Deps } from '../runtime.ts';
 import { requirePlan } from '../runtime.ts';
 import { conflict } from '../errors.ts';

@@ -3,7 +3,7 @@
 // refunded (cancelled after payment, before cover). The store keeps what was
 // decided; time adds the rest, so an unpaid order expires without a sweep.
 import type { LoadedPlan } from '../plan/loader.ts';
-import type { Policy, PolicyAttempt, PolicyPayment, WindowState } from '../store/model.ts';
+import type { Policy, PolicyAttempt, PolicyPayment, WindowState } from './model.ts';
 import { shanghaiDay } from '../dates/dates.ts';
 
 export type Lifecycle = 'pending' | 'expired' | 'paid' | 'active' | 'ended' | 'cancelled' | 'refunded';

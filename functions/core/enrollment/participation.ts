@@ -3,7 +3,7 @@
 // the plan's targets, and the city-wide rate an out-of-pocket cap depends on.
 import { Decimal } from 'decimal.js';
 import type { LoadedPlan } from '../plan/loader.ts';
-import type { Policy, Population } from '../store/model.ts';
+import type { Policy, Population } from './model.ts';
 
 /** The counters a paid policy counts in. */
 export function countersFor(policy: Policy): string[] {

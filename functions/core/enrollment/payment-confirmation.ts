@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { Decimal } from 'decimal.js';
 import { PaymentChannelKind, Yuan, type Relation } from '../plan/schema.ts';
-import type { Policy, PolicyPayment } from '../store/model.ts';
+import type { Policy, PolicyPayment } from './model.ts';
 import type { Deps } from '../runtime.ts';
 import { requirePlan } from '../runtime.ts';
 import type { LoadedPlan } from '../plan/loader.ts';

@@ -4,7 +4,8 @@
 import { Decimal } from 'decimal.js';
 import type { LoadedPlan } from '../plan/loader.ts';
 import type { Relation } from '../plan/schema.ts';
-import type { Policy, RosterPerson } from '../store/model.ts';
+import type { Policy } from './model.ts';
+import type { RosterPerson } from '../eligibility/model.ts';
 import { unprocessable } from '../errors.ts';
 import { formatYuan } from '../money/money.ts';
 

@@ -1,6 +1,6 @@
 // Changing a stored policy (payment, cancellation, consent): read, decide,
 // write conditioned on the version read; on a concurrent change, decide again.
-import type { Policy } from '../store/model.ts';
+import type { Policy } from './model.ts';
 import { VersionConflict, type AccountMove } from '../store/store.ts';
 import type { Deps } from '../runtime.ts';
 import { conflict, notFound } from '../errors.ts';

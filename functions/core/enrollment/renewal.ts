@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { PaymentChannelKind } from '../plan/schema.ts';
 import type { LoadedPlan } from '../plan/loader.ts';
-import type { Job, Policy, WindowState } from '../store/model.ts';
+import type { Job } from '../jobs.ts';
+import type { Policy, WindowState } from './model.ts';
 import { save, startOrResume } from '../jobs.ts';
 import type { Deps } from '../runtime.ts';
 import { requirePlan } from '../runtime.ts';

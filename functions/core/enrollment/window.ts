@@ -1,7 +1,7 @@
 // A plan's enrollment window: scheduled by the plan file, toggled on schedule,
 // opened or closed early by an administrator with a recorded reason.
 import type { LoadedPlan } from '../plan/loader.ts';
-import type { WindowEvent, WindowState } from '../store/model.ts';
+import type { WindowEvent, WindowState } from './model.ts';
 import type { Store } from '../store/store.ts';
 import { VersionConflict } from '../store/store.ts';
 import { conflict, unprocessable } from '../errors.ts';

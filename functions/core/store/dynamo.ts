@@ -5,7 +5,11 @@ import { BatchGetItemCommand, CreateTableCommand, DescribeTableCommand, DynamoDB
 import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, NumberValue, PutCommand, QueryCommand, TransactWriteCommand, BatchWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { Decimal } from 'decimal.js';
 import type { LedgerEntry } from '../charity/ledger-csv.ts';
-import type { Job, MemberYear, Order, OrderBeneficiary, OrderChunk, Policy, Population, RosterPerson, StoredClaim, WindowState } from './model.ts';
+import type { Job } from '../jobs.ts';
+import type { MemberYear, StoredClaim } from '../adjudication/model.ts';
+import type { Order, OrderBeneficiary, OrderChunk } from '../charity/model.ts';
+import type { Policy, Population, WindowState } from '../enrollment/model.ts';
+import type { RosterPerson } from '../eligibility/model.ts';
 import { mapConcurrent } from '../concurrency.ts';
 import { shanghaiDay } from '../dates/dates.ts';
 import type { PayoutMovement } from '../adjudication/payouts.ts';

@@ -1,7 +1,11 @@
 // The store as the domain sees it. The DynamoDB implementation sits beside it
 // (dynamo.ts); the domain never imports the AWS SDK.
 import type { LedgerEntry } from '../charity/ledger-csv.ts';
-import type { Job, MemberYear, Order, OrderBeneficiary, OrderChunk, Policy, Population, RosterPerson, StoredClaim, WindowState } from './model.ts';
+import type { Job } from '../jobs.ts';
+import type { MemberYear, StoredClaim } from '../adjudication/model.ts';
+import type { Order, OrderBeneficiary, OrderChunk } from '../charity/model.ts';
+import type { Policy, Population, WindowState } from '../enrollment/model.ts';
+import type { RosterPerson } from '../eligibility/model.ts';
 import type { PayoutMovement } from '../adjudication/payouts.ts';
 
 /** Another writer changed what this write was conditioned on: re-read and try again. */

@@ -3,7 +3,8 @@
 // after), or run a plan year's renewals.
 // All are resumable jobs, so a redelivered message is harmless.
 import type { Deps } from '../runtime.ts';
-import type { Job, Order } from '../store/model.ts';
+import type { Job } from '../jobs.ts';
+import type { Order } from '../charity/model.ts';
 import { quoteOrder } from '../charity/orders.ts';
 import { fulfilOrder } from '../charity/fulfilment.ts';
 import { settleLateRefund, settleOrder } from '../charity/settlement.ts';
