@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
-import { ensureTable } from '../functions/core/store/dynamo.ts';
+import { ensureTable } from '../functions/core/store/provision.ts';
 import { rate, rawAround, residentId, withStack } from './support.ts';
 
 const { values } = parseArgs({ options: {

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { BatchGetItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
-import { ensureTable } from '../functions/core/store/dynamo.ts';
+import { ensureTable } from '../functions/core/store/provision.ts';
 import { orderIdFor } from '../functions/core/charity/orders.ts';
 import { FULFIL_PAGE } from '../functions/core/charity/fulfilment.ts';
 import { RAW_TABLE, rawAround, rawConditionalPuts, residentId, withStack } from './support.ts';

@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { ensureTable } from '../functions/core/store/dynamo.ts';
+import { ensureTable } from '../functions/core/store/provision.ts';
 import { RAW_TABLE, measure, rate, rawAround, rawConditionalPuts, rawEnrollmentReads, residentId, withStack, type Measured } from './support.ts';
 
 const { values } = parseArgs({ options: {

@@ -1,6 +1,7 @@
 // `npm start`: the four services on this machine. DynamoDB Local (data kept in
-// .data/dynamodb), the handlers in-process behind the local gateway, and the
-// scheduler opening and closing enrollment windows at the plan files' instants.
+// .data/dynamodb), the plans folder published into its plan store (each changed
+// plan a new version), the handlers in-process behind the local gateway, and
+// the sweep opening and closing enrollment windows at the plans' instants.
 import { mkdirSync, realpathSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,11 +9,14 @@ import { createServer, type AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
 import { checkJava, localClient, startDynamoLocal, type DynamoLocal } from './dynamodb.ts';
 import { createGateway, lambdaContext, type GatewayService, type HttpHandler } from './gateway.ts';
-import { startScheduler, startSweep, type Scheduler, type Toggle, type WindowScheduleEvent } from './scheduler.ts';
+import { startSweep } from './scheduler.ts';
 import type { WindowSweep } from '../functions/core/enrollment/window-schedule.ts';
-import { DynamoStore, ensureTable } from '../functions/core/store/dynamo.ts';
+import { describeOutcome, publishPlans, type PublishOutcome } from '../functions/core/plan/publish.ts';
+import type { PlanSummary } from '../functions/core/plan/catalog.ts';
+import { DynamoStore } from '../functions/core/store/dynamo.ts';
+import { ensureTable } from '../functions/core/store/provision.ts';
 import type { WindowState } from '../functions/core/enrollment/model.ts';
-import { defaultPlansDir, formatProblem, loadPlans, type LoadedPlan, type PlanProblem } from '../functions/core/plan/loader.ts';
+import { defaultPlansDir, loadPlans } from '../functions/core/plan/loader.ts';
 import { services } from '../functions/services.ts';
 
 export const repoRoot = resolve(import.meta.dirname, '..');
@@ -32,8 +36,10 @@ export interface LocalStackOptions {
   tableName?: string;
   /** No banner and no request logs (neither the gateway's nor, unless POWERTOOLS_LOG_LEVEL says otherwise, the handlers'). */
   quiet?: boolean;
-  /** How often the sweep closes windows past their closing instant with no close recorded; default SWEEP_EVERY_MS (a minute). */
+  /** How often the sweep opens and closes windows at their instants; default SWEEP_EVERY_MS (a minute). */
   sweepEveryMs?: number;
+  /** How long a service trusts the plan index and a plan's versions before reading them again (HMB_PLAN_CACHE_MS); default a minute. */
+  planCacheMs?: number;
 }
 
 export interface LocalStack {
@@ -44,13 +50,12 @@ export interface LocalStack {
   dataDir: string | null;
   tableName: string;
   plansDir: string;
-  plans: LoadedPlan[];
-  problems: PlanProblem[];
-  upcoming: Toggle[];
-  /** Scheduled toggles sent to the enrollment-windows handler so far, with its answers. */
-  toggled: { at: string; event: WindowScheduleEvent; result: unknown }[];
-  /** Plans the sweep closed so far. */
-  swept: string[];
+  /** What publishing the plans folder at start did: each plan published, unchanged or refused. */
+  published: PublishOutcome[];
+  /** The plans served (the plan store's index: every plan published, from this folder or before). */
+  plans: PlanSummary[];
+  /** Windows the sweep opened and closed so far. */
+  swept: { opened: string[]; closed: string[] };
   stop(): Promise<void>;
 }
 
@@ -65,17 +70,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const plansDir = resolve(options.plansDir ?? defaultPlansDir());
   const dataDir = options.endpoint ? null : options.dataDir === null ? null : resolve(repoRoot, options.dataDir ?? defaultDataDir);
 
-  const catalogue = loadPlans(plansDir);
-  const plans = [...catalogue.plans.values()];
-  if (!options.quiet) for (const p of catalogue.problems) console.error(formatProblem(p));
-
   let dynamo: DynamoLocal | undefined;
-  let scheduler: Scheduler | undefined;
-  let sweep: { stop(): void } | undefined;
+  let sweep: { stop(): Promise<void> } | undefined;
   let server: ReturnType<typeof createGateway> | undefined;
   const stop = async () => {
-    scheduler?.stop();
-    sweep?.stop();
+    await sweep?.stop();
     if (server?.listening) {
       const closed = new Promise<void>((r) => server!.close(() => r()));
       server.closeIdleConnections();
@@ -93,16 +92,26 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       if (dataDir) mkdirSync(dataDir, { recursive: true });
       dynamo = await startDynamoLocal({ port: options.dynamoPort, path: dataDir ?? undefined });
       endpoint = dynamo.endpoint;
-      await ensureTable(dynamo.client, tableName);
-    } else {
-      const client = localClient(endpoint);
-      try { await ensureTable(client, tableName); } finally { client.destroy(); }
     }
+    // The plans folder is published as a deploy publishes it: a plan that fails validation is refused (the versions
+    // published before stay served), the others become new versions where they changed.
+    const client = localClient(endpoint);
+    let published: PublishOutcome[];
+    let plans: PlanSummary[];
+    try {
+      await ensureTable(client, tableName);
+      const store = new DynamoStore(client, tableName);
+      published = await publishPlans(store, loadPlans(plansDir), new Date());
+      plans = await store.listPlanSummaries();
+    } finally {
+      client.destroy();
+    }
+    if (!options.quiet) for (const o of published) if (o.status === 'refused') console.error(describeOutcome(o));
 
     // What the handlers read at first use; the SDK also wants a region and credentials (DynamoDB Local accepts any).
     process.env.TABLE_NAME = tableName;
     process.env.HMB_DYNAMODB_ENDPOINT = endpoint;
-    process.env.HMB_PLANS_DIR = plansDir;
+    process.env.HMB_PLAN_CACHE_MS = String(options.planCacheMs ?? 60_000);
     process.env.AWS_REGION ??= 'local';
     if (!process.env.AWS_ACCESS_KEY_ID) Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
     // The handlers' loggers read their level when first imported: warnings and errors only.
@@ -125,22 +134,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
 
     const windows = loaded.find((s) => s.name === 'enrollment-windows')!;
-    const toggle = windows.handler as unknown as (event: WindowScheduleEvent | WindowSweep, context: Context) => Promise<unknown>;
-    const toggled: LocalStack['toggled'] = [];
-    scheduler = startScheduler(plans, async (event) => {
-      const at = new Date().toISOString();
-      const result = await toggle(event, lambdaContext(windows.name));
-      toggled.push({ at, event, result });
-      say(`scheduler: ${event.action} ${event.planId} → ${JSON.stringify(result)?.slice(0, 200)}`);
-    });
-    const swept: string[] = [];
+    const toggle = windows.handler as unknown as (event: WindowSweep, context: Context) => Promise<{ opened: string[]; closed: string[] }>;
+    const swept: LocalStack['swept'] = { opened: [], closed: [] };
     sweep = startSweep(async (event) => {
-      const { closed } = await toggle(event, lambdaContext(windows.name)) as { closed: string[] };
-      swept.push(...closed);
-      if (closed.length > 0) say(`scheduler: swept ${closed.join(', ')} (closing instant passed with no close recorded)`);
+      const { opened, closed } = await toggle(event, lambdaContext(windows.name));
+      swept.opened.push(...opened);
+      swept.closed.push(...closed);
+      if (opened.length > 0) say(`scheduler: opened ${opened.join(', ')} (opening instant passed)`);
+      if (closed.length > 0) say(`scheduler: closed ${closed.join(', ')} (closing instant passed with no close recorded)`);
     }, options.sweepEveryMs);
 
-    const stack: LocalStack = { url, endpoint, dataDir, tableName, plansDir, plans, problems: catalogue.problems, upcoming: scheduler.upcoming, toggled, swept, stop };
+    const stack: LocalStack = { url, endpoint, dataDir, tableName, plansDir, published, plans, swept, stop };
     if (!options.quiet) say(await banner(stack, dynamo !== undefined));
     return stack;
   } catch (error) {
@@ -157,9 +161,9 @@ function width(s: string): number {
 }
 const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - width(s)));
 
-/** The window as the plan file dates it, relative to now. */
-export function windowSummary(plan: Pick<LoadedPlan, 'enrollment'>, now = Date.now()): string {
-  const { opens, closes } = plan.enrollment.window;
+/** The window as the plan dates it, relative to now. */
+export function windowSummary(plan: Pick<PlanSummary, 'window'>, now = Date.now()): string {
+  const { opens, closes } = plan.window;
   const past = (at: string | null) => at !== null && Date.parse(at) <= now;
   if (opens === null && closes === null) return 'undated: an administrator opens and closes it';
   if (past(closes)) return `closed since ${closes}${opens ? ` (opened ${opens})` : ''}`;
@@ -169,13 +173,14 @@ export function windowSummary(plan: Pick<LoadedPlan, 'enrollment'>, now = Date.n
   return `scheduled: opens ${opens}, ${until}`;
 }
 
-/** The window as stored once someone (an administrator, the scheduler) acted on it. */
-async function storedWindows(stack: LocalStack): Promise<Map<string, WindowState>> {
+/** The banner lists this many plans; GET /plans lists them all. */
+const BANNER_PLANS = 20;
+
+/** The windows as stored once someone (an administrator, the sweep) acted on them. */
+async function storedWindows(stack: LocalStack, plans: PlanSummary[]): Promise<Map<string, WindowState>> {
   const client = localClient(stack.endpoint);
   try {
-    const store = new DynamoStore(client, stack.tableName);
-    const states = await Promise.all(stack.plans.map(async (p) => [p.id, await store.getWindow(p.id)] as const));
-    return new Map(states.filter((s): s is readonly [string, WindowState] => s[1] !== undefined));
+    return await new DynamoStore(client, stack.tableName).getWindows(plans.map((p) => p.id));
   } finally {
     client.destroy();
   }
@@ -194,26 +199,27 @@ async function banner(stack: LocalStack, ownDynamo: boolean): Promise<string> {
   lines.push(`  DynamoDB Local  ${stack.endpoint}   table ${stack.tableName}`);
   if (ownDynamo) lines.push(`  data            ${stack.dataDir ?? 'in memory (lost on stop)'}`);
   lines.push(`  plans           ${shown(stack.plansDir)}`);
+  const count = (status: PublishOutcome['status']) => stack.published.filter((o) => o.status === status).length;
+  lines.push(`  published       ${count('published')} new version(s), ${count('unchanged')} unchanged, ${count('refused')} refused (above)`);
   lines.push('', `Plans served (${stack.plans.length})`);
-  const idWidth = Math.max(...stack.plans.map((p) => p.id.length), 4) + 2;
-  const nameWidth = Math.max(...stack.plans.map((p) => width(p.name)), 4) + 2;
-  const stored = await storedWindows(stack);
-  for (const plan of stack.plans) {
+  const shownPlans = stack.plans.slice(0, BANNER_PLANS);
+  const idWidth = Math.max(...shownPlans.map((p) => p.id.length), 4) + 2;
+  const nameWidth = Math.max(...shownPlans.map((p) => width(p.name)), 4) + 2;
+  const stored = await storedWindows(stack, shownPlans);
+  for (const plan of shownPlans) {
     const w = stored.get(plan.id);
-    lines.push(`  ${pad(plan.id, idWidth)}${pad(plan.name, nameWidth)}window ${w ? storedSummary(w) : windowSummary(plan)}`);
+    lines.push(`  ${pad(plan.id, idWidth)}${pad(plan.name, nameWidth)}v${plan.latest.seq}  window ${w ? storedSummary(w) : windowSummary(plan)}`);
   }
-  if (stack.problems.length > 0) lines.push(`  (${stack.problems.length} problem(s) above: those plans are not served)`);
-  lines.push('', 'Scheduled window toggles');
-  if (stack.upcoming.length === 0) lines.push('  none: every dated open/close instant of the plans has passed (undated windows are opened through the API)');
-  for (const t of stack.upcoming) lines.push(`  ${t.at}  ${pad(t.action, 6)}${t.planId}`);
-  const undated = stack.plans.find((p) => p.enrollment.window.opens === null)?.id ?? stack.plans[0]?.id ?? '<planId>';
+  if (stack.plans.length > shownPlans.length) lines.push(`  … and ${stack.plans.length - shownPlans.length} more (GET /plans)`);
+  lines.push('', 'Windows open and close at their instants: the sweep checks every minute (undated windows are opened through the API).');
+  const undated = stack.plans.find((p) => p.window.opens === null)?.id ?? stack.plans[0]?.id ?? '<planId>';
   lines.push('', 'Try');
   lines.push(`  curl -s ${stack.url}/plans`);
   lines.push(`  curl -s ${stack.url}/plans/${undated}/window`);
   lines.push(`  curl -s -X POST ${stack.url}/plans/${undated}/window/open -H 'content-type: application/json' -d '{"actor":"me","reason":"trying it out"}'`);
   lines.push(`  curl -s ${stack.url}/openapi.json`);
   lines.push(`  HMB_URL=${stack.url} npm run demo     # enroll members, send settlements, read the explanations`);
-  lines.push('', 'Ctrl-C stops the gateway, the scheduler and DynamoDB Local.', '');
+  lines.push('', 'Ctrl-C stops the gateway, the sweep and DynamoDB Local.', '');
   return lines.join('\n');
 }
 

@@ -3,6 +3,7 @@ import type { RouteAccess } from '@huiminbao/core';
 
 export const access = {
   'GET /plans': ['public'],
+  'GET /plans/{planId}': ['public'],
   'POST /plans/{planId}/claims': ['insurer'],
   'GET /plans/{planId}/claims/{claimId}': ['insurer', 'bureau'],
   'POST /plans/{planId}/claims/{claimId}/reversal': ['insurer'],

@@ -4,10 +4,11 @@
 // service's renewal runs. A failed message returns after the visibility
 // timeout and the job resumes.
 import type { APIGatewayProxyEventV2, Context, SQSEvent } from 'aws-lambda';
-import { charityApi, createHttpHandler, defaultDeps, Logger, runWork, WorkMessage } from '@huiminbao/core';
+import { charityApi, createHttpHandler, defaultDeps, defaultGate, Logger, runWork, WorkMessage } from '@huiminbao/core';
+import { access } from './routes.ts';
 
 const logger = new Logger({ serviceName: 'charity-purchase' });
-const http = createHttpHandler(charityApi(defaultDeps), logger);
+const http = createHttpHandler(charityApi(defaultDeps), logger, defaultGate(access));
 
 export async function handler(event: APIGatewayProxyEventV2 | SQSEvent, context: Context) {
   if (!('Records' in event)) return http(event, context);

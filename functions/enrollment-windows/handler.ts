@@ -1,25 +1,18 @@
-// Enrollment-windows Lambda: the window (HTTP, the scheduled toggles
-// EventBridge Scheduler sends and its periodic sweep) and policies. Opening a
-// plan year that renews the last queues its renewal run, closing a window the
-// settlement of the sponsors' orders: the charity function's worker runs both.
+// Enrollment-windows Lambda: the window (HTTP, and the sweep EventBridge
+// Scheduler sends every minute, which opens and closes windows at the
+// published plans' instants) and policies. Opening a plan year that renews the
+// last queues its renewal run, closing a window the settlement of the
+// sponsors' orders: the worker runs both.
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { createHttpHandler, defaultDeps, enrollmentApi, Logger, runScheduledToggle, ScheduledToggle, sweepWindows, WindowSweep } from '@huiminbao/core';
+import { createHttpHandler, defaultDeps, defaultGate, enrollmentApi, Logger, sweepWindows, WindowSweep } from '@huiminbao/core';
+import { access } from './routes.ts';
 
 const logger = new Logger({ serviceName: 'enrollment-windows' });
-const http = createHttpHandler(enrollmentApi(defaultDeps), logger);
+const http = createHttpHandler(enrollmentApi(defaultDeps), logger, defaultGate(access));
 
-export async function handler(event: APIGatewayProxyEventV2 | ScheduledToggle | WindowSweep, context: Context) {
-  if (WindowSweep.safeParse(event).success) {
-    const closed = await sweepWindows(defaultDeps());
-    if (closed.length > 0) logger.info('windows swept: closing instant passed with no close recorded', { closed });
-    return { closed };
-  }
-  const toggle = ScheduledToggle.safeParse(event);
-  if (!toggle.success) return http(event as APIGatewayProxyEventV2, context);
-  const outcome = await runScheduledToggle(defaultDeps(), toggle.data);
-  logger.info('scheduled toggle', {
-    planId: outcome.window.planId, action: toggle.data.action, state: outcome.window.state, ...(outcome.skipped ? { skipped: outcome.skipped } : {}),
-    ...(outcome.renewal !== undefined ? { renewalQueued: true } : {}), ...(outcome.settlements ? { settlementsQueued: outcome.settlements.length } : {}),
-  });
-  return outcome;
+export async function handler(event: APIGatewayProxyEventV2 | WindowSweep, context: Context) {
+  if (!WindowSweep.safeParse(event).success) return http(event as APIGatewayProxyEventV2, context);
+  const swept = await sweepWindows(defaultDeps());
+  if (swept.opened.length + swept.closed.length > 0) logger.info('windows swept', swept);
+  return swept;
 }

@@ -3,7 +3,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { JOURNAL_INDEX, RELIEF_INDEX, RENEWAL_INDEX } from '../../functions/core/store/dynamo.ts';
+import { INDEXES } from '../../functions/core/store/keys.ts';
 
 export class Data extends Construct {
   readonly table: Table;
@@ -22,26 +22,14 @@ export class Data extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    // Sparse: only paid policies with auto-renewal consent carry rpk/rsk (the renewal run reads it).
-    this.table.addGlobalSecondaryIndex({
-      indexName: RENEWAL_INDEX,
-      partitionKey: { name: 'rpk', type: AttributeType.STRING },
-      sortKey: { name: 'rsk', type: AttributeType.STRING },
-    });
-    // Sparse: only roster entries with a relief group carry fpk/fsk (a sponsor's selection by group and county reads it).
-    this.table.addGlobalSecondaryIndex({
-      indexName: RELIEF_INDEX,
-      partitionKey: { name: 'fpk', type: AttributeType.STRING },
-      sortKey: { name: 'fsk', type: AttributeType.STRING },
-    });
-    // Sparse: claims and reversals carry jpk/jsk, one partition per plan and day (insurers' daily statements);
-    // only the small movement is projected, not the claim with its explanation.
-    this.table.addGlobalSecondaryIndex({
-      indexName: JOURNAL_INDEX,
-      partitionKey: { name: 'jpk', type: AttributeType.STRING },
-      sortKey: { name: 'jsk', type: AttributeType.STRING },
-      projectionType: ProjectionType.INCLUDE,
-      nonKeyAttributes: ['movement'],
-    });
+    // The indexes as the core defines them (the local table is made from the same definitions): each sparse, carried
+    // only by the items its query reads (docs/data-model.md).
+    for (const index of INDEXES) {
+      const key = (type: 'HASH' | 'RANGE') => ({ name: index.KeySchema!.find((k) => k.KeyType === type)!.AttributeName!, type: AttributeType.STRING });
+      const projection = index.Projection?.ProjectionType === 'INCLUDE'
+        ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: index.Projection.NonKeyAttributes ?? [] }
+        : { projectionType: ProjectionType.ALL };
+      this.table.addGlobalSecondaryIndex({ indexName: index.IndexName!, partitionKey: key('HASH'), sortKey: key('RANGE'), ...projection });
+    }
   }
 }

@@ -1,7 +1,8 @@
 // The real bundles (no skipping; esbuild runs in-process, ~10–30 s): each
 // function zip is one small index.mjs importing the core from the layer; the
-// layer holds the whole core with its dependencies and the plan files; and a
-// handler using the core runs against the layer as laid out on Lambda.
+// layer holds the whole core with its dependencies (and no plans: services read
+// them from the plan store); the plan publisher's zip carries the plans folder;
+// and a handler using the core runs against the layer as laid out on Lambda.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -13,6 +14,8 @@ import { Data } from '../../infra/constructs/data.ts';
 import { CoreLayer } from '../../infra/constructs/core-layer.ts';
 import { Services } from '../../infra/constructs/services.ts';
 import { functionsDir } from '../../infra/paths.ts';
+import { Publisher } from '../../infra/constructs/publisher.ts';
+import { loadPlans } from '../../functions/core/plan/loader.ts';
 import { newApp, plansWithTestCity, realPlansDir, removeTempDirs, repoRoot, tempDir } from './support.ts';
 
 // A thin handler: everything it uses (core, Logger, middy, zod) comes from the layer or the runtime.
@@ -27,7 +30,8 @@ let assemblyDir: string;
 const functionAssets = new Map<string, string>();
 let layerAsset: string;
 let probeAsset: string;
-let testCityLayerAsset: string;
+let publisherAsset: string;
+let testCityPublisherAsset: string;
 
 /** The staged folder of a Lambda asset: the S3 key is `<hash>.zip`, the folder `asset.<hash>`. */
 function assetDir(key: string): string {
@@ -55,16 +59,18 @@ beforeAll(() => {
   const main = new HuiminbaoStack(app, 'HuiminbaoStack');
 
   // A second stack: the function construct with a handler that does use the
-  // core, and a layer from a plans folder with one more city (same process:
-  // must not reuse the first layer's bundle).
+  // core, and a publisher from a plans folder with one more city (same process:
+  // must not reuse the first publisher's bundle).
   const probe = new Stack(app, 'ProbeStack');
   const { plansDir: testCityPlans } = plansWithTestCity();
-  const probeLayer = new CoreLayer(probe, 'Core', { plansDir: testCityPlans });
+  const probeLayer = new CoreLayer(probe, 'Core');
+  const probeTable = new Data(probe, 'Data').table;
   const probeServices = new Services(probe, 'Services', {
-    table: new Data(probe, 'Data').table,
+    table: probeTable,
     coreLayer: probeLayer.layer,
     services: [{ name: 'adjudication', entry: PROBE_ENTRY, routes: [], access: {} }],
   });
+  const probePublisher = new Publisher(probe, 'Publisher', { plansDir: testCityPlans, table: probeTable, coreLayer: probeLayer.layer });
 
   assemblyDir = app.synth().directory;
   const mainResources = resourcesOf(main);
@@ -72,9 +78,10 @@ beforeAll(() => {
     functionAssets.set(spec.name, assetDir(mainResources[logicalId(main, fn)].Properties.Code.S3Key));
   }
   layerAsset = assetDir(mainResources[logicalId(main, main.core.layer)].Properties.Content.S3Key);
+  publisherAsset = assetDir(mainResources[logicalId(main, main.publisher.fn)].Properties.Code.S3Key);
   const probeResources = resourcesOf(probe);
   probeAsset = assetDir(probeResources[logicalId(probe, probeServices.deployed[0].fn)].Properties.Code.S3Key);
-  testCityLayerAsset = assetDir(probeResources[logicalId(probe, probeLayer.layer)].Properties.Content.S3Key);
+  testCityPublisherAsset = assetDir(probeResources[logicalId(probe, probePublisher.fn)].Properties.Code.S3Key);
 }, 240_000);
 
 afterAll(removeTempDirs);
@@ -123,19 +130,24 @@ describe('core layer', () => {
     expectNoSdkCode(code);
   });
 
-  test('plans/ holds the plan files and their lists, YAML only', () => {
-    const files = (readdirSync(join(layerAsset, 'plans'), { recursive: true }) as string[])
-      .filter((f) => statSync(join(layerAsset, 'plans', f)).isFile()).sort();
-    const expected = (readdirSync(realPlansDir, { recursive: true }) as string[])
-      .filter((f) => /\.ya?ml$/.test(f)).sort();
+  test('holds no plans: services read the published versions from the plan store', () => {
+    expect(existsSync(join(layerAsset, 'plans'))).toBe(false);
+  });
+});
+
+describe('plan publisher', () => {
+  test("its zip carries the plans folder (plan files and their lists) beside its small handler", () => {
+    const files = (readdirSync(join(publisherAsset, 'plans'), { recursive: true }) as string[])
+      .filter((f) => statSync(join(publisherAsset, 'plans', f)).isFile()).sort();
+    const expected = (readdirSync(realPlansDir, { recursive: true }) as string[]).filter((f) => statSync(join(realPlansDir, f)).isFile()).sort();
     expect(files).toEqual(expected);
-    expect(files).toContain('wenshan-2023.yaml');
-    expect(files).toContain(join('lists', 'wenshan-2023', 'special-drugs.yaml'));
+    expect(statSync(join(publisherAsset, 'index.mjs')).size).toBeLessThan(MAX_FUNCTION_BUNDLE);
   });
 
-  test('a layer built from another plans folder carries that folder (no stale bundle reuse)', () => {
-    expect(existsSync(join(testCityLayerAsset, 'plans/testcity-2027.yaml'))).toBe(true);
-    expect(existsSync(join(layerAsset, 'plans/testcity-2027.yaml'))).toBe(false);
+  test('a publisher built from another plans folder carries that folder, in another asset: the deploy runs it again', () => {
+    expect(existsSync(join(testCityPublisherAsset, 'plans/testcity-2027.yaml'))).toBe(true);
+    expect(existsSync(join(publisherAsset, 'plans/testcity-2027.yaml'))).toBe(false);
+    expect(testCityPublisherAsset).not.toBe(publisherAsset);
   });
 });
 
@@ -159,18 +171,15 @@ describe('function and layer together', () => {
   function runNode(root: string, script: string): string {
     return execFileSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], {
       cwd: join(root, 'var/task'),
-      env: { PATH: process.env.PATH, HMB_PLANS_DIR: join(root, 'opt/plans'), TABLE_NAME: 'huiminbao-test', AWS_REGION: 'cn-north-1' },
+      env: { PATH: process.env.PATH, TABLE_NAME: 'huiminbao-test', AWS_REGION: 'cn-north-1' },
       encoding: 'utf8',
     });
   }
 
-  test('a handler using the core runs on Node 22 against the layer and reads the plans from it', () => {
+  test('a handler using the core runs on Node 22 against the layer: the publisher reads the plans of its zip', () => {
     const root = lambdaLike(probeAsset);
-    const out = runNode(root, `const { handler } = await import(${JSON.stringify(join(root, 'var/task/index.mjs'))}); console.log(JSON.stringify(await handler()));`);
-    expect(JSON.parse(out)).toEqual({
-      plans: ['jiangxi-2023', 'nantong-2021', 'sanming-2024', 'wenshan-2023', 'wuwei-2025'],
-      problems: 0,
-    });
+    const out = runNode(root, `const { handler } = await import(${JSON.stringify(join(root, 'var/task/index.mjs'))}); console.log(JSON.stringify(await handler(${JSON.stringify({ plansDir: join(publisherAsset, 'plans') })})));`);
+    expect(JSON.parse(out)).toEqual({ plans: [...loadPlans(realPlansDir).plans.keys()].sort(), problems: 0 });
   });
 
   test.each(services.map((s) => s.name))('%s: its bundle loads against the layer and exports a handler function', (name) => {

@@ -1,7 +1,9 @@
-// The stack's shape: one table, four functions on the layer, one route per
-// route key of functions/services.ts to the right function, least-privilege
-// table grants, and a caller role per kind of caller allowed exactly its
-// routes. Bundling is skipped: bundle.test.ts covers the bundles.
+// The stack's shape: one table, four service functions (and the plan
+// publisher) on the layer, one route per route key of functions/services.ts to
+// the right function, least-privilege table grants, and one caller role per
+// kind of caller allowed exactly its routes, of any plan (the partner registry
+// narrows it to plans: tenancy.test.ts). Bundling is skipped: bundle.test.ts
+// covers the bundles.
 import { Template, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { services } from '../../functions/services.ts';
@@ -9,6 +11,7 @@ import { HuiminbaoStack } from '../../infra/stack.ts';
 import { parseRouteKey } from '../../infra/constructs/api.ts';
 import { callerAccountsFrom } from '../../infra/caller-accounts.ts';
 import { CALLERS, isPublic, type Caller } from '../../functions/core/http/access.ts';
+import { SESSION_NAMED_AFTER_ACCOUNT } from '../../infra/constructs/api.ts';
 import { shapeApp, SYNTH_TIMEOUT } from './support.ts';
 
 type Resource = { Type: string; Properties: Record<string, any> };
@@ -18,9 +21,9 @@ let tableId: string;
 let layerId: string;
 /** service name → logical id of its function */
 const functionIds = new Map<string, string>();
-/** `<planId>/<caller>` → logical id of that plan's role for that kind of caller */
-const roleIds = new Map<string, string>();
-let planIds: string[] = [];
+/** caller kind → logical id of its role */
+const roleIds = new Map<Caller, string>();
+let publisherId: string;
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
@@ -31,8 +34,8 @@ beforeAll(() => {
   tableId = stack.getLogicalId(stack.data.table.node.defaultChild as any);
   layerId = stack.getLogicalId(stack.core.layer.node.defaultChild as any);
   for (const { spec, fn } of stack.services.deployed) functionIds.set(spec.name, stack.getLogicalId(fn.node.defaultChild as any));
-  planIds = Object.keys(stack.api.callerRoles);
-  for (const planId of planIds) for (const caller of CALLERS) roleIds.set(`${planId}/${caller}`, stack.getLogicalId(stack.api.callerRoles[planId][caller].node.defaultChild as any));
+  for (const caller of CALLERS) roleIds.set(caller, stack.getLogicalId(stack.api.callerRoles[caller].node.defaultChild as any));
+  publisherId = stack.getLogicalId(stack.publisher.fn.node.defaultChild as any);
 }, SYNTH_TIMEOUT);
 
 describe('data', () => {
@@ -96,8 +99,9 @@ describe('core layer and functions', () => {
     template.hasResourceProperties('AWS::Lambda::LayerVersion', { CompatibleRuntimes: ['nodejs22.x'] });
   });
 
-  test('one function per service, all nodejs22.x on arm64 with the layer', () => {
-    expect(ofType('AWS::Lambda::Function')).toHaveLength(services.length);
+  test('one function per service and the plan publisher, all nodejs22.x on arm64 with the layer', () => {
+    const ours = ofType('AWS::Lambda::Function').filter(([, r]) => r.Properties.Layers?.some((l: any) => l.Ref === layerId)).map(([id]) => id);
+    expect(ours.sort()).toEqual([...functionIds.values(), publisherId].sort());
     expect([...functionIds.keys()].sort()).toEqual(services.map((s) => s.name).sort());
     for (const spec of services) {
       expect(resources[functionIds.get(spec.name)!].Properties).toMatchObject({
@@ -112,12 +116,13 @@ describe('core layer and functions', () => {
     }
   });
 
-  test.each(services.map((s) => s.name))('%s gets the table name, the plans folder in the layer and its service name', (name) => {
+  test.each(services.map((s) => s.name))('%s gets the table name (plans come from its plan store), its service name and the caller roles', (name) => {
     const fn = resources[functionIds.get(name)!];
     expect(fn.Properties.Environment.Variables).toEqual({
       TABLE_NAME: { Ref: tableId },
-      HMB_PLANS_DIR: '/opt/plans',
       POWERTOOLS_SERVICE_NAME: name,
+      // The exact ARNs of the caller roles: a signer's kind is its role's, never read from a name's spelling.
+      HMB_CALLER_ROLES: { 'Fn::Join': ['', expect.arrayContaining(CALLERS.map((c) => ({ 'Fn::GetAtt': [roleIds.get(c), 'Arn'] })))] },
       NODE_OPTIONS: '--enable-source-maps',
       // The charity service sends its orders' work to the queue; the windows service, renewal runs and settlements.
       ...(name === 'charity-purchase' || name === 'enrollment-windows' ? { QUEUE_URL: expect.anything() } : {}),
@@ -178,9 +183,9 @@ describe('who may call', () => {
     const { method, path } = parseRouteKey(key);
     return `/$default/${method}${path.replaceAll('{planId}', planId).replace(/\{[^}]+\}/g, 'x1')}`;
   };
-  // The execute-api resources a plan's role may invoke, as the part after the API id: stage/METHOD/path, wildcards as *.
-  const invocable = (planId: string, caller: Caller): string[] => {
-    const policies = ofType('AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleIds.get(`${planId}/${caller}`) }]));
+  // The execute-api resources a caller role may invoke, as the part after the API id: stage/METHOD/path, wildcards as *.
+  const invocable = (caller: Caller): string[] => {
+    const policies = ofType('AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleIds.get(caller) }]));
     const statements = policies.flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
     expect(statements.every((st: any) => st.Effect === 'Allow' && st.Action === 'execute-api:Invoke')).toBe(true);
     return statements.flatMap((st: any) => [st.Resource].flat()).map((arn: any) => arn['Fn::Join'][1].at(-1) as string);
@@ -194,36 +199,31 @@ describe('who may call', () => {
     expect(route.Properties.AuthorizationType).toBe(isPublic(callers) ? 'NONE' : 'AWS_IAM');
   });
 
-  test('every plan of plans/ has its own roles, one per kind of caller', () => {
-    expect(planIds.sort()).toEqual(['jiangxi-2023', 'nantong-2021', 'sanming-2024', 'wenshan-2023', 'wuwei-2025']);
+  test('one role per kind of caller, whatever the plans', () => {
     expect(ofType('AWS::IAM::Role').filter(([id]) => id.includes('Caller')).map(([id]) => id).sort()).toEqual([...roleIds.values()].sort());
-    expect(new Set(roleIds.values()).size).toBe(planIds.length * CALLERS.length);
+    expect(roleIds.size).toBe(CALLERS.length);
   });
 
-  test.each(CALLERS)("a plan's %s role may invoke its routes of that plan and no other route, nor another plan's", (caller) => {
-    for (const planId of planIds) {
-      const patterns = invocable(planId, caller).map(glob);
-      for (const { key, callers } of routes) {
-        if (isPublic(callers)) continue;
-        const allowed = (callers as readonly string[]).includes(caller);
-        // A path parameter other than the plan is a wildcard; nothing else is (a wildcard must not reach another route's path).
-        expect(patterns.some((p) => p.test(request(key, planId))), `${planId} ${caller} → ${key}`).toBe(allowed);
-        // Another city's: never (an insurer of Jiangxi reversing Sanming's claims).
-        for (const other of planIds.filter((p) => p !== planId)) expect(patterns.some((p) => p.test(request(key, other))), `${planId} ${caller} → ${other} ${key}`).toBe(false);
-      }
+  test.each(CALLERS)('the %s role may invoke its routes, of any plan, and no other route', (caller) => {
+    const patterns = invocable(caller).map(glob);
+    for (const { key, callers } of routes) {
+      if (isPublic(callers)) continue;
+      const allowed = (callers as readonly string[]).includes(caller);
+      // Every path parameter is a wildcard, the plan's too; nothing else is (a wildcard must not reach another route's path).
+      for (const planId of ['city-a-2027', 'city-b-2027']) expect(patterns.some((p) => p.test(request(key, planId))), `${caller} → ${planId} ${key}`).toBe(allowed);
     }
   });
 
-  test('the roles trust this account; the insurer roles also the partner accounts of the context', () => {
-    for (const planId of planIds) {
-      const trusted = (caller: Caller) => JSON.stringify(resources[roleIds.get(`${planId}/${caller}`)!].Properties.AssumeRolePolicyDocument);
-      for (const caller of CALLERS) expect(trusted(caller)).toContain(':root');
-      expect(trusted('insurer')).toContain(':iam::111122223333:root');
-      expect(trusted('insurer')).toContain(':iam::444455556666:root');
-      expect(trusted('bureau')).not.toContain('111122223333');
+  test('the roles trust this account, the insurer role also the partner accounts of the context; every session must be named after its account', () => {
+    const trust = (caller: Caller) => resources[roleIds.get(caller)!].Properties.AssumeRolePolicyDocument;
+    for (const caller of CALLERS) {
+      expect(JSON.stringify(trust(caller))).toContain(':root');
+      for (const statement of trust(caller).Statement) expect(statement).toMatchObject({ Effect: 'Allow', Action: 'sts:AssumeRole', Condition: SESSION_NAMED_AFTER_ACCOUNT });
     }
-    template.hasOutput('InsurerCallerJiangxi2023RoleArn', { Value: { 'Fn::GetAtt': [roleIds.get('jiangxi-2023/insurer'), 'Arn'] } });
-    template.hasOutput('SponsorCallerSanming2024RoleArn', { Value: { 'Fn::GetAtt': [roleIds.get('sanming-2024/sponsor'), 'Arn'] } });
+    expect(JSON.stringify(trust('insurer'))).toContain(':iam::111122223333:root');
+    expect(JSON.stringify(trust('insurer'))).toContain(':iam::444455556666:root');
+    expect(JSON.stringify(trust('bureau'))).not.toContain('111122223333');
+    for (const caller of CALLERS) template.hasOutput(`${caller[0].toUpperCase()}${caller.slice(1)}CallerRoleArn`, { Value: { 'Fn::GetAtt': [roleIds.get(caller), 'Arn'] } });
   });
 
   test('partner accounts come from the context, as an object or JSON text; a bad one is refused with its path', () => {
@@ -246,6 +246,7 @@ describe('alarms', () => {
     template.hasOutput('AlertsTopicArn', { Value: { Ref: topicId() } });
     // The dead-letter queue, one per function, the API's 5xx.
     expect(alarms()).toHaveLength(1 + functionIds.size + 1);
+    expect(publisherId).toBeDefined();
     for (const alarm of alarms()) expect(alarm.AlarmActions).toEqual([{ Ref: topicId() }]);
   });
 

@@ -4,10 +4,12 @@
 // changes nothing.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, inject, test } from 'vitest';
-import { DynamoStore, ensureTable } from '../../functions/core/store/dynamo.ts';
+import { DynamoStore } from '../../functions/core/store/dynamo.ts';
+import { ensureTable } from '../../functions/core/store/provision.ts';
 import type { Store } from '../../functions/core/store/store.ts';
 import type { RosterPerson } from '../../functions/core/eligibility/model.ts';
-import type { Deps } from '../../functions/core/runtime.ts';
+import type { Deps } from '../../functions/core/deps.ts';
+import { fixedCatalog } from '../../functions/core/plan/catalog.ts';
 import type { WorkMessage } from '../../functions/core/work/queue.ts';
 import { createOrder } from '../../functions/core/charity/orders.ts';
 import { payOrder } from '../../functions/core/charity/order-payment.ts';
@@ -20,7 +22,7 @@ import { crashingAt } from '../support/crash.ts';
 
 const client = localClient(inject('dynamoEndpoint'));
 const plan = seedPlan('wuwei-2025');
-const plans = new Map([[plan.id, plan]]);
+const plans = fixedCatalog([plan]);
 const NOW = '2025-03-01T10:00:00+08:00';
 
 describe('order fulfilment', () => {

@@ -10,10 +10,13 @@ import { residentIdCheckChar } from '../../functions/core/identity/resident-id.t
 import { replay } from '../../functions/core/engine/replay.ts';
 import { ClaimSchema, type ClaimInput } from '../../functions/core/claim/schema.ts';
 import { context, seedPlan, settlement } from '../support/fixtures.ts';
+import type { VersionedPlan } from '../../functions/core/plan/version.ts';
 
 const PLAN = 'jiangxi-2023';
 const plan = seedPlan(PLAN);
 let stack: LocalStack;
+/** The plan as published in the stack (the engine alone must adjudicate under the same version). */
+let published: VersionedPlan;
 
 async function call(method: string, path: string, body?: unknown) {
   const response = await fetch(`${stack.url}${path}`, {
@@ -55,6 +58,7 @@ function settlementOf(claimId: string, admitted: string, inCatalog: string, outO
 
 beforeAll(async () => {
   stack = await startLocalStack({ endpoint: inject('dynamoEndpoint'), tableName: `http-${randomUUID()}`, quiet: true });
+  published = { ...plan, version: (await call('GET', `/plans/${PLAN}`)).body.version };
   const open = await call('POST', `/plans/${PLAN}/window/open`, { actor: 'test', reason: 'integration test' });
   expect(open.body.state).toBe('open');
 });
@@ -77,7 +81,9 @@ describe('a year of claims through HTTP', () => {
       expect(r.status).toBe(201);
       answers.push(r.body.adjudication);
     }
-    const alone = replay(plan, engineContext(member), claims.map((c) => ClaimSchema.parse(c)));
+    // Each explanation names the version it was adjudicated under.
+    for (const a of answers) expect(a.planVersion).toEqual({ seq: 1, hash: published.version.hash });
+    const alone = replay(published, engineContext(member), claims.map((c) => ClaimSchema.parse(c)));
     expect(answers).toEqual(JSON.parse(JSON.stringify(alone.adjudications)));
     const acc = await call('GET', `/plans/${PLAN}/members/${member}/accumulators`);
     expect(acc.body).toEqual({ accumulators: alone.accumulators, claimIds: claims.map((c) => c.claimId) });
@@ -124,7 +130,7 @@ describe('a year of claims through HTTP', () => {
     const order: string[] = acc.body.claimIds;
     expect([...order].sort()).toEqual(claims.map((c) => c.claimId).sort());
     const byId = new Map(claims.map((c) => [c.claimId, ClaimSchema.parse(c)]));
-    const sequential = replay(plan, engineContext(member), order.map((id) => byId.get(id)!));
+    const sequential = replay(published, engineContext(member), order.map((id) => byId.get(id)!));
     expect(acc.body.accumulators).toEqual(sequential.accumulators);
     // Each answer is the one the sequential replay gives at that claim's place: no deductible consumed twice.
     const answerOf = new Map(answers.map((a) => [a.body.claim.claimId, a.body.adjudication]));
@@ -139,7 +145,7 @@ describe('a year of claims through HTTP', () => {
     const reversal = await call('POST', `/plans/${PLAN}/claims/rev-b/reversal`);
     expect(reversal.status).toBe(200);
     expect(reversal.body.claim.status).toBe('reversed');
-    const without = replay(plan, engineContext(member), [a, c].map((s) => ClaimSchema.parse(s)));
+    const without = replay(published, engineContext(member), [a, c].map((s) => ClaimSchema.parse(s)));
     expect(reversal.body.accumulators).toEqual(without.accumulators);
     // rev-c moved: with rev-b, the 30,000 sat in the 50 % band (position 145,000 → 175,000): 15,000.00;
     // without it, it continues from 25,000 at 30 %: 9,000.00. The reversal reports the difference.
@@ -167,7 +173,7 @@ describe('a year of claims through HTTP', () => {
       { claimId: 'cor-b', before: '45000.00', after: '6000.00', difference: '-39000.00' },
       { claimId: 'cor-c', before: '15000.00', after: '9000.00', difference: '-6000.00' },
     ]);
-    const withCorrection = replay(plan, engineContext(member), [a, bCorrected, c].map((s) => ClaimSchema.parse(s)));
+    const withCorrection = replay(published, engineContext(member), [a, bCorrected, c].map((s) => ClaimSchema.parse(s)));
     expect(corrected.body.accumulators).toEqual(withCorrection.accumulators);
     expect((await call('GET', `/plans/${PLAN}/members/${member}/accumulators`)).body).toEqual({ accumulators: withCorrection.accumulators, claimIds: ['cor-a', 'cor-b', 'cor-c'] });
     const stored = (await call('GET', `/plans/${PLAN}/claims/cor-b`)).body;

@@ -1,8 +1,9 @@
 // The local stack (`npm start`) with the real handlers, on the integration
-// run's DynamoDB Local: plans are served from the plans folder, and a city's
-// new plan file is served (and scheduled) with no code change. Stacks run one
-// after another: the handlers build their dependencies per environment
-// (functions/core/runtime.ts), and a process has one environment at a time.
+// run's DynamoDB Local: the plans folder is published at start and served from
+// the plan store, and a city's new plan file is served (its window opened and
+// closed by the sweep) with no code change. Stacks run one after another: the
+// handlers build their dependencies per environment (functions/core/wiring.ts),
+// and a process has one environment at a time.
 import { randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,18 +13,19 @@ import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { localClient } from '../../local/dynamodb.ts';
 import { services } from '../../functions/services.ts';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/main.ts';
+import { loadPlans } from '../../functions/core/plan/loader.ts';
 
 const plansDir = resolve(import.meta.dirname, '../../plans');
-const SEED_PLANS = ['jiangxi-2023', 'nantong-2021', 'sanming-2024', 'wenshan-2023', 'wuwei-2025'];
+/** Whatever plans/ holds today: the tests name the plans they need, never the whole set. */
+const folderPlans = () => [...loadPlans(plansDir).plans.keys()].sort();
 
 function freshStack(options: LocalStackOptions): Promise<LocalStack> {
   return startLocalStack({ endpoint: inject('dynamoEndpoint'), tableName: `stack-${randomUUID()}`, quiet: true, ...options });
 }
 
-/** Plan ids in a GET /plans answer: a list of plans, or `{ plans: [...] }`. */
+/** Plan ids in a GET /plans answer. */
 function planIds(body: unknown): string[] {
-  const list = Array.isArray(body) ? body : (body as { plans?: unknown[] }).plans ?? [];
-  return list.map((p) => (p as { id?: string; planId?: string }).id ?? (p as { planId?: string }).planId ?? '').sort();
+  return ((body as { plans?: { id: string }[] }).plans ?? []).map((p) => p.id).sort();
 }
 
 describe('the local stack on plans/', () => {
@@ -31,15 +33,16 @@ describe('the local stack on plans/', () => {
   beforeAll(async () => { stack = await freshStack({ plansDir }); });
   afterAll(async () => { await stack?.stop(); });
 
-  test('creates the table and points the handlers at it', async () => {
+  test('creates the table, publishes every valid plan of the folder and points the handlers at it', async () => {
     const client = localClient(stack.endpoint);
     const { Table } = await client.send(new DescribeTableCommand({ TableName: stack.tableName }));
     client.destroy();
     expect(Table?.TableStatus).toBe('ACTIVE');
-    expect(process.env).toMatchObject({ TABLE_NAME: stack.tableName, HMB_DYNAMODB_ENDPOINT: inject('dynamoEndpoint'), HMB_PLANS_DIR: plansDir });
+    expect(process.env).toMatchObject({ TABLE_NAME: stack.tableName, HMB_DYNAMODB_ENDPOINT: inject('dynamoEndpoint') });
     expect(stack.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(stack.plans.map((p) => p.id).sort()).toEqual(SEED_PLANS);
-    expect(stack.problems).toEqual([]);
+    expect(stack.published.filter((o) => o.status === 'refused')).toEqual([]);
+    expect(stack.published.map((o) => [o.status, o.status === 'refused' ? undefined : o.version.seq])).toEqual(folderPlans().map(() => ['published', 1]));
+    expect(stack.plans.map((p) => p.id)).toEqual(folderPlans());
   });
 
   test('every route of every service reaches its handler', async () => {
@@ -57,10 +60,25 @@ describe('the local stack on plans/', () => {
     expect(missed).toEqual([]);
   });
 
-  test('GET /plans answers 200 with the five seed plans', async () => {
+  test('GET /plans answers the index of the published plans: each with its tiers, window and latest version', async () => {
     const res = await fetch(`${stack.url}/plans`);
     expect(res.status).toBe(200);
-    expect(planIds(await res.json())).toEqual(SEED_PLANS);
+    const body = await res.json() as { plans: { id: string; tiers: unknown[]; window: unknown; latest: { seq: number; hash: string } }[] };
+    expect(planIds(body)).toEqual(folderPlans());
+    for (const plan of body.plans) expect(plan).toMatchObject({ tiers: expect.any(Array), window: expect.any(Object), latest: { seq: 1, hash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+  });
+
+  test('GET /plans/{planId} answers the plan: tiers, benefit table, versions and window; an unknown plan is a 404', async () => {
+    const res = await fetch(`${stack.url}/plans/wuwei-2025`);
+    expect(res.status).toBe(200);
+    const plan = await res.json();
+    // Wuwei's two tiers at 69 and 99 yuan (domain brief); its window is undated in the source.
+    expect(plan.tiers.map((t: { id: string; premium: string }) => [t.id, t.premium])).toEqual([['basic', '69.00'], ['upgraded', '99.00']]);
+    expect(plan.version).toMatchObject({ planId: 'wuwei-2025', seq: 1 });
+    expect(plan.versions).toEqual([plan.version]);
+    expect(plan.window).toMatchObject({ planId: 'wuwei-2025', opensAt: null, closesAt: null });
+    expect(plan.table[0]).toMatchObject({ title: expect.any(String), rows: expect.arrayContaining([{ label: '保障方案', value: expect.stringContaining('wuwei-2025') }]) });
+    expect((await fetch(`${stack.url}/plans/nowhere-2030`)).status).toBe(404);
   });
 });
 
@@ -70,7 +88,7 @@ describe('a new plan file dropped into the plans folder', () => {
   const day = 24 * 3600_000;
   /** An instant as plan files write it (Shanghai time, +08:00). */
   const shanghai = (epoch: number) => `${new Date(epoch + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
-  // A window a few seconds ahead, so the scheduler's toggles can be watched reaching the real handler.
+  // A window a few seconds ahead, so the sweep can be watched opening and closing it through the real handler.
   let opens = '';
   let closes = '';
 
@@ -79,9 +97,9 @@ describe('a new plan file dropped into the plans folder', () => {
     cpSync(plansDir, dir, { recursive: true });
     const start = Math.ceil(Date.now() / 1000) * 1000;
     // Far enough ahead that a slow stack start on a loaded machine still finds them in the future.
-    opens = shanghai(start + 20_000);
-    closes = shanghai(start + 23_000);
-    const coverStart = shanghai(start + 23_000 + day).slice(0, 10);
+    opens = shanghai(start + 15_000);
+    closes = shanghai(start + 18_000);
+    const coverStart = shanghai(start + 18_000 + day).slice(0, 10);
     const end = new Date(Date.parse(`${coverStart}T00:00:00Z`) + 364 * day).toISOString().slice(0, 10);
     const yaml = readFileSync(join(plansDir, 'jiangxi-2023.yaml'), 'utf8')
       .replace(/^id: jiangxi-2023$/m, 'id: testcity-2027')
@@ -91,42 +109,64 @@ describe('a new plan file dropped into the plans folder', () => {
       .replace(/^ {2}cover: .*$/m, `  cover: { kind: fixed, start: "${coverStart}", end: "${end}" }`);
     expect(yaml).toContain('id: testcity-2027');
     writeFileSync(join(dir, 'testcity-2027.yaml'), yaml);
-    stack = await freshStack({ plansDir: dir });
+    stack = await freshStack({ plansDir: dir, sweepEveryMs: 250 });
   });
   afterAll(async () => {
     await stack?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('is loaded and its window instants are scheduled', () => {
-    expect(stack.problems).toEqual([]);
-    expect(stack.plans.map((p) => p.id).sort()).toEqual([...SEED_PLANS, 'testcity-2027'].sort());
-    expect(stack.upcoming.filter((t) => t.planId === 'testcity-2027').map((t) => [t.action, t.at])).toEqual([['open', opens], ['close', closes]]);
-    expect(process.env.HMB_PLANS_DIR).toBe(dir);
+  test('is published and served by GET /plans and GET /plans/{planId} with no code change', async () => {
+    expect(stack.published.find((o) => o.status !== 'refused' && o.planId === 'testcity-2027')).toMatchObject({ status: 'published', version: { seq: 1 } });
+    expect(planIds(await (await fetch(`${stack.url}/plans`)).json())).toContain('testcity-2027');
+    const detail = await fetch(`${stack.url}/plans/testcity-2027`);
+    expect(detail.status).toBe(200);
+    expect(await detail.json()).toMatchObject({ id: 'testcity-2027', name: '测试城惠民保 2027', window: { opensAt: opens, closesAt: closes } });
   });
 
-  test('is served by GET /plans with no code change', async () => {
-    const res = await fetch(`${stack.url}/plans`);
-    expect(res.status).toBe(200);
-    expect(planIds(await res.json())).toEqual([...SEED_PLANS, 'testcity-2027'].sort());
-  });
-
-  test('its window is opened, then closed, by the scheduler at the plan instants', { timeout: 60_000 }, async () => {
-    const window = async () => (await (await fetch(`${stack.url}/plans/testcity-2027/window`)).json()) as { state: string };
+  test('its window is opened, then closed, by the sweep at the plan instants', { timeout: 60_000 }, async () => {
+    const window = async () => (await (await fetch(`${stack.url}/plans/testcity-2027/window`)).json()) as { state: string; events: { action: string; actor: string; at: string }[] };
     const until = (instant: string, extra: number) => new Promise((r) => setTimeout(r, Math.max(0, Date.parse(instant) + extra - Date.now())));
     expect((await window()).state).toBe('scheduled');
-    expect(stack.toggled).toEqual([]);
     await until(opens, 1000);
-    expect((await window()).state).toBe('open');
+    expect(stack.swept.opened).toContain('testcity-2027');
     await until(closes, 1000);
-    expect((await window()).state).toBe('closed');
-    // What EventBridge Scheduler would have sent, sent to the real handler at the instants, answered with the window.
-    expect(stack.toggled.map((t) => [t.event, (t.result as { window: { state: string } }).window.state])).toEqual([
-      [{ source: 'hmb.scheduler', action: 'open', planId: 'testcity-2027' }, 'open'],
-      [{ source: 'hmb.scheduler', action: 'close', planId: 'testcity-2027' }, 'closed'],
-    ]);
-    expect(Date.parse(stack.toggled[0].at)).toBeGreaterThanOrEqual(Date.parse(opens));
-    expect(Date.parse(stack.toggled[1].at)).toBeGreaterThanOrEqual(Date.parse(closes));
+    const closed = await window();
+    expect(closed.state).toBe('closed');
+    expect(stack.swept.closed).toContain('testcity-2027');
+    // Recorded by the sweep, each at or after its instant.
+    expect(closed.events.map((e) => [e.action, e.actor])).toEqual([['open', 'scheduler'], ['close', 'scheduler']]);
+    expect(Date.parse(closed.events[0].at)).toBeGreaterThanOrEqual(Date.parse(opens));
+    expect(Date.parse(closed.events[1].at)).toBeGreaterThanOrEqual(Date.parse(closes));
+  });
+});
+
+describe('a plan file that fails validation', () => {
+  test('is refused with its problems; the other plans are published, and a version published before stays served', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hmb-plans-'));
+    const tableName = `stack-${randomUUID()}`;
+    try {
+      cpSync(plansDir, dir, { recursive: true });
+      const first = await freshStack({ plansDir: dir, tableName });
+      await first.stop();
+      // Wenshan's file broken after it was published: a ratio above 1.
+      const file = join(dir, 'wenshan-2023.yaml');
+      writeFileSync(file, readFileSync(file, 'utf8').replace('schedule: { flat: "0.8" }', 'schedule: { flat: "1.8" }'));
+      const second = await freshStack({ plansDir: dir, tableName });
+      try {
+        const refused = second.published.filter((o) => o.status === 'refused');
+        expect(refused).toHaveLength(1);
+        expect(refused[0]).toMatchObject({ problems: [expect.objectContaining({ file: expect.stringContaining('wenshan-2023.yaml'), reason: 'must be ≤ 1' })] });
+        expect(second.published.filter((o) => o.status === 'unchanged').length).toBe(folderPlans().length - 1);
+        const served = await fetch(`${second.url}/plans/wenshan-2023`);
+        expect(served.status).toBe(200);
+        expect((await served.json()).versions.map((v: { seq: number }) => v.seq)).toEqual([1]);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -137,9 +177,9 @@ describe('the sweep', () => {
       const closesAt = new Date(Date.now() + 1500).toISOString();
       const opened = await fetch(`${stack.url}/plans/nantong-2021/window/open`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ actor: 'bureau', closesAt }) });
       expect((await opened.json()).state).toBe('open');
-      expect(stack.swept).toEqual([]);
-      for (let i = 0; i < 100 && stack.swept.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
-      expect(stack.swept).toEqual(['nantong-2021']);
+      expect(stack.swept.closed).toEqual([]);
+      for (let i = 0; i < 100 && stack.swept.closed.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(stack.swept.closed).toEqual(['nantong-2021']);
       const window = await (await fetch(`${stack.url}/plans/nantong-2021/window`)).json();
       expect(window).toMatchObject({ state: 'closed' });
       expect(Date.parse(window.events.at(-1).at)).toBeGreaterThanOrEqual(Date.parse(closesAt));

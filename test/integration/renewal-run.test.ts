@@ -3,14 +3,16 @@
 // year that renews the previous one starts it.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, inject, test } from 'vitest';
-import { DynamoStore, ensureTable } from '../../functions/core/store/dynamo.ts';
+import { DynamoStore } from '../../functions/core/store/dynamo.ts';
+import { ensureTable } from '../../functions/core/store/provision.ts';
 import type { Store } from '../../functions/core/store/store.ts';
 import type { Policy } from '../../functions/core/enrollment/model.ts';
 import type { RosterPerson } from '../../functions/core/eligibility/model.ts';
-import type { Deps } from '../../functions/core/runtime.ts';
+import type { Deps } from '../../functions/core/deps.ts';
+import { fixedCatalog } from '../../functions/core/plan/catalog.ts';
 import type { LoadedPlan } from '../../functions/core/plan/loader.ts';
 import { runRenewal, setAutoRenewal } from '../../functions/core/enrollment/renewal.ts';
-import { runScheduledToggle } from '../../functions/core/enrollment/window-schedule.ts';
+import { sweepWindows } from '../../functions/core/enrollment/window-schedule.ts';
 import { localClient } from '../../local/dynamodb.ts';
 import { dispatch } from '../../functions/core/http/handler.ts';
 import { enrollmentApi } from '../../functions/core/api/enrollment.ts';
@@ -28,7 +30,7 @@ const next: LoadedPlan = {
   ...previous, id: 'sanming-2025', renews: 'sanming-2024', productYear: 2025,
   enrollment: { ...previous.enrollment, window: { opens: '2024-12-01T00:00:00+08:00', closes: '2025-01-01T00:00:00+08:00' }, cover: { kind: 'fixed', start: '2025-01-01', end: '2025-12-31' } },
 };
-const plans = new Map([[previous.id, previous], [next.id, next]]);
+const plans = fixedCatalog([previous, next]);
 
 /** A table with `n` paid Sanming 2024 members who consented to renewal, in the roster. */
 async function consentingMembers(n: number): Promise<{ store: DynamoStore; ids: string[] }> {
@@ -73,18 +75,18 @@ describe('the renewal run', () => {
     expect(await runRenewal(depsOf(store, '2024-12-06T09:00:00+08:00'), next.id)).toEqual(job);
   });
 
-  test('is queued when the scheduler opens the plan year, and the worker runs it', async () => {
+  test('is queued when the sweep opens the plan year at its instant, and the worker runs it', async () => {
     const { store, ids } = await consentingMembers(3);
     const sent: WorkMessage[] = [];
     const deps = depsOf(store, '2024-12-01T00:00:01+08:00', sent);
-    const outcome = await runScheduledToggle(deps, { source: 'hmb.scheduler', action: 'open', planId: next.id });
-    expect(outcome.window.state).toBe('open');
-    expect(outcome.renewal).toBeNull(); // no run yet: queued
+    expect(await sweepWindows(deps)).toEqual({ opened: [next.id], closed: [] });
+    expect((await store.getWindow(next.id))?.state).toBe('open');
     expect(sent).toEqual([{ kind: 'renew-plan', planId: next.id }]);
     expect(await runWork(deps, sent[0])).toMatchObject({ status: 'done', counts: { RENEWED: 3 } });
     expect((await store.getPolicy(next.id, ids[0]))?.status).toBe('pending');
-    // Opening a plan year that renews nothing starts no run.
-    expect((await runScheduledToggle(depsOf(store, '2024-12-01T00:00:01+08:00'), { source: 'hmb.scheduler', action: 'close', planId: next.id })).renewal).toBeUndefined();
+    // The next sweep changes nothing and queues nothing more.
+    expect(await sweepWindows(depsOf(store, '2024-12-01T00:01:01+08:00', sent))).toEqual({ opened: [], closed: [] });
+    expect(sent).toHaveLength(1);
   });
 
   test("is queued when an administrator opens the plan year (an undated window has no schedule to do it)", async () => {

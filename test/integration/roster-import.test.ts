@@ -4,6 +4,7 @@
 // the real route into a counting store (DynamoDB Local takes ~1,500 rows/s on
 // this machine, so 100,000 rows there would take over a minute); the real-store
 // imports are a few thousand rows.
+import { fixedCatalog } from '../../functions/core/plan/catalog.ts';
 import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -192,7 +193,7 @@ describe('100,000 rows', () => {
     const ids = new Set<string>();
     // Nobody is in it yet: the route's read of the entries rows would overwrite finds none.
     const counting = { getPeople: async () => new Map(), putPeople: async (people: RosterPerson[]) => { stored += people.length; for (const p of people) ids.add(p.personId); } } as unknown as Store;
-    const deps = { plans: loadPlans(defaultPlansDir()).plans, store: counting, now: () => new Date(), queue: { send: async () => {} } };
+    const deps = { plans: fixedCatalog([...loadPlans(defaultPlansDir()).plans.values()]), store: counting, now: () => new Date(), queue: { send: async () => {} } };
     const handler = createHttpHandler(eligibilityApi(() => deps), new Logger({ serviceName: 'eligibility-test', logLevel: 'WARN' }));
     const gateway: Server = createGateway([{ name: 'eligibility', routes: eligibilityRoutes, handler }]);
     await new Promise<void>((r) => gateway.listen(0, '127.0.0.1', () => r()));

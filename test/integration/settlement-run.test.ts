@@ -9,10 +9,12 @@
 // its order is settled, is counted on the receipt then, once.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, inject, test } from 'vitest';
-import { DynamoStore, ensureTable } from '../../functions/core/store/dynamo.ts';
+import { DynamoStore } from '../../functions/core/store/dynamo.ts';
+import { ensureTable } from '../../functions/core/store/provision.ts';
 import type { Store } from '../../functions/core/store/store.ts';
 import type { RosterPerson } from '../../functions/core/eligibility/model.ts';
-import type { Deps } from '../../functions/core/runtime.ts';
+import type { Deps } from '../../functions/core/deps.ts';
+import { fixedCatalog } from '../../functions/core/plan/catalog.ts';
 import type { WorkMessage } from '../../functions/core/work/queue.ts';
 import { createOrder } from '../../functions/core/charity/orders.ts';
 import { payOrder } from '../../functions/core/charity/order-payment.ts';
@@ -24,7 +26,7 @@ import { enroll } from '../../functions/core/enrollment/policies.ts';
 import { confirmPayment } from '../../functions/core/enrollment/payment-confirmation.ts';
 import { cancelPolicy } from '../../functions/core/enrollment/cancellation.ts';
 import { DomainError } from '../../functions/core/errors.ts';
-import { runScheduledToggle } from '../../functions/core/enrollment/window-schedule.ts';
+import { sweepWindows } from '../../functions/core/enrollment/window-schedule.ts';
 import { localClient } from '../../local/dynamodb.ts';
 import { seedPlan } from '../support/fixtures.ts';
 import { residentId } from '../support/roster.ts';
@@ -32,7 +34,7 @@ import { crashingAt } from '../support/crash.ts';
 
 const client = localClient(inject('dynamoEndpoint'));
 const plan = seedPlan('nantong-2021');
-const plans = new Map([[plan.id, plan]]);
+const plans = fixedCatalog([plan]);
 // The window first closes at C1; extended at T1 to C2; settled at T2.
 const T0 = '2020-11-02T10:00:00+08:00';
 const C1 = '2020-12-01T00:00:00+08:00';
@@ -123,7 +125,7 @@ describe('settling orders after the window', () => {
     expect((await requestSettlement(deps(T2), plan.id, order.orderId, { actor: 'charity' })).changed).toBe(false);
     expect(await settleOrder(deps(T2), plan.id, order.orderId)).toEqual(settled);
   });
-  test('the scheduled close settles the orders by itself', async () => {
+  test('the close the sweep records settles the orders by itself', async () => {
     const table = `settle-${randomUUID()}`;
     await ensureTable(client, table);
     const store = new DynamoStore(client, table);
@@ -137,8 +139,8 @@ describe('settling orders after the window', () => {
     await fulfilOrder(deps(T0), plan.id, order.orderId);
 
     sent.length = 0;
-    const closed = await runScheduledToggle(deps(C1), { source: 'hmb.scheduler', action: 'close', planId: plan.id });
-    expect(closed).toMatchObject({ window: { state: 'closed' }, settlements: [order.orderId] });
+    expect(await sweepWindows(deps(C1))).toEqual({ opened: [], closed: [plan.id] });
+    expect((await store.getWindow(plan.id))?.state).toBe('closed');
     expect(sent).toEqual([{ kind: 'settle-order', planId: plan.id, orderId: order.orderId }]);
     // The one beneficiary never paid the 296.00 − 50.00 = 246.00: the sponsor's 50.00 comes back.
     expect((await settleOrder(deps(C1), plan.id, order.orderId)).result).toMatchObject({ enrolled: 0, refunded: { people: 1, amount: '50.00' }, byReliefGroup: {} });
@@ -151,7 +153,7 @@ describe('settling orders after the window', () => {
     await ensureTable(client, table);
     const store = new DynamoStore(client, table);
     const sent: WorkMessage[] = [];
-    const deps = (at: string, s: Store = store): Deps => ({ plans: new Map([[wenshan.id, wenshan]]), store: s, now: () => new Date(at), queue: { send: async (m) => { sent.push(m); } } });
+    const deps = (at: string, s: Store = store): Deps => ({ plans: fixedCatalog([wenshan]), store: s, now: () => new Date(at), queue: { send: async (m) => { sent.push(m); } } });
     const [open, closing, settling, cancelling] = ['2023-07-10T10:00:00+08:00', '2023-08-20T00:00:00+08:00', '2023-08-20T09:00:00+08:00', '2023-08-25T10:00:00+08:00'];
     await actOnWindow(store, wenshan, { action: 'open', actor: 'bureau' }, new Date(open));
     const [g, h, k] = Array.from({ length: 3 }, (_, i) => residentId('532601', 960 + i));

@@ -2,7 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, inject, test } from 'vitest';
 import { TransactionCanceledException, TransactionConflictException } from '@aws-sdk/client-dynamodb';
-import { DynamoStore, ensureTable, momentaryCancellation } from '../../functions/core/store/dynamo.ts';
+import { DynamoStore } from '../../functions/core/store/dynamo.ts';
+import { ensureTable } from '../../functions/core/store/provision.ts';
+import { momentaryCancellation } from '../../functions/core/store/dynamo-ops.ts';
 import { VersionConflict } from '../../functions/core/store/store.ts';
 import { localClient } from '../../local/dynamodb.ts';
 import { emptyAccumulators } from '../../functions/core/engine/accumulators.ts';

@@ -1,17 +1,20 @@
-// Windows on time, on DynamoDB Local: a scheduled close freezes the city-wide
-// participation rate as an administrator's close does (Sanming's out-of-pocket
-// cap reads it); a scheduled toggle never undoes an administrator's decision
-// made since (an extension, an early close, a close before the opening); the
-// sweep closes an extended window at the instant the administrator set.
+// Windows on time, on DynamoDB Local: the sweep opens a window at its plan's
+// instant, and its close freezes the city-wide participation rate as an
+// administrator's close does (Sanming's out-of-pocket cap reads it); it never
+// undoes an administrator's decision made since (an extension, an early close,
+// a close before the opening), and closes an extended window at the instant
+// the administrator set.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, inject, test } from 'vitest';
-import { DynamoStore, ensureTable } from '../../functions/core/store/dynamo.ts';
+import { DynamoStore } from '../../functions/core/store/dynamo.ts';
+import { ensureTable } from '../../functions/core/store/provision.ts';
 import type { Store } from '../../functions/core/store/store.ts';
-import type { Deps } from '../../functions/core/runtime.ts';
+import type { Deps } from '../../functions/core/deps.ts';
+import { fixedCatalog } from '../../functions/core/plan/catalog.ts';
 import type { LoadedPlan } from '../../functions/core/plan/loader.ts';
 import type { WorkMessage } from '../../functions/core/work/queue.ts';
 import { actOnWindow, currentWindow } from '../../functions/core/enrollment/window.ts';
-import { closeWindow, runScheduledToggle, sweepWindows } from '../../functions/core/enrollment/window-schedule.ts';
+import { closeWindow, sweepWindows } from '../../functions/core/enrollment/window-schedule.ts';
 import { enroll } from '../../functions/core/enrollment/policies.ts';
 import { confirmPayment } from '../../functions/core/enrollment/payment-confirmation.ts';
 import { localClient } from '../../local/dynamodb.ts';
@@ -26,11 +29,9 @@ async function fresh(...plans: LoadedPlan[]) {
   await ensureTable(client, table);
   const store = new DynamoStore(client, table);
   const sent: WorkMessage[] = [];
-  const deps = (at: string): Deps => ({ plans: new Map(plans.map((p) => [p.id, p])), store, now: () => new Date(at), queue: { send: async (m) => { sent.push(m); } } });
+  const deps = (at: string): Deps => ({ plans: fixedCatalog(plans), store, now: () => new Date(at), queue: { send: async (m) => { sent.push(m); } } });
   return { store, deps, sent };
 }
-
-const toggle = (deps: Deps, action: 'open' | 'close', planId: string) => runScheduledToggle(deps, { source: 'hmb.scheduler', action, planId });
 
 async function insure(store: Store, deps: Deps, planId: string, region: string, n: number, premium: string) {
   const personId = residentId(region, n);
@@ -39,15 +40,17 @@ async function insure(store: Store, deps: Deps, planId: string, region: string, 
   await confirmPayment(deps, planId, personId, { paymentId: `wx-${randomUUID()}`, channel: 'wechat', amount: premium });
 }
 
-describe('scheduled toggles and the sweep', () => {
-  test("Sanming's scheduled close freezes the participation rate counted against the population", async () => {
+describe('the window sweep', () => {
+  test("the sweep closes Sanming's window at its instant, freezing the participation rate counted against the population", async () => {
     const { store, deps } = await fresh(sanming);
     await actOnWindow(store, sanming, { action: 'open', actor: 'bureau' }, new Date('2023-11-01T09:00:00+08:00'));
     await store.putPopulation(sanming.id, { planId: sanming.id, counties: { '350404': 3, '350405': 5 }, source: '三明市医保局 2023', updatedAt: '2023-11-01T00:00:00Z' });
     const during = deps('2023-11-02T10:00:00+08:00');
     await insure(store, during, sanming.id, '350404', 1, '150.00');
     await insure(store, during, sanming.id, '350405', 2, '150.00');
-    const closed = await toggle(deps('2024-01-01T00:00:00+08:00'), 'close', sanming.id);
+    expect(await sweepWindows(deps('2023-12-31T23:59:59+08:00'))).toEqual({ opened: [], closed: [] });
+    expect(await sweepWindows(deps('2024-01-01T00:00:00+08:00'))).toEqual({ opened: [], closed: [sanming.id] });
+    const closed = { window: (await store.getWindow(sanming.id))! };
     // 2 insured of 3 + 5 = 8 basic-insured: 2 ÷ 8 = 0.2500.
     expect(closed.window).toMatchObject({ state: 'closed', participationRate: '0.2500' });
     expect(closed.window.events.at(-1)).toMatchObject({ action: 'close', actor: 'scheduler' });
@@ -59,21 +62,25 @@ describe('scheduled toggles and the sweep', () => {
     expect((await closeWindow(deps('2024-01-02T09:05:00+08:00'), sanming, { actor: 'bureau', participationRate: '0.2' })).window.participationRate).toBe('0.2');
   });
 
-  test('an extension outlives the scheduled close; the sweep closes it at the new instant, once', async () => {
+  test('the sweep opens a window at its instant, once; an extension outlives the plan\'s close, and the sweep closes it at the new instant, once', async () => {
     const { store, deps } = await fresh(wenshan);
     await store.putPopulation(wenshan.id, { planId: wenshan.id, counties: { '532601': 4 }, source: '文山州医保局', updatedAt: '2023-07-01T00:00:00Z' });
-    await toggle(deps('2023-07-03T00:00:00+08:00'), 'open', wenshan.id);
+    expect(await sweepWindows(deps('2023-07-02T23:59:59+08:00'))).toEqual({ opened: [], closed: [] });
+    expect(await sweepWindows(deps('2023-07-03T00:00:30+08:00'))).toEqual({ opened: [wenshan.id], closed: [] });
+    expect(await store.getWindow(wenshan.id)).toMatchObject({ state: 'open', events: [{ action: 'open', actor: 'scheduler' }] });
+    expect(await sweepWindows(deps('2023-07-03T00:01:30+08:00'))).toEqual({ opened: [], closed: [] });
     await insure(store, deps('2023-07-10T10:00:00+08:00'), wenshan.id, '532601', 3, '69.00');
     const EXTENDED = '2023-09-15T00:00:00+08:00';
     await actOnWindow(store, wenshan, { action: 'open', actor: 'bureau', reason: 'extended', closesAt: EXTENDED }, new Date('2023-08-25T10:00:00+08:00'));
 
-    const scheduled = await toggle(deps('2023-09-01T00:00:00+08:00'), 'close', wenshan.id);
-    expect(scheduled).toMatchObject({ skipped: 'CLOSING_MOVED', window: { state: 'open', closesAt: EXTENDED } });
-    expect(await sweepWindows(deps('2023-09-14T23:59:59+08:00'))).toEqual([]);
-    expect(await sweepWindows(deps(EXTENDED))).toEqual([wenshan.id]);
+    // The plan's closing instant (1 September) passes: the extension stands.
+    expect(await sweepWindows(deps('2023-09-01T00:00:00+08:00'))).toEqual({ opened: [], closed: [] });
+    expect(await store.getWindow(wenshan.id)).toMatchObject({ state: 'open', closesAt: EXTENDED });
+    expect(await sweepWindows(deps('2023-09-14T23:59:59+08:00'))).toEqual({ opened: [], closed: [] });
+    expect(await sweepWindows(deps(EXTENDED))).toEqual({ opened: [], closed: [wenshan.id] });
     // 1 insured of 4: 0.2500, frozen by the sweep.
     expect(await currentWindow(store, wenshan, new Date(EXTENDED))).toMatchObject({ state: 'closed', participationRate: '0.2500' });
-    expect(await sweepWindows(deps('2023-09-15T00:05:00+08:00'))).toEqual([]);
+    expect(await sweepWindows(deps('2023-09-15T00:05:00+08:00'))).toEqual({ opened: [], closed: [] });
   });
 
   test('the sweep closes a window whose scheduled close was missed, if people enrolled in it; it leaves an empty one alone', async () => {
@@ -83,20 +90,30 @@ describe('scheduled toggles and the sweep', () => {
     await insure(store, deps('2023-04-01T10:00:00+08:00'), jiangxi.id, '360102', 5, '120.00');
     expect(await store.getWindow(jiangxi.id)).toBeUndefined();
     // The close of 1 June was missed; the next sweep records it: 1 of 2 → 0.5000. Wenshan (nobody enrolled) stays as its dates say.
-    expect(await sweepWindows(deps('2023-10-01T09:00:00+08:00'))).toEqual([jiangxi.id]);
+    expect(await sweepWindows(deps('2023-10-01T09:00:00+08:00'))).toEqual({ opened: [], closed: [jiangxi.id] });
     expect(await store.getWindow(jiangxi.id)).toMatchObject({ state: 'closed', participationRate: '0.5000', events: [{ action: 'close', actor: 'scheduler' }] });
     expect(await store.getWindow(wenshan.id)).toBeUndefined();
-    expect(await sweepWindows(deps('2023-10-01T09:05:00+08:00'))).toEqual([]);
+    expect(await sweepWindows(deps('2023-10-01T09:05:00+08:00'))).toEqual({ opened: [], closed: [] });
   });
 
-  test("an administrator's early close stands: the scheduled close and opening change nothing", async () => {
+  test("an administrator's early close stands: the plan's opening and closing instants change nothing", async () => {
     const { store, deps } = await fresh(jiangxi);
-    // Closed before the opening on 14 March (say the launch is postponed): the scheduled opening does not reopen it.
+    // Closed before the opening on 14 March (say the launch is postponed): the sweep does not reopen it.
     await actOnWindow(store, jiangxi, { action: 'close', actor: 'bureau', reason: 'postponed', participationRate: '0.1' }, new Date('2023-03-10T10:00:00+08:00'));
-    expect(await toggle(deps('2023-03-14T00:00:00+08:00'), 'open', jiangxi.id)).toMatchObject({ skipped: 'CLOSED_BY_ADMINISTRATOR', window: { state: 'closed' } });
-    // The scheduled close keeps the administrator's frozen rate.
-    const closed = await toggle(deps('2023-06-01T00:00:00+08:00'), 'close', jiangxi.id);
-    expect(closed).toMatchObject({ skipped: 'ALREADY_CLOSED', window: { state: 'closed', participationRate: '0.1' } });
-    expect(closed.window.events).toHaveLength(1);
+    expect(await sweepWindows(deps('2023-03-14T00:00:00+08:00'))).toEqual({ opened: [], closed: [] });
+    // Past the plan's close, the administrator's frozen rate stands.
+    expect(await sweepWindows(deps('2023-06-01T00:00:00+08:00'))).toEqual({ opened: [], closed: [] });
+    const window = (await store.getWindow(jiangxi.id))!;
+    expect(window).toMatchObject({ state: 'closed', participationRate: '0.1' });
+    expect(window.events).toHaveLength(1);
+  });
+
+  test("an opening the sweep records queues the renewal run of a plan that renews last year's", async () => {
+    // A copy of Sanming 2024 as its 2025 year, renewing it (auto-renewal is offered): opened by its instant alone.
+    const next = { ...sanming, id: 'sanming-2025', renews: sanming.id, productYear: 2025,
+      enrollment: { ...sanming.enrollment, window: { opens: '2024-11-01T00:00:00+08:00', closes: '2025-01-01T00:00:00+08:00' } } };
+    const { deps, sent } = await fresh(sanming, next);
+    expect(await sweepWindows(deps('2024-11-01T00:00:10+08:00'))).toEqual({ opened: [next.id], closed: [] });
+    expect(sent).toEqual([{ kind: 'renew-plan', planId: next.id }]);
   });
 });

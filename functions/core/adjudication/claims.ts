@@ -13,12 +13,12 @@ import { claimPayouts, correctionPayouts, reversalPayouts, type PayoutMovement }
 import type { MemberYear, StoredClaim } from './model.ts';
 import type { Policy, WindowState } from '../enrollment/model.ts';
 import type { RosterPerson } from '../eligibility/model.ts';
-import { VersionConflict } from '../store/store.ts';
-import type { Deps } from '../runtime.ts';
-import { requirePlan } from '../runtime.ts';
+import { retryOnConflict } from '../optimistic.ts';
+import { currentPlan, type Deps } from '../deps.ts';
 import { currentWindow, scheduledWindow } from '../enrollment/window.ts';
 import { conflict, notFound, unprocessable } from '../errors.ts';
 import type { LoadedPlan } from '../plan/loader.ts';
+import type { VersionedPlan } from '../plan/version.ts';
 
 /** A settlement as insurers send it: the claim and the member it is for. */
 export const ClaimSubmission = ClaimFields.extend({ memberId: ResidentId }).superRefine(claimRules);
@@ -60,8 +60,6 @@ function emptyYear(planId: string, memberId: string): MemberYear {
   return { planId, memberId, accumulators: emptyAccumulators(), claimIds: [], version: 0 };
 }
 
-const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 5 * 2 ** attempt)));
-
 /**
  * The same claim id for the same member with the content first sent is a replay (answered as the claim stands, corrected
  * or not); for another member, or with other content, a conflict: answering someone else's claim would tell the insurer a
@@ -78,9 +76,10 @@ function requireSamePlan(claim: Claim, planId: string): void {
 }
 
 export async function submitClaim(deps: Deps, planId: string, submission: ClaimSubmission): Promise<{ created: boolean; claim: StoredClaim }> {
-  const plan = requirePlan(deps, planId);
   const { memberId, ...claim } = submission;
   requireSamePlan(claim, planId);
+  // Ruling 17: the version in force on the admission (outpatient: treatment) day.
+  const plan = await deps.plans.inForce(planId, claim.visit.admissionDate);
   const digest = digestOf(claim);
   // One round trip for everything the settlement reads; on a version conflict only the year is read again.
   // A replayed claim id is caught by the commit's condition (a replay is rare; checking first would cost every claim a read).
@@ -97,27 +96,23 @@ export async function submitClaim(deps: Deps, planId: string, submission: ClaimS
   const ctx = policyContext(inputs.policy!, inputs.person, inputs.window ?? scheduledWindow(plan, deps.now()));
   let year = inputs.year ?? emptyYear(planId, memberId);
 
-  for (let attempt = 0; attempt < 200; attempt++) {
+  return retryOnConflict(async (attempt) => {
+    if (attempt > 1) year = (await deps.store.getMemberYear(planId, memberId)) ?? emptyYear(planId, memberId);
     const adjudication = adjudicate(plan, ctx, year.accumulators, claim);
     const acceptedAt = deps.now().toISOString();
     const stored: StoredClaim = { planId, claimId: claim.claimId, memberId, digest, submittedDigest: digest, claim, adjudication, status: 'applied', acceptedAt };
-    try {
-      const result = await deps.store.commitClaim({
-        claim: stored, year: { ...year, accumulators: adjudication.accumulators, claimIds: [...year.claimIds, claim.claimId] },
-        payouts: claimPayouts(claim.claimId, acceptedAt, adjudication),
-      });
-      return result.committed ? { created: true, claim: stored } : { created: false, claim: replayOf(result.existing, memberId, digest) };
-    } catch (error) {
-      if (!(error instanceof VersionConflict)) throw error;
-      await pause(attempt);
-      year = (await deps.store.getMemberYear(planId, memberId)) ?? emptyYear(planId, memberId);
-    }
-  }
-  throw conflict('MEMBER_BUSY', 'too many concurrent settlements for this member; try again');
+    const result = await deps.store.commitClaim({
+      claim: stored, year: { ...year, accumulators: adjudication.accumulators, claimIds: [...year.claimIds, claim.claimId] },
+      payouts: claimPayouts(claim.claimId, acceptedAt, adjudication),
+    });
+    return result.committed ? { created: true, claim: stored } : { created: false, claim: replayOf(result.existing, memberId, digest) };
+  }, { what: 'the member year', busy: memberBusy });
 }
 
+const memberBusy = () => conflict('MEMBER_BUSY', 'too many concurrent changes for this member; try again');
+
 export async function getClaim(deps: Deps, planId: string, claimId: string): Promise<StoredClaim> {
-  requirePlan(deps, planId);
+  await deps.plans.versions(planId); // PLAN_NOT_FOUND first
   const claim = await deps.store.getClaim(planId, claimId);
   if (!claim) throw notFound('CLAIM_NOT_FOUND', `no claim ${claimId} in ${planId}`);
   return claim;
@@ -153,9 +148,15 @@ export function correctClaim(deps: Deps, planId: string, claimId: string, reques
   return reviseYear(deps, planId, claimId, { kind: 'correction', claim, digest: digestOf(claim), memberId, correctionId });
 }
 
+/** The plan version in force on each claim's admission day (ruling 17), read once per day. */
+async function plansByAdmission(deps: Deps, planId: string, claims: readonly Claim[]): Promise<Map<string, VersionedPlan>> {
+  const days = [...new Set(claims.map((c) => c.visit.admissionDate))];
+  return new Map(await Promise.all(days.map(async (day) => [day, await deps.plans.inForce(planId, day)] as const)));
+}
+
 async function reviseYear(deps: Deps, planId: string, claimId: string, change: Change): Promise<Revision> {
-  const plan = requirePlan(deps, planId);
-  for (let attempt = 0; attempt < 100; attempt++) {
+  const plan = await currentPlan(deps, planId);
+  return retryOnConflict(async () => {
     const target = await getClaim(deps, planId, claimId);
     if (change.kind === 'correction' && target.memberId !== change.memberId) throw unprocessable('MEMBER_MISMATCH', `claim ${claimId} is another member's`);
     const year = (await deps.store.getMemberYear(planId, target.memberId)) ?? emptyYear(planId, target.memberId);
@@ -178,7 +179,8 @@ async function reviseYear(deps: Deps, planId: string, claimId: string, change: C
         ...c, claim: change.claim, digest: change.digest, correctedAt: at,
         corrections: [...(c.corrections ?? []), { correctionId: change.correctionId, digest: change.digest, at }],
       }));
-    const replayed = replay(plan, ctx, revised.map((c) => c.claim));
+    const versions = await plansByAdmission(deps, planId, revised.map((c) => c.claim));
+    const replayed = replay((c) => versions.get(c.visit.admissionDate)!, ctx, revised.map((c) => c.claim));
     const changed: StoredClaim[] = [];
     const repaid: { claimId: string; before: Adjudication; after: Adjudication }[] = [];
     revised.forEach((c, i) => {
@@ -194,15 +196,9 @@ async function reviseYear(deps: Deps, planId: string, claimId: string, change: C
       throw unprocessable('REVISION_TOO_LARGE', `revising ${claimId} would re-adjudicate ${repaid.length} claims of the member's year; one revision rewrites at most ${deps.store.maxClaimsPerRevision}`, { claims: rewritten.length });
     }
     const payouts = change.kind === 'reversal' ? reversalPayouts(claimId, at, target.adjudication, repaid) : correctionPayouts(claimId, at, repaid);
-    try {
-      await deps.store.commitRevision({ claims: rewritten, year: { ...year, accumulators: replayed.accumulators, claimIds: revised.map((c) => c.claimId) }, payouts });
-      return { claim: rewritten.find((c) => c.claimId === claimId)!, differences: differencesOf(payouts), accumulators: replayed.accumulators, replayed: false };
-    } catch (error) {
-      if (!(error instanceof VersionConflict)) throw error;
-      await pause(attempt);
-    }
-  }
-  throw conflict('MEMBER_BUSY', 'too many concurrent changes for this member; try again');
+    await deps.store.commitRevision({ claims: rewritten, year: { ...year, accumulators: replayed.accumulators, claimIds: revised.map((c) => c.claimId) }, payouts });
+    return { claim: rewritten.find((c) => c.claimId === claimId)!, differences: differencesOf(payouts), accumulators: replayed.accumulators, replayed: false };
+  }, { what: 'the member year', busy: memberBusy });
 }
 
 /**
@@ -220,7 +216,7 @@ function differencesOf(movement: PayoutMovement): Revision['differences'] {
 }
 
 export async function memberAccumulators(deps: Deps, planId: string, memberId: string): Promise<{ accumulators: Accumulators; claimIds: string[] }> {
-  requirePlan(deps, planId);
+  await deps.plans.versions(planId); // PLAN_NOT_FOUND first
   const [year, policy] = await Promise.all([deps.store.getMemberYear(planId, memberId), deps.store.getPolicy(planId, memberId)]);
   if (!policy) throw notFound('NO_POLICY', `member has no policy in ${planId}`);
   return { accumulators: year?.accumulators ?? emptyAccumulators(), claimIds: year?.claimIds ?? [] };

@@ -3,13 +3,17 @@
 // the paid policies, and the plan's floor for it.
 import { Decimal } from 'decimal.js';
 import type { LoadedPlan } from '../plan/loader.ts';
-import { requirePlan, type Deps } from '../runtime.ts';
+import { currentPlan, type Deps } from '../deps.ts';
 import { ZERO, constant, formatYuan } from '../money/money.ts';
 import { insurerCounter } from './payouts.ts';
+import { tierPremiumCounter } from '../enrollment/participation.ts';
 
 export interface LossRatio {
   planId: string;
-  /** Paid policies by tier at the tier's premium (sponsored or not: the premium is the tier's). */
+  /**
+   * Paid policies by tier, each at the premium it was sold at (sponsored or not: the premium is the tier's, of the
+   * plan version it was sold under); `premium` is the tier's premium now.
+   */
   premiums: { policies: number; amount: string; byTier: { tierId: string; premium: string; policies: number; amount: string }[] };
   /** Settlements adjudicated (reversals taken out) and what they paid, in all and by consortium insurer. */
   claims: { adjudicated: number; paid: string; byInsurer: { insurerId: string; share: string; paid: string }[] };
@@ -26,7 +30,13 @@ export interface LossRatio {
 export function lossRatio(plan: LoadedPlan, participation: Record<string, number>, payouts: Record<string, string>): LossRatio {
   const byTier = plan.tiers.map((t) => {
     const policies = participation[`tier#${t.id}`] ?? 0;
-    return { tierId: t.id, premium: t.premium, policies, amount: constant(t.premium).times(policies) };
+    // Each price the tier was sold at; policies counted before prices were (none of them), at today's premium.
+    const prefix = tierPremiumCounter(t.id, '');
+    const priced = Object.entries(participation).filter(([name]) => name.startsWith(prefix));
+    const pricedCount = priced.reduce((n, [, count]) => n + count, 0);
+    const amount = priced.reduce((sum, [name, count]) => sum.plus(new Decimal(name.slice(prefix.length)).times(count)), ZERO)
+      .plus(constant(t.premium).times(policies - pricedCount));
+    return { tierId: t.id, premium: t.premium, policies, amount };
   });
   const premium = byTier.reduce((total, t) => total.plus(t.amount), ZERO);
   const paid = new Decimal(payouts.paid ?? 0);
@@ -49,7 +59,7 @@ export function lossRatio(plan: LoadedPlan, participation: Record<string, number
 
 /** The plan's loss ratio now: premiums of the paid policies against what its claims paid. */
 export async function planLossRatio(deps: Deps, planId: string): Promise<LossRatio> {
-  const plan = requirePlan(deps, planId);
+  const plan = await currentPlan(deps, planId);
   const [participation, payouts] = await Promise.all([deps.store.getCounters(planId), deps.store.getPayouts(planId)]);
   return lossRatio(plan, participation, payouts);
 }

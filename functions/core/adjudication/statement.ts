@@ -7,7 +7,7 @@
 import { Decimal } from 'decimal.js';
 import type { LoadedPlan } from '../plan/loader.ts';
 import { ZERO, formatYuan } from '../money/money.ts';
-import { requirePlan, type Deps } from '../runtime.ts';
+import { currentPlan, type Deps } from '../deps.ts';
 import { insurerCounter, type PayoutMovement } from './payouts.ts';
 
 export interface StatementEntry {
@@ -60,7 +60,7 @@ export function statementOf(plan: LoadedPlan, date: string, movements: PayoutMov
 
 /** The day's statement: the day's journal is read whole (its index holds only the movements), for the totals. */
 export async function dayStatement(deps: Deps, planId: string, date: string, after?: string): Promise<DayStatement> {
-  const plan = requirePlan(deps, planId);
+  const plan = await currentPlan(deps, planId);
   const movements: PayoutMovement[] = [];
   let cursor: string | undefined;
   do {

@@ -1,21 +1,25 @@
 // The adjudication service's routes: settlements, explanations, reversals, accumulators.
 import { z } from 'zod';
 import { route, type Api } from '../http/api.ts';
-import type { Deps } from '../runtime.ts';
+import type { Deps } from '../deps.ts';
 import { ClaimSubmission, CorrectionRequest, correctClaim, getClaim, memberAccumulators, reverseClaim, submitClaim, type Revision } from '../adjudication/claims.ts';
 import { planLossRatio } from '../adjudication/loss-ratio.ts';
 import { dayStatement } from '../adjudication/statement.ts';
+import { planDetail } from '../plan/detail.ts';
 import { ClaimParams, MemberParams, PlanParams, StatementParams } from './params.ts';
 
 export function adjudicationApi(deps: () => Deps, openapi: () => unknown): Api {
   return {
     'GET /plans': route({
-      summary: 'The plans this platform serves',
-      responses: { 200: 'plan ids, names and tiers' },
-      handle: async () => ({
-        status: 200,
-        body: { plans: [...deps().plans.values()].map((p) => ({ id: p.id, name: p.name, productYear: p.productYear, tiers: p.tiers.map((t) => ({ id: t.id, name: t.name, premium: t.premium })) })) },
-      }),
+      summary: 'The plans this platform serves, from the index of published plans (each from its latest version)',
+      responses: { 200: 'plan ids, names, regions, tiers, window dates and latest versions' },
+      handle: async () => ({ status: 200, body: { plans: await deps().plans.summaries() } }),
+    }),
+    'GET /plans/{planId}': route({
+      summary: "A plan: the version in force today, its tiers and benefit table (what `hmb plan show` prints, as data), every version published, and the window",
+      params: PlanParams,
+      responses: { 200: 'the plan', 404: 'unknown plan' },
+      handle: async ({ params }) => ({ status: 200, body: await planDetail(deps(), params.planId) }),
     }),
     'POST /plans/{planId}/claims': route({
       summary: 'Submit a one-stop settlement for adjudication (idempotent by claimId)',

@@ -2,8 +2,7 @@
 // payment, progress, per-beneficiary report) and the public ledger.
 import { z } from 'zod';
 import { route, type Api } from '../http/api.ts';
-import { signerOf } from '../http/access.ts';
-import type { Deps } from '../runtime.ts';
+import type { Deps } from '../deps.ts';
 import { OrderRequest, createOrder, getOrder, quoteProgress } from '../charity/orders.ts';
 import { ApprovalRequest, OrderPaymentRequest, approveOrder, payOrder } from '../charity/order-payment.ts';
 import { fulfilmentProgress } from '../charity/fulfilment.ts';
@@ -23,7 +22,7 @@ export function charityApi(deps: () => Deps): Api {
       body: OrderRequest,
       responses: { 201: 'quoted (a replay gets the order as it stands, with header idempotent-replayed: true)', 202: 'accepted: a long list is being quoted (status quoting); read the order until quoted', 404: 'unknown plan', 422: 'tier, payer kind, campaign or contribution not allowed' },
       handle: async ({ params, body, caller }) => {
-        const { created, order } = await createOrder(deps(), params.planId, body, caller);
+        const { created, order } = await createOrder(deps(), params.planId, body, caller?.arn);
         return { status: order.status === 'quoting' ? 202 : 201, replayed: !created, body: order };
       },
     }),
@@ -56,7 +55,7 @@ export function charityApi(deps: () => Deps): Api {
       body: ApprovalRequest,
       responses: { 200: 'the order (a repeated step changes nothing)', 403: "signed by a party that does not take this step (only the insurer confirms)", 404: 'unknown plan or order', 409: 'out of order', 422: 'unknown step' },
       handle: async ({ params, body, caller }) => {
-        const { order, changed } = await approveOrder(deps(), params.planId, params.orderId, body, signerOf(caller));
+        const { order, changed } = await approveOrder(deps(), params.planId, params.orderId, body, caller);
         return { status: 200, replayed: !changed, body: order };
       },
     }),
@@ -66,7 +65,7 @@ export function charityApi(deps: () => Deps): Api {
       body: OrderPaymentRequest,
       responses: { 200: 'paid; fulfilment queued (a replay gets header idempotent-replayed: true)', 403: 'where finance pays (an approval step), signed by other than the bureau', 404: 'unknown plan or order', 409: 'approvals pending or paid already', 422: 'amount differs from the quote' },
       handle: async ({ params, body, caller }) => {
-        const { order, changed } = await payOrder(deps(), params.planId, params.orderId, body, signerOf(caller));
+        const { order, changed } = await payOrder(deps(), params.planId, params.orderId, body, caller);
         return { status: 200, replayed: !changed, body: order };
       },
     }),

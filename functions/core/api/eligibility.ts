@@ -1,7 +1,7 @@
 // The eligibility service's routes: the roster (imports and incremental changes) and the eligibility check.
 import { z } from 'zod';
 import { route, type Api } from '../http/api.ts';
-import { requirePlan, type Deps } from '../runtime.ts';
+import { currentPlan, type Deps } from '../deps.ts';
 import { importRosterBatch } from '../eligibility/roster-batch.ts';
 import { checkEligibility, rosterReaches } from '../eligibility/eligibility.ts';
 import { holdsPlace } from '../enrollment/lifecycle.ts';
@@ -20,7 +20,7 @@ export function eligibilityApi(deps: () => Deps): Api {
       responses: { 200: 'accepted count and rejected rows', 404: 'unknown plan' },
       handle: async ({ params, body }) => {
         const d = deps();
-        return { status: 200, body: await importRosterBatch(d, requirePlan(d, params.planId), body.people) };
+        return { status: 200, body: await importRosterBatch(d, await currentPlan(d, params.planId), body.people) };
       },
     }),
     'POST /plans/{planId}/roster/{personId}/changes': route({
@@ -35,8 +35,8 @@ export function eligibilityApi(deps: () => Deps): Api {
       },
       handle: async ({ params, body }) => {
         const d = deps();
-        const plan = requirePlan(d, params.planId);
-        const { person, changed } = await changePerson(d.store, params.personId, body, d.now, { reaches: (p) => rosterReaches(d.plans.values(), plan, p) });
+        const [plan, platform] = await Promise.all([currentPlan(d, params.planId), d.plans.summaries()]);
+        const { person, changed } = await changePerson(d.store, params.personId, body, d.now, { reaches: (p) => rosterReaches(platform, plan, p) });
         return { status: 200, body: { changed, person: maskedPerson(person) } };
       },
     }),
@@ -46,7 +46,7 @@ export function eligibilityApi(deps: () => Deps): Api {
       responses: { 200: 'the answer', 404: 'unknown plan' },
       handle: async ({ params }) => {
         const d = deps();
-        const plan = requirePlan(d, params.planId);
+        const plan = await currentPlan(d, params.planId);
         const [person, policy] = await Promise.all([d.store.getPerson(params.personId), d.store.getPolicy(params.planId, params.personId)]);
         return { status: 200, body: checkEligibility(plan, person, holdsPlace(policy, d.now()) ? policy : undefined) };
       },

@@ -1,10 +1,9 @@
 // The enrollment-windows service's routes: the window, policies and their payments, renewals, participation.
 import { z } from 'zod';
 import { route, type Api } from '../http/api.ts';
-import { signerOf } from '../http/access.ts';
-import { requirePlan, type Deps } from '../runtime.ts';
-import { currentWindow } from '../enrollment/window.ts';
-import type { WindowState } from '../enrollment/model.ts';
+import type { Signer } from '../http/access.ts';
+import { currentPlan, type Deps } from '../deps.ts';
+import { currentWindow, publicWindow } from '../enrollment/window.ts';
 import { EnrollmentRequest, enroll } from '../enrollment/policies.ts';
 import { policyView } from '../enrollment/lifecycle.ts';
 import { PaymentConfirmation, confirmPayment } from '../enrollment/payment-confirmation.ts';
@@ -23,13 +22,9 @@ const PopulationRequest = z.strictObject({
   counties: z.record(z.string().regex(/^\d{6}$/, { error: 'must be a 6-digit administrative code' }), z.number().int().min(0)),
 });
 
-/** The window as anyone may read it: its history without who signed (role sessions name partner accounts and staff). */
-function publicWindow(window: WindowState): WindowState {
-  return { ...window, events: window.events.map(({ signedBy: _, ...event }) => event) };
-}
 
 /** The request's signer, for the window's history. */
-const signed = (caller: string | undefined) => (caller ? { signedBy: caller } : {});
+const signed = (caller: Signer | undefined) => (caller ? { signedBy: caller.arn } : {});
 
 export function enrollmentApi(deps: () => Deps): Api {
   return {
@@ -39,7 +34,7 @@ export function enrollmentApi(deps: () => Deps): Api {
       responses: { 200: 'window state', 404: 'unknown plan' },
       handle: async ({ params }) => {
         const d = deps();
-        return { status: 200, body: publicWindow(await currentWindow(d.store, requirePlan(d, params.planId), d.now())) };
+        return { status: 200, body: publicWindow(await currentWindow(d.store, await currentPlan(d, params.planId), d.now())) };
       },
     }),
     'GET /plans/{planId}/window/history': route({
@@ -48,7 +43,7 @@ export function enrollmentApi(deps: () => Deps): Api {
       responses: { 200: 'window state, events with signedBy', 404: 'unknown plan' },
       handle: async ({ params }) => {
         const d = deps();
-        return { status: 200, body: await currentWindow(d.store, requirePlan(d, params.planId), d.now()) };
+        return { status: 200, body: await currentWindow(d.store, await currentPlan(d, params.planId), d.now()) };
       },
     }),
     'POST /plans/{planId}/window/open': route({
@@ -59,7 +54,7 @@ export function enrollmentApi(deps: () => Deps): Api {
       handle: async ({ params, body, caller }) => {
         const d = deps();
         // A plan year that renews the last one queues its renewal run.
-        const { window } = await openWindow(d, requirePlan(d, params.planId), { ...body, ...signed(caller) });
+        const { window } = await openWindow(d, await currentPlan(d, params.planId), { ...body, ...signed(caller) });
         return { status: 200, body: window };
       },
     }),
@@ -72,7 +67,7 @@ export function enrollmentApi(deps: () => Deps): Api {
         const d = deps();
         // Without a rate from the bureau, the window freezes the city-wide rate counted so far (if the population is known);
         // the sponsors' orders are settled in the background.
-        const { window } = await closeWindow(d, requirePlan(d, params.planId), { ...body, ...signed(caller) });
+        const { window } = await closeWindow(d, await currentPlan(d, params.planId), { ...body, ...signed(caller) });
         return { status: 200, body: window };
       },
     }),
@@ -93,7 +88,7 @@ export function enrollmentApi(deps: () => Deps): Api {
       responses: { 200: 'participation', 404: 'unknown plan' },
       handle: async ({ params }) => {
         const d = deps();
-        return { status: 200, body: await participationNow(d, requirePlan(d, params.planId)) };
+        return { status: 200, body: await participationNow(d, await currentPlan(d, params.planId)) };
       },
     }),
     'PUT /plans/{planId}/participation/population': route({
@@ -103,7 +98,7 @@ export function enrollmentApi(deps: () => Deps): Api {
       responses: { 200: 'stored', 404: 'unknown plan', 422: 'a county the plan does not have' },
       handle: async ({ params, body }) => {
         const d = deps();
-        const plan = requirePlan(d, params.planId);
+        const plan = await currentPlan(d, params.planId);
         const known = new Set(plan.region.counties.map((c) => c.code));
         const unknown = Object.keys(body.counties).filter((code) => !known.has(code));
         if (unknown.length > 0) throw unprocessable('UNKNOWN_COUNTY', `plan ${plan.id} has no county ${unknown.join(', ')}`, { counties: [...known] });
@@ -118,7 +113,7 @@ export function enrollmentApi(deps: () => Deps): Api {
       responses: { 200: 'the policy', 404: 'unknown plan or no policy' },
       handle: async ({ params }) => {
         const d = deps();
-        requirePlan(d, params.planId);
+        await currentPlan(d, params.planId);
         const policy = await d.store.getPolicy(params.planId, params.personId);
         if (!policy) throw notFound('NO_POLICY', `no policy in ${params.planId} for this person`);
         return { status: 200, body: policyView(policy, d.now()) };
@@ -131,7 +126,7 @@ export function enrollmentApi(deps: () => Deps): Api {
       responses: { 200: 'the policy and any refunds this payment caused (a replay gets header idempotent-replayed: true)', 403: 'an account debit signed by other than the bureau', 404: 'unknown plan or no order', 409: 'order expired or cancelled; payment id reused', 422: 'amount or channel wrong' },
       handle: async ({ params, body, caller }) => {
         const d = deps();
-        const { policy, recorded, refunded } = await confirmPayment(d, params.planId, params.personId, body, signerOf(caller));
+        const { policy, recorded, refunded } = await confirmPayment(d, params.planId, params.personId, body, caller);
         return { status: 200, replayed: !recorded, body: { policy: policyView(policy, d.now()), refunded } };
       },
     }),

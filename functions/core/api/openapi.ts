@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Api } from '../http/api.ts';
 import { isPublic, type RouteAccess } from '../http/access.ts';
-import type { Deps } from '../runtime.ts';
+import type { Deps } from '../deps.ts';
 import { adjudicationApi } from './adjudication.ts';
 import { enrollmentApi } from './enrollment.ts';
 import { eligibilityApi } from './eligibility.ts';

@@ -10,8 +10,7 @@ import type { EnrollmentInputs } from '../store/store.ts';
 import type { LoadedPlan } from '../plan/loader.ts';
 import { VersionConflict } from '../store/store.ts';
 import { save, startOrResume } from '../jobs.ts';
-import type { Deps } from '../runtime.ts';
-import { requirePlan } from '../runtime.ts';
+import { currentPlan, type Deps } from '../deps.ts';
 import { DomainError } from '../errors.ts';
 import { formatYuan } from '../money/money.ts';
 import { enrollMany, type Enrolled } from '../enrollment/policies.ts';
@@ -37,7 +36,7 @@ export async function fulfilOrder(deps: Deps, planId: string, orderId: string): 
   let order = (await deps.store.getOrder(planId, orderId))!;
   if (order.status !== 'paid') return order;
   let job = await startOrResume(deps.store, planId, jobIdFor(orderId), deps.now());
-  const plan = requirePlan(deps, planId);
+  const plan = await currentPlan(deps, planId);
   while (job.cursor !== null) {
     const page = await deps.store.listBeneficiaries(planId, orderId, job.cursor.after, FULFIL_PAGE);
     const covered = page.beneficiaries.filter((l) => l.covered);

@@ -2,14 +2,13 @@
 // paid, whom it covered by relief group and county, what went back. Totals are
 // sums of the entries, so they always equal paid orders minus refunds.
 import { Decimal } from 'decimal.js';
-import type { Deps } from '../runtime.ts';
-import { requirePlan } from '../runtime.ts';
+import { currentPlan, type Deps } from '../deps.ts';
 import { notFound } from '../errors.ts';
 import { formatYuan } from '../money/money.ts';
 import type { Ledger } from './ledger-csv.ts';
 
 export async function publicLedger(deps: Deps, planId: string): Promise<Ledger> {
-  const plan = requirePlan(deps, planId);
+  const plan = await currentPlan(deps, planId);
   if (!plan.sponsorship.publicLedger) throw notFound('NO_PUBLIC_LEDGER', `plan ${planId} publishes no sponsorship ledger`);
   const entries = (await deps.store.getLedger(planId)).sort((a, b) => a.paidAt.localeCompare(b.paidAt) || a.orderId.localeCompare(b.orderId));
   const sum = (pick: (e: (typeof entries)[number]) => string) => entries.reduce((total, e) => total.plus(pick(e)), new Decimal(0));

@@ -5,9 +5,8 @@ import { z } from 'zod';
 import { Decimal } from 'decimal.js';
 import { Yuan } from '../plan/schema.ts';
 import type { Order } from './model.ts';
-import { VersionConflict } from '../store/store.ts';
-import type { Deps } from '../runtime.ts';
-import { requirePlan } from '../runtime.ts';
+import { retryOnConflict } from '../optimistic.ts';
+import { currentPlan, type Deps } from '../deps.ts';
 import { conflict, forbidden, unprocessable } from '../errors.ts';
 import type { Caller, Signer } from '../http/access.ts';
 import type { ApprovalStep } from '../plan/schema.ts';
@@ -42,23 +41,18 @@ export type OrderPaymentRequest = z.infer<typeof OrderPaymentRequest>;
 
 /** Changes an order from the version read, retried on a concurrent change; `decide` answers undefined to leave it. */
 export async function changeOrder(deps: Deps, planId: string, orderId: string, decide: (order: Order) => Order | undefined): Promise<{ order: Order; changed: boolean }> {
-  for (let attempt = 0; attempt < 10; attempt++) {
+  return retryOnConflict(async () => {
     const order = await getOrder(deps, planId, orderId);
     const next = decide(order);
     if (!next) return { order, changed: false };
     const stored = { ...next, version: order.version + 1 };
-    try {
-      await deps.store.putOrder(stored);
-      return { order: stored, changed: true };
-    } catch (error) {
-      if (!(error instanceof VersionConflict)) throw error;
-    }
-  }
-  throw conflict('ORDER_BUSY', 'the order is being changed by someone else; try again');
+    await deps.store.putOrder(stored);
+    return { order: stored, changed: true };
+  }, { what: 'the order', busy: () => conflict('ORDER_BUSY', 'the order is being changed by someone else; try again') });
 }
 
 export async function approveOrder(deps: Deps, planId: string, orderId: string, request: ApprovalRequest, signer?: Signer) {
-  const steps = requirePlan(deps, planId).sponsorship.approvals;
+  const steps = (await currentPlan(deps, planId)).sponsorship.approvals;
   const step = steps.find((s) => s === request.step);
   if (!step) throw unprocessable('UNKNOWN_STEP', `plan ${planId} has no approval step "${request.step}"`, { steps });
   if (step === PAYMENT_STEP) throw unprocessable('STEP_IS_PAYMENT', `"${PAYMENT_STEP}" is recorded by paying the order`);
@@ -72,7 +66,7 @@ export async function approveOrder(deps: Deps, planId: string, orderId: string, 
 }
 
 export async function payOrder(deps: Deps, planId: string, orderId: string, request: OrderPaymentRequest, signer?: Signer) {
-  const steps = requirePlan(deps, planId).sponsorship.approvals;
+  const steps = (await currentPlan(deps, planId)).sponsorship.approvals;
   if (steps.includes(PAYMENT_STEP)) requireTaker(PAYMENT_STEP, signer);
   const result = await changeOrder(deps, planId, orderId, (order) => {
     if (order.payment) {

@@ -20,8 +20,7 @@ import type { LoadedPlan } from '../plan/loader.ts';
 import type { Order, OrderApproval, OrderBeneficiary } from './model.ts';
 import type { Policy } from '../enrollment/model.ts';
 import type { RosterPerson } from '../eligibility/model.ts';
-import type { Deps } from '../runtime.ts';
-import { requirePlan } from '../runtime.ts';
+import { currentPlan, type Deps } from '../deps.ts';
 import { conflict, notFound, unprocessable } from '../errors.ts';
 
 export const MAX_BENEFICIARIES = 100_000;
@@ -117,7 +116,7 @@ export function approval(step: string, actor: string, at: string, signedBy: stri
 }
 
 export async function createOrder(deps: Deps, planId: string, request: OrderRequest, signedBy?: string): Promise<{ created: boolean; order: Order }> {
-  const plan = requirePlan(deps, planId);
+  const plan = await currentPlan(deps, planId);
   const orderId = orderIdFor(planId, request.requestId);
   const requestDigest = digestOf(request);
   const first = await deps.store.getOrder(planId, orderId);
@@ -170,7 +169,7 @@ async function resumeQuote(deps: Deps, order: Order): Promise<Order> {
  * policy are read in batches, the verdicts written as the order's lines; then the quote goes on the header.
  */
 export async function quoteOrder(deps: Deps, planId: string, orderId: string): Promise<Order> {
-  const plan = requirePlan(deps, planId);
+  const plan = await currentPlan(deps, planId);
   const order = (await deps.store.getOrder(planId, orderId))!;
   if (order.status !== 'quoting') return order;
   const now = deps.now();
@@ -234,7 +233,7 @@ async function selectFromRoster(deps: Deps, plan: LoadedPlan, selection: NonNull
 }
 
 export async function getOrder(deps: Deps, planId: string, orderId: string): Promise<Order> {
-  requirePlan(deps, planId);
+  await currentPlan(deps, planId);
   const order = await deps.store.getOrder(planId, orderId);
   if (!order) throw notFound('ORDER_NOT_FOUND', `no order ${orderId} in ${planId}`);
   return order;

@@ -7,8 +7,7 @@
 // a page redone after a crash refunds and counts no one twice).
 import { z } from 'zod';
 import { Decimal } from 'decimal.js';
-import type { Deps } from '../runtime.ts';
-import { requirePlan } from '../runtime.ts';
+import { currentPlan, type Deps } from '../deps.ts';
 import type { Job } from '../jobs.ts';
 import type { Order, OrderBeneficiary } from './model.ts';
 import type { Policy, PolicyPayment } from '../enrollment/model.ts';
@@ -31,7 +30,7 @@ const jobIdFor = (orderId: string) => `settle-${orderId}`;
 
 /** Records the request and queues the settlement; a repeated request changes nothing. */
 export async function requestSettlement(deps: Deps, planId: string, orderId: string, request: SettlementRequest): Promise<{ order: Order; changed: boolean }> {
-  const plan = requirePlan(deps, planId);
+  const plan = await currentPlan(deps, planId);
   const now = deps.now();
   const window = await currentWindow(deps.store, plan, now);
   const result = await changeOrder(deps, planId, orderId, (order) => {

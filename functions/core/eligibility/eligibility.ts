@@ -19,7 +19,7 @@ export interface Eligibility {
 }
 
 /** Inside the plan's region: the region code's significant digits (province or city) match. */
-export function inRegion(plan: LoadedPlan, regionCode: string): boolean {
+export function inRegion(plan: { region: { adminCode: string } }, regionCode: string): boolean {
   const code = plan.region.adminCode;
   const significant = code.endsWith('0000') ? 2 : code.endsWith('00') ? 4 : 6;
   return regionCode.slice(0, significant) === code.slice(0, significant);
@@ -44,7 +44,7 @@ export function admittedByRegion(plan: LoadedPlan, person: RegionFacts): boolean
  * admits from elsewhere (its own new citizens). A city's bureau so never writes or changes another city's people,
  * whatever flags a row carries.
  */
-export function rosterReaches(plans: Iterable<LoadedPlan>, plan: LoadedPlan, entry: RegionFacts): boolean {
+export function rosterReaches(plans: Iterable<{ region: { adminCode: string } }>, plan: LoadedPlan, entry: RegionFacts): boolean {
   if (inRegion(plan, entry.regionCode)) return true;
   for (const other of plans) if (other.region.adminCode !== plan.region.adminCode && inRegion(other, entry.regionCode)) return false;
   return admittedByRegion(plan, entry);

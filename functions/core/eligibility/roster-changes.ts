@@ -17,7 +17,8 @@ import { conflict, notFound, unprocessable } from '../errors.ts';
 import { maskId, maskName } from '../identity/resident-id.ts';
 import { LocalDate } from '../plan/schema.ts';
 import type { RosterPerson } from './model.ts';
-import { VersionConflict, type Store } from '../store/store.ts';
+import type { Store } from '../store/store.ts';
+import { retryOnConflict } from '../optimistic.ts';
 import { RegionCode, YuanAmount } from './roster.ts';
 
 export const RosterChange = z.discriminatedUnion('kind', [
@@ -98,7 +99,7 @@ export async function changePerson(store: Store, personId: string, change: Roste
   reaches?: (person: RosterPerson) => boolean;
 } = {}): Promise<ChangeResult> {
   const { attempts = CHANGE_ATTEMPTS, reaches = () => true } = options;
-  for (let attempt = 1; ; attempt++) {
+  return retryOnConflict(async () => {
     const person = await store.getPerson(personId);
     if (!person || !reaches(person)) throw notFound('NO_ROSTER_ENTRY', `${maskId(personId)} is not in the basic-insurance roster${person ? " of the plan's region" : ''}`);
     const at = now();
@@ -107,15 +108,9 @@ export async function changePerson(store: Store, personId: string, change: Roste
     // A move within the caller's reach (county to county); a move away is sent by the roster of the city insuring them now.
     if (!reaches(result.person)) throw unprocessable('MOVE_OUT_OF_REACH', `a move to ${result.person.regionCode} is recorded by the roster of the city that insures the person there`);
     const next = { ...result.person, updatedAt: nextStamp(person.updatedAt, at) };
-    try {
-      await store.updatePerson(next, person.updatedAt);
-      return { person: next, changed: true };
-    } catch (error) {
-      if (!(error instanceof VersionConflict)) throw error;
-      if (attempt >= attempts) throw conflict('CONCURRENT_UPDATE', `${maskId(personId)} kept changing while this change was applied: try again`);
-      await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
-    }
-  }
+    await store.updatePerson(next, person.updatedAt);
+    return { person: next, changed: true };
+  }, { what: 'the roster entry', attempts, busy: () => conflict('CONCURRENT_UPDATE', `${maskId(personId)} kept changing while this change was applied: try again`) });
 }
 
 /** A roster person as an answer may show it: ID and name masked. */

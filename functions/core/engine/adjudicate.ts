@@ -76,6 +76,8 @@ export interface CapExplanation {
 export interface Adjudication {
   claimId: string;
   planId: string;
+  /** The plan version the claim was adjudicated under (ruling 17), when the plan is a published one. */
+  planVersion?: { seq: number; hash: string };
   memberId: string;
   tier: string;
   place: PlaceKind;
@@ -90,7 +92,7 @@ export interface Adjudication {
 }
 
 /** Adjudicates one claim. `before` is never mutated; the result carries the new accumulators. */
-export function adjudicate(plan: LoadedPlan, ctx: PolicyContext, before: Accumulators, claim: Claim): Adjudication {
+export function adjudicate(plan: LoadedPlan & { version?: { seq: number; hash: string } }, ctx: PolicyContext, before: Accumulators, claim: Claim): Adjudication {
   if (claim.planId !== plan.id) throw new EngineInputError('planId', `claim is for plan "${claim.planId}", not "${plan.id}"`);
   const tier = plan.tiers.find((t) => t.id === ctx.tier);
   if (!tier) throw new EngineInputError('tier', `plan "${plan.id}" has no tier "${ctx.tier}"`);
@@ -98,7 +100,10 @@ export function adjudicate(plan: LoadedPlan, ctx: PolicyContext, before: Accumul
   const ledger = new Ledger(before);
   ledger.countClaim();
   const place = placeOf(claim.visit.hospital.regionCode, plan.region.inAreaMeans === 'plan-region' ? plan.region.adminCode : ctx.regionCode);
-  const base = { claimId: claim.claimId, planId: plan.id, memberId: ctx.memberId, tier: tier.id, place };
+  const base = {
+    claimId: claim.claimId, planId: plan.id, ...(plan.version ? { planVersion: { seq: plan.version.seq, hash: plan.version.hash } } : {}),
+    memberId: ctx.memberId, tier: tier.id, place,
+  };
 
   // (a) cover boundaries, basic-insurance status, (b) excluded liabilities: nothing is paid.
   const refusal = claimRefusal(plan, ctx, claim);

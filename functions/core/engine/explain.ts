@@ -1,6 +1,7 @@
 // The explanation of benefits as a person reads it: per benefit the eligible
 // amount, deductible, each band slice and its ratio, each limit that cut, the
 // payable; refusals with their code; the total and the consortium split.
+import { versionLabel } from '../plan/version.ts';
 import { Decimal } from 'decimal.js';
 import type { Adjudication, BenefitExplanation } from './adjudicate.ts';
 
@@ -40,7 +41,8 @@ function benefitLines(b: BenefitExplanation): string[] {
 }
 
 export function renderAdjudication(a: Adjudication): string {
-  const lines = [`理赔 claim ${a.claimId}  方案 plan ${a.planId}  档次 tier ${a.tier}  就医地 place ${a.place}`];
+  const version = a.planVersion ? `  版本 version ${versionLabel(a.planVersion)}` : '';
+  const lines = [`理赔 claim ${a.claimId}  方案 plan ${a.planId}${version}  档次 tier ${a.tier}  就医地 place ${a.place}`];
   if (a.refusal) {
     lines.push(`不予赔付 refused: ${a.refusal.code} — ${a.refusal.zh} / ${a.refusal.en}`);
   }

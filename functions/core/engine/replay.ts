@@ -13,10 +13,16 @@ export interface Replay {
   accumulators: Accumulators;
 }
 
-export function replay(plan: LoadedPlan, ctx: PolicyContext, claims: readonly Claim[], start: Accumulators = emptyAccumulators()): Replay {
+/**
+ * The plan a claim is adjudicated under: one plan for all, or (ruling 17) a choice per claim, the version in force
+ * on its admission day.
+ */
+export type PlanFor = LoadedPlan | ((claim: Claim) => LoadedPlan);
+
+export function replay(plan: PlanFor, ctx: PolicyContext, claims: readonly Claim[], start: Accumulators = emptyAccumulators()): Replay {
   let accumulators = start;
   const adjudications = claims.map((claim) => {
-    const result = adjudicate(plan, ctx, accumulators, claim);
+    const result = adjudicate(typeof plan === 'function' ? plan(claim) : plan, ctx, accumulators, claim);
     accumulators = result.accumulators;
     return result;
   });
@@ -31,7 +37,7 @@ export interface ClaimDifference {
 }
 
 /** Replays the year as it was and as revised; lists every claim whose payout changed. */
-export function replayDifference(plan: LoadedPlan, ctx: PolicyContext, original: readonly Claim[], revised: readonly Claim[]) {
+export function replayDifference(plan: PlanFor, ctx: PolicyContext, original: readonly Claim[], revised: readonly Claim[]) {
   const was = replay(plan, ctx, original);
   const now = replay(plan, ctx, revised);
   const totals = (r: Replay) => new Map(r.adjudications.map((a) => [a.claimId, a.total]));

@@ -4,8 +4,7 @@
 // stands (the plans allow no surrender).
 import { z } from 'zod';
 import type { Policy, PolicyPayment } from './model.ts';
-import type { Deps } from '../runtime.ts';
-import { requirePlan } from '../runtime.ts';
+import { currentPlan, type Deps } from '../deps.ts';
 import { conflict } from '../errors.ts';
 import { attemptTaking, lifecycle } from './lifecycle.ts';
 import { counted } from './participation.ts';
@@ -22,7 +21,7 @@ export const CancellationRequest = z.strictObject({
 export type CancellationRequest = z.infer<typeof CancellationRequest>;
 
 export async function cancelPolicy(deps: Deps, planId: string, personId: string, request: CancellationRequest): Promise<{ policy: Policy; replayed: boolean }> {
-  requirePlan(deps, planId);
+  await currentPlan(deps, planId);
   const now = deps.now();
   const { policy, result } = await updatePolicy(deps, planId, personId, (current) => {
     const taken = attemptTaking(current, (a) => a.cancellation?.requestId === request.requestId);

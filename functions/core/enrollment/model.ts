@@ -40,6 +40,11 @@ export type PolicyStatus = 'pending' | 'paid' | 'cancelled' | 'refunded';
 
 export interface Policy {
   planId: string;
+  /**
+   * The plan version it was sold under (ruling 17): its premium, tier and cover were that version's and stay so
+   * whatever later versions say. Absent on policies sold before plans had versions.
+   */
+  planVersion?: number;
   personId: string;
   tier: string;
   status: PolicyStatus;

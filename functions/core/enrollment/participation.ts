@@ -5,9 +5,15 @@ import { Decimal } from 'decimal.js';
 import type { LoadedPlan } from '../plan/loader.ts';
 import type { Policy, Population } from './model.ts';
 
+/**
+ * Paid policies of a tier at the premium they were sold at: a later plan version may price the tier anew, and the
+ * premiums taken stay what each policy paid (the loss ratio sums them).
+ */
+export const tierPremiumCounter = (tier: string, premium: string) => `premium#${tier}#${premium}`;
+
 /** The counters a paid policy counts in. */
 export function countersFor(policy: Policy): string[] {
-  return ['total', `county#${policy.regionCode}`, `tier#${policy.tier}`, `channel#${policy.channel}`,
+  return ['total', `county#${policy.regionCode}`, `tier#${policy.tier}`, tierPremiumCounter(policy.tier, policy.premium), `channel#${policy.channel}`,
     ...(policy.promoterCode ? [`promoter#${policy.promoterCode}`] : []), ...(policy.assistedBy ? ['assisted'] : [])];
 }
 

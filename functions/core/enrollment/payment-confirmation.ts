@@ -5,8 +5,7 @@ import { z } from 'zod';
 import { Decimal } from 'decimal.js';
 import { PaymentChannelKind, Yuan, type Relation } from '../plan/schema.ts';
 import type { Policy, PolicyPayment } from './model.ts';
-import type { Deps } from '../runtime.ts';
-import { requirePlan } from '../runtime.ts';
+import { currentPlan, type Deps } from '../deps.ts';
 import type { LoadedPlan } from '../plan/loader.ts';
 import { conflict, forbidden, unprocessable } from '../errors.ts';
 import type { Signer } from '../http/access.ts';
@@ -36,7 +35,7 @@ export interface Confirmed {
 }
 
 export async function confirmPayment(deps: Deps, planId: string, personId: string, payment: PaymentConfirmation, signer?: Signer): Promise<Confirmed> {
-  const plan = requirePlan(deps, planId);
+  const plan = await currentPlan(deps, planId);
   const now = deps.now();
   // An account is debited by the bureau, which alone reports its debits (a channel reporting one could spend any share).
   if (isAccountChannel(payment.channel) && signer && signer.kind !== 'bureau') {

@@ -4,14 +4,14 @@
 // orders start pending (see lifecycle.ts); an account debit pays at once.
 import { z } from 'zod';
 import type { LoadedPlan } from '../plan/loader.ts';
+import type { VersionedPlan } from '../plan/version.ts';
 import { PaymentChannelKind, Relation } from '../plan/schema.ts';
 import { ResidentId, maskId } from '../identity/resident-id.ts';
 import { addDays, addMonths, shanghaiDay } from '../dates/dates.ts';
 import type { MemberYear } from '../adjudication/model.ts';
 import type { Policy, PolicyAttempt, WindowState } from './model.ts';
-import type { Deps } from '../runtime.ts';
+import { currentPlan, type Deps } from '../deps.ts';
 import type { EnrollmentInputs } from '../store/store.ts';
-import { requirePlan } from '../runtime.ts';
 import { checkEligibility } from '../eligibility/eligibility.ts';
 import { isOpen, scheduledWindow } from './window.ts';
 import { counted } from './participation.ts';
@@ -102,7 +102,7 @@ export async function enroll(deps: Deps, planId: string, request: EnrollmentRequ
 }
 
 export async function enrollOne(deps: Deps, planId: string, enrollment: Enrollment): Promise<Enrolled> {
-  const plan = requirePlan(deps, planId);
+  const plan = await currentPlan(deps, planId);
   const { request } = enrollment;
   // Everything read in one round trip (unless the caller read it); the checks keep their order.
   const inputs = enrollment.inputs ?? await deps.store.getEnrollmentInputs(planId, request.personId, {
@@ -128,7 +128,7 @@ export async function enrollOne(deps: Deps, planId: string, enrollment: Enrollme
  * a fraction of the round trips one put each costs). Each entry is the enrollment's answer or its refusal.
  */
 export async function enrollMany(deps: Deps, planId: string, enrollments: (Enrollment & { inputs: EnrollmentInputs })[]): Promise<(Enrolled | DomainError)[]> {
-  const plan = requirePlan(deps, planId);
+  const plan = await currentPlan(deps, planId);
   const now = deps.now();
   const deferred = (answer: { created: boolean; policy: Policy }) => withCounts(answer, { deferCounters: true });
   const outcomes: (Enrolled | DomainError)[] = [];
@@ -167,7 +167,7 @@ function withCounts(answer: { created: boolean; policy: Policy }, enrollment: Pi
 }
 
 /** What an enrollment comes to on its inputs: the answer for a policy that stands already, or the policy to write. Refusals throw. */
-function decide(plan: LoadedPlan, enrollment: Enrollment, inputs: EnrollmentInputs, now: Date):
+function decide(plan: VersionedPlan, enrollment: Enrollment, inputs: EnrollmentInputs, now: Date):
   { answer: { created: false; policy: Policy } } | { write: { policy: Policy; readVersion: number; account?: AccountMove } } {
   const { request, renewalOf, payBy, sponsor } = enrollment;
   const planId = plan.id;
@@ -204,7 +204,7 @@ function decide(plan: LoadedPlan, enrollment: Enrollment, inputs: EnrollmentInpu
   const paidPart = sponsor ? sponsor.amount : isAccountChannel(request.channel) ? tier.premium : undefined;
   const paidNow = paidPart !== undefined && new Decimal(paidPart).gte(tier.premium);
   const policy: Policy = {
-    planId, personId: request.personId, tier: tier.id, premium: tier.premium,
+    planId, planVersion: plan.version.seq, personId: request.personId, tier: tier.id, premium: tier.premium,
     status: paidNow ? 'paid' : 'pending',
     ...(paidNow ? {} : { payBy: payBy ?? (sponsor ? sponsoredPayBy(plan, window, now) : payByFor(plan, window, now)) }),
     payments: paidPart === undefined ? [] : [{

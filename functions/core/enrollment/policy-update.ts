@@ -1,8 +1,9 @@
 // Changing a stored policy (payment, cancellation, consent): read, decide,
 // write conditioned on the version read; on a concurrent change, decide again.
 import type { Policy } from './model.ts';
-import { VersionConflict, type AccountMove } from '../store/store.ts';
-import type { Deps } from '../runtime.ts';
+import type { AccountMove } from '../store/store.ts';
+import { retryOnConflict } from '../optimistic.ts';
+import type { Deps } from '../deps.ts';
 import { conflict, notFound } from '../errors.ts';
 import { maskId } from '../identity/resident-id.ts';
 
@@ -19,18 +20,13 @@ export interface PolicyChange<R> {
 
 /** The policy that stands after the change (or unchanged), and what `decide` said about it. */
 export async function updatePolicy<R>(deps: Deps, planId: string, personId: string, decide: (policy: Policy) => PolicyChange<R>): Promise<{ policy: Policy; result: R }> {
-  for (let attempt = 0; attempt < 10; attempt++) {
+  return retryOnConflict(async () => {
     const policy = await deps.store.getPolicy(planId, personId);
     if (!policy) throw notFound('NO_POLICY', `no policy in ${planId} for ${maskId(personId)}`);
     const { next, answer, counterDeltas = {}, account, result } = decide(policy);
     if (!next) return { policy: answer ?? policy, result };
     const stored = { ...next, version: policy.version + 1 };
-    try {
-      await deps.store.putPolicy(stored, policy.version, counterDeltas, account);
-      return { policy: stored, result };
-    } catch (error) {
-      if (!(error instanceof VersionConflict)) throw error;
-    }
-  }
-  throw conflict('POLICY_BUSY', 'the policy is being changed by someone else; try again');
+    await deps.store.putPolicy(stored, policy.version, counterDeltas, account);
+    return { policy: stored, result };
+  }, { what: 'the policy', busy: () => conflict('POLICY_BUSY', 'the policy is being changed by someone else; try again') });
 }

@@ -6,11 +6,11 @@
 import { z } from 'zod';
 import { PaymentChannelKind } from '../plan/schema.ts';
 import type { LoadedPlan } from '../plan/loader.ts';
+import type { VersionedPlan } from '../plan/version.ts';
 import type { Job } from '../jobs.ts';
 import type { Policy, WindowState } from './model.ts';
 import { save, startOrResume } from '../jobs.ts';
-import type { Deps } from '../runtime.ts';
-import { requirePlan } from '../runtime.ts';
+import { currentPlan, type Deps } from '../deps.ts';
 import { DomainError, conflict, unprocessable } from '../errors.ts';
 import { maskId } from '../identity/resident-id.ts';
 import { checkAutoRenewalChannel } from './payment.ts';
@@ -29,7 +29,7 @@ export type AutoRenewalConsent = z.infer<typeof AutoRenewalConsent>;
 
 /** Gives or withdraws consent (idempotent: the same answer twice changes nothing). */
 export async function setAutoRenewal(deps: Deps, planId: string, personId: string, body: AutoRenewalConsent): Promise<Policy> {
-  const plan = requirePlan(deps, planId);
+  const plan = await currentPlan(deps, planId);
   if (body.consent) checkAutoRenewalChannel(plan, body.channel!);
   else if (!plan.payment.autoRenewal) throw unprocessable('AUTO_RENEWAL_NOT_OFFERED', `plan ${plan.id} has no auto-renewal`);
   const now = deps.now();
@@ -54,11 +54,11 @@ const IN_FLIGHT = 16;
 const renewalJobId = (plan: LoadedPlan) => `renewal-from-${plan.renews}`;
 
 /** The plan renews a previous year that offers auto-renewal (else 422). */
-function renewingPlan(deps: Deps, planId: string): LoadedPlan & { renews: string } {
-  const plan = requirePlan(deps, planId);
+async function renewingPlan(deps: Deps, planId: string): Promise<VersionedPlan & { renews: string }> {
+  const plan = await currentPlan(deps, planId);
   if (!plan.renews) throw unprocessable('NO_PREVIOUS_PLAN', `plan ${plan.id} names no previous plan year (renews)`);
   if (!plan.payment.autoRenewal) throw unprocessable('AUTO_RENEWAL_NOT_OFFERED', `plan ${plan.id} has no auto-renewal`);
-  return plan as LoadedPlan & { renews: string };
+  return plan as VersionedPlan & { renews: string };
 }
 
 /** The window, which must be open: renewals are enrollments. */
@@ -73,7 +73,7 @@ async function openWindow(deps: Deps, plan: LoadedPlan, now: Date): Promise<Wind
  * delivery, resuming where it stopped); answers the run as it stands, undefined before it first started.
  */
 export async function queueRenewal(deps: Deps, planId: string): Promise<Job | undefined> {
-  const plan = renewingPlan(deps, planId);
+  const plan = await renewingPlan(deps, planId);
   await openWindow(deps, plan, deps.now());
   const job = await renewalProgress(deps, planId);
   if (job?.status !== 'done') await deps.queue.send({ kind: 'renew-plan', planId });
@@ -82,13 +82,13 @@ export async function queueRenewal(deps: Deps, planId: string): Promise<Job | un
 
 /** The renewal run's progress: counts by outcome, masked refusals (undefined before it started). */
 export async function renewalProgress(deps: Deps, planId: string): Promise<Job | undefined> {
-  const plan = renewingPlan(deps, planId);
+  const plan = await renewingPlan(deps, planId);
   return deps.store.getJob(plan.id, renewalJobId(plan));
 }
 
 /** Renews every consenting member of the previous plan year; resumes a run that stopped; a finished run is returned as it ended. */
 export async function runRenewal(deps: Deps, planId: string): Promise<Job> {
-  const plan = renewingPlan(deps, planId);
+  const plan = await renewingPlan(deps, planId);
   const now = deps.now();
   const window = await openWindow(deps, plan, now);
 

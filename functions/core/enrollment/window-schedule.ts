@@ -1,23 +1,17 @@
-// Windows on time: the plan files' instants arrive as scheduled toggles
-// (EventBridge Scheduler on AWS, the local scheduler here), and a periodic
-// sweep closes a window whose closing instant an administrator moved (no
-// schedule knows it) or whose scheduled close was missed. Closing freezes the
-// city-wide participation rate (the out-of-pocket cap reads it) and queues the
-// sponsors' orders' settlement, whoever closes.
+// Windows on time: a sweep every minute (EventBridge Scheduler on AWS, a timer
+// locally) derives the toggles from the published plans' instants and the
+// windows as stored, so publishing a version needs no schedule of its own.
+// Closing freezes the city-wide participation rate (the out-of-pocket cap reads
+// it) and queues the sponsors' orders' settlement, whoever closes.
 import { z } from 'zod';
-import type { Deps } from '../runtime.ts';
-import { requirePlan } from '../runtime.ts';
+import { currentPlan, type Deps } from '../deps.ts';
 import type { LoadedPlan } from '../plan/loader.ts';
 import type { Job } from '../jobs.ts';
 import type { WindowState } from './model.ts';
-import { actOnWindow, currentWindow, type WindowAction } from './window.ts';
+import { actOnWindow, currentWindow, scheduledWindow, type WindowAction } from './window.ts';
 import { participation } from './participation.ts';
 import { queueRenewal } from './renewal.ts';
 import { settleAfterClose } from '../charity/settlement.ts';
-
-/** What EventBridge Scheduler (or the local scheduler) sends to open or close a window on time. */
-export const ScheduledToggle = z.object({ source: z.literal('hmb.scheduler'), action: z.enum(['open', 'close']), planId: z.string() });
-export type ScheduledToggle = z.infer<typeof ScheduledToggle>;
 
 /** The periodic sweep (a recurring schedule on AWS, a timer locally). */
 export const WindowSweep = z.object({ source: z.literal('hmb.scheduler'), action: z.literal('sweep') });
@@ -44,20 +38,8 @@ export async function closeWindow(deps: Deps, plan: LoadedPlan, act: Omit<Window
 }
 
 /**
- * Why a toggle the plan file scheduled no longer applies: an administrator's decision since stands. A close is
- * stale once the window was closed already, or the closing instant moved later (an extension; the sweep closes
- * it then), or an administrator reopened it with no end; an opening, once an administrator closed the window first.
- */
-export function staleToggle(action: ScheduledToggle['action'], window: WindowState, now: Date): 'ALREADY_CLOSED' | 'CLOSING_MOVED' | 'CLOSED_BY_ADMINISTRATOR' | undefined {
-  const acted = window.version > 0;
-  if (action === 'open') return acted && window.state === 'closed' ? 'CLOSED_BY_ADMINISTRATOR' : undefined;
-  if (acted && window.state === 'closed') return 'ALREADY_CLOSED';
-  return window.closesAt === null || Date.parse(window.closesAt) > now.getTime() ? 'CLOSING_MOVED' : undefined;
-}
-
-/**
  * Opens (or extends) the window; opening a plan year that renews the previous one with auto-renewal queues the
- * renewal run, whoever opens (an undated window is opened by an administrator: no schedule would ever queue it).
+ * renewal run, whoever opens (an undated window is opened by an administrator: no instant would ever queue it).
  */
 export async function openWindow(deps: Deps, plan: LoadedPlan, act: Omit<WindowAction, 'action'>): Promise<{ window: WindowState; renewal?: Job | null }> {
   const window = await actOnWindow(deps.store, plan, { ...act, action: 'open' }, deps.now());
@@ -65,45 +47,48 @@ export async function openWindow(deps: Deps, plan: LoadedPlan, act: Omit<WindowA
   return { window, renewal: (await queueRenewal(deps, plan.id)) ?? null };
 }
 
-const SCHEDULED = { actor: 'scheduler', reason: 'scheduled by the plan file' };
+const SCHEDULED = { actor: 'scheduler', reason: "the plan's window instant passed" };
 
-export interface ToggleOutcome {
-  window: WindowState;
-  /** Why the toggle changed nothing (see staleToggle). */
-  skipped?: NonNullable<ReturnType<typeof staleToggle>>;
-  /** An opening's renewal run queued (null: none queued, e.g. done already). */
-  renewal?: Job | null;
-  /** A closing's orders queued for settlement. */
-  settlements?: string[];
-}
-
-/** Opens or closes the window as the plan file scheduled, unless an administrator decided otherwise since. */
-export async function runScheduledToggle(deps: Deps, toggle: ScheduledToggle): Promise<ToggleOutcome> {
-  const plan = requirePlan(deps, toggle.planId);
-  const current = await currentWindow(deps.store, plan, deps.now());
-  const skipped = staleToggle(toggle.action, current, deps.now());
-  if (skipped) return { window: current, skipped };
-  return toggle.action === 'close' ? closeWindow(deps, plan, SCHEDULED, current) : openWindow(deps, plan, SCHEDULED);
-}
+/** Plans found closed by their dates with nobody enrolled and nothing recorded: nothing can change that but a write of the window. */
+const quietPlans = new WeakMap<object, Set<string>>();
 
 /**
- * Closes every window past its closing instant whose close was never recorded: one an administrator extended
- * (no schedule knows the new instant), or one whose scheduled close was missed (a local stack stopped at the
- * instant, a deploy after it). A window only ever open by the plan's dates is closed only if people enrolled:
- * otherwise there is no rate to freeze nor order to settle. Answers the plans closed.
+ * The window toggles, derived from the published plans every minute (no schedule per instant to keep in step with
+ * versions): a window whose opening instant passed and nobody acted on yet is opened (recorded, and the renewal run
+ * queued where the plan renews); a window past its closing instant whose close was never recorded (an extension no
+ * instant of the plan knows, a close missed) is closed, freezing the participation rate and queueing the sponsors'
+ * settlements. An administrator's decision stands: a window acted on is never reopened, and a closed one stays closed.
+ * A window only ever open by the plan's dates is closed only if people enrolled: otherwise there is no rate to freeze
+ * nor order to settle. Answers the plans opened and closed.
  */
-export async function sweepWindows(deps: Deps): Promise<string[]> {
+export async function sweepWindows(deps: Deps): Promise<{ opened: string[]; closed: string[] }> {
+  const now = deps.now();
+  const t = now.getTime();
+  const passed = (instant: string | null) => instant !== null && Date.parse(instant) <= t;
+  const quiet = quietPlans.get(deps.store) ?? new Set<string>();
+  quietPlans.set(deps.store, quiet);
+  const summaries = await deps.plans.summaries();
+  const stored = await deps.store.getWindows(summaries.map((s) => s.id));
+  const opened: string[] = [];
   const closed: string[] = [];
-  for (const plan of deps.plans.values()) {
-    const window = await currentWindow(deps.store, plan, deps.now());
-    if (window.state === 'closed' && window.version > 0) continue;
-    if (window.closesAt === null || Date.parse(window.closesAt) > deps.now().getTime()) continue;
-    // Counted once here, where it decides whether to close, and frozen as counted.
-    const counted = window.version === 0 ? await participationNow(deps, plan) : undefined;
-    if (counted?.enrolled === 0) continue;
-    const rate = counted?.rate ?? undefined;
-    await closeWindow(deps, plan, { actor: 'scheduler', reason: 'closing instant passed with no close recorded', ...(rate !== undefined ? { participationRate: rate } : {}) }, window);
-    closed.push(plan.id);
+  for (const summary of summaries) {
+    const window = stored.get(summary.id);
+    if (window?.state === 'closed') continue;
+    if (!window && quiet.has(summary.id)) continue;
+    const closesAt = window ? window.closesAt : summary.window.closes;
+    if (!window && passed(summary.window.opens) && !passed(summary.window.closes)) {
+      await openWindow(deps, await currentPlan(deps, summary.id), SCHEDULED);
+      opened.push(summary.id);
+    } else if (passed(closesAt)) {
+      const plan = await currentPlan(deps, summary.id);
+      // Counted once here, where it decides whether to close, and frozen as counted.
+      const counted = window ? undefined : await participationNow(deps, plan);
+      if (counted?.enrolled === 0) { quiet.add(summary.id); continue; }
+      const rate = counted?.rate ?? undefined;
+      const current = window ?? scheduledWindow(plan, now);
+      await closeWindow(deps, plan, { actor: 'scheduler', reason: 'closing instant passed with no close recorded', ...(rate !== undefined ? { participationRate: rate } : {}) }, current);
+      closed.push(summary.id);
+    }
   }
-  return closed;
+  return { opened, closed };
 }

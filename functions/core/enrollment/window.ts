@@ -3,7 +3,7 @@
 import type { LoadedPlan } from '../plan/loader.ts';
 import type { WindowEvent, WindowState } from './model.ts';
 import type { Store } from '../store/store.ts';
-import { VersionConflict } from '../store/store.ts';
+import { retryOnConflict } from '../optimistic.ts';
 import { conflict, unprocessable } from '../errors.ts';
 
 /** The window as the plan file schedules it, before anyone acted on it. */
@@ -34,7 +34,7 @@ export interface WindowAction {
 
 /** Applies an action; a repeated action (already open, already closed) changes nothing. Retries concurrent writers. */
 export async function actOnWindow(store: Store, plan: LoadedPlan, act: WindowAction, now: Date): Promise<WindowState> {
-  for (let attempt = 0; attempt < 20; attempt++) {
+  return retryOnConflict(async () => {
     const current = await currentWindow(store, plan, now);
     const target = act.action === 'open' ? 'open' : 'closed';
     // A repeated action changes nothing; but the first action on a window (even one the schedule already
@@ -55,14 +55,9 @@ export async function actOnWindow(store: Store, plan: LoadedPlan, act: WindowAct
       events: [...current.events, event],
       version: current.version + 1,
     };
-    try {
-      await store.putWindow(next);
-      return next;
-    } catch (error) {
-      if (!(error instanceof VersionConflict)) throw error;
-    }
-  }
-  throw conflict('WINDOW_BUSY', 'the window is being changed by someone else; try again');
+    await store.putWindow(next);
+    return next;
+  }, { what: 'the window', busy: () => conflict('WINDOW_BUSY', 'the window is being changed by someone else; try again') });
 }
 
 /** An administrator reopening after the scheduled close keeps it open until closed again (or until a given closesAt). */
@@ -73,4 +68,9 @@ function futureOrNull(instant: string | null, now: Date): string | null {
 /** Open for enrollment now: the state, and (when a closing instant is set) not past it. */
 export function isOpen(window: WindowState, now: Date): boolean {
   return window.state === 'open' && (window.closesAt === null || now.getTime() < Date.parse(window.closesAt));
+}
+
+/** The window as anyone may read it: its history without who signed (role sessions name partner accounts and staff). */
+export function publicWindow(window: WindowState): WindowState {
+  return { ...window, events: window.events.map(({ signedBy: _, ...event }) => event) };
 }

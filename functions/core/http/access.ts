@@ -1,8 +1,9 @@
 // Who may call each route (each service declares it in functions/<service>/routes.ts).
-// On AWS every route but the public ones requires IAM (SigV4) credentials, and
-// each kind of caller gets a role allowed exactly its routes
-// (infra/constructs/api.ts): a city lets its partners' accounts assume those
-// roles. The OpenAPI document says the same. The local stack does not authenticate.
+// On AWS every route but the public ones requires IAM (SigV4) credentials of a
+// caller role: one per kind of caller, allowed exactly that kind's routes
+// (infra/constructs/api.ts). Which plans a partner reaches is the partner
+// registry's (partners.ts), checked by every handler. The OpenAPI document says
+// the same. The local stack does not authenticate.
 
 /**
  * - bureau: the city's medical-insurance bureau and the government offices working with it (civil affairs, finance)
@@ -19,19 +20,41 @@ export const PUBLIC = 'public';
 /** Route key ("METHOD /path") → who may call it: `public`, or the kinds of callers allowed. */
 export type RouteAccess = Readonly<Record<string, readonly [typeof PUBLIC] | readonly Caller[]>>;
 
-/** Who signed a request (on AWS): the role session's ARN, and the kind of caller its role is. */
+/**
+ * The caller roles of a deployment, by kind: their ARNs (HMB_CALLER_ROLES on AWS). One role per kind of caller,
+ * whatever the number of plans: which plans a partner serves is the partner registry's (partners.ts).
+ */
+export type CallerRoles = Partial<Record<Caller, string>>;
+
+/** Who signed a request (on AWS): the role session's ARN, the kind of caller its role is, and the partner it names. */
 export interface Signer {
   arn: string;
   /** Absent for a role that is none of ours. */
   kind?: Caller;
+  /**
+   * The partner: the session's name, which the caller roles' trust policy requires to be the assuming principal's
+   * own AWS account id (so no partner can sign as another).
+   */
+  partnerId?: string;
 }
 
-/** The signer of a request signed with `userArn`: our roles are named after their kind (`…InsurerCaller…`, infra/constructs/api.ts). */
-export function signerOf(userArn: string | undefined): Signer | undefined {
+const ASSUMED_ROLE = /^arn:(aws[\w-]*):sts::(\d{12}):assumed-role\/([^/]+)\/([^/]+)$/;
+const ROLE = /^arn:(aws[\w-]*):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/;
+
+/**
+ * The signer of a request signed with `userArn`: the kind is the one whose role is exactly the session's role (same
+ * partition, account and name), never guessed from a name's spelling.
+ */
+export function signerOf(userArn: string | undefined, roles: CallerRoles): Signer | undefined {
   if (userArn === undefined) return undefined;
-  const role = /:assumed-role\/([^/]+)\//.exec(userArn)?.[1] ?? '';
-  const kind = CALLERS.find((c) => role.includes(`${c[0].toUpperCase()}${c.slice(1)}Caller`));
-  return { arn: userArn, ...(kind ? { kind } : {}) };
+  const session = ASSUMED_ROLE.exec(userArn);
+  if (!session) return { arn: userArn };
+  const [, partition, account, roleName, sessionName] = session;
+  const kind = CALLERS.find((c) => {
+    const role = roles[c] === undefined ? null : ROLE.exec(roles[c]!);
+    return role !== null && role[1] === partition && role[2] === account && role[3] === roleName;
+  });
+  return { arn: userArn, ...(kind ? { kind, partnerId: sessionName } : {}) };
 }
 
 /** Whether anyone may call the route, unsigned. */

@@ -1,6 +1,7 @@
 // A service's HTTP surface as data: route key → request schemas and the domain
 // call. The Lambda handler, the OpenAPI document and the tests all read it.
 import type { z } from 'zod';
+import type { Signer } from './access.ts';
 
 export interface Request<P, B, Q> {
   params: P;
@@ -8,8 +9,8 @@ export interface Request<P, B, Q> {
   query: Q;
   /** API Gateway's request id, for logs. */
   requestId: string;
-  /** Who signed the request (on AWS, the caller role's session of an IAM-authorized route); absent on public routes and locally. */
-  caller?: string;
+  /** Who signed the request (on AWS, the caller role's session of an IAM-authorized route), admitted already; absent on public routes and locally. */
+  caller?: Signer;
 }
 
 export interface Reply {

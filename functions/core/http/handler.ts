@@ -10,8 +10,22 @@ import { DomainError } from '../errors.ts';
 import { formatPath } from '../plan/loader.ts';
 import { maskId } from '../identity/resident-id.ts';
 import type { Api, Reply } from './api.ts';
+import { signerOf, type CallerRoles, type RouteAccess } from './access.ts';
+import { admit, type PartnerLookup } from './partners.ts';
 
-const STATUS: Record<DomainError['kind'], number> = { forbidden: 403, 'not-found': 404, conflict: 409, unprocessable: 422 };
+/** Who may call what: the routes' callers, the deployment's caller roles and the partner registry. */
+export interface Gate {
+  access: RouteAccess;
+  roles: CallerRoles;
+  /** Whether requests are signed here (AWS): then a non-public route refuses an unsigned one. */
+  signing: boolean;
+  partners: PartnerLookup;
+}
+
+/** No signing, every route open: a host without authentication (the local stack) and tests of the domain. */
+export const OPEN_GATE: Gate = { access: {}, roles: {}, signing: false, partners: async () => undefined };
+
+const STATUS: Record<DomainError['kind'], number> = { forbidden: 403, 'not-found': 404, conflict: 409, unprocessable: 422, unavailable: 503 };
 
 export interface FieldIssue {
   field: string;
@@ -63,16 +77,18 @@ function loggableParams(params: Record<string, string | undefined> = {}): Record
   return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v && personal(k, v) ? maskId(v.trim()) : v]));
 }
 
-export async function dispatch(api: Api, event: APIGatewayProxyEventV2): Promise<Reply> {
+export async function dispatch(api: Api, event: APIGatewayProxyEventV2, gate: Gate = OPEN_GATE): Promise<Reply> {
   const route = api[event.routeKey];
   if (!route) return { status: 404, body: { error: 'not-found', message: `no route ${event.routeKey}` } };
+  // Admitted before anything is read or validated: a caller of another kind or city learns nothing of the route.
+  const caller = signerOf(userArnOf(event), gate.roles);
+  await admit({ callers: gate.access[event.routeKey] ?? (gate.signing ? [] : ['public']), signer: caller, planId: event.pathParameters?.planId, signing: gate.signing, partners: gate.partners });
   const issues: FieldIssue[] = [];
   const params = parsePart(route.params, event.pathParameters ?? {}, 'path', issues);
   const query = parsePart(route.query, event.queryStringParameters ?? {}, 'query', issues);
   const raw = parseBody(event, issues);
   const body = route.body && issues.every((i) => i.field !== 'body') ? parsePart(route.body, raw, 'body', issues) : raw;
   if (issues.length > 0) throw new InvalidRequest(issues);
-  const caller = callerOf(event);
   return route.handle({ params, body, query, requestId: event.requestContext?.requestId ?? 'local', ...(caller ? { caller } : {}) });
 }
 
@@ -84,15 +100,15 @@ export function errorReply(error: unknown, logger: Logger): APIGatewayProxyStruc
   return json(500, { error: 'internal', message: 'internal error; it has been logged' });
 }
 
-/** Who signed the request (an IAM-authorized route: the caller role's session), for the audit trail; absent on public routes and locally. */
-function callerOf(event: APIGatewayProxyEventV2): string | undefined {
+/** Who signed the request (an IAM-authorized route: the caller role's session); absent on public routes and locally. */
+function userArnOf(event: APIGatewayProxyEventV2): string | undefined {
   return (event.requestContext as { authorizer?: { iam?: { userArn?: string } } } | undefined)?.authorizer?.iam?.userArn;
 }
 
 /** Time kept back before Lambda's own timeout, to answer a clear 503 instead of API Gateway's bare failure. */
 export const TIMEOUT_MARGIN_MS = 500;
 
-export function createHttpHandler(api: Api, logger: Logger) {
+export function createHttpHandler(api: Api, logger: Logger, gate: () => Gate = () => OPEN_GATE) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>({
     timeoutEarlyInMillis: TIMEOUT_MARGIN_MS,
     timeoutEarlyResponse: () => {
@@ -105,7 +121,7 @@ export function createHttpHandler(api: Api, logger: Logger) {
       // Logs one line per request: route, status, duration, masked ids and who signed it, never bodies.
       before: (request) => { (request.internal as Record<string, unknown>).started = Date.now(); },
       after: (request) => {
-        const caller = callerOf(request.event);
+        const caller = userArnOf(request.event);
         logger.info('request', {
           route: request.event.routeKey, status: request.response?.statusCode, params: loggableParams(request.event.pathParameters),
           ms: Date.now() - ((request.internal as Record<string, number>).started ?? Date.now()),
@@ -115,7 +131,7 @@ export function createHttpHandler(api: Api, logger: Logger) {
     })
     .handler(async (event) => {
       try {
-        const reply = await dispatch(api, event);
+        const reply = await dispatch(api, event, gate());
         const headers: Record<string, string> = reply.replayed ? { 'idempotent-replayed': 'true' } : {};
         if (reply.contentType) return { statusCode: reply.status, headers: { 'content-type': reply.contentType, ...headers }, body: reply.body as string };
         return json(reply.status, reply.body, headers);

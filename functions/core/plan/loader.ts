@@ -82,6 +82,28 @@ export function validatePlan(file: string, doc: unknown, plansDir: string): Load
   return { ok: true, plan: { ...plan, lists } };
 }
 
+/**
+ * Validates a plan as published (a LoadedPlan whose lists carry their entries, list files already read): what a
+ * service checks when it loads a version from the plan store, so content the code can no longer read is refused
+ * with its reasons instead of misread.
+ */
+export function validateLoaded(label: string, content: unknown): LoadResult {
+  const lists = (content as { lists?: Record<string, { file?: string }> } | null)?.lists;
+  // The file a list came from is kept for the reader; validated as the inline list it now is.
+  const inline = lists && typeof lists === 'object'
+    ? Object.fromEntries(Object.entries(lists).map(([id, l]) => [id, l && typeof l === 'object' ? { ...l, file: undefined } : l]))
+    : lists;
+  const parsed = PlanSchema.safeParse({ ...(content as object), lists: inline });
+  if (!parsed.success) return { ok: false, problems: issuesToProblems(label, parsed.error.issues) };
+  const loaded: LoadedPlan['lists'] = Object.fromEntries(Object.entries(parsed.data.lists).map(([id, l]) => {
+    const file = lists?.[id]?.file;
+    return [id, { ...l, entries: l.entries ?? [], ...(file ? { file } : {}) }];
+  }));
+  const problems = itemClassProblems(label, parsed.data, loaded);
+  if (problems.length > 0) return { ok: false, problems };
+  return { ok: true, plan: { ...parsed.data, lists: loaded } };
+}
+
 /** Every class on a list a benefit rates by class must have a ratio (checked once the list files are read). */
 function itemClassProblems(file: string, plan: Plan, lists: LoadedPlan['lists']): PlanProblem[] {
   return plan.benefits.flatMap((b, i) => {

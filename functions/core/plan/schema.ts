@@ -439,6 +439,12 @@ const PlanObject = z.strictObject({
   productYear: z.number().int().min(2015).max(2100),
   /** The previous plan year's plan id: its members' history carries over, and consenting members are renewed. */
   renews: Id.optional(),
+  /**
+   * The day (Asia/Shanghai) this content takes effect, when it changes a plan already published: a corrected or
+   * updated list, say. Claims treated from that day on are adjudicated under it, earlier ones under the version
+   * before (ruling 17). Absent: from the start of the plan year.
+   */
+  effectiveFrom: LocalDate.optional(),
   source: Source,
   consortium: Consortium,
   tiers: z.array(Tier).min(1),

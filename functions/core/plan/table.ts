@@ -9,19 +9,24 @@ import {
   PRE_EXISTING_BASIS, DEDUCTIBLE_BASIS, SHARES_BASIS, DESIGNATION, HOSPITAL_LEVEL, LIST_SUPPLIER, label, labels,
 } from './labels.ts';
 
-interface Row { label: string; value: string }
-interface Section { title: string; rows: Row[] }
+export interface Row { label: string; value: string }
+/** One block of the table: a title (the plan, a benefit, the shared rules, the lists) and its labelled rows. */
+export interface Section { title: string; rows: Row[] }
 
 const row = (label: string, value: string): Row => ({ label, value });
 
-export function renderBenefitTable(plan: LoadedPlan): string {
-  const sections: Section[] = [
+/** The benefit table as data: what `plan show` prints, GET /plans/{planId} answers and `plan diff` compares. */
+export function benefitTable(plan: LoadedPlan): Section[] {
+  return [
     overview(plan),
     ...plan.benefits.map((b, i) => benefitSection(plan, b, i)),
     sharedRules(plan),
     listsSection(plan),
   ].filter((s) => s.rows.length > 0);
-  return sections.map(renderSection).join('\n\n') + '\n';
+}
+
+export function renderBenefitTable(plan: LoadedPlan): string {
+  return benefitTable(plan).map(renderSection).join('\n\n') + '\n';
 }
 
 /** Labels align within a section (terminal columns, Chinese counted double). */

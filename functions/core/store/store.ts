@@ -1,5 +1,8 @@
 // The store as the domain sees it. The DynamoDB implementation sits beside it
 // (dynamo.ts); the domain never imports the AWS SDK.
+import type { PlanSource } from '../plan/catalog.ts';
+import type { PlanPublishing } from '../plan/publish.ts';
+import type { Partner } from '../http/partners.ts';
 import type { LedgerEntry } from '../charity/ledger-csv.ts';
 import type { Job } from '../jobs.ts';
 import type { MemberYear, StoredClaim } from '../adjudication/model.ts';
@@ -12,6 +15,13 @@ import type { PayoutMovement } from '../adjudication/payouts.ts';
 export class VersionConflict extends Error {
   constructor(what: string) {
     super(`concurrent update of ${what}`);
+  }
+}
+
+/** A paging cursor that this API did not hand out for this query (altered, invented, or another query's). */
+export class InvalidCursor extends Error {
+  constructor() {
+    super('not a cursor this API returned for this query');
   }
 }
 
@@ -67,8 +77,14 @@ export interface EnrollmentInputs {
   previousYear?: MemberYear;
 }
 
-export interface Store {
+export interface Store extends PlanSource, PlanPublishing {
+  /** A partner's access as one kind of caller (the partner registry), if registered. */
+  getPartner(partnerId: string, kind: string): Promise<Partner | undefined>;
+  putPartner(partner: Partner): Promise<void>;
+
   getWindow(planId: string): Promise<WindowState | undefined>;
+  /** The stored windows of these plans (those anyone acted on), in one pass of batched reads. */
+  getWindows(planIds: string[]): Promise<Map<string, WindowState>>;
   /** Writes the window state if its version is still `state.version - 1` (or absent for version 1). */
   putWindow(state: WindowState): Promise<void>;
 

@@ -1,10 +1,8 @@
 // Where long work waits (a sponsor's order: quoting a long list, fulfilment
 // once paid, settlement after the window; a plan year's renewal run): SQS on
-// AWS (the charity Lambda consumes it, up to 15 minutes a message, and a
-// failed run comes back after the visibility timeout), a background task in
-// the local process. Either way the work is a job that resumes where it
+// AWS (sqs-queue.ts; a failed run comes back after the visibility timeout), a
+// background task in the local process. Either way the work is a job that resumes where it
 // stopped, so a message delivered twice is harmless.
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { z } from 'zod';
 
 /** Work on a sponsor's order (quoting a long list, fulfilling it once paid, settling it after the window), or a renewal run. */
@@ -18,20 +16,6 @@ export type WorkMessage = z.infer<typeof WorkMessage>;
 
 export interface WorkQueue {
   send(message: WorkMessage): Promise<void>;
-}
-
-export class SqsQueue implements WorkQueue {
-  private readonly client: SQSClient;
-  private readonly url: string;
-
-  constructor(url: string, client = new SQSClient({})) {
-    this.url = url;
-    this.client = client;
-  }
-
-  async send(message: WorkMessage): Promise<void> {
-    await this.client.send(new SendMessageCommand({ QueueUrl: this.url, MessageBody: JSON.stringify(message) }));
-  }
 }
 
 /** How long the local queue keeps retrying a failed message: as long as SQS would (5 receives, 16 minutes apart). */

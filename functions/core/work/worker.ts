@@ -2,7 +2,7 @@
 // a paid order, settle it after the window (and count a refund that comes
 // after), or run a plan year's renewals.
 // All are resumable jobs, so a redelivered message is harmless.
-import type { Deps } from '../runtime.ts';
+import type { Deps } from '../deps.ts';
 import type { Job } from '../jobs.ts';
 import type { Order } from '../charity/model.ts';
 import { quoteOrder } from '../charity/orders.ts';

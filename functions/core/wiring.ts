@@ -1,0 +1,66 @@
+// The composition root: what a Lambda container (or the local process) serves
+// with, built once from the environment. Only handlers and local/ import it;
+// the domain depends on Deps (deps.ts) alone and never on the AWS SDK.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Deps } from './deps.ts';
+import { storedCatalog } from './plan/catalog.ts';
+import { DynamoStore } from './store/dynamo.ts';
+import { InProcessQueue } from './work/queue.ts';
+import { SqsQueue } from './work/sqs-queue.ts';
+import { runWork } from './work/worker.ts';
+import type { Gate } from './http/handler.ts';
+import type { CallerRoles, RouteAccess } from './http/access.ts';
+import { cachedPartners } from './http/partners.ts';
+
+const built = new Map<string, Deps>();
+
+/** Milliseconds from an environment variable, or the default. */
+function millis(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return process.env[name] !== undefined && Number.isFinite(value) && value >= 0 ? value : fallback;
+}
+
+/**
+ * Deps from TABLE_NAME, QUEUE_URL (on AWS) and, locally, HMB_DYNAMODB_ENDPOINT; built once per distinct environment
+ * (a Lambda container has one; a test process may run several local stacks). Plans are read from the plan store on
+ * first use (HMB_PLAN_CACHE_MS: how long the index and a plan's versions are trusted, default a minute).
+ */
+export function defaultDeps(): Deps {
+  const table = process.env.TABLE_NAME;
+  if (!table) throw new Error('TABLE_NAME is not set');
+  const endpoint = process.env.HMB_DYNAMODB_ENDPOINT;
+  const key = `${table}|${endpoint ?? ''}`;
+  const known = built.get(key);
+  if (known) return known;
+  const client = new DynamoDBClient(endpoint
+    ? { endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+    : {});
+  const store = new DynamoStore(client, table);
+  // On AWS the worker Lambda consumes the SQS queue; locally the work runs in this process's background.
+  const queueUrl = process.env.QUEUE_URL;
+  const deps: Deps = {
+    plans: storedCatalog(store, { freshForMs: millis('HMB_PLAN_CACHE_MS', 60_000) }),
+    store, now: () => new Date(),
+    queue: queueUrl ? new SqsQueue(queueUrl) : new InProcessQueue((m) => runWork(deps, m)),
+  };
+  built.set(key, deps);
+  return deps;
+}
+
+/**
+ * Who may call a service's routes: on AWS (HMB_CALLER_ROLES, the caller roles' ARNs by kind) every non-public route
+ * needs a signer of an allowed kind whose partner serves the plan; without it (the local stack) nothing is signed.
+ */
+export function defaultGate(access: RouteAccess): () => Gate {
+  let gate: Gate | undefined;
+  return () => {
+    if (gate) return gate;
+    const roles = process.env.HMB_CALLER_ROLES ? JSON.parse(process.env.HMB_CALLER_ROLES) as CallerRoles : undefined;
+    const store = defaultDeps().store;
+    gate = {
+      access, roles: roles ?? {}, signing: roles !== undefined,
+      partners: cachedPartners((partnerId, kind) => store.getPartner(partnerId, kind), millis('HMB_PARTNER_CACHE_MS', 60_000)),
+    };
+    return gate;
+  };
+}
