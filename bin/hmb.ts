@@ -5,13 +5,16 @@ import { Command } from 'commander';
 import { registerPlanCommands } from './commands/plan.ts';
 import { registerAdjudicateCommand } from './commands/adjudicate.ts';
 import { registerRosterCommands } from './commands/roster.ts';
+import { registerPlanStoreCommands } from './commands/plan-store.ts';
+import { registerPartnerCommands } from './commands/partner.ts';
 
 const program = new Command('hmb')
   .description('惠民保 plans as data: validate and inspect plans, adjudicate settlements')
   .showHelpAfterError();
 
-registerPlanCommands(program);
+registerPlanStoreCommands(registerPlanCommands(program));
 registerAdjudicateCommand(program);
 registerRosterCommands(program);
+registerPartnerCommands(program);
 
 await program.parseAsync(process.argv);

@@ -21,3 +21,13 @@ export function run(io: Io, action: () => number): void {
     process.exitCode = 1;
   }
 }
+
+/** As `run`, for an action that awaits (the plan store, the network). */
+export async function runAsync(io: Io, action: () => Promise<number>): Promise<void> {
+  try {
+    process.exitCode = await action();
+  } catch (error) {
+    io.err(`hmb: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,66 @@
+// `hmb partner …`: the partner registry, which says which plans each partner
+// (an AWS account signing with a caller role) serves as each kind of caller.
+// Giving a consortium insurer another city is a registry write, not a deploy.
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { CALLERS, type Caller } from '../../functions/core/http/access.ts';
+import type { Partner } from '../../functions/core/http/partners.ts';
+import { processIo, runAsync, type Io } from './io.ts';
+import { openStore, withStoreOptions, type StoreOptions } from './store-target.ts';
+
+interface GrantOptions extends StoreOptions { kind: string; plans: string; name?: string }
+
+const Account = z.string().regex(/^\d{12}$/, { error: 'a partner is its 12-digit AWS account id' });
+const Kind = z.enum(CALLERS, { error: `the kind is one of ${CALLERS.join(', ')}` });
+const PlanIds = z.string().transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'plan ids are lower-case letters, digits and dashes' })).min(1, { error: 'name at least one plan' }));
+
+export function registerPartnerCommands(program: Command, io: Io = processIo): Command {
+  const partner = program.command('partner').description('the partner registry: which plans a partner serves as each kind of caller');
+  for (const [verb, adding] of [['grant', true], ['revoke', false]] as const) {
+    withStoreOptions(partner.command(verb)
+      .description(adding ? 'let a partner serve these plans as this kind of caller' : 'stop a partner serving these plans as this kind of caller')
+      .argument('<account>', 'the partner\'s AWS account id (its sessions are named after it)')
+      .requiredOption('--kind <kind>', CALLERS.join(' | '))
+      .requiredOption('--plans <ids>', 'plan ids, comma-separated')
+      .option('--name <name>', 'who the partner is'))
+      .action((account: string, opts: GrantOptions) => runAsync(io, () => change(account, opts, adding, io)));
+  }
+  withStoreOptions(partner.command('show').description('the plans a partner serves, by kind').argument('<account>'))
+    .action((account: string, opts: StoreOptions) => runAsync(io, () => show(account, opts, io)));
+  return partner;
+}
+
+async function change(account: string, opts: GrantOptions, adding: boolean, io: Io): Promise<number> {
+  const partnerId = Account.parse(account);
+  const kind = Kind.parse(opts.kind);
+  const plans = PlanIds.parse(opts.plans);
+  const target = openStore(opts);
+  try {
+    const before = await target.store.getPartner(partnerId, kind);
+    const kept = (before?.plans ?? []).filter((p) => adding || !plans.includes(p));
+    const next: Partner = {
+      partnerId, kind, plans: adding ? [...new Set([...kept, ...plans])].sort() : kept,
+      ...(opts.name ?? before?.name ? { name: opts.name ?? before!.name } : {}), updatedAt: new Date().toISOString(),
+    };
+    await target.store.putPartner(next);
+    io.out(`${partnerId} as ${kind}: ${next.plans.join(', ') || '(no plans)'}  [${target.where}]\n`);
+    return 0;
+  } finally {
+    target.close();
+  }
+}
+
+async function show(account: string, opts: StoreOptions, io: Io): Promise<number> {
+  const partnerId = Account.parse(account);
+  const target = openStore(opts);
+  try {
+    for (const kind of CALLERS as readonly Caller[]) {
+      const p = await target.store.getPartner(partnerId, kind);
+      if (p) io.out(`${kind.padEnd(8)} ${p.plans.join(', ') || '(no plans)'}${p.name ? `  (${p.name})` : ''}\n`);
+    }
+    return 0;
+  } finally {
+    target.close();
+  }
+}

@@ -1,0 +1,87 @@
+// `hmb plan publish`, `hmb plan diff` and `hmb partner` as an engineer runs them
+// against a platform's table (here DynamoDB Local): a child process on Node 22,
+// checked by exit code and output.
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { ensureTable } from '../../functions/core/store/provision.ts';
+import { DynamoStore } from '../../functions/core/store/dynamo.ts';
+import { localClient } from '../../local/dynamodb.ts';
+import { loadPlans } from '../../functions/core/plan/loader.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+const client = localClient(inject('dynamoEndpoint'));
+let table: string;
+let dir: string;
+const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !['HMB_PLANS_DIR', 'TABLE_NAME', 'HMB_DYNAMODB_ENDPOINT'].includes(k)));
+
+function hmb(...args: string[]) {
+  const run = spawnSync(process.execPath, ['bin/hmb.ts', ...args, '--table', table, '--endpoint', inject('dynamoEndpoint')], { cwd: root, encoding: 'utf8', env });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+beforeAll(async () => {
+  table = `cli-${randomUUID()}`;
+  await ensureTable(client, table);
+  dir = join(mkdtempSync(join(tmpdir(), 'hmb-cli-')), 'plans');
+  cpSync(resolve(root, 'plans'), dir, { recursive: true });
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('hmb plan publish', () => {
+  test('publishes every valid plan as version 1, then nothing new; a dry run stores nothing', () => {
+    const plans = [...loadPlans(dir).plans.keys()];
+    const dry = hmb('plan', 'publish', '--plans-dir', dir, '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.stdout.match(/^would publish /gm)).toHaveLength(plans.length);
+    const first = hmb('plan', 'publish', '--plans-dir', dir);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    for (const id of plans) expect(first.stdout).toMatch(new RegExp(`^published ${id} v1 \\([0-9a-f]{12}\\), in force from the start of the plan year$`, 'm'));
+    const again = hmb('plan', 'publish', '--plans-dir', dir);
+    expect(again.stdout.match(/^unchanged /gm)).toHaveLength(plans.length);
+  });
+
+  test('a changed list becomes version 2 from its effective day; diff shows the entries added, in the words of plan show', () => {
+    const listFile = join(dir, 'lists/wuwei-2025/heavy-ion-treatments.yaml');
+    writeFileSync(listFile, 'entries:\n  - { code: HI-IRR, name: 重离子放射治疗 }\n');
+    const planFile = join(dir, 'wuwei-2025.yaml');
+    writeFileSync(planFile, readFileSync(planFile, 'utf8').replace(/^productYear: (\d+)$/m, 'productYear: $1\neffectiveFrom: 2025-09-01'));
+    const pending = hmb('plan', 'diff', 'wuwei-2025', '--plans-dir', dir);
+    expect(pending.code).toBe(0);
+    expect(pending.stdout).toContain('wuwei-2025: v1 (');
+    expect(pending.stdout).toContain('→ file (unpublished)');
+    expect(pending.stdout).toMatch(/\[名单 list heavy-ion-treatments\]\n {2}\+ HI-IRR 重离子放射治疗/);
+    const published = hmb('plan', 'publish', '--plans-dir', dir);
+    expect(published.code).toBe(0);
+    expect(published.stdout).toMatch(/^published wuwei-2025 v2 \([0-9a-f]{12}\), in force from 2025-09-01$/m);
+    const diff = hmb('plan', 'diff', 'wuwei-2025', '1', '2', '--plans-dir', dir);
+    expect(diff.stdout).toMatch(/wuwei-2025: v1 \([0-9a-f]{12}\) in force from the start → v2 \([0-9a-f]{12}\) in force from 2025-09-01/);
+    expect(diff.stdout).toContain('+ HI-IRR 重离子放射治疗');
+    expect(hmb('plan', 'diff', 'wuwei-2025', '7', '--plans-dir', dir)).toMatchObject({ code: 1, stderr: expect.stringContaining('has no version 7 (versions: 1, 2)') });
+  });
+
+  test('a plan with problems is refused with them, exit 1; the others are still published', () => {
+    const file = join(dir, 'wenshan-2023.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('schedule: { flat: "0.8" }', 'schedule: { flat: "1.8" }'));
+    const run = hmb('plan', 'publish', '--plans-dir', dir);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/refused:\n {2}.*wenshan-2023\.yaml: benefits\[\d\]\.schedule\.flat: must be ≤ 1/);
+    expect(run.stdout).toMatch(/^unchanged jiangxi-2023 v1/m);
+  });
+});
+
+describe('hmb partner', () => {
+  test('grant, revoke and show a partner\'s plans, as the handlers read them', async () => {
+    expect(hmb('partner', 'grant', '444455556666', '--kind', 'insurer', '--plans', 'city-a-2027,city-b-2027', '--name', '某保险公司').stdout)
+      .toContain('444455556666 as insurer: city-a-2027, city-b-2027');
+    expect(hmb('partner', 'revoke', '444455556666', '--kind', 'insurer', '--plans', 'city-a-2027').stdout).toContain('as insurer: city-b-2027');
+    expect(hmb('partner', 'show', '444455556666').stdout).toBe('insurer  city-b-2027  (某保险公司)\n');
+    expect(await new DynamoStore(client, table).getPartner('444455556666', 'insurer')).toMatchObject({ plans: ['city-b-2027'], name: '某保险公司' });
+    expect(hmb('partner', 'grant', '4444', '--kind', 'insurer', '--plans', 'x')).toMatchObject({ code: 1, stderr: expect.stringContaining('12-digit AWS account id') });
+    expect(hmb('partner', 'grant', '444455556666', '--kind', 'hospital', '--plans', 'x')).toMatchObject({ code: 1, stderr: expect.stringContaining('the kind is one of') });
+  });
+});

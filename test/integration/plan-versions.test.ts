@@ -1,0 +1,119 @@
+// Plan versions on DynamoDB Local, through the real plan store and catalog
+// (ruling 17): Wuwei's city updates its heavy-ion list and reprices its
+// upgraded tier in a second version that takes effect on 1 September 2025.
+// A claim treated before that day is adjudicated under version 1, one after
+// under version 2, each explanation naming its version; a policy sold under
+// version 1 keeps its premium; a reversal replays each claim under its own.
+import { randomUUID } from 'node:crypto';
+import { describe, expect, inject, test } from 'vitest';
+import { DynamoStore } from '../../functions/core/store/dynamo.ts';
+import { ensureTable } from '../../functions/core/store/provision.ts';
+import { storedCatalog } from '../../functions/core/plan/catalog.ts';
+import { publishPlans } from '../../functions/core/plan/publish.ts';
+import type { LoadedPlan } from '../../functions/core/plan/loader.ts';
+import type { Deps } from '../../functions/core/deps.ts';
+import { currentPlan } from '../../functions/core/deps.ts';
+import { openWindow } from '../../functions/core/enrollment/window-schedule.ts';
+import { enroll } from '../../functions/core/enrollment/policies.ts';
+import { confirmPayment } from '../../functions/core/enrollment/payment-confirmation.ts';
+import { ClaimSubmission, reverseClaim, submitClaim } from '../../functions/core/adjudication/claims.ts';
+import { planLossRatio } from '../../functions/core/adjudication/loss-ratio.ts';
+import { planDetail } from '../../functions/core/plan/detail.ts';
+import { localClient } from '../../local/dynamodb.ts';
+import { seedPlan, settlement } from '../support/fixtures.ts';
+import { residentId } from '../support/roster.ts';
+
+const client = localClient(inject('dynamoEndpoint'));
+const LIANGZHOU = '620602';
+const v1 = seedPlan('wuwei-2025'); // the city's heavy-ion list ships empty
+const v2: LoadedPlan = {
+  ...v1,
+  effectiveFrom: '2025-09-01',
+  lists: { ...v1.lists, 'heavy-ion-treatments': { ...v1.lists['heavy-ion-treatments'], entries: [
+    { code: 'HI-POS', name: '重离子定位' }, { code: 'HI-PLAN', name: '重离子放疗计划' }, { code: 'HI-IRR', name: '重离子放射治疗' },
+  ] } },
+  tiers: v1.tiers.map((t) => (t.id === 'upgraded' ? { ...t, premium: '109.00' } : t)),
+};
+const catalogue = (plan: LoadedPlan) => ({ plans: new Map([[plan.id, plan]]), problems: [] });
+
+/** A heavy-ion course (positioning 5,000, planning 5,000, irradiation 20,000), out of the basic catalogue, for a lung tumour. */
+const heavyIonClaim = (claimId: string, admitted: string) => ({
+  claimId, planId: v1.id, memberId: '',
+  visit: { type: 'inpatient' as const, admissionDate: admitted, dischargeDate: admitted, hospital: { code: 'H1', level: 3, public: true, regionCode: LIANGZHOU } },
+  diagnoses: [{ icd10: 'C34.1' }],
+  settlement: settlement({ basicFundPaid: '10000', outOfCatalogSelfPay: '30000' }),
+  items: [['HI-POS', '5000'], ['HI-PLAN', '5000'], ['HI-IRR', '20000']].map(([code, amount]) => ({ code, category: 'treatment' as const, catalogClass: 'none' as const, amount, selfPay: amount })),
+});
+
+async function member(deps: Deps, n: number): Promise<string> {
+  const personId = residentId(LIANGZHOU, n);
+  await deps.store.putPeople([{ personId, name: '参保人', scheme: 'resident', status: 'active', suspensions: [], regionCode: LIANGZHOU, reliefGroups: [], newCitizen: false, hongKongMacaoTaiwan: false, updatedAt: '2025-06-01T00:00:00Z' }]);
+  const { policy } = await enroll(deps, v1.id, { requestId: randomUUID(), personId, tier: 'upgraded', channel: 'wechat' });
+  await confirmPayment(deps, v1.id, personId, { paymentId: `wx-${randomUUID()}`, channel: 'wechat', amount: policy.premium });
+  return personId;
+}
+
+describe('a list update published as a new version', () => {
+  test('claims before its day are adjudicated under the old version, after it under the new; the policy sold before keeps its premium', async () => {
+    const table = `versions-${randomUUID()}`;
+    await ensureTable(client, table);
+    const store = new DynamoStore(client, table);
+    // Always read afresh: this test publishes while "services" run.
+    const plans = storedCatalog(store, { freshForMs: 0 });
+    const deps = (at: string): Deps => ({ plans, store, now: () => new Date(at), queue: { send: async () => {} } });
+
+    expect(await publishPlans(store, catalogue(v1), new Date('2025-06-15T09:00:00+08:00'))).toMatchObject([{ status: 'published', version: { seq: 1, effectiveFrom: null } }]);
+    const july = deps('2025-07-01T10:00:00+08:00');
+    await openWindow(july, await currentPlan(july, v1.id), { actor: '武威市医保局' });
+    const first = await member(july, 1);
+    expect(await store.getPolicy(v1.id, first)).toMatchObject({ planVersion: 1, premium: '99.00', status: 'paid' });
+
+    const published = await publishPlans(store, catalogue(v2), new Date('2025-08-01T09:00:00+08:00'));
+    expect(published).toMatchObject([{ status: 'published', version: { seq: 2, effectiveFrom: '2025-09-01' } }]);
+    // Published again, unchanged: no third version.
+    expect(await publishPlans(store, catalogue(v2), new Date('2025-08-02T09:00:00+08:00'))).toMatchObject([{ status: 'unchanged', version: { seq: 2 } }]);
+
+    // Treated on 20 August: version 1, whose heavy-ion list is empty, so (3) takes nothing; the items are out of the basic
+    // catalogue and not on the city's (2) catalogue either: nothing is payable.
+    const august = deps('2025-09-03T10:00:00+08:00');
+    const before = await submitClaim(august, v1.id, ClaimSubmission.parse({ ...heavyIonClaim('hi-before', '2025-08-20'), memberId: first }));
+    expect(before.claim.adjudication).toMatchObject({ planVersion: { seq: 1 }, total: '0.00' });
+    // Treated on 10 September: version 2 lists the items. (3) pays the bands with no deductible (ruling 8):
+    // 20,000 × 30 % + 10,000 × 40 % = 6,000 + 4,000 = 10,000.00.
+    const after = await submitClaim(august, v1.id, ClaimSubmission.parse({ ...heavyIonClaim('hi-after', '2025-09-10'), memberId: first }));
+    expect(after.claim.adjudication).toMatchObject({ planVersion: { seq: 2, hash: published[0].status === 'published' ? published[0].version.hash : '' }, total: '10000.00' });
+
+    // The policy sold under version 1 keeps its 99.00; one sold now, under version 2, costs 109.00.
+    expect(await store.getPolicy(v1.id, first)).toMatchObject({ planVersion: 1, premium: '99.00' });
+    const second = await member(august, 2);
+    expect(await store.getPolicy(v1.id, second)).toMatchObject({ planVersion: 2, premium: '109.00' });
+    // The premiums taken are each policy's own: 99.00 + 109.00 = 208.00.
+    expect((await planLossRatio(august, v1.id)).premiums.byTier.find((t) => t.tierId === 'upgraded')).toMatchObject({ policies: 2, amount: '208.00', premium: '109.00' });
+
+    // Reversing the first claim replays the year, each claim under its own version: the second still pays 10,000.00.
+    const reversed = await reverseClaim(august, v1.id, 'hi-before');
+    expect(reversed.differences).toEqual([]);
+    expect(reversed.accumulators.bandPositions).toEqual({ 'year-position': '30000.00' });
+
+    const detail = await planDetail(august, v1.id);
+    expect(detail.versions.map((v) => [v.seq, v.effectiveFrom])).toEqual([[1, null], [2, '2025-09-01']]);
+    expect(detail.version.seq).toBe(2);
+    expect(detail.tiers.find((t) => t.id === 'upgraded')?.premium).toBe('109.00');
+  });
+
+  test('a version that moves its effective day before the last one, or drops a tier, is refused; the store keeps what it had', async () => {
+    const table = `versions-${randomUUID()}`;
+    await ensureTable(client, table);
+    const store = new DynamoStore(client, table);
+    await publishPlans(store, catalogue(v2), new Date('2025-08-01T09:00:00+08:00'));
+    const earlier = { ...v2, effectiveFrom: '2025-07-01', notes: [...v2.notes, 'a correction dated before the version it corrects'] };
+    expect(await publishPlans(store, catalogue(earlier), new Date('2025-08-02T09:00:00+08:00'))).toMatchObject([{
+      status: 'refused', planId: v1.id, problems: [{ path: 'effectiveFrom', reason: expect.stringContaining('must be 2025-09-01 or later') }],
+    }]);
+    const fewerTiers = { ...v2, tiers: v2.tiers.filter((t) => t.id !== 'upgraded'), effectiveFrom: '2025-10-01' };
+    expect(await publishPlans(store, catalogue(fewerTiers), new Date('2025-08-02T09:00:00+08:00'))).toMatchObject([{
+      status: 'refused', problems: [{ path: 'tiers', reason: expect.stringContaining('tier "upgraded" of version 1 is missing') }],
+    }]);
+    expect((await store.listPlanVersions(v1.id)).map((v) => v.seq)).toEqual([1]);
+  });
+});
