@@ -13,10 +13,10 @@ const shown = (path: string) => relative(process.cwd(), path) || path;
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('seed plans', () => {
-  test('all five plans in plans/ load with no problems', () => {
+  test('every plan in plans/ loads with no problems, the seed plans among them', () => {
     const { plans, problems } = loadPlans(plansDir);
     expect(problems.map(formatProblem)).toEqual([]);
-    expect([...plans.keys()].sort()).toEqual(SEEDS);
+    expect([...plans.keys()]).toEqual(expect.arrayContaining(SEEDS));
   });
 
   test.each(SEEDS)('%s loads on its own with every list resolved', (id) => {

@@ -58,7 +58,7 @@ describe('ratios', () => {
   });
 });
 
-describe('benefit tables of the five plans', () => {
+describe('benefit tables of the seed plans', () => {
   test('文山惠民保 2023', () => {
     const t = table('wenshan-2023');
     expect(column(t, '保费/档次')).toEqual(['标准版 69元/人/年: 责任(1)(2)(3)']);
