@@ -271,7 +271,8 @@ function messageRules(m: NationalSettlement, ctx: z.RefinementCtx): void {
   }
 }
 
-export const NationalSettlementSchema = MessageFields.superRefine(messageRules);
+// Sums are checked on a message whose every field is valid: a malformed amount is its own refusal, not a wrong sum too.
+export const NationalSettlementSchema = MessageFields.superRefine(messageRules, { when: (payload) => payload.issues.length === 0 });
 
 // ---------- the mapping ----------
 
