@@ -208,7 +208,7 @@ describe('national settlement → claim: fee lines', () => {
 });
 
 describe('national settlement → claim: what the claim keeps unmapped', () => {
-  test('ids, the person\'s scheme, the payment split, fund lines and the rest of the diagnoses, as sent; empty fields dropped', () => {
+  test('ids, the person\'s scheme, the payment split, fund lines and the diagnoses as sent (full 医保 codes); empty fields dropped', () => {
     expect(mapped().claim.unmapped).toEqual({
       infno: '2304',
       'setlinfo.mdtrt_id': '530000998877',
@@ -232,6 +232,7 @@ describe('national settlement → claim: what the claim keeps unmapped', () => {
       'setldetail[0].fund_pay_type_name': '城乡居民基本医疗保险基金',
       'diseinfo[0].diag_type': '1',
       'diseinfo[0].diag_srt_no': '2',
+      'diseinfo[0].diag_code': 'I10.x00x002',
       'diseinfo[0].diag_name': '高血压',
       'diseinfo[0].maindiag_flag': '0',
       'diseinfo[1].diag_type': '2',
@@ -240,6 +241,7 @@ describe('national settlement → claim: what the claim keeps unmapped', () => {
       'diseinfo[1].diag_name': '中医诊断',
       'diseinfo[2].diag_type': '1',
       'diseinfo[2].diag_srt_no': '1',
+      'diseinfo[2].diag_code': 'k35.800x002',
       'diseinfo[2].diag_name': '急性阑尾炎',
       'diseinfo[2].maindiag_flag': '1',
       'diseinfo[3].diag_type': '1',

@@ -422,7 +422,6 @@ const FEE_MAPPED = new Set([
   'med_list_codg', 'hilist_name', 'det_item_fee_sumamt', 'fulamt_ownpay_amt', 'overlmt_amt', 'preselfpay_amt', 'inscp_scp_amt',
   'chrgitm_lv', 'med_chrgitm_type', 'etip_flag', 'mdtrt_id', 'setl_id',
 ]);
-const DISE_MAPPED = new Set(['diag_code']);
 
 /** A record's fields outside `mapped`, as text (empty ones dropped; free text past the bound cut, and marked so). */
 function kept(record: Record<string, unknown>, mapped: ReadonlySet<string>, prefix = ''): Record<string, string> | undefined {
@@ -440,7 +439,7 @@ function unmappedOf(m: NationalSettlement): Record<string, string> {
     infno: m.infno,
     ...kept(m.setlinfo, SETL_MAPPED, 'setlinfo.'),
     ...Object.assign({}, ...m.setldetail.map((d, i) => kept(d, new Set(), `setldetail[${i}].`))),
-    // A western diagnosis's code is the claim's; its other fields, and every other diagnosis, are kept.
-    ...Object.assign({}, ...m.diseinfo.map((d, i) => kept(d, d.diag_type === WESTERN && d.vali_flag !== '0' ? DISE_MAPPED : new Set(), `diseinfo[${i}].`))),
+    // Whole: the claim holds a western diagnosis's ICD-10 part only, not the 医保 edition's full code.
+    ...Object.assign({}, ...m.diseinfo.map((d, i) => kept(d, new Set(), `diseinfo[${i}].`))),
   };
 }
