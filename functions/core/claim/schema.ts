@@ -128,7 +128,10 @@ export function claimRules(c: z.infer<typeof ClaimFields>, ctx: z.RefinementCtx)
   if (compensation.gt(burden)) ctx.addIssue({ code: 'custom', path: ['settlement', 'otherCompensation'], message: 'exceeds what the patient owed after the public schemes' });
 }
 
-export const ClaimSchema = ClaimFields.superRefine(claimRules);
+/** Cross-field rules read amounts as decimals: they run on a claim whose fields are valid (not "abc", a 500). */
+export const WHEN_FIELDS_VALID = { when: (payload: z.core.ParsePayload) => payload.issues.length === 0 };
+
+export const ClaimSchema = ClaimFields.superRefine(claimRules, WHEN_FIELDS_VALID);
 export type Claim = z.infer<typeof ClaimFields>;
 export type ClaimInput = z.input<typeof ClaimFields>;
 export type LineItem = z.infer<typeof LineItem>;

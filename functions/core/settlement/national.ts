@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { Decimal } from 'decimal.js';
 import { ResidentId } from '../identity/resident-id.ts';
-import { ClaimSchema, UNMAPPED_VALUE_MAX, type Claim, type ClaimInput, type Hospital, type LineItem } from '../claim/schema.ts';
+import { ClaimSchema, UNMAPPED_VALUE_MAX, WHEN_FIELDS_VALID, type Claim, type ClaimInput, type Hospital, type LineItem } from '../claim/schema.ts';
 import { LocalDate } from '../plan/schema.ts';
 import { ZERO, formatYuan, sum, toFen } from '../money/money.ts';
 import { formatPath } from '../plan/loader.ts';
@@ -272,7 +272,7 @@ function messageRules(m: NationalSettlement, ctx: z.RefinementCtx): void {
 }
 
 // Sums are checked on a message whose every field is valid: a malformed amount is its own refusal, not a wrong sum too.
-export const NationalSettlementSchema = MessageFields.superRefine(messageRules, { when: (payload) => payload.issues.length === 0 });
+export const NationalSettlementSchema = MessageFields.superRefine(messageRules, WHEN_FIELDS_VALID);
 
 // ---------- the mapping ----------
 
