@@ -7,6 +7,7 @@ import { registerAdjudicateCommand } from './commands/adjudicate.ts';
 import { registerRosterCommands } from './commands/roster.ts';
 import { registerPlanStoreCommands } from './commands/plan-store.ts';
 import { registerPartnerCommands } from './commands/partner.ts';
+import { registerSettlementCommands } from './commands/settlements.ts';
 
 const program = new Command('hmb')
   .description('惠民保 plans as data: validate and inspect plans, adjudicate settlements')
@@ -16,5 +17,6 @@ registerPlanStoreCommands(registerPlanCommands(program));
 registerAdjudicateCommand(program);
 registerRosterCommands(program);
 registerPartnerCommands(program);
+registerSettlementCommands(program);
 
 await program.parseAsync(process.argv);

@@ -23,6 +23,7 @@ const cases: [string, Mutation, string, RegExp][] = [
   ['negative amount', (c) => { c.settlement.inCatalogSelfPay = '-3000'; }, 'settlement.inCatalogSelfPay', /non-negative/],
   ['three decimals', (c) => { c.settlement.classBCopay = '0.001'; }, 'settlement.classBCopay', /two decimals/],
   ['amount as number', (c) => { c.settlement.total = 10000; }, 'settlement.total', /decimal string/],
+  ['amount not a number (refused, not thrown)', (c) => { c.settlement.basicFundPaid = 'abc'; }, 'settlement.basicFundPaid', /non-negative yuan amount/],
   ['parts exceed total', (c) => { c.settlement.total = '9000.00'; }, 'settlement.total', /sum of the fund payments/],
   ['self-pay above item amount', (c) => { c.items[0].selfPay = '600.00'; }, 'items[0].selfPay', /exceed the item amount/],
   ['items exceed total', (c) => { c.items[0].amount = '20000.00'; }, 'items', /exceed settlement.total/],

@@ -12,6 +12,17 @@ export const Amount = z
 
 const dec = (s: string) => new Decimal(s);
 
+/**
+ * Fields of the message a claim was mapped from (a hospital's national settlement) that the claim has no place
+ * for, kept with it as sent: `path → text`, e.g. `setlinfo.psn_type → "1101"`. Bounded, so a message cannot
+ * grow a claim without limit: at most `entries` keys of ≤ 80 characters, values of ≤ 500 characters.
+ */
+export const UNMAPPED_VALUE_MAX = 500;
+export const unmappedFields = (entries: number) => z
+  .record(z.string().regex(/^[\w.[\]-]{1,80}$/, { error: 'must be a field path of at most 80 letters, digits, _ . [ ] -' }), z.string().max(UNMAPPED_VALUE_MAX))
+  .refine((r) => Object.keys(r).length <= entries, { error: `must hold at most ${entries} fields` })
+  .optional();
+
 export const Hospital = z.strictObject({
   code: z.string().min(1).max(64),
   level: z.number().int().min(1).max(3),
@@ -75,6 +86,8 @@ export const LineItem = z.strictObject({
   selfPay: Amount,
   /** What per-item limits count by when it is not the item itself (同类药品: a drug class code). */
   limitGroup: z.string().min(1).max(64).optional(),
+  /** The source line's fields the item has no place for (fee-detail serial number, quantity, price…). */
+  unmapped: unmappedFields(60),
 });
 
 export const ClaimFields = z.strictObject({
@@ -86,6 +99,8 @@ export const ClaimFields = z.strictObject({
   liabilities: z.array(Liability).default([]),
   settlement: Settlement,
   items: z.array(LineItem).default([]),
+  /** The source message's fields the claim has no place for (its ids, the person's scheme, the payment split…). */
+  unmapped: unmappedFields(1000),
 });
 
 /** Rules across fields of a settlement: parts add up, dates are ordered, items fit. */
@@ -113,7 +128,10 @@ export function claimRules(c: z.infer<typeof ClaimFields>, ctx: z.RefinementCtx)
   if (compensation.gt(burden)) ctx.addIssue({ code: 'custom', path: ['settlement', 'otherCompensation'], message: 'exceeds what the patient owed after the public schemes' });
 }
 
-export const ClaimSchema = ClaimFields.superRefine(claimRules);
+/** Cross-field rules read amounts as decimals: they run on a claim whose fields are valid (not "abc", a 500). */
+export const WHEN_FIELDS_VALID = { when: (payload: z.core.ParsePayload) => payload.issues.length === 0 };
+
+export const ClaimSchema = ClaimFields.superRefine(claimRules, WHEN_FIELDS_VALID);
 export type Claim = z.infer<typeof ClaimFields>;
 export type ClaimInput = z.input<typeof ClaimFields>;
 export type LineItem = z.infer<typeof LineItem>;
