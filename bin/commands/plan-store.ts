@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { defaultPlansDir, formatProblem, loadPlanFile, loadPlans, validateLoaded, type LoadedPlan } from '../../functions/core/plan/loader.ts';
 import { describeOutcome, publishPlans } from '../../functions/core/plan/publish.ts';
 import { diffPlans, renderDiff } from '../../functions/core/plan/diff.ts';
-import { planDigest, versionLabel, type PlanVersion } from '../../functions/core/plan/version.ts';
+import { planDigest } from '../../functions/core/plan/digest.ts';
+import { versionLabel, type PlanVersion } from '../../functions/core/plan/version.ts';
 import { processIo, runAsync, type Io } from './io.ts';
 import { openStore, withStoreOptions, type StoreOptions } from './store-target.ts';
 

@@ -6,7 +6,8 @@
 // published while a container runs reaches it within that time.
 import { notFound, unavailable } from '../errors.ts';
 import { formatProblem, validateLoaded, type LoadedPlan } from './loader.ts';
-import { planDigest, versionInForce, versionLabel, type PlanVersion, type VersionedPlan } from './version.ts';
+import { planDigest } from './digest.ts';
+import { versionInForce, versionLabel, type PlanVersion, type VersionedPlan } from './version.ts';
 
 /** What GET /plans lists and the sweep reads: one line per plan, from its latest version. */
 export interface PlanSummary {

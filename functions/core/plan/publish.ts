@@ -7,7 +7,8 @@ import { mapConcurrent } from '../concurrency.ts';
 import { retryOnConflict } from '../optimistic.ts';
 import { formatProblem, validateLoaded, type Catalogue, type LoadedPlan, type PlanProblem } from './loader.ts';
 import { planSummary, type PlanSource, type PlanSummary } from './catalog.ts';
-import { planDigest, versionLabel, type PlanVersion } from './version.ts';
+import { planDigest } from './digest.ts';
+import { versionLabel, type PlanVersion } from './version.ts';
 
 /** The plan store as publishing writes it. */
 export interface PlanPublishing extends Pick<PlanSource, 'listPlanVersions' | 'getPlanContent'> {

@@ -3,7 +3,6 @@
 // takes effect on a day. A claim is adjudicated under the version in force on
 // its admission (outpatient: treatment) day; a policy records the version it
 // was sold under.
-import { createHash } from 'node:crypto';
 import type { LoadedPlan } from './loader.ts';
 
 export interface PlanVersion {
@@ -23,21 +22,6 @@ export type VersionedPlan = LoadedPlan & { version: PlanVersion };
 /** The short form an explanation or a log line names a version by: `v2 (3fa9c1d2e4b5)`. */
 export function versionLabel(v: Pick<PlanVersion, 'seq' | 'hash'>): string {
   return `v${v.seq} (${v.hash.slice(0, 12)})`;
-}
-
-/** JSON with object keys sorted at every depth: one text per content, whatever order the file listed fields in. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-/** The digest that identifies a plan's content (list entries included: a list update is a new version). */
-export function planDigest(plan: LoadedPlan): string {
-  return createHash('sha256').update(canonicalJson(plan)).digest('hex');
 }
 
 /**
