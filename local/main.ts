@@ -217,7 +217,9 @@ async function banner(stack: LocalStack, ownDynamo: boolean): Promise<string> {
   lines.push(`  curl -s ${stack.url}/plans`);
   lines.push(`  curl -s ${stack.url}/plans/${undated}/window`);
   lines.push(`  curl -s -X POST ${stack.url}/plans/${undated}/window/open -H 'content-type: application/json' -d '{"actor":"me","reason":"trying it out"}'`);
+  lines.push(`  curl -s ${stack.url}/plans/${undated}`);
   lines.push(`  curl -s ${stack.url}/openapi.json`);
+  lines.push(`  npm run hmb -- plan publish --endpoint ${stack.endpoint} --table ${stack.tableName}   # publish plans/ again while it runs`);
   lines.push(`  HMB_URL=${stack.url} npm run demo     # enroll members, send settlements, read the explanations`);
   lines.push('', 'Ctrl-C stops the gateway, the sweep and DynamoDB Local.', '');
   return lines.join('\n');
