@@ -71,6 +71,28 @@ afterAll(async () => {
 });
 
 describe('payment', () => {
+  test('20 notifications for one order at once are all recorded: exactly one pays the policy, the others are refunded; sent again, each is a replay', async () => {
+    const id = personId('350404', 90);
+    await addToRoster('sanming-2024', rosterRow(id));
+    expect((await order('sanming-2024', id)).status).toBe(201);
+    const ids = Array.from({ length: 20 }, (_, i) => `wx-concurrent-${String(i).padStart(2, '0')}`);
+    const answers = await Promise.all(ids.map((paymentId) => pay('sanming-2024', id, 'wechat', '150.00', paymentId)));
+    // None refused for our own contention (no 409 POLICY_BUSY), none lost.
+    expect(answers.map((a) => a.status)).toEqual(ids.map(() => 200));
+    expect(answers.every((a) => !a.replayed)).toBe(true);
+    // Each answer says whether this payment came back: 19 do.
+    expect(answers.filter((a) => a.body.refunded.length === 1 && a.body.refunded[0].refund.reason === 'ALREADY_PAID')).toHaveLength(19);
+    const stored = await policy('sanming-2024', id);
+    expect(stored.status).toBe('paid');
+    expect(stored.payments.map((p: { paymentId: string }) => p.paymentId).sort()).toEqual(ids);
+    // One stands; each of the 19 others goes back to the payer as a second payment.
+    expect(stored.payments.filter((p: { refund?: unknown }) => p.refund === undefined)).toHaveLength(1);
+    expect(stored.payments.filter((p: { refund?: { reason: string } }) => p.refund?.reason === 'ALREADY_PAID')).toHaveLength(19);
+    const again = await Promise.all(ids.map((paymentId) => pay('sanming-2024', id, 'wechat', '150.00', paymentId)));
+    expect(again.map((a) => [a.status, a.replayed])).toEqual(ids.map(() => [200, true]));
+    expect((await policy('sanming-2024', id)).payments).toHaveLength(20);
+  });
+
   test('an online order is pending until paid, then paid, then active when cover starts; only paid policies count', async () => {
     const id = personId('350404', 1);
     await addToRoster('sanming-2024', rosterRow(id));

@@ -60,7 +60,7 @@ export async function confirmPayment(deps: Deps, planId: string, personId: strin
       throw unprocessable('AMOUNT_MISMATCH', `${formatYuan(due)} yuan is due, not ${payment.amount}`, { due: formatYuan(due) });
     }
     return applyPayment(plan, current, { ...payment, amount: new Decimal(payment.amount).toFixed(2), paidAt: now.toISOString() }, now, windowClosed);
-  });
+  }, { money: true });
   return { policy, ...result };
 }
 

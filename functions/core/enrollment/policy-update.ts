@@ -4,7 +4,7 @@ import type { Policy } from './model.ts';
 import type { AccountMove } from '../store/store.ts';
 import { retryOnConflict } from '../optimistic.ts';
 import type { Deps } from '../deps.ts';
-import { conflict, notFound } from '../errors.ts';
+import { conflict, notFound, unavailable } from '../errors.ts';
 import { maskId } from '../identity/resident-id.ts';
 
 export interface PolicyChange<R> {
@@ -18,8 +18,12 @@ export interface PolicyChange<R> {
   result: R;
 }
 
-/** The policy that stands after the change (or unchanged), and what `decide` said about it. */
-export async function updatePolicy<R>(deps: Deps, planId: string, personId: string, decide: (policy: Policy) => PolicyChange<R>): Promise<{ policy: Policy; result: R }> {
+/**
+ * The policy that stands after the change (or unchanged), and what `decide` said about it. `money`: the change records
+ * money received (a payment provider's notification), which our own contention must never refuse: it is tried longer,
+ * and if the policy still kept changing under it, answered 503 with Retry-After, which providers retry.
+ */
+export async function updatePolicy<R>(deps: Deps, planId: string, personId: string, decide: (policy: Policy) => PolicyChange<R>, options: { money?: boolean } = {}): Promise<{ policy: Policy; result: R }> {
   return retryOnConflict(async () => {
     const policy = await deps.store.getPolicy(planId, personId);
     if (!policy) throw notFound('NO_POLICY', `no policy in ${planId} for ${maskId(personId)}`);
@@ -28,5 +32,7 @@ export async function updatePolicy<R>(deps: Deps, planId: string, personId: stri
     const stored = { ...next, version: policy.version + 1 };
     await deps.store.putPolicy(stored, policy.version, counterDeltas, account);
     return { policy: stored, result };
-  }, { what: 'the policy', busy: () => conflict('POLICY_BUSY', 'the policy is being changed by someone else; try again') });
+  }, options.money
+    ? { what: 'the policy', attempts: 100, busy: () => unavailable('POLICY_BUSY', 'the policy kept changing while the payment was recorded; it was not recorded: send the notification again') }
+    : { what: 'the policy', busy: () => conflict('POLICY_BUSY', 'the policy is being changed by someone else; try again') });
 }

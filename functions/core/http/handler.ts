@@ -95,7 +95,8 @@ export async function dispatch(api: Api, event: APIGatewayProxyEventV2, gate: Ga
 /** Maps every failure to an HTTP answer; only a fault of ours becomes a 500, logged, without the stack in the reply. */
 export function errorReply(error: unknown, logger: Logger): APIGatewayProxyStructuredResultV2 {
   if (error instanceof InvalidRequest) return json(400, { error: 'invalid-request', issues: error.issues });
-  if (error instanceof DomainError) return json(STATUS[error.kind], { error: error.code, message: error.message, ...error.details });
+  // Unavailable for the moment (our own contention, a store deferring work): the client retries.
+  if (error instanceof DomainError) return json(STATUS[error.kind], { error: error.code, message: error.message, ...error.details }, error.kind === 'unavailable' ? { 'retry-after': '1' } : {});
   logger.error('unhandled error', { error: error as Error });
   return json(500, { error: 'internal', message: 'internal error; it has been logged' });
 }
