@@ -49,4 +49,5 @@ await withStack(async (dynamo, _stack, post) => {
   console.log(`DynamoDB Local raw TransactWriteItems (2 conditional puts + 1 counter ADD): ${rawRate.toFixed(0)}/s (${concurrency} in flight)`);
   console.log(`HTTP API settlements (adjudicated, stored, ${members} members): ${api.toFixed(0)}/s (${concurrency} in flight)`);
   console.log(`ratio: ${(100 * api / rawRate).toFixed(0)} % of the raw rate (target ≥ 50 %)`);
-});
+  // The plan's own year (its cover has ended in real time, and ended cover takes no order).
+}, { clock: '2023-05-20T09:00:00+08:00' });

@@ -76,10 +76,10 @@ function send(url: string, body: string): Promise<{ status: number; text: string
 }
 
 /** DynamoDB Local and the local stack on it, stopped afterwards whatever happens. */
-export async function withStack<T>(run: (dynamo: DynamoLocal, stack: LocalStack, post: (path: string, body: unknown) => Promise<unknown>) => Promise<T>): Promise<T> {
+export async function withStack<T>(run: (dynamo: DynamoLocal, stack: LocalStack, post: (path: string, body: unknown) => Promise<unknown>) => Promise<T>, options: { clock?: string } = {}): Promise<T> {
   const dynamo = await startDynamoLocal();
   try {
-    const stack = await startLocalStack({ endpoint: dynamo.endpoint, tableName: 'bench', quiet: true });
+    const stack = await startLocalStack({ endpoint: dynamo.endpoint, tableName: 'bench', quiet: true, ...options });
     const post = async (path: string, body: unknown) => {
       const response = await send(`${stack.url}${path}`, JSON.stringify(body));
       if (response.status >= 300) throw new Error(`${path}: ${response.status} ${response.text}`);

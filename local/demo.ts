@@ -4,8 +4,11 @@
 // cover year and prints every explanation of benefits, then their accumulators,
 // the plan's loss ratio and the day's statement.
 //
-// Runs against the stack at $HMB_URL (default http://127.0.0.1:3000, i.e. `npm
-// start`); when nothing answers there it starts one in memory and stops it at the end.
+// The story is set in the plan's own year: cover that has ended takes no order,
+// so by default the demo starts a stack in memory whose clock begins at
+// DEMO_CLOCK, inside the 2023 window, and stops it at the end. With $HMB_URL it
+// plays against that stack instead, which must run in the same year:
+// `HMB_CLOCK=2023-05-20T09:00:00+08:00 npm start`.
 import { randomInt, randomUUID } from 'node:crypto';
 import { Decimal } from 'decimal.js';
 import { renderAdjudication } from '../functions/core/engine/explain.ts';
@@ -16,6 +19,8 @@ import { shanghaiDay } from '../functions/core/dates/dates.ts';
 import type { LocalStack } from './main.ts';
 
 const PLAN = 'jiangxi-2023';
+/** Inside Jiangxi's 2023 window (14 March – 31 May); cover starts on 1 June. */
+const DEMO_CLOCK = '2023-05-20T09:00:00+08:00';
 const REGION = '360102'; // 南昌市东湖区
 
 // ---------- the people and their year ----------
@@ -229,7 +234,13 @@ async function demo(): Promise<void> {
   out();
 
   out(`1. The administrator opens the enrollment window: POST /plans/${PLAN}/window/open`);
-  const window = await api<{ state: string }>('POST', `/plans/${PLAN}/window/open`, { actor: 'demo', reason: 'demo enrollment' }, [200]);
+  const window = await api<{ state: string; events: { at: string }[] }>('POST', `/plans/${PLAN}/window/open`, { actor: 'demo', reason: 'demo enrollment' }, [200, 422]);
+  if (window.status === 422) {
+    throw new DemoError(`the stack refuses to open ${PLAN}: ${JSON.stringify(window.body)}\n`
+      + `Its 2023 cover has ended in the stack's time. Run the demo on its own (npm run demo, without HMB_URL), or start the stack in the plan's year: HMB_CLOCK=${DEMO_CLOCK} npm start`);
+  }
+  // The platform's day (its clock may be set in the plan's year), for the statement below.
+  const today = shanghaiDay(window.body.events.at(-1)?.at ?? new Date());
   out(`   → ${window.status}, window ${window.body.state}`);
   out();
 
@@ -280,7 +291,6 @@ async function demo(): Promise<void> {
   out(`6. The bureau watches the loss ratio (GET /plans/${PLAN}/loss-ratio) and the insurer reconciles the day (GET /plans/${PLAN}/statements/{date}):`);
   const ratio = await api<{ premiums: { policies: number; amount: string }; claims: { adjudicated: number; paid: string }; payoutRatio: string | null }>('GET', `/plans/${PLAN}/loss-ratio`, undefined, [200]);
   out(`   so far: ${ratio.body.premiums.policies} paid policies, premiums ${ratio.body.premiums.amount}; ${ratio.body.claims.adjudicated} claims paid ${ratio.body.claims.paid}; payout ratio ${ratio.body.payoutRatio ?? '—'}`);
-  const today = shanghaiDay(new Date());
   const statement = await api<{ totals: { adjudicated: number; reversed: number; paid: string; byInsurer: { insurerId: string; paid: string }[] } }>('GET', `/plans/${PLAN}/statements/${today}`, undefined, [200]);
   const t = statement.body.totals;
   out(`   ${today}: ${t.adjudicated} adjudicated, ${t.reversed} reversed, paid ${t.paid} (${t.byInsurer.map((i) => `${i.insurerId} ${i.paid}`).join(', ')})`);
@@ -289,16 +299,16 @@ async function demo(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const url = (process.env.HMB_URL || 'http://127.0.0.1:3000').replace(/\/+$/, '');
+  const url = process.env.HMB_URL?.replace(/\/+$/, '');
   let stack: LocalStack | undefined;
-  if (await answers(url)) {
+  if (url && await answers(url)) {
     base = url;
     console.log(`Using the local stack at ${url}.\n`);
   } else {
-    console.log(`Nothing answers at ${url}: starting a stack in memory for this demo (DynamoDB Local takes a few seconds)…`);
+    console.log(`${url ? `Nothing answers at ${url}: s` : 'S'}tarting a stack in memory for this demo, its clock at ${DEMO_CLOCK} (DynamoDB Local takes a few seconds)…`);
     const { startLocalStack } = await import('./main.ts');
     try {
-      stack = await startLocalStack({ dataDir: null, quiet: true });
+      stack = await startLocalStack({ dataDir: null, quiet: true, clock: DEMO_CLOCK });
     } catch (error) {
       console.error(`The local stack did not start: ${(error as Error).message}`);
       process.exit(1);

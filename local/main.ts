@@ -40,6 +40,11 @@ export interface LocalStackOptions {
   sweepEveryMs?: number;
   /** How long a service trusts the plan index and a plan's versions before reading them again (HMB_PLAN_CACHE_MS); default a minute. */
   planCacheMs?: number;
+  /**
+   * The platform's clock starts at this instant and runs on (HMB_CLOCK): a stack living in a past plan's year (the
+   * demo). Default: the real time.
+   */
+  clock?: string;
 }
 
 export interface LocalStack {
@@ -112,6 +117,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     process.env.TABLE_NAME = tableName;
     process.env.HMB_DYNAMODB_ENDPOINT = endpoint;
     process.env.HMB_PLAN_CACHE_MS = String(options.planCacheMs ?? 60_000);
+    if (options.clock) process.env.HMB_CLOCK = options.clock;
+    else delete process.env.HMB_CLOCK;
     process.env.AWS_REGION ??= 'local';
     if (!process.env.AWS_ACCESS_KEY_ID) Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
     // The handlers' loggers read their level when first imported: warnings and errors only.
@@ -134,10 +141,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
 
     const windows = loaded.find((s) => s.name === 'enrollment-windows')!;
-    const toggle = windows.handler as unknown as (event: WindowSweep, context: Context) => Promise<{ opened: string[]; closed: string[] }>;
+    const toggle = windows.handler as unknown as (event: WindowSweep, context: Context) => Promise<{ opened: string[]; closed: string[]; failed?: { planId: string; error: string }[] }>;
     const swept: LocalStack['swept'] = { opened: [], closed: [] };
     sweep = startSweep(async (event) => {
-      const { opened, closed } = await toggle(event, lambdaContext(windows.name));
+      const { opened, closed, failed } = await toggle(event, lambdaContext(windows.name));
+      for (const f of failed ?? []) console.error(`scheduler: ${f.planId}: ${f.error}`);
       swept.opened.push(...opened);
       swept.closed.push(...closed);
       if (opened.length > 0) say(`scheduler: opened ${opened.join(', ')} (opening instant passed)`);
@@ -265,7 +273,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   try {
-    stack = await startLocalStack({ port, dynamoPort: number('HMB_DYNAMODB_PORT'), tableName: process.env.TABLE_NAME || 'huiminbao' });
+    const clock = process.env.HMB_CLOCK || undefined;
+    if (clock !== undefined && Number.isNaN(Date.parse(clock))) { console.error(`HMB_CLOCK must be an instant, e.g. 2023-05-20T09:00:00+08:00, not "${clock}"`); process.exit(1); }
+    stack = await startLocalStack({ port, dynamoPort: number('HMB_DYNAMODB_PORT'), tableName: process.env.TABLE_NAME || 'huiminbao', clock });
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
     console.error(e.code === 'EADDRINUSE' ? inUse(port) : `the local stack did not start: ${e.stack ?? e.message}`);

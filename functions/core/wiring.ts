@@ -29,7 +29,8 @@ export function defaultDeps(): Deps {
   const table = process.env.TABLE_NAME;
   if (!table) throw new Error('TABLE_NAME is not set');
   const endpoint = process.env.HMB_DYNAMODB_ENDPOINT;
-  const key = `${table}|${endpoint ?? ''}`;
+  const clock = localClock();
+  const key = `${table}|${endpoint ?? ''}|${process.env.HMB_CLOCK ?? ''}`;
   const known = built.get(key);
   if (known) return known;
   const client = new DynamoDBClient(endpoint
@@ -40,11 +41,22 @@ export function defaultDeps(): Deps {
   const queueUrl = process.env.QUEUE_URL;
   const deps: Deps = {
     plans: storedCatalog(store, { freshForMs: millis('HMB_PLAN_CACHE_MS', 60_000) }),
-    store, now: () => new Date(),
+    store, now: clock,
     queue: queueUrl ? new SqsQueue(queueUrl) : new InProcessQueue((m) => runWork(deps, m)),
   };
   built.set(key, deps);
   return deps;
+}
+
+/**
+ * The clock: the real one, or locally (never on Lambda) one that starts at HMB_CLOCK and runs on from there, so a
+ * local stack can live in a plan's own year (a demo of a past plan: ended cover takes no order in real time).
+ */
+function localClock(): () => Date {
+  const start = process.env.HMB_CLOCK ? Date.parse(process.env.HMB_CLOCK) : Number.NaN;
+  if (Number.isNaN(start) || process.env.AWS_LAMBDA_FUNCTION_NAME) return () => new Date();
+  const startedAt = Date.now();
+  return () => new Date(start + (Date.now() - startedAt));
 }
 
 /**

@@ -13,6 +13,7 @@ const http = createHttpHandler(enrollmentApi(defaultDeps), logger, defaultGate(a
 export async function handler(event: APIGatewayProxyEventV2 | WindowSweep, context: Context) {
   if (!WindowSweep.safeParse(event).success) return http(event as APIGatewayProxyEventV2, context);
   const swept = await sweepWindows(defaultDeps());
-  if (swept.opened.length + swept.closed.length > 0) logger.info('windows swept', swept);
+  if (swept.opened.length + swept.closed.length > 0) logger.info('windows swept', { opened: swept.opened, closed: swept.closed });
+  for (const failure of swept.failed ?? []) logger.error('window sweep failed for a plan', failure);
   return swept;
 }

@@ -71,6 +71,29 @@ afterAll(async () => {
 });
 
 describe('payment', () => {
+  test('cover that has ended takes no order and no money: the opening, an order, a sponsor\'s order and a late payment are refused, naming the cover dates', async () => {
+    const id = personId('350404', 91);
+    const family = personId('350404', 92);
+    await addToRoster('sanming-2024', rosterRow(id), rosterRow(family, { scheme: 'employee' }));
+    expect((await order('sanming-2024', id)).status).toBe(201);
+    // Sanming 2024 covers 2024-01-01 – 2024-12-31; on 2 January 2025 it has ended.
+    at('2025-01-02T10:00:00+08:00');
+    const cover = { start: '2024-01-01', end: '2024-12-31' };
+    const paid = await pay('sanming-2024', id, 'wechat', '150.00');
+    expect(paid).toMatchObject({ status: 409, body: { error: 'ORDER_NOT_PAYABLE', cover } });
+    expect(paid.body.message).toContain('2024-01-01 – 2024-12-31');
+    expect(await call('POST', '/plans/sanming-2024/window/open', { actor: 'bureau', reason: 'opened anew' })).toMatchObject({ status: 422, body: { error: 'COVER_ENDED', cover } });
+    expect(await call('POST', '/plans/sanming-2024/window/open', { actor: 'bureau', closesAt: '2025-02-01T00:00:00+08:00' })).toMatchObject({ status: 422, body: { error: 'COVER_ENDED' } });
+    // A family mutual-aid debit would have been paid at once: nothing is taken.
+    expect(await order('sanming-2024', family, 'family-mutual-aid')).toMatchObject({ status: 422, body: { error: 'COVER_ENDED', cover } });
+    expect((await call('GET', `/plans/sanming-2024/policies/${family}`)).status).toBe(404);
+    expect(await call('POST', '/plans/sanming-2024/orders', {
+      requestId: randomUUID(), sponsor: { name: '三明市民政局', kind: 'government', creditCode: '11110000000029209E' }, actor: '民政局', tier: 'standard', contribution: 'full', beneficiaries: [id],
+    })).toMatchObject({ status: 422, body: { error: 'COVER_ENDED' } });
+    const stored = await policy('sanming-2024', id);
+    expect(stored).toMatchObject({ status: 'pending', payments: [] });
+  });
+
   test('20 notifications for one order at once are all recorded: exactly one pays the policy, the others are refunded; sent again, each is a replay', async () => {
     const id = personId('350404', 90);
     await addToRoster('sanming-2024', rosterRow(id));

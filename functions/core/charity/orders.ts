@@ -3,6 +3,7 @@
 // checked on its own (a bad ID number rejects only its line, masked). A list
 // of up to 100,000 people is accepted in one request and stored in chunks; a
 // long one is quoted in the background (the order reads `quoting` until done).
+import { refuseEndedCover } from '../enrollment/window.ts';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { digestOf } from '../digest.ts';
@@ -125,6 +126,7 @@ export async function createOrder(deps: Deps, planId: string, request: OrderRequ
   if (!tier) throw unprocessable('UNKNOWN_TIER', `plan ${planId} has no tier "${request.tier}"`, { tiers: plan.tiers.map((t) => t.id) });
   checkSponsor(plan, request);
   const now = deps.now();
+  refuseEndedCover(plan, now, 'no order is taken');
 
   // Numbering, bad numbers and repeats need the whole list but no reads: done here, the rest by the quote job.
   const listed = request.beneficiaries ?? await selectFromRoster(deps, plan, request.selection!);

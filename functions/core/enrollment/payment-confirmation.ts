@@ -15,6 +15,7 @@ import { coverFor } from './policies.ts';
 import { attemptTaking, isAccountChannel, lifecycle, standingPayment } from './lifecycle.ts';
 import { counted } from './participation.ts';
 import { formatYuan } from '../money/money.ts';
+import { shanghaiDay } from '../dates/dates.ts';
 import { updatePolicy } from './policy-update.ts';
 import { currentWindow, isOpen, scheduledWindow } from './window.ts';
 
@@ -77,6 +78,10 @@ function amountDue(policy: Policy): Decimal {
 }
 
 function applyPayment(plan: LoadedPlan, current: Policy, paid: PolicyPayment, now: Date, windowClosed: boolean) {
+  // Cover that has ended takes no money, whatever else became of the order.
+  if (current.coverEnd < shanghaiDay(now)) {
+    throw conflict('ORDER_NOT_PAYABLE', `the cover of this order (${current.coverStart} – ${current.coverEnd}) has ended: the payment must be returned to the payer`, { cover: { start: current.coverStart, end: current.coverEnd } });
+  }
   const state = lifecycle(current, now);
   if (state === 'expired' || state === 'cancelled' || state === 'refunded') {
     throw conflict('ORDER_NOT_PAYABLE', `the order is ${state}: the payment must be returned to the payer`, { lifecycle: state, ...(current.payBy ? { payBy: current.payBy } : {}) });

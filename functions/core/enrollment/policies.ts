@@ -13,7 +13,7 @@ import type { Policy, PolicyAttempt, WindowState } from './model.ts';
 import { currentPlan, type Deps } from '../deps.ts';
 import type { EnrollmentInputs } from '../store/store.ts';
 import { checkEligibility } from '../eligibility/eligibility.ts';
-import { isOpen, scheduledWindow } from './window.ts';
+import { isOpen, refuseEndedCover, scheduledWindow } from './window.ts';
 import { counted } from './participation.ts';
 import { accountShareSpent, checkAutoRenewalChannel, checkPayment, payerOf } from './payment.ts';
 import { attemptTaking, holdsPlace, isAccountChannel, payByFor } from './lifecycle.ts';
@@ -175,6 +175,7 @@ function decide(plan: VersionedPlan, enrollment: Enrollment, inputs: EnrollmentI
   const window = inputs.window ?? scheduledWindow(plan, now);
   const history = historyFrom(plan, inputs.previousPolicy, inputs.previousYear);
   if (existing && (attemptTaking(existing, (a) => a.requestId === request.requestId) || holdsPlace(existing, now))) return { answer: answerForExisting(existing, enrollment) };
+  refuseEndedCover(plan, now, 'no order is taken');
   if (!isOpen(window, now)) {
     throw conflict('WINDOW_CLOSED', `enrollment for ${planId} is not open`, { window: { state: window.state, opensAt: window.opensAt, closesAt: window.closesAt } });
   }

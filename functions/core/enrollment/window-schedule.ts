@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { currentPlan, type Deps } from '../deps.ts';
 import type { LoadedPlan } from '../plan/loader.ts';
+import type { PlanSummary } from '../plan/catalog.ts';
 import type { Job } from '../jobs.ts';
 import type { WindowState } from './model.ts';
 import { actOnWindow, currentWindow, scheduledWindow, type WindowAction } from './window.ts';
@@ -61,7 +62,7 @@ const quietPlans = new WeakMap<object, Set<string>>();
  * A window only ever open by the plan's dates is closed only if people enrolled: otherwise there is no rate to freeze
  * nor order to settle. Answers the plans opened and closed.
  */
-export async function sweepWindows(deps: Deps): Promise<{ opened: string[]; closed: string[] }> {
+export async function sweepWindows(deps: Deps): Promise<{ opened: string[]; closed: string[]; failed?: { planId: string; error: string }[] }> {
   const now = deps.now();
   const t = now.getTime();
   const passed = (instant: string | null) => instant !== null && Date.parse(instant) <= t;
@@ -71,10 +72,12 @@ export async function sweepWindows(deps: Deps): Promise<{ opened: string[]; clos
   const stored = await deps.store.getWindows(summaries.map((s) => s.id));
   const opened: string[] = [];
   const closed: string[] = [];
-  for (const summary of summaries) {
+  const failed: { planId: string; error: string }[] = [];
+
+  async function sweepOne(summary: PlanSummary): Promise<void> {
     const window = stored.get(summary.id);
-    if (window?.state === 'closed') continue;
-    if (!window && quiet.has(summary.id)) continue;
+    if (window?.state === 'closed') return;
+    if (!window && quiet.has(summary.id)) return;
     const closesAt = window ? window.closesAt : summary.window.closes;
     if (!window && passed(summary.window.opens) && !passed(summary.window.closes)) {
       await openWindow(deps, await currentPlan(deps, summary.id), SCHEDULED);
@@ -83,12 +86,24 @@ export async function sweepWindows(deps: Deps): Promise<{ opened: string[]; clos
       const plan = await currentPlan(deps, summary.id);
       // Counted once here, where it decides whether to close, and frozen as counted.
       const counted = window ? undefined : await participationNow(deps, plan);
-      if (counted?.enrolled === 0) { quiet.add(summary.id); continue; }
+      if (counted?.enrolled === 0) {
+        quiet.add(summary.id);
+        return;
+      }
       const rate = counted?.rate ?? undefined;
       const current = window ?? scheduledWindow(plan, now);
       await closeWindow(deps, plan, { actor: 'scheduler', reason: 'closing instant passed with no close recorded', ...(rate !== undefined ? { participationRate: rate } : {}) }, current);
       closed.push(summary.id);
     }
   }
-  return { opened, closed };
+
+  for (const summary of summaries) {
+    // One plan's trouble (a version that no longer loads, cover that ended before its window) never stops the others.
+    try {
+      await sweepOne(summary);
+    } catch (error) {
+      failed.push({ planId: summary.id, error: (error as Error).message });
+    }
+  }
+  return { opened, closed, ...(failed.length > 0 ? { failed } : {}) };
 }

@@ -5,6 +5,7 @@ import type { WindowEvent, WindowState } from './model.ts';
 import type { Store } from '../store/store.ts';
 import { retryOnConflict } from '../optimistic.ts';
 import { conflict, unprocessable } from '../errors.ts';
+import { shanghaiDay } from '../dates/dates.ts';
 
 /** The window as the plan file schedules it, before anyone acted on it. */
 export function scheduledWindow(plan: LoadedPlan, now: Date): WindowState {
@@ -34,6 +35,7 @@ export interface WindowAction {
 
 /** Applies an action; a repeated action (already open, already closed) changes nothing. Retries concurrent writers. */
 export async function actOnWindow(store: Store, plan: LoadedPlan, act: WindowAction, now: Date): Promise<WindowState> {
+  if (act.action === 'open') refuseEndedCover(plan, now, 'the window cannot open');
   return retryOnConflict(async () => {
     const current = await currentWindow(store, plan, now);
     const target = act.action === 'open' ? 'open' : 'closed';
@@ -73,4 +75,19 @@ export function isOpen(window: WindowState, now: Date): boolean {
 /** The window as anyone may read it: its history without who signed (role sessions name partner accounts and staff). */
 export function publicWindow(window: WindowState): WindowState {
   return { ...window, events: window.events.map(({ signedBy: _, ...event }) => event) };
+}
+
+/**
+ * Cover with fixed dates that has ended (or ends) before `now`'s day: nothing may be sold for it any more — no window
+ * opening, no order, no payment. Cover from enrollment, or after the window, starts when bought: never ended.
+ */
+export function endedCover(plan: LoadedPlan, now: Date): { start: string; end: string } | undefined {
+  const cover = plan.enrollment.cover;
+  return cover.kind === 'fixed' && cover.end < shanghaiDay(now) ? { start: cover.start, end: cover.end } : undefined;
+}
+
+/** The refusal of anything that would sell ended cover (422), naming the cover dates. */
+export function refuseEndedCover(plan: LoadedPlan, now: Date, what: string): void {
+  const ended = endedCover(plan, now);
+  if (ended) throw unprocessable('COVER_ENDED', `${what}: the cover of ${plan.id} (${ended.start} – ${ended.end}) has ended`, { cover: ended });
 }
