@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { registerPlanCommands } from './commands/plan.ts';
 import { registerAdjudicateCommand } from './commands/adjudicate.ts';
 import { registerRosterCommands } from './commands/roster.ts';
+import { registerSimulateCommand } from './commands/simulate.ts';
 
 const program = new Command('hmb')
   .description('惠民保 plans as data: validate and inspect plans, adjudicate settlements')
@@ -13,5 +14,6 @@ const program = new Command('hmb')
 registerPlanCommands(program);
 registerAdjudicateCommand(program);
 registerRosterCommands(program);
+registerSimulateCommand(program);
 
 await program.parseAsync(process.argv);
