@@ -140,6 +140,7 @@ export function simulateGenerated(plans: readonly PlanRef[], params: SimulationP
     const population = { people: 0 };
     for (const { member, claims } of generator.year(options.seed, year, options.membersPerYear, population)) {
       for (const t of run.tallies) t.member(member, year);
+      if (claims.length === 0) continue; // most members: insured, counted, paid nothing
       const memberRun = new MemberRun(member, plans.length);
       for (const claim of claims) run.claim(memberRun, year, claim);
       run.memberDone(memberRun, year);
