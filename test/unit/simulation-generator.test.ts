@@ -181,14 +181,16 @@ describe('a generated year matches its parameters', () => {
     const shares = inpatient.map((c) => new Decimal(c.settlement.outOfCatalogSelfPay).div(c.settlement.total).toNumber());
     // Uniform on [0, 2 × 0.12]: mean 0.12, standard deviation 0.24 / √12.
     withinErrors(mean(shares), params.settlement.outOfCatalog, (2 * params.settlement.outOfCatalog) / Math.sqrt(12 * shares.length));
-    // A resident's admission: basic = (in-catalogue − class-B co-pay − 800) × 0.60, rounded to the fen.
+    // A resident's admission: basic = (in-catalogue − class-B co-pay − the basic deductible 600) × the resident rate 0.70,
+    // rounded to the fen.
+    expect([params.settlement.basicDeductible, params.settlement.basicRate.resident]).toEqual(['600', 0.7]);
     const residents = new Set(years.filter((y) => !(y.member as GeneratedMember).employee).map((y) => y.member.context.memberId));
     const checked = inpatient.filter((c) => residents.has(c.claimId.replace(/-\d+$/, ''))).slice(0, 500);
     expect(checked.length).toBe(500);
     for (const c of checked) {
       const s = c.settlement;
       const rest = new Decimal(s.total).minus(s.outOfCatalogSelfPay).minus(s.overLimitSelfPay).minus(s.classBCopay);
-      const basic = Decimal.max(0, rest.minus(800)).times('0.6').toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+      const basic = Decimal.max(0, rest.minus(600)).times('0.7').toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
       expect(s.basicFundPaid).toBe(basic.toFixed(2));
     }
   });
