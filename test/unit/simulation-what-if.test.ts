@@ -160,6 +160,16 @@ describe('what-if: deductible 12,000 → 8,000, premium 69 → 75', () => {
     expect({ ...other, source: undefined }).toEqual({ ...report, source: undefined });
   });
 
+  test('the HTML report of a claims file charts what was paid (its premiums by group are not known)', () => {
+    const html = hmb(args(jsonl, '--format', 'html'));
+    expect(html.code).toBe(0);
+    for (const chart of ['paid-by-age-band', 'paid-by-population', 'paid-by-benefit', 'member-percentiles', 'difference-by-age-band', 'difference-by-benefit']) {
+      expect(html.stdout).toContain(`data-chart="${chart}"`);
+    }
+    expect(html.stdout).not.toContain('data-chart="ratio-by-age-band"');
+    expect(html.stdout).toContain('payout ratio: <strong>3.3043</strong>');
+  });
+
   test('the table prints a payout ratio line for each plan, and --claim-differences writes every changed claim', () => {
     const file = join(tmp, 'differences.csv');
     const table = hmb(args(jsonl, '--claim-differences', file));

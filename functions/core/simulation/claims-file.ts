@@ -71,6 +71,7 @@ export function claimRow(file: string, line: number, doc: unknown, defaults: Cla
     throw fail([`${column ? column('member.coverStart') : 'member.coverStart'}: is required (plan ${plan.id} has no fixed cover dates)`]);
   }
   const { age, ...context } = m;
+  const ageBand = bandOf(defaults.ageBands, age);
   const member: SimMember = {
     context: {
       ...context,
@@ -80,7 +81,7 @@ export function claimRow(file: string, line: number, doc: unknown, defaults: Cla
       regionCode: m.regionCode ?? plan.region.adminCode,
     },
     ...(age === undefined ? {} : { age }),
-    ...(bandOf(defaults.ageBands, age) === undefined ? {} : { ageBand: bandOf(defaults.ageBands, age) }),
+    ...(ageBand === undefined ? {} : { ageBand }),
     population: populationOf(m),
   };
   return { line, member, claim: { ...claim, planId: plan.id } };

@@ -3,11 +3,11 @@
 // the person enrolls (participation). Those who enroll become members with the
 // policy context the engine needs.
 import type { PolicyContext } from '../claim/schema.ts';
-
-type ReliefGroup = PolicyContext['reliefGroups'][number];
 import type { AgeBand, SimulationParameters } from './parameters.ts';
 import { WeightedPick, type Random } from './random.ts';
 import type { YearSetting } from './setting.ts';
+
+type ReliefGroup = PolicyContext['reliefGroups'][number];
 
 /** How reports group members: relief recipients first, then those with a condition known before cover. */
 export type PopulationGroup = 'healthy' | 'pre-existing' | 'relief';

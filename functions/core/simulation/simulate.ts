@@ -158,14 +158,15 @@ export function simulateGenerated(plans: readonly PlanRef[], params: SimulationP
     },
     plans: reports,
     difference,
-    uncertainty: options.years > 1 ? reports.map(interval) : [],
+    uncertainty: options.years > 1 ? reports.flatMap((r) => interval(r) ?? []) : [],
     warnings: s.warnings,
   };
 }
 
-/** The 5th and 95th percentiles (interpolated between ranks) and the mean of a plan's yearly payout ratios. */
-function interval(report: PlanReport): Interval {
+/** The 5th and 95th percentiles (interpolated between ranks) and the mean of a plan's yearly payout ratios; none without a premium. */
+function interval(report: PlanReport): Interval | undefined {
   const ratios = report.years.filter((y) => new Decimal(y.premium).gt(0)).map((y) => new Decimal(y.paid).div(y.premium)).sort((a, b) => a.comparedTo(b));
+  if (ratios.length === 0) return undefined;
   const quantile = (q: number) => {
     const h = (ratios.length - 1) * q;
     const lo = Math.floor(h);
