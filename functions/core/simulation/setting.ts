@@ -36,7 +36,7 @@ export interface YearSetting {
   /** Codes of the out-of-catalogue catalogues the plans' benefits pay from. */
   catalogue: readonly string[];
   tiers: WeightedPick<string>;
-  /** The city-wide participation rate the plans see (Sanming's out-of-pocket cap turns on it). */
+  /** The city-wide participation rate the plans see (an out-of-pocket cap may turn on it). */
   participationRate: string;
   /** What the plans cannot pay because a list they pay from is empty. */
   warnings: string[];
