@@ -8,6 +8,7 @@ import { registerRosterCommands } from './commands/roster.ts';
 import { registerPlanStoreCommands } from './commands/plan-store.ts';
 import { registerPartnerCommands } from './commands/partner.ts';
 import { registerSettlementCommands } from './commands/settlements.ts';
+import { registerSimulateCommand } from './commands/simulate.ts';
 
 const program = new Command('hmb')
   .description('惠民保 plans as data: validate and inspect plans, adjudicate settlements')
@@ -18,5 +19,6 @@ registerAdjudicateCommand(program);
 registerRosterCommands(program);
 registerPartnerCommands(program);
 registerSettlementCommands(program);
+registerSimulateCommand(program);
 
 await program.parseAsync(process.argv);
