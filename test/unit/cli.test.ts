@@ -47,8 +47,8 @@ describe('hmb plan', () => {
     expect(run.stdout).toBe('');
     const shown = relative(root, file);
     expect(run.stderr.trim().split('\n').sort()).toEqual([
-      `${shown}: benefits[0].visits[0]: Invalid option: expected one of "inpatient"|"outpatient-special-disease"|"outpatient"|"pharmacy"`,
-      `${shown}: deductibleGroups[0].amount: must have at most two decimals (fen)`,
+      `${shown}: benefits[inpatient-class-b-c].visits[0]: Invalid option: expected one of "inpatient"|"outpatient-special-disease"|"outpatient"|"pharmacy"`,
+      `${shown}: deductibleGroups[inpatient-shared].amount: must have at most two decimals (fen)`,
     ]);
   });
 

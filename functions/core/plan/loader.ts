@@ -21,27 +21,60 @@ export function formatProblem(p: PlanProblem): string {
   return p.path ? `${p.file}: ${p.path}: ${p.reason}` : `${p.file}: ${p.reason}`;
 }
 
-/** ['benefits', 2, 'deductible', 'amount'] → benefits[2].deductible.amount */
-export function formatPath(path: readonly PropertyKey[]): string {
+/**
+ * ['benefits', 2, 'deductible', 'amount'] → benefits[2].deductible.amount. Given the document, an element of a list
+ * whose items carry ids is named by its id, as the author wrote it: benefits[car-t].deductible.amount.
+ */
+export function formatPath(path: readonly PropertyKey[], doc?: unknown): string {
+  let at: unknown = doc;
   return path.reduce<string>((out, key) => {
-    if (typeof key === 'number') return `${out}[${key}]`;
+    const here = at;
+    at = isRecord(here) || Array.isArray(here) ? (here as Record<PropertyKey, unknown>)[key] : undefined;
+    if (typeof key === 'number') return `${out}[${Array.isArray(here) ? idOf(here, key) ?? key : key}]`;
     return out ? `${out}.${String(key)}` : String(key);
   }, '');
 }
 
-/** Turns zod issues into problems, one per field, in words a plan author understands. */
-export function issuesToProblems(file: string, issues: readonly z.core.$ZodIssue[]): PlanProblem[] {
+/** The id of a list's element, when it has one that names it alone (well formed and not repeated). */
+function idOf(list: unknown[], index: number): string | undefined {
+  const item = list[index];
+  if (!isRecord(item) || typeof item.id !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(item.id)) return undefined;
+  const id = item.id;
+  return list.filter((other) => isRecord(other) && other.id === id).length === 1 ? id : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** What the document holds at a path (undefined where it holds nothing). */
+function valueAt(doc: unknown, path: readonly PropertyKey[]): unknown {
+  let at = doc;
+  for (const key of path) {
+    if (!isRecord(at) && !Array.isArray(at)) return undefined;
+    at = (at as Record<PropertyKey, unknown>)[key];
+  }
+  return at;
+}
+
+/**
+ * Turns zod issues into problems, one per field, in words a plan author understands. `doc` is the document as
+ * written: a field it lacks "is required" (zod would say which values it expected), and paths name ids.
+ */
+export function issuesToProblems(file: string, issues: readonly z.core.$ZodIssue[], doc?: unknown): PlanProblem[] {
   return issues.flatMap((issue) => {
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ file, path: formatPath([...issue.path, key]), reason: 'unknown field' }));
+      return issue.keys.map((key) => ({ file, path: formatPath([...issue.path, key], doc), reason: 'unknown field' }));
     }
+    const missing = (issue.code === 'invalid_type' || issue.code === 'invalid_value' || issue.code === 'invalid_union')
+      && (doc === undefined ? /received undefined/.test(issue.message) : valueAt(doc, issue.path) === undefined);
+    if (missing) return [{ file, path: formatPath(issue.path, doc), reason: 'is required' }];
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
       // Report the alternative that got furthest: its first issues name the real field.
       const best = [...issue.errors].sort((a, b) => deepest(b) - deepest(a))[0];
-      return issuesToProblems(file, best.map((i) => ({ ...i, path: [...issue.path, ...i.path] })));
+      return issuesToProblems(file, best.map((i) => ({ ...i, path: [...issue.path, ...i.path] })), doc);
     }
-    const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
-    return [{ file, path: formatPath(issue.path), reason: missing ? 'is required' : issue.message }];
+    return [{ file, path: formatPath(issue.path, doc), reason: issue.message }];
   });
 }
 
@@ -49,10 +82,22 @@ function deepest(issues: readonly z.core.$ZodIssue[]): number {
   return Math.max(0, ...issues.map((i) => i.path.length + (i.code === 'invalid_type' ? 0 : 1)));
 }
 
-/** Validates one plan document already parsed from YAML. `plansDir` resolves list files. */
+/**
+ * Validates one plan document already parsed from YAML. `plansDir` resolves list files. Never throws: whatever the
+ * document holds, the answer is the plan or its problems.
+ */
 export function validatePlan(file: string, doc: unknown, plansDir: string): LoadResult {
+  try {
+    return validateDocument(file, doc, plansDir);
+  } catch (error) {
+    // A rule that trips over a value no check foresaw is still a problem of this file, not a crash of the loader.
+    return { ok: false, problems: [{ file, path: '', reason: `cannot be read as a plan (${(error as Error).message})` }] };
+  }
+}
+
+function validateDocument(file: string, doc: unknown, plansDir: string): LoadResult {
   const parsed = PlanSchema.safeParse(doc);
-  if (!parsed.success) return { ok: false, problems: issuesToProblems(file, parsed.error.issues) };
+  if (!parsed.success) return { ok: false, problems: issuesToProblems(file, parsed.error.issues, doc) };
   const plan = parsed.data;
   const problems: PlanProblem[] = [];
   const expectedId = basename(file).replace(/\.ya?ml$/, '');
@@ -73,23 +118,25 @@ export function validatePlan(file: string, doc: unknown, plansDir: string): Load
     }
     const content = readYaml(shown, listFile);
     if (!content.ok) { problems.push(...content.problems); continue; }
-    const entries = z.strictObject({ entries: z.array(ListEntry), note: z.string().optional() }).safeParse(content.doc);
-    if (!entries.success) { problems.push(...issuesToProblems(shown, entries.error.issues)); continue; }
+    const entries = ListFile.safeParse(content.doc);
+    if (!entries.success) { problems.push(...issuesToProblems(shown, entries.error.issues, content.doc)); continue; }
     lists[id] = { ...list, entries: entries.data.entries };
   }
-  problems.push(...itemClassProblems(file, plan, lists));
+  problems.push(...itemClassProblems(file, plan, lists, doc));
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, plan: { ...plan, lists } };
 }
 
+const ListFile = z.strictObject({ entries: z.array(ListEntry), note: z.string().optional() });
+
 /** Every class on a list a benefit rates by class must have a ratio (checked once the list files are read). */
-function itemClassProblems(file: string, plan: Plan, lists: LoadedPlan['lists']): PlanProblem[] {
+function itemClassProblems(file: string, plan: Plan, lists: LoadedPlan['lists'], doc: unknown): PlanProblem[] {
   return plan.benefits.flatMap((b, i) => {
     const list = b.covers.items?.list;
     if (!b.scheduleByItemClass || list === undefined || !lists[list]) return [];
     return lists[list].entries
       .filter((e) => e.class === undefined || !(e.class in b.scheduleByItemClass!))
-      .map((e) => ({ file, path: `benefits[${i}].scheduleByItemClass`, reason: `list "${list}" entry "${e.code}" has class "${e.class ?? '(none)'}" with no ratio` }));
+      .map((e) => ({ file, path: formatPath(['benefits', i, 'scheduleByItemClass'], doc), reason: `list "${list}" entry "${e.code}" has class "${e.class ?? '(none)'}" with no ratio` }));
   });
 }
 
@@ -107,7 +154,7 @@ function readYaml(shown: string, path: string): { ok: true; doc: unknown } | { o
   }
 }
 
-/** Loads one plan file. */
+/** Loads one plan file. Never throws: an unreadable file is a problem like any other. */
 export function loadPlanFile(path: string, plansDir = dirname(path)): LoadResult {
   const shown = relative(process.cwd(), path) || path;
   if (!existsSync(path)) return { ok: false, problems: [{ file: shown, path: '', reason: 'file not found' }] };
@@ -119,19 +166,34 @@ export function loadPlanFile(path: string, plansDir = dirname(path)): LoadResult
 export interface Catalogue {
   plans: Map<string, LoadedPlan>;
   problems: PlanProblem[];
+  /** Plans whose files failed, by the id their file name gives them, with their problems: why each is unavailable. */
+  unavailable: Map<string, PlanProblem[]>;
 }
 
-/** Loads every `*.yaml` plan directly in `dir` (list files live in sub-folders). */
+/** The id a plan file gives its plan: its name without .yaml. */
+export function planIdOfFile(file: string): string {
+  return basename(file).replace(/\.ya?ml$/, '');
+}
+
+/** Loads every `*.yaml` plan directly in `dir` (list files live in sub-folders); one bad file never stops the others. */
 export function loadPlans(dir: string): Catalogue {
   const plans = new Map<string, LoadedPlan>();
   const problems: PlanProblem[] = [];
-  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
-  for (const f of files) {
+  const unavailable = new Map<string, PlanProblem[]>();
+  for (const f of planFiles(dir)) {
     const result = loadPlanFile(join(dir, f), dir);
     if (result.ok) plans.set(result.plan.id, result.plan);
-    else problems.push(...result.problems);
+    else {
+      problems.push(...result.problems);
+      unavailable.set(planIdOfFile(f), result.problems);
+    }
   }
-  return { plans, problems };
+  return { plans, problems, unavailable };
+}
+
+/** The plan files of a folder: `*.yaml` directly in it, sorted. */
+export function planFiles(dir: string): string[] {
+  return readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
 }
 
 /** The plans folder of this checkout (or $HMB_PLANS_DIR). */

@@ -13,13 +13,26 @@ export const Yuan = z
   .refine((v) => !v.startsWith('-'), { error: 'must be ≥ 0' })
   .refine((v) => !/\.\d{3,}$/.test(v), { error: 'must have at most two decimals (fen)' });
 
-/** A ratio or share in [0, 1] as an exact decimal. */
+/**
+ * A ratio or share in [0, 1] as an exact decimal: 0.7, "0.7", or a percentage as the Chinese tables print it, "70%"
+ * (kept as "0.7"). A number above 1 is refused, never read as a percentage: 70 could be a slip for 0.70 or 0.07.
+ */
 export const Ratio = z
   .union([z.string(), z.number()])
-  .transform((v) => String(v))
-  .pipe(z.string().regex(/^-?\d+(\.\d+)?$/, { error: 'must be a decimal number' }))
-  .refine((v) => new Decimal(v).gte(0), { error: 'must be ≥ 0' })
-  .refine((v) => new Decimal(v).lte(1), { error: 'must be ≤ 1' });
+  .transform((value, ctx) => {
+    const text = String(value).trim();
+    const percent = /^(-?\d+(?:\.\d+)?)\s*[%％]$/.exec(text);
+    const decimal = percent ? new Decimal(percent[1]).div(100).toString() : text;
+    // Checked before decimal.js reads it: decimal.js throws on anything else, and a plan must never crash the loader.
+    if (!/^-?\d+(\.\d+)?$/.test(decimal)) {
+      ctx.addIssue({ code: 'custom', message: 'must be a ratio: a decimal like 0.7 or a percentage like "70%"' });
+      return z.NEVER;
+    }
+    const ratio = new Decimal(decimal);
+    if (ratio.lt(0)) ctx.addIssue({ code: 'custom', message: 'must be ≥ 0' });
+    else if (ratio.gt(1)) ctx.addIssue({ code: 'custom', message: 'must be ≤ 1 (a ratio is a decimal like 0.7 or a percentage like "70%")' });
+    return decimal;
+  });
 
 const Id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'must be lower-case letters, digits and dashes' });
 
@@ -526,22 +539,27 @@ function crossFieldRules(p: Plan, ctx: Ctx): void {
       if (pe.effect === 'excluded' && (pe.schedule || pe.limit || pe.reliefSchedule)) {
         issue(at('preExisting'), 'an excluded population has no schedule or limit');
       }
+      if (pe.effect === 'reduced' && !pe.schedule && pe.limit === undefined) {
+        issue(at('preExisting', 'schedule'), 'effect reduced needs the reduced schedule (or a population limit): say what is reduced');
+      }
       if (pe.limit !== undefined && pe.basis !== 'whole-person') issue(at('preExisting', 'limit'), 'a population limit needs basis whole-person');
       if (pe.basis === 'drug-indication' && !b.covers.items?.list) issue(at('preExisting', 'basis'), 'drug-indication needs covers.items.list');
       if (pe.onlyItemsTreatingListed && (pe.basis !== 'whole-person' || !b.covers.items?.list)) {
         issue(at('preExisting', 'onlyItemsTreatingListed'), 'needs basis whole-person and covers.items.list');
       }
     }
-    const position = p.benefits.findIndex((x) => x.id === b.id);
     b.paysAfter.forEach((a, j) => {
-      const k = p.benefits.findIndex((x) => x.id === a);
-      if (k < 0) issue(at('paysAfter', j), `unknown benefit "${a}"`);
-      else if (k >= position) issue(at('paysAfter', j), `benefit "${a}" must come before "${b.id}"`);
+      if (a === b.id) issue(at('paysAfter', j), 'a benefit cannot pay after itself');
+      else if (!benefitIds.has(a)) issue(at('paysAfter', j), `unknown benefit "${a}"`);
     });
     if (b.deductible && 'amount' in b.deductible && b.deductible.basis === 'per-admission' && !b.visits.includes('inpatient')) {
       issue(at('deductible', 'basis'), 'a per-admission deductible needs inpatient visits');
     }
   });
+
+  // Payment order is what paysAfter says, never the order of the file: it only must not go round in a circle.
+  const cycle = paysAfterCycle(p.benefits);
+  if (cycle) issue(['benefits', p.benefits.findIndex((b) => b.id === cycle[0]), 'paysAfter'], `pays after itself through ${cycle.join(' → ')}`);
 
   const groupMembers = (path: (string | number)[], members: string[]) => members.forEach((m, j) => {
     if (!benefitIds.has(m)) issue([...path, 'members', j], `unknown benefit "${m}"`);
@@ -608,6 +626,32 @@ function checkSchedule(s: Schedule, path: (string | number)[], issue: (p: (strin
       issue([...path, 'bands', i, 'upTo'], 'band edges must rise');
     }
   });
+}
+
+/** The first circle of paysAfter references (a → b → a), if any. */
+export function paysAfterCycle(benefits: readonly Pick<Benefit, 'id' | 'paysAfter'>[]): string[] | undefined {
+  const after = new Map(benefits.map((b) => [b.id, b.paysAfter]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const trail: string[] = [];
+  const visit = (id: string): string[] | undefined => {
+    if (state.get(id) === 'done' || !after.has(id)) return undefined;
+    if (state.get(id) === 'visiting') return [...trail.slice(trail.indexOf(id)), id];
+    state.set(id, 'visiting');
+    trail.push(id);
+    for (const next of after.get(id)!) {
+      if (next === id) continue; // reported on its own
+      const found = visit(next);
+      if (found) return found;
+    }
+    trail.pop();
+    state.set(id, 'done');
+    return undefined;
+  };
+  for (const b of benefits) {
+    const found = visit(b.id);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 function duplicates(ids: string[]): string[] {
