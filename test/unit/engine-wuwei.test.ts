@@ -189,15 +189,19 @@ describe('Wuwei (3): heavy-ion therapy (ruling 8)', () => {
     expect(a.total).toBe('6000.00');
   });
 
-  it('on the same claim as (1), (3) continues from where (1) left the position', () => {
+  it('on the same claim as (1), (3) goes first (an item benefit, ruling 15) and (1) continues from where it left the position', () => {
     const a = one(member('upgraded'), ww({ diagnoses: tumour, settlement: { classBCopay: '22000', outOfCatalogSelfPay: '30000' }, items: heavyIon('20000') }));
-    // (1): 22,000 − 12,000 = 10,000 at 30 % = 3,000.00
-    expect(benefit(a, B_C).payable).toBe('3000.00');
-    // (3): 10,000 → 40,000: 10,000 × 0.3 + 20,000 × 0.4 = 3,000 + 8,000 = 11,000.00
-    expect(benefit(a, ION).payable).toBe('11000.00');
-    // 3,000 + 11,000 = 14,000.00
+    // (3): 0 → 30,000, no deductible: 20,000 × 0.3 + 10,000 × 0.4 = 6,000 + 4,000 = 10,000.00
+    expect(benefit(a, ION).slices.map((s) => [s.from, s.to, s.ratio])).toEqual([['0.00', '20000.00', '0.3'], ['20000.00', '30000.00', '0.4']]);
+    expect(benefit(a, ION).payable).toBe('10000.00');
+    // (1): 22,000 − 12,000 = 10,000 from 30,000 → 40,000 at 40 % = 4,000.00
+    expect(benefit(a, B_C).slices.map((s) => [s.from, s.to, s.ratio])).toEqual([['30000.00', '40000.00', '0.4']]);
+    expect(benefit(a, B_C).payable).toBe('4000.00');
+    // 10,000 + 4,000 = 14,000.00 (the total does not depend on the order: both pay the same bands)
     expect(a.total).toBe('14000.00');
     expect(a.accumulators.bandPositions).toEqual({ [POSITION]: '40000.00' });
+    // explained in the plan's order, as the source numbers them
+    expect(a.benefits.map((b) => b.benefitId)).toEqual([B_C, OUT, ION]);
   });
 
   it('only in the city (市域内): out of Wuwei → PLACE_NOT_COVERED', () => {

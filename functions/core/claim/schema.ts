@@ -3,7 +3,7 @@
 // strings in yuan; every cross-field rule names the field it breaks.
 import { z } from 'zod';
 import { Decimal } from 'decimal.js';
-import { CatalogClass, CompensationSource, ItemCategory, Liability, LocalDate, ReliefGroup, VisitType, Ratio } from '../plan/schema.ts';
+import { CatalogClass, CompensationSource, ItemCategory, Liability, LocalDate, ReliefGroup, SettlementPart, VisitType, Ratio } from '../plan/schema.ts';
 
 /** Yuan on the wire: a decimal string with at most two decimals, never negative. */
 export const Amount = z
@@ -75,6 +75,12 @@ export const LineItem = z.strictObject({
   selfPay: Amount,
   /** What per-item limits count by when it is not the item itself (同类药品: a drug class code). */
   limitGroup: z.string().min(1).max(64).optional(),
+  /**
+   * Where the self-pay sits among the settlement's parts, when the settlement itemises it (a class-B drug: its co-pay
+   * 乙类先行自付 and its 政策范围内自付); the parts must add up to selfPay. Absent: placed by catalogue class (class B:
+   * co-pay first). A benefit that does not take the item leaves exactly these amounts out (ruling 15).
+   */
+  selfPayParts: z.partialRecord(SettlementPart, Amount).optional(),
 });
 
 export const ClaimFields = z.strictObject({
@@ -103,9 +109,20 @@ export function claimRules(c: z.infer<typeof ClaimFields>, ctx: z.RefinementCtx)
   if (visit.dischargeDate !== undefined && visit.dischargeDate < visit.admissionDate) {
     ctx.addIssue({ code: 'custom', path: ['visit', 'dischargeDate'], message: 'must not be before admissionDate' });
   }
+  const itemised: Record<string, Decimal> = {};
   c.items.forEach((item, i) => {
     if (dec(item.selfPay).gt(item.amount)) ctx.addIssue({ code: 'custom', path: ['items', i, 'selfPay'], message: 'must not exceed the item amount' });
+    if (!item.selfPayParts) return;
+    const parts = Object.entries(item.selfPayParts) as [string, string][];
+    const total = parts.reduce((t, [, amount]) => t.plus(amount), new Decimal(0));
+    if (!total.eq(item.selfPay)) ctx.addIssue({ code: 'custom', path: ['items', i, 'selfPayParts'], message: `must add up to selfPay (they add up to ${total.toFixed(2)})` });
+    for (const [part, amount] of parts) itemised[part] = (itemised[part] ?? new Decimal(0)).plus(amount);
   });
+  const partField = { 'in-catalog-self-pay': 'inCatalogSelfPay', 'class-b-copay': 'classBCopay', 'out-of-catalog-self-pay': 'outOfCatalogSelfPay', 'over-limit-self-pay': 'overLimitSelfPay' } as const;
+  for (const [part, amount] of Object.entries(itemised)) {
+    const field = partField[part as keyof typeof partField];
+    if (amount.gt(s[field])) ctx.addIssue({ code: 'custom', path: ['items'], message: `items' selfPayParts put ${amount.toFixed(2)} in ${part}, more than settlement.${field}` });
+  }
   const itemsTotal = c.items.reduce((a, i) => a.plus(i.amount), new Decimal(0));
   if (itemsTotal.gt(s.total)) ctx.addIssue({ code: 'custom', path: ['items'], message: `item amounts (${itemsTotal.toFixed(2)}) exceed settlement.total` });
   const burden = dec(s.total).minus(s.basicFundPaid).minus(s.criticalIllnessPaid).minus(s.medicalAssistancePaid);

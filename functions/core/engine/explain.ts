@@ -20,6 +20,9 @@ function benefitLines(b: BenefitExplanation): string[] {
     lines.push(`  不予赔付 refused: ${b.refusal.code} — ${b.refusal.zh} / ${b.refusal.en}`);
     return lines;
   }
+  if (b.takenByItemBenefits) {
+    lines.push(`  特定项目由 ${b.takenByItemBenefits.benefits.join(', ')} 承担 taken by item benefits (ruling 15): ${b.takenByItemBenefits.amount}, not covered here`);
+  }
   lines.push(`  保障范围费用 covered          ${b.covered}`);
   if (b.otherCompensation !== '0.00') lines.push(`  扣除其他补偿 other compensation  −${b.otherCompensation}`);
   if (b.paidByEarlierBenefits !== '0.00') lines.push(`  扣除前序责任赔付 paid earlier   −${b.paidByEarlierBenefits}`);

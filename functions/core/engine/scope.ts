@@ -18,16 +18,58 @@ export function placeOf(hospitalRegion: string, memberRegion: string): PlaceKind
   return hospitalRegion.slice(0, 2) === memberRegion.slice(0, 2) ? 'in-province' : 'out-of-province';
 }
 
-const IN_CATALOG_PARTS: SettlementPartName[] = ['in-catalog-self-pay', 'class-b-copay'];
-const OUT_OF_CATALOG_PARTS: SettlementPartName[] = ['out-of-catalog-self-pay', 'over-limit-self-pay'];
+export type PartAmounts = Record<SettlementPartName, Decimal>;
 
-/** Which settlement parts an item's self-pay sits in: out-of-catalog items in 自费, the rest in 自付. */
-function partsOfItem(item: LineItem): SettlementPartName[] {
-  return item.catalogClass === 'none' ? OUT_OF_CATALOG_PARTS : IN_CATALOG_PARTS;
+/**
+ * Where an item's self-pay sits when the settlement does not itemise it (selfPayParts): out-of-catalogue items in
+ * 全自费 then 超限价; a class-B item's co-pay (乙类先行自付) first, then 政策范围内自付; other catalogue items the
+ * other way round.
+ */
+const PART_ORDER: Record<LineItem['catalogClass'], SettlementPartName[]> = {
+  none: ['out-of-catalog-self-pay', 'over-limit-self-pay'],
+  B: ['class-b-copay', 'in-catalog-self-pay'],
+  A: ['in-catalog-self-pay', 'class-b-copay'],
+  C: ['in-catalog-self-pay', 'class-b-copay'],
+};
+
+/** One item's self-pay by the settlement part it sits in; what no part can hold (inconsistent data) is `unplaced`. */
+export interface ItemCells {
+  parts: Partial<Record<SettlementPartName, Decimal>>;
+  unplaced: Decimal;
+}
+
+/**
+ * Places items in the settlement's parts, taking what they hold from `parts` (changed in place): itemised items
+ * first, at their stated amounts, then the others in their class's order, each taking what is left.
+ */
+export function placeItems(parts: PartAmounts, items: readonly { item: LineItem; index: number }[]): Map<number, ItemCells> {
+  const placed = new Map<number, ItemCells>();
+  const take = (index: number, part: SettlementPartName, wanted: Decimal): Decimal => {
+    const taken = min(wanted, parts[part]);
+    if (taken.isZero()) return ZERO;
+    parts[part] = parts[part].minus(taken);
+    const cells = placed.get(index)!;
+    cells.parts[part] = (cells.parts[part] ?? ZERO).plus(taken);
+    return taken;
+  };
+  for (const { index } of items) placed.set(index, { parts: {}, unplaced: ZERO });
+  for (const { item, index } of items) {
+    if (!item.selfPayParts) continue;
+    let left = new Decimal(item.selfPay);
+    for (const [part, amount] of Object.entries(item.selfPayParts) as [SettlementPartName, string][]) left = left.minus(take(index, part, new Decimal(amount)));
+    placed.get(index)!.unplaced = left;
+  }
+  for (const { item, index } of items) {
+    if (item.selfPayParts) continue;
+    let left = new Decimal(item.selfPay);
+    for (const part of PART_ORDER[item.catalogClass]) if (left.gt(0)) left = left.minus(take(index, part, left));
+    placed.get(index)!.unplaced = left;
+  }
+  return placed;
 }
 
 export interface ClaimCosts {
-  parts: Record<SettlementPartName, Decimal>;
+  parts: PartAmounts;
   /** Items left after exclusions, with their index on the claim. */
   items: { item: LineItem; index: number }[];
   excluded: Decimal;
@@ -45,7 +87,7 @@ function excludedCategoriesOf(plan: Plan): ReadonlySet<string> {
 /** Removes excluded item categories from the settlement parts and the items (ruling 13 b). */
 export function costsAfterExclusions(plan: Plan, claim: Claim): ClaimCosts {
   const s = claim.settlement;
-  const parts: Record<SettlementPartName, Decimal> = {
+  const parts: PartAmounts = {
     'in-catalog-self-pay': new Decimal(s.inCatalogSelfPay),
     'class-b-copay': new Decimal(s.classBCopay),
     'out-of-catalog-self-pay': new Decimal(s.outOfCatalogSelfPay),
@@ -53,21 +95,11 @@ export function costsAfterExclusions(plan: Plan, claim: Claim): ClaimCosts {
   };
   const excludedCategories = excludedCategoriesOf(plan);
   const items: ClaimCosts['items'] = [];
-  let excluded = ZERO;
-  claim.items.forEach((item, index) => {
-    if (!excludedCategories.has(item.category)) {
-      items.push({ item, index });
-      return;
-    }
-    let left = new Decimal(item.selfPay);
-    excluded = excluded.plus(left);
-    for (const part of partsOfItem(item)) {
-      const taken = min(left, parts[part]);
-      parts[part] = parts[part].minus(taken);
-      left = left.minus(taken);
-    }
-  });
-  return { parts, items, excluded };
+  const excludedItems: ClaimCosts['items'] = [];
+  claim.items.forEach((item, index) => (excludedCategories.has(item.category) ? excludedItems : items).push({ item, index }));
+  if (excludedItems.length === 0) return { parts, items, excluded: ZERO };
+  placeItems(parts, excludedItems); // what they held leaves the parts
+  return { parts, items, excluded: sum(excludedItems.map(({ item }) => new Decimal(item.selfPay))) };
 }
 
 /** Whether the claim's visit, place and hospital meet the benefit's conditions. */
@@ -154,12 +186,23 @@ export function selectItems(benefit: Benefit, costs: ClaimCosts, plan: LoadedPla
   });
 }
 
-/** Items whose self-pay sits inside the settlement parts a benefit covers (for per-item limits). */
-export function itemsWithinParts(benefit: Benefit, costs: ClaimCosts): SelectedItem[] {
-  const parts = new Set(benefit.covers.settlement);
-  return costs.items.filter(({ item }) => partsOfItem(item).some((p) => parts.has(p)));
+/** Items whose self-pay sits inside the settlement parts a benefit covers (for per-item limits), less those left out. */
+export function itemsWithinParts(benefit: Benefit, costs: ClaimCosts, cells: ReadonlyMap<number, ItemCells>, leftOut: ReadonlySet<number>): SelectedItem[] {
+  const parts = benefit.covers.settlement;
+  return costs.items.filter(({ index }) => !leftOut.has(index) && parts.some((p) => cells.get(index)?.parts[p]?.gt(0)));
 }
 
-export function settlementEligible(benefit: Benefit, costs: ClaimCosts): Decimal {
-  return sum(benefit.covers.settlement.map((p) => costs.parts[p]));
+/** The settlement parts a benefit covers, less what the `leftOut` items hold in them (ruling 15). */
+export function settlementEligible(benefit: Benefit, costs: ClaimCosts, cells?: ReadonlyMap<number, ItemCells>, leftOut?: ReadonlySet<number>): Decimal {
+  const parts = benefit.covers.settlement;
+  if (parts.length === 0) return ZERO;
+  if (!cells || !leftOut || leftOut.size === 0) return sum(parts.map((p) => costs.parts[p]));
+  return sum(parts.map((p) => {
+    let amount = costs.parts[p];
+    for (const index of leftOut) {
+      const held = cells.get(index)?.parts[p];
+      if (held) amount = amount.minus(held);
+    }
+    return amount.gt(0) ? amount : ZERO;
+  }));
 }
