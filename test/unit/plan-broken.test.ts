@@ -179,6 +179,24 @@ describe('payment order is not the order of the file', () => {
   });
 });
 
+describe('one cost, one payment (ruling 15)', () => {
+  const sanming = (): Doc => JSON.parse(JSON.stringify(parse(readFileSync(resolve(plansDir, 'sanming-2024.yaml'), 'utf8'))));
+  const drug = { code: 'D-SHARED', name: '两张清单上的药品', class: 'A', indications: ['G12.0'] };
+
+  test('two item benefits whose lists share an item must say which pays first', () => {
+    const doc = sanming();
+    doc.lists['special-tumour-drugs'] = { kind: 'drugs', title: '肿瘤药', suppliedBy: 'city', entries: [drug] };
+    doc.lists['rare-disease-drugs'] = { kind: 'drugs', title: '罕见病药', suppliedBy: 'city', entries: [drug] };
+    const result = validatePlan('plans/sanming-2024.yaml', doc, plansDir);
+    expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([
+      'plans/sanming-2024.yaml: benefits[rare-disease-drugs].covers.items.list: item "D-SHARED" is also on list "special-tumour-drugs" of benefit "special-tumour-drugs": one cost is paid once (ruling 15); say which pays first with paysAfter',
+    ]);
+    doc.benefits.find((b: Doc) => b.id === 'rare-disease-drugs').paysAfter = ['special-tumour-drugs'];
+    const ordered = validatePlan('plans/sanming-2024.yaml', doc, plansDir);
+    expect(ordered.ok ? [] : ordered.problems.map(formatProblem)).toEqual([]);
+  });
+});
+
 describe('no plan crashes the loader', () => {
   // Every place of the document, and values a plan author might write there by mistake.
   const places: (string | number)[][] = [];

@@ -17,7 +17,8 @@ import {
   costsAfterExclusions, diagnosisRefusal, hadIndicationBefore, treatsListedCondition, itemsWithinParts, placeItems, placeOf, placeRefusal, populationFor,
   selectItems, settlementEligible, type ClaimCosts, type ItemCells, type PlaceKind, type Population, type SelectedItem,
 } from './scope.ts';
-import { evaluationOrder, isItemBenefit, ordered } from './one-payment.ts';
+import { evaluationOrder } from './one-payment.ts';
+import { isItemBenefit, ordered } from '../plan/item-benefits.ts';
 import { splitAmongInsurers, type InsurerPart } from './split.ts';
 
 /** The caller passed inputs that do not belong together (wrong plan, unknown tier). */

@@ -1,27 +1,7 @@
-// One cost, one payment (docs/rulings.md ruling 15): which benefits take line items
-// before the others, which pay on what another left, and so in which order a
-// claim's benefits are worked out. Depends on the plan alone: worked out once per tier.
+// One cost, one payment (docs/rulings.md ruling 15): the order a claim's benefits are
+// worked out in. Depends on the plan alone: worked out once per tier.
 import type { Benefit, Plan } from '../plan/schema.ts';
-
-/** Lists whose entries are the items themselves (drugs, treatments); a catalogue only narrows a general benefit. */
-const ITEM_LIST_KINDS: ReadonlySet<string> = new Set(['drugs', 'treatments']);
-
-/**
- * An item benefit selects line items by a list of drugs or treatments, or by item category (special drugs,
- * heavy-ion therapy, CAR-T): it takes its items first, and a general benefit covering the settlement part where an
- * item sits leaves that item's whole cost out, unless the two are ordered by paysAfter.
- */
-export function isItemBenefit(plan: Plan, b: Benefit): boolean {
-  const items = b.covers.items;
-  if (!items) return false;
-  if (items.categories && items.categories.length > 0) return true;
-  return items.list !== undefined && ITEM_LIST_KINDS.has(plan.lists[items.list]?.kind ?? '');
-}
-
-/** The plan orders the pair itself: one pays on what the other left (paysAfter), so neither leaves the other's items out. */
-export function ordered(a: Benefit, b: Benefit): boolean {
-  return a.paysAfter.includes(b.id) || b.paysAfter.includes(a.id);
-}
+import { isItemBenefit } from '../plan/item-benefits.ts';
 
 /**
  * The order a tier's benefits are worked out on a claim: item benefits before general ones, each kind in the plan's

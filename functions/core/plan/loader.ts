@@ -5,6 +5,7 @@ import { basename, join, relative, resolve, dirname } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { PlanSchema, ListEntry, type Plan, type ListEntry as Entry } from './schema.ts';
+import { isItemBenefit, ordered } from './item-benefits.ts';
 
 /** A plan whose lists all carry their entries (list files resolved). */
 export type LoadedPlan = Plan & { lists: Record<string, Plan['lists'][string] & { entries: Entry[] }> };
@@ -122,7 +123,7 @@ function validateDocument(file: string, doc: unknown, plansDir: string): LoadRes
     if (!entries.success) { problems.push(...issuesToProblems(shown, entries.error.issues, content.doc)); continue; }
     lists[id] = { ...list, entries: entries.data.entries };
   }
-  problems.push(...itemClassProblems(file, plan, lists, doc));
+  problems.push(...itemClassProblems(file, plan, lists, doc), ...sharedItemProblems(file, plan, lists, doc));
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, plan: { ...plan, lists } };
 }
@@ -138,6 +139,28 @@ function itemClassProblems(file: string, plan: Plan, lists: LoadedPlan['lists'],
       .filter((e) => e.class === undefined || !(e.class in b.scheduleByItemClass!))
       .map((e) => ({ file, path: formatPath(['benefits', i, 'scheduleByItemClass'], doc), reason: `list "${list}" entry "${e.code}" has class "${e.class ?? '(none)'}" with no ratio` }));
   });
+}
+
+/**
+ * Two item benefits of one tier whose lists share an item, on the same kind of visit, would both take it: one cost
+ * paid twice (ruling 15). The plan must say which pays first (paysAfter). Checked once the list files are read.
+ */
+function sharedItemProblems(file: string, plan: Plan, lists: LoadedPlan['lists'], doc: unknown): PlanProblem[] {
+  const problems: PlanProblem[] = [];
+  const byList = plan.benefits.filter((b) => b.covers.items?.list !== undefined && lists[b.covers.items.list] && isItemBenefit(plan, b));
+  byList.forEach((a, i) => byList.slice(i + 1).forEach((b) => {
+    const sameTier = plan.tiers.some((t) => t.benefits.includes(a.id) && t.benefits.includes(b.id));
+    const sameVisits = a.visits.some((v) => b.visits.includes(v));
+    if (!sameTier || !sameVisits || ordered(a, b)) return;
+    const codes = new Set(lists[a.covers.items!.list!].entries.map((e) => e.code));
+    const shared = lists[b.covers.items!.list!].entries.find((e) => codes.has(e.code));
+    if (!shared) return;
+    problems.push({
+      file, path: formatPath(['benefits', plan.benefits.indexOf(b), 'covers', 'items', 'list'], doc),
+      reason: `item "${shared.code}" is also on list "${a.covers.items!.list}" of benefit "${a.id}": one cost is paid once (ruling 15); say which pays first with paysAfter`,
+    });
+  }));
+  return problems;
 }
 
 function readYaml(shown: string, path: string): { ok: true; doc: unknown } | { ok: false; problems: PlanProblem[] } {
