@@ -1,4 +1,4 @@
-// 医保南通保 2021 (plans/nantong-2021.yaml; domain.md "The five plans", rulings 2, 5, 11, 13).
+// 医保南通保 2021 (plans/nantong-2021.yaml; docs/rulings.md rulings 2, 5, 11, 13).
 // Every expected amount is worked out by hand from the plan and the rulings; the
 // arithmetic sits in a comment above the assertion.
 //   (1) inpatient-self-pay:       in-catalog self-pay + class-B, 8,000 per admission, 70 %, 1,000,000

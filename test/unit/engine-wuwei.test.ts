@@ -1,5 +1,5 @@
 // 天马·医惠保 2025 (plans/wuwei-2025.yaml) against the adjudication engine.
-// Every expected amount is worked out by hand from the plan and shared/domain.md
+// Every expected amount is worked out by hand from the plan and docs/rulings.md
 // (rulings 3, 4, 5, 8 and 13); the arithmetic is in the comment above each assertion.
 // The city-supplied lists ship empty: the tests fill them (withListEntries).
 import { describe, expect, it } from 'vitest';
@@ -236,7 +236,7 @@ describe('Wuwei (3): heavy-ion therapy (ruling 8)', () => {
 
   it('the basic tier has no heavy-ion benefit: no row, and its items are not paid by (1) or (2)', () => {
     // The heavy-ion items are out of the basic catalogue (class none) and not on the city's (2) catalogue.
-    // (A heavy-ion item billed as class C would fall under (1) in the basic tier: domain.md does not say
+    // (A heavy-ion item billed as class C would fall under (1) in the basic tier: the rulings do not say
     // whether it should; see the report.)
     const a = one(member('basic'), ww({ diagnoses: tumour, settlement: { outOfCatalogSelfPay: '30000' }, items: heavyIon('20000') }));
     expect(a.benefits.map((b) => b.benefitId)).toEqual([B_C, OUT]);

@@ -97,7 +97,12 @@ const cases: [string, (d: Doc) => void, string, string][] = [
   ['auto-renewal channel not among channels', (d) => { d.payment.autoRenewal = { channels: ['bank-card'], consentRequired: true }; }, 'payment.autoRenewal.channels[0]', 'channel "bank-card" is not among payment.channels'],
   ['invalid admin code', (d) => { d.region.adminCode = '62060'; }, 'region.adminCode', 'must be a 6-digit administrative code'],
   ['invalid county code', (d) => { d.region.counties[0].code = '6206021'; }, 'region.counties[0].code', 'must be a 6-digit administrative code'],
-  ['bad source document name', (d) => { d.source.document = 'wuwei.txt'; }, 'source.document', 'must name a file in shared/seeds'],
+  // sources: the city's own notice, findable
+  ['a source that cannot be found', (d) => { delete d.source.number; }, 'source', 'cite the notice so that it can be found: give its number, url or file'],
+  ['a source file named like a local copy', (d) => { d.source.file = '004_47f344fd9452f12f.txt'; }, 'source.file', 'must name the city\'s own file as published, not a local copy'],
+  ['a source URL that is not one', (d) => { d.source.url = 'www.wuwei.gov.cn/notice'; }, 'source.url', 'must be an http(s) URL'],
+  ['a source date that is not a day', (d) => { d.source.date = '2025年5月27日'; }, 'source.date', 'must be a date YYYY-MM-DD'],
+  ['the old seed-folder citation', (d) => { d.source.document = '004_47f344fd9452f12f.txt'; }, 'source.document', 'unknown field'],
   // percentages and bad ratios: refused as `file: path: reason`, never a crash
   ['a percentage above 100 %', (d) => { d.benefits[0].schedule.bands[2].ratio = '120%'; }, 'benefits[inpatient-class-b-c].schedule.bands[2].ratio', 'must be ≤ 1 (a ratio is a decimal like 0.7 or a percentage like "70%")'],
   ['a ratio written as a whole number', (d) => { d.benefits[0].schedule.bands[0].ratio = 30; }, 'benefits[inpatient-class-b-c].schedule.bands[0].ratio', 'must be ≤ 1'],

@@ -1,5 +1,5 @@
 // The benefit table must show the numbers of the Chinese source documents
-// (shared/domain.md), in the source's units: 万元, 元, percentages.
+// (docs/rulings.md), in the source's units: 万元, 元, percentages.
 import { Decimal } from 'decimal.js';
 import { describe, expect, test } from 'vitest';
 import { defaultPlansDir, loadPlans, type LoadedPlan } from '../../functions/core/plan/loader.ts';

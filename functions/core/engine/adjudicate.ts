@@ -1,5 +1,5 @@
 // The adjudication engine: one settlement against the plan, the member's policy
-// and the year's accumulators, in the fixed order of domain ruling 13, so every
+// and the year's accumulators, in the fixed order of docs/rulings.md ruling 13, so every
 // implementation gets the same fen. Pure: no I/O, no clock.
 import { Decimal } from 'decimal.js';
 import type { Benefit, Plan } from '../plan/schema.ts';

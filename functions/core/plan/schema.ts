@@ -135,11 +135,26 @@ export const Region = z.strictObject({
   inAreaMeans: z.enum(['member-region', 'plan-region']).default('member-region'),
 });
 
+/** The city's own notice the plan is read from, cited so that anyone can find it: by its number, URL or file. */
 export const Source = z.strictObject({
-  document: z.string().regex(/^\d{3}_[0-9a-f]+\.txt$/, { error: 'must name a file in shared/seeds, e.g. 000_2ec56a9121cdefba.txt' }),
+  /** The notice's title as published. */
   title: z.string().min(1),
+  /** Who issued it: the bureau, the city government, the departments that signed it. */
   issuer: z.string().min(1),
+  /** Its document number (文号), e.g. 武医保发〔2025〕22号. */
+  number: z.string().min(1).optional(),
+  /** The day it was issued (成文或印发日期); absent where the notice prints none. */
+  date: LocalDate.optional(),
+  /** Where it is published. */
+  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** The file as the city publishes it (the PDF's or document's name), where there is no URL. */
+  file: z.string().min(1)
+    .refine((f) => !/^\d{3}_[0-9a-f]{8,}\.txt$/.test(f), { error: 'must name the city\'s own file as published, not a local copy' })
+    .optional(),
+  /** The sections, annexes or tables the plan draws on. */
   reference: z.string().optional(),
+}).refine((s) => s.number !== undefined || s.url !== undefined || s.file !== undefined, {
+  error: 'cite the notice so that it can be found: give its number, url or file',
 });
 
 export const Insurer = z.strictObject({

@@ -36,7 +36,7 @@ function overview(plan: LoadedPlan): Section {
   const { region, source, enrollment, consortium } = plan;
   const rows = [
     row('保障方案', `${plan.name} [${plan.id}]`),
-    row('来源', [source.title, source.reference, `— ${source.issuer}`, `(${source.document})`].filter(Boolean).join(' ')),
+    row('来源', sourceText(source)),
     row('地区', `${[region.province, region.city].filter(Boolean).join(' ')} (${region.adminCode}), ${region.counties.length}个区县`),
     ...plan.tiers.map((t, i) => row(i === 0 ? '保费/档次' : '',
       `${t.name} ${formatWan(t.premium)}/人/年: 责任${t.benefits.map((id) => benefitRef(plan, id)).join('')}`)),
@@ -48,6 +48,13 @@ function overview(plan: LoadedPlan): Section {
     row('份额依据', SHARES_BASIS[consortium.sharesBasis] + (consortium.reinsurance ? '; 有再保险' : '')),
   ];
   return { title: '【保障方案】', rows };
+}
+
+/** 《title》 number, issuer, date; sections used; where to find it. */
+function sourceText(s: LoadedPlan['source']): string {
+  const cited = [`《${s.title}》`, s.number, `— ${s.issuer}`, s.date ?? '未注明日期'].filter(Boolean).join(' ');
+  const where = [s.reference ? `引用: ${s.reference}` : '', s.url ?? (s.file ? `文件: ${s.file}` : '')].filter(Boolean).join('; ');
+  return where ? `${cited}; ${where}` : cited;
 }
 
 /** Shanghai wall-clock of an instant with offset; the window is the only place the table needs time of day. */
@@ -71,7 +78,7 @@ function coverText(c: LoadedPlan['enrollment']['cover']): string {
   switch (c.kind) {
     case 'fixed': return `${c.start} – ${c.end}`;
     case 'from-enrollment': return `即参即享: 自投保成功起${c.months}个月`;
-    case 'after-window': return `投保期结束次日起${c.months}个月`;
+    case 'after-window': return `投保期结束次日起${c.months}个月 (售出时按当时公布的结束时间确定, 此后提前结束或延长不改变已售保单; 规则19)`;
   }
 }
 
