@@ -2,9 +2,10 @@
 // (set on process.exitCode, never process.exit) so output is flushed and other
 // command modules can follow the same pattern.
 import type { Command } from 'commander';
-import { readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { defaultPlansDir, formatProblem, loadPlanFile, loadPlans, type PlanProblem } from '../../functions/core/plan/loader.ts';
+import { defaultPlansDir, formatProblem, loadPlanFile, loadPlans, planFiles, type PlanProblem } from '../../functions/core/plan/loader.ts';
+import { toConfirm } from '../../functions/core/plan/confirm.ts';
 import { renderBenefitTable } from '../../functions/core/plan/table.ts';
 import { formatWan, padColumns, displayWidth } from '../../functions/core/plan/format.ts';
 
@@ -16,13 +17,13 @@ export function registerPlanCommands(program: Command, io: Io = processIo): Comm
   const plan = program.command('plan').description('validate, show and list plan files');
 
   plan.command('check')
-    .description('validate plan files (default: every plan in the plans folder); exit 1 on any problem')
+    .description('validate plan files (default: every plan in the plans folder) and list what each valid plan asks the city to confirm; exit 1 on any problem')
     .argument('[file...]', 'plan files to check')
     .option('--plans-dir <dir>', 'folder list files are resolved from (default: each plan file\'s folder)')
     .action((files: string[], opts: DirOption) => run(io, () => checkPlans(files, opts.plansDir, io)));
 
   plan.command('show')
-    .description('print a plan as the benefit table of its source document')
+    .description('print the whole plan as the benefit table of its source document, with what the city must confirm')
     .argument('<planId>', 'plan id, e.g. the file name without .yaml')
     .option('--plans-dir <dir>', 'plans folder', defaultPlansDir())
     .action((id: string, opts: Required<DirOption>) => run(io, () => showPlan(id, opts.plansDir, io)));
@@ -44,8 +45,11 @@ export function checkPlans(files: string[], plansDir: string | undefined, io: Io
   let failed = false;
   for (const file of targets) {
     const result = loadPlanFile(resolve(file), plansDir ?? dirname(resolve(file)));
-    if (result.ok) io.out(`ok  ${shown(file)}  ${result.plan.id}\n`);
-    else {
+    if (result.ok) {
+      io.out(`ok  ${shown(file)}  ${result.plan.id}\n`);
+      // A valid plan may still rest on what its notice did not say: the city confirms it.
+      for (const c of toConfirm(result.plan, result.defaults)) io.out(`    confirm  ${c.path}: ${c.what}\n`);
+    } else {
       failed = true;
       reportProblems(result.problems, io);
     }
@@ -54,17 +58,36 @@ export function checkPlans(files: string[], plansDir: string | undefined, io: Io
 }
 
 export function showPlan(id: string, plansDir: string, io: Io): number {
-  const { plans, problems } = loadPlans(plansDir);
-  const plan = plans.get(id);
-  if (plan) {
-    io.out(renderBenefitTable(plan));
-    return 0;
+  const file = planFile(plansDir, id);
+  if (!file) {
+    io.err(`unknown plan "${id}"; known plans: ${knownPlans(plansDir)}\n`);
+    return 1;
   }
-  const known = [...plans.keys()].join(', ') || '(none)';
-  io.err(`unknown plan "${id}"; known plans: ${known}\n`);
-  // A broken file may be the plan asked for: say why it did not load.
-  reportProblems(problems, io);
-  return 1;
+  const result = loadPlanFile(file, plansDir);
+  if (!result.ok) {
+    io.err(unavailable(id, result.problems));
+    return 1;
+  }
+  io.out(renderBenefitTable(result.plan, toConfirm(result.plan, result.defaults)));
+  return 0;
+}
+
+/** The file of plan `id` in the folder, if there is one (a plan's file is named by its id). */
+export function planFile(plansDir: string, id: string): string | undefined {
+  for (const ext of ['yaml', 'yml']) {
+    const file = join(plansDir, `${id}.${ext}`);
+    if (/^[a-z0-9][a-z0-9-]*$/.test(id) && existsSync(file)) return file;
+  }
+  return undefined;
+}
+
+/** Why a plan cannot be used: its file fails validation; every problem follows. */
+export function unavailable(id: string, problems: PlanProblem[]): string {
+  return `plan "${id}" is unavailable: its file fails validation\n${problems.map((p) => `  ${formatProblem(p)}\n`).join('')}`;
+}
+
+function knownPlans(plansDir: string): string {
+  return planFiles(plansDir).map((f) => f.replace(/\.ya?ml$/, '')).join(', ') || '(none)';
 }
 
 export function listPlans(plansDir: string, io: Io): number {
@@ -82,7 +105,7 @@ export function listPlans(plansDir: string, io: Io): number {
 
 /** The same files loadPlans reads: `*.yaml` directly in the folder, sorted. */
 function planFilesIn(dir: string): string[] {
-  return readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(dir, f));
+  return planFiles(dir).map((f) => join(dir, f));
 }
 
 function reportProblems(problems: PlanProblem[], io: Io): void {

@@ -1,7 +1,7 @@
 // The hmb command line as a user runs it: a child process on the same Node
 // (22, which strips the .ts types), checked by exit code, stdout and stderr.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -27,7 +27,26 @@ describe('hmb plan', () => {
     const run = hmb(['plan', 'check', ...files]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout.trim().split('\n')).toEqual(files.map((f) => `ok  ${f}  ${f.slice(6, -5)}`));
+    expect(run.stdout.trim().split('\n').filter((l) => !l.startsWith('    confirm  '))).toEqual(files.map((f) => `ok  ${f}  ${f.slice(6, -5)}`));
+  });
+
+  test('check: a valid plan is followed by what the city must confirm', () => {
+    const run = hmb(['plan', 'check', 'test/fixtures/plans/cart-city-2025.yaml']);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines[0]).toBe('ok  test/fixtures/plans/cart-city-2025.yaml  cart-city-2025');
+    // The fixture leaves out whom one may buy for, payment and sponsorship: each default is listed.
+    expect(lines).toContain('    confirm  enrollment.enrollFor: default [self]: the notice does not say');
+    expect(lines).toContain('    confirm  payment.channels: default []: the notice does not say (residents cannot pay until the plan names a channel)');
+    expect(lines).toContain('    confirm  sponsorship.payerKinds: default []: the notice does not say (no sponsor may buy for others)');
+    expect(lines).toContain('    confirm  source.date: not given: the day the notice was issued');
+  });
+
+  test('check: empty city lists and an undated window are to be confirmed', () => {
+    const run = hmb(['plan', 'check', 'plans/wuwei-2025.yaml']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('    confirm  enrollment.window.opens: no date: an administrator schedules the window (ruling 12)\n');
+    expect(run.stdout).toContain('    confirm  lists.heavy-ion-treatments: empty (the city supplies it: lists/wuwei-2025/heavy-ion-treatments.yaml): nothing matches it until it is filled\n');
   });
 
   test('check with no files checks the plans folder', () => {
@@ -57,7 +76,7 @@ describe('hmb plan', () => {
     writeFileSync(file, 'id: empty\n');
     const run = hmb(['plan', 'check', 'plans/wenshan-2023.yaml', file]);
     expect(run.code).toBe(1);
-    expect(run.stdout).toBe('ok  plans/wenshan-2023.yaml  wenshan-2023\n');
+    expect(run.stdout).toMatch(/^ok  plans\/wenshan-2023\.yaml  wenshan-2023\n/);
     expect(run.stderr).toContain(`${relative(root, file)}: name: is required`);
   });
 
@@ -78,7 +97,20 @@ describe('hmb plan', () => {
     const run = hmb(['plan', 'show', 'nope']);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toContain('unknown plan "nope"; known plans: jiangxi-2023, nantong-2021, sanming-2024, wenshan-2023, wuwei-2025');
+    expect(run.stderr).toMatch(/^unknown plan "nope"; known plans: .*jiangxi-2023, nantong-2021, sanming-2024, wenshan-2023, wuwei-2025/);
+  });
+
+  test('show a plan whose file fails validation: why it is unavailable, exit 1', () => {
+    const dir = join(tmp, 'show-broken');
+    cpSync(plansDir, dir, { recursive: true });
+    // A JSON round trip unshares the YAML aliases (&bands), so the edit touches one benefit.
+    const doc = JSON.parse(JSON.stringify(parse(readFileSync(join(plansDir, 'wuwei-2025.yaml'), 'utf8'))));
+    doc.benefits[0].schedule.bands[0].ratio = '三成';
+    writeFileSync(join(dir, 'wuwei-2025.yaml'), stringify(doc));
+    const run = hmb(['plan', 'show', 'wuwei-2025', '--plans-dir', dir]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(`plan "wuwei-2025" is unavailable: its file fails validation\n  ${relative(root, join(dir, 'wuwei-2025.yaml'))}: benefits[inpatient-class-b-c].schedule.bands[0].ratio: must be a ratio: a decimal like 0.7 or a percentage like "70%"\n`);
   });
 
   test('an unreadable plans folder is one line on stderr, exit 1', () => {
@@ -91,7 +123,7 @@ describe('hmb plan', () => {
     const run = hmb(['plan', 'list']);
     expect(run.code).toBe(0);
     const lines = run.stdout.trim().split('\n');
-    expect(lines).toHaveLength(5);
+    for (const id of ['jiangxi-2023', 'nantong-2021', 'sanming-2024', 'wenshan-2023', 'wuwei-2025']) expect(lines.filter((l) => l.startsWith(`${id} `))).toHaveLength(1);
     expect(lines.find((l) => l.startsWith('wuwei-2025'))).toMatch(/天马·医惠保 2025 +基础版 69元, 升级版 99元$/);
   });
 });
@@ -129,6 +161,31 @@ describe('hmb adjudicate', () => {
   test('--json prints the adjudication object', () => {
     const run = hmb([...args, '--json']);
     expect(JSON.parse(run.stdout)).toMatchObject({ claimId: 'example-jx-1', total: '31500.00', decision: 'payable' });
+  });
+
+  test('a plan that fails validation: its problems, not "unknown plan", exit 1', () => {
+    const dir = join(tmp, 'plans');
+    cpSync(plansDir, dir, { recursive: true });
+    const doc = JSON.parse(JSON.stringify(parse(readFileSync(join(plansDir, 'jiangxi-2023.yaml'), 'utf8'))));
+    doc.benefits[0].schedule.bands[0].ratio = '30 percent';
+    delete doc.indemnity.basicSettlementRequired;
+    writeFileSync(join(dir, 'jiangxi-2023.yaml'), stringify(doc));
+    const run = hmb([...args, '--plans-dir', dir]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    const file = relative(root, join(dir, 'jiangxi-2023.yaml'));
+    expect(run.stderr).toBe([
+      'hmb: plan "jiangxi-2023" is unavailable: its file fails validation',
+      `  ${file}: benefits[inpatient-in-catalog].schedule.bands[0].ratio: must be a ratio: a decimal like 0.7 or a percentage like "70%"`,
+      `  ${file}: indemnity.basicSettlementRequired: is required`,
+      '',
+    ].join('\n'));
+  });
+
+  test('an unknown plan names the known ones, exit 1', () => {
+    const run = hmb(['adjudicate', '--plan', 'nope', '--claim', 'examples/jiangxi-claim.json']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^hmb: unknown plan "nope"; known plans: .*jiangxi-2023/);
   });
 
   test('an invalid claim file names the field, exit 1', () => {

@@ -6,6 +6,10 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { PlanSchema, ListEntry, type Plan, type ListEntry as Entry } from './schema.ts';
 import { isItemBenefit, ordered } from './item-benefits.ts';
+import { formatPath, valueAt } from './paths.ts';
+import { defaultsApplied, type AppliedDefault } from './defaults.ts';
+
+export { formatPath };
 
 /** A plan whose lists all carry their entries (list files resolved). */
 export type LoadedPlan = Plan & { lists: Record<string, Plan['lists'][string] & { entries: Entry[] }> };
@@ -16,46 +20,11 @@ export interface PlanProblem {
   reason: string;
 }
 
-export type LoadResult = { ok: true; plan: LoadedPlan } | { ok: false; problems: PlanProblem[] };
+/** A valid plan comes with the defaults it relied on for what its notice did not say (defaults.ts). */
+export type LoadResult = { ok: true; plan: LoadedPlan; defaults: AppliedDefault[] } | { ok: false; problems: PlanProblem[] };
 
 export function formatProblem(p: PlanProblem): string {
   return p.path ? `${p.file}: ${p.path}: ${p.reason}` : `${p.file}: ${p.reason}`;
-}
-
-/**
- * ['benefits', 2, 'deductible', 'amount'] → benefits[2].deductible.amount. Given the document, an element of a list
- * whose items carry ids is named by its id, as the author wrote it: benefits[car-t].deductible.amount.
- */
-export function formatPath(path: readonly PropertyKey[], doc?: unknown): string {
-  let at: unknown = doc;
-  return path.reduce<string>((out, key) => {
-    const here = at;
-    at = isRecord(here) || Array.isArray(here) ? (here as Record<PropertyKey, unknown>)[key] : undefined;
-    if (typeof key === 'number') return `${out}[${Array.isArray(here) ? idOf(here, key) ?? key : key}]`;
-    return out ? `${out}.${String(key)}` : String(key);
-  }, '');
-}
-
-/** The id of a list's element, when it has one that names it alone (well formed and not repeated). */
-function idOf(list: unknown[], index: number): string | undefined {
-  const item = list[index];
-  if (!isRecord(item) || typeof item.id !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(item.id)) return undefined;
-  const id = item.id;
-  return list.filter((other) => isRecord(other) && other.id === id).length === 1 ? id : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** What the document holds at a path (undefined where it holds nothing). */
-function valueAt(doc: unknown, path: readonly PropertyKey[]): unknown {
-  let at = doc;
-  for (const key of path) {
-    if (!isRecord(at) && !Array.isArray(at)) return undefined;
-    at = (at as Record<PropertyKey, unknown>)[key];
-  }
-  return at;
 }
 
 /**
@@ -125,7 +94,7 @@ function validateDocument(file: string, doc: unknown, plansDir: string): LoadRes
   }
   problems.push(...itemClassProblems(file, plan, lists, doc), ...sharedItemProblems(file, plan, lists, doc));
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, plan: { ...plan, lists } };
+  return { ok: true, plan: { ...plan, lists }, defaults: defaultsApplied(doc) };
 }
 
 const ListFile = z.strictObject({ entries: z.array(ListEntry), note: z.string().optional() });
