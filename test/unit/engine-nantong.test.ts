@@ -203,6 +203,16 @@ describe('Nantong (4) severe malignant tumour lump sum', () => {
     expect(pay(r, LUMP)).toBe('10000.00');
   });
 
+  test('ruling 18: a benefit paid on the same claim does not block the 20,000', () => {
+    const r = adjudicate(plan, ctxOf({ history: fourClearYears }), emptyAccumulators(),
+      stay('2021-08-01', { inCatalogSelfPay: '10000' }, [{ icd10: 'C50.9', firstDiagnosis: true }]));
+    // (1): (10,000 − 8,000) × 70 % = 1,400.00, on this claim; (4): no benefit on an earlier claim → 20,000.00
+    expect(pay(r, SELF_PAY)).toBe('1400.00');
+    expect(pay(r, LUMP)).toBe('20000.00');
+    // 1,400 + 20,000 = 21,400.00
+    expect(r.total).toBe('21400.00');
+  });
+
   test('10,000 when a benefit was already paid earlier in this fifth year', () => {
     const [a, b] = inSequence(plan, ctxOf({ history: fourClearYears }), [
       stay('2021-07-15', { inCatalogSelfPay: '10000' }),

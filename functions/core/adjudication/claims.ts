@@ -9,6 +9,7 @@ import { ResidentId } from '../identity/resident-id.ts';
 import { adjudicate, type Adjudication } from '../engine/adjudicate.ts';
 import { emptyAccumulators, type Accumulators } from '../engine/accumulators.ts';
 import { replay } from '../engine/replay.ts';
+import { unknownDeterminationLists } from '../engine/findings.ts';
 import { claimPayouts, correctionPayouts, reversalPayouts, type PayoutMovement } from './payouts.ts';
 import type { MemberYear, Policy, RosterPerson, StoredClaim, WindowState } from '../store/model.ts';
 import { VersionConflict } from '../store/store.ts';
@@ -71,14 +72,19 @@ function replayOf(existing: StoredClaim, memberId: string, digest: string): Stor
   throw conflict('CLAIM_ID_REUSED', `claim ${existing.claimId} was already submitted with different content`);
 }
 
-function requireSamePlan(claim: Claim, planId: string): void {
+function requireSamePlan(claim: Claim, planId: string, plan?: LoadedPlan): void {
   if (claim.planId !== planId) throw unprocessable('PLAN_MISMATCH', `the settlement names plan "${claim.planId}" but was sent to ${planId}`);
+  // A determination is about one of the plan's lists (ruling 16); one naming no list of the plan would be ignored.
+  const unknown = plan ? unknownDeterminationLists(plan, claim.determinations) : [];
+  if (unknown.length > 0) {
+    throw unprocessable('UNKNOWN_LIST', `determinations name ${unknown.map((l) => `"${l}"`).join(', ')}, not a list of plan ${planId}`, { lists: Object.keys(plan!.lists) });
+  }
 }
 
 export async function submitClaim(deps: Deps, planId: string, submission: ClaimSubmission): Promise<{ created: boolean; claim: StoredClaim }> {
   const plan = requirePlan(deps, planId);
   const { memberId, ...claim } = submission;
-  requireSamePlan(claim, planId);
+  requireSamePlan(claim, planId, plan);
   const digest = digestOf(claim);
   // One round trip for everything the settlement reads; on a version conflict only the year is read again.
   // A replayed claim id is caught by the commit's condition (a replay is rare; checking first would cost every claim a read).
@@ -146,7 +152,7 @@ export function reverseClaim(deps: Deps, planId: string, claimId: string): Promi
  */
 export function correctClaim(deps: Deps, planId: string, claimId: string, request: CorrectionRequest): Promise<Revision> {
   const { memberId, correctionId, ...claim } = request;
-  requireSamePlan(claim, planId);
+  requireSamePlan(claim, planId, requirePlan(deps, planId));
   if (claim.claimId !== claimId) throw unprocessable('CLAIM_ID_MISMATCH', `the settlement is claim "${claim.claimId}", not ${claimId}`);
   return reviseYear(deps, planId, claimId, { kind: 'correction', claim, digest: digestOf(claim), memberId, correctionId });
 }

@@ -40,6 +40,40 @@ export const Diagnosis = z.strictObject({
   complicationOf: z.string().regex(/^[A-Z]\d{2}(\.\d{1,3})?$/, { error: 'must be an ICD-10 code like E11' }).optional(),
 });
 
+/**
+ * The insurer's determination of a medical fact the settlement does not show (ruling 16), with what it rests on.
+ * The engine uses it over matching the settlement's codes against the plan's list, and says so.
+ */
+export const Determination = z.strictObject({
+  /**
+   * pre-existing: the member had a condition of the list before cover (for a drug list: the drug's indication);
+   * diagnosis: the claim's condition is one of the list (a severe malignant tumour certified by the diagnosing hospital);
+   * first-diagnosis: and it was first diagnosed on this claim.
+   */
+  fact: z.enum(['pre-existing', 'diagnosis', 'first-diagnosis']),
+  /** The id of the plan's list the fact is about (pre-existing, severe-malignant-tumour, rare-diseases…). */
+  list: z.string().min(1).max(64),
+  /** Whether the fact holds. */
+  holds: z.boolean(),
+  /** What the determination rests on: a medical record, the diagnosing hospital's certificate, an examination. */
+  basis: z.string().min(1).max(500),
+  /** Who determined it. */
+  by: z.string().min(1).max(100).optional(),
+  /** When. */
+  on: LocalDate.optional(),
+});
+export type Determination = z.infer<typeof Determination>;
+
+/** One determination per fact and list: two could disagree. */
+function uniqueDeterminations(list: readonly Determination[], ctx: z.RefinementCtx, path: (string | number)[]): void {
+  const seen = new Set<string>();
+  list.forEach((d, i) => {
+    const key = `${d.fact}|${d.list}`;
+    if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [...path, i], message: `a second ${d.fact} determination for list "${d.list}": give one` });
+    seen.add(key);
+  });
+}
+
 export const OtherCompensation = z.strictObject({
   source: CompensationSource,
   amount: Amount,
@@ -92,6 +126,8 @@ export const ClaimFields = z.strictObject({
   liabilities: z.array(Liability).default([]),
   settlement: Settlement,
   items: z.array(LineItem).default([]),
+  /** The insurer's determinations for this claim (ruling 16). */
+  determinations: z.array(Determination).default([]),
 });
 
 /** Rules across fields of a settlement: parts add up, dates are ordered, items fit. */
@@ -125,6 +161,7 @@ export function claimRules(c: z.infer<typeof ClaimFields>, ctx: z.RefinementCtx)
   }
   const itemsTotal = c.items.reduce((a, i) => a.plus(i.amount), new Decimal(0));
   if (itemsTotal.gt(s.total)) ctx.addIssue({ code: 'custom', path: ['items'], message: `item amounts (${itemsTotal.toFixed(2)}) exceed settlement.total` });
+  uniqueDeterminations(c.determinations, ctx, ['determinations']);
   const burden = dec(s.total).minus(s.basicFundPaid).minus(s.criticalIllnessPaid).minus(s.medicalAssistancePaid);
   const compensation = s.otherCompensation.reduce((a, o) => a.plus(o.amount), new Decimal(0));
   if (compensation.gt(burden)) ctx.addIssue({ code: 'custom', path: ['settlement', 'otherCompensation'], message: 'exceeds what the patient owed after the public schemes' });
@@ -153,6 +190,10 @@ export const PolicyContextSchema = z.strictObject({
   basicSuspensions: z.array(z.strictObject({ from: LocalDate, to: LocalDate.optional() })).default([]),
   /** The city-wide participation rate frozen when enrollment closed. */
   participationRate: Ratio.optional(),
-});
+  /** The insurer's pre-existing determinations for the member (ruling 16); a claim's own determination comes first. */
+  determinations: z.array(Determination.refine((d) => d.fact === 'pre-existing', {
+    error: 'a policy carries pre-existing determinations only; a diagnosis is determined with its claim', path: ['fact'],
+  })).default([]),
+}).superRefine((p, ctx) => uniqueDeterminations(p.determinations, ctx, ['determinations']));
 export type PolicyContext = z.infer<typeof PolicyContextSchema>;
 export type PolicyContextInput = z.input<typeof PolicyContextSchema>;

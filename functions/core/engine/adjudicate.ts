@@ -14,9 +14,12 @@ import { Ledger, type Accumulators } from './accumulators.ts';
 import { reason, type Reason } from './reasons.ts';
 import { NO_ADJUSTMENT, effectiveRatio, slicesFor, type RatioAdjustment, type Slice } from './schedule.ts';
 import {
-  costsAfterExclusions, diagnosisRefusal, hadIndicationBefore, treatsListedCondition, itemsWithinParts, placeItems, placeOf, placeRefusal, populationFor,
-  selectItems, settlementEligible, type ClaimCosts, type ItemCells, type PlaceKind, type Population, type SelectedItem,
+  costsAfterExclusions, itemsWithinParts, placeItems, placeOf, placeRefusal, selectItems, settlementEligible,
+  type ClaimCosts, type ItemCells, type PlaceKind, type SelectedItem,
 } from './scope.ts';
+import {
+  diagnosisFindings, hadIndicationBefore, populationFinding, treatsListedCondition, unknownDeterminationLists, type Finding, type Population,
+} from './findings.ts';
 import { evaluationOrder } from './one-payment.ts';
 import { isItemBenefit, ordered } from '../plan/item-benefits.ts';
 import { splitAmongInsurers, type InsurerPart } from './split.ts';
@@ -54,6 +57,8 @@ export interface BenefitExplanation {
   benefitId: string;
   name: string;
   population: Population;
+  /** The medical facts the benefit's rules turned on, and whether the insurer's determination or the settlement said so (ruling 16). */
+  findings?: Finding[];
   refusal?: Reason;
   /**
    * What of the settlement parts this benefit covers sits in items other benefits took (ruling 15): left out of
@@ -101,6 +106,10 @@ export function adjudicate(plan: LoadedPlan, ctx: PolicyContext, before: Accumul
   if (claim.planId !== plan.id) throw new EngineInputError('planId', `claim is for plan "${claim.planId}", not "${plan.id}"`);
   const tier = plan.tiers.find((t) => t.id === ctx.tier);
   if (!tier) throw new EngineInputError('tier', `plan "${plan.id}" has no tier "${ctx.tier}"`);
+  if (claim.determinations.length > 0 || ctx.determinations.length > 0) {
+    const unknown = unknownDeterminationLists(plan, [...claim.determinations, ...ctx.determinations]);
+    if (unknown.length > 0) throw new EngineInputError('determinations', `plan "${plan.id}" has no list ${unknown.map((l) => `"${l}"`).join(', ')}`);
+  }
 
   const ledger = new Ledger(before);
   ledger.countClaim();
@@ -286,17 +295,25 @@ class ClaimRun {
   }
 
   /** Why a benefit does not take this claim at all: visit, place, hospital, diagnosis, or the member's population. */
-  private readonly refusals = new Map<string, Reason | null>();
+  private readonly refusals = new Map<string, { refusal?: Reason; findings: Finding[] }>();
   private refusalOf(b: Benefit): Reason | undefined {
-    let refusal = this.refusals.get(b.id);
-    if (refusal === undefined) {
+    let known = this.refusals.get(b.id);
+    if (known === undefined) {
       const pe = b.preExisting;
-      refusal = placeRefusal(b, this.claim, this.place) ?? diagnosisRefusal(b, this.claim, this.plan)
-        ?? (pe?.effect === 'excluded' && !excludesPerItem(b) && this.populationOf(b) !== 'normal' ? reason('PRE_EXISTING_EXCLUDED') : undefined)
-        ?? null;
-      this.refusals.set(b.id, refusal);
+      const place = placeRefusal(b, this.claim, this.place);
+      const diagnosis = place ? { findings: [] } : diagnosisFindings(b, this.claim, this.ctx, this.plan);
+      const classified = place || diagnosis.refusal ? undefined : this.classified(b);
+      const refusal = place ?? diagnosis.refusal
+        ?? (pe?.effect === 'excluded' && !excludesPerItem(b) && classified && classified.population !== 'normal' ? reason('PRE_EXISTING_EXCLUDED') : undefined);
+      known = { ...(refusal ? { refusal } : {}), findings: [...diagnosis.findings, ...(classified?.finding ? [classified.finding] : [])] };
+      this.refusals.set(b.id, known);
     }
-    return refusal ?? undefined;
+    return known.refusal;
+  }
+
+  /** The facts a benefit's rules turned on (worked out with its refusal). */
+  private findingsOf(b: Benefit): Finding[] {
+    return this.refusals.get(b.id)?.findings ?? [];
   }
 
   /** Items less those the member's pre-existing condition excludes one by one (drug-indication, tumour drugs). */
@@ -305,7 +322,7 @@ class ClaimRun {
     if (!pe || !excludesPerItem(b) || items.length === 0) return { items, allExcluded: false };
     const population = this.populationOf(b);
     const excluded = pe.basis === 'drug-indication'
-      ? (s: SelectedItem) => hadIndicationBefore(s.entry, this.ctx)
+      ? (s: SelectedItem) => hadIndicationBefore(s.entry, this.ctx, this.classified(b)?.finding)
       : (s: SelectedItem) => population !== 'normal' && treatsListedCondition(s.entry, this.plan.lists[pe.list].entries);
     const kept = items.filter((s) => !excluded(s));
     return { items: kept, allExcluded: kept.length === 0 };
@@ -321,16 +338,20 @@ class ClaimRun {
   }
 
   /** Benefits of a plan mostly share one pre-existing rule: classify the member once per rule and claim. */
-  private readonly populations = new Map<object, Population>();
+  private readonly populations = new Map<object, { population: Population; finding?: Finding }>();
 
   private populationOf(b: Benefit): Population {
-    if (!b.preExisting) return 'normal';
-    let population = this.populations.get(b.preExisting);
-    if (population === undefined) {
-      population = populationFor(b, this.claim, this.ctx, this.plan);
-      this.populations.set(b.preExisting, population);
+    return this.classified(b)?.population ?? 'normal';
+  }
+
+  private classified(b: Benefit): { population: Population; finding?: Finding } | undefined {
+    if (!b.preExisting) return undefined;
+    let found = this.populations.get(b.preExisting);
+    if (found === undefined) {
+      found = populationFinding(b, this.claim, this.ctx, this.plan);
+      this.populations.set(b.preExisting, found);
     }
-    return population;
+    return found;
   }
 
   private evaluate(b: Benefit): BenefitExplanation {
@@ -340,6 +361,8 @@ class ClaimRun {
       eligible: '0.00', slices: [], limits: [], gross: '0.00', payable: '0.00',
     };
     const refusal = this.refusalOf(b);
+    const findings = this.findingsOf(b);
+    if (findings.length > 0) out.findings = findings;
     if (refusal) return refused(out, refusal);
     if (b.kind === 'lump-sum') return this.lumpSum(b, out);
 

@@ -1,10 +1,10 @@
-// Who and what a benefit covers on one claim: place, hospital, diagnosis, the
-// member's population (ruling 5), and the costs left after exclusions (ruling 13 b–c).
+// Who and what a benefit covers on one claim: place and hospital, the costs left
+// after exclusions (ruling 13 b–c), where each item's cost sits in the settlement,
+// and the items a benefit selects. (Diagnosis and population: findings.ts.)
 import { Decimal } from 'decimal.js';
 import type { Benefit, ListEntry, Plan } from '../plan/schema.ts';
 import type { LoadedPlan } from '../plan/loader.ts';
-import { icdMatches, entryForDiagnosis } from '../plan/icd10.ts';
-import type { Claim, LineItem, PolicyContext } from '../claim/schema.ts';
+import type { Claim, LineItem } from '../claim/schema.ts';
 import { ZERO, min, sum } from '../money/money.ts';
 import { reason, type Reason } from './reasons.ts';
 
@@ -113,44 +113,6 @@ export function placeRefusal(benefit: Benefit, claim: Claim, place: PlaceKind): 
     && w.designations.every((d) => h.designations.includes(d))
     && (!w.generalWardOnly || h.ward === 'general');
   return qualified ? undefined : reason('HOSPITAL_NOT_QUALIFIED');
-}
-
-export function diagnosisRefusal(benefit: Benefit, claim: Claim, plan: LoadedPlan): Reason | undefined {
-  const rule = benefit.diagnosis;
-  if (!rule) return undefined;
-  const entries = plan.lists[rule.list].entries;
-  const covered = claim.diagnoses.some((d) => (!rule.firstDiagnosis || d.firstDiagnosis) && entryForDiagnosis(entries, d.icd10));
-  return covered ? undefined : reason('DIAGNOSIS_NOT_COVERED');
-}
-
-export type Population = 'normal' | 'pre-existing' | 'relief-pre-existing';
-
-/** The member's population for this benefit on this claim (ruling 5). drug-indication is judged per item. */
-export function populationFor(benefit: Benefit, claim: Claim, ctx: PolicyContext, plan: LoadedPlan): Population {
-  const rule = benefit.preExisting;
-  if (!rule || rule.basis === 'drug-indication') return 'normal';
-  const entries = plan.lists[rule.list].entries;
-  const hadBefore = (entry: ListEntry) => ctx.preExistingConditions.some((c) => icdMatches(c.icd10, entry.icd10));
-  // Whole-person: some condition known before cover is on the list.
-  const classified = rule.basis === 'whole-person'
-    ? ctx.preExistingConditions.some((c) => entryForDiagnosis(entries, c.icd10) !== undefined)
-    : claim.diagnoses.some((d) => [d.icd10, d.complicationOf].some((code) => {
-      const entry = code === undefined ? undefined : entryForDiagnosis(entries, code);
-      return entry !== undefined && hadBefore(entry);
-    }));
-  if (!classified) return 'normal';
-  const relief = ctx.reliefGroups.some((g) => plan.reliefGroups.includes(g));
-  return relief && rule.reliefSchedule ? 'relief-pre-existing' : 'pre-existing';
-}
-
-/** A drug whose indications fall among the listed conditions (e.g. a tumour drug, for a tumour list). */
-export function treatsListedCondition(entry: ListEntry | undefined, conditions: readonly ListEntry[]): boolean {
-  return (entry?.indications ?? []).some((range) => conditions.some((c) => icdMatches(range.split('-')[0], c.icd10)));
-}
-
-/** A drug whose indication the member had before cover (drug-indication rule). */
-export function hadIndicationBefore(entry: ListEntry | undefined, ctx: PolicyContext): boolean {
-  return entry?.indications !== undefined && ctx.preExistingConditions.some((c) => icdMatches(c.icd10, entry.indications));
 }
 
 export interface SelectedItem {
