@@ -48,7 +48,7 @@ export const Ratio = z
     return decimal;
   });
 
-const Id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'must be lower-case letters, digits and dashes' });
+export const Id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'must be lower-case letters, digits and dashes' });
 
 /** A calendar day in Asia/Shanghai. */
 export const LocalDate = z.iso.date({ error: 'must be a date YYYY-MM-DD' });
