@@ -2,11 +2,13 @@
 // (set on process.exitCode, never process.exit) so output is flushed and other
 // command modules can follow the same pattern.
 import type { Command } from 'commander';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { defaultPlansDir, formatProblem, loadPlanFile, loadPlans, planFiles, type PlanProblem } from '../../functions/core/plan/loader.ts';
 import { toConfirm } from '../../functions/core/plan/confirm.ts';
 import { renderBenefitTable } from '../../functions/core/plan/table.ts';
+import { emptyListFile, startPlanFrom } from '../../functions/core/plan/new-plan.ts';
+import { shanghaiDay } from '../../functions/core/dates/dates.ts';
 import { formatWan, padColumns, displayWidth } from '../../functions/core/plan/format.ts';
 
 import { processIo, run, type Io } from './io.ts';
@@ -27,6 +29,13 @@ export function registerPlanCommands(program: Command, io: Io = processIo): Comm
     .argument('<planId>', 'plan id, e.g. the file name without .yaml')
     .option('--plans-dir <dir>', 'plans folder', defaultPlansDir())
     .action((id: string, opts: Required<DirOption>) => run(io, () => showPlan(id, opts.plansDir, io)));
+
+  plan.command('new')
+    .description('start a new city\'s plan file from an existing plan: its structure and comments, placeholders for what names the other city')
+    .argument('<id>', 'the new plan\'s id, e.g. huzhou-2026 (its file name)')
+    .requiredOption('--from <planId>', 'the plan to start from (the closest one)')
+    .option('--plans-dir <dir>', 'plans folder', defaultPlansDir())
+    .action((id: string, opts: Required<DirOption> & { from: string }) => run(io, () => newPlan(id, opts.from, opts.plansDir, io)));
 
   plan.command('list')
     .description('one line per plan: id, name, tiers and premiums')
@@ -55,6 +64,38 @@ export function checkPlans(files: string[], plansDir: string | undefined, io: Io
     }
   }
   return failed ? 1 : 0;
+}
+
+/**
+ * Writes plans/<id>.yaml from plan `from` (and an empty file for each list the city supplies), then checks it: it
+ * validates at once, and the check lists the placeholders and defaults to write or confirm. Never overwrites.
+ */
+export function newPlan(id: string, from: string, plansDir: string, io: Io, today = shanghaiDay(new Date())): number {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) {
+    io.err(`plan id "${id}" must be lower-case letters, digits and dashes (it is the file name)\n`);
+    return 1;
+  }
+  const target = join(plansDir, `${id}.yaml`);
+  if (planFile(plansDir, id)) {
+    io.err(`${shown(target)} exists: hmb plan new never overwrites a plan\n`);
+    return 1;
+  }
+  const source = planFile(plansDir, from);
+  if (!source) {
+    io.err(`unknown plan "${from}"; known plans: ${knownPlans(plansDir)}\n`);
+    return 1;
+  }
+  const started = startPlanFrom(readFileSync(source, 'utf8'), from, id, today);
+  writeFileSync(target, started.text, { flag: 'wx' });
+  io.out(`wrote ${shown(target)} from ${shown(source)}\n`);
+  for (const list of started.listFiles) {
+    const file = join(plansDir, list.path);
+    if (existsSync(file)) continue;
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, emptyListFile(list.title));
+    io.out(`wrote ${shown(file)} (empty: the city supplies it)\n`);
+  }
+  return checkPlans([target], plansDir, io);
 }
 
 export function showPlan(id: string, plansDir: string, io: Io): number {

@@ -80,6 +80,34 @@ describe('hmb plan', () => {
     expect(run.stderr).toContain(`${relative(root, file)}: name: is required`);
   });
 
+  test('new: a new city\'s file from the closest plan, with its structure and comments; it validates, and check lists what to write', () => {
+    const dir = join(tmp, 'new-city');
+    cpSync(plansDir, dir, { recursive: true });
+    const run = hmb(['plan', 'new', 'huzhou-2026', '--from', 'wuwei-2025', '--plans-dir', dir]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const file = join(dir, 'huzhou-2026.yaml');
+    const lines = run.stdout.trim().split('\n');
+    expect(lines[0]).toBe(`wrote ${relative(root, file)} from ${relative(root, join(dir, 'wuwei-2025.yaml'))}`);
+    expect(lines).toContain(`wrote ${relative(root, join(dir, 'lists/huzhou-2026/heavy-ion-treatments.yaml'))} (empty: the city supplies it)`);
+    expect(lines).toContain(`ok  ${relative(root, file)}  huzhou-2026`);
+    expect(lines).toContain('    confirm  source.title: placeholder "待填写: 通知标题": write it from the notice');
+    expect(lines).toContain('    confirm  consortium.insurers[lead-insurer].name: placeholder "待填写: 保险公司名称": write it from the notice');
+    const text = readFileSync(file, 'utf8');
+    expect(text).toMatch(/^# 待填写: 产品名称 — started on \d{4}-\d{2}-\d{2} from plans\/wuwei-2025\.yaml \(hmb plan new\)\.\n/);
+    // The structure's comments stay: the new city's engineer sees how each section was read.
+    expect(text).toContain('# 附件 八（三）: 恶性肿瘤, 市域内定点医疗机构重离子治疗');
+    expect(text).toContain('file: lists/huzhou-2026/pre-existing.yaml');
+    expect(text).not.toContain('武医保发〔2025〕22号\n');
+    expect(parse(text).id).toBe('huzhou-2026');
+    // Never overwrites.
+    const again = hmb(['plan', 'new', 'huzhou-2026', '--from', 'wuwei-2025', '--plans-dir', dir]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toBe(`${relative(root, file)} exists: hmb plan new never overwrites a plan\n`);
+    expect(hmb(['plan', 'new', 'Huzhou', '--from', 'wuwei-2025', '--plans-dir', dir]).stderr).toContain('must be lower-case letters, digits and dashes');
+    expect(hmb(['plan', 'new', 'x-2026', '--from', 'nowhere', '--plans-dir', dir]).stderr).toMatch(/^unknown plan "nowhere"/);
+  });
+
   test('show wuwei-2025: the benefit table, exit 0', () => {
     const run = hmb(['plan', 'show', 'wuwei-2025']);
     expect(run.code).toBe(0);
