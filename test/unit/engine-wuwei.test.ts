@@ -236,8 +236,7 @@ describe('Wuwei (3): heavy-ion therapy (ruling 8)', () => {
 
   it('the basic tier has no heavy-ion benefit: no row, and its items are not paid by (1) or (2)', () => {
     // The heavy-ion items are out of the basic catalogue (class none) and not on the city's (2) catalogue.
-    // (A heavy-ion item billed as class C would fall under (1) in the basic tier: the rulings do not say
-    // whether it should; see the report.)
+    // (A heavy-ion item billed as class B or C stays with (1) in the basic tier, ruling 15: engine-one-payment.test.ts.)
     const a = one(member('basic'), ww({ diagnoses: tumour, settlement: { outOfCatalogSelfPay: '30000' }, items: heavyIon('20000') }));
     expect(a.benefits.map((b) => b.benefitId)).toEqual([B_C, OUT]);
     expect(benefit(a, B_C).refusal?.code).toBe('NOTHING_ELIGIBLE');

@@ -120,7 +120,8 @@ describe('benefit tables of the five plans', () => {
     ]);
     expect(column(t, '保额')).toEqual(['100万元', '100万元', '100万元', '一次性给付1万元; 连续参保满5年且期间未享受待遇: 2万元', '100万元']);
     expect(column(t, '疾病条件')[0]).toBe('《重度恶性肿瘤》, 定点医院首次确诊');
-    expect(column(t, '赔付顺序')).toEqual(['在责任(1)(2)(3)赔付后赔付剩余费用']);
+    // (3) selects drugs by its list: an item benefit (ruling 15); (5) pays on what (1)(2)(3) left.
+    expect(column(t, '赔付顺序')).toEqual(['特定项目责任: 先承担所选项目, 同一费用不再计入其他责任 (规则15)', '在责任(1)(2)(3)赔付后赔付剩余费用']);
     expect(t).toContain('平安养老保险股份有限公司南通中心支公司 20% (主承保)');
   });
 

@@ -5,6 +5,7 @@ import type { LoadedPlan } from './loader.ts';
 import type { Benefit, Schedule } from './schema.ts';
 import { formatWan, formatPercent, formatPoints, displayWidth, padColumns } from './format.ts';
 import type { ToConfirm } from './confirm.ts';
+import { isItemBenefit } from './item-benefits.ts';
 import {
   VISIT, PLACE, SETTLEMENT_PART, ITEM_CATEGORY, CATALOG_CLASS, LIABILITY, RELIEF_GROUP, COMPENSATION_SOURCE,
   PRE_EXISTING_BASIS, DEDUCTIBLE_BASIS, SHARES_BASIS, DESIGNATION, HOSPITAL_LEVEL, LIST_SUPPLIER, RELATION, BASIC_SCHEME,
@@ -116,7 +117,10 @@ function benefitSection(plan: LoadedPlan, b: Benefit, index: number): Section {
     rows.push(preExistingRow(plan, b));
     if (b.limit !== undefined) rows.push(row('保额', formatWan(b.limit)));
   }
-  if (b.paysAfter.length > 0) rows.push(row('赔付顺序', `在责任${b.paysAfter.map((id) => benefitRef(plan, id)).join('')}赔付后赔付剩余费用`));
+  const order: string[] = [];
+  if (isItemBenefit(plan, b)) order.push('特定项目责任: 先承担所选项目, 同一费用不再计入其他责任 (规则15)');
+  if (b.paysAfter.length > 0) order.push(`在责任${b.paysAfter.map((id) => benefitRef(plan, id)).join('')}赔付后赔付剩余费用`);
+  if (order.length > 0) rows.push(row('赔付顺序', order.join('; ')));
   if (b.note) rows.push(row('备注', b.note));
   return { title: `【责任${benefitRef(plan, b.id)}】 ${b.id}`, rows };
 }
