@@ -14,7 +14,7 @@ import { Ledger, type Accumulators } from './accumulators.ts';
 import { reason, type Reason } from './reasons.ts';
 import { NO_ADJUSTMENT, effectiveRatio, slicesFor, type RatioAdjustment, type Slice } from './schedule.ts';
 import {
-  costsAfterExclusions, itemsWithinParts, placeItems, placeOf, placeRefusal, selectItems, settlementEligible,
+  costsAfterExclusions, itemsWithinParts, maySitIn, placeItems, placeOf, placeRefusal, selectItems, settlementEligible,
   type ClaimCosts, type ItemCells, type PlaceKind, type SelectedItem,
 } from './scope.ts';
 import {
@@ -127,8 +127,7 @@ export function adjudicate(plan: LoadedPlan, ctx: PolicyContext, before: Accumul
   const shape = tierShape(plan, tier);
   const run = new ClaimRun(plan, ctx, claim, costs, place, ledger, shape);
   // Worked out in payment order (ruling 15), explained in the plan's order, as the source numbers them.
-  const explained = new Map(shape.order.map((b) => [b.id, run.benefit(b)]));
-  const benefits = shape.benefits.map((b) => explained.get(b.id)!);
+  const benefits = shape.inPlanOrder ? shape.order.map((b) => run.benefit(b)) : explainInPlanOrder(shape, run);
   const benefitsTotal = run.paidOnClaim();
 
   // (h) the out-of-pocket cap tops up what the member still owes in the cap's places.
@@ -157,6 +156,14 @@ interface TierShape {
   itemBenefits: Benefit[];
   /** Benefits another pays after: what they covered is kept to attribute their payout. */
   paidAfter: ReadonlySet<string>;
+  /** The payment order is the plan's (most tiers): no reordering of the explanation. */
+  inPlanOrder: boolean;
+}
+
+/** Each benefit worked out in payment order, the explanations put back in the plan's order. */
+function explainInPlanOrder(shape: TierShape, run: ClaimRun): BenefitExplanation[] {
+  const explained = new Map(shape.order.map((b) => [b.id, run.benefit(b)]));
+  return shape.benefits.map((b) => explained.get(b.id)!);
 }
 
 // A plan is read by every claim: what depends on the plan alone is worked out once per loaded plan.
@@ -168,9 +175,11 @@ function tierShape(plan: Plan, tier: Tier): TierShape {
   if (!shape) {
     const benefits = plan.benefits.filter((b) => tier.benefits.includes(b.id));
     const items = benefits.filter((b) => isItemBenefit(plan, b));
+    const order = evaluationOrder(plan, benefits);
     shape = {
       benefits,
-      order: evaluationOrder(plan, benefits),
+      order,
+      inPlanOrder: order.every((b, i) => b === benefits[i]),
       itemBenefits: [...items.filter((b) => b.covers.items!.list !== undefined), ...items.filter((b) => b.covers.items!.list === undefined)],
       paidAfter: new Set(benefits.flatMap((b) => b.paysAfter)),
     };
@@ -180,13 +189,17 @@ function tierShape(plan: Plan, tier: Tier): TierShape {
 }
 
 const NONE: ReadonlySet<number> = new Set();
+const NONE_FOUND: Finding[] = [];
 
 /** What a benefit covered on the claim, kept where another benefit pays on what it left. */
 interface Coverage {
   payable: Decimal;
   covered: Decimal;
-  /** Its costs by cell: an item's part in one settlement part (`3:class-b-copay`), or a part's cost no item holds (`-:in-catalog-self-pay`). */
-  cells: Map<string, Decimal>;
+  /**
+   * Its costs by cell: an item's part in one settlement part (`3:class-b-copay`), or a part's cost no item holds
+   * (`-:in-catalog-self-pay`). Worked out only when a benefit paying after it needs them.
+   */
+  cells: () => Map<string, Decimal>;
 }
 
 /** The shared limit groups a benefit belongs to. */
@@ -301,11 +314,12 @@ class ClaimRun {
     if (known === undefined) {
       const pe = b.preExisting;
       const place = placeRefusal(b, this.claim, this.place);
-      const diagnosis = place ? { findings: [] } : diagnosisFindings(b, this.claim, this.ctx, this.plan);
+      const diagnosis = place ? { findings: NONE_FOUND } : diagnosisFindings(b, this.claim, this.ctx, this.plan);
       const classified = place || diagnosis.refusal ? undefined : this.classified(b);
       const refusal = place ?? diagnosis.refusal
         ?? (pe?.effect === 'excluded' && !excludesPerItem(b) && classified && classified.population !== 'normal' ? reason('PRE_EXISTING_EXCLUDED') : undefined);
-      known = { ...(refusal ? { refusal } : {}), findings: [...diagnosis.findings, ...(classified?.finding ? [classified.finding] : [])] };
+      const findings = classified?.finding ? [...diagnosis.findings, classified.finding] : diagnosis.findings;
+      known = refusal ? { refusal, findings } : { findings };
       this.refusals.set(b.id, known);
     }
     return known.refusal;
@@ -376,11 +390,16 @@ class ClaimRun {
       items = chosen.items;
     }
     // A benefit's own items leave its settlement parts too: they are counted once, as items.
-    const own = items.length > 0 && b.covers.settlement.length > 0 ? new Set([...leftOut, ...items.map((s) => s.index)]) : leftOut;
+    const mine = b.covers.settlement.length === 0 ? [] : items.filter((s) => maySitIn(s.item, b.covers.settlement));
+    const own = mine.length > 0 ? new Set([...leftOut, ...mine.map((s) => s.index)]) : leftOut;
     const fromParts = own.size === 0 ? settlementEligible(b, this.costs) : settlementEligible(b, this.costs, this.cells, own);
     if (leftOut.size > 0 && b.covers.settlement.length > 0) this.explainTaken(b, items, leftOut, out);
     const covered = items.length === 0 ? fromParts : fromParts.plus(sum(items.map((s) => new Decimal(s.item.selfPay))));
-    if (this.shape.paidAfter.has(b.id)) this.coverage.set(b.id, { payable: ZERO, covered, cells: this.cellsOf(b, items, own) });
+    if (this.shape.paidAfter.has(b.id)) {
+      let cells: Map<string, Decimal> | undefined;
+      const selected = items;
+      this.coverage.set(b.id, { payable: ZERO, covered, cells: () => (cells ??= this.cellsOf(b, selected, own)) });
+    }
     const compensation = this.attributed(this.compensation, covered);
     const paidBefore = b.paysAfter.length === 0 ? ZERO : sum(b.paysAfter.map((id) => this.paidOnSameCosts(id, b, items, own)));
     const notPaidOn = paidBefore.isZero() ? compensation : compensation.plus(paidBefore);
@@ -403,7 +422,7 @@ class ClaimRun {
     out.gross = formatYuan(gross);
 
     // (f) per-item limits, the benefit's limit, shared limits, the year total.
-    const attributed = b.covers.items ? items : this.plan.itemLimits.length === 0 ? [] : itemsWithinParts(b, this.costs, this.cells, leftOut);
+    const attributed = b.covers.items ? items : this.plan.itemLimits.length === 0 ? [] : itemsWithinParts(b, this.costs, leftOut);
     const itemCut = this.itemLimits(gross, attributed, covered, out.limits);
     gross = itemCut.gross;
     gross = this.cut(gross, 'benefit', b.id, this.benefitLimit(b, population).minus(this.ledger.get('benefitPaid', b.id)), out.limits);
@@ -466,7 +485,7 @@ class ClaimRun {
     if (!earlier || earlier.payable.isZero() || earlier.covered.isZero()) return ZERO;
     const mine = this.cellsOf(b, items, leftOut);
     let shared = ZERO;
-    for (const [cell, amount] of earlier.cells) if (mine.has(cell)) shared = shared.plus(amount);
+    for (const [cell, amount] of earlier.cells()) if (mine.has(cell)) shared = shared.plus(amount);
     if (shared.gte(earlier.covered)) return earlier.payable;
     return toFen(earlier.payable.times(shared).div(earlier.covered));
   }

@@ -33,10 +33,12 @@ function finding(fact: Finding['fact'], list: string, determination: Determinati
     : { fact, list, holds: matched(), from: 'settlement' };
 }
 
+const NO_FINDINGS: { findings: Finding[] } = Object.freeze({ findings: Object.freeze([]) as unknown as Finding[] });
+
 /** Whether the claim's condition is what the benefit's diagnosis rule asks for, and on what that rests. */
 export function diagnosisFindings(benefit: Benefit, claim: Claim, ctx: PolicyContext, plan: LoadedPlan): { refusal?: Reason; findings: Finding[] } {
   const rule = benefit.diagnosis;
-  if (!rule) return { findings: [] };
+  if (!rule) return NO_FINDINGS;
   const entries = plan.lists[rule.list].entries;
   const matching = () => claim.diagnoses.filter((d) => entryForDiagnosis(entries, d.icd10) !== undefined);
   const onList = finding('diagnosis', rule.list, determinationFor(claim, ctx, 'diagnosis', rule.list), () => matching().length > 0);

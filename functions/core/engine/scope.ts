@@ -22,15 +22,21 @@ export type PartAmounts = Record<SettlementPartName, Decimal>;
 
 /**
  * Where an item's self-pay sits when the settlement does not itemise it (selfPayParts): out-of-catalogue items in
- * 全自费 then 超限价; a class-B item's co-pay (乙类先行自付) first, then 政策范围内自付; other catalogue items the
- * other way round.
+ * 全自费 then 超限价; a class-B item's co-pay (乙类先行自付) first, then 政策范围内自付; other catalogue items in
+ * 政策范围内自付 only (only class-B items have a co-pay).
  */
 const PART_ORDER: Record<LineItem['catalogClass'], SettlementPartName[]> = {
   none: ['out-of-catalog-self-pay', 'over-limit-self-pay'],
   B: ['class-b-copay', 'in-catalog-self-pay'],
-  A: ['in-catalog-self-pay', 'class-b-copay'],
-  C: ['in-catalog-self-pay', 'class-b-copay'],
+  A: ['in-catalog-self-pay'],
+  C: ['in-catalog-self-pay'],
 };
+
+/** Whether an item's self-pay may sit in one of these parts (itemised, or by its class's order). */
+export function maySitIn(item: LineItem, parts: readonly SettlementPartName[]): boolean {
+  const where = item.selfPayParts ? Object.keys(item.selfPayParts) as SettlementPartName[] : PART_ORDER[item.catalogClass];
+  return where.some((p) => parts.includes(p));
+}
 
 /** One item's self-pay by the settlement part it sits in; what no part can hold (inconsistent data) is `unplaced`. */
 export interface ItemCells {
@@ -148,10 +154,10 @@ export function selectItems(benefit: Benefit, costs: ClaimCosts, plan: LoadedPla
   });
 }
 
-/** Items whose self-pay sits inside the settlement parts a benefit covers (for per-item limits), less those left out. */
-export function itemsWithinParts(benefit: Benefit, costs: ClaimCosts, cells: ReadonlyMap<number, ItemCells>, leftOut: ReadonlySet<number>): SelectedItem[] {
+/** Items whose self-pay may sit inside the settlement parts a benefit covers (for per-item limits), less those left out. */
+export function itemsWithinParts(benefit: Benefit, costs: ClaimCosts, leftOut: ReadonlySet<number>): SelectedItem[] {
   const parts = benefit.covers.settlement;
-  return costs.items.filter(({ index }) => !leftOut.has(index) && parts.some((p) => cells.get(index)?.parts[p]?.gt(0)));
+  return costs.items.filter(({ item, index }) => !leftOut.has(index) && maySitIn(item, parts));
 }
 
 /** The settlement parts a benefit covers, less what the `leftOut` items hold in them (ruling 15). */
