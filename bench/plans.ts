@@ -84,7 +84,7 @@ try {
   for (const [table, count] of Object.entries(tables)) {
     await ensureTable(dynamo.client, table);
     const started = performance.now();
-    const outcomes = await publishPlans(new DynamoStore(dynamo.client, table), { plans: plansOf(seeds, count), problems: [] }, new Date());
+    const outcomes = await publishPlans(new DynamoStore(dynamo.client, table), { plans: plansOf(seeds, count), problems: [], unavailable: new Map() }, new Date());
     console.log(`published ${outcomes.filter((o) => o.status === 'published').length} plans into ${table} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
   const planId = seeds[0].id;

@@ -4,7 +4,8 @@
 import type { Command } from 'commander';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
-import { defaultPlansDir, formatPath, loadPlans, type LoadedPlan } from '../../functions/core/plan/loader.ts';
+import { defaultPlansDir, formatPath, loadPlanFile, planFiles, type LoadedPlan } from '../../functions/core/plan/loader.ts';
+import { planFile, unavailable } from './plan.ts';
 import { ClaimSchema, PolicyContextSchema, type PolicyContext } from '../../functions/core/claim/schema.ts';
 import { adjudicate, emptyAccumulators, type Accumulators } from '../../functions/core/engine/index.ts';
 import { renderAdjudication } from '../../functions/core/engine/explain.ts';
@@ -55,9 +56,23 @@ function defaultPolicy(plan: LoadedPlan): PolicyContext {
   return PolicyContextSchema.parse({ memberId: 'cli', tier: plan.tiers[0].id, coverStart: cover.start, coverEnd: cover.end, regionCode: plan.region.adminCode });
 }
 
+/** The plan to adjudicate against; or, on stderr, why there is none: no such file, or the problems of its file. */
+function loadPlan(id: string, plansDir: string, io: Io): LoadedPlan | undefined {
+  const file = planFile(plansDir, id);
+  if (!file) {
+    const known = planFiles(plansDir).map((f) => f.replace(/\.ya?ml$/, '')).join(', ') || '(none)';
+    io.err(`hmb: unknown plan "${id}"; known plans: ${known}\n`);
+    return undefined;
+  }
+  const result = loadPlanFile(file, plansDir);
+  if (result.ok) return result.plan;
+  io.err(`hmb: ${unavailable(id, result.problems)}`);
+  return undefined;
+}
+
 export function adjudicateFile(opts: Options, io: Io): number {
-  const plan = loadPlans(opts.plansDir).plans.get(opts.plan);
-  if (!plan) throw new Error(`unknown plan "${opts.plan}"`);
+  const plan = loadPlan(opts.plan, opts.plansDir, io);
+  if (!plan) return 1;
   const claim = parseFile(ClaimSchema, opts.claim, readJson(opts.claim, 'claim'));
   const policy = opts.policy ? parseFile(PolicyContextSchema, opts.policy, readJson(opts.policy, 'policy')) : defaultPolicy(plan);
   const state: Accumulators = opts.state && existsSync(opts.state) ? readJson(opts.state, 'state') as Accumulators : emptyAccumulators();

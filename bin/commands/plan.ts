@@ -2,10 +2,13 @@
 // (set on process.exitCode, never process.exit) so output is flushed and other
 // command modules can follow the same pattern.
 import type { Command } from 'commander';
-import { readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { defaultPlansDir, formatProblem, loadPlanFile, loadPlans, type PlanProblem } from '../../functions/core/plan/loader.ts';
+import { defaultPlansDir, formatProblem, loadPlanFile, loadPlans, planFiles, type PlanProblem } from '../../functions/core/plan/loader.ts';
+import { toConfirm } from '../../functions/core/plan/confirm.ts';
 import { renderBenefitTable } from '../../functions/core/plan/table.ts';
+import { emptyListFile, startPlanFrom } from '../../functions/core/plan/new-plan.ts';
+import { shanghaiDay } from '../../functions/core/dates/dates.ts';
 import { formatWan, padColumns, displayWidth } from '../../functions/core/plan/format.ts';
 
 import { processIo, run, type Io } from './io.ts';
@@ -16,16 +19,23 @@ export function registerPlanCommands(program: Command, io: Io = processIo): Comm
   const plan = program.command('plan').description('validate, show and list plan files');
 
   plan.command('check')
-    .description('validate plan files (default: every plan in the plans folder); exit 1 on any problem')
+    .description('validate plan files (default: every plan in the plans folder) and list what each valid plan asks the city to confirm; exit 1 on any problem')
     .argument('[file...]', 'plan files to check')
     .option('--plans-dir <dir>', 'folder list files are resolved from (default: each plan file\'s folder)')
     .action((files: string[], opts: DirOption) => run(io, () => checkPlans(files, opts.plansDir, io)));
 
   plan.command('show')
-    .description('print a plan as the benefit table of its source document')
+    .description('print the whole plan as the benefit table of its source document, with what the city must confirm')
     .argument('<planId>', 'plan id, e.g. the file name without .yaml')
     .option('--plans-dir <dir>', 'plans folder', defaultPlansDir())
     .action((id: string, opts: Required<DirOption>) => run(io, () => showPlan(id, opts.plansDir, io)));
+
+  plan.command('new')
+    .description('start a new city\'s plan file from an existing plan: its structure and comments, placeholders for what names the other city')
+    .argument('<id>', 'the new plan\'s id, e.g. huzhou-2026 (its file name)')
+    .requiredOption('--from <planId>', 'the plan to start from (the closest one)')
+    .option('--plans-dir <dir>', 'plans folder', defaultPlansDir())
+    .action((id: string, opts: Required<DirOption> & { from: string }) => run(io, () => newPlan(id, opts.from, opts.plansDir, io)));
 
   plan.command('list')
     .description('one line per plan: id, name, tiers and premiums')
@@ -44,8 +54,11 @@ export function checkPlans(files: string[], plansDir: string | undefined, io: Io
   let failed = false;
   for (const file of targets) {
     const result = loadPlanFile(resolve(file), plansDir ?? dirname(resolve(file)));
-    if (result.ok) io.out(`ok  ${shown(file)}  ${result.plan.id}\n`);
-    else {
+    if (result.ok) {
+      io.out(`ok  ${shown(file)}  ${result.plan.id}\n`);
+      // A valid plan may still rest on what its notice did not say: the city confirms it.
+      for (const c of toConfirm(result.plan, result.defaults)) io.out(`    confirm  ${c.path}: ${c.what}\n`);
+    } else {
       failed = true;
       reportProblems(result.problems, io);
     }
@@ -53,18 +66,69 @@ export function checkPlans(files: string[], plansDir: string | undefined, io: Io
   return failed ? 1 : 0;
 }
 
-export function showPlan(id: string, plansDir: string, io: Io): number {
-  const { plans, problems } = loadPlans(plansDir);
-  const plan = plans.get(id);
-  if (plan) {
-    io.out(renderBenefitTable(plan));
-    return 0;
+/**
+ * Writes plans/<id>.yaml from plan `from` (and an empty file for each list the city supplies), then checks it: it
+ * validates at once, and the check lists the placeholders and defaults to write or confirm. Never overwrites.
+ */
+export function newPlan(id: string, from: string, plansDir: string, io: Io, today = shanghaiDay(new Date())): number {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) {
+    io.err(`plan id "${id}" must be lower-case letters, digits and dashes (it is the file name)\n`);
+    return 1;
   }
-  const known = [...plans.keys()].join(', ') || '(none)';
-  io.err(`unknown plan "${id}"; known plans: ${known}\n`);
-  // A broken file may be the plan asked for: say why it did not load.
-  reportProblems(problems, io);
-  return 1;
+  const target = join(plansDir, `${id}.yaml`);
+  if (planFile(plansDir, id)) {
+    io.err(`${shown(target)} exists: hmb plan new never overwrites a plan\n`);
+    return 1;
+  }
+  const source = planFile(plansDir, from);
+  if (!source) {
+    io.err(`unknown plan "${from}"; known plans: ${knownPlans(plansDir)}\n`);
+    return 1;
+  }
+  const started = startPlanFrom(readFileSync(source, 'utf8'), from, id, today);
+  writeFileSync(target, started.text, { flag: 'wx' });
+  io.out(`wrote ${shown(target)} from ${shown(source)}\n`);
+  for (const list of started.listFiles) {
+    const file = join(plansDir, list.path);
+    if (existsSync(file)) continue;
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, emptyListFile(list.title));
+    io.out(`wrote ${shown(file)} (empty: the city supplies it)\n`);
+  }
+  return checkPlans([target], plansDir, io);
+}
+
+export function showPlan(id: string, plansDir: string, io: Io): number {
+  const file = planFile(plansDir, id);
+  if (!file) {
+    io.err(`unknown plan "${id}"; known plans: ${knownPlans(plansDir)}\n`);
+    return 1;
+  }
+  const result = loadPlanFile(file, plansDir);
+  if (!result.ok) {
+    io.err(unavailable(id, result.problems));
+    return 1;
+  }
+  io.out(renderBenefitTable(result.plan, toConfirm(result.plan, result.defaults)));
+  return 0;
+}
+
+/** The file of plan `id` in the folder, if there is one (a plan's file is named by its id). */
+export function planFile(plansDir: string, id: string): string | undefined {
+  for (const ext of ['yaml', 'yml']) {
+    const file = join(plansDir, `${id}.${ext}`);
+    if (/^[a-z0-9][a-z0-9-]*$/.test(id) && existsSync(file)) return file;
+  }
+  return undefined;
+}
+
+/** Why a plan cannot be used: its file fails validation; every problem follows. */
+export function unavailable(id: string, problems: PlanProblem[]): string {
+  return `plan "${id}" is unavailable: its file fails validation\n${problems.map((p) => `  ${formatProblem(p)}\n`).join('')}`;
+}
+
+function knownPlans(plansDir: string): string {
+  return planFiles(plansDir).map((f) => f.replace(/\.ya?ml$/, '')).join(', ') || '(none)';
 }
 
 export function listPlans(plansDir: string, io: Io): number {
@@ -82,7 +146,7 @@ export function listPlans(plansDir: string, io: Io): number {
 
 /** The same files loadPlans reads: `*.yaml` directly in the folder, sorted. */
 function planFilesIn(dir: string): string[] {
-  return readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(dir, f));
+  return planFiles(dir).map((f) => join(dir, f));
 }
 
 function reportProblems(problems: PlanProblem[], io: Io): void {

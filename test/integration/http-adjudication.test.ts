@@ -255,6 +255,27 @@ describe('bad input gets a clear answer, never a 500', () => {
     const member = await enrolMember(7);
     const wrongPlan = await call('POST', `/plans/${PLAN}/claims`, { ...settlementOf('wp-1', '2023-07-01', '100'), planId: 'wuwei-2025', memberId: member });
     expect(wrongPlan).toMatchObject({ status: 422, body: { error: 'PLAN_MISMATCH' } });
+    const unknownList = await call('POST', `/plans/${PLAN}/claims`, {
+      ...settlementOf('ul-1', '2023-07-01', '100'), memberId: member,
+      determinations: [{ fact: 'pre-existing', list: 'pre-existing-conditions', holds: true, basis: '病历' }],
+    });
+    expect(unknownList).toMatchObject({ status: 422, body: { error: 'UNKNOWN_LIST' } });
+  });
+
+  test('an insurer\'s determination travels with the settlement and the explanation names it (ruling 16)', async () => {
+    const member = await enrolMember(10);
+    // Hypertensive heart disease I11.9 is on Jiangxi's list (5 类 12 种); the member's record shows none before cover,
+    // but the insurer determined it was known before: 20 % of the in-catalogue cost after the deductible.
+    const body = {
+      ...settlementOf('det-1', '2023-07-01', '25000'), diagnoses: [{ icd10: 'I11.9' }], memberId: member,
+      determinations: [{ fact: 'pre-existing', list: 'pre-existing', holds: true, basis: '2022年门诊病历: 高血压III期', by: 'taiping-jiangxi' }],
+    };
+    const posted = await call('POST', `/plans/${PLAN}/claims`, body);
+    expect(posted.status).toBe(201);
+    const inCatalog = posted.body.adjudication.benefits.find((b: { benefitId: string }) => b.benefitId === 'inpatient-in-catalog');
+    expect(inCatalog.findings).toEqual([{ fact: 'pre-existing', list: 'pre-existing', holds: true, from: 'determination', basis: '2022年门诊病历: 高血压III期' }]);
+    // (25,000 − 15,000) × 20 % = 2,000.00
+    expect(inCatalog.payable).toBe('2000.00');
   });
 });
 

@@ -170,6 +170,40 @@ describe('a plan file that fails validation', () => {
   });
 });
 
+describe('a broken plan file among the others', () => {
+  let stack: LocalStack;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'hmb-plans-'));
+    cpSync(plansDir, dir, { recursive: true });
+    // Percentages where the schema once crashed on them, and a ratio in words: the start goes on without this plan.
+    const yaml = readFileSync(join(plansDir, 'wenshan-2023.yaml'), 'utf8')
+      .replace(/^id: wenshan-2023$/m, 'id: brokencity-2027')
+      .replaceAll('schedule: { flat: "0.8" }', 'schedule: { flat: "八成" }')
+      .replace('schedule: { flat: "0.2" }', 'schedule: { flat: "20%" }');
+    writeFileSync(join(dir, 'brokencity-2027.yaml'), yaml);
+    stack = await freshStack({ plansDir: dir });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('starts with every other plan; the broken one\'s problems are `file: path: reason`', async () => {
+    const problems = stack.published.flatMap((o) => (o.status === 'refused' ? o.problems : []));
+    expect(problems.map((p) => `${p.path}: ${p.reason}`)).toEqual([
+      'benefits[inpatient-in-catalog].schedule.flat: must be a ratio: a decimal like 0.7 or a percentage like "70%"',
+      'benefits[special-drugs].schedule.flat: must be a ratio: a decimal like 0.7 or a percentage like "70%"',
+    ]);
+    expect(problems.every((p) => p.file.endsWith('brokencity-2027.yaml'))).toBe(true);
+    const ids = stack.plans.map((p) => p.id);
+    for (const id of folderPlans()) expect(ids).toContain(id);
+    expect(ids).not.toContain('brokencity-2027');
+    const res = await fetch(`${stack.url}/plans`);
+    expect(planIds(await res.json())).not.toContain('brokencity-2027');
+  });
+});
+
 describe('the sweep', () => {
   test('closes a window at the closing instant an administrator set, through the real handler', { timeout: 60_000 }, async () => {
     const stack = await freshStack({ plansDir, sweepEveryMs: 200 });

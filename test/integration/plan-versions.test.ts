@@ -34,7 +34,7 @@ const v2: LoadedPlan = {
   ] } },
   tiers: v1.tiers.map((t) => (t.id === 'upgraded' ? { ...t, premium: '109.00' } : t)),
 };
-const catalogue = (plan: LoadedPlan) => ({ plans: new Map([[plan.id, plan]]), problems: [] });
+const catalogue = (plan: LoadedPlan) => ({ plans: new Map([[plan.id, plan]]), problems: [], unavailable: new Map() });
 
 /** A heavy-ion course (positioning 5,000, planning 5,000, irradiation 20,000), out of the basic catalogue, for a lung tumour. */
 const heavyIonClaim = (claimId: string, admitted: string) => ({

@@ -1,7 +1,7 @@
 // The hmb command line as a user runs it: a child process on the same Node
 // (22, which strips the .ts types), checked by exit code, stdout and stderr.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -27,7 +27,26 @@ describe('hmb plan', () => {
     const run = hmb(['plan', 'check', ...files]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout.trim().split('\n')).toEqual(files.map((f) => `ok  ${f}  ${f.slice(6, -5)}`));
+    expect(run.stdout.trim().split('\n').filter((l) => !l.startsWith('    confirm  '))).toEqual(files.map((f) => `ok  ${f}  ${f.slice(6, -5)}`));
+  });
+
+  test('check: a valid plan is followed by what the city must confirm', () => {
+    const run = hmb(['plan', 'check', 'test/fixtures/plans/cart-city-2025.yaml']);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines[0]).toBe('ok  test/fixtures/plans/cart-city-2025.yaml  cart-city-2025');
+    // The fixture leaves out whom one may buy for, payment and sponsorship: each default is listed.
+    expect(lines).toContain('    confirm  enrollment.enrollFor: default [self]: the notice does not say');
+    expect(lines).toContain('    confirm  payment.channels: default []: the notice does not say (residents cannot pay until the plan names a channel)');
+    expect(lines).toContain('    confirm  sponsorship.payerKinds: default []: the notice does not say (no sponsor may buy for others)');
+    expect(lines).toContain('    confirm  source.date: not given: the day the notice was issued');
+  });
+
+  test('check: empty city lists and an undated window are to be confirmed', () => {
+    const run = hmb(['plan', 'check', 'plans/wuwei-2025.yaml']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('    confirm  enrollment.window.opens: no date: an administrator schedules the window (ruling 12)\n');
+    expect(run.stdout).toContain('    confirm  lists.heavy-ion-treatments: empty (the city supplies it: lists/wuwei-2025/heavy-ion-treatments.yaml): nothing matches it until it is filled\n');
   });
 
   test('check with no files checks the plans folder', () => {
@@ -47,8 +66,8 @@ describe('hmb plan', () => {
     expect(run.stdout).toBe('');
     const shown = relative(root, file);
     expect(run.stderr.trim().split('\n').sort()).toEqual([
-      `${shown}: benefits[0].visits[0]: Invalid option: expected one of "inpatient"|"outpatient-special-disease"|"outpatient"|"pharmacy"`,
-      `${shown}: deductibleGroups[0].amount: must have at most two decimals (fen)`,
+      `${shown}: benefits[inpatient-class-b-c].visits[0]: Invalid option: expected one of "inpatient"|"outpatient-special-disease"|"outpatient"|"pharmacy"`,
+      `${shown}: deductibleGroups[inpatient-shared].amount: must have at most two decimals (fen)`,
     ]);
   });
 
@@ -57,8 +76,36 @@ describe('hmb plan', () => {
     writeFileSync(file, 'id: empty\n');
     const run = hmb(['plan', 'check', 'plans/wenshan-2023.yaml', file]);
     expect(run.code).toBe(1);
-    expect(run.stdout).toBe('ok  plans/wenshan-2023.yaml  wenshan-2023\n');
+    expect(run.stdout).toMatch(/^ok  plans\/wenshan-2023\.yaml  wenshan-2023\n/);
     expect(run.stderr).toContain(`${relative(root, file)}: name: is required`);
+  });
+
+  test('new: a new city\'s file from the closest plan, with its structure and comments; it validates, and check lists what to write', () => {
+    const dir = join(tmp, 'new-city');
+    cpSync(plansDir, dir, { recursive: true });
+    const run = hmb(['plan', 'new', 'huzhou-2026', '--from', 'wuwei-2025', '--plans-dir', dir]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const file = join(dir, 'huzhou-2026.yaml');
+    const lines = run.stdout.trim().split('\n');
+    expect(lines[0]).toBe(`wrote ${relative(root, file)} from ${relative(root, join(dir, 'wuwei-2025.yaml'))}`);
+    expect(lines).toContain(`wrote ${relative(root, join(dir, 'lists/huzhou-2026/heavy-ion-treatments.yaml'))} (empty: the city supplies it)`);
+    expect(lines).toContain(`ok  ${relative(root, file)}  huzhou-2026`);
+    expect(lines).toContain('    confirm  source.title: placeholder "待填写: 通知标题": write it from the notice');
+    expect(lines).toContain('    confirm  consortium.insurers[lead-insurer].name: placeholder "待填写: 保险公司名称": write it from the notice');
+    const text = readFileSync(file, 'utf8');
+    expect(text).toMatch(/^# 待填写: 产品名称 — started on \d{4}-\d{2}-\d{2} from plans\/wuwei-2025\.yaml \(hmb plan new\)\.\n/);
+    // The structure's comments stay: the new city's engineer sees how each section was read.
+    expect(text).toContain('# 附件 八（三）: 恶性肿瘤, 市域内定点医疗机构重离子治疗');
+    expect(text).toContain('file: lists/huzhou-2026/pre-existing.yaml');
+    expect(text).not.toContain('武医保发〔2025〕22号\n');
+    expect(parse(text).id).toBe('huzhou-2026');
+    // Never overwrites.
+    const again = hmb(['plan', 'new', 'huzhou-2026', '--from', 'wuwei-2025', '--plans-dir', dir]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toBe(`${relative(root, file)} exists: hmb plan new never overwrites a plan\n`);
+    expect(hmb(['plan', 'new', 'Huzhou', '--from', 'wuwei-2025', '--plans-dir', dir]).stderr).toContain('must be lower-case letters, digits and dashes');
+    expect(hmb(['plan', 'new', 'x-2026', '--from', 'nowhere', '--plans-dir', dir]).stderr).toMatch(/^unknown plan "nowhere"/);
   });
 
   test('show wuwei-2025: the benefit table, exit 0', () => {
@@ -78,7 +125,20 @@ describe('hmb plan', () => {
     const run = hmb(['plan', 'show', 'nope']);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toContain('unknown plan "nope"; known plans: jiangxi-2023, nantong-2021, sanming-2024, wenshan-2023, wuwei-2025');
+    expect(run.stderr).toMatch(/^unknown plan "nope"; known plans: .*jiangxi-2023, nantong-2021, sanming-2024, wenshan-2023, wuwei-2025/);
+  });
+
+  test('show a plan whose file fails validation: why it is unavailable, exit 1', () => {
+    const dir = join(tmp, 'show-broken');
+    cpSync(plansDir, dir, { recursive: true });
+    // A JSON round trip unshares the YAML aliases (&bands), so the edit touches one benefit.
+    const doc = JSON.parse(JSON.stringify(parse(readFileSync(join(plansDir, 'wuwei-2025.yaml'), 'utf8'))));
+    doc.benefits[0].schedule.bands[0].ratio = '三成';
+    writeFileSync(join(dir, 'wuwei-2025.yaml'), stringify(doc));
+    const run = hmb(['plan', 'show', 'wuwei-2025', '--plans-dir', dir]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(`plan "wuwei-2025" is unavailable: its file fails validation\n  ${relative(root, join(dir, 'wuwei-2025.yaml'))}: benefits[inpatient-class-b-c].schedule.bands[0].ratio: must be a ratio: a decimal like 0.7 or a percentage like "70%"\n`);
   });
 
   test('an unreadable plans folder is one line on stderr, exit 1', () => {
@@ -92,6 +152,7 @@ describe('hmb plan', () => {
     expect(run.code).toBe(0);
     const lines = run.stdout.trim().split('\n');
     expect(lines).toHaveLength(readdirSync(plansDir).filter((f) => f.endsWith('.yaml')).length);
+    for (const id of ['jiangxi-2023', 'nantong-2021', 'sanming-2024', 'wenshan-2023', 'wuwei-2025']) expect(lines.filter((l) => l.startsWith(`${id} `))).toHaveLength(1);
     expect(lines.find((l) => l.startsWith('wuwei-2025'))).toMatch(/天马·医惠保 2025 +基础版 69元, 升级版 99元$/);
   });
 });
@@ -129,6 +190,31 @@ describe('hmb adjudicate', () => {
   test('--json prints the adjudication object', () => {
     const run = hmb([...args, '--json']);
     expect(JSON.parse(run.stdout)).toMatchObject({ claimId: 'example-jx-1', total: '31500.00', decision: 'payable' });
+  });
+
+  test('a plan that fails validation: its problems, not "unknown plan", exit 1', () => {
+    const dir = join(tmp, 'plans');
+    cpSync(plansDir, dir, { recursive: true });
+    const doc = JSON.parse(JSON.stringify(parse(readFileSync(join(plansDir, 'jiangxi-2023.yaml'), 'utf8'))));
+    doc.benefits[0].schedule.bands[0].ratio = '30 percent';
+    delete doc.indemnity.basicSettlementRequired;
+    writeFileSync(join(dir, 'jiangxi-2023.yaml'), stringify(doc));
+    const run = hmb([...args, '--plans-dir', dir]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    const file = relative(root, join(dir, 'jiangxi-2023.yaml'));
+    expect(run.stderr).toBe([
+      'hmb: plan "jiangxi-2023" is unavailable: its file fails validation',
+      `  ${file}: benefits[inpatient-in-catalog].schedule.bands[0].ratio: must be a ratio: a decimal like 0.7 or a percentage like "70%"`,
+      `  ${file}: indemnity.basicSettlementRequired: is required`,
+      '',
+    ].join('\n'));
+  });
+
+  test('an unknown plan names the known ones, exit 1', () => {
+    const run = hmb(['adjudicate', '--plan', 'nope', '--claim', 'examples/jiangxi-claim.json']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^hmb: unknown plan "nope"; known plans: .*jiangxi-2023/);
   });
 
   test('an invalid claim file names the field, exit 1', () => {

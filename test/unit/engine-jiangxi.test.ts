@@ -1,5 +1,5 @@
 // 江西卫惠保 round 3 (plans/jiangxi-2023.yaml) against the adjudication engine.
-// Every expected amount is worked out by hand from the plan and shared/domain.md
+// Every expected amount is worked out by hand from the plan and docs/rulings.md
 // (rulings 1–14, ruling 13 the order of operations); the arithmetic is in the
 // comment above each assertion.
 import { describe, expect, it } from 'vitest';

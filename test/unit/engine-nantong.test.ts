@@ -1,4 +1,4 @@
-// 医保南通保 2021 (plans/nantong-2021.yaml; domain.md "The five plans", rulings 2, 5, 11, 13).
+// 医保南通保 2021 (plans/nantong-2021.yaml; docs/rulings.md rulings 2, 5, 11, 13).
 // Every expected amount is worked out by hand from the plan and the rulings; the
 // arithmetic sits in a comment above the assertion.
 //   (1) inpatient-self-pay:       in-catalog self-pay + class-B, 8,000 per admission, 70 %, 1,000,000
@@ -201,6 +201,16 @@ describe('Nantong (4) severe malignant tumour lump sum', () => {
   test('10,000 with only three previous insured years (4 consecutive, not 5)', () => {
     const r = adjudicate(plan, ctxOf({ history: fourClearYears.slice(1) }), emptyAccumulators(), diagnosisVisit('2021-08-01', [{ icd10: 'C50.9', firstDiagnosis: true }]));
     expect(pay(r, LUMP)).toBe('10000.00');
+  });
+
+  test('ruling 18: a benefit paid on the same claim does not block the 20,000', () => {
+    const r = adjudicate(plan, ctxOf({ history: fourClearYears }), emptyAccumulators(),
+      stay('2021-08-01', { inCatalogSelfPay: '10000' }, [{ icd10: 'C50.9', firstDiagnosis: true }]));
+    // (1): (10,000 − 8,000) × 70 % = 1,400.00, on this claim; (4): no benefit on an earlier claim → 20,000.00
+    expect(pay(r, SELF_PAY)).toBe('1400.00');
+    expect(pay(r, LUMP)).toBe('20000.00');
+    // 1,400 + 20,000 = 21,400.00
+    expect(r.total).toBe('21400.00');
   });
 
   test('10,000 when a benefit was already paid earlier in this fifth year', () => {

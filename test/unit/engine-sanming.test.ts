@@ -1,4 +1,4 @@
-// 三明普惠医联保 2024 (plans/sanming-2024.yaml; domain.md "The five plans", rulings 5, 7, 9, 13).
+// 三明普惠医联保 2024 (plans/sanming-2024.yaml; docs/rulings.md rulings 5, 7, 9, 13).
 // Every expected amount is worked out by hand from the plan and the rulings; the
 // arithmetic sits in a comment above the assertion.
 //   (1)  in-area-inpatient:          in-area C-DRG level ≥ 2 public general ward, all self-pay parts, annual 5,000,

@@ -1,4 +1,4 @@
-// 文山惠民保 2023 (plans/wenshan-2023.yaml; domain.md "The five plans" and rulings 1–13).
+// 文山惠民保 2023 (plans/wenshan-2023.yaml; docs/rulings.md rulings 1–13).
 // Every expected amount is worked out by hand from the plan and the rulings; the
 // arithmetic sits in a comment above the assertion.
 //   (1) inpatient-in-catalog:     in-catalog self-pay + class-B co-pay, annual deductible 12,000, 80 %, limit 2,000,000

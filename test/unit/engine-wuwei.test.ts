@@ -1,5 +1,5 @@
 // 天马·医惠保 2025 (plans/wuwei-2025.yaml) against the adjudication engine.
-// Every expected amount is worked out by hand from the plan and shared/domain.md
+// Every expected amount is worked out by hand from the plan and docs/rulings.md
 // (rulings 3, 4, 5, 8 and 13); the arithmetic is in the comment above each assertion.
 // The city-supplied lists ship empty: the tests fill them (withListEntries).
 import { describe, expect, it } from 'vitest';
@@ -189,15 +189,19 @@ describe('Wuwei (3): heavy-ion therapy (ruling 8)', () => {
     expect(a.total).toBe('6000.00');
   });
 
-  it('on the same claim as (1), (3) continues from where (1) left the position', () => {
+  it('on the same claim as (1), (3) goes first (an item benefit, ruling 15) and (1) continues from where it left the position', () => {
     const a = one(member('upgraded'), ww({ diagnoses: tumour, settlement: { classBCopay: '22000', outOfCatalogSelfPay: '30000' }, items: heavyIon('20000') }));
-    // (1): 22,000 − 12,000 = 10,000 at 30 % = 3,000.00
-    expect(benefit(a, B_C).payable).toBe('3000.00');
-    // (3): 10,000 → 40,000: 10,000 × 0.3 + 20,000 × 0.4 = 3,000 + 8,000 = 11,000.00
-    expect(benefit(a, ION).payable).toBe('11000.00');
-    // 3,000 + 11,000 = 14,000.00
+    // (3): 0 → 30,000, no deductible: 20,000 × 0.3 + 10,000 × 0.4 = 6,000 + 4,000 = 10,000.00
+    expect(benefit(a, ION).slices.map((s) => [s.from, s.to, s.ratio])).toEqual([['0.00', '20000.00', '0.3'], ['20000.00', '30000.00', '0.4']]);
+    expect(benefit(a, ION).payable).toBe('10000.00');
+    // (1): 22,000 − 12,000 = 10,000 from 30,000 → 40,000 at 40 % = 4,000.00
+    expect(benefit(a, B_C).slices.map((s) => [s.from, s.to, s.ratio])).toEqual([['30000.00', '40000.00', '0.4']]);
+    expect(benefit(a, B_C).payable).toBe('4000.00');
+    // 10,000 + 4,000 = 14,000.00 (the total does not depend on the order: both pay the same bands)
     expect(a.total).toBe('14000.00');
     expect(a.accumulators.bandPositions).toEqual({ [POSITION]: '40000.00' });
+    // explained in the plan's order, as the source numbers them
+    expect(a.benefits.map((b) => b.benefitId)).toEqual([B_C, OUT, ION]);
   });
 
   it('only in the city (市域内): out of Wuwei → PLACE_NOT_COVERED', () => {
@@ -232,8 +236,7 @@ describe('Wuwei (3): heavy-ion therapy (ruling 8)', () => {
 
   it('the basic tier has no heavy-ion benefit: no row, and its items are not paid by (1) or (2)', () => {
     // The heavy-ion items are out of the basic catalogue (class none) and not on the city's (2) catalogue.
-    // (A heavy-ion item billed as class C would fall under (1) in the basic tier: domain.md does not say
-    // whether it should; see the report.)
+    // (A heavy-ion item billed as class B or C stays with (1) in the basic tier, ruling 15: engine-one-payment.test.ts.)
     const a = one(member('basic'), ww({ diagnoses: tumour, settlement: { outOfCatalogSelfPay: '30000' }, items: heavyIon('20000') }));
     expect(a.benefits.map((b) => b.benefitId)).toEqual([B_C, OUT]);
     expect(benefit(a, B_C).refusal?.code).toBe('NOTHING_ELIGIBLE');

@@ -1,5 +1,5 @@
 // The benefit table must show the numbers of the Chinese source documents
-// (shared/domain.md), in the source's units: 万元, 元, percentages.
+// (docs/rulings.md), in the source's units: 万元, 元, percentages.
 import { Decimal } from 'decimal.js';
 import { describe, expect, test } from 'vitest';
 import { defaultPlansDir, loadPlans, type LoadedPlan } from '../../functions/core/plan/loader.ts';
@@ -120,7 +120,8 @@ describe('benefit tables of the seed plans', () => {
     ]);
     expect(column(t, '保额')).toEqual(['100万元', '100万元', '100万元', '一次性给付1万元; 连续参保满5年且期间未享受待遇: 2万元', '100万元']);
     expect(column(t, '疾病条件')[0]).toBe('《重度恶性肿瘤》, 定点医院首次确诊');
-    expect(column(t, '赔付顺序')).toEqual(['在责任(1)(2)(3)赔付后赔付剩余费用']);
+    // (3) selects drugs by its list: an item benefit (ruling 15); (5) pays on what (1)(2)(3) left.
+    expect(column(t, '赔付顺序')).toEqual(['特定项目责任: 先承担所选项目, 同一费用不再计入其他责任 (规则15)', '在责任(1)(2)(3)赔付后赔付剩余费用']);
     expect(t).toContain('平安养老保险股份有限公司南通中心支公司 20% (主承保)');
   });
 
@@ -137,6 +138,71 @@ describe('benefit tables of the seed plans', () => {
     expect(column(t, '共用免赔额')).toEqual(['责任(1)+(2)共用 1.2万元 (年度累计) [inpatient-shared]']);
     expect(column(t, '共用分段累计')).toEqual(['责任(1)+(2)+(3)按年度累计金额共同分段 [year-position]']);
     expect(column(t, '保障时间')).toEqual(['即参即享: 自投保成功起12个月']);
+  });
+
+  test('the source: the city\'s own notice, by title, number, issuer and date', () => {
+    expect(column(table('wuwei-2025'), '来源')).toEqual(['《关于开展"天马·医惠保"紧密衔接型医疗保险的通知》 武医保发〔2025〕22号 — 武威市医疗保障局 等十部门 2025-05-27; 引用: 附件《武威市紧密衔接型补充医疗保险方案》一—八']);
+    // Wenshan's notice prints no date: the table says so rather than invent one.
+    expect(column(table('wenshan-2023'), '来源')[0]).toMatch(/^《关于做好2023年度"文山惠民保"宣传推广工作的通知》 文医保发〔2023〕8号 — 文山州医疗保障局 等十二部门 未注明日期; /);
+  });
+});
+
+describe('the whole plan: every rule the services enforce', () => {
+  test('who may buy, and for whom (Jiangxi: new citizens; Sanming: HK/Macao/Taiwan, suspension, promoters)', () => {
+    const jx = table('jiangxi-2023');
+    expect(column(jx, '适用人群')).toEqual(['职工医保、居民医保参保人 (须为在保状态)']);
+    expect(column(jx, '新市民')).toEqual(['可参保, 无当地户籍或取得户籍不满3年, 理赔时提供本地居住证明, 外地参保的凭参保地结算单理赔']);
+    expect(column(jx, '可为谁投保')).toEqual(['本人、配偶、子女、父母、祖父母、孙子女']);
+    expect(column(jx, '工作人员协助办理')).toEqual(['可以']);
+    const sm = table('sanming-2024');
+    expect(column(sm, '港澳台同胞')).toEqual(['参加本省基本医保的可参保']);
+    expect(column(sm, '基本医保暂停')).toEqual(['暂停期间不享受待遇, 恢复后恢复']);
+    expect(column(sm, '公益推广员')).toEqual(['有']);
+    expect(column(sm, '待遇条件')).toEqual(['投保期内足额缴费方享受待遇']);
+    expect(column(table('wenshan-2023'), '可为谁投保')).toEqual(['本人']);
+  });
+
+  test('payment channels, the personal account\'s share and auto-renewal', () => {
+    const nt = table('nantong-2021');
+    expect(nt).toContain('医保个人账户: 职工医保参保人, 可为本人、配偶、子女、父母、配偶父母缴费, 使用历年结余不超过70%\n');
+    expect(nt).toContain('短信委托\n');
+    expect(column(nt, '自动续保')).toEqual(['无']);
+    const ws = table('wenshan-2023');
+    expect(ws).toContain('医保个人账户: 职工医保参保人, 可为本人缴费, 使用当前余额全部, 划扣成功后其他渠道所缴原路退回\n');
+    const sm = table('sanming-2024');
+    expect(sm).toContain('家庭共济账户: 可为本人、配偶、子女、父母、配偶父母缴费\n');
+    expect(column(sm, '自动续保')).toEqual(['微信、银行卡代扣, 须本人同意']);
+    expect(column(sm, '订单支付时限')).toEqual(['30分钟 (不晚于投保期结束)']);
+  });
+
+  test('sponsorship: payer kinds, target groups, campaigns, approval steps, the public ledger', () => {
+    const sm = table('sanming-2024');
+    expect(column(sm, '资助方')).toEqual(['政府财政、用人单位']);
+    expect(column(sm, '资助对象')).toEqual(['特困、"五老"、低保、孤儿']);
+    expect(column(sm, '审批流程')).toEqual(['民政部门提供名单 → 主承保公司核对 → 财政部门出资']);
+    expect(column(sm, '公开台账')).toEqual(['公开']);
+    const ww = table('wuwei-2025');
+    expect(column(ww, '专项活动')).toEqual(['敬孝心 [jing-xiao-xin]: 政府财政 → 老年群体']);
+    expect(ww).toContain('筑同心 [zhu-tong-xin]: 工会、群团组织 → 困难职工、残疾人\n');
+    expect(column(table('nantong-2021'), '资助方式')).toEqual(['全额资助、定额资助']);
+  });
+
+  test('oversight: payout and combined ratios, premium cap, participation targets, reporting', () => {
+    const ww = table('wuwei-2025');
+    expect(column(ww, '给付率')).toEqual(['不低于85%']);
+    expect(column(ww, '综合成本率')).toEqual(['不高于95%']);
+    expect(column(ww, '保费上限')).toEqual(['不高于居民医保个人缴费的50%']);
+    expect(column(table('sanming-2024'), '区县参保率')).toEqual(['不低于20%, 力争30%']);
+    expect(column(table('jiangxi-2023'), '报告')).toEqual(['季度、年度']);
+  });
+
+  test('a plan without sponsorship or channels says so', () => {
+    const plan = structuredClone(plans.get('wuwei-2025') as LoadedPlan);
+    plan.sponsorship = { ...plan.sponsorship, payerKinds: [] };
+    plan.payment = { ...plan.payment, channels: [] };
+    const t = renderBenefitTable(plan);
+    expect(column(t, '资助方')).toEqual(['无 (不接受资助参保)']);
+    expect(column(t, '缴费渠道')).toEqual(['未列明: 居民暂不能缴费']);
   });
 
   test.each([...plans.keys()])('%s: plain text, labels aligned within each section', (id) => {

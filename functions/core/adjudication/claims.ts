@@ -9,6 +9,7 @@ import { ResidentId } from '../identity/resident-id.ts';
 import { adjudicate, type Adjudication } from '../engine/adjudicate.ts';
 import { emptyAccumulators, type Accumulators } from '../engine/accumulators.ts';
 import { replay } from '../engine/replay.ts';
+import { unknownDeterminationLists } from '../engine/findings.ts';
 import { claimPayouts, correctionPayouts, reversalPayouts, type PayoutMovement } from './payouts.ts';
 import type { MemberYear, StoredClaim } from './model.ts';
 import type { Policy, WindowState } from '../enrollment/model.ts';
@@ -71,15 +72,20 @@ function replayOf(existing: StoredClaim, memberId: string, digest: string): Stor
   throw conflict('CLAIM_ID_REUSED', `claim ${existing.claimId} was already submitted with different content`);
 }
 
-function requireSamePlan(claim: Claim, planId: string): void {
+function requireSamePlan(claim: Claim, planId: string, plan?: LoadedPlan): void {
   if (claim.planId !== planId) throw unprocessable('PLAN_MISMATCH', `the settlement names plan "${claim.planId}" but was sent to ${planId}`);
+  // A determination is about one of the plan's lists (ruling 16); one naming no list of the plan would be ignored.
+  const unknown = plan ? unknownDeterminationLists(plan, claim.determinations) : [];
+  if (unknown.length > 0) {
+    throw unprocessable('UNKNOWN_LIST', `determinations name ${unknown.map((l) => `"${l}"`).join(', ')}, not a list of plan ${planId}`, { lists: Object.keys(plan!.lists) });
+  }
 }
 
 export async function submitClaim(deps: Deps, planId: string, submission: ClaimSubmission): Promise<{ created: boolean; claim: StoredClaim }> {
   const { memberId, ...claim } = submission;
-  requireSamePlan(claim, planId);
   // Ruling 17: the version in force on the admission (outpatient: treatment) day.
   const plan = await deps.plans.inForce(planId, claim.visit.admissionDate);
+  requireSamePlan(claim, planId, plan);
   const digest = digestOf(claim);
   // One round trip for everything the settlement reads; on a version conflict only the year is read again.
   // A replayed claim id is caught by the commit's condition (a replay is rare; checking first would cost every claim a read).
@@ -141,9 +147,9 @@ export function reverseClaim(deps: Deps, planId: string, claimId: string): Promi
  * claim's place, so it keeps its position in acceptance order (ruling 10) and later claims move by what it
  * changes. The same correction again changes nothing.
  */
-export function correctClaim(deps: Deps, planId: string, claimId: string, request: CorrectionRequest): Promise<Revision> {
+export async function correctClaim(deps: Deps, planId: string, claimId: string, request: CorrectionRequest): Promise<Revision> {
   const { memberId, correctionId, ...claim } = request;
-  requireSamePlan(claim, planId);
+  requireSamePlan(claim, planId, await deps.plans.inForce(planId, claim.visit.admissionDate));
   if (claim.claimId !== claimId) throw unprocessable('CLAIM_ID_MISMATCH', `the settlement is claim "${claim.claimId}", not ${claimId}`);
   return reviseYear(deps, planId, claimId, { kind: 'correction', claim, digest: digestOf(claim), memberId, correctionId });
 }

@@ -3,7 +3,7 @@
 // strings in yuan; every cross-field rule names the field it breaks.
 import { z } from 'zod';
 import { Decimal } from 'decimal.js';
-import { CatalogClass, CompensationSource, ItemCategory, Liability, LocalDate, ReliefGroup, VisitType, Ratio } from '../plan/schema.ts';
+import { CatalogClass, CompensationSource, ItemCategory, Liability, LocalDate, ReliefGroup, SettlementPart, VisitType, Ratio } from '../plan/schema.ts';
 
 /** Yuan on the wire: a decimal string with at most two decimals, never negative. */
 export const Amount = z
@@ -51,6 +51,40 @@ export const Diagnosis = z.strictObject({
   complicationOf: z.string().regex(/^[A-Z]\d{2}(\.\d{1,3})?$/, { error: 'must be an ICD-10 code like E11' }).optional(),
 });
 
+/**
+ * The insurer's determination of a medical fact the settlement does not show (ruling 16), with what it rests on.
+ * The engine uses it over matching the settlement's codes against the plan's list, and says so.
+ */
+export const Determination = z.strictObject({
+  /**
+   * pre-existing: the member had a condition of the list before cover (for a drug list: the drug's indication);
+   * diagnosis: the claim's condition is one of the list (a severe malignant tumour certified by the diagnosing hospital);
+   * first-diagnosis: and it was first diagnosed on this claim.
+   */
+  fact: z.enum(['pre-existing', 'diagnosis', 'first-diagnosis']),
+  /** The id of the plan's list the fact is about (pre-existing, severe-malignant-tumour, rare-diseases…). */
+  list: z.string().min(1).max(64),
+  /** Whether the fact holds. */
+  holds: z.boolean(),
+  /** What the determination rests on: a medical record, the diagnosing hospital's certificate, an examination. */
+  basis: z.string().min(1).max(500),
+  /** Who determined it. */
+  by: z.string().min(1).max(100).optional(),
+  /** When. */
+  on: LocalDate.optional(),
+});
+export type Determination = z.infer<typeof Determination>;
+
+/** One determination per fact and list: two could disagree. */
+function uniqueDeterminations(list: readonly Determination[], ctx: z.RefinementCtx, path: (string | number)[]): void {
+  const seen = new Set<string>();
+  list.forEach((d, i) => {
+    const key = `${d.fact}|${d.list}`;
+    if (seen.has(key)) ctx.addIssue({ code: 'custom', path: [...path, i], message: `a second ${d.fact} determination for list "${d.list}": give one` });
+    seen.add(key);
+  });
+}
+
 export const OtherCompensation = z.strictObject({
   source: CompensationSource,
   amount: Amount,
@@ -88,6 +122,12 @@ export const LineItem = z.strictObject({
   limitGroup: z.string().min(1).max(64).optional(),
   /** The source line's fields the item has no place for (fee-detail serial number, quantity, price…). */
   unmapped: unmappedFields(60),
+  /**
+   * Where the self-pay sits among the settlement's parts, when the settlement itemises it (a class-B drug: its co-pay
+   * 乙类先行自付 and its 政策范围内自付); the parts must add up to selfPay. Absent: placed by catalogue class (class B:
+   * co-pay first). A benefit that does not take the item leaves exactly these amounts out (ruling 15).
+   */
+  selfPayParts: z.partialRecord(SettlementPart, Amount).optional(),
 });
 
 export const ClaimFields = z.strictObject({
@@ -101,6 +141,8 @@ export const ClaimFields = z.strictObject({
   items: z.array(LineItem).default([]),
   /** The source message's fields the claim has no place for (its ids, the person's scheme, the payment split…). */
   unmapped: unmappedFields(1000),
+  /** The insurer's determinations for this claim (ruling 16). */
+  determinations: z.array(Determination).default([]),
 });
 
 /** Rules across fields of a settlement: parts add up, dates are ordered, items fit. */
@@ -118,11 +160,23 @@ export function claimRules(c: z.infer<typeof ClaimFields>, ctx: z.RefinementCtx)
   if (visit.dischargeDate !== undefined && visit.dischargeDate < visit.admissionDate) {
     ctx.addIssue({ code: 'custom', path: ['visit', 'dischargeDate'], message: 'must not be before admissionDate' });
   }
+  const itemised: Record<string, Decimal> = {};
   c.items.forEach((item, i) => {
     if (dec(item.selfPay).gt(item.amount)) ctx.addIssue({ code: 'custom', path: ['items', i, 'selfPay'], message: 'must not exceed the item amount' });
+    if (!item.selfPayParts) return;
+    const parts = Object.entries(item.selfPayParts) as [string, string][];
+    const total = parts.reduce((t, [, amount]) => t.plus(amount), new Decimal(0));
+    if (!total.eq(item.selfPay)) ctx.addIssue({ code: 'custom', path: ['items', i, 'selfPayParts'], message: `must add up to selfPay (they add up to ${total.toFixed(2)})` });
+    for (const [part, amount] of parts) itemised[part] = (itemised[part] ?? new Decimal(0)).plus(amount);
   });
+  const partField = { 'in-catalog-self-pay': 'inCatalogSelfPay', 'class-b-copay': 'classBCopay', 'out-of-catalog-self-pay': 'outOfCatalogSelfPay', 'over-limit-self-pay': 'overLimitSelfPay' } as const;
+  for (const [part, amount] of Object.entries(itemised)) {
+    const field = partField[part as keyof typeof partField];
+    if (amount.gt(s[field])) ctx.addIssue({ code: 'custom', path: ['items'], message: `items' selfPayParts put ${amount.toFixed(2)} in ${part}, more than settlement.${field}` });
+  }
   const itemsTotal = c.items.reduce((a, i) => a.plus(i.amount), new Decimal(0));
   if (itemsTotal.gt(s.total)) ctx.addIssue({ code: 'custom', path: ['items'], message: `item amounts (${itemsTotal.toFixed(2)}) exceed settlement.total` });
+  uniqueDeterminations(c.determinations, ctx, ['determinations']);
   const burden = dec(s.total).minus(s.basicFundPaid).minus(s.criticalIllnessPaid).minus(s.medicalAssistancePaid);
   const compensation = s.otherCompensation.reduce((a, o) => a.plus(o.amount), new Decimal(0));
   if (compensation.gt(burden)) ctx.addIssue({ code: 'custom', path: ['settlement', 'otherCompensation'], message: 'exceeds what the patient owed after the public schemes' });
@@ -154,6 +208,10 @@ export const PolicyContextSchema = z.strictObject({
   basicSuspensions: z.array(z.strictObject({ from: LocalDate, to: LocalDate.optional() })).default([]),
   /** The city-wide participation rate frozen when enrollment closed. */
   participationRate: Ratio.optional(),
-});
+  /** The insurer's pre-existing determinations for the member (ruling 16); a claim's own determination comes first. */
+  determinations: z.array(Determination.refine((d) => d.fact === 'pre-existing', {
+    error: 'a policy carries pre-existing determinations only; a diagnosis is determined with its claim', path: ['fact'],
+  })).default([]),
+}).superRefine((p, ctx) => uniqueDeterminations(p.determinations, ctx, ['determinations']));
 export type PolicyContext = z.infer<typeof PolicyContextSchema>;
 export type PolicyContextInput = z.input<typeof PolicyContextSchema>;

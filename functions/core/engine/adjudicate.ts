@@ -1,5 +1,5 @@
 // The adjudication engine: one settlement against the plan, the member's policy
-// and the year's accumulators, in the fixed order of domain ruling 13, so every
+// and the year's accumulators, in the fixed order of docs/rulings.md ruling 13, so every
 // implementation gets the same fen. Pure: no I/O, no clock.
 import { Decimal } from 'decimal.js';
 import type { Benefit, Plan } from '../plan/schema.ts';
@@ -14,9 +14,14 @@ import { Ledger, type Accumulators } from './accumulators.ts';
 import { reason, type Reason } from './reasons.ts';
 import { NO_ADJUSTMENT, effectiveRatio, slicesFor, type RatioAdjustment, type Slice } from './schedule.ts';
 import {
-  costsAfterExclusions, diagnosisRefusal, hadIndicationBefore, treatsListedCondition, itemsWithinParts, placeOf, placeRefusal, populationFor,
-  selectItems, settlementEligible, type ClaimCosts, type PlaceKind, type Population, type SelectedItem,
+  costsAfterExclusions, itemsWithinParts, maySitIn, placeItems, placeOf, placeRefusal, selectItems, settlementEligible,
+  type ClaimCosts, type ItemCells, type PlaceKind, type SelectedItem,
 } from './scope.ts';
+import {
+  diagnosisFindings, hadIndicationBefore, populationFinding, treatsListedCondition, unknownDeterminationLists, type Finding, type Population,
+} from './findings.ts';
+import { evaluationOrder } from './one-payment.ts';
+import { isItemBenefit, ordered } from '../plan/item-benefits.ts';
 import { splitAmongInsurers, type InsurerPart } from './split.ts';
 
 /** The caller passed inputs that do not belong together (wrong plan, unknown tier). */
@@ -52,7 +57,14 @@ export interface BenefitExplanation {
   benefitId: string;
   name: string;
   population: Population;
+  /** The medical facts the benefit's rules turned on, and whether the insurer's determination or the settlement said so (ruling 16). */
+  findings?: Finding[];
   refusal?: Reason;
+  /**
+   * What of the settlement parts this benefit covers sits in items other benefits took (ruling 15): left out of
+   * `covered`, with the benefits that took them.
+   */
+  takenByItemBenefits?: { amount: string; benefits: string[] };
   /** Costs the benefit covers on this claim, before other compensation. */
   covered: string;
   otherCompensation: string;
@@ -96,6 +108,10 @@ export function adjudicate(plan: LoadedPlan & { version?: { seq: number; hash: s
   if (claim.planId !== plan.id) throw new EngineInputError('planId', `claim is for plan "${claim.planId}", not "${plan.id}"`);
   const tier = plan.tiers.find((t) => t.id === ctx.tier);
   if (!tier) throw new EngineInputError('tier', `plan "${plan.id}" has no tier "${ctx.tier}"`);
+  if (claim.determinations.length > 0 || ctx.determinations.length > 0) {
+    const unknown = unknownDeterminationLists(plan, [...claim.determinations, ...ctx.determinations]);
+    if (unknown.length > 0) throw new EngineInputError('determinations', `plan "${plan.id}" has no list ${unknown.map((l) => `"${l}"`).join(', ')}`);
+  }
 
   const ledger = new Ledger(before);
   ledger.countClaim();
@@ -113,9 +129,10 @@ export function adjudicate(plan: LoadedPlan & { version?: { seq: number; hash: s
   }
 
   const costs = costsAfterExclusions(plan, claim);
-  const tierBenefits = benefitsOf(plan, tier);
-  const run = new ClaimRun(plan, ctx, claim, costs, place, ledger, tierBenefits);
-  const benefits = tierBenefits.map((b) => run.benefit(b));
+  const shape = tierShape(plan, tier);
+  const run = new ClaimRun(plan, ctx, claim, costs, place, ledger, shape);
+  // Worked out in payment order (ruling 15), explained in the plan's order, as the source numbers them.
+  const benefits = shape.inPlanOrder ? shape.order.map((b) => run.benefit(b)) : explainInPlanOrder(shape, run);
   const benefitsTotal = run.paidOnClaim();
 
   // (h) the out-of-pocket cap tops up what the member still owes in the cap's places.
@@ -134,15 +151,60 @@ export function adjudicate(plan: LoadedPlan & { version?: { seq: number; hash: s
   };
 }
 
+/** What a claim needs to know of a tier's benefits, worked out once per loaded plan. */
+interface TierShape {
+  /** The tier's benefits in the plan's order. */
+  benefits: Benefit[];
+  /** The order they are worked out in (one-payment.ts). */
+  order: Benefit[];
+  /** Item benefits, those selecting by list first: a list's items are its own, a category takes what no list took. */
+  itemBenefits: Benefit[];
+  /** Benefits another pays after: what they covered is kept to attribute their payout. */
+  paidAfter: ReadonlySet<string>;
+  /** The payment order is the plan's (most tiers): no reordering of the explanation. */
+  inPlanOrder: boolean;
+}
+
+/** Each benefit worked out in payment order, the explanations put back in the plan's order. */
+function explainInPlanOrder(shape: TierShape, run: ClaimRun): BenefitExplanation[] {
+  const explained = new Map(shape.order.map((b) => [b.id, run.benefit(b)]));
+  return shape.benefits.map((b) => explained.get(b.id)!);
+}
+
 // A plan is read by every claim: what depends on the plan alone is worked out once per loaded plan.
-const tierBenefits = new WeakMap<Tier, Benefit[]>();
+const tierShapes = new WeakMap<Tier, TierShape>();
 const benefitLimitGroups = new WeakMap<Benefit, LimitGroup[]>();
 
-/** The plan's benefits a tier includes, in the plan's order. */
-function benefitsOf(plan: Plan, tier: Tier): Benefit[] {
-  let benefits = tierBenefits.get(tier);
-  if (!benefits) tierBenefits.set(tier, benefits = plan.benefits.filter((b) => tier.benefits.includes(b.id)));
-  return benefits;
+function tierShape(plan: Plan, tier: Tier): TierShape {
+  let shape = tierShapes.get(tier);
+  if (!shape) {
+    const benefits = plan.benefits.filter((b) => tier.benefits.includes(b.id));
+    const items = benefits.filter((b) => isItemBenefit(plan, b));
+    const order = evaluationOrder(plan, benefits);
+    shape = {
+      benefits,
+      order,
+      inPlanOrder: order.every((b, i) => b === benefits[i]),
+      itemBenefits: [...items.filter((b) => b.covers.items!.list !== undefined), ...items.filter((b) => b.covers.items!.list === undefined)],
+      paidAfter: new Set(benefits.flatMap((b) => b.paysAfter)),
+    };
+    tierShapes.set(tier, shape);
+  }
+  return shape;
+}
+
+const NONE: ReadonlySet<number> = new Set();
+const NONE_FOUND: Finding[] = [];
+
+/** What a benefit covered on the claim, kept where another benefit pays on what it left. */
+interface Coverage {
+  payable: Decimal;
+  covered: Decimal;
+  /**
+   * Its costs by cell: an item's part in one settlement part (`3:class-b-copay`), or a part's cost no item holds
+   * (`-:in-catalog-self-pay`). Worked out only when a benefit paying after it needs them.
+   */
+  cells: () => Map<string, Decimal>;
 }
 
 /** The shared limit groups a benefit belongs to. */
@@ -190,11 +252,16 @@ class ClaimRun {
   private burdenSum?: Decimal;
   /** Paid this year before this claim (the lump sum's no-benefit years look at earlier claims only). */
   private readonly yearPaidBefore: Decimal;
-  private readonly claimedByLists: Set<number>;
+  /** Line items item benefits took (ruling 15), by index, with the benefits that took them. */
+  private readonly taken = new Map<number, Benefit[]>();
+  /** Each item benefit's items on this claim. */
+  private readonly selected = new Map<string, SelectedItem[]>();
   private readonly payouts = new Map<string, Decimal>();
+  private readonly coverage = new Map<string, Coverage>();
+  private readonly shape: TierShape;
   private readonly adjustment: RatioAdjustment;
 
-  constructor(plan: LoadedPlan, ctx: PolicyContext, claim: Claim, costs: ClaimCosts, place: PlaceKind, ledger: Ledger, benefits: Benefit[]) {
+  constructor(plan: LoadedPlan, ctx: PolicyContext, claim: Claim, costs: ClaimCosts, place: PlaceKind, ledger: Ledger, shape: TierShape) {
     this.plan = plan;
     this.ctx = ctx;
     this.claim = claim;
@@ -205,11 +272,79 @@ class ClaimRun {
     this.compensation = plan.indemnity.subtractOtherCompensation ? sum(other.filter((o) => !o.alreadySubtracted).map((o) => new Decimal(o.amount))) : ZERO;
     this.credit = sum(other.filter((o) => plan.indemnity.countTowardDeductible.includes(o.source)).map((o) => new Decimal(o.amount)));
     this.yearPaidBefore = ledger.scalar('yearPaid');
-    // Items on a list benefit of the member's tier that takes this claim (its visit, place, hospital and diagnosis) belong
-    // to it, never also to a generic item selection; where it does not take the claim, they stay with the others.
-    const takesClaim = (b: Benefit) => placeRefusal(b, claim, place) === undefined && diagnosisRefusal(b, claim, plan) === undefined;
-    this.claimedByLists = new Set(benefits.filter((b) => b.covers.items?.list && takesClaim(b)).flatMap((b) => selectItems(b, costs, plan, new Set()).map((s) => s.index)));
+    this.shape = shape;
     this.adjustment = { bonus: noClaimBonus(plan, ctx), factor: outOfAreaFactor(plan, place, claim.visit.referral) };
+    if (costs.items.length > 0) this.takeItems();
+  }
+
+  /**
+   * Ruling 15: an item benefit of the member's tier that takes this claim (visit, place, hospital, diagnosis, and the
+   * member not refused it) takes its items before any general benefit. Items it does not take stay with the others.
+   */
+  private takeItems(): void {
+    const byLists = new Set<number>();
+    for (const b of this.shape.itemBenefits) {
+      if (this.refusalOf(b)) continue;
+      const skip = b.covers.items!.list === undefined ? byLists : NONE;
+      const { items, allExcluded } = this.withoutExcluded(b, selectItems(b, this.costs, this.plan, skip));
+      if (allExcluded) continue; // refused to this member: the items stay with the other benefits
+      this.selected.set(b.id, items);
+      for (const { index } of items) {
+        if (b.covers.items!.list !== undefined) byLists.add(index);
+        const takers = this.taken.get(index);
+        if (takers) takers.push(b);
+        else this.taken.set(index, [b]);
+      }
+    }
+  }
+
+  /** Where each item's self-pay sits among the settlement's parts, worked out when a claim first needs it. */
+  private cellsCache?: Map<number, ItemCells>;
+  private get cells(): Map<number, ItemCells> {
+    this.cellsCache ??= placeItems({ ...this.costs.parts }, this.costs.items);
+    return this.cellsCache;
+  }
+
+  /** Items whose cost `b` leaves out of its settlement parts: taken by an item benefit the plan does not order with `b`. */
+  private leftOut(b: Benefit): Set<number> {
+    const out = new Set<number>();
+    for (const [index, takers] of this.taken) if (takers.some((t) => t === b || !ordered(b, t))) out.add(index);
+    return out;
+  }
+
+  /** Why a benefit does not take this claim at all: visit, place, hospital, diagnosis, or the member's population. */
+  private readonly refusals = new Map<string, { refusal?: Reason; findings: Finding[] }>();
+  private refusalOf(b: Benefit): Reason | undefined {
+    let known = this.refusals.get(b.id);
+    if (known === undefined) {
+      const pe = b.preExisting;
+      const place = placeRefusal(b, this.claim, this.place);
+      const diagnosis = place ? { findings: NONE_FOUND } : diagnosisFindings(b, this.claim, this.ctx, this.plan);
+      const classified = place || diagnosis.refusal ? undefined : this.classified(b);
+      const refusal = place ?? diagnosis.refusal
+        ?? (pe?.effect === 'excluded' && !excludesPerItem(b) && classified && classified.population !== 'normal' ? reason('PRE_EXISTING_EXCLUDED') : undefined);
+      const findings = classified?.finding ? [...diagnosis.findings, classified.finding] : diagnosis.findings;
+      known = refusal ? { refusal, findings } : { findings };
+      this.refusals.set(b.id, known);
+    }
+    return known.refusal;
+  }
+
+  /** The facts a benefit's rules turned on (worked out with its refusal). */
+  private findingsOf(b: Benefit): Finding[] {
+    return this.refusals.get(b.id)?.findings ?? [];
+  }
+
+  /** Items less those the member's pre-existing condition excludes one by one (drug-indication, tumour drugs). */
+  private withoutExcluded(b: Benefit, items: SelectedItem[]): { items: SelectedItem[]; allExcluded: boolean } {
+    const pe = b.preExisting;
+    if (!pe || !excludesPerItem(b) || items.length === 0) return { items, allExcluded: false };
+    const population = this.populationOf(b);
+    const excluded = pe.basis === 'drug-indication'
+      ? (s: SelectedItem) => hadIndicationBefore(s.entry, this.ctx, this.classified(b)?.finding)
+      : (s: SelectedItem) => population !== 'normal' && treatsListedCondition(s.entry, this.plan.lists[pe.list].entries);
+    const kept = items.filter((s) => !excluded(s));
+    return { items: kept, allExcluded: kept.length === 0 };
   }
 
   benefit(b: Benefit): BenefitExplanation {
@@ -222,16 +357,20 @@ class ClaimRun {
   }
 
   /** Benefits of a plan mostly share one pre-existing rule: classify the member once per rule and claim. */
-  private readonly populations = new Map<object, Population>();
+  private readonly populations = new Map<object, { population: Population; finding?: Finding }>();
 
   private populationOf(b: Benefit): Population {
-    if (!b.preExisting) return 'normal';
-    let population = this.populations.get(b.preExisting);
-    if (population === undefined) {
-      population = populationFor(b, this.claim, this.ctx, this.plan);
-      this.populations.set(b.preExisting, population);
+    return this.classified(b)?.population ?? 'normal';
+  }
+
+  private classified(b: Benefit): { population: Population; finding?: Finding } | undefined {
+    if (!b.preExisting) return undefined;
+    let found = this.populations.get(b.preExisting);
+    if (found === undefined) {
+      found = populationFinding(b, this.claim, this.ctx, this.plan);
+      this.populations.set(b.preExisting, found);
     }
-    return population;
+    return found;
   }
 
   private evaluate(b: Benefit): BenefitExplanation {
@@ -240,26 +379,34 @@ class ClaimRun {
       benefitId: b.id, name: b.name, population, covered: '0.00', otherCompensation: '0.00', paidByEarlierBenefits: '0.00',
       eligible: '0.00', slices: [], limits: [], gross: '0.00', payable: '0.00',
     };
-    const pe = b.preExisting;
-    const excludedPerItem = pe?.effect === 'excluded' && (pe.basis === 'drug-indication' || pe.onlyItemsTreatingListed);
-    const refusal = placeRefusal(b, this.claim, this.place) ?? diagnosisRefusal(b, this.claim, this.plan)
-      ?? (pe?.effect === 'excluded' && !excludedPerItem && population !== 'normal' ? reason('PRE_EXISTING_EXCLUDED') : undefined);
+    const refusal = this.refusalOf(b);
+    const findings = this.findingsOf(b);
+    if (findings.length > 0) out.findings = findings;
     if (refusal) return refused(out, refusal);
     if (b.kind === 'lump-sum') return this.lumpSum(b, out);
 
-    // (c) the eligible amount: covered costs, less other compensation and what earlier benefits paid.
-    let items = selectItems(b, this.costs, this.plan, this.claimedByLists);
-    if (excludedPerItem) {
-      const excluded = pe.basis === 'drug-indication'
-        ? (s: SelectedItem) => hadIndicationBefore(s.entry, this.ctx)
-        : (s: SelectedItem) => population !== 'normal' && treatsListedCondition(s.entry, this.plan.lists[pe.list].entries);
-      const kept = items.filter((s) => !excluded(s));
-      if (kept.length === 0 && items.length > 0) return refused(out, reason('PRE_EXISTING_EXCLUDED'));
-      items = kept;
+    // (c) the eligible amount: covered costs, less what item benefits took (ruling 15), other compensation and what
+    // the benefits it pays after paid on the same costs.
+    const leftOut = this.taken.size === 0 ? NONE : this.leftOut(b);
+    let items = this.selected.get(b.id);
+    if (!items) {
+      const chosen = this.withoutExcluded(b, selectItems(b, this.costs, this.plan, leftOut));
+      if (chosen.allExcluded) return refused(out, reason('PRE_EXISTING_EXCLUDED'));
+      items = chosen.items;
     }
-    const covered = settlementEligible(b, this.costs).plus(sum(items.map((s) => new Decimal(s.item.selfPay))));
+    // A benefit's own items leave its settlement parts too: they are counted once, as items.
+    const mine = b.covers.settlement.length === 0 ? [] : items.filter((s) => maySitIn(s.item, b.covers.settlement));
+    const own = mine.length > 0 ? new Set([...leftOut, ...mine.map((s) => s.index)]) : leftOut;
+    const fromParts = own.size === 0 ? settlementEligible(b, this.costs) : settlementEligible(b, this.costs, this.cells, own);
+    if (leftOut.size > 0 && b.covers.settlement.length > 0) this.explainTaken(b, items, leftOut, out);
+    const covered = items.length === 0 ? fromParts : fromParts.plus(sum(items.map((s) => new Decimal(s.item.selfPay))));
+    if (this.shape.paidAfter.has(b.id)) {
+      let cells: Map<string, Decimal> | undefined;
+      const selected = items;
+      this.coverage.set(b.id, { payable: ZERO, covered, cells: () => (cells ??= this.cellsOf(b, selected, own)) });
+    }
     const compensation = this.attributed(this.compensation, covered);
-    const paidBefore = sum(b.paysAfter.map((id) => this.payouts.get(id) ?? ZERO));
+    const paidBefore = b.paysAfter.length === 0 ? ZERO : sum(b.paysAfter.map((id) => this.paidOnSameCosts(id, b, items, own)));
     const notPaidOn = paidBefore.isZero() ? compensation : compensation.plus(paidBefore);
     const eligible = notPaidOn.isZero() ? covered : nonNegative(covered.minus(notPaidOn));
     Object.assign(out, { covered: formatYuan(covered), otherCompensation: formatYuan(compensation), paidByEarlierBenefits: formatYuan(paidBefore), eligible: formatYuan(eligible) });
@@ -280,7 +427,7 @@ class ClaimRun {
     out.gross = formatYuan(gross);
 
     // (f) per-item limits, the benefit's limit, shared limits, the year total.
-    const attributed = b.covers.items ? items : itemsWithinParts(b, this.costs);
+    const attributed = b.covers.items ? items : this.plan.itemLimits.length === 0 ? [] : itemsWithinParts(b, this.costs, leftOut);
     const itemCut = this.itemLimits(gross, attributed, covered, out.limits);
     gross = itemCut.gross;
     gross = this.cut(gross, 'benefit', b.id, this.benefitLimit(b, population).minus(this.ledger.get('benefitPaid', b.id)), out.limits);
@@ -298,6 +445,54 @@ class ClaimRun {
     out.payable = formatYuan(payable);
     if (payable.isZero() && out.limits.length > 0) out.refusal = reason('LIMIT_REACHED');
     return out;
+  }
+
+  /** The explanation's account of what item benefits took from this benefit's settlement parts. */
+  private explainTaken(b: Benefit, items: SelectedItem[], leftOut: ReadonlySet<number>, out: BenefitExplanation): void {
+    const mine = new Set(items.map((s) => s.index));
+    const others = new Set([...leftOut].filter((i) => !mine.has(i)));
+    if (others.size === 0) return;
+    const amount = settlementEligible(b, this.costs).minus(settlementEligible(b, this.costs, this.cells, others));
+    if (amount.isZero()) return;
+    const benefits = [...new Set([...others].flatMap((i) => this.taken.get(i)!.filter((t) => t !== b).map((t) => t.id)))];
+    out.takenByItemBenefits = { amount: formatYuan(amount), benefits };
+  }
+
+  /** A benefit's costs by cell (see Coverage): the settlement parts it covers less `leftOut`, and its items whole. */
+  private cellsOf(b: Benefit, items: SelectedItem[], leftOut: ReadonlySet<number>): Map<string, Decimal> {
+    const cells = new Map<string, Decimal>();
+    for (const part of b.covers.settlement) {
+      let residual = this.costs.parts[part];
+      for (const [index, held] of this.cells) {
+        const amount = held.parts[part];
+        if (!amount) continue;
+        residual = residual.minus(amount);
+        if (!leftOut.has(index)) cells.set(`${index}:${part}`, amount);
+      }
+      if (residual.gt(0)) cells.set(`-:${part}`, residual);
+    }
+    for (const { index, item } of items) {
+      const held = this.cells.get(index);
+      if (!held) continue;
+      for (const [part, amount] of Object.entries(held.parts)) cells.set(`${index}:${part}`, amount);
+      if (held.unplaced.gt(0)) cells.set(`${index}:unplaced`, held.unplaced);
+      else if (Object.keys(held.parts).length === 0) cells.set(`${index}:unplaced`, new Decimal(item.selfPay));
+    }
+    return cells;
+  }
+
+  /**
+   * What benefit `earlierId` paid on the costs `b` covers: its payable in proportion to the costs they share (ruling
+   * 14's attribution), so a benefit paying on what another left is not charged for what that one paid elsewhere.
+   */
+  private paidOnSameCosts(earlierId: string, b: Benefit, items: SelectedItem[], leftOut: ReadonlySet<number>): Decimal {
+    const earlier = this.coverage.get(earlierId);
+    if (!earlier || earlier.payable.isZero() || earlier.covered.isZero()) return ZERO;
+    const mine = this.cellsOf(b, items, leftOut);
+    let shared = ZERO;
+    for (const [cell, amount] of earlier.cells()) if (mine.has(cell)) shared = shared.plus(amount);
+    if (shared.gte(earlier.covered)) return earlier.payable;
+    return toFen(earlier.payable.times(shared).div(earlier.covered));
   }
 
   /**
@@ -435,6 +630,8 @@ class ClaimRun {
 
   private record(b: Benefit, payable: Decimal): void {
     this.payouts.set(b.id, payable);
+    const coverage = this.coverage.get(b.id);
+    if (coverage) coverage.payable = payable;
     this.ledger.add('benefitPaid', b.id, payable);
     for (const g of limitGroupsOf(this.plan, b)) this.ledger.add('groupPaid', g.id, payable);
     this.ledger.addScalar('yearPaid', payable);
@@ -475,6 +672,12 @@ class ClaimRun {
     if (row === undefined) return undefined;
     return { cap: formatYuan(constant(row.cap)), participationRate: rate!, outOfPocketBefore: formatYuan(before), claimOutOfPocket: formatYuan(claimOutOfPocket), topUp: formatYuan(topUp) };
   }
+}
+
+/** A pre-existing condition excludes items one by one (drug-indication, or only drugs treating the listed disease). */
+function excludesPerItem(b: Benefit): boolean {
+  const pe = b.preExisting;
+  return pe?.effect === 'excluded' && (pe.basis === 'drug-indication' || pe.onlyItemsTreatingListed);
 }
 
 /** The benefit's explanation, refused (it is the claim's own object: set in place, not copied). */

@@ -11,15 +11,30 @@ const POPULATION: Record<BenefitExplanation['population'], string> = {
   'relief-pre-existing': '救助对象既往症 relief pre-existing',
 };
 
+const FACT: Record<NonNullable<BenefitExplanation['findings']>[number]['fact'], string> = {
+  'pre-existing': '既往症 pre-existing',
+  'diagnosis': '病种 diagnosis on the list',
+  'first-diagnosis': '首次确诊 first diagnosis',
+};
+
+const FROM = {
+  determination: '保险人认定 insurer\'s determination (ruling 16)',
+  settlement: '依结算单与清单匹配 matched from the settlement',
+} as const;
+
 const percent = (ratio: string) => `${new Decimal(ratio).times(100).toDecimalPlaces(2).toString()}%`;
 /** Slice payouts are exact before the benefit's single rounding: show them to the tenth of a fen. */
 const exact = (amount: string) => new Decimal(amount).toDecimalPlaces(4).toString();
 
 function benefitLines(b: BenefitExplanation): string[] {
   const lines = [`【${b.name}】 ${b.benefitId}  人群 population: ${POPULATION[b.population]}`];
+  for (const f of b.findings ?? []) lines.push(`  认定 finding: ${FACT[f.fact]} [${f.list}] ${f.holds ? '是 yes' : '否 no'} — ${FROM[f.from]}${f.basis ? `: ${f.basis}` : ''}`);
   if (b.refusal && b.payable === '0.00' && b.slices.length === 0) {
     lines.push(`  不予赔付 refused: ${b.refusal.code} — ${b.refusal.zh} / ${b.refusal.en}`);
     return lines;
+  }
+  if (b.takenByItemBenefits) {
+    lines.push(`  特定项目由 ${b.takenByItemBenefits.benefits.join(', ')} 承担 taken by item benefits (ruling 15): ${b.takenByItemBenefits.amount}, not covered here`);
   }
   lines.push(`  保障范围费用 covered          ${b.covered}`);
   if (b.otherCompensation !== '0.00') lines.push(`  扣除其他补偿 other compensation  −${b.otherCompensation}`);

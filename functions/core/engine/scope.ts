@@ -1,10 +1,10 @@
-// Who and what a benefit covers on one claim: place, hospital, diagnosis, the
-// member's population (ruling 5), and the costs left after exclusions (ruling 13 b–c).
+// Who and what a benefit covers on one claim: place and hospital, the costs left
+// after exclusions (ruling 13 b–c), where each item's cost sits in the settlement,
+// and the items a benefit selects. (Diagnosis and population: findings.ts.)
 import { Decimal } from 'decimal.js';
 import type { Benefit, ListEntry, Plan } from '../plan/schema.ts';
 import type { LoadedPlan } from '../plan/loader.ts';
-import { icdMatches, entryForDiagnosis } from '../plan/icd10.ts';
-import type { Claim, LineItem, PolicyContext } from '../claim/schema.ts';
+import type { Claim, LineItem } from '../claim/schema.ts';
 import { ZERO, min, sum } from '../money/money.ts';
 import { reason, type Reason } from './reasons.ts';
 
@@ -18,16 +18,64 @@ export function placeOf(hospitalRegion: string, memberRegion: string): PlaceKind
   return hospitalRegion.slice(0, 2) === memberRegion.slice(0, 2) ? 'in-province' : 'out-of-province';
 }
 
-const IN_CATALOG_PARTS: SettlementPartName[] = ['in-catalog-self-pay', 'class-b-copay'];
-const OUT_OF_CATALOG_PARTS: SettlementPartName[] = ['out-of-catalog-self-pay', 'over-limit-self-pay'];
+export type PartAmounts = Record<SettlementPartName, Decimal>;
 
-/** Which settlement parts an item's self-pay sits in: out-of-catalog items in 自费, the rest in 自付. */
-function partsOfItem(item: LineItem): SettlementPartName[] {
-  return item.catalogClass === 'none' ? OUT_OF_CATALOG_PARTS : IN_CATALOG_PARTS;
+/**
+ * Where an item's self-pay sits when the settlement does not itemise it (selfPayParts): out-of-catalogue items in
+ * 全自费 then 超限价; a class-B item's co-pay (乙类先行自付) first, then 政策范围内自付; other catalogue items in
+ * 政策范围内自付 only (only class-B items have a co-pay).
+ */
+const PART_ORDER: Record<LineItem['catalogClass'], SettlementPartName[]> = {
+  none: ['out-of-catalog-self-pay', 'over-limit-self-pay'],
+  B: ['class-b-copay', 'in-catalog-self-pay'],
+  A: ['in-catalog-self-pay'],
+  C: ['in-catalog-self-pay'],
+};
+
+/** Whether an item's self-pay may sit in one of these parts (itemised, or by its class's order). */
+export function maySitIn(item: LineItem, parts: readonly SettlementPartName[]): boolean {
+  const where = item.selfPayParts ? Object.keys(item.selfPayParts) as SettlementPartName[] : PART_ORDER[item.catalogClass];
+  return where.some((p) => parts.includes(p));
+}
+
+/** One item's self-pay by the settlement part it sits in; what no part can hold (inconsistent data) is `unplaced`. */
+export interface ItemCells {
+  parts: Partial<Record<SettlementPartName, Decimal>>;
+  unplaced: Decimal;
+}
+
+/**
+ * Places items in the settlement's parts, taking what they hold from `parts` (changed in place): itemised items
+ * first, at their stated amounts, then the others in their class's order, each taking what is left.
+ */
+export function placeItems(parts: PartAmounts, items: readonly { item: LineItem; index: number }[]): Map<number, ItemCells> {
+  const placed = new Map<number, ItemCells>();
+  const take = (index: number, part: SettlementPartName, wanted: Decimal): Decimal => {
+    const taken = min(wanted, parts[part]);
+    if (taken.isZero()) return ZERO;
+    parts[part] = parts[part].minus(taken);
+    const cells = placed.get(index)!;
+    cells.parts[part] = (cells.parts[part] ?? ZERO).plus(taken);
+    return taken;
+  };
+  for (const { index } of items) placed.set(index, { parts: {}, unplaced: ZERO });
+  for (const { item, index } of items) {
+    if (!item.selfPayParts) continue;
+    let left = new Decimal(item.selfPay);
+    for (const [part, amount] of Object.entries(item.selfPayParts) as [SettlementPartName, string][]) left = left.minus(take(index, part, new Decimal(amount)));
+    placed.get(index)!.unplaced = left;
+  }
+  for (const { item, index } of items) {
+    if (item.selfPayParts) continue;
+    let left = new Decimal(item.selfPay);
+    for (const part of PART_ORDER[item.catalogClass]) if (left.gt(0)) left = left.minus(take(index, part, left));
+    placed.get(index)!.unplaced = left;
+  }
+  return placed;
 }
 
 export interface ClaimCosts {
-  parts: Record<SettlementPartName, Decimal>;
+  parts: PartAmounts;
   /** Items left after exclusions, with their index on the claim. */
   items: { item: LineItem; index: number }[];
   excluded: Decimal;
@@ -45,7 +93,7 @@ function excludedCategoriesOf(plan: Plan): ReadonlySet<string> {
 /** Removes excluded item categories from the settlement parts and the items (ruling 13 b). */
 export function costsAfterExclusions(plan: Plan, claim: Claim): ClaimCosts {
   const s = claim.settlement;
-  const parts: Record<SettlementPartName, Decimal> = {
+  const parts: PartAmounts = {
     'in-catalog-self-pay': new Decimal(s.inCatalogSelfPay),
     'class-b-copay': new Decimal(s.classBCopay),
     'out-of-catalog-self-pay': new Decimal(s.outOfCatalogSelfPay),
@@ -53,21 +101,11 @@ export function costsAfterExclusions(plan: Plan, claim: Claim): ClaimCosts {
   };
   const excludedCategories = excludedCategoriesOf(plan);
   const items: ClaimCosts['items'] = [];
-  let excluded = ZERO;
-  claim.items.forEach((item, index) => {
-    if (!excludedCategories.has(item.category)) {
-      items.push({ item, index });
-      return;
-    }
-    let left = new Decimal(item.selfPay);
-    excluded = excluded.plus(left);
-    for (const part of partsOfItem(item)) {
-      const taken = min(left, parts[part]);
-      parts[part] = parts[part].minus(taken);
-      left = left.minus(taken);
-    }
-  });
-  return { parts, items, excluded };
+  const excludedItems: ClaimCosts['items'] = [];
+  claim.items.forEach((item, index) => (excludedCategories.has(item.category) ? excludedItems : items).push({ item, index }));
+  if (excludedItems.length === 0) return { parts, items, excluded: ZERO };
+  placeItems(parts, excludedItems); // what they held leaves the parts
+  return { parts, items, excluded: sum(excludedItems.map(({ item }) => new Decimal(item.selfPay))) };
 }
 
 /** Whether the claim's visit, place and hospital meet the benefit's conditions. */
@@ -81,44 +119,6 @@ export function placeRefusal(benefit: Benefit, claim: Claim, place: PlaceKind): 
     && w.designations.every((d) => h.designations.includes(d))
     && (!w.generalWardOnly || h.ward === 'general');
   return qualified ? undefined : reason('HOSPITAL_NOT_QUALIFIED');
-}
-
-export function diagnosisRefusal(benefit: Benefit, claim: Claim, plan: LoadedPlan): Reason | undefined {
-  const rule = benefit.diagnosis;
-  if (!rule) return undefined;
-  const entries = plan.lists[rule.list].entries;
-  const covered = claim.diagnoses.some((d) => (!rule.firstDiagnosis || d.firstDiagnosis) && entryForDiagnosis(entries, d.icd10));
-  return covered ? undefined : reason('DIAGNOSIS_NOT_COVERED');
-}
-
-export type Population = 'normal' | 'pre-existing' | 'relief-pre-existing';
-
-/** The member's population for this benefit on this claim (ruling 5). drug-indication is judged per item. */
-export function populationFor(benefit: Benefit, claim: Claim, ctx: PolicyContext, plan: LoadedPlan): Population {
-  const rule = benefit.preExisting;
-  if (!rule || rule.basis === 'drug-indication') return 'normal';
-  const entries = plan.lists[rule.list].entries;
-  const hadBefore = (entry: ListEntry) => ctx.preExistingConditions.some((c) => icdMatches(c.icd10, entry.icd10));
-  // Whole-person: some condition known before cover is on the list.
-  const classified = rule.basis === 'whole-person'
-    ? ctx.preExistingConditions.some((c) => entryForDiagnosis(entries, c.icd10) !== undefined)
-    : claim.diagnoses.some((d) => [d.icd10, d.complicationOf].some((code) => {
-      const entry = code === undefined ? undefined : entryForDiagnosis(entries, code);
-      return entry !== undefined && hadBefore(entry);
-    }));
-  if (!classified) return 'normal';
-  const relief = ctx.reliefGroups.some((g) => plan.reliefGroups.includes(g));
-  return relief && rule.reliefSchedule ? 'relief-pre-existing' : 'pre-existing';
-}
-
-/** A drug whose indications fall among the listed conditions (e.g. a tumour drug, for a tumour list). */
-export function treatsListedCondition(entry: ListEntry | undefined, conditions: readonly ListEntry[]): boolean {
-  return (entry?.indications ?? []).some((range) => conditions.some((c) => icdMatches(range.split('-')[0], c.icd10)));
-}
-
-/** A drug whose indication the member had before cover (drug-indication rule). */
-export function hadIndicationBefore(entry: ListEntry | undefined, ctx: PolicyContext): boolean {
-  return entry?.indications !== undefined && ctx.preExistingConditions.some((c) => icdMatches(c.icd10, entry.indications));
 }
 
 export interface SelectedItem {
@@ -154,12 +154,23 @@ export function selectItems(benefit: Benefit, costs: ClaimCosts, plan: LoadedPla
   });
 }
 
-/** Items whose self-pay sits inside the settlement parts a benefit covers (for per-item limits). */
-export function itemsWithinParts(benefit: Benefit, costs: ClaimCosts): SelectedItem[] {
-  const parts = new Set(benefit.covers.settlement);
-  return costs.items.filter(({ item }) => partsOfItem(item).some((p) => parts.has(p)));
+/** Items whose self-pay may sit inside the settlement parts a benefit covers (for per-item limits), less those left out. */
+export function itemsWithinParts(benefit: Benefit, costs: ClaimCosts, leftOut: ReadonlySet<number>): SelectedItem[] {
+  const parts = benefit.covers.settlement;
+  return costs.items.filter(({ item, index }) => !leftOut.has(index) && maySitIn(item, parts));
 }
 
-export function settlementEligible(benefit: Benefit, costs: ClaimCosts): Decimal {
-  return sum(benefit.covers.settlement.map((p) => costs.parts[p]));
+/** The settlement parts a benefit covers, less what the `leftOut` items hold in them (ruling 15). */
+export function settlementEligible(benefit: Benefit, costs: ClaimCosts, cells?: ReadonlyMap<number, ItemCells>, leftOut?: ReadonlySet<number>): Decimal {
+  const parts = benefit.covers.settlement;
+  if (parts.length === 0) return ZERO;
+  if (!cells || !leftOut || leftOut.size === 0) return sum(parts.map((p) => costs.parts[p]));
+  return sum(parts.map((p) => {
+    let amount = costs.parts[p];
+    for (const index of leftOut) {
+      const held = cells.get(index)?.parts[p];
+      if (held) amount = amount.minus(held);
+    }
+    return amount.gt(0) ? amount : ZERO;
+  }));
 }

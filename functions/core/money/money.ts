@@ -1,4 +1,4 @@
-// Money is yuan as decimal.js, never a JS number (domain ruling 1).
+// Money is yuan as decimal.js, never a JS number (docs/rulings.md ruling 1).
 import { Decimal } from 'decimal.js';
 
 export { Decimal };

@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import type {
   VisitType, Place, SettlementPart, ItemCategory, CatalogClass, Liability, ReliefGroup,
-  CompensationSource, Benefit,
+  CompensationSource, Benefit, Relation, BasicScheme, PaymentChannelKind, PayerKind, ApprovalStep, Eligibility, Sponsorship,
 } from './schema.ts';
 
 export const VISIT: Record<z.infer<typeof VisitType>, string> = {
@@ -82,6 +82,65 @@ export const COMPENSATION_SOURCE: Record<z.infer<typeof CompensationSource>, str
   fund: '基金',
   other: '其他',
 };
+
+export const RELATION: Record<Relation, string> = {
+  'self': '本人',
+  'spouse': '配偶',
+  'child': '子女',
+  'parent': '父母',
+  'parent-in-law': '配偶父母',
+  'grandparent': '祖父母',
+  'grandchild': '孙子女',
+  'sibling': '兄弟姐妹',
+};
+
+export const BASIC_SCHEME: Record<z.infer<typeof BasicScheme>, string> = {
+  employee: '职工医保',
+  resident: '居民医保',
+};
+
+export const PAYMENT_CHANNEL: Record<z.infer<typeof PaymentChannelKind>, string> = {
+  'wechat': '微信',
+  'bank-card': '银行卡',
+  'personal-account': '医保个人账户',
+  'family-mutual-aid': '家庭共济账户',
+  'cash': '现金',
+  'app': '手机APP',
+  'sms-authorisation': '短信委托',
+};
+
+export const PAYER_KIND: Record<z.infer<typeof PayerKind>, string> = {
+  'charity': '慈善组织',
+  'government': '政府财政',
+  'employer': '用人单位',
+  'union': '工会',
+  'collective': '集体经济组织',
+  'individual': '爱心人士',
+  'red-cross': '红十字会',
+  'mass-organisation': '群团组织',
+};
+
+export const APPROVAL_STEP: Record<ApprovalStep, string> = {
+  'civil-affairs-submits': '民政部门提供名单',
+  'lead-insurer-confirms': '主承保公司核对',
+  'finance-pays': '财政部门出资',
+};
+
+export const NO_LIMIT_ON: Record<z.infer<typeof Eligibility>['noLimitOn'][number], string> = {
+  'age': '年龄',
+  'sex': '性别',
+  'occupation': '职业',
+  'health': '健康状况',
+  'past-illness': '既往病史',
+  'hukou': '户籍',
+};
+
+export const CONTRIBUTION: Record<z.infer<typeof Sponsorship>['contributions'][number], string> = {
+  'full': '全额资助',
+  'fixed-amount': '定额资助',
+};
+
+export const BALANCE_BASIS = { current: '当前余额', 'carried-over': '历年结余' } as const;
 
 type PreExisting = NonNullable<Benefit['preExisting']>;
 

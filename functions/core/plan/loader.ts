@@ -5,6 +5,11 @@ import { basename, join, relative, resolve, dirname } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { PlanSchema, ListEntry, type Plan, type ListEntry as Entry } from './schema.ts';
+import { isItemBenefit, ordered } from './item-benefits.ts';
+import { formatPath, valueAt } from './paths.ts';
+import { defaultsApplied, type AppliedDefault } from './defaults.ts';
+
+export { formatPath };
 
 /** A plan whose lists all carry their entries (list files resolved). */
 export type LoadedPlan = Plan & { lists: Record<string, Plan['lists'][string] & { entries: Entry[] }> };
@@ -15,33 +20,31 @@ export interface PlanProblem {
   reason: string;
 }
 
-export type LoadResult = { ok: true; plan: LoadedPlan } | { ok: false; problems: PlanProblem[] };
+/** A valid plan comes with the defaults it relied on for what its notice did not say (defaults.ts). */
+export type LoadResult = { ok: true; plan: LoadedPlan; defaults: AppliedDefault[] } | { ok: false; problems: PlanProblem[] };
 
 export function formatProblem(p: PlanProblem): string {
   return p.path ? `${p.file}: ${p.path}: ${p.reason}` : `${p.file}: ${p.reason}`;
 }
 
-/** ['benefits', 2, 'deductible', 'amount'] → benefits[2].deductible.amount */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => {
-    if (typeof key === 'number') return `${out}[${key}]`;
-    return out ? `${out}.${String(key)}` : String(key);
-  }, '');
-}
-
-/** Turns zod issues into problems, one per field, in words a plan author understands. */
-export function issuesToProblems(file: string, issues: readonly z.core.$ZodIssue[]): PlanProblem[] {
+/**
+ * Turns zod issues into problems, one per field, in words a plan author understands. `doc` is the document as
+ * written: a field it lacks "is required" (zod would say which values it expected), and paths name ids.
+ */
+export function issuesToProblems(file: string, issues: readonly z.core.$ZodIssue[], doc?: unknown): PlanProblem[] {
   return issues.flatMap((issue) => {
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ file, path: formatPath([...issue.path, key]), reason: 'unknown field' }));
+      return issue.keys.map((key) => ({ file, path: formatPath([...issue.path, key], doc), reason: 'unknown field' }));
     }
+    const missing = (issue.code === 'invalid_type' || issue.code === 'invalid_value' || issue.code === 'invalid_union')
+      && (doc === undefined ? /received undefined/.test(issue.message) : valueAt(doc, issue.path) === undefined);
+    if (missing) return [{ file, path: formatPath(issue.path, doc), reason: 'is required' }];
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
       // Report the alternative that got furthest: its first issues name the real field.
       const best = [...issue.errors].sort((a, b) => deepest(b) - deepest(a))[0];
-      return issuesToProblems(file, best.map((i) => ({ ...i, path: [...issue.path, ...i.path] })));
+      return issuesToProblems(file, best.map((i) => ({ ...i, path: [...issue.path, ...i.path] })), doc);
     }
-    const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
-    return [{ file, path: formatPath(issue.path), reason: missing ? 'is required' : issue.message }];
+    return [{ file, path: formatPath(issue.path, doc), reason: issue.message }];
   });
 }
 
@@ -49,10 +52,22 @@ function deepest(issues: readonly z.core.$ZodIssue[]): number {
   return Math.max(0, ...issues.map((i) => i.path.length + (i.code === 'invalid_type' ? 0 : 1)));
 }
 
-/** Validates one plan document already parsed from YAML. `plansDir` resolves list files. */
+/**
+ * Validates one plan document already parsed from YAML. `plansDir` resolves list files. Never throws: whatever the
+ * document holds, the answer is the plan or its problems.
+ */
 export function validatePlan(file: string, doc: unknown, plansDir: string): LoadResult {
+  try {
+    return validateDocument(file, doc, plansDir);
+  } catch (error) {
+    // A rule that trips over a value no check foresaw is still a problem of this file, not a crash of the loader.
+    return { ok: false, problems: [{ file, path: '', reason: `cannot be read as a plan (${(error as Error).message})` }] };
+  }
+}
+
+function validateDocument(file: string, doc: unknown, plansDir: string): LoadResult {
   const parsed = PlanSchema.safeParse(doc);
-  if (!parsed.success) return { ok: false, problems: issuesToProblems(file, parsed.error.issues) };
+  if (!parsed.success) return { ok: false, problems: issuesToProblems(file, parsed.error.issues, doc) };
   const plan = parsed.data;
   const problems: PlanProblem[] = [];
   const expectedId = basename(file).replace(/\.ya?ml$/, '');
@@ -73,13 +88,13 @@ export function validatePlan(file: string, doc: unknown, plansDir: string): Load
     }
     const content = readYaml(shown, listFile);
     if (!content.ok) { problems.push(...content.problems); continue; }
-    const entries = z.strictObject({ entries: z.array(ListEntry), note: z.string().optional() }).safeParse(content.doc);
-    if (!entries.success) { problems.push(...issuesToProblems(shown, entries.error.issues)); continue; }
+    const entries = ListFile.safeParse(content.doc);
+    if (!entries.success) { problems.push(...issuesToProblems(shown, entries.error.issues, content.doc)); continue; }
     lists[id] = { ...list, entries: entries.data.entries };
   }
-  problems.push(...itemClassProblems(file, plan, lists));
+  problems.push(...itemClassProblems(file, plan, lists, doc), ...sharedItemProblems(file, plan, lists, doc));
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, plan: { ...plan, lists } };
+  return { ok: true, plan: { ...plan, lists }, defaults: defaultsApplied(doc) };
 }
 
 /**
@@ -88,31 +103,63 @@ export function validatePlan(file: string, doc: unknown, plansDir: string): Load
  * with its reasons instead of misread.
  */
 export function validateLoaded(label: string, content: unknown): LoadResult {
+  try {
+    return validatePublished(label, content);
+  } catch (error) {
+    return { ok: false, problems: [{ file: label, path: '', reason: `cannot be read as a plan (${(error as Error).message})` }] };
+  }
+}
+
+function validatePublished(label: string, content: unknown): LoadResult {
   const lists = (content as { lists?: Record<string, { file?: string }> } | null)?.lists;
   // The file a list came from is kept for the reader; validated as the inline list it now is.
   const inline = lists && typeof lists === 'object'
     ? Object.fromEntries(Object.entries(lists).map(([id, l]) => [id, l && typeof l === 'object' ? { ...l, file: undefined } : l]))
     : lists;
   const parsed = PlanSchema.safeParse({ ...(content as object), lists: inline });
-  if (!parsed.success) return { ok: false, problems: issuesToProblems(label, parsed.error.issues) };
+  if (!parsed.success) return { ok: false, problems: issuesToProblems(label, parsed.error.issues, content) };
   const loaded: LoadedPlan['lists'] = Object.fromEntries(Object.entries(parsed.data.lists).map(([id, l]) => {
     const file = lists?.[id]?.file;
     return [id, { ...l, entries: l.entries ?? [], ...(file ? { file } : {}) }];
   }));
-  const problems = itemClassProblems(label, parsed.data, loaded);
+  const problems = [...itemClassProblems(label, parsed.data, loaded, content), ...sharedItemProblems(label, parsed.data, loaded, content)];
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, plan: { ...parsed.data, lists: loaded } };
+  return { ok: true, plan: { ...parsed.data, lists: loaded }, defaults: defaultsApplied(content) };
 }
 
+const ListFile = z.strictObject({ entries: z.array(ListEntry), note: z.string().optional() });
+
 /** Every class on a list a benefit rates by class must have a ratio (checked once the list files are read). */
-function itemClassProblems(file: string, plan: Plan, lists: LoadedPlan['lists']): PlanProblem[] {
+function itemClassProblems(file: string, plan: Plan, lists: LoadedPlan['lists'], doc: unknown): PlanProblem[] {
   return plan.benefits.flatMap((b, i) => {
     const list = b.covers.items?.list;
     if (!b.scheduleByItemClass || list === undefined || !lists[list]) return [];
     return lists[list].entries
       .filter((e) => e.class === undefined || !(e.class in b.scheduleByItemClass!))
-      .map((e) => ({ file, path: `benefits[${i}].scheduleByItemClass`, reason: `list "${list}" entry "${e.code}" has class "${e.class ?? '(none)'}" with no ratio` }));
+      .map((e) => ({ file, path: formatPath(['benefits', i, 'scheduleByItemClass'], doc), reason: `list "${list}" entry "${e.code}" has class "${e.class ?? '(none)'}" with no ratio` }));
   });
+}
+
+/**
+ * Two item benefits of one tier whose lists share an item, on the same kind of visit, would both take it: one cost
+ * paid twice (ruling 15). The plan must say which pays first (paysAfter). Checked once the list files are read.
+ */
+function sharedItemProblems(file: string, plan: Plan, lists: LoadedPlan['lists'], doc: unknown): PlanProblem[] {
+  const problems: PlanProblem[] = [];
+  const byList = plan.benefits.filter((b) => b.covers.items?.list !== undefined && lists[b.covers.items.list] && isItemBenefit(plan, b));
+  byList.forEach((a, i) => byList.slice(i + 1).forEach((b) => {
+    const sameTier = plan.tiers.some((t) => t.benefits.includes(a.id) && t.benefits.includes(b.id));
+    const sameVisits = a.visits.some((v) => b.visits.includes(v));
+    if (!sameTier || !sameVisits || ordered(a, b)) return;
+    const codes = new Set(lists[a.covers.items!.list!].entries.map((e) => e.code));
+    const shared = lists[b.covers.items!.list!].entries.find((e) => codes.has(e.code));
+    if (!shared) return;
+    problems.push({
+      file, path: formatPath(['benefits', plan.benefits.indexOf(b), 'covers', 'items', 'list'], doc),
+      reason: `item "${shared.code}" is also on list "${a.covers.items!.list}" of benefit "${a.id}": one cost is paid once (ruling 15); say which pays first with paysAfter`,
+    });
+  }));
+  return problems;
 }
 
 function readYaml(shown: string, path: string): { ok: true; doc: unknown } | { ok: false; problems: PlanProblem[] } {
@@ -129,7 +176,7 @@ function readYaml(shown: string, path: string): { ok: true; doc: unknown } | { o
   }
 }
 
-/** Loads one plan file. */
+/** Loads one plan file. Never throws: an unreadable file is a problem like any other. */
 export function loadPlanFile(path: string, plansDir = dirname(path)): LoadResult {
   const shown = relative(process.cwd(), path) || path;
   if (!existsSync(path)) return { ok: false, problems: [{ file: shown, path: '', reason: 'file not found' }] };
@@ -141,19 +188,34 @@ export function loadPlanFile(path: string, plansDir = dirname(path)): LoadResult
 export interface Catalogue {
   plans: Map<string, LoadedPlan>;
   problems: PlanProblem[];
+  /** Plans whose files failed, by the id their file name gives them, with their problems: why each is unavailable. */
+  unavailable: Map<string, PlanProblem[]>;
 }
 
-/** Loads every `*.yaml` plan directly in `dir` (list files live in sub-folders). */
+/** The id a plan file gives its plan: its name without .yaml. */
+export function planIdOfFile(file: string): string {
+  return basename(file).replace(/\.ya?ml$/, '');
+}
+
+/** Loads every `*.yaml` plan directly in `dir` (list files live in sub-folders); one bad file never stops the others. */
 export function loadPlans(dir: string): Catalogue {
   const plans = new Map<string, LoadedPlan>();
   const problems: PlanProblem[] = [];
-  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
-  for (const f of files) {
+  const unavailable = new Map<string, PlanProblem[]>();
+  for (const f of planFiles(dir)) {
     const result = loadPlanFile(join(dir, f), dir);
     if (result.ok) plans.set(result.plan.id, result.plan);
-    else problems.push(...result.problems);
+    else {
+      problems.push(...result.problems);
+      unavailable.set(planIdOfFile(f), result.problems);
+    }
   }
-  return { plans, problems };
+  return { plans, problems, unavailable };
+}
+
+/** The plan files of a folder: `*.yaml` directly in it, sorted. */
+export function planFiles(dir: string): string[] {
+  return readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
 }
 
 /** The plans folder of this checkout (or $HMB_PLANS_DIR). */

@@ -3,6 +3,20 @@
 import { z } from 'zod';
 import { Decimal } from 'decimal.js';
 
+// ---------- defaults ----------
+
+/**
+ * Defaults that stand for something a notice did not say and the services or the engine act on (whom one may buy
+ * for, payment channels, sponsors…): the city confirms each one, and `hmb plan check` lists those a plan relied on.
+ * Other defaults only say a plan has none of something it would otherwise write (no paysAfter, no limit groups).
+ */
+export const unstatedDefaults = z.registry<{ unstated: true }>();
+
+function unstated<T extends z.ZodType>(schema: T): T {
+  unstatedDefaults.add(schema, { unstated: true });
+  return schema;
+}
+
 // ---------- scalars ----------
 
 /** Yuan, two decimals at most, never negative. YAML numbers are accepted and kept exact via their text. */
@@ -13,15 +27,28 @@ export const Yuan = z
   .refine((v) => !v.startsWith('-'), { error: 'must be ≥ 0' })
   .refine((v) => !/\.\d{3,}$/.test(v), { error: 'must have at most two decimals (fen)' });
 
-/** A ratio or share in [0, 1] as an exact decimal. */
+/**
+ * A ratio or share in [0, 1] as an exact decimal: 0.7, "0.7", or a percentage as the Chinese tables print it, "70%"
+ * (kept as "0.7"). A number above 1 is refused, never read as a percentage: 70 could be a slip for 0.70 or 0.07.
+ */
 export const Ratio = z
   .union([z.string(), z.number()])
-  .transform((v) => String(v))
-  .pipe(z.string().regex(/^-?\d+(\.\d+)?$/, { error: 'must be a decimal number' }))
-  .refine((v) => new Decimal(v).gte(0), { error: 'must be ≥ 0' })
-  .refine((v) => new Decimal(v).lte(1), { error: 'must be ≤ 1' });
+  .transform((value, ctx) => {
+    const text = String(value).trim();
+    const percent = /^(-?\d+(?:\.\d+)?)\s*[%％]$/.exec(text);
+    const decimal = percent ? new Decimal(percent[1]).div(100).toString() : text;
+    // Checked before decimal.js reads it: decimal.js throws on anything else, and a plan must never crash the loader.
+    if (!/^-?\d+(\.\d+)?$/.test(decimal)) {
+      ctx.addIssue({ code: 'custom', message: 'must be a ratio: a decimal like 0.7 or a percentage like "70%"' });
+      return z.NEVER;
+    }
+    const ratio = new Decimal(decimal);
+    if (ratio.lt(0)) ctx.addIssue({ code: 'custom', message: 'must be ≥ 0' });
+    else if (ratio.gt(1)) ctx.addIssue({ code: 'custom', message: 'must be ≤ 1 (a ratio is a decimal like 0.7 or a percentage like "70%")' });
+    return decimal;
+  });
 
-const Id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'must be lower-case letters, digits and dashes' });
+export const Id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'must be lower-case letters, digits and dashes' });
 
 /** A calendar day in Asia/Shanghai. */
 export const LocalDate = z.iso.date({ error: 'must be a date YYYY-MM-DD' });
@@ -119,14 +146,29 @@ export const Region = z.strictObject({
    * region (统筹区, the default), or the plan's, where the source names the city's own area (X市统筹区内) and people
    * insured elsewhere may join (new citizens): their care in the city is in the area, at home it is not.
    */
-  inAreaMeans: z.enum(['member-region', 'plan-region']).default('member-region'),
+  inAreaMeans: unstated(z.enum(['member-region', 'plan-region']).default('member-region')),
 });
 
+/** The city's own notice the plan is read from, cited so that anyone can find it: by its number, URL or file. */
 export const Source = z.strictObject({
-  document: z.string().regex(/^\d{3}_[0-9a-f]+\.txt$/, { error: 'must name a file in shared/seeds, e.g. 000_2ec56a9121cdefba.txt' }),
+  /** The notice's title as published. */
   title: z.string().min(1),
+  /** Who issued it: the bureau, the city government, the departments that signed it. */
   issuer: z.string().min(1),
+  /** Its document number (文号), e.g. 武医保发〔2025〕22号. */
+  number: z.string().min(1).optional(),
+  /** The day it was issued (成文或印发日期); absent where the notice prints none. */
+  date: LocalDate.optional(),
+  /** Where it is published. */
+  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** The file as the city publishes it (the PDF's or document's name), where there is no URL. */
+  file: z.string().min(1)
+    .refine((f) => !/^\d{3}_[0-9a-f]{8,}\.txt$/.test(f), { error: 'must name the city\'s own file as published, not a local copy' })
+    .optional(),
+  /** The sections, annexes or tables the plan draws on. */
   reference: z.string().optional(),
+}).refine((s) => s.number !== undefined || s.url !== undefined || s.file !== undefined, {
+  error: 'cite the notice so that it can be found: give its number, url or file',
 });
 
 export const Insurer = z.strictObject({
@@ -171,20 +213,26 @@ export const Cover = z.discriminatedUnion('kind', [
 export const Enrollment = z.strictObject({
   window: Window,
   cover: Cover,
-  policiesPerPersonPerYear: z.literal(1),
-  waitingPeriodDays: z.number().int().min(0),
-  /** Who a buyer may enroll besides themselves. */
-  enrollFor: z.array(Relation).min(1),
-  assistedByStaff: z.boolean().default(false),
-  promoters: z.boolean().default(false),
+  /** 每人限购一份: the platform sells one policy per person and plan year. */
+  policiesPerPersonPerYear: z.literal(1).default(1),
+  /** Days after cover starts before benefits pay; most notices say 不设等待期 (0). */
+  waitingPeriodDays: unstated(z.number().int().min(0).default(0)),
+  /** Whom a buyer may enroll: themselves, and the relatives the notice names. Silent: themselves only. */
+  enrollFor: unstated(z.array(Relation).min(1).default(['self'])),
+  /** Staff may enroll a person on their behalf (协助办理). */
+  assistedByStaff: unstated(z.boolean().default(false)),
+  /** Registered promoters (公益推广员) are credited with the enrollments they bring. */
+  promoters: unstated(z.boolean().default(false)),
   /** Benefits only for those who paid in full before the window closed. */
-  fullPaymentInTimeRequired: z.boolean().default(true),
+  fullPaymentInTimeRequired: unstated(z.boolean().default(true)),
 });
 
+/** Who may buy. A notice silent on a point admits nobody beyond the plan's own basic insured (the defaults). */
 export const Eligibility = z.strictObject({
-  schemes: z.array(BasicScheme).min(1),
-  activeStatusRequired: z.boolean(),
-  newCitizens: z.union([
+  schemes: unstated(z.array(BasicScheme).min(1).default(['employee', 'resident'])),
+  /** Only people whose basic insurance is active (在保状态) may buy. */
+  activeStatusRequired: unstated(z.boolean().default(false)),
+  newCitizens: unstated(z.union([
     z.literal(false),
     z.strictObject({
       /** Hukou missing or held for fewer than this many years (e.g. 3). */
@@ -192,10 +240,11 @@ export const Eligibility = z.strictObject({
       proofOfResidenceAtClaim: z.boolean(),
       insuredElsewhereClaimsWithThatSettlement: z.boolean(),
     }),
-  ]),
-  hongKongMacaoTaiwan: z.boolean(),
+  ]).default(false)),
+  /** HK, Macao and Taiwan compatriots in the province's basic insurance may buy. */
+  hongKongMacaoTaiwan: unstated(z.boolean().default(false)),
   /** While basic insurance is suspended, this plan pays nothing; resumes with basic benefits. */
-  suspendedBasicPausesBenefits: z.boolean(),
+  suspendedBasicPausesBenefits: unstated(z.boolean().default(false)),
   noLimitOn: z.array(z.enum(['age', 'sex', 'occupation', 'health', 'past-illness', 'hukou'])).default([]),
 });
 
@@ -215,15 +264,16 @@ export const PaymentChannel = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('family-mutual-aid'), forRelations: z.array(Relation).min(1) }),
 ]);
 
+/** How residents pay. A notice silent on channels names none: residents cannot pay until the city names them. */
 export const Payment = z.strictObject({
-  channels: z.array(PaymentChannel).min(1),
-  autoRenewal: z.union([
+  channels: unstated(z.array(PaymentChannel).default([])),
+  autoRenewal: unstated(z.union([
     z.literal(false),
     z.strictObject({ channels: z.array(PaymentChannelKind).min(1), consentRequired: z.literal(true) }),
-  ]),
+  ]).default(false)),
   singlePayment: z.boolean().default(true),
   /** An online order left unpaid this long expires (never later than the window's close). */
-  payWithinMinutes: z.number().int().min(1).max(7 * 24 * 60).default(30),
+  payWithinMinutes: unstated(z.number().int().min(1).max(7 * 24 * 60).default(30)),
 });
 
 export const Campaign = z.strictObject({
@@ -237,14 +287,16 @@ export const Campaign = z.strictObject({
 export const ApprovalStep = z.enum(['civil-affairs-submits', 'lead-insurer-confirms', 'finance-pays']);
 export type ApprovalStep = z.infer<typeof ApprovalStep>;
 
+/** Who may buy for others. A notice silent on sponsorship admits no sponsor (no payer kinds). */
 export const Sponsorship = z.strictObject({
-  payerKinds: z.array(PayerKind).min(1),
-  contributions: z.array(z.enum(['full', 'fixed-amount'])).min(1),
-  targetGroups: z.array(ReliefGroup).default([]),
+  payerKinds: unstated(z.array(PayerKind).default([])),
+  contributions: unstated(z.array(z.enum(['full', 'fixed-amount'])).min(1).default(['full'])),
+  targetGroups: unstated(z.array(ReliefGroup).default([])),
   campaigns: z.array(Campaign).default([]),
   /** Government subsidy flow: the approvals an order needs, in order (civil affairs, lead insurer, finance). */
-  approvals: z.array(ApprovalStep).default([]),
-  publicLedger: z.boolean(),
+  approvals: unstated(z.array(ApprovalStep).default([])),
+  /** Sponsored purchases are published (the public ledger): the platform's default, as donations must be transparent. */
+  publicLedger: unstated(z.boolean().default(true)),
 });
 
 // ---------- benefits ----------
@@ -381,8 +433,8 @@ export const OutOfAreaFactor = z.strictObject({
 export const Modifiers = z.strictObject({
   /** 无赔款续保优待: insured N consecutive years with no payment in the previous year. */
   noClaimBonus: z.strictObject({ consecutiveYears: z.number().int().min(2), points: Ratio }).optional(),
-  /** Multiplies the ratio after the bonus (ruling 6); first matching row wins. */
-  outOfArea: z.array(OutOfAreaFactor).default([]),
+  /** Multiplies the ratio after the bonus (ruling 6); first matching row wins. None: out-of-area care pays the full ratio. */
+  outOfArea: unstated(z.array(OutOfAreaFactor).default([])),
 });
 
 export const OutOfPocketCap = z.strictObject({
@@ -402,9 +454,9 @@ export const CoverBoundary = z.strictObject({
 
 export const Exclusions = z.strictObject({
   /** Whole claims with these liabilities pay nothing (ruling 6). */
-  liabilities: z.array(Liability).default([]),
+  liabilities: unstated(z.array(Liability).default([])),
   /** Line items of these categories are removed before any benefit. */
-  itemCategories: z.array(ItemCategory).default([]),
+  itemCategories: unstated(z.array(ItemCategory).default([])),
   note: z.string().optional(),
 });
 
@@ -412,7 +464,7 @@ export const Indemnity = z.strictObject({
   /** Only what remains after other compensation is paid (compensation principle). */
   subtractOtherCompensation: z.boolean(),
   /** Sources whose payments count toward the deductible (e.g. other commercial insurance). */
-  countTowardDeductible: z.array(CompensationSource).default([]),
+  countTowardDeductible: unstated(z.array(CompensationSource).default([])),
   /** Nothing is paid unless basic insurance settled first. */
   basicSettlementRequired: z.boolean(),
 });
@@ -449,11 +501,11 @@ const PlanObject = z.strictObject({
   consortium: Consortium,
   tiers: z.array(Tier).min(1),
   enrollment: Enrollment,
-  eligibility: Eligibility,
-  payment: Payment,
-  sponsorship: Sponsorship,
+  eligibility: Eligibility.prefault({}),
+  payment: Payment.prefault({}),
+  sponsorship: Sponsorship.prefault({}),
   /** Groups counted as relief recipients for benefit ratios (may differ from sponsorship targets). */
-  reliefGroups: z.array(ReliefGroup).default([]),
+  reliefGroups: unstated(z.array(ReliefGroup).default([])),
   lists: z.record(Id, PlanList).default({}),
   benefits: z.array(Benefit).min(1),
   deductibleGroups: z.array(DeductibleGroup).default([]),
@@ -462,10 +514,10 @@ const PlanObject = z.strictObject({
   yearTotal: Yuan.optional(),
   /** Yearly sub-limits per item (one drug, one material…), across all benefits (ruling 14). */
   itemLimits: z.array(ItemLimit).default([]),
-  modifiers: Modifiers.default({ outOfArea: [] }),
+  modifiers: Modifiers.prefault({}),
   outOfPocketCap: OutOfPocketCap.optional(),
   coverBoundary: CoverBoundary,
-  exclusions: Exclusions.default({ liabilities: [], itemCategories: [] }),
+  exclusions: Exclusions.prefault({}),
   indemnity: Indemnity,
   financial: FinancialControls.default({ surplusCarriedForward: false, pricedByPreExisting: false }),
   participation: Participation.default({}),
@@ -532,22 +584,27 @@ function crossFieldRules(p: Plan, ctx: Ctx): void {
       if (pe.effect === 'excluded' && (pe.schedule || pe.limit || pe.reliefSchedule)) {
         issue(at('preExisting'), 'an excluded population has no schedule or limit');
       }
+      if (pe.effect === 'reduced' && !pe.schedule && pe.limit === undefined) {
+        issue(at('preExisting', 'schedule'), 'effect reduced needs the reduced schedule (or a population limit): say what is reduced');
+      }
       if (pe.limit !== undefined && pe.basis !== 'whole-person') issue(at('preExisting', 'limit'), 'a population limit needs basis whole-person');
       if (pe.basis === 'drug-indication' && !b.covers.items?.list) issue(at('preExisting', 'basis'), 'drug-indication needs covers.items.list');
       if (pe.onlyItemsTreatingListed && (pe.basis !== 'whole-person' || !b.covers.items?.list)) {
         issue(at('preExisting', 'onlyItemsTreatingListed'), 'needs basis whole-person and covers.items.list');
       }
     }
-    const position = p.benefits.findIndex((x) => x.id === b.id);
     b.paysAfter.forEach((a, j) => {
-      const k = p.benefits.findIndex((x) => x.id === a);
-      if (k < 0) issue(at('paysAfter', j), `unknown benefit "${a}"`);
-      else if (k >= position) issue(at('paysAfter', j), `benefit "${a}" must come before "${b.id}"`);
+      if (a === b.id) issue(at('paysAfter', j), 'a benefit cannot pay after itself');
+      else if (!benefitIds.has(a)) issue(at('paysAfter', j), `unknown benefit "${a}"`);
     });
     if (b.deductible && 'amount' in b.deductible && b.deductible.basis === 'per-admission' && !b.visits.includes('inpatient')) {
       issue(at('deductible', 'basis'), 'a per-admission deductible needs inpatient visits');
     }
   });
+
+  // Payment order is what paysAfter says, never the order of the file: it only must not go round in a circle.
+  const cycle = paysAfterCycle(p.benefits);
+  if (cycle) issue(['benefits', p.benefits.findIndex((b) => b.id === cycle[0]), 'paysAfter'], `pays after itself through ${cycle.join(' → ')}`);
 
   const groupMembers = (path: (string | number)[], members: string[]) => members.forEach((m, j) => {
     if (!benefitIds.has(m)) issue([...path, 'members', j], `unknown benefit "${m}"`);
@@ -614,6 +671,32 @@ function checkSchedule(s: Schedule, path: (string | number)[], issue: (p: (strin
       issue([...path, 'bands', i, 'upTo'], 'band edges must rise');
     }
   });
+}
+
+/** The first circle of paysAfter references (a → b → a), if any. */
+export function paysAfterCycle(benefits: readonly Pick<Benefit, 'id' | 'paysAfter'>[]): string[] | undefined {
+  const after = new Map(benefits.map((b) => [b.id, b.paysAfter]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const trail: string[] = [];
+  const visit = (id: string): string[] | undefined => {
+    if (state.get(id) === 'done' || !after.has(id)) return undefined;
+    if (state.get(id) === 'visiting') return [...trail.slice(trail.indexOf(id)), id];
+    state.set(id, 'visiting');
+    trail.push(id);
+    for (const next of after.get(id)!) {
+      if (next === id) continue; // reported on its own
+      const found = visit(next);
+      if (found) return found;
+    }
+    trail.pop();
+    state.set(id, 'done');
+    return undefined;
+  };
+  for (const b of benefits) {
+    const found = visit(b.id);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 function duplicates(ids: string[]): string[] {

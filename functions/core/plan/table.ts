@@ -4,9 +4,12 @@
 import type { LoadedPlan } from './loader.ts';
 import type { Benefit, Schedule } from './schema.ts';
 import { formatWan, formatPercent, formatPoints, displayWidth, padColumns } from './format.ts';
+import type { ToConfirm } from './confirm.ts';
+import { isItemBenefit } from './item-benefits.ts';
 import {
   VISIT, PLACE, SETTLEMENT_PART, ITEM_CATEGORY, CATALOG_CLASS, LIABILITY, RELIEF_GROUP, COMPENSATION_SOURCE,
-  PRE_EXISTING_BASIS, DEDUCTIBLE_BASIS, SHARES_BASIS, DESIGNATION, HOSPITAL_LEVEL, LIST_SUPPLIER, label, labels,
+  PRE_EXISTING_BASIS, DEDUCTIBLE_BASIS, SHARES_BASIS, DESIGNATION, HOSPITAL_LEVEL, LIST_SUPPLIER, RELATION, BASIC_SCHEME,
+  PAYMENT_CHANNEL, PAYER_KIND, APPROVAL_STEP, NO_LIMIT_ON, CONTRIBUTION, BALANCE_BASIS, label, labels,
 } from './labels.ts';
 
 export interface Row { label: string; value: string }
@@ -15,18 +18,27 @@ export interface Section { title: string; rows: Row[] }
 
 const row = (label: string, value: string): Row => ({ label, value });
 
-/** The benefit table as data: what `plan show` prints, GET /plans/{planId} answers and `plan diff` compares. */
-export function benefitTable(plan: LoadedPlan): Section[] {
+/** The whole plan as data: what `plan show` prints, GET /plans/{planId} answers and `plan diff` compares. */
+export function benefitTable(plan: LoadedPlan, confirm?: readonly ToConfirm[]): Section[] {
   return [
     overview(plan),
     ...plan.benefits.map((b, i) => benefitSection(plan, b, i)),
     sharedRules(plan),
+    whoMayBuy(plan),
+    paymentSection(plan),
+    sponsorshipSection(plan),
+    oversightSection(plan),
     listsSection(plan),
+    ...(confirm ? [confirmSection(confirm)] : []),
   ].filter((s) => s.rows.length > 0);
 }
 
-export function renderBenefitTable(plan: LoadedPlan): string {
-  return benefitTable(plan).map(renderSection).join('\n\n') + '\n';
+/**
+ * The whole plan: what it pays, and every rule the services enforce (who may buy, for whom, how they pay, who may
+ * sponsor), so a city checks it against its notice line by line; then what the city must confirm, when given.
+ */
+export function renderBenefitTable(plan: LoadedPlan, confirm?: readonly ToConfirm[]): string {
+  return benefitTable(plan, confirm).map(renderSection).join('\n\n') + '\n';
 }
 
 /** Labels align within a section (terminal columns, Chinese counted double). */
@@ -41,7 +53,7 @@ function overview(plan: LoadedPlan): Section {
   const { region, source, enrollment, consortium } = plan;
   const rows = [
     row('保障方案', `${plan.name} [${plan.id}]`),
-    row('来源', [source.title, source.reference, `— ${source.issuer}`, `(${source.document})`].filter(Boolean).join(' ')),
+    row('来源', sourceText(source)),
     row('地区', `${[region.province, region.city].filter(Boolean).join(' ')} (${region.adminCode}), ${region.counties.length}个区县`),
     ...plan.tiers.map((t, i) => row(i === 0 ? '保费/档次' : '',
       `${t.name} ${formatWan(t.premium)}/人/年: 责任${t.benefits.map((id) => benefitRef(plan, id)).join('')}`)),
@@ -53,6 +65,13 @@ function overview(plan: LoadedPlan): Section {
     row('份额依据', SHARES_BASIS[consortium.sharesBasis] + (consortium.reinsurance ? '; 有再保险' : '')),
   ];
   return { title: '【保障方案】', rows };
+}
+
+/** 《title》 number, issuer, date; sections used; where to find it. */
+function sourceText(s: LoadedPlan['source']): string {
+  const cited = [`《${s.title}》`, s.number, `— ${s.issuer}`, s.date ?? '未注明日期'].filter(Boolean).join(' ');
+  const where = [s.reference ? `引用: ${s.reference}` : '', s.url ?? (s.file ? `文件: ${s.file}` : '')].filter(Boolean).join('; ');
+  return where ? `${cited}; ${where}` : cited;
 }
 
 /** Shanghai wall-clock of an instant with offset; the window is the only place the table needs time of day. */
@@ -76,7 +95,7 @@ function coverText(c: LoadedPlan['enrollment']['cover']): string {
   switch (c.kind) {
     case 'fixed': return `${c.start} – ${c.end}`;
     case 'from-enrollment': return `即参即享: 自投保成功起${c.months}个月`;
-    case 'after-window': return `投保期结束次日起${c.months}个月`;
+    case 'after-window': return `投保期结束次日起${c.months}个月 (售出时按当时公布的结束时间确定, 此后提前结束或延长不改变已售保单; 规则19)`;
   }
 }
 
@@ -103,7 +122,10 @@ function benefitSection(plan: LoadedPlan, b: Benefit, index: number): Section {
     rows.push(preExistingRow(plan, b));
     if (b.limit !== undefined) rows.push(row('保额', formatWan(b.limit)));
   }
-  if (b.paysAfter.length > 0) rows.push(row('赔付顺序', `在责任${b.paysAfter.map((id) => benefitRef(plan, id)).join('')}赔付后赔付剩余费用`));
+  const order: string[] = [];
+  if (isItemBenefit(plan, b)) order.push('特定项目责任: 先承担所选项目, 同一费用不再计入其他责任 (规则15)');
+  if (b.paysAfter.length > 0) order.push(`在责任${b.paysAfter.map((id) => benefitRef(plan, id)).join('')}赔付后赔付剩余费用`);
+  if (order.length > 0) rows.push(row('赔付顺序', order.join('; ')));
   if (b.note) rows.push(row('备注', b.note));
   return { title: `【责任${benefitRef(plan, b.id)}】 ${b.id}`, rows };
 }
@@ -242,6 +264,102 @@ function boundaryRows(c: LoadedPlan['coverBoundary']): Row[] {
     rows.push(row('保障期间', `期满仍住院: 期满后${c.dischargeGraceDays}日内出院${stay}的可赔, 否则整次住院不赔`));
   }
   return rows;
+}
+
+// ---------- who may buy, how they pay, who may sponsor ----------
+
+const yesNo = (value: boolean, yes = '是', no = '否') => (value ? yes : no);
+
+function whoMayBuy(plan: LoadedPlan): Section {
+  const e = plan.eligibility;
+  const n = plan.enrollment;
+  const rows = [
+    row('适用人群', `${labels(BASIC_SCHEME, e.schemes)}参保人${e.activeStatusRequired ? ' (须为在保状态)' : ''}`),
+    row('新市民', e.newCitizens === false ? '不含' : [
+      '可参保',
+      e.newCitizens.maxHukouYears !== undefined ? `无当地户籍或取得户籍不满${e.newCitizens.maxHukouYears}年` : '',
+      e.newCitizens.proofOfResidenceAtClaim ? '理赔时提供本地居住证明' : '',
+      e.newCitizens.insuredElsewhereClaimsWithThatSettlement ? '外地参保的凭参保地结算单理赔' : '',
+    ].filter(Boolean).join(', ')),
+    row('港澳台同胞', e.hongKongMacaoTaiwan ? '参加本省基本医保的可参保' : '不含'),
+    row('基本医保暂停', e.suspendedBasicPausesBenefits ? '暂停期间不享受待遇, 恢复后恢复' : '不影响待遇'),
+  ];
+  if (e.noLimitOn.length > 0) rows.push(row('不设限制', labels(NO_LIMIT_ON, e.noLimitOn)));
+  rows.push(
+    row('可为谁投保', labels(RELATION, n.enrollFor)),
+    row('限购', `每人每年${n.policiesPerPersonPerYear}份`),
+    row('工作人员协助办理', yesNo(n.assistedByStaff, '可以', '不可以')),
+    row('公益推广员', yesNo(n.promoters, '有', '无')),
+    row('待遇条件', n.fullPaymentInTimeRequired ? '投保期内足额缴费方享受待遇' : '缴费后即享受待遇'),
+  );
+  if (plan.renews) rows.push(row('续保', `承接上一年度方案 [${plan.renews}]`));
+  return { title: '【参保条件】', rows };
+}
+
+function paymentSection(plan: LoadedPlan): Section {
+  const p = plan.payment;
+  const rows = p.channels.length === 0
+    ? [row('缴费渠道', '未列明: 居民暂不能缴费')]
+    : p.channels.map((ch, i) => row(i === 0 ? '缴费渠道' : '', channelText(ch)));
+  rows.push(
+    row('自动续保', p.autoRenewal ? `${labels(PAYMENT_CHANNEL, p.autoRenewal.channels)}代扣, 须本人同意` : '无'),
+    row('缴费方式', p.singlePayment ? '一次性缴清' : '可分次缴纳'),
+    row('订单支付时限', `${p.payWithinMinutes}分钟${plan.enrollment.fullPaymentInTimeRequired ? ' (不晚于投保期结束)' : ''}`),
+  );
+  return { title: '【缴费】', rows };
+}
+
+function channelText(ch: LoadedPlan['payment']['channels'][number]): string {
+  const name = PAYMENT_CHANNEL[ch.kind];
+  if (ch.kind === 'personal-account') {
+    const share = ch.maxBalanceShare === undefined ? '全部' : `不超过${formatPercent(ch.maxBalanceShare)}`;
+    return [
+      `${name}: ${labels(BASIC_SCHEME, ch.schemes)}参保人`,
+      `可为${labels(RELATION, ch.forRelations)}缴费`,
+      `使用${BALANCE_BASIS[ch.balanceBasis]}${share}`,
+      ch.refundsOtherChannels ? '划扣成功后其他渠道所缴原路退回' : '',
+    ].filter(Boolean).join(', ');
+  }
+  if (ch.kind === 'family-mutual-aid') return `${name}: 可为${labels(RELATION, ch.forRelations)}缴费`;
+  return name;
+}
+
+function sponsorshipSection(plan: LoadedPlan): Section {
+  const s = plan.sponsorship;
+  if (s.payerKinds.length === 0) return { title: '【资助参保】', rows: [row('资助方', '无 (不接受资助参保)')] };
+  const rows = [
+    row('资助方', labels(PAYER_KIND, s.payerKinds)),
+    row('资助方式', labels(CONTRIBUTION, s.contributions)),
+    row('资助对象', s.targetGroups.length > 0 ? labels(RELIEF_GROUP, s.targetGroups) : '不限 (用人单位、集体为其成员)'),
+    ...s.campaigns.map((c, i) => row(i === 0 ? '专项活动' : '', `${c.name} [${c.id}]: ${labels(PAYER_KIND, c.payerKinds)} → ${labels(RELIEF_GROUP, c.targetGroups)}`)),
+  ];
+  if (s.approvals.length > 0) rows.push(row('审批流程', s.approvals.map((a) => APPROVAL_STEP[a]).join(' → ')));
+  rows.push(row('公开台账', yesNo(s.publicLedger, '公开', '不公开')));
+  return { title: '【资助参保】', rows };
+}
+
+function oversightSection(plan: LoadedPlan): Section {
+  const f = plan.financial;
+  const rows: Row[] = [];
+  if (f.payoutRatioFloor !== undefined) rows.push(row('给付率', `不低于${formatPercent(f.payoutRatioFloor)}`));
+  if (f.combinedRatioCeiling !== undefined) rows.push(row('综合成本率', `不高于${formatPercent(f.combinedRatioCeiling)}`));
+  if (f.netProfitThreshold) rows.push(row('净利润', `超过${formatPercent(f.netProfitThreshold.rate)}的部分: ${f.netProfitThreshold.excessTo}`));
+  if (f.surplusThreshold) rows.push(row('收支结余', `超过${formatPercent(f.surplusThreshold.rate)}: ${f.surplusThreshold.action}`));
+  if (f.surplusCarriedForward) rows.push(row('结余', '结转下一年度'));
+  if (f.premiumCap) rows.push(row('保费上限', `不高于居民医保个人缴费的${formatPercent(f.premiumCap.shareOfResidentContribution)}`));
+  rows.push(row('既往症定价', f.pricedByPreExisting ? '按既往症定价' : '不对既往症单独定价'));
+  const { countyFloor, countyAim } = plan.participation;
+  if (countyFloor !== undefined || countyAim !== undefined) {
+    rows.push(row('区县参保率', [countyFloor ? `不低于${formatPercent(countyFloor)}` : '', countyAim ? `力争${formatPercent(countyAim)}` : ''].filter(Boolean).join(', ')));
+  }
+  if (plan.reporting.length > 0) rows.push(row('报告', plan.reporting.map((r) => ({ monthly: '月度', quarterly: '季度', yearly: '年度' })[r]).join('、')));
+  plan.notes.forEach((note, i) => rows.push(row(i === 0 ? '备注' : '', note)));
+  return { title: '【运营与监管】', rows };
+}
+
+/** What the city confirms: defaults applied, empty lists, dates not given. Paths as in the plan file. */
+function confirmSection(items: readonly ToConfirm[]): Section {
+  return { title: '【请核对 to confirm】', rows: items.map((c) => row(c.path, c.what)) };
 }
 
 function listsSection(plan: LoadedPlan): Section {

@@ -85,6 +85,7 @@ export class PopulationDraw {
     const reliefGroups = relief ? [this.reliefGroups.pick(random)] : [];
     const context: PolicyContext = {
       memberId,
+      determinations: [],
       tier: s.tiers.pick(random),
       coverStart: s.coverStart,
       coverEnd: s.coverEnd,

@@ -114,7 +114,7 @@ export class VisitDraw {
       items.push({ code: `C-ITEM-${random.below(GENERIC_CODES) + 1}`, category: 'treatment', catalogClass: 'C', amount, selfPay: amount });
     }
     return {
-      claimId: '', planId,
+      claimId: '', planId, determinations: [],
       visit: { type: 'inpatient', admissionDate: this.setting.days[day], dischargeDate: this.setting.days[day + stay], hospital: hospital.hospital, referral: hospital.referral },
       diagnoses: [diagnosis],
       liabilities: this.liability(random),
@@ -127,7 +127,7 @@ export class VisitDraw {
     const total = toYuan(drawCost(random, this.params.specialDisease.cost));
     const hospital = this.hospital(random, m, 'outpatient-special-disease');
     return {
-      claimId: '', planId,
+      claimId: '', planId, determinations: [],
       visit: { type: 'outpatient-special-disease', admissionDate: this.setting.days[day], hospital: hospital.hospital, referral: hospital.referral },
       diagnoses: [this.diagnosis(random, m, this.specialDiseaseDiagnoses)],
       liabilities: [],
@@ -154,7 +154,7 @@ export class VisitDraw {
       out.push({
         day,
         claim: {
-          claimId: '', planId,
+          claimId: '', planId, determinations: [],
           visit: { type: 'outpatient', admissionDate: s.days[day], hospital: hospital.hospital, referral: hospital.referral },
           diagnoses: [{ icd10: diagnosis, firstDiagnosis: false }],
           liabilities: [],
