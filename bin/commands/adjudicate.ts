@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { defaultPlansDir, formatPath, loadPlanFile, planFiles, type LoadedPlan } from '../../functions/core/plan/loader.ts';
 import { planFile, unavailable } from './plan.ts';
 import { ClaimSchema, PolicyContextSchema, type PolicyContext } from '../../functions/core/claim/schema.ts';
-import { adjudicate, emptyAccumulators, type Accumulators } from '../../functions/core/engine/index.ts';
+import { adjudicate, emptyAccumulators, type Accumulators, type Adjudication } from '../../functions/core/engine/index.ts';
+import { digestOf } from '../../functions/core/digest.ts';
 import { renderAdjudication } from '../../functions/core/engine/explain.ts';
 import { processIo, run, type Io } from './io.ts';
 
@@ -27,8 +28,8 @@ export function registerAdjudicateCommand(program: Command, io: Io = processIo):
     .requiredOption('--plan <id>', 'plan id')
     .requiredOption('--claim <file>', 'settlement record (JSON)')
     .option('--policy <file>', 'policy context (JSON); default: the first tier, the plan\'s fixed cover, the plan\'s region')
-    .option('--state <file>', 'the member\'s accumulators for the year (JSON); missing file = a fresh year')
-    .option('--write', 'write the new accumulators back to --state')
+    .option('--state <file>', 'the member\'s year (JSON: accumulators and the claims applied); missing file = a fresh year')
+    .option('--write', 'write the year after the claim back to --state (a claim id already in it is answered, not paid again)')
     .option('--json', 'print the adjudication as JSON')
     .option('--plans-dir <dir>', 'plans folder', defaultPlansDir())
     .action((opts: Options) => run(io, () => adjudicateFile(opts, io)));
@@ -70,17 +71,42 @@ function loadPlan(id: string, plansDir: string, io: Io): LoadedPlan | undefined 
   return undefined;
 }
 
+/**
+ * The member's year as the state file keeps it: the accumulators and each claim applied (its digest and answer), so
+ * a claim sent again is answered, not paid again — as the API does. A file of bare accumulators (an older state) is
+ * read as a year whose claims are unknown.
+ */
+interface State {
+  accumulators: Accumulators;
+  claims: Record<string, { digest: string; adjudication: Adjudication }>;
+}
+
+function readState(file: string | undefined): State {
+  if (!file || !existsSync(file)) return { accumulators: emptyAccumulators(), claims: {} };
+  const doc = readJson(file, 'state') as Partial<State> & Accumulators;
+  return doc.accumulators ? { accumulators: doc.accumulators, claims: doc.claims ?? {} } : { accumulators: doc, claims: {} };
+}
+
 export function adjudicateFile(opts: Options, io: Io): number {
+  if (opts.write && !opts.state) throw new Error('--write needs --state <file>');
   const plan = loadPlan(opts.plan, opts.plansDir, io);
   if (!plan) return 1;
   const claim = parseFile(ClaimSchema, opts.claim, readJson(opts.claim, 'claim'));
   const policy = opts.policy ? parseFile(PolicyContextSchema, opts.policy, readJson(opts.policy, 'policy')) : defaultPolicy(plan);
-  const state: Accumulators = opts.state && existsSync(opts.state) ? readJson(opts.state, 'state') as Accumulators : emptyAccumulators();
-  const result = adjudicate(plan, policy, state, claim);
+  const state = readState(opts.state);
+  const digest = digestOf(claim);
+  const applied = state.claims[claim.claimId];
+  if (applied) {
+    if (applied.digest !== digest) throw new Error(`claim ${claim.claimId} is in ${opts.state} already, with other content: send a correction under its own id, or a new claim id`);
+    io.err(`claim ${claim.claimId} was applied to ${opts.state} already: its first answer, not paid again; the state is unchanged\n`);
+    io.out(opts.json ? `${JSON.stringify(applied.adjudication, null, 2)}\n` : renderAdjudication(applied.adjudication));
+    return 0;
+  }
+  const result = adjudicate(plan, policy, state.accumulators, claim);
   io.out(opts.json ? `${JSON.stringify(result, null, 2)}\n` : renderAdjudication(result));
   if (opts.write) {
-    if (!opts.state) throw new Error('--write needs --state <file>');
-    writeFileSync(opts.state, `${JSON.stringify(result.accumulators, null, 2)}\n`);
+    const next: State = { accumulators: result.accumulators, claims: { ...state.claims, [claim.claimId]: { digest, adjudication: result } } };
+    writeFileSync(opts.state!, `${JSON.stringify(next, null, 2)}\n`);
   }
   return 0;
 }

@@ -53,7 +53,7 @@ export async function replayFile(file: string, opts: ReplayOptions, io: Io): Pro
   if (!plan) throw new Error(`unknown plan "${opts.plan}"`);
   if (opts.write && !opts.state) throw new Error('--write needs --state <file>');
   const hospitals = byKey(parseFile(z.array(Hospital), opts.hospitals), (h) => h.code, opts.hospitals, 'code');
-  const policies = opts.policies ? byKey(parseFile(z.array(PolicyContextSchema.extend({ memberId: ResidentId })), opts.policies), (p) => p.memberId, opts.policies, 'memberId') : undefined;
+  const policies = opts.policies ? byKey(parseFile(z.array(PolicyContextSchema.safeExtend({ memberId: ResidentId })), opts.policies), (p) => p.memberId, opts.policies, 'memberId') : undefined;
   const accumulators = opts.state && existsSync(opts.state) ? readJson(opts.state) as Record<string, Accumulators> : {};
 
   const replay = new SettlementReplay(plan, {

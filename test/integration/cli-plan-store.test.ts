@@ -69,7 +69,7 @@ describe('hmb plan publish', () => {
     writeFileSync(file, readFileSync(file, 'utf8').replace('schedule: { flat: "0.8" }', 'schedule: { flat: "1.8" }'));
     const run = hmb('plan', 'publish', '--plans-dir', dir);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/refused:\n {2}.*wenshan-2023\.yaml: benefits\[\d\]\.schedule\.flat: must be ≤ 1/);
+    expect(run.stderr).toMatch(/refused:\n {2}.*wenshan-2023\.yaml: benefits\[inpatient-in-catalog\]\.schedule\.flat: must be ≤ 1/);
     expect(run.stdout).toMatch(/^unchanged jiangxi-2023 v1/m);
   });
 });

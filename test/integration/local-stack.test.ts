@@ -156,7 +156,7 @@ describe('a plan file that fails validation', () => {
       try {
         const refused = second.published.filter((o) => o.status === 'refused');
         expect(refused).toHaveLength(1);
-        expect(refused[0]).toMatchObject({ problems: [expect.objectContaining({ file: expect.stringContaining('wenshan-2023.yaml'), reason: 'must be ≤ 1' })] });
+        expect(refused[0]).toMatchObject({ problems: [expect.objectContaining({ file: expect.stringContaining('wenshan-2023.yaml'), path: 'benefits[inpatient-in-catalog].schedule.flat', reason: expect.stringMatching(/^must be ≤ 1/) })] });
         expect(second.published.filter((o) => o.status === 'unchanged').length).toBe(folderPlans().length - 1);
         const served = await fetch(`${second.url}/plans/wenshan-2023`);
         expect(served.status).toBe(200);

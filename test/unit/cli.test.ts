@@ -174,16 +174,31 @@ describe('hmb adjudicate', () => {
     expect(run.stdout).toContain('BELOW_DEDUCTIBLE');
   });
 
-  test('--state --write carries the accumulators to the next claim', () => {
+  test('--state --write carries the accumulators to the next claim; the same claim again is answered, not paid again', () => {
     const state = join(tmp, 'state.json');
     expect(hmb([...args, '--state', state, '--write']).code).toBe(0);
     const written = JSON.parse(readFileSync(state, 'utf8'));
-    expect(written.deductibles).toEqual({ 'inpatient-in-catalog': '15000.00', 'inpatient-out-of-catalog': '24400.00' });
-    // The same settlement again: no deductible left in-catalog; 115,000 from position 100,000:
+    expect(written.accumulators.deductibles).toEqual({ 'inpatient-in-catalog': '15000.00', 'inpatient-out-of-catalog': '24400.00' });
+    // Sent again with its claim id: the first answer (31,500.00), and the state stays as it was.
+    const again = hmb([...args, '--state', state, '--write', '--json']);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('was applied to');
+    expect(JSON.parse(again.stdout).total).toBe('31500.00');
+    expect(JSON.parse(readFileSync(state, 'utf8'))).toEqual(written);
+    // The same id with other content is refused, and nothing is written.
+    const other = join(tmp, 'other-claim.json');
+    const claimDoc = JSON.parse(readFileSync(join(root, 'examples/jiangxi-claim.json'), 'utf8'));
+    writeFileSync(other, JSON.stringify({ ...claimDoc, diagnoses: [{ icd10: 'K35.8' }] }));
+    const reused = hmb([...args.map((a) => (a.endsWith('jiangxi-claim.json') ? other : a)), '--state', state, '--write']);
+    expect(reused).toMatchObject({ code: 1, stderr: expect.stringContaining('already, with other content') });
+    expect(JSON.parse(readFileSync(state, 'utf8'))).toEqual(written);
+    // A second settlement under its own id: no deductible left in-catalog; 115,000 from position 100,000:
     // 100,000 in the 50 % band at (50 % + 5) × 0.9 = 49.5 % → 49,500 and 15,000 in the 70 % band
     // at (70 % + 5) × 0.9 = 67.5 % → 10,125; in-catalog 59,625.00. Out-of-catalog: 600 left of the
     // deductible, 23,800 at (30 % + 5) × 0.9 = 31.5 % → 7,497.00. Total 67,122.00.
-    const second = hmb([...args, '--state', state, '--json']);
+    const next = join(tmp, 'next-claim.json');
+    writeFileSync(next, JSON.stringify({ ...claimDoc, claimId: 'example-jx-2' }));
+    const second = hmb([...args.map((a) => (a.endsWith('jiangxi-claim.json') ? next : a)), '--state', state, '--json']);
     expect(JSON.parse(second.stdout).total).toBe('67122.00');
   });
 

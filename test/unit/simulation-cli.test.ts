@@ -40,7 +40,7 @@ describe('plan references', () => {
     writeFileSync(file, stringify(doc));
     const run = hmb(['--plan', file, '--generate', '10']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe(`hmb: ${shown(file)}: benefits[0].deductible.amount: must be ≥ 0\n`);
+    expect(run.stderr).toBe(`hmb: ${shown(file)}: benefits[inpatient-in-catalog].deductible.amount: must be ≥ 0\n`);
   });
 });
 

@@ -76,7 +76,7 @@ export const Determination = z.strictObject({
 export type Determination = z.infer<typeof Determination>;
 
 /** One determination per fact and list: two could disagree. */
-function uniqueDeterminations(list: readonly Determination[], ctx: z.RefinementCtx, path: (string | number)[]): void {
+export function uniqueDeterminations(list: readonly Determination[], ctx: z.RefinementCtx, path: (string | number)[]): void {
   const seen = new Set<string>();
   list.forEach((d, i) => {
     const key = `${d.fact}|${d.list}`;

@@ -11,7 +11,7 @@ import { extname } from 'node:path';
 import { pipeline } from 'node:stream';
 import { parse, type Info } from 'csv-parse';
 import { z } from 'zod';
-import { ClaimFields, PolicyContextSchema, claimRules } from '../claim/schema.ts';
+import { ClaimFields, PolicyContextSchema, claimRules, uniqueDeterminations } from '../claim/schema.ts';
 import { formatPath, type LoadedPlan } from '../plan/loader.ts';
 import { residentIdProblem } from '../identity/resident-id.ts';
 import type { AgeBand } from './parameters.ts';
@@ -20,13 +20,15 @@ import { ClaimsFileError, type ClaimRow } from './simulate.ts';
 import { shownMemberId } from './compare.ts';
 
 /** The member's context beside a claim: the policy context, with defaults from the plan, and the member's age. */
-export const ClaimMember = PolicyContextSchema.extend({
+export const ClaimMember = z.strictObject({
+  // The policy context's fields and rule, with the fields a plan can default made optional.
+  ...PolicyContextSchema.shape,
   tier: PolicyContextSchema.shape.tier.optional(),
   coverStart: PolicyContextSchema.shape.coverStart.optional(),
   coverEnd: PolicyContextSchema.shape.coverEnd.optional(),
   regionCode: PolicyContextSchema.shape.regionCode.optional(),
   age: z.number().int().min(0).max(120).optional(),
-});
+}).superRefine((p, ctx) => uniqueDeterminations(p.determinations, ctx, ['determinations']));
 
 /** One line of a JSON-lines claims file: a settlement (its planId optional: each simulated plan stamps its own) and `member`. */
 export const ClaimLine = ClaimFields.extend({
