@@ -14,6 +14,8 @@ import type { WindowSweep } from '../functions/core/enrollment/window-schedule.t
 import { describeOutcome, publishPlans, type PublishOutcome } from '../functions/core/plan/publish.ts';
 import type { PlanSummary } from '../functions/core/plan/catalog.ts';
 import { DynamoStore } from '../functions/core/store/dynamo.ts';
+import { defaultDeps } from '../functions/core/wiring.ts';
+import { InProcessQueue } from '../functions/core/work/queue.ts';
 import { ensureTable } from '../functions/core/store/provision.ts';
 import type { WindowState } from '../functions/core/enrollment/model.ts';
 import { defaultPlansDir, loadPlans } from '../functions/core/plan/loader.ts';
@@ -139,6 +141,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     const address = server.address() as AddressInfo;
     const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
+
+    // Work a stack killed mid-way left unfinished (a sponsor's fulfilment, a renewal run) resumes by itself.
+    const queue = defaultDeps().queue;
+    const resumed = queue instanceof InProcessQueue ? await queue.resume() : 0;
+    if (resumed > 0) say(`queue: resumed ${resumed} unfinished piece(s) of work`);
 
     const windows = loaded.find((s) => s.name === 'enrollment-windows')!;
     const toggle = windows.handler as unknown as (event: WindowSweep, context: Context) => Promise<{ opened: string[]; closed: string[]; failed?: { planId: string; error: string }[] }>;

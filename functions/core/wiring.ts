@@ -5,6 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Deps } from './deps.ts';
 import { storedCatalog } from './plan/catalog.ts';
 import { DynamoStore } from './store/dynamo.ts';
+import { DynamoWorkJournal } from './store/work-journal.ts';
 import { InProcessQueue } from './work/queue.ts';
 import { SqsQueue } from './work/sqs-queue.ts';
 import { runWork } from './work/worker.ts';
@@ -37,12 +38,13 @@ export function defaultDeps(): Deps {
     ? { endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
     : {});
   const store = new DynamoStore(client, table);
-  // On AWS the worker Lambda consumes the SQS queue; locally the work runs in this process's background.
+  // On AWS the worker Lambda consumes the SQS queue; locally the work runs in this process's background, journaled in
+  // the table so a process killed mid-work resumes it at its next start.
   const queueUrl = process.env.QUEUE_URL;
   const deps: Deps = {
     plans: storedCatalog(store, { freshForMs: millis('HMB_PLAN_CACHE_MS', 60_000) }),
     store, now: clock,
-    queue: queueUrl ? new SqsQueue(queueUrl) : new InProcessQueue((m) => runWork(deps, m)),
+    queue: queueUrl ? new SqsQueue(queueUrl) : new InProcessQueue((m) => runWork(deps, m), new DynamoWorkJournal(client, table)),
   };
   built.set(key, deps);
   return deps;

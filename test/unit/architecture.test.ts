@@ -8,8 +8,8 @@ import { describe, expect, test } from 'vitest';
 
 const core = resolve(import.meta.dirname, '../../functions/core');
 
-/** Where the AWS SDK may be imported: the DynamoDB adapter and its parts, the SQS queue, the composition root, the layer's index. */
-const ADAPTERS = ['store/dynamo.ts', 'store/dynamo-ops.ts', 'store/provision.ts', 'work/sqs-queue.ts', 'wiring.ts', 'index.ts'];
+/** Where the AWS SDK may be imported: the DynamoDB adapter and its parts (the local queue's journal too), the SQS queue, the composition root, the layer's index. */
+const ADAPTERS = ['store/dynamo.ts', 'store/dynamo-ops.ts', 'store/provision.ts', 'store/work-journal.ts', 'work/sqs-queue.ts', 'wiring.ts', 'index.ts'];
 
 function modules(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {

@@ -24,31 +24,58 @@ export const LOCAL_REDELIVERY_MS = 5 * 16 * 60_000;
 export const LOCAL_MAX_BACKOFF_MS = 60_000;
 
 /**
+ * Where the local queue keeps what it was sent until the work is done, so a process killed mid-work resumes it when
+ * it starts again (SQS keeps messages on AWS). A message is recorded before `send` answers: the sender's request
+ * returns only once its work cannot be lost.
+ */
+export interface WorkJournal {
+  add(message: WorkMessage): Promise<string>;
+  done(id: string): Promise<void>;
+  pending(): Promise<{ id: string; message: WorkMessage }[]>;
+}
+
+/**
  * Runs each message in the background of this process (the local stack): the sender's request answers at once
  * and the progress can be read while the work runs. A failure is reported and retried with backoff (doubling from
  * 250 ms to a minute) for as long as SQS would redeliver it: a late refund may wait for its order's settlement of
- * thousands of lines, and a message given up is work never done (on AWS it would sit in the dead-letter queue).
+ * thousands of lines, and a message given up is work never done (on AWS it would sit in the dead-letter queue; here
+ * it stays in the journal, and the next start tries it again).
  */
 export class InProcessQueue implements WorkQueue {
   private readonly running = new Set<Promise<void>>();
   private readonly work: (message: WorkMessage) => Promise<unknown>;
+  private readonly journal?: WorkJournal;
 
-  constructor(work: (message: WorkMessage) => Promise<unknown>) {
+  constructor(work: (message: WorkMessage) => Promise<unknown>, journal?: WorkJournal) {
     this.work = work;
+    this.journal = journal;
   }
 
   async send(message: WorkMessage): Promise<void> {
+    const id = await this.journal?.add(message);
+    this.start(message, id);
+  }
+
+  /** Runs again the work a process stopped (or crashed) before finishing; answers how many messages it resumed. */
+  async resume(): Promise<number> {
+    const pending = (await this.journal?.pending()) ?? [];
+    for (const { id, message } of pending) this.start(message, id);
+    return pending.length;
+  }
+
+  private start(message: WorkMessage, id: string | undefined): void {
     const run = (async () => {
       const started = Date.now();
       for (let attempt = 1; ; attempt++) {
         try {
           await this.work(message);
+          if (id !== undefined) await this.journal!.done(id);
           return;
         } catch (error) {
           const what = `${message.kind} ${'orderId' in message ? message.orderId : message.planId}`;
           const wait = Math.min(250 * 2 ** (attempt - 1), LOCAL_MAX_BACKOFF_MS);
           if (Date.now() - started + wait > LOCAL_REDELIVERY_MS) {
-            console.error(`queue: ${what} failed ${attempt} times over ${Math.round((Date.now() - started) / 60_000)} min; given up (SQS would dead-letter it):`, error);
+            console.error(`queue: ${what} failed ${attempt} times over ${Math.round((Date.now() - started) / 60_000)} min; given up until the next start (SQS would dead-letter it):`, error);
             return;
           }
           console.error(`queue: ${what} failed (attempt ${attempt}), retrying in ${wait} ms:`, error);
