@@ -100,7 +100,8 @@ export async function submitClaim(deps: Deps, planId: string, submission: ClaimS
     requirePaid(inputs.policy, plan);
   }
   const ctx = policyContext(inputs.policy!, inputs.person, inputs.window ?? scheduledWindow(plan, deps.now()));
-  let year = inputs.year ?? emptyYear(planId, memberId);
+  // A large revision left half-written (its claims' documents staged) is finished by the next writer.
+  let year = (inputs.year?.staged ? await deps.store.applyStagedClaims(planId, memberId) : inputs.year) ?? emptyYear(planId, memberId);
 
   return retryOnConflict(async (attempt) => {
     if (attempt > 1) year = (await deps.store.getMemberYear(planId, memberId)) ?? emptyYear(planId, memberId);
@@ -163,14 +164,20 @@ async function plansByAdmission(deps: Deps, planId: string, claims: readonly Cla
 async function reviseYear(deps: Deps, planId: string, claimId: string, change: Change): Promise<Revision> {
   const plan = await currentPlan(deps, planId);
   return retryOnConflict(async () => {
-    const target = await getClaim(deps, planId, claimId);
+    let target = await getClaim(deps, planId, claimId);
     if (change.kind === 'correction' && target.memberId !== change.memberId) throw unprocessable('MEMBER_MISMATCH', `claim ${claimId} is another member's`);
-    const year = (await deps.store.getMemberYear(planId, target.memberId)) ?? emptyYear(planId, target.memberId);
+    let year = (await deps.store.getMemberYear(planId, target.memberId)) ?? emptyYear(planId, target.memberId);
+    if (year.staged) {
+      // A large revision left half-written (a crash between its commit and its claims' documents): finished first, so
+      // this one reads every claim as that one left it.
+      year = (await deps.store.applyStagedClaims(planId, target.memberId))!;
+      target = await getClaim(deps, planId, claimId);
+    }
     // A correction applied before (and perhaps a newer one since, or a reversal): its first answer, nothing changed.
     const taken = change.kind === 'correction' ? target.corrections?.find((c) => c.correctionId === change.correctionId) : undefined;
     if (change.kind === 'correction' && taken) {
       if (taken.digest !== change.digest) throw conflict('CORRECTION_ID_REUSED', `correction ${taken.correctionId} of claim ${claimId} was sent before with another settlement`);
-      return replayedRevision(deps, target, 'correction', year.accumulators, taken.at);
+      return replayedRevision(deps, target, 'correction', year.accumulators, taken);
     }
     if (target.status === 'reversed') {
       if (change.kind === 'reversal') return replayedRevision(deps, target, change.kind, year.accumulators);
@@ -198,11 +205,16 @@ async function reviseYear(deps: Deps, planId: string, claimId: string, change: C
       }
     });
     const rewritten = change.kind === 'reversal' ? [{ ...target, status: 'reversed' as const }, ...changed] : changed;
-    if (rewritten.length > deps.store.maxClaimsPerRevision) {
-      throw unprocessable('REVISION_TOO_LARGE', `revising ${claimId} would re-adjudicate ${repaid.length} claims of the member's year; one revision rewrites at most ${deps.store.maxClaimsPerRevision}`, { claims: rewritten.length });
+    const payouts = change.kind === 'reversal' ? reversalPayouts(claimId, at, target.adjudication, repaid) : correctionPayouts(claimId, at, repaid, change.correctionId);
+    const commit = { claims: rewritten, year: { ...year, accumulators: replayed.accumulators, claimIds: revised.map((c) => c.claimId) }, payouts };
+    if (rewritten.length <= deps.store.maxClaimsPerRevision) {
+      await deps.store.commitRevision(commit);
+    } else {
+      // More claims than one transaction holds (a member on weekly dialysis passes 100 a year): the year commits with
+      // its claims' documents staged, then they are written; never the accumulators half-applied.
+      await deps.store.commitStagedRevision(commit);
+      await deps.store.applyStagedClaims(planId, target.memberId);
     }
-    const payouts = change.kind === 'reversal' ? reversalPayouts(claimId, at, target.adjudication, repaid) : correctionPayouts(claimId, at, repaid);
-    await deps.store.commitRevision({ claims: rewritten, year: { ...year, accumulators: replayed.accumulators, claimIds: revised.map((c) => c.claimId) }, payouts });
     return { claim: rewritten.find((c) => c.claimId === claimId)!, differences: differencesOf(payouts), accumulators: replayed.accumulators, replayed: false };
   }, { what: 'the member year', busy: memberBusy });
 }
@@ -211,8 +223,10 @@ async function reviseYear(deps: Deps, planId: string, claimId: string, change: C
  * The answer to a revision sent again: the claim and the year as they stand, and the differences the first one made
  * (its journal entry).
  */
-async function replayedRevision(deps: Deps, claim: StoredClaim, kind: Change['kind'], accumulators: Accumulators, at?: string): Promise<Revision> {
-  const first = (await deps.store.listRevisions(claim.planId, claim.claimId)).findLast((m) => m.kind === kind && (at === undefined || m.at === at));
+async function replayedRevision(deps: Deps, claim: StoredClaim, kind: Change['kind'], accumulators: Accumulators, correction?: { correctionId: string; at: string }): Promise<Revision> {
+  // A correction's entry by its id (entries written before ids were kept: by its instant).
+  const first = (await deps.store.listRevisions(claim.planId, claim.claimId)).findLast((m) => m.kind === kind
+    && (correction === undefined || (m.correctionId !== undefined ? m.correctionId === correction.correctionId : m.at === correction.at)));
   return { claim, differences: first ? differencesOf(first) : [], accumulators, replayed: true };
 }
 

@@ -28,5 +28,10 @@ export interface MemberYear {
   accumulators: Accumulators;
   /** Applied (not reversed) claim ids in acceptance order (ruling 10). */
   claimIds: string[];
+  /**
+   * A revision too large for one transaction committed these accumulators while its claims' new documents wait
+   * staged (applyStagedClaims writes them): the year is never seen half-applied, and the next writer finishes it.
+   */
+  staged?: { at: string; claims: number };
   version: number;
 }

@@ -18,6 +18,8 @@ export interface PayoutMovement {
   moves: PayoutMoves;
   /** A reversal's or correction's claims the replay re-adjudicated, with their totals before and after. */
   changes?: { claimId: string; before: string; after: string }[];
+  /** A correction's own id: a replay of it finds its entry by it. */
+  correctionId?: string;
 }
 
 type Paid = Pick<Adjudication, 'total' | 'split'>;
@@ -53,8 +55,8 @@ export function reversalPayouts(claimId: string, at: string, reversed: Paid, cha
 }
 
 /** A correction: the corrected claim and each later claim the replay re-adjudicated move by their difference. */
-export function correctionPayouts(claimId: string, at: string, changed: Repaid[]): PayoutMovement {
-  return revision('correction', claimId, at, new Map(), changed);
+export function correctionPayouts(claimId: string, at: string, changed: Repaid[], correctionId?: string): PayoutMovement {
+  return { ...revision('correction', claimId, at, new Map(), changed), ...(correctionId ? { correctionId } : {}) };
 }
 
 type Repaid = { claimId: string; before: Paid; after: Paid };

@@ -43,7 +43,7 @@ export function adjudicationApi(deps: () => Deps, openapi: () => unknown): Api {
     'POST /plans/{planId}/claims/{claimId}/reversal': route({
       summary: 'Reverse a claim: the member year is replayed without it',
       params: ClaimParams,
-      responses: { 200: 'reversed (again: the first answer, header idempotent-replayed: true)', 404: 'unknown plan or claim', 422: 'REVISION_TOO_LARGE: the replay would rewrite more claims than one atomic write holds (97)' },
+      responses: { 200: 'reversed (again: the first answer, header idempotent-replayed: true)', 404: 'unknown plan or claim' },
       handle: async ({ params }) => revisionReply(await reverseClaim(deps(), params.planId, params.claimId)),
     }),
     'POST /plans/{planId}/claims/{claimId}/correction': route({
@@ -53,7 +53,7 @@ export function adjudicationApi(deps: () => Deps, openapi: () => unknown): Api {
       responses: {
         200: 'corrected, with every claim the replay re-adjudicated (the same correctionId again: the first answer, header idempotent-replayed: true, also after a newer correction)', 404: 'unknown plan or claim',
         409: 'the claim was reversed; CORRECTION_ID_REUSED: the correctionId was sent before with another settlement',
-        422: 'another claim id, member or plan than the claim; REVISION_TOO_LARGE',
+        422: 'another claim id, member or plan than the claim',
       },
       handle: async ({ params, body }) => revisionReply(await correctClaim(deps(), params.planId, params.claimId, body)),
     }),

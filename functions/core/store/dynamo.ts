@@ -5,7 +5,7 @@
 // in one TransactWriteItems.
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { BatchGetItemCommand, TransactionCanceledException, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { NumberValue, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, NumberValue, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mapConcurrent } from '../concurrency.ts';
 import { Decimal } from 'decimal.js';
 import type { LedgerEntry } from '../charity/ledger-csv.ts';
@@ -24,6 +24,9 @@ import {
   COUNTER_SHARDS, JOURNAL_INDEX, RELIEF_INDEX, RENEWAL_INDEX, counterShard, journalAttributes, keys, reliefIndexAttributes, renewalIndexAttributes, type Key,
 } from './keys.ts';
 import { Table, docOf, failedConditions, lostRace, row, rowKey, versioned } from './dynamo-ops.ts';
+
+/** A large revision's claim documents are staged in parts of about this size, under DynamoDB's 400 KB item limit. */
+const STAGE_PART_BYTES = 300 * 1024;
 
 /** A plan version's gzipped content is cut into parts of this size, well under DynamoDB's 400 KB item limit. */
 const CONTENT_PART_BYTES = 300 * 1024;
@@ -396,7 +399,7 @@ export class DynamoStore implements Store {
           TableName: this.t.name, Key: keys.claim(c.planId, c.claimId), ConditionExpression: 'attribute_exists(pk)',
           UpdateExpression: 'SET doc = :doc', ExpressionAttributeValues: { ':doc': JSON.stringify(c) },
         } })),
-        { Put: { TableName: this.t.name, Item: { ...keys.revision(year.planId, payouts.claimId, payouts.at), ...journalAttributes(year.planId, payouts) }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Put: { TableName: this.t.name, Item: { ...keys.revision(year.planId, payouts.claimId, payouts.at, year.version), ...journalAttributes(year.planId, payouts) }, ConditionExpression: 'attribute_not_exists(pk)' } },
         ...this.payoutUpdate(year.planId, year.memberId, payouts.moves),
       ]);
     } catch (error) {
@@ -405,6 +408,54 @@ export class DynamoStore implements Store {
       }
       throw error;
     }
+  }
+
+  async commitStagedRevision({ claims, year, payouts }: RevisionCommit): Promise<void> {
+    const at = `${payouts.at}#${String(year.version).padStart(8, '0')}`;
+    // Staged in parts under the item size limit, by serialized size (an explanation runs to a few kilobytes).
+    const parts: StoredClaim[][] = [[]];
+    let size = 0;
+    for (const claim of claims) {
+      const bytes = JSON.stringify(claim).length;
+      if (size + bytes > STAGE_PART_BYTES && parts.at(-1)!.length > 0) { parts.push([]); size = 0; }
+      parts.at(-1)!.push(claim);
+      size += bytes;
+    }
+    await this.t.batchWrite(parts.map((part, i) => row(keys.stagedClaims(year.planId, year.memberId, at, i), part)));
+    const staged: MemberYear = { ...year, staged: { at, claims: claims.length }, version: year.version + 1 };
+    try {
+      await this.t.transact([
+        { Put: this.t.versionedPut(keys.year(year.planId, year.memberId), staged, year.version + 1, year.version) },
+        { Put: { TableName: this.t.name, Item: { ...keys.revision(year.planId, payouts.claimId, payouts.at, year.version), ...journalAttributes(year.planId, payouts) }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        ...this.payoutUpdate(year.planId, year.memberId, payouts.moves),
+      ]);
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && failedConditions(error).some(Boolean)) throw new VersionConflict(`member year ${year.planId}/${year.memberId}`);
+      throw error;
+    }
+  }
+
+  async applyStagedClaims(planId: string, memberId: string): Promise<MemberYear | undefined> {
+    const year = await this.getMemberYear(planId, memberId);
+    if (!year?.staged) return year;
+    const { at } = year.staged;
+    const parts = await this.t.queryAll({
+      ConsistentRead: true, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :at)',
+      ExpressionAttributeValues: { ':pk': keys.stagedClaims(planId, memberId, at, 0).pk, ':at': `${at}#` },
+    }, (item) => ({ key: { pk: item.pk as string, sk: item.sk as string }, claims: docOf<StoredClaim[]>(item)! }));
+    // The document only: each claim keeps its journal entry of the day it was accepted. Writing twice writes the same.
+    await mapConcurrent(parts.flatMap((p) => p.claims), 8, (c) => this.t.db.send(new UpdateCommand({
+      TableName: this.t.name, Key: keys.claim(c.planId, c.claimId), ConditionExpression: 'attribute_exists(pk)',
+      UpdateExpression: 'SET doc = :doc', ExpressionAttributeValues: { ':doc': JSON.stringify(c) },
+    })));
+    const { staged: _, ...done } = year;
+    try {
+      await this.t.putVersioned(keys.year(planId, memberId), { ...done, version: year.version + 1 }, `member year ${planId}/${memberId}`);
+    } catch (error) {
+      if (!(error instanceof VersionConflict)) throw error; // another writer finished it first
+    }
+    await mapConcurrent(parts, 4, (p) => this.t.db.send(new DeleteCommand({ TableName: this.t.name, Key: p.key })));
+    return this.getMemberYear(planId, memberId);
   }
 
   // ---------- sponsors' orders, the ledger ----------

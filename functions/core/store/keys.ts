@@ -28,8 +28,13 @@ export const keys = {
   counters: (planId: string, shard: number): Key => ({ pk: `PLAN#${planId}#COUNT#${shard}`, sk: 'COUNTS' }),
   /** Payout totals, sharded by member like the participation counters (claims and enrollments never contend). */
   payouts: (planId: string, shard: number): Key => ({ pk: `PLAN#${planId}#PAYOUTS#${shard}`, sk: 'PAYOUTS' }),
-  /** A reversal's or correction's journal entry, by claim and instant (the member year's version serialises them). */
-  revision: (planId: string, claimId: string, at: string): Key => ({ pk: `REVISION#${planId}#${claimId}`, sk: at }),
+  /**
+   * A reversal's or correction's journal entry, by claim, instant and the member year's version it was made from (the
+   * version serialises revisions, so two in the same millisecond still have two entries).
+   */
+  revision: (planId: string, claimId: string, at: string, yearVersion = 0): Key => ({ pk: `REVISION#${planId}#${claimId}`, sk: `${at}#${String(yearVersion).padStart(8, '0')}` }),
+  /** A large revision's claim documents, staged until applied (part by part), beside the member's year. */
+  stagedClaims: (planId: string, memberId: string, at: string, part: number): Key => ({ pk: `STAGED#${planId}#${memberId}`, sk: `${at}#${String(part).padStart(4, '0')}` }),
   population: (planId: string): Key => ({ pk: `PLAN#${planId}`, sk: 'POPULATION' }),
   /** What a payer's personal account has paid for this plan's policies (its own and its relatives'), beside the person. */
   accountDebits: (planId: string, payerId: string): Key => ({ pk: `PERSON#${payerId}`, sk: `DEBITS#${planId}` }),

@@ -136,9 +136,17 @@ export interface Store extends PlanSource, PlanPublishing {
   commitClaim(commit: ClaimCommit): Promise<{ committed: true } | { committed: false; existing: StoredClaim }>;
   /** Rewrites claims and the member year after a reversal or correction, atomically; VersionConflict when the year moved since it was read. */
   commitRevision(commit: RevisionCommit): Promise<void>;
+  /**
+   * A revision rewriting more claims than one transaction holds: the claims' new documents are staged first, then the
+   * year (its new accumulators, noting the staged claims), the journal entry and the payout totals commit together;
+   * VersionConflict when the year moved since it was read. applyStagedClaims finishes it.
+   */
+  commitStagedRevision(commit: RevisionCommit): Promise<void>;
+  /** Writes the staged claim documents of the year's last revision and clears its note (again after a crash: the same writes); the year as it then stands. */
+  applyStagedClaims(planId: string, memberId: string): Promise<MemberYear | undefined>;
   /** A claim's reversals and corrections as the journal holds them, in order. */
   listRevisions(planId: string, claimId: string): Promise<PayoutMovement[]>;
-  /** The most claims one revision may rewrite: one atomic write holds no more. */
+  /** The most claims one revision rewrites atomically (commitRevision); a larger one is staged (commitStagedRevision). */
   readonly maxClaimsPerRevision: number;
   /** The plan's payout totals (claims adjudicated, paid, paid by insurer), summed over their shards, as decimal strings. */
   getPayouts(planId: string): Promise<Record<string, string>>;
