@@ -22,7 +22,7 @@ const total = Number(values.enrollments);
 const rows = Number(values.rows);
 const concurrency = Number(values.concurrency);
 const PLAN = 'wuwei-2025';
-const BATCH = 1000;
+const BATCH = 500; // the most the roster route takes
 const WARM_UP = Math.min(1000, Math.floor(rows / 10));
 
 await withStack(async (dynamo, _stack, post) => {

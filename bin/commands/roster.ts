@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { importRoster, RosterImportError, type ImportReport, type RosterSink } from '../../functions/core/eligibility/roster-import.ts';
 import { readRosterFile } from '../../functions/core/eligibility/roster-file.ts';
 import { ROSTER_COLUMNS } from '../../functions/core/eligibility/roster-csv.ts';
-import type { RejectedRow } from '../../functions/core/eligibility/roster.ts';
+import { ROSTER_BATCH_MAX, type RejectedRow } from '../../functions/core/eligibility/roster.ts';
 import { processIo, type Io } from './io.ts';
 
 export interface RosterImportOptions {
@@ -23,8 +23,8 @@ export interface RosterImportOptions {
   maxInFlight?: number;
 }
 
-/** The route takes at most this many rows a request. */
-const MAX_BATCH = 5000;
+/** The route takes at most this many rows a request (what fits its timeout with margin). */
+const MAX_BATCH = ROSTER_BATCH_MAX;
 /** A batch's request taking longer than this is abandoned and retried. */
 const REQUEST_TIMEOUT_MS = 60_000;
 /** Rejected rows printed when no --report file is asked for. */
@@ -38,7 +38,7 @@ export function registerRosterCommands(program: Command, io: Io = processIo): Co
     .requiredOption('--plan <planId>', 'plan the roster is sent under')
     .option('--api <baseUrl>', 'the platform\'s HTTP API', 'http://localhost:3000')
     .option('--report <file>', 'write the rejected rows (IDs masked) to this file: .csv, or .jsonl for JSON lines')
-    .option('--batch-size <rows>', `rows a request (1–${MAX_BATCH})`, (v) => Number(v), 1000)
+    .option('--batch-size <rows>', `rows a request (1–${MAX_BATCH})`, (v) => Number(v), MAX_BATCH)
     .option('--max-in-flight <n>', 'requests at once', (v) => Number(v), 4)
     .action(async (file: string, opts: Omit<RosterImportOptions, 'file'>) => {
       process.exitCode = await importRosterFile({ ...opts, file }, io);
@@ -104,7 +104,7 @@ function summary(report: ImportReport, seconds: number): string {
 export async function importRosterFile(opts: RosterImportOptions, io: Io): Promise<number> {
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
-  const batchSize = opts.batchSize ?? 1000;
+  const batchSize = opts.batchSize ?? MAX_BATCH;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH) {
     io.err(`hmb: --batch-size must be a whole number from 1 to ${MAX_BATCH}\n`);
     return 1;

@@ -1,4 +1,5 @@
 // The eligibility service's routes: the roster (imports and incremental changes) and the eligibility check.
+import { ROSTER_BATCH_MAX } from '../eligibility/roster.ts';
 import { z } from 'zod';
 import { route, type Api } from '../http/api.ts';
 import { currentPlan, type Deps } from '../deps.ts';
@@ -9,7 +10,7 @@ import { RosterChange, changePerson, maskedPerson } from '../eligibility/roster-
 import { PersonParams, PlanParams } from './params.ts';
 
 /** Rows arrive as JSON in batches; each is validated on its own so one bad row rejects only itself. */
-const RosterImport = z.strictObject({ people: z.array(z.unknown()).min(1).max(5000) });
+const RosterImport = z.strictObject({ people: z.array(z.unknown()).min(1).max(ROSTER_BATCH_MAX, { error: `at most ${ROSTER_BATCH_MAX} rows a request (send more in batches)` }) });
 
 export function eligibilityApi(deps: () => Deps): Api {
   return {
