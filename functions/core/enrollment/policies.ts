@@ -7,6 +7,7 @@ import type { LoadedPlan } from '../plan/loader.ts';
 import type { VersionedPlan } from '../plan/version.ts';
 import { PaymentChannelKind, Relation } from '../plan/schema.ts';
 import { ResidentId, maskId } from '../identity/resident-id.ts';
+import { ClientKey, Text } from '../wire.ts';
 import { addDays, addMonths, shanghaiDay } from '../dates/dates.ts';
 import type { MemberYear } from '../adjudication/model.ts';
 import type { Policy, PolicyAttempt, WindowState } from './model.ts';
@@ -24,15 +25,15 @@ import { DomainError, conflict, unprocessable } from '../errors.ts';
 
 export const EnrollmentRequest = z.strictObject({
   /** Idempotency key: a replay with the same id returns the first answer. */
-  requestId: z.string().min(8).max(64),
+  requestId: ClientKey(8, 64),
   /** The person insured. */
   personId: ResidentId,
-  tier: z.string().min(1),
+  tier: Text(64),
   channel: PaymentChannelKind,
   /** Someone buying for a relative (absent: the person buys for themself). */
   buyer: z.strictObject({ personId: ResidentId, relation: Relation.exclude(['self']) }).optional(),
   /** Staff who enrolled the person on their behalf, where the plan allows it. */
-  assistedBy: z.string().trim().min(1).max(64).optional(),
+  assistedBy: Text(64).optional(),
   /** A registered promoter's code (公益推广员), recorded for attribution where the plan has promoters. */
   promoterCode: z.string().regex(/^[A-Za-z0-9-]{2,32}$/, { error: 'must be 2–32 letters, digits or dashes' }).optional(),
   /** Standing consent to renew next year by withholding through this request's channel, where the plan offers it. */
