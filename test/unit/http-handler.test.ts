@@ -49,7 +49,7 @@ const CSV = '\uFEFFid,name\r\n1,"张三, ""三丰"""\r\n';
 const handler = createHttpHandler(api, logger);
 
 function event(routeKey: string, pathParameters: Record<string, string>, body?: string, base64 = false): APIGatewayProxyEventV2 {
-  return { version: '2.0', routeKey, rawPath: '/', rawQueryString: '', headers: {}, pathParameters, body, isBase64Encoded: base64, requestContext: { requestId: 'r1' } } as unknown as APIGatewayProxyEventV2;
+  return { version: '2.0', routeKey, rawPath: '/', rawQueryString: '', headers: { 'content-type': 'application/json' }, pathParameters, body, isBase64Encoded: base64, requestContext: { requestId: 'r1' } } as unknown as APIGatewayProxyEventV2;
 }
 const call = async (e: APIGatewayProxyEventV2) => {
   const r = await handler(e, {} as Context);
