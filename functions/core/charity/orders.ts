@@ -12,7 +12,7 @@ import { PayerKind, ReliefGroup } from '../plan/schema.ts';
 import { isResidentId, maskId } from '../identity/resident-id.ts';
 import { CreditCode } from '../identity/credit-code.ts';
 import { formatYuan } from '../money/money.ts';
-import { checkEligibility } from '../eligibility/eligibility.ts';
+import { checkEligibility, seenBy } from '../eligibility/eligibility.ts';
 import { holdsPlace } from '../enrollment/lifecycle.ts';
 import { mapConcurrent } from '../concurrency.ts';
 import { save, startOrResume } from '../jobs.ts';
@@ -183,7 +183,8 @@ export async function quoteOrder(deps: Deps, planId: string, orderId: string): P
     await mapConcurrent(reads, READS_IN_FLIGHT, async (batch) => {
       const { people, policies } = await deps.store.getPeopleAndPolicies(planId, batch.map((l) => l.personId));
       for (const line of batch) {
-        const person = people.get(line.personId);
+        // Another city's resident is quoted as not in the roster: their county and relief groups stay theirs.
+        const person = seenBy(plan, people.get(line.personId));
         const reason = verdict(plan, groups, person, policies.get(line.personId), now);
         if (reason) Object.assign(line, { covered: false, reason });
         if (person) Object.assign(line, { regionCode: person.regionCode, reliefGroups: person.reliefGroups });

@@ -13,7 +13,7 @@ import type { MemberYear } from '../adjudication/model.ts';
 import type { Policy, PolicyAttempt, WindowState } from './model.ts';
 import { currentPlan, type Deps } from '../deps.ts';
 import type { EnrollmentInputs } from '../store/store.ts';
-import { checkEligibility } from '../eligibility/eligibility.ts';
+import { checkEligibility, seenBy } from '../eligibility/eligibility.ts';
 import { isOpen, scheduledWindow } from './window.ts';
 import { counted } from './participation.ts';
 import { accountShareSpent, checkAutoRenewalChannel, checkPayment, payerOf } from './payment.ts';
@@ -172,7 +172,9 @@ function decide(plan: VersionedPlan, enrollment: Enrollment, inputs: EnrollmentI
   { answer: { created: false; policy: Policy } } | { write: { policy: Policy; readVersion: number; account?: AccountMove } } {
   const { request, renewalOf, payBy, sponsor } = enrollment;
   const planId = plan.id;
-  const { policy: existing, person, buyer } = inputs;
+  const { policy: existing } = inputs;
+  // Another city's residents are as good as absent here: a refusal never tells where, or whether, a roster holds them.
+  const [person, buyer] = [seenBy(plan, inputs.person), seenBy(plan, inputs.buyer)];
   const window = inputs.window ?? scheduledWindow(plan, now);
   const history = historyFrom(plan, inputs.previousPolicy, inputs.previousYear);
   if (existing && (attemptTaking(existing, (a) => a.requestId === request.requestId) || holdsPlace(existing, now))) return { answer: answerForExisting(existing, enrollment) };
