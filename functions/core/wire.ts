@@ -52,7 +52,9 @@ export function codeRecord<V extends z.ZodType>(key: z.ZodString, value: V, maxK
     if (names.length > maxKeys) ctx.addIssue({ code: 'custom', message: `must hold at most ${maxKeys} entries`, input });
     for (const name of names) {
       const checked = key.safeParse(name);
-      if (!checked.success) ctx.addIssue({ code: 'custom', path: [name], message: `key ${checked.error.issues[0].message}`, input });
+      // "__proto__" may pass a key's pattern (it is all word characters) but can never be kept: refused all the same.
+      if (name === '__proto__') ctx.addIssue({ code: 'custom', path: [name], message: 'is not a key a record can hold', input });
+      else if (!checked.success) ctx.addIssue({ code: 'custom', path: [name], message: `key ${checked.error.issues[0].message}`, input });
     }
     return input;
   }, z.record(z.string(), value));

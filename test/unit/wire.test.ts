@@ -64,7 +64,10 @@ describe('records keyed by codes', () => {
   test('"__proto__" is refused by key, not dropped into an empty record', () => {
     const result = Counties.safeParse(JSON.parse('{"__proto__": 5}'));
     expect(result.success).toBe(false);
-    expect(result.error!.issues).toEqual([expect.objectContaining({ path: ['__proto__'], message: 'key must be a 6-digit administrative code' })]);
+    expect(result.error!.issues).toEqual([expect.objectContaining({ path: ['__proto__'], message: 'is not a key a record can hold' })]);
+    // Even where the key's own pattern would take it (it is all word characters).
+    const Fields = codeRecord(z.string().regex(/^\w+$/), z.string(), 10);
+    expect(Fields.safeParse(JSON.parse('{"__proto__": "x", "a": "y"}')).error!.issues).toEqual([expect.objectContaining({ path: ['__proto__'] })]);
   });
 
   test('every bad key is named once; the number of keys is bounded', () => {
