@@ -4,7 +4,7 @@ import { ResidentId } from '../identity/resident-id.ts';
 import { LocalDate } from '../plan/schema.ts';
 import { ClaimFields } from '../claim/schema.ts';
 
-export const PlanId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'must be a plan id (lower-case letters, digits, dashes)' });
+export const PlanId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: 'must be a plan id (1–64 lower-case letters, digits, dashes)' });
 export const PlanParams = z.object({ planId: PlanId });
 export const PersonParams = z.object({ planId: PlanId, personId: ResidentId });
 export const MemberParams = z.object({ planId: PlanId, memberId: ResidentId });

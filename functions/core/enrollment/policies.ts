@@ -38,7 +38,7 @@ export const EnrollmentRequest = z.strictObject({
   promoterCode: z.string().regex(/^[A-Za-z0-9-]{2,32}$/, { error: 'must be 2–32 letters, digits or dashes' }).optional(),
   /** Standing consent to renew next year by withholding through this request's channel, where the plan offers it. */
   autoRenewal: z.boolean().optional(),
-});
+}).refine((r) => r.buyer?.personId !== r.personId, { path: ['buyer', 'personId'], error: 'must not be the person enrolled: leave buyer out to enroll oneself' });
 export type EnrollmentRequest = z.infer<typeof EnrollmentRequest>;
 
 /** The first Asia/Shanghai day after a window that closes at `closesAt` (an exclusive instant: 24:00 is the next midnight). */
