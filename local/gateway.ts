@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { loggableError, loggablePath } from '../functions/core/http/log-safe.ts';
 
 export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2<unknown>> | APIGatewayProxyResultV2<unknown>;
 
@@ -14,9 +15,12 @@ export interface GatewayService {
 }
 
 export interface GatewayOptions {
-  /** One line per request (default: none); `handled` is false when the gateway answered without a handler (404, 405, 400, 413). */
+  /**
+   * One line per request (default: none); `handled` is false when the gateway answered without a handler (404, 405,
+   * 400, 413). The path in it is masked (loggablePath): a request the gateway refuses may carry a full ID.
+   */
   log?: (line: string, handled: boolean) => void;
-  /** Where a handler's failure is reported (default: console.error). */
+  /** Where a handler's failure is reported (default: console.error), with the error's name and stack only (loggableError). */
   logError?: (line: string, error: unknown) => void;
 }
 
@@ -263,7 +267,7 @@ export function createGateway(services: readonly GatewayService[], options: Gate
     const rawPath = q === -1 ? url : url.slice(0, q);
     const rawQueryString = q === -1 ? '' : url.slice(q + 1);
     let handled = false;
-    res.on('finish', () => log(`${method} ${rawPath} → ${res.statusCode} (${Date.now() - started} ms)`, handled));
+    res.on('finish', () => log(`${method} ${loggablePath(rawPath)} → ${res.statusCode} (${Date.now() - started} ms)`, handled));
 
     let parts: string[];
     try {
@@ -302,7 +306,7 @@ export function createGateway(services: readonly GatewayService[], options: Gate
         res.writeHead(response.statusCode, { ...response.headers, 'content-length': response.body.length, 'apigw-requestid': event.requestContext.requestId });
         res.end(response.body);
       } catch (error) {
-        logError(`${found.route.service.name}: ${found.route.key} failed (request ${event.requestContext.requestId})`, error);
+        logError(`${found.route.service.name}: ${found.route.key} failed (request ${event.requestContext.requestId})`, loggableError(error));
         if (!res.headersSent) sendJson(res, 500, { error: 'internal', message: 'Internal Server Error', requestId: event.requestContext.requestId });
         else res.destroy();
       }

@@ -93,7 +93,7 @@ describe('the renewal run', () => {
     const { store } = await consentingMembers(2);
     const sent: WorkMessage[] = [];
     const deps = depsOf(store, '2024-11-20T09:00:00+08:00', sent);
-    const open = { routeKey: 'POST /plans/{planId}/window/open', pathParameters: { planId: next.id }, body: JSON.stringify({ actor: '医保局', reason: 'opened early' }), requestContext: { requestId: 'r1' } };
+    const open = { routeKey: 'POST /plans/{planId}/window/open', pathParameters: { planId: next.id }, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ actor: '医保局', reason: 'opened early' }), requestContext: { requestId: 'r1' } };
     const reply = await dispatch(enrollmentApi(() => deps), open as unknown as APIGatewayProxyEventV2);
     expect(reply).toMatchObject({ status: 200, body: { state: 'open' } });
     expect(sent).toEqual([{ kind: 'renew-plan', planId: next.id }]);

@@ -33,6 +33,17 @@ describe('DynamoStore', () => {
     expect(await store.getCounters('jiangxi-2023')).toEqual({ total: 1 });
   });
 
+  test('a read naming one key twice (a buyer enrolling themself) asks DynamoDB once, and answers both', async () => {
+    // BatchGetItem refuses duplicate keys (a ValidationException, once a 500): the adapter asks each key once.
+    const personId = '11010519491231002X';
+    await store.putPeople([{ personId, name: '张三', scheme: 'resident', status: 'active', suspensions: [], regionCode: '110105', reliefGroups: [], newCitizen: false, hongKongMacaoTaiwan: false, updatedAt: '2023-04-01T00:00:00.000Z' }]);
+    const inputs = await store.getEnrollmentInputs('dup-plan', personId, { buyerId: personId, previousPlanId: 'dup-plan' });
+    expect(inputs.person).toMatchObject({ personId, name: '张三' });
+    expect(inputs.buyer).toEqual(inputs.person);
+    expect([...(await store.getPeople([personId, personId, personId])).keys()]).toEqual([personId]);
+    expect((await store.getPeopleAndPolicies('dup-plan', [personId, personId])).people.get(personId)).toMatchObject({ name: '张三' });
+  });
+
   test('a policy changes only from the version it was read at, and counters move with it', async () => {
     const personId = '360102199003075836';
     await store.putPolicy(policy('first', { personId, status: 'pending' }), 0, {});

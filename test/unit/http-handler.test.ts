@@ -7,6 +7,8 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { createHttpHandler } from '../../functions/core/http/handler.ts';
 import { route, type Api } from '../../functions/core/http/api.ts';
 import { conflict, notFound, unprocessable } from '../../functions/core/errors.ts';
+import { InvalidCursor } from '../../functions/core/store/store.ts';
+import { Decimal } from 'decimal.js';
 import { ResidentId } from '../../functions/core/identity/resident-id.ts';
 
 const logged: string[] = [];
@@ -33,6 +35,32 @@ const api: Api = {
       throw new Error('database password is hunter2');
     },
   }),
+  'GET /page': route({
+    summary: 'a page from a cursor',
+    query: z.object({ after: z.string().optional() }),
+    responses: { 200: 'a page' },
+    handle: async ({ query }) => {
+      if (query.after !== undefined) throw new InvalidCursor();
+      return { status: 200, body: {} };
+    },
+  }),
+  'POST /sum': route({
+    summary: 'decimal.js on what was sent, unchecked: a fault of ours',
+    body: z.strictObject({ amount: z.string() }),
+    responses: { 200: 'the sum' },
+    handle: async ({ body }) => ({ status: 200, body: { sum: new Decimal(body.amount).plus(1).toString() } }),
+  }),
+  'POST /ping': route({
+    summary: 'reads no body',
+    responses: { 200: 'pong' },
+    handle: async () => ({ status: 200, body: { pong: true } }),
+  }),
+  'POST /many': route({
+    summary: 'a long list',
+    body: z.strictObject({ codes: z.array(z.string().regex(/^\d+$/, { error: 'must be digits' })) }),
+    responses: { 200: 'ok' },
+    handle: async () => ({ status: 200, body: {} }),
+  }),
   'GET /slow': route({
     summary: 'takes 2 s',
     responses: { 200: 'eventually' },
@@ -49,7 +77,7 @@ const CSV = '\uFEFFid,name\r\n1,"张三, ""三丰"""\r\n';
 const handler = createHttpHandler(api, logger);
 
 function event(routeKey: string, pathParameters: Record<string, string>, body?: string, base64 = false): APIGatewayProxyEventV2 {
-  return { version: '2.0', routeKey, rawPath: '/', rawQueryString: '', headers: {}, pathParameters, body, isBase64Encoded: base64, requestContext: { requestId: 'r1' } } as unknown as APIGatewayProxyEventV2;
+  return { version: '2.0', routeKey, rawPath: '/', rawQueryString: '', headers: { 'content-type': 'application/json' }, pathParameters, body, isBase64Encoded: base64, requestContext: { requestId: 'r1' } } as unknown as APIGatewayProxyEventV2;
 }
 const call = async (e: APIGatewayProxyEventV2) => {
   const r = await handler(e, {} as Context);
@@ -63,6 +91,51 @@ describe('createHttpHandler', () => {
     const r = await call(event('POST /things/{id}', { id: ID }, JSON.stringify({ amount: '12', nested: { flag: false } })));
     expect(r).toMatchObject({ status: 201, body: { id: ID, amount: '12' } });
     expect(r.headers['idempotent-replayed']).toBeUndefined();
+  });
+
+  test('a body sent as anything but application/json is a 415 naming the content type; a route without a body ignores one', async () => {
+    const body = JSON.stringify({ amount: '12', nested: { flag: false } });
+    for (const type of ['text/plain', 'text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', undefined]) {
+      const e = event('POST /things/{id}', { id: ID }, body);
+      e.headers = type === undefined ? {} : { 'content-type': type };
+      const r = await call(e);
+      expect(r).toMatchObject({ status: 415, body: { error: 'unsupported-media-type', issues: [{ field: 'header.content-type', rule: 'must be application/json' }] } });
+      expect(r.body.message).toContain(type ?? 'no content type');
+    }
+    // The media type decides, whatever the parameters and the header name's case.
+    const spelled = event('POST /things/{id}', { id: ID }, body);
+    spelled.headers = { 'Content-Type': 'Application/JSON; charset=utf-8' };
+    expect((await call(spelled)).status).toBe(201);
+    const ping = event('POST /ping', {}, 'not json at all');
+    ping.headers = { 'content-type': 'text/plain' };
+    expect(await call(ping)).toMatchObject({ status: 200, body: { pong: true } });
+  });
+
+  test('a cursor the API did not hand out is a 400 naming query.after, not a 500', async () => {
+    const e = event('GET /page', {});
+    e.queryStringParameters = { after: 'eyJwayI6IlBFUlNPTiMxIn0' };
+    expect(await call(e)).toEqual({ status: 400, headers: expect.anything(), body: { error: 'invalid-request', issues: [{ field: 'query.after', rule: 'must be a cursor this API returned for this query' }] } });
+  });
+
+  test('a 400 lists the first 20 issues and counts the rest', async () => {
+    const r = await call(event('POST /many', {}, JSON.stringify({ codes: Array.from({ length: 40_000 }, () => 'x') })));
+    expect(r.status).toBe(400);
+    expect(r.body.issues).toHaveLength(20);
+    expect(r.body.issues[0]).toEqual({ field: 'body.codes[0]', rule: 'must be digits' });
+    expect(r.body.moreIssues).toBe(39_980);
+  });
+
+  test('a fault that quotes what was sent (a DecimalError) logs its name and stack, never the value', async () => {
+    logged.length = 0;
+    const r = await call(event('POST /sum', {}, JSON.stringify({ amount: ID })));
+    expect(r.status).toBe(200); // an ID is a number to decimal.js: the point is the next one
+    const bad = await call(event('POST /sum', {}, JSON.stringify({ amount: `${ID},00` })));
+    expect(bad).toMatchObject({ status: 500, body: { error: 'internal' } });
+    const line = logged.join('\n');
+    expect(line).toContain('unhandled error');
+    expect(line).toContain('"name":"Error"');
+    expect(line).not.toContain(ID.slice(6, 14));
+    expect(line).not.toContain('DecimalError');
   });
 
   test('a replay answers the same status, marked by a header', async () => {

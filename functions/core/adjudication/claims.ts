@@ -4,7 +4,8 @@ import { digestOf } from '../digest.ts';
 import { Decimal } from 'decimal.js';
 import { formatYuan } from '../money/money.ts';
 import { z } from 'zod';
-import { ClaimFields, claimRules, PolicyContextSchema, type Claim, type PolicyContext } from '../claim/schema.ts';
+import { ClaimFields, claimRules, PolicyContextSchema, WHEN_FIELDS_VALID, type Claim, type PolicyContext } from '../claim/schema.ts';
+import { ClientKey } from '../wire.ts';
 import { ResidentId } from '../identity/resident-id.ts';
 import { adjudicate, type Adjudication } from '../engine/adjudicate.ts';
 import { emptyAccumulators, type Accumulators } from '../engine/accumulators.ts';
@@ -21,12 +22,15 @@ import { conflict, notFound, unprocessable } from '../errors.ts';
 import type { LoadedPlan } from '../plan/loader.ts';
 import type { VersionedPlan } from '../plan/version.ts';
 
-/** A settlement as insurers send it: the claim and the member it is for. */
-export const ClaimSubmission = ClaimFields.extend({ memberId: ResidentId }).superRefine(claimRules);
+/**
+ * A settlement as insurers send it: the claim and the member it is for. The cross-field rules read amounts as decimals:
+ * they run only once every field is valid (" 1.00" or "1,000.00" is refused by its field, never thrown by decimal.js).
+ */
+export const ClaimSubmission = ClaimFields.extend({ memberId: ResidentId }).superRefine(claimRules, WHEN_FIELDS_VALID);
 export type ClaimSubmission = z.infer<typeof ClaimSubmission>;
 
 /** A corrected settlement (结算更正), under its own idempotency key: the hospital may correct a claim more than once. */
-export const CorrectionRequest = ClaimFields.extend({ memberId: ResidentId, correctionId: z.string().min(8).max(64) }).superRefine(claimRules);
+export const CorrectionRequest = ClaimFields.extend({ memberId: ResidentId, correctionId: ClientKey(8, 64) }).superRefine(claimRules, WHEN_FIELDS_VALID);
 export type CorrectionRequest = z.infer<typeof CorrectionRequest>;
 
 /**

@@ -7,6 +7,7 @@ import { planLossRatio } from '../adjudication/loss-ratio.ts';
 import { dayStatement } from '../adjudication/statement.ts';
 import { planDetail } from '../plan/detail.ts';
 import { ClaimParams, MemberParams, PlanParams, StatementParams } from './params.ts';
+import { Text } from '../wire.ts';
 
 export function adjudicationApi(deps: () => Deps, openapi: () => unknown): Api {
   return {
@@ -72,7 +73,7 @@ export function adjudicationApi(deps: () => Deps, openapi: () => unknown): Api {
     'GET /plans/{planId}/statements/{date}': route({
       summary: "A day's payout statement (Asia/Shanghai): each claim adjudicated and each reversal, in order, with every insurer's part, and the day's totals; 1,000 entries a page",
       params: StatementParams,
-      query: z.object({ after: z.string().min(1).max(300).optional() }),
+      query: z.object({ after: Text(300).optional() }),
       responses: { 200: "the day's totals and a page of entries (with the key of the next)", 404: 'unknown plan' },
       handle: async ({ params, query }) => ({ status: 200, body: await dayStatement(deps(), params.planId, params.date, query.after) }),
     }),

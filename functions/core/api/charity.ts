@@ -10,9 +10,9 @@ import { SettlementRequest, requestSettlement } from '../charity/settlement.ts';
 import { publicLedger } from '../charity/ledger.ts';
 import { ledgerCsv } from '../charity/ledger-csv.ts';
 import { maskId } from '../identity/resident-id.ts';
-import { OrderParams, PlanParams } from './params.ts';
+import { OrderParams, PageCursor, PlanParams } from './params.ts';
 
-const PageQuery = z.object({ after: z.string().max(1000).optional() });
+const PageQuery = z.object({ after: PageCursor.optional() });
 
 export function charityApi(deps: () => Deps): Api {
   return {

@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { route, type Api } from '../http/api.ts';
 import { currentPlan, type Deps } from '../deps.ts';
 import { importRosterBatch } from '../eligibility/roster-batch.ts';
-import { checkEligibility, rosterReaches } from '../eligibility/eligibility.ts';
+import { checkEligibility, rosterReaches, seenBy } from '../eligibility/eligibility.ts';
+import { notFound } from '../errors.ts';
+import { maskId } from '../identity/resident-id.ts';
 import { holdsPlace } from '../enrollment/lifecycle.ts';
 import { RosterChange, changePerson, maskedPerson } from '../eligibility/roster-changes.ts';
 import { PersonParams, PlanParams } from './params.ts';
@@ -44,11 +46,14 @@ export function eligibilityApi(deps: () => Deps): Api {
     'GET /plans/{planId}/eligibility/{personId}': route({
       summary: 'May this person buy the plan: reasons, tiers, channels, relief groups, existing policy',
       params: PersonParams,
-      responses: { 200: 'the answer', 404: 'unknown plan' },
+      responses: { 200: 'the answer', 404: "unknown plan; NOT_IN_ROSTER: the plan's roster has no such person and the plan no policy of theirs (another city's residents are answered so too)" },
       handle: async ({ params }) => {
         const d = deps();
         const plan = await currentPlan(d, params.planId);
-        const [person, policy] = await Promise.all([d.store.getPerson(params.personId), d.store.getPolicy(params.planId, params.personId)]);
+        const [entry, policy] = await Promise.all([d.store.getPerson(params.personId), d.store.getPolicy(params.planId, params.personId)]);
+        const person = seenBy(plan, entry);
+        // As the policy routes answer a person without a policy: nothing about whether, or where, a roster holds them.
+        if (!person && !policy) throw notFound('NOT_IN_ROSTER', `${maskId(params.personId)} is not in the basic-insurance roster of ${plan.id}'s region`);
         return { status: 200, body: checkEligibility(plan, person, holdsPlace(policy, d.now()) ? policy : undefined) };
       },
     }),

@@ -11,15 +11,21 @@ import { CancellationRequest, cancelPolicy } from '../enrollment/cancellation.ts
 import { AutoRenewalConsent, queueRenewal, renewalProgress, setAutoRenewal } from '../enrollment/renewal.ts';
 import { closeWindow, openWindow, participationNow } from '../enrollment/window-schedule.ts';
 import { notFound, unprocessable } from '../errors.ts';
-import { Instant, Ratio } from '../plan/schema.ts';
+import { Instant } from '../plan/schema.ts';
+import { RatioText, Text, codeRecord } from '../wire.ts';
 import { PersonParams, PlanParams } from './params.ts';
 
-const Actor = z.string().trim().min(1).max(100);
-const OpenRequest = z.strictObject({ actor: Actor, reason: z.string().max(500).optional(), closesAt: Instant.optional() });
-const CloseRequest = z.strictObject({ actor: Actor, reason: z.string().max(500).optional(), participationRate: Ratio.optional() });
+const Actor = Text(100);
+const Reason = Text(500);
+const OpenRequest = z.strictObject({ actor: Actor, reason: Reason.optional(), closesAt: Instant.optional() });
+/** A rate the bureau gives is a decimal string checked by its text: "bad", "" or "0.5%" are refused by field. */
+const CloseRequest = z.strictObject({ actor: Actor, reason: Reason.optional(), participationRate: RatioText.optional() });
+/** Counties a plan's region may hold: a province-wide plan has about a hundred. */
+const MAX_COUNTIES = 500;
 const PopulationRequest = z.strictObject({
-  source: z.string().trim().min(1).max(200),
-  counties: z.record(z.string().regex(/^\d{6}$/, { error: 'must be a 6-digit administrative code' }), z.number().int().min(0)),
+  source: Text(200),
+  counties: codeRecord(z.string().regex(/^\d{6}$/, { error: 'must be a 6-digit administrative code' }), z.number().int().min(0).max(100_000_000), MAX_COUNTIES)
+    .refine((counties) => Object.keys(counties).length > 0, { error: 'must name at least one county' }),
 });
 
 

@@ -19,6 +19,7 @@ const InvalidRequestBody = {
   properties: {
     error: { const: 'invalid-request' },
     issues: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, rule: { type: 'string' } }, required: ['field', 'rule'] } },
+    moreIssues: { type: 'integer', description: 'issues found beyond the first 20 listed' },
   },
   required: ['error', 'issues'],
 };
@@ -58,6 +59,7 @@ export function openApiDocument(apis: Api[], access?: RouteAccess): Record<strin
         responses[status] = { description, content: produced ? { [produced]: { schema: { type: 'string' } } } : { 'application/json': { schema: Number(status) < 400 ? {} : ErrorBody } } };
       }
       if (route.params || route.body) responses['400'] = { description: 'invalid request: every problem names its field and rule', content: { 'application/json': { schema: InvalidRequestBody } } };
+      if (route.body) responses['415'] = { description: 'a body sent as anything but application/json', content: { 'application/json': { schema: ErrorBody } } };
       paths[path] = {
         ...paths[path],
         [method.toLowerCase()]: {

@@ -2,11 +2,19 @@
 import { z } from 'zod';
 import { ResidentId } from '../identity/resident-id.ts';
 import { LocalDate } from '../plan/schema.ts';
+import { ClaimFields } from '../claim/schema.ts';
 
-export const PlanId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'must be a plan id (lower-case letters, digits, dashes)' });
+export const PlanId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: 'must be a plan id (1–64 lower-case letters, digits, dashes)' });
 export const PlanParams = z.object({ planId: PlanId });
 export const PersonParams = z.object({ planId: PlanId, personId: ResidentId });
 export const MemberParams = z.object({ planId: PlanId, memberId: ResidentId });
-export const ClaimParams = z.object({ planId: PlanId, claimId: z.string().min(1).max(128) });
-export const OrderParams = z.object({ planId: PlanId, orderId: z.string().min(1).max(64) });
+export const ClaimParams = z.object({ planId: PlanId, claimId: ClaimFields.shape.claimId });
+/** Order ids are ours (`ord-` and hex), but any id of their alphabet is answered 404 rather than 400 when unknown. */
+export const OrderParams = z.object({ planId: PlanId, orderId: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, { error: 'must be 1–64 letters, digits, dot, dash, colon or underscore' }) });
+
+/**
+ * A paging cursor as this API hands it out: sealed, base64url, a few hundred characters (store/dynamo-ops.ts
+ * CursorSeal); anything else is refused before it is opened.
+ */
+export const PageCursor = z.string().regex(/^[A-Za-z0-9_-]{1,1024}$/, { error: 'must be a cursor this API returned (base64url, at most 1024 characters)' });
 export const StatementParams = z.object({ planId: PlanId, date: LocalDate });

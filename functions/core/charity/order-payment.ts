@@ -3,7 +3,7 @@
 // which queues the fulfilment. Both are idempotent.
 import { z } from 'zod';
 import { Decimal } from 'decimal.js';
-import { Yuan } from '../plan/schema.ts';
+import { ClientKey, Text, YuanText } from '../wire.ts';
 import type { Order } from './model.ts';
 import { retryOnConflict } from '../optimistic.ts';
 import { currentPlan, type Deps } from '../deps.ts';
@@ -33,10 +33,10 @@ function requireTaker(step: ApprovalStep, signer: Signer | undefined): void {
   }
 }
 
-export const ApprovalRequest = z.strictObject({ step: z.string().min(1), actor: z.string().trim().min(1).max(100) });
+export const ApprovalRequest = z.strictObject({ step: Text(64), actor: Text(100) });
 export type ApprovalRequest = z.infer<typeof ApprovalRequest>;
 
-export const OrderPaymentRequest = z.strictObject({ paymentId: z.string().min(8).max(64), amount: Yuan, actor: z.string().trim().min(1).max(100) });
+export const OrderPaymentRequest = z.strictObject({ paymentId: ClientKey(8, 64), amount: YuanText, actor: Text(100) });
 export type OrderPaymentRequest = z.infer<typeof OrderPaymentRequest>;
 
 /** Changes an order from the version read, retried on a concurrent change; `decide` answers undefined to leave it. */

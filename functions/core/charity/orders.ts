@@ -6,13 +6,14 @@
 import { refuseEndedCover } from '../enrollment/window.ts';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { ClientKey, Text, yuanText } from '../wire.ts';
 import { digestOf } from '../digest.ts';
 import { Decimal } from 'decimal.js';
 import { PayerKind, ReliefGroup } from '../plan/schema.ts';
 import { isResidentId, maskId } from '../identity/resident-id.ts';
 import { CreditCode } from '../identity/credit-code.ts';
 import { formatYuan } from '../money/money.ts';
-import { checkEligibility } from '../eligibility/eligibility.ts';
+import { checkEligibility, seenBy } from '../eligibility/eligibility.ts';
 import { holdsPlace } from '../enrollment/lifecycle.ts';
 import { mapConcurrent } from '../concurrency.ts';
 import { save, startOrResume } from '../jobs.ts';
@@ -27,26 +28,26 @@ import { conflict, notFound, unprocessable } from '../errors.ts';
 export const MAX_BENEFICIARIES = 100_000;
 
 export const OrderRequest = z.strictObject({
-  requestId: z.string().min(8).max(64),
+  requestId: ClientKey(8, 64),
   sponsor: z.strictObject({
-    name: z.string().trim().min(1).max(100),
+    name: Text(100),
     kind: PayerKind,
     /** Required of organisations (every kind but individual). */
     creditCode: CreditCode.optional(),
-    campaign: z.string().min(1).max(64).optional(),
+    campaign: Text(64).optional(),
   }).refine((s) => (s.kind === 'individual') === (s.creditCode === undefined), {
     path: ['creditCode'], error: 'is required of an organisation and not given for an individual',
   }),
   /** Who places the order (for plans with approvals, the first step's actor). */
-  actor: z.string().trim().min(1).max(100),
-  tier: z.string().min(1),
+  actor: Text(100),
+  tier: Text(64),
   contribution: z.enum(['full', 'fixed-amount']),
-  amountEach: z.string().regex(/^\d{1,6}(\.\d{1,2})?$/, { error: 'must be a yuan amount with at most two decimals' }).optional(),
+  amountEach: yuanText(6).optional(),
   /** Resident ID numbers (an uploaded list); each line is checked on its own and a bad one is reported, not fatal. */
   beneficiaries: z.array(z.string().max(40)).min(1).max(MAX_BENEFICIARIES).optional(),
   /** Or: everyone in the roster in any of these relief groups, registered in these counties. */
   selection: z.strictObject({
-    reliefGroups: z.array(ReliefGroup).min(1),
+    reliefGroups: z.array(ReliefGroup).min(1).max(ReliefGroup.options.length),
     counties: z.array(z.string().regex(/^\d{6}$/, { error: 'must be a 6-digit administrative code' })).min(1).max(50),
   }).optional(),
 }).refine((o) => (o.contribution === 'fixed-amount') === (o.amountEach !== undefined), {
@@ -184,7 +185,8 @@ export async function quoteOrder(deps: Deps, planId: string, orderId: string): P
     await mapConcurrent(reads, READS_IN_FLIGHT, async (batch) => {
       const { people, policies } = await deps.store.getPeopleAndPolicies(planId, batch.map((l) => l.personId));
       for (const line of batch) {
-        const person = people.get(line.personId);
+        // Another city's resident is quoted as not in the roster: their county and relief groups stay theirs.
+        const person = seenBy(plan, people.get(line.personId));
         const reason = verdict(plan, groups, person, policies.get(line.personId), now);
         if (reason) Object.assign(line, { covered: false, reason });
         if (person) Object.assign(line, { regionCode: person.regionCode, reliefGroups: person.reliefGroups });

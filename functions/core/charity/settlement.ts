@@ -6,6 +6,7 @@
 // close, or asked for; it runs as a job over the order's lines (resumable, and
 // a page redone after a crash refunds and counts no one twice).
 import { z } from 'zod';
+import { Text } from '../wire.ts';
 import { Decimal } from 'decimal.js';
 import { currentPlan, type Deps } from '../deps.ts';
 import type { Job } from '../jobs.ts';
@@ -21,7 +22,7 @@ import { currentWindow } from '../enrollment/window.ts';
 import { changeOrder } from './order-payment.ts';
 import { FULFIL_PAGE, ledgerEntryOf, recordReceipt } from './fulfilment.ts';
 
-export const SettlementRequest = z.strictObject({ actor: z.string().trim().min(1).max(100) });
+export const SettlementRequest = z.strictObject({ actor: Text(100) });
 export type SettlementRequest = z.infer<typeof SettlementRequest>;
 
 /** Why the sponsor's part for a beneficiary went back to the sponsor. */

@@ -4,11 +4,18 @@
 import { z } from 'zod';
 import { Decimal } from 'decimal.js';
 import { CatalogClass, CompensationSource, ItemCategory, Liability, LocalDate, ReliefGroup, SettlementPart, VisitType, Ratio } from '../plan/schema.ts';
+import { Text, YuanText, codeRecord } from '../wire.ts';
 
-/** Yuan on the wire: a decimal string with at most two decimals, never negative. */
-export const Amount = z
-  .string({ error: 'must be a decimal string in yuan, e.g. "1234.50"' })
-  .regex(/^\d{1,12}(\.\d{1,2})?$/, { error: 'must be a non-negative yuan amount with at most two decimals, e.g. "1234.50"' });
+/** Yuan on the wire: a decimal string with at most two decimals, never negative, never a JSON number. */
+export const Amount = YuanText;
+
+/**
+ * Bounds of a claim's lists, from what a settlement holds: a national settlement message carries at most 40
+ * diagnoses and 20 fund lines; a hospital holds a handful of designations. Line items: a claim is stored as one
+ * DynamoDB item (400 KB), which holds about 2,000 plain items with their explanation; beyond that the store refuses
+ * it by size anyway.
+ */
+export const CLAIM_BOUNDS = { designations: 20, diagnoses: 40, liabilities: 10, otherCompensation: 20, items: 2000 } as const;
 
 const dec = (s: string) => new Decimal(s);
 
@@ -18,19 +25,18 @@ const dec = (s: string) => new Decimal(s);
  * grow a claim without limit: at most `entries` keys of ≤ 80 characters, values of ≤ 500 characters.
  */
 export const UNMAPPED_VALUE_MAX = 500;
-export const unmappedFields = (entries: number) => z
-  .record(z.string().regex(/^[\w.[\]-]{1,80}$/, { error: 'must be a field path of at most 80 letters, digits, _ . [ ] -' }), z.string().max(UNMAPPED_VALUE_MAX))
-  .refine((r) => Object.keys(r).length <= entries, { error: `must hold at most ${entries} fields` })
-  .optional();
+export const unmappedFields = (entries: number) => codeRecord(
+  z.string().regex(/^[\w.[\]-]{1,80}$/, { error: 'must be a field path of at most 80 letters, digits, _ . [ ] -' }), z.string().max(UNMAPPED_VALUE_MAX), entries,
+).optional();
 
 export const Hospital = z.strictObject({
-  code: z.string().min(1).max(64),
+  code: Text(64),
   level: z.number().int().min(1).max(3),
   public: z.boolean(),
   /** GB/T 2260 code of the hospital's county or city. */
   regionCode: z.string().regex(/^\d{6}$/, { error: 'must be a 6-digit administrative code' }),
   /** Designations the hospital holds for this plan (drg, special-disease, special-drug, …). */
-  designations: z.array(z.string().min(1)).default([]),
+  designations: z.array(Text(64)).max(CLAIM_BOUNDS.designations).default([]),
   ward: z.enum(['general', 'special']).default('general'),
 });
 
@@ -97,7 +103,7 @@ export const Settlement = z.strictObject({
   basicFundPaid: Amount,
   criticalIllnessPaid: Amount,
   medicalAssistancePaid: Amount,
-  otherCompensation: z.array(OtherCompensation).default([]),
+  otherCompensation: z.array(OtherCompensation).max(CLAIM_BOUNDS.otherCompensation).default([]),
   /** 政策范围内个人自付 (excluding the class-B co-pay). */
   inCatalogSelfPay: Amount,
   /** 乙类先行自付. */
@@ -111,15 +117,15 @@ export const Settlement = z.strictObject({
 });
 
 export const LineItem = z.strictObject({
-  code: z.string().min(1).max(64),
-  name: z.string().max(200).optional(),
+  code: Text(64),
+  name: Text(200).optional(),
   category: ItemCategory,
   catalogClass: CatalogClass,
   amount: Amount,
   /** The part of the item the patient pays after the public schemes. */
   selfPay: Amount,
   /** What per-item limits count by when it is not the item itself (同类药品: a drug class code). */
-  limitGroup: z.string().min(1).max(64).optional(),
+  limitGroup: Text(64).optional(),
   /** The source line's fields the item has no place for (fee-detail serial number, quantity, price…). */
   unmapped: unmappedFields(60),
   /**
@@ -132,13 +138,13 @@ export const LineItem = z.strictObject({
 
 export const ClaimFields = z.strictObject({
   claimId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, { error: 'must be 1–128 letters, digits, dot, dash, colon or underscore' }),
-  planId: z.string().min(1),
+  planId: Text(64),
   visit: Visit,
-  diagnoses: z.array(Diagnosis).min(1, { error: 'needs at least one diagnosis' }),
+  diagnoses: z.array(Diagnosis).min(1, { error: 'needs at least one diagnosis' }).max(CLAIM_BOUNDS.diagnoses),
   /** Liabilities the settlement flags (third party, maternity, work injury, refused by basic rules). */
-  liabilities: z.array(Liability).default([]),
+  liabilities: z.array(Liability).max(CLAIM_BOUNDS.liabilities).default([]),
   settlement: Settlement,
-  items: z.array(LineItem).default([]),
+  items: z.array(LineItem).max(CLAIM_BOUNDS.items).default([]),
   /** The source message's fields the claim has no place for (its ids, the person's scheme, the payment split…). */
   unmapped: unmappedFields(1000),
   /** The insurer's determinations for this claim (ruling 16). */

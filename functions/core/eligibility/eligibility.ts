@@ -50,6 +50,15 @@ export function rosterReaches(plans: Iterable<{ region: { adminCode: string } }>
   return admittedByRegion(plan, entry);
 }
 
+/**
+ * The roster entry as a plan sees it: a person the plan admits by region (insured in its region, its own new
+ * citizens, the compatriots it admits). Anyone else is another city's and is answered as absent: a plan's routes
+ * reveal nothing about people outside its reach, not even that a roster holds them.
+ */
+export function seenBy(plan: LoadedPlan, person: RosterPerson | undefined): RosterPerson | undefined {
+  return person !== undefined && admittedByRegion(plan, person) ? person : undefined;
+}
+
 export function checkEligibility(plan: LoadedPlan, person: RosterPerson | undefined, policy: Policy | undefined): Eligibility {
   const reasons: EligibilityReason[] = [];
   const rules = plan.eligibility;

@@ -21,7 +21,8 @@ export async function importRosterBatch(deps: Deps, plan: LoadedPlan, rows: unkn
     }
     const held = stored.get(entry.personId);
     if (!inRegion(plan, entry.regionCode) && held && !rosterReaches(platform, plan, held)) {
-      return { field: 'personId', rule: `the roster entry is another city's (${held.regionCode}${held.newCitizenOf ? `, a new citizen of ${held.newCitizenOf}` : ''}): its own bureau changes it` };
+      // Refused without saying whose, where or what: the entry is another city's to reveal.
+      return { field: 'personId', rule: "the roster entry is another city's: its own bureau changes it" };
     }
     return undefined;
   });

@@ -101,7 +101,8 @@ export async function changePerson(store: Store, personId: string, change: Roste
   const { attempts = CHANGE_ATTEMPTS, reaches = () => true } = options;
   return retryOnConflict(async () => {
     const person = await store.getPerson(personId);
-    if (!person || !reaches(person)) throw notFound('NO_ROSTER_ENTRY', `${maskId(personId)} is not in the basic-insurance roster${person ? " of the plan's region" : ''}`);
+    // Another city's entry is answered as no entry, word for word: the answer tells nothing of whether a roster holds them.
+    if (!person || !reaches(person)) throw notFound('NO_ROSTER_ENTRY', `${maskId(personId)} is not in the basic-insurance roster`);
     const at = now();
     const result = applyRosterChange(person, change, shanghaiDay(at));
     if (!result.changed) return result;

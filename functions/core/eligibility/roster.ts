@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { BasicScheme, LocalDate, ReliefGroup } from '../plan/schema.ts';
 import { ResidentId, maskId } from '../identity/resident-id.ts';
 import { formatPath } from '../plan/loader.ts';
+import { Text, YuanText } from '../wire.ts';
 import type { RosterPerson } from './model.ts';
 
 /**
@@ -15,10 +16,16 @@ import type { RosterPerson } from './model.ts';
 export const ROSTER_BATCH_MAX = 500;
 
 export const RegionCode = z.string().regex(/^\d{6}$/, { error: 'must be a 6-digit administrative code' });
-export const YuanAmount = z.string().regex(/^\d{1,12}(\.\d{1,2})?$/, { error: 'must be a yuan amount with at most two decimals' });
+export const YuanAmount = YuanText;
+
+/**
+ * Suspensions a roster entry carries at most: basic insurance lapses for unpaid contributions at most once a year, so
+ * a lifetime's history stays far below; a row past it is an error (and would grow the entry towards DynamoDB's 400 KB).
+ */
+export const MAX_SUSPENSIONS = 100;
 
 /** Inclusive ranges (`to` is the last suspended day), in order, not overlapping; only the last may be open. */
-export const Suspensions = z.array(z.strictObject({ from: LocalDate, to: LocalDate.optional() })).superRefine((list, ctx) => {
+export const Suspensions = z.array(z.strictObject({ from: LocalDate, to: LocalDate.optional() })).max(MAX_SUSPENSIONS, { abort: true }).superRefine((list, ctx) => {
   list.forEach((s, i) => {
     if (s.to !== undefined && s.to < s.from) ctx.addIssue({ code: 'custom', path: [i, 'to'], message: 'must not be before from' });
     const previous = list[i - 1];
@@ -30,12 +37,12 @@ export const Suspensions = z.array(z.strictObject({ from: LocalDate, to: LocalDa
 
 export const RosterRow = z.strictObject({
   personId: ResidentId,
-  name: z.string().trim().min(1).max(50),
+  name: Text(50),
   scheme: BasicScheme,
   status: z.enum(['active', 'suspended']),
   suspensions: Suspensions.default([]),
   regionCode: RegionCode,
-  reliefGroups: z.array(ReliefGroup).default([]),
+  reliefGroups: z.array(ReliefGroup).max(ReliefGroup.options.length).default([]),
   newCitizen: z.boolean().default(false),
   hongKongMacaoTaiwan: z.boolean().default(false),
   accountBalance: YuanAmount.optional(),
@@ -60,7 +67,10 @@ export interface RejectedRow {
 
 export type RowCheck = { ok: true; entry: RosterEntry } | { ok: false; personId?: string; issues: RowIssue[] };
 
-/** Validates one row; a rejection names each field and rule, and the ID (if any) only masked. */
+/** Issues a rejected row lists at most: a row with 20,000 bad relief groups is one mistake, and the report stays small. */
+const MAX_ROW_ISSUES = 20;
+
+/** Validates one row; a rejection names each field and rule (the first MAX_ROW_ISSUES), and the ID (if any) only masked. */
 export function checkRow(row: unknown): RowCheck {
   const parsed = RosterRow.safeParse(row);
   if (parsed.success) return { ok: true, entry: parsed.data };
@@ -70,7 +80,7 @@ export function checkRow(row: unknown): RowCheck {
     ...(typeof id === 'string' ? { personId: maskId(id.trim()) } : {}),
     issues: parsed.error.issues.flatMap((i) => i.code === 'unrecognized_keys'
       ? i.keys.map((key) => ({ field: formatPath([...i.path, key]), rule: 'unknown field' }))
-      : [{ field: formatPath(i.path) || '(row)', rule: i.message }]),
+      : [{ field: formatPath(i.path) || '(row)', rule: i.message }]).slice(0, MAX_ROW_ISSUES),
   };
 }
 

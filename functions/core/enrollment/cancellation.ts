@@ -3,6 +3,7 @@
 // sponsor's also on its order's receipt). Once cover has started the policy
 // stands (the plans allow no surrender).
 import { z } from 'zod';
+import { ClientKey, Text } from '../wire.ts';
 import type { Policy, PolicyPayment } from './model.ts';
 import { currentPlan, type Deps } from '../deps.ts';
 import { conflict } from '../errors.ts';
@@ -15,8 +16,8 @@ import { sum } from '../money/money.ts';
 
 export const CancellationRequest = z.strictObject({
   /** Idempotency key: a replay returns the first answer. */
-  requestId: z.string().min(8).max(64),
-  reason: z.string().trim().min(1).max(500),
+  requestId: ClientKey(8, 64),
+  reason: Text(500),
 });
 export type CancellationRequest = z.infer<typeof CancellationRequest>;
 

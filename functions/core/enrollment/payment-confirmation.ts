@@ -3,7 +3,8 @@
 // need is recorded as refunded, with the reason, so the provider can return it.
 import { z } from 'zod';
 import { Decimal } from 'decimal.js';
-import { PaymentChannelKind, Yuan, type Relation } from '../plan/schema.ts';
+import { PaymentChannelKind, type Relation } from '../plan/schema.ts';
+import { ClientKey, YuanText } from '../wire.ts';
 import type { Policy, PolicyPayment } from './model.ts';
 import { currentPlan, type Deps } from '../deps.ts';
 import type { LoadedPlan } from '../plan/loader.ts';
@@ -21,9 +22,9 @@ import { currentWindow, isOpen, scheduledWindow } from './window.ts';
 
 export const PaymentConfirmation = z.strictObject({
   /** The provider's transaction id: idempotency key of the confirmation. */
-  paymentId: z.string().min(8).max(64),
+  paymentId: ClientKey(8, 64),
   channel: PaymentChannelKind,
-  amount: Yuan,
+  amount: YuanText,
 });
 export type PaymentConfirmation = z.infer<typeof PaymentConfirmation>;
 

@@ -7,12 +7,13 @@ import type { LoadedPlan } from '../plan/loader.ts';
 import type { VersionedPlan } from '../plan/version.ts';
 import { PaymentChannelKind, Relation } from '../plan/schema.ts';
 import { ResidentId, maskId } from '../identity/resident-id.ts';
+import { ClientKey, Text } from '../wire.ts';
 import { addDays, addMonths, shanghaiDay } from '../dates/dates.ts';
 import type { MemberYear } from '../adjudication/model.ts';
 import type { Policy, PolicyAttempt, WindowState } from './model.ts';
 import { currentPlan, type Deps } from '../deps.ts';
 import type { EnrollmentInputs } from '../store/store.ts';
-import { checkEligibility } from '../eligibility/eligibility.ts';
+import { checkEligibility, seenBy } from '../eligibility/eligibility.ts';
 import { isOpen, refuseEndedCover, scheduledWindow } from './window.ts';
 import { counted } from './participation.ts';
 import { accountShareSpent, checkAutoRenewalChannel, checkPayment, payerOf } from './payment.ts';
@@ -24,20 +25,20 @@ import { DomainError, conflict, unprocessable } from '../errors.ts';
 
 export const EnrollmentRequest = z.strictObject({
   /** Idempotency key: a replay with the same id returns the first answer. */
-  requestId: z.string().min(8).max(64),
+  requestId: ClientKey(8, 64),
   /** The person insured. */
   personId: ResidentId,
-  tier: z.string().min(1),
+  tier: Text(64),
   channel: PaymentChannelKind,
   /** Someone buying for a relative (absent: the person buys for themself). */
   buyer: z.strictObject({ personId: ResidentId, relation: Relation.exclude(['self']) }).optional(),
   /** Staff who enrolled the person on their behalf, where the plan allows it. */
-  assistedBy: z.string().trim().min(1).max(64).optional(),
+  assistedBy: Text(64).optional(),
   /** A registered promoter's code (公益推广员), recorded for attribution where the plan has promoters. */
   promoterCode: z.string().regex(/^[A-Za-z0-9-]{2,32}$/, { error: 'must be 2–32 letters, digits or dashes' }).optional(),
   /** Standing consent to renew next year by withholding through this request's channel, where the plan offers it. */
   autoRenewal: z.boolean().optional(),
-});
+}).refine((r) => r.buyer?.personId !== r.personId, { path: ['buyer', 'personId'], error: 'must not be the person enrolled: leave buyer out to enroll oneself' });
 export type EnrollmentRequest = z.infer<typeof EnrollmentRequest>;
 
 /** The first Asia/Shanghai day after a window that closes at `closesAt` (an exclusive instant: 24:00 is the next midnight). */
@@ -171,7 +172,9 @@ function decide(plan: VersionedPlan, enrollment: Enrollment, inputs: EnrollmentI
   { answer: { created: false; policy: Policy } } | { write: { policy: Policy; readVersion: number; account?: AccountMove } } {
   const { request, renewalOf, payBy, sponsor } = enrollment;
   const planId = plan.id;
-  const { policy: existing, person, buyer } = inputs;
+  const { policy: existing } = inputs;
+  // Another city's residents are as good as absent here: a refusal never tells where, or whether, a roster holds them.
+  const [person, buyer] = [seenBy(plan, inputs.person), seenBy(plan, inputs.buyer)];
   const window = inputs.window ?? scheduledWindow(plan, now);
   const history = historyFrom(plan, inputs.previousPolicy, inputs.previousYear);
   if (existing && (attemptTaking(existing, (a) => a.requestId === request.requestId) || holdsPlace(existing, now))) return { answer: answerForExisting(existing, enrollment) };

@@ -9,6 +9,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DomainError } from '../errors.ts';
 import { formatPath } from '../plan/loader.ts';
 import { maskId } from '../identity/resident-id.ts';
+import { InvalidCursor } from '../store/store.ts';
+import { loggableError } from './log-safe.ts';
 import type { Api, Reply } from './api.ts';
 import { signerOf, type CallerRoles, type RouteAccess } from './access.ts';
 import { admit, type PartnerLookup } from './partners.ts';
@@ -41,6 +43,18 @@ export class InvalidRequest extends Error {
   }
 }
 
+/** A body sent as something other than JSON (text/plain, a form): never parsed as if it were JSON. */
+export class UnsupportedMediaType extends Error {
+  readonly contentType: string | undefined;
+  constructor(contentType: string | undefined) {
+    super('request body is not application/json');
+    this.contentType = contentType;
+  }
+}
+
+/** Issues a 400 lists at most: 40,000 bad diagnoses are one mistake, and the answer stays small. */
+export const MAX_ISSUES = 20;
+
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
   return { statusCode: status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
 }
@@ -56,8 +70,16 @@ function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, prefix: 
   return undefined as T;
 }
 
+/** A header's value, whatever case the client (or a test's event) spelled its name in. */
+function headerOf(event: APIGatewayProxyEventV2, name: string): string | undefined {
+  const found = Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === name);
+  return found?.[1];
+}
+
 function parseBody(event: APIGatewayProxyEventV2, issues: FieldIssue[]): unknown {
   if (event.body === undefined || event.body === '') return undefined;
+  const contentType = headerOf(event, 'content-type');
+  if (contentType?.split(';')[0].trim().toLowerCase() !== 'application/json') throw new UnsupportedMediaType(contentType);
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   try {
     return JSON.parse(text);
@@ -86,7 +108,8 @@ export async function dispatch(api: Api, event: APIGatewayProxyEventV2, gate: Ga
   const issues: FieldIssue[] = [];
   const params = parsePart(route.params, event.pathParameters ?? {}, 'path', issues);
   const query = parsePart(route.query, event.queryStringParameters ?? {}, 'query', issues);
-  const raw = parseBody(event, issues);
+  // A route that reads no body ignores one sent (whatever its type); a route that does reads JSON only.
+  const raw = route.body ? parseBody(event, issues) : undefined;
   const body = route.body && issues.every((i) => i.field !== 'body') ? parsePart(route.body, raw, 'body', issues) : raw;
   if (issues.length > 0) throw new InvalidRequest(issues);
   return route.handle({ params, body, query, requestId: event.requestContext?.requestId ?? 'local', ...(caller ? { caller } : {}) });
@@ -94,10 +117,23 @@ export async function dispatch(api: Api, event: APIGatewayProxyEventV2, gate: Ga
 
 /** Maps every failure to an HTTP answer; only a fault of ours becomes a 500, logged, without the stack in the reply. */
 export function errorReply(error: unknown, logger: Logger): APIGatewayProxyStructuredResultV2 {
-  if (error instanceof InvalidRequest) return json(400, { error: 'invalid-request', issues: error.issues });
+  if (error instanceof InvalidRequest) {
+    const more = error.issues.length - MAX_ISSUES;
+    return json(400, { error: 'invalid-request', issues: error.issues.slice(0, MAX_ISSUES), ...(more > 0 ? { moreIssues: more } : {}) });
+  }
+  // A cursor altered, invented or taken from another query: the client's, like any bad parameter.
+  if (error instanceof InvalidCursor) return json(400, { error: 'invalid-request', issues: [{ field: 'query.after', rule: 'must be a cursor this API returned for this query' }] });
+  if (error instanceof UnsupportedMediaType) {
+    const sent = error.contentType === undefined ? 'no content type' : `"${error.contentType.slice(0, 100)}"`;
+    return json(415, {
+      error: 'unsupported-media-type', message: `a request body must be sent as application/json, not ${sent}`,
+      issues: [{ field: 'header.content-type', rule: 'must be application/json' }],
+    });
+  }
   // Unavailable for the moment (our own contention, a store deferring work): the client retries.
   if (error instanceof DomainError) return json(STATUS[error.kind], { error: error.code, message: error.message, ...error.details }, error.kind === 'unavailable' ? { 'retry-after': '1' } : {});
-  logger.error('unhandled error', { error: error as Error });
+  // Never the error's message: it may quote what the client sent (see loggableError).
+  logger.error('unhandled error', { error: loggableError(error) });
   return json(500, { error: 'internal', message: 'internal error; it has been logged' });
 }
 

@@ -2,6 +2,7 @@
 // + sequence + a mod 11-2 check character. Personal data: validated at the edge,
 // and only ever logged masked.
 import { z } from 'zod';
+import { HIDDEN_CHARACTERS_RULE, hasHiddenCharacters } from '../wire.ts';
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK = '10X98765432';
@@ -29,9 +30,13 @@ export function isResidentId(id: string): boolean {
   return residentIdProblem(id) === undefined;
 }
 
-/** A resident ID number; a lower-case x check character is accepted and upper-cased. One issue: the first rule broken. */
+/**
+ * A resident ID number; a lower-case x check character is accepted and upper-cased, spaces around it trimmed, but a
+ * hidden character (zero-width, control) refused: it would make one person two. One issue: the first rule broken.
+ */
 export const ResidentId = z
   .string({ error: 'must be an 18-character resident ID number' })
+  .refine((s) => !hasHiddenCharacters(s), { error: HIDDEN_CHARACTERS_RULE, abort: true })
   .transform((s) => s.trim().toUpperCase())
   .pipe(z.string().superRefine((id, ctx) => {
     const problem = residentIdProblem(id);
@@ -41,6 +46,14 @@ export const ResidentId = z
 /** 360102199003071234 → 360102********1234: region kept for reports, birth date hidden. */
 export function maskId(id: string): string {
   return id.length < 10 ? '*'.repeat(id.length) : `${id.slice(0, 6)}${'*'.repeat(id.length - 10)}${id.slice(-4)}`;
+}
+
+/**
+ * Every run of 15 or more digits in `text` (with an X check character, if any) masked as maskId masks an ID: for
+ * lines that quote what a client sent (a path, an error), where an ID may sit anywhere, valid or not.
+ */
+export function maskIdsIn(text: string): string {
+  return text.replace(/\d{15,}[Xx]?/g, (run) => maskId(run));
 }
 
 /** 张三丰 → 张**: the surname only. */

@@ -9,7 +9,7 @@ import {
   type NumberValue, type QueryCommandInput, type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { mapConcurrent } from '../concurrency.ts';
-import { unavailable } from '../errors.ts';
+import { unavailable, unprocessable } from '../errors.ts';
 import { InvalidCursor, VersionConflict } from './store.ts';
 import type { Key } from './keys.ts';
 
@@ -21,9 +21,52 @@ export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
 /**
  * A domain object is stored as one JSON string attribute `doc`: nothing queries inside it, and a nested
  * map (a claim with its explanation runs to hundreds of attributes) costs far more to marshal and parse.
+ * An item DynamoDB would refuse for its size is refused here, before anything is written (checkItemSize).
  */
 export function row(key: Key, value: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { ...key, doc: JSON.stringify(value), ...extra };
+  return checkItemSize({ ...key, doc: JSON.stringify(value), ...extra });
+}
+
+/** DynamoDB's item limit: 400 KB, attribute names and values counted. */
+export const DYNAMO_ITEM_BYTES = 400 * 1024;
+/** Room kept for what an adapter adds to a row after building it (an index's key attributes, a version). */
+const ADDED_LATER_BYTES = 1024;
+
+/** An item's size as DynamoDB counts it, or a little over: each attribute's name and value (UTF-8 text, bytes, a number's digits). */
+export function itemBytes(item: Record<string, unknown>): number {
+  let bytes = 0;
+  for (const [name, value] of Object.entries(item)) {
+    bytes += Buffer.byteLength(name);
+    if (typeof value === 'string') bytes += Buffer.byteLength(value);
+    else if (value instanceof Uint8Array) bytes += value.byteLength;
+    else if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) bytes += String(value).length;
+    else bytes += Buffer.byteLength(JSON.stringify(value) ?? '');
+  }
+  return bytes;
+}
+
+/** What an item is, from its key, for a refusal a client can act on. */
+function itemKind(item: Record<string, unknown>): string {
+  const sk = String(item.sk ?? '');
+  const named: Record<string, string> = { CLAIM: 'claim', ROSTER: 'roster entry', YEAR: 'member year', ORDER: 'order', JOB: 'job', WINDOW: 'window', POPULATION: 'population' };
+  if (named[sk]) return named[sk];
+  if (sk.startsWith('POLICY#')) return 'policy';
+  if (sk.startsWith('B#')) return 'order line';
+  if (sk.startsWith('C#')) return 'order list';
+  return 'item';
+}
+
+/**
+ * Refuses an item too large for DynamoDB before it is written (a 422 naming what is too large: the claim, the roster
+ * entry…), instead of DynamoDB's ValidationException mid-request, a 500. Answers the item.
+ */
+export function checkItemSize<T extends Record<string, unknown>>(item: T): T {
+  const bytes = itemBytes(item);
+  if (bytes <= DYNAMO_ITEM_BYTES - ADDED_LATER_BYTES) return item;
+  const what = itemKind(item);
+  throw unprocessable('TOO_LARGE', `the ${what} would take ${Math.ceil(bytes / 1024)} KB stored, and one is stored whole in at most ${(DYNAMO_ITEM_BYTES - ADDED_LATER_BYTES) / 1024} KB: send it with fewer or shorter parts`, {
+    what, bytes, limit: DYNAMO_ITEM_BYTES - ADDED_LATER_BYTES,
+  });
 }
 
 export function docOf<T>(item: Record<string, unknown> | undefined): T | undefined {

@@ -397,7 +397,8 @@ export class DynamoStore implements Store {
         // The document only: each claim keeps its journal entry of the day it was accepted.
         ...claims.map((c) => ({ Update: {
           TableName: this.t.name, Key: keys.claim(c.planId, c.claimId), ConditionExpression: 'attribute_exists(pk)',
-          UpdateExpression: 'SET doc = :doc', ExpressionAttributeValues: { ':doc': JSON.stringify(c) },
+          // Checked as a whole row would be: the claim keeps its journal attributes, which stay small.
+          UpdateExpression: 'SET doc = :doc', ExpressionAttributeValues: { ':doc': row(keys.claim(c.planId, c.claimId), c).doc },
         } })),
         { Put: { TableName: this.t.name, Item: { ...keys.revision(year.planId, payouts.claimId, payouts.at, year.version), ...journalAttributes(year.planId, payouts) }, ConditionExpression: 'attribute_not_exists(pk)' } },
         ...this.payoutUpdate(year.planId, year.memberId, payouts.moves),
@@ -462,10 +463,12 @@ export class DynamoStore implements Store {
 
   async createOrder(order: Order, chunks: OrderChunk[]) {
     // Chunks first: a retry after a crash (or a concurrent replay) rewrites the same chunks, and the header, the
-    // commit point, comes last. The domain has looked for the order already: no read here.
+    // commit point, comes last (built first: one too large is refused before anything is written). The domain has
+    // looked for the order already: no read here.
+    const header = this.t.versionedPut(keys.order(order.planId, order.orderId), order, order.version, 0);
     await this.t.batchWrite(chunks.map((c) => row(keys.orderChunk(order.planId, order.orderId, c.index), c)));
     try {
-      await this.t.db.send(new PutCommand(this.t.versionedPut(keys.order(order.planId, order.orderId), order, order.version, 0)));
+      await this.t.db.send(new PutCommand(header));
       return { created: true, order };
     } catch (error) {
       if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
