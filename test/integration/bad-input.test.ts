@@ -8,7 +8,7 @@
 // field (never a 5xx), and nothing may be written: the table read back at the
 // end equals the table before.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, test, vi } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/main.ts';
 import { formatPath } from '../../functions/core/plan/loader.ts';
 import { mapConcurrent } from '../../functions/core/concurrency.ts';
@@ -55,6 +55,14 @@ function claimBody(claimId: string) {
     items: [{ code: 'Y0001', name: '头孢曲松钠', category: 'drug', catalogClass: 'B', amount: '500.00', selfPay: '200.00', limitGroup: 'J01DD' }],
   };
 }
+
+// The seed plans' years are past, and ended cover takes no order: the clock (Date only; the handlers run in this
+// process) is set in December 2023, when none of their fixed covers has ended.
+beforeAll(() => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(new Date('2023-12-10T10:00:00+08:00'));
+});
+afterAll(() => { vi.useRealTimers(); });
 
 beforeAll(async () => {
   // The sweep runs once at start (it closes the seed plans' past windows); then not again during the suite.

@@ -5,7 +5,7 @@
 // another city's people: not that a roster holds them, nor their county, relief
 // groups or account.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, test, vi } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/main.ts';
 import { services } from '../../functions/services.ts';
 import { maskId } from '../../functions/core/identity/resident-id.ts';
@@ -36,6 +36,14 @@ function claimOf(planId: string, claimId: string, memberId: string, admitted: st
     settlement: settlement({ basicFundPaid: '20000', classBCopay: '15000', inCatalogSelfPay: '15000' }),
   };
 }
+
+// The seed plans' years are past, and ended cover takes no order: the clock (Date only; the handlers run in this
+// process) is set in December 2023, when none of their fixed covers has ended.
+beforeAll(() => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(new Date('2023-12-10T10:00:00+08:00'));
+});
+afterAll(() => { vi.useRealTimers(); });
 
 beforeAll(async () => {
   stack = await startLocalStack({ endpoint: inject('dynamoEndpoint'), tableName: `cross-city-${randomUUID()}`, quiet: true });

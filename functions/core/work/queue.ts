@@ -4,6 +4,7 @@
 // background task in the local process. Either way the work is a job that resumes where it
 // stopped, so a message delivered twice is harmless.
 import { z } from 'zod';
+import { loggableError } from '../http/log-safe.ts';
 
 /** Work on a sponsor's order (quoting a long list, fulfilling it once paid, settling it after the window), or a renewal run. */
 export const WorkMessage = z.discriminatedUnion('kind', [
@@ -75,10 +76,10 @@ export class InProcessQueue implements WorkQueue {
           const what = `${message.kind} ${'orderId' in message ? message.orderId : message.planId}`;
           const wait = Math.min(250 * 2 ** (attempt - 1), LOCAL_MAX_BACKOFF_MS);
           if (Date.now() - started + wait > LOCAL_REDELIVERY_MS) {
-            console.error(`queue: ${what} failed ${attempt} times over ${Math.round((Date.now() - started) / 60_000)} min; given up until the next start (SQS would dead-letter it):`, error);
+            console.error(`queue: ${what} failed ${attempt} times over ${Math.round((Date.now() - started) / 60_000)} min; given up until the next start (SQS would dead-letter it):`, loggableError(error));
             return;
           }
-          console.error(`queue: ${what} failed (attempt ${attempt}), retrying in ${wait} ms:`, error);
+          console.error(`queue: ${what} failed (attempt ${attempt}), retrying in ${wait} ms:`, loggableError(error));
           // Unreferenced: a retry pending never keeps a finished process (a demo, a test run) alive.
           await new Promise((r) => setTimeout(r, wait).unref());
         }
