@@ -1,10 +1,12 @@
-// How `hmb simulate` names a plan: a plan id of the plans folder, or a plan file
-// (a city's draft of next year's design). `<planId>@<version>` names a published
-// version: those live in the plan store, which this command cannot reach yet, so
-// it says so. This function is the one place to rewire when the store can answer.
+// How `hmb simulate` names a plan: a plan id of the plans folder, a plan file
+// (a city's draft of next year's design), or `<planId>@<version>`, a published
+// version read from a platform's plan store (--endpoint / --table, as
+// `hmb plan publish` reaches it).
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { defaultPlansDir, formatProblem, loadPlanFile, type LoadedPlan } from '../../functions/core/plan/loader.ts';
+import { defaultPlansDir, formatProblem, loadPlanFile, validateLoaded, type LoadedPlan } from '../../functions/core/plan/loader.ts';
+import { versionLabel } from '../../functions/core/plan/version.ts';
+import { openStore, type StoreOptions } from './store-target.ts';
 
 export class PlanRefError extends Error {}
 
@@ -17,11 +19,8 @@ function isFile(ref: string): boolean {
  * The plan a reference names. List files of a plan file resolve against `plansDir` when given, else
  * against the plan file's own folder (as `hmb plan check` does).
  */
-export async function resolvePlanRef(ref: string, plansDir?: string): Promise<LoadedPlan> {
-  if (!isFile(ref) && ref.includes('@')) {
-    const [id, version] = ref.split('@');
-    throw new PlanRefError(`plan "${ref}": versions (${id}@${version || '<version>'}) are read from the plan store, which hmb simulate cannot reach yet; name a plan id of the plans folder or a plan file`);
-  }
+export async function resolvePlanRef(ref: string, plansDir?: string, store?: StoreOptions): Promise<LoadedPlan> {
+  if (!isFile(ref) && ref.includes('@')) return publishedVersion(ref, store ?? { table: process.env.TABLE_NAME || 'huiminbao', endpoint: process.env.HMB_DYNAMODB_ENDPOINT });
   if (isFile(ref)) {
     const file = resolve(ref);
     const loaded = loadPlanFile(file, plansDir ?? dirname(file));
@@ -37,4 +36,22 @@ export async function resolvePlanRef(ref: string, plansDir?: string): Promise<Lo
   const loaded = loadPlanFile(file, dir);
   if (!loaded.ok) throw new PlanRefError(loaded.problems.map(formatProblem).join('\n'));
   return loaded.plan;
+}
+
+/** `<planId>@<version>` (or `@v<version>`) from the plan store, validated as a service loads it. */
+async function publishedVersion(ref: string, options: StoreOptions): Promise<LoadedPlan> {
+  const [id, raw] = ref.split('@');
+  const seq = Number(raw.replace(/^v/, ''));
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(id) || !Number.isInteger(seq) || seq < 1) throw new PlanRefError(`plan "${ref}": a published version is named <planId>@<number>, e.g. ${id || 'wuwei-2025'}@2`);
+  const target = openStore(options);
+  try {
+    const versions = await target.store.listPlanVersions(id);
+    const version = versions.find((v) => v.seq === seq);
+    if (!version) throw new PlanRefError(`plan "${ref}": ${versions.length === 0 ? `no version of ${id} is published` : `${id} has versions ${versions.map((v) => v.seq).join(', ')}`} in ${target.where}`);
+    const loaded = validateLoaded(`${id} ${versionLabel(version)}`, await target.store.getPlanContent(id, version.hash));
+    if (!loaded.ok) throw new PlanRefError(loaded.problems.map(formatProblem).join('\n'));
+    return { ...loaded.plan, version } as LoadedPlan;
+  } finally {
+    target.close();
+  }
 }

@@ -2,6 +2,7 @@
 // engine under a plan, and optionally under another (`--against`) for a what-if.
 // The report (table, JSON or HTML) goes to stdout or --out; how fast it ran
 // (claims a second, peak RSS) goes to stderr, so reports of a seed stay identical.
+import { withStoreOptions, type StoreOptions } from './store-target.ts';
 import type { Command } from 'commander';
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -16,7 +17,7 @@ import { renderHtml } from '../../functions/core/simulation/render-html.ts';
 import { processIo, type Io } from './io.ts';
 import { resolvePlanRef } from './plan-ref.ts';
 
-export interface SimulateOptions {
+export interface SimulateOptions extends Partial<StoreOptions> {
   plan: string;
   against?: string;
   generate?: string;
@@ -35,9 +36,9 @@ export interface SimulateOptions {
 const FORMATS = ['table', 'json', 'html'] as const;
 
 export function registerSimulateCommand(program: Command, io: Io = processIo): void {
-  program.command('simulate')
+  withStoreOptions(program.command('simulate')
     .description('run a city-year through the engine under a plan (and --against another): premium, paid, payout ratio by benefit, age band and population')
-    .requiredOption('--plan <ref>', 'plan id (plans folder) or plan file; <id>@<version> once the plan store is reachable')
+    .requiredOption('--plan <ref>', 'plan id (plans folder), plan file, or <id>@<version>: a version published in the plan store (--endpoint, --table)')
     .option('--against <ref>', 'a second plan for a what-if: the same claims, the difference claim by claim and in total')
     .option('--generate <members>', 'generate a synthetic year of this many insured members')
     .option('--seed <n>', `seed of the generated year (0–${MAX_SEED})`, '1')
@@ -49,7 +50,7 @@ export function registerSimulateCommand(program: Command, io: Io = processIo): v
     .option('--out <file>', 'write the report to this file instead of stdout')
     .option('--top <n>', 'with --against: the claims that changed most, listed in the report', '20')
     .option('--claim-differences <file>', 'with --against: every claim whose payout differs, as CSV')
-    .option('--plans-dir <dir>', 'plans folder for plan ids (and list files of plan files)')
+    .option('--plans-dir <dir>', 'plans folder for plan ids (and list files of plan files)'))
     .action(async (opts: SimulateOptions) => {
       try {
         process.exitCode = await simulateCommand(opts, io);
@@ -110,8 +111,8 @@ export async function simulateCommand(opts: SimulateOptions, io: Io): Promise<nu
   if (!FORMATS.includes(format)) throw new Error(`--format: must be one of ${FORMATS.join(', ')} (got "${opts.format}")`);
   if (opts.against === undefined && opts.claimDifferences !== undefined) throw new Error('--claim-differences: needs --against');
   const top = wholeNumber(opts.top, '--top', 0, 10_000);
-  const plans: PlanRef[] = [{ plan: await resolvePlanRef(opts.plan, opts.plansDir), ref: opts.plan }];
-  if (opts.against !== undefined) plans.push({ plan: await resolvePlanRef(opts.against, opts.plansDir), ref: opts.against });
+  const plans: PlanRef[] = [{ plan: await resolvePlanRef(opts.plan, opts.plansDir, storeOf(opts)), ref: opts.plan }];
+  if (opts.against !== undefined) plans.push({ plan: await resolvePlanRef(opts.against, opts.plansDir, storeOf(opts)), ref: opts.against });
   if (plans.length === 2 && opts.plan === opts.against) throw new Error('--against: names the same plan as --plan');
   const parametersFile = opts.parameters ?? defaultParametersFile();
   const params = loadParameters(parametersFile);
@@ -145,4 +146,9 @@ export async function simulateCommand(opts: SimulateOptions, io: Io): Promise<nu
   const peakMb = process.resourceUsage().maxRSS / 1024;
   io.err(`simulated ${grouped(claims)} claims under ${plans.length} plan${plans.length === 1 ? '' : 's'} in ${seconds.toFixed(1)} s: ${grouped(Math.round(claims / Math.max(seconds, 1e-9)))} claims/s, peak RSS ${peakMb.toFixed(0)} MB${opts.out ? `; report: ${opts.out}` : ''}\n`);
   return 0;
+}
+
+/** The plan store a `<id>@<version>` is read from. */
+function storeOf(opts: SimulateOptions): StoreOptions {
+  return { table: opts.table ?? (process.env.TABLE_NAME || 'huiminbao'), ...(opts.endpoint ? { endpoint: opts.endpoint } : {}) };
 }

@@ -62,6 +62,13 @@ describe('hmb plan publish', () => {
     expect(diff.stdout).toMatch(/wuwei-2025: v1 \([0-9a-f]{12}\) in force from the start → v2 \([0-9a-f]{12}\) in force from 2025-09-01/);
     expect(diff.stdout).toContain('+ HI-IRR 重离子放射治疗');
     expect(hmb('plan', 'diff', 'wuwei-2025', '7', '--plans-dir', dir)).toMatchObject({ code: 1, stderr: expect.stringContaining('has no version 7 (versions: 1, 2)') });
+    // A what-if between the two published versions, read from the store.
+    const whatIf = hmb('simulate', '--plan', 'wuwei-2025@1', '--against', 'wuwei-2025@2', '--generate', '200', '--seed', '3');
+    expect(whatIf.stderr).not.toContain('hmb:');
+    expect(whatIf.code).toBe(0);
+    expect(whatIf.stdout).toContain('wuwei-2025@2');
+    expect(whatIf.stdout).toMatch(/payout ratio: /);
+    expect(hmb('simulate', '--plan', 'wuwei-2025@3', '--generate', '10')).toMatchObject({ code: 1, stderr: expect.stringContaining('wuwei-2025 has versions 1, 2') });
   });
 
   test('a plan with problems is refused with them, exit 1; the others are still published', () => {
