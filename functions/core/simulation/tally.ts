@@ -14,9 +14,9 @@ export function payoutRatio(paid: Decimal, premium: Decimal | null): string | nu
   return premium === null || premium.isZero() ? null : paid.div(premium).toFixed(4, Decimal.ROUND_DOWN);
 }
 
-export interface GroupRow {
-  group: string;
-  /** Insured members of the group; null where the source does not say (a claims file knows its claimants only). */
+/** What a report counts, for the whole plan or one group of its members. */
+export interface Counted {
+  /** Insured members; null where the source does not say (a claims file knows its claimants only). */
   members: number | null;
   claimants: number;
   claims: number;
@@ -24,6 +24,10 @@ export interface GroupRow {
   premium: string | null;
   paid: string;
   payoutRatio: string | null;
+}
+
+export interface GroupRow extends Counted {
+  group: string;
 }
 
 export interface BenefitRow {
@@ -43,17 +47,10 @@ export interface YearRow {
   payoutRatio: string | null;
 }
 
-export interface PlanReport {
+export interface PlanReport extends Counted {
   ref: string;
   planId: string;
   name: string;
-  members: number | null;
-  claimants: number;
-  claims: number;
-  paidClaims: number;
-  premium: string | null;
-  paid: string;
-  payoutRatio: string | null;
   /** The plan's own floor for the payout ratio (给付率不低于…), where it sets one. */
   payoutRatioFloor: string | null;
   paidClaimsPer100Members: string | null;
