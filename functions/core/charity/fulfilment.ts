@@ -16,6 +16,7 @@ import { formatYuan } from '../money/money.ts';
 import { enrollMany, type Enrolled } from '../enrollment/policies.ts';
 import { currentWindow } from '../enrollment/window.ts';
 import type { LedgerEntry } from './ledger-csv.ts';
+import { recordLedgerEntry } from './ledger.ts';
 import { maskName } from '../identity/resident-id.ts';
 import { mapConcurrent } from '../concurrency.ts';
 
@@ -100,7 +101,7 @@ async function finish(deps: Deps, order: Order, job: Job): Promise<Order> {
 
 /** The order with its new receipt, and its public ledger entry; another runner's receipt stands if it got there first. */
 export async function recordReceipt(deps: Deps, order: Order): Promise<Order> {
-  await deps.store.putLedgerEntry(order.planId, ledgerEntryOf(order));
+  await recordLedgerEntry(deps.store, order.planId, ledgerEntryOf(order));
   try {
     await deps.store.putOrder(order);
     return order;

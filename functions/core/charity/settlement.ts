@@ -20,6 +20,7 @@ import { mapConcurrent } from '../concurrency.ts';
 import { currentWindow } from '../enrollment/window.ts';
 import { changeOrder } from './order-payment.ts';
 import { FULFIL_PAGE, ledgerEntryOf, recordReceipt } from './fulfilment.ts';
+import { recordLedgerEntry } from './ledger.ts';
 
 export const SettlementRequest = z.strictObject({ actor: z.string().trim().min(1).max(100) });
 export type SettlementRequest = z.infer<typeof SettlementRequest>;
@@ -184,7 +185,7 @@ export async function settleLateRefund(deps: Deps, planId: string, orderId: stri
     settlement: { ...current.settlement!, lapsed: (current.settlement!.lapsed ?? 0) + 1, lateRefunds: [...current.settlement!.lateRefunds ?? [], row] },
   }));
   // The ledger entry and the line follow the receipt that stands: a redelivery after a crash writes them again.
-  await deps.store.putLedgerEntry(planId, ledgerEntryOf(recorded));
+  await recordLedgerEntry(deps.store, planId, ledgerEntryOf(recorded));
   if (line.outcome?.enrolled) await deps.store.putBeneficiaries(planId, orderId, [lapsedLine]);
   return recorded;
 }

@@ -139,7 +139,7 @@ export function createHttpHandler(api: Api, logger: Logger, gate: () => Gate = (
     .handler(async (event) => {
       try {
         const reply = await dispatch(api, event, gate());
-        const headers: Record<string, string> = reply.replayed ? { 'idempotent-replayed': 'true' } : {};
+        const headers: Record<string, string> = { ...reply.headers, ...(reply.replayed ? { 'idempotent-replayed': 'true' } : {}) };
         if (reply.contentType) return { statusCode: reply.status, headers: { 'content-type': reply.contentType, ...headers }, body: reply.body as string };
         return json(reply.status, reply.body, headers);
       } catch (error) {
