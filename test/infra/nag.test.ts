@@ -90,7 +90,7 @@ describe('cdk-nag AwsSolutions', () => {
     pack.isAcknowledged = () => false;
     let raw: { ruleName: string; paths: string[] }[];
     try {
-      raw = new AwsSolutionsChecks().validateScope(stack).violations.map((v) => ({ ruleName: v.ruleName, paths: v.violatingResources.map((r) => r.constructPath) }));
+      raw = new AwsSolutionsChecks().validateScope(stack).violations.map((v) => ({ ruleName: v.ruleName, paths: v.violatingResources.map((r) => r.constructPath ?? '') }));
     } finally {
       pack.isAcknowledged = original;
     }
