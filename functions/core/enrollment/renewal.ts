@@ -69,7 +69,7 @@ async function openWindow(deps: Deps, plan: LoadedPlan, now: Date): Promise<Wind
 }
 
 /**
- * Queues the renewal run (a city's run outlasts any HTTP request: the worker takes it, up to 15 minutes a
+ * Queues the renewal run (a city's run outlasts any HTTP request: the worker takes it, a few minutes a
  * delivery, resuming where it stopped); answers the run as it stands, undefined before it first started.
  */
 export async function queueRenewal(deps: Deps, planId: string): Promise<Job | undefined> {
