@@ -1,5 +1,7 @@
-// The four Lambdas: name, handler module and routes. The CDK stack, the local
-// gateway and the tests iterate this list, so a service is declared once.
+// The four HTTP Lambdas: name, handler module and routes. The CDK stack, the
+// local gateway and the tests iterate this list, so a service is declared once.
+// (The worker, which consumes the queue, and the plan publisher answer no route:
+// infra/constructs/fulfilment.ts and publisher.ts.)
 import { access as enrollmentWindows } from './enrollment-windows/routes.ts';
 import { access as eligibility } from './eligibility/routes.ts';
 import { access as adjudication } from './adjudication/routes.ts';
@@ -13,7 +15,7 @@ export interface ServiceSpec {
   routes: readonly string[];
   /** Who may call each route (see core/http/access.ts). */
   access: RouteAccess;
-  /** Longer than the HTTP default (10 s) for a service that also runs long jobs from a queue. */
+  /** Longer than the HTTP default (10 s) where a request may do more; always under API Gateway's 30 s. */
   timeoutSeconds?: number;
 }
 
@@ -25,8 +27,8 @@ export const services: readonly ServiceSpec[] = [
   service('enrollment-windows', 'enrollment-windows/handler.ts', enrollmentWindows),
   service('eligibility', 'eligibility/handler.ts', eligibility),
   service('adjudication', 'adjudication/handler.ts', adjudication),
-  // Fulfilment of a paid order runs from the queue: Lambda's maximum; a longer order resumes on redelivery.
-  service('charity-purchase', 'charity-purchase/handler.ts', charityPurchase, { timeoutSeconds: 900 }),
+  // An order of up to 100,000 lines (or a selection read from the roster) is stored in one request.
+  service('charity-purchase', 'charity-purchase/handler.ts', charityPurchase, { timeoutSeconds: 25 }),
 ];
 
 /** Who may call each route of the platform. */

@@ -19,6 +19,14 @@ export interface Job {
   version: number;
 }
 
+/**
+ * Asked before each page of a run: true when the run must stop now (its host's time is nearly up). The run then
+ * returns with its job still `running`, its position saved after the last page it finished, and the host hands the
+ * work on (the worker sends its message again) so the next run resumes there. Locally nothing asks a run to stop.
+ */
+export type ShouldStop = () => boolean;
+export const NEVER_STOP: ShouldStop = () => false;
+
 /** The job as stored, or a new one started at the first page. */
 export async function startOrResume(store: Store, planId: string, jobId: string, now: Date): Promise<Job> {
   const existing = await store.getJob(planId, jobId);

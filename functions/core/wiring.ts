@@ -15,6 +15,11 @@ import { cachedPartners } from './http/partners.ts';
 
 const built = new Map<string, Deps>();
 
+/** A Lambda given no queue sends no work (CDK gives QUEUE_URL to the functions that do); sending would be a wiring fault. */
+const NO_QUEUE = {
+  send: async (message: { kind: string }) => { throw new Error(`this function has no work queue (QUEUE_URL), yet sent ${message.kind}`); },
+};
+
 /** Milliseconds from an environment variable, or the default. */
 function millis(name: string, fallback: number): number {
   const value = Number(process.env[name]);
@@ -44,7 +49,7 @@ export function defaultDeps(): Deps {
   const deps: Deps = {
     plans: storedCatalog(store, { freshForMs: millis('HMB_PLAN_CACHE_MS', 60_000) }),
     store, now: clock,
-    queue: queueUrl ? new SqsQueue(queueUrl) : new InProcessQueue((m) => runWork(deps, m), new DynamoWorkJournal(client, table)),
+    queue: queueUrl ? new SqsQueue(queueUrl) : process.env.AWS_LAMBDA_FUNCTION_NAME ? NO_QUEUE : new InProcessQueue((m) => runWork(deps, m), new DynamoWorkJournal(client, table)),
   };
   built.set(key, deps);
   return deps;

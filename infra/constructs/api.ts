@@ -6,14 +6,16 @@
 // partner reaches is the partner registry's, checked by every handler
 // (functions/core/http/partners.ts), so a city joins or a partner gains a
 // city with no deploy, and the template stays the same size.
-import { CfnOutput, Stack } from 'aws-cdk-lib';
-import { HttpApi, HttpMethod, HttpNoneAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnOutput, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestination, type CfnStage, type ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccountPrincipal, AccountRootPrincipal, CompositePrincipal, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { CALLERS, isPublic, type Caller } from '@huiminbao/core';
-import { pascal, type DeployedService } from './services.ts';
+import { LOG_RETENTION, pascal, type DeployedService } from './services.ts';
 
 const METHODS = new Set<string>(Object.values(HttpMethod));
 
@@ -41,8 +43,44 @@ export interface ApiProps {
  */
 export const SESSION_NAMED_AFTER_ACCOUNT = { StringEquals: { 'sts:RoleSessionName': '${aws:PrincipalAccount}' } };
 
+/**
+ * The whole API's rate (requests a second, steady) and burst: well above a city's enrollment opening, well below the
+ * account's 10,000, so one runaway client cannot take the account's capacity from the other APIs in it.
+ */
+export const STAGE_THROTTLE: Required<ThrottleSettings> = { rateLimit: 1000, burstLimit: 2000 };
+
+/**
+ * Public routes answer anyone, unsigned: each has a tighter limit of its own, so a scraper or a flood on them cannot
+ * use up the stage's rate that insurers, channels and the bureau need. The CSV reads a page of the ledger per request.
+ */
+export const PUBLIC_THROTTLE: Readonly<Record<string, Required<ThrottleSettings>>> = {
+  'GET /plans': { rateLimit: 50, burstLimit: 100 },
+  'GET /plans/{planId}': { rateLimit: 50, burstLimit: 100 },
+  // Read by residents' apps while a window is open.
+  'GET /plans/{planId}/window': { rateLimit: 200, burstLimit: 400 },
+  'GET /plans/{planId}/ledger': { rateLimit: 20, burstLimit: 40 },
+  'GET /plans/{planId}/ledger.csv': { rateLimit: 5, burstLimit: 10 },
+  'GET /openapi.json': { rateLimit: 10, burstLimit: 20 },
+};
+
+/** Any public route not listed above. */
+export const PUBLIC_DEFAULT_THROTTLE: Required<ThrottleSettings> = { rateLimit: 20, burstLimit: 40 };
+
+/**
+ * One JSON line per request: who (the signing role's session, the source address), which route (its key, with
+ * `{personId}` as written: the path itself, which holds resident IDs, is never logged), the answer and its timing.
+ */
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(JSON.stringify({
+  requestId: '$context.requestId', requestTime: '$context.requestTimeEpoch', routeKey: '$context.routeKey', status: '$context.status',
+  responseLength: '$context.responseLength', latencyMs: '$context.responseLatency', integrationLatencyMs: '$context.integrationLatency',
+  integrationStatus: '$context.integrationStatus', error: '$context.error.message', caller: '$context.identity.userArn', sourceIp: '$context.identity.sourceIp',
+}));
+
 export class Api extends Construct {
   readonly httpApi: HttpApi;
+  /** The `$default` stage: throttled, access-logged. */
+  readonly stage: HttpStage;
+  readonly accessLogs: LogGroup;
   /** One role per kind of caller, allowed to invoke exactly that kind's routes, of any plan: the registry narrows it to plans. */
   readonly callerRoles: Readonly<Record<Caller, Role>>;
 
@@ -50,8 +88,17 @@ export class Api extends Construct {
     super(scope, id);
     this.httpApi = new HttpApi(this, 'HttpApi', {
       description: 'huiminbao: enrollment windows, eligibility, adjudication, charity purchase',
+      // Made below with its throttling and access logs (under the id and the name the default one has).
+      createDefaultStage: false,
     });
+    this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: LOG_RETENTION, removalPolicy: RemovalPolicy.RETAIN });
+    this.stage = new HttpStage(this.httpApi, 'DefaultStage', {
+      httpApi: this.httpApi, stageName: '$default', autoDeploy: true, throttle: STAGE_THROTTLE,
+      accessLogSettings: { destination: new LogGroupLogDestination(this.accessLogs), format: ACCESS_LOG_FORMAT },
+    });
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     this.callerRoles = Object.fromEntries(CALLERS.map((caller) => [caller, this.callerRole(caller, props.callerAccounts?.[caller] ?? [])])) as Record<Caller, Role>;
+    const apiId = Stack.of(this).getLogicalId(this.httpApi.node.defaultChild as CfnElement);
     const iam = new HttpIamAuthorizer();
     const open = new HttpNoneAuthorizer();
     /** Each role → the execute-api resources it may invoke. */
@@ -63,19 +110,40 @@ export class Api extends Construct {
         const { method, path } = parseRouteKey(routeKey);
         const callers = spec.access[routeKey];
         if (!callers) throw new Error(`route "${routeKey}" of ${spec.name} says nothing of who may call it`);
-        this.httpApi.addRoutes({ path, methods: [method], integration, authorizer: isPublic(callers) ? open : iam });
-        if (isPublic(callers)) continue;
-        // Every path parameter a wildcard (the plan's too: which plans a partner reaches is the registry's), the rest
-        // literal. (A route's own grantInvoke would allow everything from the first parameter on: an insurer's grant
-        // to POST …/claims would then also open the windows.)
-        const arn = this.httpApi.arnForExecuteApi(method, path.replace(/\{[^}]+\}/g, '*'));
-        for (const caller of callers as readonly Caller[]) allowed.set(this.callerRoles[caller], [...(allowed.get(this.callerRoles[caller]) ?? []), arn]);
+        const [route] = this.httpApi.addRoutes({ path, methods: [method], integration, authorizer: isPublic(callers) ? open : iam });
+        if (isPublic(callers)) {
+          Validations.of(route).acknowledge({
+            id: 'AwsSolutions-APIG4',
+            reason: `${routeKey} is public by design: plans, windows, the sponsorship ledger and the API description are published for anyone to read; it is throttled on its own.`,
+          });
+          const { rateLimit, burstLimit } = PUBLIC_THROTTLE[routeKey] ?? PUBLIC_DEFAULT_THROTTLE;
+          routeSettings[routeKey] = { ThrottlingRateLimit: rateLimit, ThrottlingBurstLimit: burstLimit };
+          // The stage names the route in its settings: the route must exist first.
+          this.stage.node.addDependency(route);
+          continue;
+        }
+        // The stage literal, every path parameter a wildcard (the plan's too: which plans a partner reaches is the
+        // registry's), the rest literal. (A route's own grantInvoke would allow everything from the first parameter
+        // on: an insurer's grant to POST …/claims would then also open the windows.)
+        const resource = path.replace(/\{[^}]+\}/g, '*');
+        const arn = this.httpApi.arnForExecuteApi(method, resource, this.stage.stageName);
+        for (const caller of callers as readonly Caller[]) {
+          const role = this.callerRoles[caller];
+          allowed.set(role, [...(allowed.get(role) ?? []), arn]);
+          // cdk-nag names a wildcard finding by the resource as written in the template.
+          Validations.of(role).acknowledge({
+            id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiId}>/${this.stage.stageName}/${method}${resource}]`,
+            reason: `Each * in ${routeKey} stands for one path parameter (plan, person, member, claim, order, date): a ${caller} may call the route for any value; the partner registry and the handler decide which plans and records it reaches.`,
+          });
+        }
       }
       // The handlers tell a signer's kind by the exact role ARN, never by a name's spelling.
       fn.addEnvironment('HMB_CALLER_ROLES', Stack.of(this).toJsonString(Object.fromEntries(CALLERS.map((c) => [c, this.callerRoles[c].roleArn]))));
     }
     for (const [role, arns] of allowed) role.addToPrincipalPolicy(new PolicyStatement({ actions: ['execute-api:Invoke'], resources: arns }));
-    const url = new CfnOutput(this, 'Url', { value: this.httpApi.url!, description: 'Base URL of the HTTP API' });
+    // Per-route limits of the public routes, keyed by route key (no L2 property for them).
+    (this.stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
+    const url = new CfnOutput(this, 'Url', { value: this.stage.url, description: 'Base URL of the HTTP API' });
     // A fixed output name (not the hashed path-derived one) for scripts reading the stack outputs.
     url.overrideLogicalId('ApiUrl');
   }

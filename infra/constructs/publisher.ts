@@ -10,6 +10,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Trigger } from 'aws-cdk-lib/triggers';
 import { Construct } from 'constructs';
 import { coreFunction } from './services.ts';
+import { grantTable, TABLE_ACCESS } from './table-access.ts';
 
 export interface PublisherProps {
   plansDir: string;
@@ -30,7 +31,7 @@ export class Publisher extends Construct {
       // The plans folder travels in the zip: the code's hash, and so the trigger, follows every plan change.
       afterBundling: (outputDir) => [`mkdir -p "${outputDir}/plans"`, `cp -R "${props.plansDir}/." "${outputDir}/plans/"`],
     });
-    props.table.grantReadWriteData(this.fn);
+    grantTable(this.fn, props.table, TABLE_ACCESS['plan-publisher']);
     this.trigger = new Trigger(this, 'Publish', { handler: this.fn, timeout: Duration.minutes(5), executeAfter: [props.table] });
   }
 }

@@ -6,8 +6,26 @@ import type { WindowSweep } from '@huiminbao/core';
 import { Duration } from 'aws-cdk-lib';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+
+/**
+ * LambdaInvoke whose role may invoke the function itself and nothing more: the stock target grants `<function>:*`
+ * too (every version and alias), and the sweep invokes the function as deployed, unqualified.
+ */
+class InvokeFunction extends LambdaInvoke {
+  private readonly target: IFunction;
+
+  constructor(target: IFunction, input: ScheduleTargetInput) {
+    super(target, { input });
+    this.target = target;
+  }
+
+  protected addTargetActionToRole(role: IRole): void {
+    role.addToPrincipalPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [this.target.functionArn] }));
+  }
+}
 
 export interface SchedulesProps {
   /** The enrollment-windows function. */
@@ -22,7 +40,7 @@ export class Schedules extends Construct {
     const sweep: WindowSweep = { source: 'hmb.scheduler', action: 'sweep' };
     this.sweep = new Schedule(this, 'sweep', {
       schedule: ScheduleExpression.rate(Duration.minutes(1)),
-      target: new LambdaInvoke(props.target, { input: ScheduleTargetInput.fromObject(sweep) }),
+      target: new InvokeFunction(props.target, ScheduleTargetInput.fromObject(sweep)),
       description: "open and close enrollment windows at the published plans' instants (and an extended window at its new one)",
     });
   }

@@ -1,15 +1,32 @@
 // One Lambda per service of functions/services.ts. Each function zip holds only
 // its handler: the core and its dependencies come from the layer, the AWS SDK
-// from the runtime.
+// from the runtime. Each function has its own role (its log group, its table
+// access, nothing managed by AWS), its own log group with a retention, and
+// X-Ray active tracing.
 import { join } from 'node:path';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Architecture, type ILayerVersion, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, type CfnFunction, type ILayerVersion, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { services as allServices, type ServiceSpec } from '../../functions/services.ts';
 import { functionsDir, lockFile, repoRoot } from '../paths.ts';
 import { REQUIRE_BANNER } from './core-layer.ts';
+import { grantTable, TABLE_ACCESS } from './table-access.ts';
+
+/**
+ * The Node.js the project develops, tests and bundles for (its `node` devDependency, esbuild's target, the layer's
+ * compatible runtime): the functions run what the tests ran. Moving to a newer runtime moves all of them together.
+ */
+export const RUNTIME = Runtime.NODEJS_22_X;
+
+/**
+ * How long function and access logs are kept: a year, above the six months China's Cybersecurity Law (art. 21) asks
+ * of network logs; they hold masked IDs only.
+ */
+export const LOG_RETENTION = RetentionDays.ONE_YEAR;
 
 export type ServiceName = ServiceSpec['name'];
 
@@ -38,13 +55,32 @@ export interface CoreFunctionProps {
 
 /**
  * A function whose zip holds only its handler: the core and its dependencies come from the layer, the AWS SDK from
- * the runtime. The services, the worker and the plan publisher are all made this way.
+ * the runtime. The services, the worker and the plan publisher are all made this way. Its role may write its own log
+ * group and send traces, nothing else yet: the caller grants the rest (grantTable, a queue's grants).
  */
 export function coreFunction(scope: Construct, id: string, props: CoreFunctionProps): NodejsFunction {
+  const logGroup = new LogGroup(scope, `${id}Logs`, { retention: LOG_RETENTION, removalPolicy: RemovalPolicy.RETAIN });
+  const role = new Role(scope, `${id}Role`, {
+    assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    description: `huiminbao ${props.serviceName} function`,
+  });
+  // The log group's ARN ends in ":*": its log streams, which Lambda names at run time. Nothing else in CloudWatch Logs.
+  role.addToPrincipalPolicy(new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
+  // Traces in a policy of their own, so the one wildcard it needs is acknowledged there and nowhere else.
+  const tracing = new Policy(scope, `${id}Tracing`, {
+    roles: [role],
+    statements: [new PolicyStatement({ actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] })],
+  });
+  Validations.of(tracing).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: 'X-Ray PutTraceSegments and PutTelemetryRecords take no resource: "*" is the only resource they accept.',
+  });
   const fn = new NodejsFunction(scope, id, {
     entry: join(functionsDir, props.entry),
     handler: 'handler',
-    runtime: Runtime.NODEJS_22_X,
+    runtime: RUNTIME,
+    role,
+    logGroup,
     // Graviton: cheaper per GB-second; nothing here is native code.
     architecture: Architecture.ARM_64,
     memorySize: 512,
@@ -79,6 +115,14 @@ export function coreFunction(scope: Construct, id: string, props: CoreFunctionPr
       NODE_OPTIONS: '--enable-source-maps',
     },
   });
+  // Active tracing set on the resource, not as the `tracing` prop, which would add the X-Ray wildcard to the role's
+  // default policy beside the table's grants.
+  (fn.node.defaultChild as CfnFunction).tracingConfig = { mode: Tracing.ACTIVE };
+  fn.node.addDependency(tracing);
+  Validations.of(fn).acknowledge({
+    id: 'AwsSolutions-L1',
+    reason: 'Node.js 22 is the version the project develops, tests and bundles for (see RUNTIME); Lambda supports it, and a runtime upgrade moves the toolchain with it.',
+  });
   return fn;
 }
 
@@ -93,8 +137,8 @@ export class Services extends Construct {
         entry: spec.entry, coreLayer: props.coreLayer, table: props.table, serviceName: spec.name,
         timeout: Duration.seconds(spec.timeoutSeconds ?? 10),
       });
-      // Every service reads and writes its own items in the shared table; none needs table admin rights.
-      props.table.grantReadWriteData(fn);
+      // Only the actions and indexes this service's code uses (table-access.ts).
+      grantTable(fn, props.table, TABLE_ACCESS[spec.name]);
       return { spec, fn };
     });
   }

@@ -1,5 +1,5 @@
 // The real bundles (no skipping; esbuild runs in-process, ~10–30 s): each
-// function zip is one small index.mjs importing the core from the layer; the
+// function zip (the services' and the worker's) is one small index.mjs importing the core from the layer; the
 // layer holds the whole core with its dependencies (and no plans: services read
 // them from the plan store); the plan publisher's zip carries the plans folder;
 // and a handler using the core runs against the layer as laid out on Lambda.
@@ -22,6 +22,8 @@ import { newApp, plansWithTestCity, realPlansDir, removeTempDirs, repoRoot, temp
 const MAX_FUNCTION_BUNDLE = 5 * 1024;
 const PROBE_ENTRY = relative(functionsDir, join(import.meta.dirname, 'fixtures/core-probe.ts'));
 const LAYER_INDEX = 'nodejs/node_modules/@huiminbao/core/index.mjs';
+/** The functions with a handler of their own: the services, and the worker that consumes the queue. */
+const functions = [...services.map((s) => ({ name: s.name, entry: s.entry })), { name: 'worker', entry: 'worker/handler.ts' }];
 
 type Resources = Record<string, { Type: string; Properties: any }>;
 
@@ -77,6 +79,7 @@ beforeAll(() => {
   for (const { spec, fn } of main.services.deployed) {
     functionAssets.set(spec.name, assetDir(mainResources[logicalId(main, fn)].Properties.Code.S3Key));
   }
+  functionAssets.set('worker', assetDir(mainResources[logicalId(main, main.fulfilment.worker)].Properties.Code.S3Key));
   layerAsset = assetDir(mainResources[logicalId(main, main.core.layer)].Properties.Content.S3Key);
   publisherAsset = assetDir(mainResources[logicalId(main, main.publisher.fn)].Properties.Code.S3Key);
   const probeResources = resourcesOf(probe);
@@ -87,7 +90,7 @@ beforeAll(() => {
 afterAll(removeTempDirs);
 
 describe('function bundles', () => {
-  test.each(services.map((s) => s.name))('%s: one small index.mjs (and its map), without the core or the SDK', (name) => {
+  test.each(functions.map((f) => f.name))('%s: one small index.mjs (and its map), without the core or the SDK', (name) => {
     const dir = functionAssets.get(name)!;
     expect(readdirSync(dir).sort()).toEqual(['index.mjs', 'index.mjs.map']);
     const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
@@ -100,7 +103,7 @@ describe('function bundles', () => {
     expect(code).not.toContain('YAMLParseError'); // yaml
     expectNoSdkCode(code);
     // Handlers still being written: once one imports the core, its bundle must import it, not inline it.
-    const source = readFileSync(join(functionsDir, services.find((s) => s.name === name)!.entry), 'utf8');
+    const source = readFileSync(join(functionsDir, functions.find((f) => f.name === name)!.entry), 'utf8');
     if (/^import\s+(?!type\b)[^;]*from\s+['"]@huiminbao\/core['"]/m.test(source)) {
       expect(code).toMatch(/from\s*["']@huiminbao\/core["']/);
     }
@@ -182,7 +185,7 @@ describe('function and layer together', () => {
     expect(JSON.parse(out)).toEqual({ plans: [...loadPlans(realPlansDir).plans.keys()].sort(), problems: 0 });
   });
 
-  test.each(services.map((s) => s.name))('%s: its bundle loads against the layer and exports a handler function', (name) => {
+  test.each(functions.map((f) => f.name))('%s: its bundle loads against the layer and exports a handler function', (name) => {
     const root = lambdaLike(functionAssets.get(name)!);
     const out = runNode(root, `const m = await import(${JSON.stringify(join(root, 'var/task/index.mjs'))}); console.log(typeof m.handler);`);
     expect(out.trim()).toBe('function');

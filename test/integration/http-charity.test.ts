@@ -15,7 +15,7 @@ async function call(method: string, path: string, body?: unknown) {
   const response = await fetch(`${stack.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await response.text();
   const isJson = response.headers.get('content-type')?.startsWith('application/json');
-  return { status: response.status, replayed: response.headers.get('idempotent-replayed') === 'true', contentType: response.headers.get('content-type'), body: isJson ? JSON.parse(text) : text as any };
+  return { status: response.status, replayed: response.headers.get('idempotent-replayed') === 'true', contentType: response.headers.get('content-type'), link: response.headers.get('link'), body: isJson ? JSON.parse(text) : text as any };
 }
 
 const row = (personId: string, extra: Record<string, unknown> = {}) => ({ personId, name: '受助人', scheme: 'resident', status: 'active', regionCode: '620602', reliefGroups: ['dibao'], ...extra });
@@ -152,7 +152,11 @@ describe('a 10,000-person order (Wuwei, 献爱心 campaign, basic tier 69 yuan)'
     const ledger = (await call('GET', '/plans/wuwei-2025/ledger')).body;
     expect(ledger.entries).toHaveLength(2);
     // Paid 648,600.00 + 345.00 = 648,945.00; refunded 1,035.00; net 647,910.00; enrolled 9,385 + 5.
-    expect(ledger.totals).toEqual({ paid: '648945.00', refunded: '1035.00', net: '647910.00', enrolled: 9390 });
+    expect(ledger.totals).toMatchObject({ orders: 2, paid: '648945.00', refunded: '1035.00', net: '647910.00', enrolled: 9390 });
+    // The totals are kept with the entries: they equal the entries' sums.
+    const sum = (pick: (e: any) => number) => ledger.entries.reduce((n: number, e: any) => n + pick(e), 0);
+    expect(ledger.totals.refundedPeople).toBe(sum((e) => e.refunded.people));
+    expect(ledger.totals.byReliefGroup.dibao).toBe(sum((e) => e.byReliefGroup.dibao ?? 0));
     expect(ledger.entries.map((e: any) => e.sponsor.name).sort()).toEqual(['张**', '武威市慈善总会'].sort());
     expect(JSON.stringify(ledger)).not.toMatch(/\d{17}[\dX]/);
     const csv = await call('GET', '/plans/wuwei-2025/ledger.csv');
@@ -160,7 +164,36 @@ describe('a 10,000-person order (Wuwei, 献爱心 campaign, basic tier 69 yuan)'
     const rows = parse(csv.body, { columns: true, bom: true }) as Record<string, string>[];
     expect(rows.at(-1)).toMatchObject({ orderId: 'TOTAL', amountPaid: '648945.00', refundedAmount: '1035.00', net: '647910.00' });
     // Jiangxi publishes a ledger too (empty); a plan without one would answer 404.
-    expect((await call('GET', '/plans/jiangxi-2023/ledger')).body.totals).toEqual({ paid: '0.00', refunded: '0.00', net: '0.00', enrolled: 0 });
+    expect((await call('GET', '/plans/jiangxi-2023/ledger')).body.totals).toEqual({
+      orders: 0, paid: '0.00', refunded: '0.00', net: '0.00', enrolled: 0, refundedPeople: 0, byReliefGroup: {}, byCounty: {},
+    });
+  });
+
+  test('the public ledger comes in pages, in the order of payment, each with the whole ledger\'s totals; the CSV too, its TOTAL row on the last page', async () => {
+    const whole = (await call('GET', '/plans/wuwei-2025/ledger')).body;
+    const first = await call('GET', '/plans/wuwei-2025/ledger?limit=1');
+    expect(first.body.entries).toEqual([whole.entries[0]]);
+    expect(first.body.totals).toEqual(whole.totals);
+    const second = (await call('GET', `/plans/wuwei-2025/ledger?limit=1&after=${encodeURIComponent(first.body.after)}`)).body;
+    expect(second.entries).toEqual([whole.entries[1]]);
+    expect(second.totals).toEqual(whole.totals);
+    expect(second.after).toBeUndefined();
+    expect(whole.entries.map((e: any) => e.paidAt)).toEqual(whole.entries.map((e: any) => e.paidAt).sort());
+    // Bad paging: named by field.
+    expect(await call('GET', '/plans/wuwei-2025/ledger?limit=0')).toMatchObject({ status: 400, body: { issues: [{ field: 'query.limit' }] } });
+    expect(await call('GET', '/plans/wuwei-2025/ledger?limit=1001')).toMatchObject({ status: 400, body: { issues: [{ field: 'query.limit' }] } });
+    expect(await call('GET', '/plans/wuwei-2025/ledger?after=bm90LWEtY3Vyc29yLW5vdC1hLWN1cnNvci1ub3QtYS1jdXJzb3I')).toMatchObject({ status: 400, body: { issues: [{ field: 'query.after' }] } });
+
+    const csvFirst = await call('GET', '/plans/wuwei-2025/ledger.csv?limit=1');
+    expect((parse(csvFirst.body, { columns: true, bom: true }) as Record<string, string>[]).map((r) => r.orderId)).toEqual([whole.entries[0].orderId]);
+    const next = /^<(\/plans\/wuwei-2025\/ledger\.csv\?[^>]+)>; rel="next"$/.exec(csvFirst.link ?? '')![1];
+    const csvLast = await call('GET', next);
+    expect(csvLast.link).toBeNull();
+    const rows = parse(csvLast.body, { columns: true, bom: true }) as Record<string, string>[];
+    expect(rows.map((r) => r.orderId)).toEqual([whole.entries[1].orderId, 'TOTAL']);
+    expect(rows[1]).toMatchObject({ amountPaid: '648945.00', refundedAmount: '1035.00', net: '647910.00', enrolled: '9390' });
+    // Unpaged, one file (the ledger is shorter than a page): rows and the TOTAL row.
+    expect((await call('GET', '/plans/wuwei-2025/ledger.csv')).link).toBeNull();
   });
 });
 

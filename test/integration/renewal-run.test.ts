@@ -19,7 +19,7 @@ import { enrollmentApi } from '../../functions/core/api/enrollment.ts';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { seedPlan } from '../support/fixtures.ts';
 import { residentId } from '../support/roster.ts';
-import { runWork } from '../../functions/core/work/worker.ts';
+import { runWork, runWorkUntil } from '../../functions/core/work/worker.ts';
 import type { WorkMessage } from '../../functions/core/work/queue.ts';
 import { crashingAt } from '../support/crash.ts';
 
@@ -73,6 +73,22 @@ describe('the renewal run', () => {
     // Everyone once: one policy each, written once (version 1), by the renewal.
     expect(renewed.map((p) => [p?.version, p?.requestId, p?.renewalOf])).toEqual(ids.map(() => [1, 'renewal-from-sanming-2024', 'sanming-2024']));
     expect(await runRenewal(depsOf(store, '2024-12-06T09:00:00+08:00'), next.id)).toEqual(job);
+  });
+
+  test('asked to stop (the worker\'s time nearly up), stops between two pages, position saved, unfinished; run again, finishes it', async () => {
+    const { store, ids } = await consentingMembers(40);
+    const during = '2024-12-05T09:00:00+08:00';
+    const message: WorkMessage = { kind: 'renew-plan', planId: next.id };
+    // Time for three pages (one shard each: 40 members spread over 16 shards, a page holds a shard's), then stop.
+    let pages = 0;
+    const first = await runWorkUntil(depsOf(store, during), message, () => ++pages > 3);
+    expect(first.finished).toBe(false);
+    expect(first.outcome).toMatchObject({ status: 'running', cursor: { shard: 3 } });
+    expect(await store.getJob(next.id, 'renewal-from-sanming-2024')).toEqual(first.outcome);
+    const second = await runWorkUntil(depsOf(store, during), message, () => false);
+    expect(second).toMatchObject({ finished: true, outcome: { status: 'done', counts: { RENEWED: 40 } } });
+    const renewed = await Promise.all(ids.map((id) => store.getPolicy(next.id, id)));
+    expect(renewed.map((p) => p?.version)).toEqual(ids.map(() => 1));
   });
 
   test('is queued when the sweep opens the plan year at its instant, and the worker runs it', async () => {

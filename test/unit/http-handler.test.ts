@@ -225,6 +225,29 @@ describe('createHttpHandler', () => {
     await call(event('GET /fail/{kind}', { kind: 'missing' }));
     expect(JSON.parse(logged.at(-1)!)).not.toHaveProperty('caller');
   });
+
+  test('every line a request logs, the unhandled error\'s too, carries its request id and the Lambda context, and the next request\'s only its own', async () => {
+    const context = (awsRequestId: string) => ({
+      functionName: 'HuiminbaoStack-ServicesAdjudication', functionVersion: '$LATEST', memoryLimitInMB: '512', awsRequestId,
+      invokedFunctionArn: 'arn:aws:lambda:cn-north-1:111122223333:function:HuiminbaoStack-ServicesAdjudication',
+    }) as unknown as Context;
+    logged.length = 0;
+    const failing = event('GET /fail/{kind}', { kind: 'boom' });
+    (failing.requestContext as { requestId: string }).requestId = 'api-request-1';
+    expect((await handler(failing, context('lambda-request-1'))).statusCode).toBe(500);
+    // The unhandled error, then the request line.
+    expect(logged).toHaveLength(2);
+    for (const line of logged.map((l) => JSON.parse(l))) {
+      expect(line).toMatchObject({ requestId: 'api-request-1', function_request_id: 'lambda-request-1', function_name: 'HuiminbaoStack-ServicesAdjudication', cold_start: expect.any(Boolean) });
+    }
+    expect(JSON.parse(logged[0]).message).toBe('unhandled error');
+    logged.length = 0;
+    const next = event('GET /fail/{kind}', { kind: 'missing' });
+    (next.requestContext as { requestId: string }).requestId = 'api-request-2';
+    await handler(next, context('lambda-request-2'));
+    expect(JSON.parse(logged.at(-1)!)).toMatchObject({ requestId: 'api-request-2', function_request_id: 'lambda-request-2', status: 404 });
+    expect(logged.join('\n')).not.toContain('request-1');
+  });
 });
 
 describe('resident ID numbers (GB 11643)', async () => {

@@ -22,7 +22,12 @@ const ledger: Ledger = {
       amountPaid: '0.00', enrolled: 0, refunded: { people: 0, amount: '0.00' }, net: '0.00', byReliefGroup: {}, byCounty: {},
     },
   ],
-  totals: { paid: '649.00', refunded: '59.00', net: '590.00', enrolled: 11 },
+  // The whole ledger's, as kept with its entries: these three (590.00 + 59.00 + 0.00 = 649.00 paid; 59.00 refunded;
+  // 531.00 + 59.00 + 0.00 = 590.00 net; 10 + 1 = 11 enrolled; dibao 7 + 1, tekun 2; 360102 5 + 1, 360111 4).
+  totals: {
+    orders: 3, paid: '649.00', refunded: '59.00', net: '590.00', enrolled: 11, refundedPeople: 1,
+    byReliefGroup: { dibao: 8, tekun: 2 }, byCounty: { '360102': 6, '360111': 4 },
+  },
 };
 
 const csv = ledgerCsv(ledger);
@@ -60,7 +65,7 @@ describe('ledgerCsv', () => {
     expect(rows[2]).toMatchObject({ sponsorName: '\'=HYPERLINK("http://x")', campaign: '\'@all' });
   });
 
-  test('the TOTAL row: amounts from the totals, counts summed over the entries', () => {
+  test('the TOTAL row: the whole ledger\'s totals', () => {
     expect(rows[3]).toEqual({
       orderId: 'TOTAL', sponsorName: '', sponsorKind: '', campaign: '', paidAt: '',
       amountPaid: '649.00', enrolled: '11', refundedPeople: '1', refundedAmount: '59.00', net: '590.00',
@@ -69,7 +74,16 @@ describe('ledgerCsv', () => {
   });
 
   test('an empty ledger is a header and a zero TOTAL row', () => {
-    const empty = parse(ledgerCsv({ planId: 'p', entries: [], totals: { paid: '0.00', refunded: '0.00', net: '0.00', enrolled: 0 } }), { bom: true, columns: true });
+    const zero = { orders: 0, paid: '0.00', refunded: '0.00', net: '0.00', enrolled: 0, refundedPeople: 0, byReliefGroup: {}, byCounty: {} };
+    const empty = parse(ledgerCsv({ planId: 'p', entries: [], totals: zero }), { bom: true, columns: true });
     expect(empty).toEqual([expect.objectContaining({ orderId: 'TOTAL', amountPaid: '0.00', enrolled: '0', refundedPeople: '0', byReliefGroup: '' })]);
+  });
+
+  test('a page before the last has its rows and no TOTAL row: the pages put together are the whole file', () => {
+    const first = ledgerCsv({ ...ledger, entries: ledger.entries.slice(0, 2), after: 'next-page' });
+    const last = ledgerCsv({ ...ledger, entries: ledger.entries.slice(2) });
+    expect((parse(first, { bom: true, columns: true }) as Record<string, string>[]).map((r) => r.orderId)).toEqual(['ord-1', 'ord-2']);
+    const header = `${LEDGER_CSV_COLUMNS.join(',')}\r\n`;
+    expect(first + last.slice(1).slice(header.length)).toBe(csv);
   });
 });

@@ -7,12 +7,31 @@ import { OrderRequest, createOrder, getOrder, quoteProgress } from '../charity/o
 import { ApprovalRequest, OrderPaymentRequest, approveOrder, payOrder } from '../charity/order-payment.ts';
 import { fulfilmentProgress } from '../charity/fulfilment.ts';
 import { SettlementRequest, requestSettlement } from '../charity/settlement.ts';
-import { publicLedger } from '../charity/ledger.ts';
+import { MAX_LEDGER_PAGE, publicLedger } from '../charity/ledger.ts';
 import { ledgerCsv } from '../charity/ledger-csv.ts';
+import { InvalidRequest } from '../http/handler.ts';
+import { InvalidCursor } from '../store/store.ts';
 import { maskId } from '../identity/resident-id.ts';
 import { OrderParams, PageCursor, PlanParams } from './params.ts';
 
 const PageQuery = z.object({ after: PageCursor.optional() });
+
+/** A page of the public ledger: up to `limit` entries (100 unless asked) after the cursor a previous page gave. */
+const LedgerQuery = z.strictObject({
+  limit: z.string().regex(/^[1-9]\d{0,3}$/, { error: `must be a whole number from 1 to ${MAX_LEDGER_PAGE}` }).transform(Number)
+    .refine((n) => n <= MAX_LEDGER_PAGE, { error: `must be a whole number from 1 to ${MAX_LEDGER_PAGE}` }).optional(),
+  after: z.string().min(1).max(1000).optional(),
+});
+
+/** The page asked for; a cursor this API did not give is the client's mistake (400), not ours. */
+async function ledgerPage(deps: Deps, planId: string, query: z.infer<typeof LedgerQuery>) {
+  try {
+    return await publicLedger(deps, planId, query);
+  } catch (error) {
+    if (error instanceof InvalidCursor) throw new InvalidRequest([{ field: 'query.after', rule: 'not a cursor this API returned for this ledger' }]);
+    throw error;
+  }
+}
 
 export function charityApi(deps: () => Deps): Api {
   return {
@@ -80,17 +99,25 @@ export function charityApi(deps: () => Deps): Api {
       },
     }),
     'GET /plans/{planId}/ledger': route({
-      summary: 'The public sponsorship ledger: each sponsor, amount, people covered by relief group and county, refunds; no beneficiary named',
+      summary: 'The public sponsorship ledger, a page at a time in the order of payment (limit, after): each sponsor, amount, people covered by relief group and county, refunds, no beneficiary named; with the whole ledger\'s totals',
       params: PlanParams,
-      responses: { 200: 'the ledger', 404: 'unknown plan or no public ledger' },
-      handle: async ({ params }) => ({ status: 200, body: await publicLedger(deps(), params.planId) }),
+      query: LedgerQuery,
+      responses: { 200: 'a page of the ledger, the totals, and `after` for the next page', 404: 'unknown plan or no public ledger' },
+      handle: async ({ params, query }) => ({ status: 200, body: await ledgerPage(deps(), params.planId, query) }),
     }),
     'GET /plans/{planId}/ledger.csv': route({
-      summary: 'The public sponsorship ledger as CSV (UTF-8 with BOM), with a total row',
+      summary: 'The public sponsorship ledger as CSV (UTF-8 with BOM), a page at a time (limit, after; a `link` header names the next page); the last page ends with the TOTAL row',
       params: PlanParams,
+      query: LedgerQuery,
       produces: 'text/csv; charset=utf-8',
-      responses: { 200: 'the ledger as CSV', 404: 'unknown plan or no public ledger' },
-      handle: async ({ params }) => ({ status: 200, contentType: 'text/csv; charset=utf-8', body: ledgerCsv(await publicLedger(deps(), params.planId)) }),
+      responses: { 200: 'a page of the ledger as CSV', 404: 'unknown plan or no public ledger' },
+      handle: async ({ params, query }) => {
+        const ledger = await ledgerPage(deps(), params.planId, { ...query, limit: query.limit ?? MAX_LEDGER_PAGE });
+        const next: Record<string, string> = ledger.after === undefined ? {} : {
+          link: `</plans/${params.planId}/ledger.csv?${new URLSearchParams({ ...(query.limit ? { limit: String(query.limit) } : {}), after: ledger.after })}>; rel="next"`,
+        };
+        return { status: 200, contentType: 'text/csv; charset=utf-8', headers: next, body: ledgerCsv(ledger) };
+      },
     }),
   };
 }

@@ -9,13 +9,14 @@ import type { Order, OrderResult } from './model.ts';
 import type { EnrollmentInputs } from '../store/store.ts';
 import type { LoadedPlan } from '../plan/loader.ts';
 import { VersionConflict } from '../store/store.ts';
-import { save, startOrResume } from '../jobs.ts';
+import { NEVER_STOP, save, startOrResume, type ShouldStop } from '../jobs.ts';
 import { currentPlan, type Deps } from '../deps.ts';
 import { DomainError } from '../errors.ts';
 import { formatYuan } from '../money/money.ts';
 import { enrollMany, type Enrolled } from '../enrollment/policies.ts';
 import { currentWindow } from '../enrollment/window.ts';
 import type { LedgerEntry } from './ledger-csv.ts';
+import { recordLedgerEntry } from './ledger.ts';
 import { maskName } from '../identity/resident-id.ts';
 import { mapConcurrent } from '../concurrency.ts';
 
@@ -32,12 +33,14 @@ export async function fulfilmentProgress(deps: Deps, order: Order): Promise<Job 
   return deps.store.getJob(order.planId, jobIdFor(order.orderId));
 }
 
-export async function fulfilOrder(deps: Deps, planId: string, orderId: string): Promise<Order> {
+/** Fulfils the paid order page by page; stopped (shouldStop), it answers the order still `paid`, its job saved where it got to. */
+export async function fulfilOrder(deps: Deps, planId: string, orderId: string, shouldStop: ShouldStop = NEVER_STOP): Promise<Order> {
   let order = (await deps.store.getOrder(planId, orderId))!;
   if (order.status !== 'paid') return order;
   let job = await startOrResume(deps.store, planId, jobIdFor(orderId), deps.now());
   const plan = await currentPlan(deps, planId);
   while (job.cursor !== null) {
+    if (shouldStop()) return order;
     const page = await deps.store.listBeneficiaries(planId, orderId, job.cursor.after, FULFIL_PAGE);
     const covered = page.beneficiaries.filter((l) => l.covered);
     const inputs = await pageInputs(deps, plan, covered.map((l) => l.personId));
@@ -98,7 +101,7 @@ async function finish(deps: Deps, order: Order, job: Job): Promise<Order> {
 
 /** The order with its new receipt, and its public ledger entry; another runner's receipt stands if it got there first. */
 export async function recordReceipt(deps: Deps, order: Order): Promise<Order> {
-  await deps.store.putLedgerEntry(order.planId, ledgerEntryOf(order));
+  await recordLedgerEntry(deps.store, order.planId, ledgerEntryOf(order));
   try {
     await deps.store.putOrder(order);
     return order;

@@ -1,6 +1,9 @@
 // The public sponsorship ledger as a CSV file for spreadsheets: one row per
-// order, breakdowns as `key:count` lists, a TOTAL row last. UTF-8 with a byte
-// order mark so Excel reads the Chinese names; CRLF line ends (RFC 4180).
+// order, breakdowns as `key:count` lists, a TOTAL row last (the whole
+// ledger's). UTF-8 with a byte order mark so Excel reads the Chinese names;
+// CRLF line ends (RFC 4180). A long ledger comes in pages: each page is a file
+// of its rows, the last one ends with the TOTAL row, so the pages put together
+// (each header line but the first left out) are the whole file.
 import { stringify } from 'csv-stringify/sync';
 
 export interface LedgerEntry {
@@ -18,7 +21,20 @@ export interface LedgerEntry {
   byCounty: Record<string, number>;
 }
 
-export interface Ledger { planId: string; entries: LedgerEntry[]; totals: { paid: string; refunded: string; net: string; enrolled: number } }
+/** The whole ledger's totals (kept with its entries, never summed from a page). */
+export interface LedgerTotals {
+  orders: number;
+  paid: string;
+  refunded: string;
+  net: string;
+  enrolled: number;
+  refundedPeople: number;
+  byReliefGroup: Record<string, number>;
+  byCounty: Record<string, number>;
+}
+
+/** A page of the ledger, with the totals of all of it; `after` asks for the next page (absent on the last). */
+export interface Ledger { planId: string; entries: LedgerEntry[]; totals: LedgerTotals; after?: string }
 
 export const LEDGER_CSV_COLUMNS = [
   'orderId', 'sponsorName', 'sponsorKind', 'campaign', 'paidAt', 'amountPaid', 'enrolled',
@@ -28,11 +44,6 @@ export const LEDGER_CSV_COLUMNS = [
 /** { tekun: 2, dibao: 3 } → 'dibao:3;tekun:2': keys sorted, so the same ledger is always the same file. */
 function breakdown(counts: Record<string, number>): string {
   return Object.keys(counts).sort().map((k) => `${k}:${counts[k]}`).join(';');
-}
-
-function addCounts(into: Record<string, number>, counts: Record<string, number>): Record<string, number> {
-  for (const [k, n] of Object.entries(counts)) into[k] = (into[k] ?? 0) + n;
-  return into;
 }
 
 /**
@@ -48,14 +59,13 @@ export function ledgerCsv(ledger: Ledger): string {
     e.orderId, text(e.sponsor.name), text(e.sponsor.kind), text(e.sponsor.campaign), e.paidAt, e.amountPaid, String(e.enrolled),
     String(e.refunded.people), e.refunded.amount, e.net, breakdown(e.byReliefGroup), breakdown(e.byCounty),
   ]);
-  // Counts without a total of their own (refunded people, the breakdowns) are the column sums.
+  // The whole ledger's totals, once, on its last page.
   const { totals } = ledger;
-  const refundedPeople = ledger.entries.reduce((n, e) => n + e.refunded.people, 0);
-  const byReliefGroup = ledger.entries.reduce((all, e) => addCounts(all, e.byReliefGroup), {} as Record<string, number>);
-  const byCounty = ledger.entries.reduce((all, e) => addCounts(all, e.byCounty), {} as Record<string, number>);
-  rows.push([
-    'TOTAL', '', '', '', '', totals.paid, String(totals.enrolled),
-    String(refundedPeople), totals.refunded, totals.net, breakdown(byReliefGroup), breakdown(byCounty),
-  ]);
+  if (ledger.after === undefined) {
+    rows.push([
+      'TOTAL', '', '', '', '', totals.paid, String(totals.enrolled),
+      String(totals.refundedPeople), totals.refunded, totals.net, breakdown(totals.byReliefGroup), breakdown(totals.byCounty),
+    ]);
+  }
   return stringify(rows, { bom: true, header: true, columns: [...LEDGER_CSV_COLUMNS], record_delimiter: 'windows' });
 }

@@ -16,7 +16,7 @@ import { formatYuan } from '../money/money.ts';
 import { checkEligibility, seenBy } from '../eligibility/eligibility.ts';
 import { holdsPlace } from '../enrollment/lifecycle.ts';
 import { mapConcurrent } from '../concurrency.ts';
-import { save, startOrResume } from '../jobs.ts';
+import { NEVER_STOP, save, startOrResume, type ShouldStop } from '../jobs.ts';
 import { VersionConflict } from '../store/store.ts';
 import type { LoadedPlan } from '../plan/loader.ts';
 import type { Order, OrderApproval, OrderBeneficiary } from './model.ts';
@@ -170,8 +170,9 @@ async function resumeQuote(deps: Deps, order: Order): Promise<Order> {
 /**
  * Quotes the order's list chunk by chunk as a job (it resumes after a crash): each line's roster entry and
  * policy are read in batches, the verdicts written as the order's lines; then the quote goes on the header.
+ * Stopped (shouldStop), it answers the order still `quoting`, its job saved where it got to.
  */
-export async function quoteOrder(deps: Deps, planId: string, orderId: string): Promise<Order> {
+export async function quoteOrder(deps: Deps, planId: string, orderId: string, shouldStop: ShouldStop = NEVER_STOP): Promise<Order> {
   const plan = await currentPlan(deps, planId);
   const order = (await deps.store.getOrder(planId, orderId))!;
   if (order.status !== 'quoting') return order;
@@ -179,6 +180,7 @@ export async function quoteOrder(deps: Deps, planId: string, orderId: string): P
   const groups = targetGroups(plan, order.sponsor.kind, order.sponsor.campaign);
   let job = await startOrResume(deps.store, planId, quoteJobId(orderId), now);
   while (job.cursor !== null) {
+    if (shouldStop()) return order;
     const { lines } = (await deps.store.getOrderChunk(planId, orderId, job.cursor.shard))!;
     const toCheck = lines.filter((l) => l.covered);
     const reads = Array.from({ length: Math.ceil(toCheck.length / READ_CHUNK) }, (_, i) => toCheck.slice(i * READ_CHUNK, (i + 1) * READ_CHUNK));

@@ -13,7 +13,7 @@ import type { Job } from '../jobs.ts';
 import type { Order, OrderBeneficiary } from './model.ts';
 import type { Policy, PolicyPayment } from '../enrollment/model.ts';
 import { VersionConflict } from '../store/store.ts';
-import { save, startOrResume } from '../jobs.ts';
+import { NEVER_STOP, save, startOrResume, type ShouldStop } from '../jobs.ts';
 import { DomainError, conflict } from '../errors.ts';
 import { formatYuan } from '../money/money.ts';
 import { lifecycle } from '../enrollment/lifecycle.ts';
@@ -21,6 +21,7 @@ import { mapConcurrent } from '../concurrency.ts';
 import { currentWindow } from '../enrollment/window.ts';
 import { changeOrder } from './order-payment.ts';
 import { FULFIL_PAGE, ledgerEntryOf, recordReceipt } from './fulfilment.ts';
+import { recordLedgerEntry } from './ledger.ts';
 
 export const SettlementRequest = z.strictObject({ actor: Text(100) });
 export type SettlementRequest = z.infer<typeof SettlementRequest>;
@@ -68,13 +69,17 @@ export async function settleAfterClose(deps: Deps, planId: string): Promise<stri
   return queued;
 }
 
-/** The settlement job: each line the order enrolled whose sponsor payment came back (or must now) leaves the enrolled. */
-export async function settleOrder(deps: Deps, planId: string, orderId: string): Promise<Order> {
+/**
+ * The settlement job: each line the order enrolled whose sponsor payment came back (or must now) leaves the enrolled.
+ * Stopped (shouldStop), it answers the order unsettled, its job saved where it got to.
+ */
+export async function settleOrder(deps: Deps, planId: string, orderId: string, shouldStop: ShouldStop = NEVER_STOP): Promise<Order> {
   let order = (await deps.store.getOrder(planId, orderId))!;
   if (!order.settlement || order.settlement.finishedAt) return order;
   const now = deps.now();
   let job = await startOrResume(deps.store, planId, jobIdFor(orderId), now);
   while (job.cursor !== null) {
+    if (shouldStop()) return order;
     const page = await deps.store.listBeneficiaries(planId, orderId, job.cursor.after, FULFIL_PAGE);
     // Lines this settlement marked already count again on a redone page: their policies say so.
     const enrolled = page.beneficiaries.filter((line) => line.outcome?.enrolled || (line.outcome && 'settled' in line.outcome));
@@ -181,7 +186,7 @@ export async function settleLateRefund(deps: Deps, planId: string, orderId: stri
     settlement: { ...current.settlement!, lapsed: (current.settlement!.lapsed ?? 0) + 1, lateRefunds: [...current.settlement!.lateRefunds ?? [], row] },
   }));
   // The ledger entry and the line follow the receipt that stands: a redelivery after a crash writes them again.
-  await deps.store.putLedgerEntry(planId, ledgerEntryOf(recorded));
+  await recordLedgerEntry(deps.store, planId, ledgerEntryOf(recorded));
   if (line.outcome?.enrolled) await deps.store.putBeneficiaries(planId, orderId, [lapsedLine]);
   return recorded;
 }

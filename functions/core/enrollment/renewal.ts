@@ -9,7 +9,7 @@ import type { LoadedPlan } from '../plan/loader.ts';
 import type { VersionedPlan } from '../plan/version.ts';
 import type { Job } from '../jobs.ts';
 import type { Policy, WindowState } from './model.ts';
-import { save, startOrResume } from '../jobs.ts';
+import { NEVER_STOP, save, startOrResume, type ShouldStop } from '../jobs.ts';
 import { currentPlan, type Deps } from '../deps.ts';
 import { DomainError, conflict, unprocessable } from '../errors.ts';
 import { maskId } from '../identity/resident-id.ts';
@@ -69,7 +69,7 @@ async function openWindow(deps: Deps, plan: LoadedPlan, now: Date): Promise<Wind
 }
 
 /**
- * Queues the renewal run (a city's run outlasts any HTTP request: the worker takes it, up to 15 minutes a
+ * Queues the renewal run (a city's run outlasts any HTTP request: the worker takes it, a few minutes a
  * delivery, resuming where it stopped); answers the run as it stands, undefined before it first started.
  */
 export async function queueRenewal(deps: Deps, planId: string): Promise<Job | undefined> {
@@ -86,8 +86,11 @@ export async function renewalProgress(deps: Deps, planId: string): Promise<Job |
   return deps.store.getJob(plan.id, renewalJobId(plan));
 }
 
-/** Renews every consenting member of the previous plan year; resumes a run that stopped; a finished run is returned as it ended. */
-export async function runRenewal(deps: Deps, planId: string): Promise<Job> {
+/**
+ * Renews every consenting member of the previous plan year; resumes a run that stopped; a finished run is returned as
+ * it ended. Stopped (shouldStop), it answers the job still `running`, saved where it got to.
+ */
+export async function runRenewal(deps: Deps, planId: string, shouldStop: ShouldStop = NEVER_STOP): Promise<Job> {
   const plan = await renewingPlan(deps, planId);
   const now = deps.now();
   const window = await openWindow(deps, plan, now);
@@ -96,6 +99,7 @@ export async function runRenewal(deps: Deps, planId: string): Promise<Job> {
   const payBy = window.closesAt ? { payBy: new Date(window.closesAt).toISOString() } : {};
   let job = await startOrResume(deps.store, plan.id, renewalJobId(plan), now);
   while (job.cursor !== null) {
+    if (shouldStop()) return job;
     const { shard, after } = job.cursor;
     const page = await deps.store.listRenewable(plan.renews, shard, after);
     // Each member's inputs in one read (a few at a time); then the page's orders decided and written together.

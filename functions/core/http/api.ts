@@ -20,6 +20,8 @@ export interface Reply {
   replayed?: boolean;
   /** Sent instead of JSON: the body, a string, goes out as is with this content type (e.g. 'text/csv; charset=utf-8'). */
   contentType?: string;
+  /** More response headers (e.g. a `link` to the next page of a file). */
+  headers?: Record<string, string>;
 }
 
 export interface Route<P = any, B = any, Q = any> {

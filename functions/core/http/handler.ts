@@ -6,6 +6,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DomainError } from '../errors.ts';
 import { formatPath } from '../plan/loader.ts';
 import { maskId } from '../identity/resident-id.ts';
@@ -154,9 +155,15 @@ export function createHttpHandler(api: Api, logger: Logger, gate: () => Gate = (
       return json(503, { error: 'timeout', message: 'the request ran out of time; retry it, or send a smaller batch' }, { 'retry-after': '1' });
     },
   })
+    // Every line logged while a request runs (the unhandled-error line too) carries the Lambda context and API
+    // Gateway's request id (the one the access log has); both are dropped once it is answered.
+    .use(injectLambdaContext(logger, { resetKeys: true }))
     .use({
       // Logs one line per request: route, status, duration, masked ids and who signed it, never bodies.
-      before: (request) => { (request.internal as Record<string, unknown>).started = Date.now(); },
+      before: (request) => {
+        logger.appendKeys({ requestId: request.event.requestContext?.requestId });
+        (request.internal as Record<string, unknown>).started = Date.now();
+      },
       after: (request) => {
         const caller = userArnOf(request.event);
         logger.info('request', {
@@ -169,7 +176,7 @@ export function createHttpHandler(api: Api, logger: Logger, gate: () => Gate = (
     .handler(async (event) => {
       try {
         const reply = await dispatch(api, event, gate());
-        const headers: Record<string, string> = reply.replayed ? { 'idempotent-replayed': 'true' } : {};
+        const headers: Record<string, string> = { ...reply.headers, ...(reply.replayed ? { 'idempotent-replayed': 'true' } : {}) };
         if (reply.contentType) return { statusCode: reply.status, headers: { 'content-type': reply.contentType, ...headers }, body: reply.body as string };
         return json(reply.status, reply.body, headers);
       } catch (error) {

@@ -3,7 +3,7 @@
 // batched reads and writes whose retries of unprocessed items stop, and one
 // paging helper whose cursors are opaque (sealed) and bound to their query.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand,
   type NumberValue, type QueryCommandInput, type TransactWriteCommandInput,
@@ -183,6 +183,15 @@ export class Table {
     return docOf<T>(Item);
   }
 
+  /**
+   * An item's number attributes as exact decimal strings (the plain client: the document client would make JS
+   * numbers of them); empty when the item does not exist.
+   */
+  async getNumbers(key: Key): Promise<Record<string, string>> {
+    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.name, Key: { pk: { S: key.pk }, sk: { S: key.sk } }, ConsistentRead: true }));
+    return Object.fromEntries(Object.entries(Item ?? {}).flatMap(([name, value]) => (value.N !== undefined ? [[name, value.N]] : [])));
+  }
+
   /** A versioned item (window excepted: its version lives in its document): the document with its version attribute. */
   async getVersioned<T extends { version: number }>(key: Key): Promise<T | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.name, Key: key, ConsistentRead: true }));
@@ -267,6 +276,24 @@ export class Table {
     return {
       items: (result.Items ?? []).map(read),
       ...(result.LastEvaluatedKey ? { after: this.cursors.seal(result.LastEvaluatedKey, boundTo) } : {}),
+    };
+  }
+
+  /**
+   * One page of exactly up to `limit` items of a query on the table's own keys, whose cursor is absent on the last
+   * page: it asks for one item more than it answers (DynamoDB's own cursor comes whenever the limit is reached, so
+   * a page ending with the last item would still name a next, empty, page).
+   */
+  async queryPageOf<T>(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey' | 'Limit' | 'IndexName'>, limit: number, read: (item: Record<string, unknown>) => T, after?: string): Promise<{ items: T[]; after?: string }> {
+    const boundTo = `|${JSON.stringify(input.ExpressionAttributeValues ?? {})}`;
+    const result = await this.db.send(new QueryCommand({
+      ...input, TableName: this.name, Limit: limit + 1, ...(after !== undefined ? { ExclusiveStartKey: this.cursors.open(after, boundTo) } : {}),
+    }));
+    const items = (result.Items ?? []).slice(0, limit);
+    const more = (result.Items ?? []).length > limit;
+    return {
+      items: items.map(read),
+      ...(more ? { after: this.cursors.seal({ pk: items.at(-1)!.pk, sk: items.at(-1)!.sk }, boundTo) } : {}),
     };
   }
 

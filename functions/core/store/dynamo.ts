@@ -517,11 +517,38 @@ export class DynamoStore implements Store {
     return { people, policies };
   }
 
-  async putLedgerEntry(planId: string, entry: LedgerEntry): Promise<void> {
-    await this.t.db.send(new PutCommand({ TableName: this.t.name, Item: row(keys.ledger(planId, entry.orderId), entry) }));
+  async getLedgerEntry(planId: string, paidAt: string, orderId: string) {
+    const entry = await this.t.getVersioned<LedgerEntry & { version: number }>(keys.ledger(planId, paidAt, orderId));
+    if (!entry) return undefined;
+    const { version, ...rest } = entry;
+    return { entry: rest, version };
+  }
+
+  async putLedgerEntry(planId: string, entry: LedgerEntry, readVersion: number, moves: Record<string, string>): Promise<void> {
+    const put = this.t.versionedPut(keys.ledger(planId, entry.paidAt, entry.orderId), entry, readVersion + 1, readVersion);
+    const totals = this.t.addUpdate(keys.ledgerTotals(planId), Object.entries(moves).map(([name, amount]) => [name, NumberValue.from(amount)]));
+    try {
+      if (totals) await this.t.transact([{ Put: put }, { Update: totals }]);
+      else await this.t.db.send(new PutCommand(put));
+    } catch (error) {
+      const failed = error instanceof TransactionCanceledException ? failedConditions(error)[0] : lostRace(error);
+      if (failed) throw new VersionConflict(`ledger entry ${planId}/${entry.orderId}`);
+      throw error;
+    }
+  }
+
+  async listLedger(planId: string, after?: string, limit = 100) {
+    const page = await this.t.queryPageOf({
+      ConsistentRead: true, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.ledger(planId, '', '').pk },
+    }, limit, (item) => docOf<LedgerEntry>(item)!, after);
+    return { entries: page.items, ...(page.after ? { after: page.after } : {}) };
+  }
+
+  getLedgerTotals(planId: string): Promise<Record<string, string>> {
+    return this.t.getNumbers(keys.ledgerTotals(planId));
   }
 
   getLedger(planId: string): Promise<LedgerEntry[]> {
-    return this.t.queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.ledger(planId, '').pk } }, (item) => docOf<LedgerEntry>(item)!);
+    return this.t.queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.ledger(planId, '', '').pk } }, (item) => docOf<LedgerEntry>(item)!);
   }
 }

@@ -23,8 +23,10 @@ export const keys = {
   beneficiary: (planId: string, orderId: string, row: number): Key => ({ pk: `ORDER#${planId}#${orderId}`, sk: `B#${String(row).padStart(6, '0')}` }),
   /** The list as sent, in chunks: a 100,000-line order is stored in a few writes. */
   orderChunk: (planId: string, orderId: string, index: number): Key => ({ pk: `ORDER#${planId}#${orderId}`, sk: `C#${String(index).padStart(4, '0')}` }),
-  /** One item per fulfilled order: a plan has hundreds of sponsors' orders, not millions. */
-  ledger: (planId: string, orderId: string): Key => ({ pk: `LEDGER#${planId}`, sk: orderId }),
+  /** One item per fulfilled order, in the order of payment (the public ledger's pages read them in that order). */
+  ledger: (planId: string, paidAt: string, orderId: string): Key => ({ pk: `LEDGER#${planId}`, sk: `${paidAt}#${orderId}` }),
+  /** The public ledger's totals, moved in the same transaction as each entry: a page of the ledger shows them without reading every entry. */
+  ledgerTotals: (planId: string): Key => ({ pk: `PLAN#${planId}`, sk: 'LEDGER' }),
   counters: (planId: string, shard: number): Key => ({ pk: `PLAN#${planId}#COUNT#${shard}`, sk: 'COUNTS' }),
   /** Payout totals, sharded by member like the participation counters (claims and enrollments never contend). */
   payouts: (planId: string, shard: number): Key => ({ pk: `PLAN#${planId}#PAYOUTS#${shard}`, sk: 'PAYOUTS' }),

@@ -166,7 +166,17 @@ export interface Store extends PlanSource, PlanPublishing {
   putBeneficiaries(planId: string, orderId: string, beneficiaries: OrderBeneficiary[]): Promise<void>;
   /** Roster entries and this plan's policies of many people, in one pass of batched reads. */
   getPeopleAndPolicies(planId: string, personIds: string[]): Promise<{ people: Map<string, RosterPerson>; policies: Map<string, Policy> }>;
-  /** The public ledger: one entry per fulfilled order. */
-  putLedgerEntry(planId: string, entry: LedgerEntry): Promise<void>;
+  /** An order's entry in the public ledger, with the version its next write is conditioned on. */
+  getLedgerEntry(planId: string, paidAt: string, orderId: string): Promise<{ entry: LedgerEntry; version: number } | undefined>;
+  /**
+   * Writes the order's ledger entry if the stored one is still at `readVersion` (0: none yet), and ADDs `moves` (exact
+   * decimal strings by name) to the ledger's totals in the same transaction; VersionConflict otherwise.
+   */
+  putLedgerEntry(planId: string, entry: LedgerEntry, readVersion: number, moves: Record<string, string>): Promise<void>;
+  /** One page of the public ledger in the order of payment (100 entries unless told). */
+  listLedger(planId: string, after?: string, limit?: number): Promise<{ entries: LedgerEntry[]; after?: string }>;
+  /** The ledger's totals as moved with its entries (exact decimal strings by name; absent before the first entry). */
+  getLedgerTotals(planId: string): Promise<Record<string, string>>;
+  /** Every entry of the ledger (the window's close settles each order): never for a public request. */
   getLedger(planId: string): Promise<LedgerEntry[]>;
 }
