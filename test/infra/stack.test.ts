@@ -231,7 +231,8 @@ describe('who may call', () => {
     expect(callerAccountsFrom({ insurer: ['111122223333'] })).toEqual({ insurer: ['111122223333'] });
     expect(callerAccountsFrom('{"sponsor":["111122223333"]}')).toEqual({ sponsor: ['111122223333'] });
     expect(() => callerAccountsFrom({ insurer: ['1234'] })).toThrow('context callerAccounts.insurer.0: must be a 12-digit AWS account id');
-    expect(() => callerAccountsFrom({ hospital: ['111122223333'] })).toThrow(/context callerAccounts/);
+    expect(callerAccountsFrom({ hospital: ['111122223333'] })).toEqual({ hospital: ['111122223333'] });
+    expect(() => callerAccountsFrom({ pharmacy: ['111122223333'] })).toThrow(/context callerAccounts/);
     expect(() => callerAccountsFrom('{insurer')).toThrow('context callerAccounts: not JSON');
   });
 });
