@@ -3,7 +3,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { INDEXES } from '../../functions/core/store/keys.ts';
+import { INDEXES, TTL_ATTRIBUTE } from '../../functions/core/store/keys.ts';
 
 export class Data extends Construct {
   readonly table: Table;
@@ -20,6 +20,8 @@ export class Data extends Construct {
       billingMode: BillingMode.PAY_PER_REQUEST,
       // Policies, claims and accumulators are the record of who is insured and what was paid.
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Hospitals' trial quotes expire (only they carry the attribute).
+      timeToLiveAttribute: TTL_ATTRIBUTE,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     // The indexes as the core defines them (the local table is made from the same definitions): each sparse, carried
