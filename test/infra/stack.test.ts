@@ -39,7 +39,7 @@ beforeAll(() => {
 }, SYNTH_TIMEOUT);
 
 describe('data', () => {
-  test('exactly one DynamoDB table: pk/sk strings, on demand, point-in-time recovery, retained', () => {
+  test('exactly one DynamoDB table: pk/sk strings, on demand, point-in-time recovery, time to live, retained', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
     template.hasResource('AWS::DynamoDB::Table', {
@@ -60,6 +60,8 @@ describe('data', () => {
           KeySchema: [{ AttributeName: 'jpk', KeyType: 'HASH' }, { AttributeName: 'jsk', KeyType: 'RANGE' }],
         }],
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        // Hospitals' trial quotes expire (the only items carrying the attribute).
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
         TableName: Match.absent(),
       },
       DeletionPolicy: 'Retain',
