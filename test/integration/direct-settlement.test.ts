@@ -141,6 +141,18 @@ describe('trial → settle → cancel', () => {
     expect(await send(stack.url, 'POST', `${P}/direct-settlement/trials`, { body: message({ mdtrtId: 'V-B-1', member, selfPay: '5000.00' }), type: 'text/plain' })).toMatchObject({ status: 415 });
     // No policy in the plan.
     expect(await trial({ mdtrtId: 'V-B-1', member: residentId('532601', 999), selfPay: '5000.00' })).toMatchObject({ status: 422, body: { error: 'NO_POLICY' } });
+    // Bodies that are no message, on every write route: a 400 naming the body or the field, never a 5xx.
+    const routes = ['trials', 'settlements', 'settlements/S-R-1/cancellation'].map((r) => `${P}/direct-settlement/${r}`);
+    const junk = ['[]', 'null', '"text"', '120', '{"infno": ', '['.repeat(100_000) + ']'.repeat(100_000), '{"__proto__": {"infno": "2303"}}',
+      '{"infno": "2303", "setlinfo": {"__proto__": 1}, "diseinfo": []}', JSON.stringify({ ...message({ mdtrtId: 'V-B-1', member, selfPay: '1.00' }), feedetail: {} })];
+    for (const path of routes) {
+      for (const body of junk) {
+        const answer = await send(stack.url, 'POST', path, { body });
+        expect(answer.status, `${path} ${body.slice(0, 40)}`).toBe(400);
+        expect(answer.body.issues.length, `${path} ${body.slice(0, 40)}`).toBeGreaterThan(0);
+        for (const issue of answer.body.issues) expect(issue.field).toMatch(/^body/);
+      }
+    }
     expect(await tableSnapshot(endpoint, tableName)).toEqual(before);
   });
 
