@@ -95,3 +95,19 @@ describe('hmb partner', () => {
     expect(hmb('partner', 'grant', '555566667777', '--kind', 'hospital')).toMatchObject({ code: 1, stderr: expect.stringContaining('name at least one plan') });
   });
 });
+
+describe('hmb hospitals', () => {
+  test('registers a plan\'s hospitals from the file the offline replay reads, as the settlement routes read them', async () => {
+    const run = hmb('hospitals', 'register', 'wenshan-2023', 'examples/wenshan-hospitals.json');
+    expect(run).toMatchObject({ code: 0, stdout: expect.stringContaining('wenshan-2023: 2 hospital(s) registered: H53260100001, H53262200001') });
+    expect(await new DynamoStore(client, table).getHospital('wenshan-2023', 'H53262200001')).toEqual({ code: 'H53262200001', level: 2, public: true, regionCode: '532622', designations: [], ward: 'general' });
+    expect(hmb('hospitals', 'show', 'wenshan-2023').stdout).toBe('H53260100001  level 3  public  532601  special-drug  general\nH53262200001  level 2  public  532622  -  general\n');
+    // A file with problems is refused as file: path: reason, nothing registered.
+    const bad = join(dir, 'hospitals.json');
+    writeFileSync(bad, JSON.stringify([{ code: 'H 1', level: 4, public: true, regionCode: '532601' }]));
+    const refused = hmb('hospitals', 'register', 'wenshan-2023', bad);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`${bad}: [0].code: must be a hospital code`);
+    expect(refused.stderr).toContain(`${bad}: [0].level:`);
+  });
+});

@@ -189,7 +189,7 @@ export async function cancel(deps: Deps, planId: string, setlId: string, request
   const stored = await directSettlement(deps, planId, setlId, scope);
   const mdtrtId = kept(stored.claim, 'mdtrt_id');
   if (mdtrtId !== request.mdtrt_id) throw unprocessable('VISIT_MISMATCH', `settlement ${setlId} is not of visit (mdtrt_id) ${request.mdtrt_id}`, { field: 'body.mdtrt_id' });
-  if (kept(stored.claim, 'psn_no') !== request.psn_no) throw unprocessable('PERSON_MISMATCH', `settlement ${setlId} is not of person (psn_no) ${request.psn_no}`, { field: 'body.psn_no' });
+  if (kept(stored.claim, 'psn_no') !== request.psn_no) throw unprocessable('PERSON_MISMATCH', `settlement ${setlId} is not of the person (psn_no) sent`, { field: 'body.psn_no' });
   const cancels = CANCELLATIONS[request.infno];
   if ((cancels === 'inpatient') !== (stored.claim.visit.type === 'inpatient')) {
     throw unprocessable('TRANSACTION_MISMATCH', `${request.infno} cancels ${cancels} settlements; ${setlId} is a ${stored.direct.infno} (${stored.claim.visit.type})`, { field: 'body.infno' });
