@@ -8,6 +8,7 @@ import { registerRosterCommands } from './commands/roster.ts';
 import { registerPlanStoreCommands } from './commands/plan-store.ts';
 import { registerPartnerCommands } from './commands/partner.ts';
 import { registerSettlementCommands } from './commands/settlements.ts';
+import { registerHospitalCommands } from './commands/hospitals.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
 
 const program = new Command('hmb')
@@ -19,6 +20,7 @@ registerAdjudicateCommand(program);
 registerRosterCommands(program);
 registerPartnerCommands(program);
 registerSettlementCommands(program);
+registerHospitalCommands(program);
 registerSimulateCommand(program);
 
 await program.parseAsync(process.argv);

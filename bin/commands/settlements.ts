@@ -118,13 +118,13 @@ function readJson(file: string): unknown {
 }
 
 /** Parses with a zod schema; problems become `file: path: reason` lines. */
-function parseFile<T>(schema: z.ZodType<T>, file: string): T {
+export function parseFile<T>(schema: z.ZodType<T>, file: string): T {
   const result = schema.safeParse(readJson(file));
   if (result.success) return result.data;
   throw new Error(result.error.issues.map((i) => `${file}: ${formatPath(i.path) || '(root)'}: ${i.message}`).join('\n'));
 }
 
-function byKey<T>(entries: T[], key: (entry: T) => string, file: string, field: string): Map<string, T> {
+export function byKey<T>(entries: T[], key: (entry: T) => string, file: string, field: string): Map<string, T> {
   const map = new Map<string, T>();
   entries.forEach((entry, i) => {
     if (map.has(key(entry))) throw new Error(`${file}: [${i}].${field}: appears twice`);

@@ -11,6 +11,12 @@ export const access = {
   'GET /plans/{planId}/members/{memberId}/accumulators': ['insurer', 'bureau'],
   'GET /plans/{planId}/loss-ratio': ['bureau', 'insurer'],
   'GET /plans/{planId}/statements/{date}': ['insurer', 'bureau'],
+  'POST /plans/{planId}/direct-settlement/trials': ['hospital'],
+  'POST /plans/{planId}/direct-settlement/settlements': ['hospital'],
+  'POST /plans/{planId}/direct-settlement/settlements/{setlId}/cancellation': ['hospital'],
+  'GET /plans/{planId}/direct-settlement/members/{memberId}/totals': ['hospital'],
+  'GET /plans/{planId}/direct-settlement/reconciliation/{date}': ['hospital', 'insurer', 'bureau'],
+  'GET /plans/{planId}/direct-settlement/reconciliation/{date}/csv': ['hospital', 'insurer', 'bureau'],
   'GET /openapi.json': ['public'],
 } as const satisfies RouteAccess;
 

@@ -4,7 +4,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { INDEXES } from '../../functions/core/store/keys.ts';
+import { INDEXES, TTL_ATTRIBUTE } from '../../functions/core/store/keys.ts';
 
 /** Who holds the table's encryption key: AWS (DynamoDB's default, no cost), or the city, in a key of this stack. */
 export type TableKey = 'aws-owned' | 'cmk';
@@ -38,6 +38,8 @@ export class Data extends Construct {
       // second, never deleted by a stack deletion nor by a call to DeleteTable.
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
+      // Hospitals' trial quotes expire (only they carry the attribute).
+      timeToLiveAttribute: TTL_ATTRIBUTE,
       removalPolicy: RemovalPolicy.RETAIN,
       ...(this.key ? { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: this.key } : {}),
     });

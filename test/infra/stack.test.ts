@@ -54,7 +54,7 @@ function statementsOf(functionId: string): any[] {
 }
 
 describe('data', () => {
-  test('exactly one DynamoDB table: pk/sk strings, on demand, point-in-time recovery, retained', () => {
+  test('exactly one DynamoDB table: pk/sk strings, on demand, point-in-time recovery, time to live, retained', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
     template.hasResource('AWS::DynamoDB::Table', {
@@ -77,6 +77,8 @@ describe('data', () => {
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         // Neither a stack deletion nor a DeleteTable call removes it.
         DeletionProtectionEnabled: true,
+        // Hospitals' trial quotes expire (the only items carrying the attribute).
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
         TableName: Match.absent(),
         // By default the key is AWS-owned (DynamoDB's default): no key resource, no SSE settings.
         SSESpecification: Match.absent(),
@@ -368,7 +370,8 @@ describe('who may call', () => {
     expect(callerAccountsFrom({ insurer: ['111122223333'] })).toEqual({ insurer: ['111122223333'] });
     expect(callerAccountsFrom('{"sponsor":["111122223333"]}')).toEqual({ sponsor: ['111122223333'] });
     expect(() => callerAccountsFrom({ insurer: ['1234'] })).toThrow('context callerAccounts.insurer.0: must be a 12-digit AWS account id');
-    expect(() => callerAccountsFrom({ hospital: ['111122223333'] })).toThrow(/context callerAccounts/);
+    expect(callerAccountsFrom({ hospital: ['111122223333'] })).toEqual({ hospital: ['111122223333'] });
+    expect(() => callerAccountsFrom({ pharmacy: ['111122223333'] })).toThrow(/context callerAccounts/);
     expect(() => callerAccountsFrom('{insurer')).toThrow('context callerAccounts: not JSON');
   });
 });

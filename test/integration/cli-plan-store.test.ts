@@ -89,6 +89,32 @@ describe('hmb partner', () => {
     expect(hmb('partner', 'show', '444455556666').stdout).toBe('insurer  city-b-2027  (某保险公司)\n');
     expect(await new DynamoStore(client, table).getPartner('444455556666', 'insurer')).toMatchObject({ plans: ['city-b-2027'], name: '某保险公司' });
     expect(hmb('partner', 'grant', '4444', '--kind', 'insurer', '--plans', 'x')).toMatchObject({ code: 1, stderr: expect.stringContaining('12-digit AWS account id') });
-    expect(hmb('partner', 'grant', '444455556666', '--kind', 'hospital', '--plans', 'x')).toMatchObject({ code: 1, stderr: expect.stringContaining('the kind is one of') });
+    expect(hmb('partner', 'grant', '444455556666', '--kind', 'pharmacy', '--plans', 'x')).toMatchObject({ code: 1, stderr: expect.stringContaining('the kind is one of') });
+  });
+
+  test('a hospital partner: its plans and the hospitals (fixmedins_code) it settles as', async () => {
+    expect(hmb('partner', 'grant', '555566667777', '--kind', 'hospital', '--plans', 'city-a-2027', '--hospitals', 'H1,H2').stdout)
+      .toContain('555566667777 as hospital: city-a-2027; settles as H1, H2');
+    expect(hmb('partner', 'revoke', '555566667777', '--kind', 'hospital', '--hospitals', 'H1').stdout).toContain('as hospital: city-a-2027; settles as H2');
+    expect(await new DynamoStore(client, table).getPartner('555566667777', 'hospital')).toMatchObject({ plans: ['city-a-2027'], hospitals: ['H2'] });
+    expect(hmb('partner', 'grant', '555566667777', '--kind', 'insurer', '--hospitals', 'H1')).toMatchObject({ code: 1, stderr: expect.stringContaining('--hospitals is for a partner of kind hospital') });
+    expect(hmb('partner', 'grant', '555566667777', '--kind', 'hospital', '--hospitals', 'H 1')).toMatchObject({ code: 1, stderr: expect.stringContaining('1–64 letters and digits') });
+    expect(hmb('partner', 'grant', '555566667777', '--kind', 'hospital')).toMatchObject({ code: 1, stderr: expect.stringContaining('name at least one plan') });
+  });
+});
+
+describe('hmb hospitals', () => {
+  test('registers a plan\'s hospitals from the file the offline replay reads, as the settlement routes read them', async () => {
+    const run = hmb('hospitals', 'register', 'wenshan-2023', 'examples/wenshan-hospitals.json');
+    expect(run).toMatchObject({ code: 0, stdout: expect.stringContaining('wenshan-2023: 2 hospital(s) registered: H53260100001, H53262200001') });
+    expect(await new DynamoStore(client, table).getHospital('wenshan-2023', 'H53262200001')).toEqual({ code: 'H53262200001', level: 2, public: true, regionCode: '532622', designations: [], ward: 'general' });
+    expect(hmb('hospitals', 'show', 'wenshan-2023').stdout).toBe('H53260100001  level 3  public  532601  special-drug  general\nH53262200001  level 2  public  532622  -  general\n');
+    // A file with problems is refused as file: path: reason, nothing registered.
+    const bad = join(dir, 'hospitals.json');
+    writeFileSync(bad, JSON.stringify([{ code: 'H 1', level: 4, public: true, regionCode: '532601' }]));
+    const refused = hmb('hospitals', 'register', 'wenshan-2023', bad);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`${bad}: [0].code: must be a hospital code`);
+    expect(refused.stderr).toContain(`${bad}: [0].level:`);
   });
 });

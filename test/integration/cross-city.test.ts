@@ -90,6 +90,8 @@ function probes(): Probe[] {
     path('POST /plans/{planId}/roster/{personId}/changes', (e) => call('POST', `${p}/roster/${e.person}/changes`, { kind: 'account-balance', accountBalance: '1.00' })),
     path('GET /plans/{planId}/eligibility/{personId}', (e) => call('GET', `${p}/eligibility/${e.person}`)),
     path('GET /plans/{planId}/members/{memberId}/accumulators', (e) => call('GET', `${p}/members/${e.person}/accumulators`)),
+    path('GET /plans/{planId}/direct-settlement/members/{memberId}/totals', (e) => call('GET', `${p}/direct-settlement/members/${e.person}/totals`)),
+    path('POST /plans/{planId}/direct-settlement/settlements/{setlId}/cancellation', (e) => call('POST', `${p}/direct-settlement/settlements/${e.claim}/cancellation`, { infno: '2305', mdtrt_id: 'probe-visit-1', psn_no: 'probe-person-1' })),
     path('GET /plans/{planId}/claims/{claimId}', (e) => call('GET', `${p}/claims/${e.claim}`)),
     path('POST /plans/{planId}/claims/{claimId}/reversal', (e) => call('POST', `${p}/claims/${e.claim}/reversal`)),
     path('POST /plans/{planId}/claims/{claimId}/correction', (e) => call('POST', `${p}/claims/${e.claim}/correction`, { ...claimOf(A, e.claim, e.person, '2024-03-01'), correctionId: 'probe-correction-1' })),
@@ -123,8 +125,8 @@ describe('plan A asked about plan B’s person, member, claim or order', () => {
     expect(different).toEqual([]);
   });
 
-  test('every route with a person, member, claim or order in its path is probed', () => {
-    const withIds = services.flatMap((s) => s.routes).filter((r) => /\{(personId|memberId|claimId|orderId)\}/.test(r));
+  test('every route with a person, member, claim, settlement or order in its path is probed', () => {
+    const withIds = services.flatMap((s) => s.routes).filter((r) => /\{(personId|memberId|claimId|orderId|setlId)\}/.test(r));
     const probed = new Set(probes().map((p) => p.route));
     expect(withIds.filter((r) => !probed.has(r))).toEqual([]);
     expect(withIds.length).toBeGreaterThanOrEqual(15);

@@ -10,6 +10,7 @@ import { conflict, notFound, unprocessable } from '../../functions/core/errors.t
 import { InvalidCursor } from '../../functions/core/store/store.ts';
 import { Decimal } from 'decimal.js';
 import { ResidentId } from '../../functions/core/identity/resident-id.ts';
+import { parseNationalJson } from '../../functions/core/settlement/national.ts';
 
 const logged: string[] = [];
 const logger = new Logger({ serviceName: 'test', logLevel: 'INFO' });
@@ -66,6 +67,13 @@ const api: Api = {
     responses: { 200: 'eventually' },
     handle: async () => { await new Promise((r) => setTimeout(r, 2000)); return { status: 200, body: {} }; },
   }),
+  'POST /national': route({
+    summary: 'a national message: JSON numbers read as their own digits',
+    body: z.strictObject({ amount: z.string().regex(/^\d+\.\d{2}$/, { error: 'must have two decimals' }) }),
+    parseBody: parseNationalJson,
+    responses: { 200: 'the amount as read' },
+    handle: async ({ body }) => ({ status: 200, body: { amount: body.amount } }),
+  }),
   'GET /things.csv': route({
     summary: 'a CSV file',
     responses: { 200: 'the file' },
@@ -109,6 +117,16 @@ describe('createHttpHandler', () => {
     const ping = event('POST /ping', {}, 'not json at all');
     ping.headers = { 'content-type': 'text/plain' };
     expect(await call(ping)).toMatchObject({ status: 200, body: { pong: true } });
+  });
+
+  test('a route reads its body with its own parser: a national message\'s JSON numbers keep their digits; still JSON only', async () => {
+    expect(await call(event('POST /national', {}, '{"amount": 1234.50}'))).toMatchObject({ status: 200, body: { amount: '1234.50' } });
+    // JSON.parse would make it 1234.5 (one decimal) and 1234.5000000000001 1234.5: read as sent, both are refused.
+    expect(await call(event('POST /national', {}, '{"amount": 1234.5000000000001}'))).toMatchObject({ status: 400, body: { issues: [{ field: 'body.amount' }] } });
+    expect(await call(event('POST /national', {}, '{"amount": '))).toMatchObject({ status: 400, body: { issues: [{ field: 'body', rule: 'must be a JSON document' }] } });
+    const text = event('POST /national', {}, '{"amount": 1234.50}');
+    text.headers = { 'content-type': 'text/plain' };
+    expect((await call(text)).status).toBe(415);
   });
 
   test('a cursor the API did not hand out is a 400 naming query.after, not a 500', async () => {

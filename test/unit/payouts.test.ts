@@ -37,6 +37,20 @@ describe('payout moves', () => {
   });
 });
 
+describe('a hospital\'s direct settlement', () => {
+  test('its claim names the hospital; its reversal takes back what the settlement answered, whatever the claim pays now', () => {
+    expect(claimPayouts('s1', AT, paid('500.00'), 'H1')).toMatchObject({ hospital: 'H1', moves: { claims: '1', paid: '500' } });
+    // Answered 500.00 (100.00 each); re-adjudicated since to 600.00 (120.00 each) by another claim's reversal: the plan
+    // owed the hospital 500.00, and takes back 500.00; the totals move by the claim's 600.00.
+    const reversal = reversalPayouts('s1', AT, paid('600.00'), [], { hospital: 'H1', answered: paid('500.00') });
+    expect(reversal).toMatchObject({ hospital: 'H1', moves: { claims: '-1', paid: '-600', 'insurer#cpic': '-120' } });
+    expect(reversal.hospitalMoves).toEqual({
+      claims: '-1', paid: '-500', 'insurer#pingan-pension': '-100', 'insurer#cpic': '-100', 'insurer#taikang-pension': '-100', 'insurer#sinosig': '-100', 'insurer#chinalife-pc': '-100',
+    });
+    expect(reversalPayouts('c1', AT, paid('600.00'), []).hospital).toBeUndefined();
+  });
+});
+
 describe('a correction', () => {
   test('moves the corrected claim and each re-adjudicated one by its difference, and no claim count', () => {
     // Corrected 200.00 → 150.00 (lead 40.00 → 30.00); a later claim 80.00 → 90.00 (16.00 → 18.00 each).

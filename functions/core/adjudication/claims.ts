@@ -13,6 +13,7 @@ import { replay } from '../engine/replay.ts';
 import { unknownDeterminationLists } from '../engine/findings.ts';
 import { claimPayouts, correctionPayouts, reversalPayouts, type PayoutMovement } from './payouts.ts';
 import type { MemberYear, StoredClaim } from './model.ts';
+import type { DirectSettlement } from '../settlement/model.ts';
 import type { Policy, WindowState } from '../enrollment/model.ts';
 import type { RosterPerson } from '../eligibility/model.ts';
 import { retryOnConflict } from '../optimistic.ts';
@@ -85,12 +86,20 @@ function requireSamePlan(claim: Claim, planId: string, plan?: LoadedPlan): void 
   }
 }
 
-export async function submitClaim(deps: Deps, planId: string, submission: ClaimSubmission): Promise<{ created: boolean; claim: StoredClaim }> {
+/** How a settlement came, when not as an insurer's claim. */
+export interface SubmitOptions {
+  /** What a resend is judged a replay by (default: the digest of the whole claim). */
+  digest?: string;
+  /** A hospital's direct settlement: kept with the claim with what it answered, and its hospital on the journal entry. */
+  direct?: Omit<DirectSettlement, 'answered'>;
+}
+
+export async function submitClaim(deps: Deps, planId: string, submission: ClaimSubmission, options: SubmitOptions = {}): Promise<{ created: boolean; claim: StoredClaim }> {
   const { memberId, ...claim } = submission;
   // Ruling 17: the version in force on the admission (outpatient: treatment) day.
   const plan = await deps.plans.inForce(planId, claim.visit.admissionDate);
   requireSamePlan(claim, planId, plan);
-  const digest = digestOf(claim);
+  const digest = options.digest ?? digestOf(claim);
   // One round trip for everything the settlement reads; on a version conflict only the year is read again.
   // A replayed claim id is caught by the commit's condition (a replay is rare; checking first would cost every claim a read).
   // Only what the plan's rules need: the roster for suspensions, the window for a frozen participation rate.
@@ -111,13 +120,33 @@ export async function submitClaim(deps: Deps, planId: string, submission: ClaimS
     if (attempt > 1) year = (await deps.store.getMemberYear(planId, memberId)) ?? emptyYear(planId, memberId);
     const adjudication = adjudicate(plan, ctx, year.accumulators, claim);
     const acceptedAt = deps.now().toISOString();
-    const stored: StoredClaim = { planId, claimId: claim.claimId, memberId, digest, submittedDigest: digest, claim, adjudication, status: 'applied', acceptedAt };
+    const stored: StoredClaim = {
+      planId, claimId: claim.claimId, memberId, digest, submittedDigest: digest, claim, adjudication, status: 'applied', acceptedAt, yearVersion: year.version,
+      ...(options.direct ? { direct: { ...options.direct, answered: { total: adjudication.total, split: adjudication.split } } } : {}),
+    };
     const result = await deps.store.commitClaim({
       claim: stored, year: { ...year, accumulators: adjudication.accumulators, claimIds: [...year.claimIds, claim.claimId] },
-      payouts: claimPayouts(claim.claimId, acceptedAt, adjudication),
+      payouts: claimPayouts(claim.claimId, acceptedAt, adjudication, options.direct ? claim.visit.hospital.code : undefined),
     });
     return result.committed ? { created: true, claim: stored } : { created: false, claim: replayOf(result.existing, memberId, digest) };
   }, { what: 'the member year', busy: memberBusy });
+}
+
+/**
+ * What a settlement would pay now, against the member's accumulators as they stand (a hospital's trial), and the
+ * member year's version it read: nothing is written.
+ */
+export async function quoteClaim(deps: Deps, planId: string, submission: ClaimSubmission): Promise<{ adjudication: Adjudication; yearVersion: number }> {
+  const { memberId, ...claim } = submission;
+  const plan = await deps.plans.inForce(planId, claim.visit.admissionDate);
+  requireSamePlan(claim, planId, plan);
+  const inputs = await deps.store.getClaimInputs(planId, memberId, {
+    person: plan.eligibility.suspendedBasicPausesBenefits, window: plan.outOfPocketCap !== undefined,
+  });
+  const ctx = policyContext(requirePaid(inputs.policy, plan), inputs.person, inputs.window ?? scheduledWindow(plan, deps.now()));
+  // A year whose large revision is half-written holds its accumulators whole already (only claim documents wait).
+  const year = inputs.year ?? emptyYear(planId, memberId);
+  return { adjudication: adjudicate(plan, ctx, year.accumulators, claim), yearVersion: year.version };
 }
 
 const memberBusy = () => conflict('MEMBER_BUSY', 'too many concurrent changes for this member; try again');
@@ -209,7 +238,9 @@ async function reviseYear(deps: Deps, planId: string, claimId: string, change: C
       }
     });
     const rewritten = change.kind === 'reversal' ? [{ ...target, status: 'reversed' as const }, ...changed] : changed;
-    const payouts = change.kind === 'reversal' ? reversalPayouts(claimId, at, target.adjudication, repaid) : correctionPayouts(claimId, at, repaid, change.correctionId);
+    // A hospital's settlement reversed (its cancellation): the plan no longer owes the hospital what it answered.
+    const settledAt = target.direct ? { hospital: target.claim.visit.hospital.code, answered: target.direct.answered } : undefined;
+    const payouts = change.kind === 'reversal' ? reversalPayouts(claimId, at, target.adjudication, repaid, settledAt) : correctionPayouts(claimId, at, repaid, change.correctionId);
     const commit = { claims: rewritten, year: { ...year, accumulators: replayed.accumulators, claimIds: revised.map((c) => c.claimId) }, payouts };
     if (rewritten.length <= deps.store.maxClaimsPerRevision) {
       await deps.store.commitRevision(commit);

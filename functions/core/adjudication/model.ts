@@ -2,6 +2,7 @@
 import type { Accumulators } from '../engine/accumulators.ts';
 import type { Adjudication } from '../engine/adjudicate.ts';
 import type { Claim } from '../claim/schema.ts';
+import type { DirectSettlement } from '../settlement/model.ts';
 
 export interface StoredClaim {
   planId: string;
@@ -19,6 +20,10 @@ export interface StoredClaim {
   correctedAt?: string;
   /** The corrections applied to it, by their ids: a correction sent again answers its first answer, even after a newer one. */
   corrections?: { correctionId: string; digest: string; at: string }[];
+  /** The member year's version its adjudication read when accepted (absent on claims stored before it was kept). */
+  yearVersion?: number;
+  /** A hospital's direct settlement (一站式结算): what the hospital sent beside the claim and what it was answered. */
+  direct?: DirectSettlement;
 }
 
 /** One member's policy year in one plan: accumulators and the order claims were applied in. */

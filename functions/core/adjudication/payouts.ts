@@ -20,6 +20,16 @@ export interface PayoutMovement {
   changes?: { claimId: string; before: string; after: string }[];
   /** A correction's own id: a replay of it finds its entry by it. */
   correctionId?: string;
+  /**
+   * A hospital's direct settlement, or the reversal of one (its cancellation): the hospital (fixmedins_code) that
+   * settled it, which the plan owes what the settlement answered (reconciliation).
+   */
+  hospital?: string;
+  /**
+   * A direct settlement's reversal: the part of `moves` that is the hospital's, the settlement's answer taken back
+   * (the rest of `moves` is what the replay re-adjudicated for other claims, the plan's business with their members).
+   */
+  hospitalMoves?: PayoutMoves;
 }
 
 type Paid = Pick<Adjudication, 'total' | 'split'>;
@@ -37,21 +47,32 @@ function movesOf(moves: Map<string, Decimal>): PayoutMoves {
   return Object.fromEntries([...moves].filter(([, amount]) => !amount.isZero()).map(([name, amount]) => [name, amount.toString()]));
 }
 
-/** A newly adjudicated claim: one more claim, and what it paid. */
-export function claimPayouts(claimId: string, at: string, adjudication: Paid): PayoutMovement {
+/** A newly adjudicated claim: one more claim, and what it paid; settled at a hospital's window, that hospital's. */
+export function claimPayouts(claimId: string, at: string, adjudication: Paid, hospital?: string): PayoutMovement {
   const moves = new Map<string, Decimal>([['claims', new Decimal(1)]]);
   addPaid(moves, adjudication, 1);
-  return { kind: 'claim', claimId, at, moves: movesOf(moves) };
+  return { kind: 'claim', claimId, at, moves: movesOf(moves), ...(hospital !== undefined ? { hospital } : {}) };
+}
+
+/** A hospital's direct settlement as a reversal meets it: the hospital, and what its settlement answered. */
+export interface SettledAt {
+  hospital: string;
+  answered: Paid;
 }
 
 /**
  * A reversal: the reversed claim leaves the totals, and each later claim the replay re-adjudicated moves by
- * the difference between its new and its old payout.
+ * the difference between its new and its old payout. A direct settlement's reversal also says what of that the
+ * hospital's is: the settlement's answer, taken back.
  */
-export function reversalPayouts(claimId: string, at: string, reversed: Paid, changed: Repaid[]): PayoutMovement {
+export function reversalPayouts(claimId: string, at: string, reversed: Paid, changed: Repaid[], settledAt?: SettledAt): PayoutMovement {
   const moves = new Map<string, Decimal>([['claims', new Decimal(-1)]]);
   addPaid(moves, reversed, -1);
-  return revision('reversal', claimId, at, moves, changed);
+  const movement = revision('reversal', claimId, at, moves, changed);
+  if (!settledAt) return movement;
+  const taken = new Map<string, Decimal>([['claims', new Decimal(-1)]]);
+  addPaid(taken, settledAt.answered, -1);
+  return { ...movement, hospital: settledAt.hospital, hospitalMoves: movesOf(taken) };
 }
 
 /** A correction: the corrected claim and each later claim the replay re-adjudicated move by their difference. */

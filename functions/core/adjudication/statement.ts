@@ -58,9 +58,8 @@ export function statementOf(plan: LoadedPlan, date: string, movements: PayoutMov
   };
 }
 
-/** The day's statement: the day's journal is read whole (its index holds only the movements), for the totals. */
-export async function dayStatement(deps: Deps, planId: string, date: string, after?: string): Promise<DayStatement> {
-  const plan = await currentPlan(deps, planId);
+/** Every payout movement of the day (Asia/Shanghai), in the order they happened: the journal's partition read whole. */
+export async function dayMovements(deps: Deps, planId: string, date: string): Promise<PayoutMovement[]> {
   const movements: PayoutMovement[] = [];
   let cursor: string | undefined;
   do {
@@ -68,5 +67,11 @@ export async function dayStatement(deps: Deps, planId: string, date: string, aft
     movements.push(...page.movements);
     cursor = page.after;
   } while (cursor !== undefined);
-  return statementOf(plan, date, movements, after);
+  return movements;
+}
+
+/** The day's statement: the day's journal is read whole (its index holds only the movements), for the totals. */
+export async function dayStatement(deps: Deps, planId: string, date: string, after?: string): Promise<DayStatement> {
+  const plan = await currentPlan(deps, planId);
+  return statementOf(plan, date, await dayMovements(deps, planId, date), after);
 }

@@ -38,7 +38,7 @@ function pathParameters(route: Api[string]): unknown[] {
 /** How a signed route is signed: AWS Signature Version 4 with a caller role's credentials (API Gateway's IAM authorization). */
 const SIGV4 = {
   type: 'apiKey', name: 'Authorization', in: 'header', 'x-amazon-apigateway-authtype': 'awsSigv4',
-  description: 'AWS Signature Version 4 (service execute-api) with the credentials of a caller role the route allows (x-callers): bureau, insurer, channel or sponsor.',
+  description: 'AWS Signature Version 4 (service execute-api) with the credentials of a caller role the route allows (x-callers): bureau, insurer, channel, sponsor or hospital.',
 };
 
 /** A route's security: none for a public one; otherwise SigV4 and the kinds of callers allowed. */

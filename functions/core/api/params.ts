@@ -18,3 +18,6 @@ export const OrderParams = z.object({ planId: PlanId, orderId: z.string().regex(
  */
 export const PageCursor = z.string().regex(/^[A-Za-z0-9_-]{1,1024}$/, { error: 'must be a cursor this API returned (base64url, at most 1024 characters)' });
 export const StatementParams = z.object({ planId: PlanId, date: LocalDate });
+/** A hospital's settlement, by the centre's settlement id (setl_id), as the national messages spell it. */
+export const SettlementParams = z.object({ planId: PlanId, setlId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, { error: 'must be a setl_id: 1–100 letters, digits, dot, dash, colon or underscore' }) });
+export const HospitalCode = z.string().regex(/^[A-Za-z0-9]{1,64}$/, { error: 'must be a hospital code (fixmedins_code): 1–64 letters and digits' });

@@ -10,8 +10,10 @@
  * - insurer: the consortium's insurers (claims, their members' policies and accumulators)
  * - channel: where residents buy: the bureau's and insurers' apps and mini-programs, service desks (they authenticate the resident)
  * - sponsor: charities, enterprises and governments buying for others
+ * - hospital: designated hospitals settling at discharge (一站式结算): trial, settlement, cancellation, their
+ *   reconciliation; the registry also names the hospitals (fixmedins_code) a hospital partner settles as
  */
-export const CALLERS = ['bureau', 'insurer', 'channel', 'sponsor'] as const;
+export const CALLERS = ['bureau', 'insurer', 'channel', 'sponsor', 'hospital'] as const;
 export type Caller = (typeof CALLERS)[number];
 
 /** Anyone, unsigned: the plans, a window's dates, the public sponsorship ledger, the API's description. */

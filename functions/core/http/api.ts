@@ -2,6 +2,7 @@
 // call. The Lambda handler, the OpenAPI document and the tests all read it.
 import type { z } from 'zod';
 import type { Signer } from './access.ts';
+import type { Partner } from './partners.ts';
 
 export interface Request<P, B, Q> {
   params: P;
@@ -11,6 +12,8 @@ export interface Request<P, B, Q> {
   requestId: string;
   /** Who signed the request (on AWS, the caller role's session of an IAM-authorized route), admitted already; absent on public routes and locally. */
   caller?: Signer;
+  /** The signer's partner registry entry (what it serves as its kind of caller), read when it was admitted to a plan's route. */
+  partner?: Partner;
 }
 
 export interface Reply {
@@ -28,6 +31,11 @@ export interface Route<P = any, B = any, Q = any> {
   summary: string;
   params?: z.ZodType<P>;
   body?: z.ZodType<B>;
+  /**
+   * How the body's text becomes the value `body` validates (default JSON.parse), e.g. a national 医保 message read
+   * with parseNationalJson, which keeps each JSON number's own digits. Still JSON only (415 otherwise).
+   */
+  parseBody?: (text: string) => unknown;
   query?: z.ZodType<Q>;
   /** Statuses this route answers besides 400 (for the OpenAPI document). */
   responses: Record<number, string>;

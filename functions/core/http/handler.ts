@@ -77,13 +77,13 @@ function headerOf(event: APIGatewayProxyEventV2, name: string): string | undefin
   return found?.[1];
 }
 
-function parseBody(event: APIGatewayProxyEventV2, issues: FieldIssue[]): unknown {
+function parseBody(event: APIGatewayProxyEventV2, issues: FieldIssue[], parse: (text: string) => unknown = JSON.parse): unknown {
   if (event.body === undefined || event.body === '') return undefined;
   const contentType = headerOf(event, 'content-type');
   if (contentType?.split(';')[0].trim().toLowerCase() !== 'application/json') throw new UnsupportedMediaType(contentType);
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   try {
-    return JSON.parse(text);
+    return parse(text);
   } catch {
     issues.push({ field: 'body', rule: 'must be a JSON document' });
     return undefined;
@@ -105,15 +105,15 @@ export async function dispatch(api: Api, event: APIGatewayProxyEventV2, gate: Ga
   if (!route) return { status: 404, body: { error: 'not-found', message: `no route ${event.routeKey}` } };
   // Admitted before anything is read or validated: a caller of another kind or city learns nothing of the route.
   const caller = signerOf(userArnOf(event), gate.roles);
-  await admit({ callers: gate.access[event.routeKey] ?? (gate.signing ? [] : ['public']), signer: caller, planId: event.pathParameters?.planId, signing: gate.signing, partners: gate.partners });
+  const partner = await admit({ callers: gate.access[event.routeKey] ?? (gate.signing ? [] : ['public']), signer: caller, planId: event.pathParameters?.planId, signing: gate.signing, partners: gate.partners });
   const issues: FieldIssue[] = [];
   const params = parsePart(route.params, event.pathParameters ?? {}, 'path', issues);
   const query = parsePart(route.query, event.queryStringParameters ?? {}, 'query', issues);
   // A route that reads no body ignores one sent (whatever its type); a route that does reads JSON only.
-  const raw = route.body ? parseBody(event, issues) : undefined;
+  const raw = route.body ? parseBody(event, issues, route.parseBody) : undefined;
   const body = route.body && issues.every((i) => i.field !== 'body') ? parsePart(route.body, raw, 'body', issues) : raw;
   if (issues.length > 0) throw new InvalidRequest(issues);
-  return route.handle({ params, body, query, requestId: event.requestContext?.requestId ?? 'local', ...(caller ? { caller } : {}) });
+  return route.handle({ params, body, query, requestId: event.requestContext?.requestId ?? 'local', ...(caller ? { caller } : {}), ...(partner ? { partner } : {}) });
 }
 
 /** Maps every failure to an HTTP answer; only a fault of ours becomes a 500, logged, without the stack in the reply. */

@@ -12,6 +12,11 @@ export interface Partner {
   kind: Caller;
   /** The plans it serves as this kind of caller. */
   plans: string[];
+  /**
+   * A hospital partner: the hospitals (fixmedins_code, 定点医药机构编号) it settles as; its requests name no other
+   * hospital's settlements, and its reconciliation shows only these. (A hospital group's one account may run several.)
+   */
+  hospitals?: string[];
   /** Who the partner is, for people reading the registry. */
   name?: string;
   updatedAt: string;
@@ -34,7 +39,8 @@ export function cachedPartners(read: PartnerLookup, freshForMs = 60_000, clock =
 }
 
 /**
- * Admits a request to a route, or refuses it (403, naming why). Public routes admit anyone. A signed request must
+ * Admits a request to a route, or refuses it (403, naming why), answering the partner's registry entry where it read
+ * one (a signed request to a plan's route). Public routes admit anyone. A signed request must
  * come from one of our caller roles whose kind the route allows, and, on a plan's route, from a partner the registry
  * gives that plan for that kind. An unsigned request to a non-public route is admitted only where nothing signs
  * (`signing: false`: the local stack, which does not authenticate).
@@ -45,17 +51,18 @@ export async function admit(options: {
   planId: string | undefined;
   signing: boolean;
   partners: PartnerLookup;
-}): Promise<void> {
+}): Promise<Partner | undefined> {
   const { callers, signer, planId } = options;
-  if (isPublic(callers)) return;
+  if (isPublic(callers)) return undefined;
   if (!signer) {
     if (options.signing) throw forbidden('NOT_SIGNED', 'this route needs a request signed with a caller role');
-    return;
+    return undefined;
   }
   const allowed = callers as readonly Caller[];
   if (!signer.kind || !signer.partnerId) throw forbidden('UNKNOWN_CALLER', 'the request is not signed with one of the platform\'s caller roles');
   if (!allowed.includes(signer.kind)) throw forbidden('NOT_YOUR_ROUTE', `this route is for ${allowed.join(' or ')}, not ${signer.kind}`, { callers: allowed });
-  if (planId === undefined) return;
+  if (planId === undefined) return undefined;
   const partner = await options.partners(signer.partnerId, signer.kind);
   if (!partner?.plans.includes(planId)) throw forbidden('NOT_YOUR_PLAN', `partner ${signer.partnerId} does not serve ${planId} as ${signer.kind}`, { planId });
+  return partner;
 }

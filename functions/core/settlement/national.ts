@@ -274,6 +274,28 @@ function messageRules(m: NationalSettlement, ctx: z.RefinementCtx): void {
 // Sums are checked on a message whose every field is valid: a malformed amount is its own refusal, not a wrong sum too.
 export const NationalSettlementSchema = MessageFields.superRefine(messageRules, WHEN_FIELDS_VALID);
 
+/** A trial or a settlement route takes its own kind of message: the other is refused naming infno. */
+export const messageOf = (kind: 'trial' | 'settlement') => NationalSettlementSchema.superRefine((m, ctx) => {
+  if (TRANSACTIONS[m.infno].kind !== kind) {
+    const wanted = Object.entries(TRANSACTIONS).filter(([, t]) => t.kind === kind).map(([infno]) => infno).join(' or ');
+    ctx.addIssue({ code: 'custom', path: ['infno'], message: `must be ${wanted}: ${m.infno} is a ${TRANSACTIONS[m.infno].kind}` });
+  }
+});
+
+// ---------- cancellation (2208 outpatient, 2305 inpatient) ----------
+
+/** 2208 cancels an outpatient settlement (2207), 2305 an inpatient one (2304). */
+export const CANCELLATIONS = { '2208': 'outpatient', '2305': 'inpatient' } as const;
+
+/** A cancellation as the national input carries it: the settlement (the route's), the visit and the person. */
+export const NationalCancellationSchema = z.strictObject({
+  infno: z.enum(['2208', '2305'], { error: 'must be 2208 (outpatient) or 2305 (inpatient): a cancellation' }),
+  setl_id: Id.optional(),
+  mdtrt_id: Id,
+  psn_no: Code(50),
+});
+export type NationalCancellation = z.infer<typeof NationalCancellationSchema>;
+
 // ---------- the mapping ----------
 
 export interface SettlementIds {
@@ -311,7 +333,11 @@ export interface MappingContext {
 export function mapNationalSettlement(input: unknown, ctx: MappingContext): MappingResult {
   const parsed = NationalSettlementSchema.safeParse(input);
   if (!parsed.success) return { success: false, issues: issuesOf(parsed.error) };
-  const m = parsed.data;
+  return mapValidSettlement(parsed.data, ctx);
+}
+
+/** Maps a message NationalSettlementSchema has validated already (an HTTP route's body); refusals as above. */
+export function mapValidSettlement(m: NationalSettlement, ctx: MappingContext): MappingResult {
   const hospital = ctx.hospitalOf(m.setlinfo.fixmedins_code);
   if (!hospital) return { success: false, issues: [{ path: 'setlinfo.fixmedins_code', message: 'is not in the hospital register of this plan' }] };
   // The message's bounds and rules make a valid claim; checked all the same, so a gap is a refusal, never a crash.

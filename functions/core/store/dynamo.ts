@@ -19,9 +19,10 @@ import type { LoadedPlan } from '../plan/loader.ts';
 import type { PlanSummary } from '../plan/catalog.ts';
 import type { PlanVersion } from '../plan/version.ts';
 import type { Partner } from '../http/partners.ts';
+import type { Quote, RegisteredHospital } from '../settlement/model.ts';
 import { AccountShareSpent, VersionConflict, type AccountMove, type ClaimCommit, type ClaimInputs, type EnrollmentInputs, type RevisionCommit, type Store } from './store.ts';
 import {
-  COUNTER_SHARDS, JOURNAL_INDEX, RELIEF_INDEX, RENEWAL_INDEX, counterShard, journalAttributes, keys, reliefIndexAttributes, renewalIndexAttributes, type Key,
+  COUNTER_SHARDS, JOURNAL_INDEX, RELIEF_INDEX, RENEWAL_INDEX, TTL_ATTRIBUTE, counterShard, journalAttributes, keys, reliefIndexAttributes, renewalIndexAttributes, type Key,
 } from './keys.ts';
 import { Table, docOf, failedConditions, lostRace, row, rowKey, versioned } from './dynamo-ops.ts';
 
@@ -457,6 +458,29 @@ export class DynamoStore implements Store {
     }
     await mapConcurrent(parts, 4, (p) => this.t.db.send(new DeleteCommand({ TableName: this.t.name, Key: p.key })));
     return this.getMemberYear(planId, memberId);
+  }
+
+  // ---------- direct settlement: the hospital register, trials' quotes ----------
+
+  getHospital(planId: string, fixmedinsCode: string): Promise<RegisteredHospital | undefined> {
+    return this.t.get<RegisteredHospital>(keys.hospital(planId, fixmedinsCode));
+  }
+
+  async putHospitals(planId: string, hospitals: RegisteredHospital[]): Promise<void> {
+    await this.t.batchWrite(hospitals.map((h) => row(keys.hospital(planId, h.code), h)));
+  }
+
+  listHospitals(planId: string): Promise<RegisteredHospital[]> {
+    return this.t.queryAll({ ConsistentRead: true, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.hospital(planId, '').pk } }, (item) => docOf<RegisteredHospital>(item)!);
+  }
+
+  async putQuote(quote: Quote): Promise<void> {
+    const key = keys.quote(quote.planId, quote.fixmedinsCode, quote.mdtrtId);
+    await this.t.db.send(new PutCommand({ TableName: this.t.name, Item: row(key, quote, { [TTL_ATTRIBUTE]: Math.ceil(Date.parse(quote.expiresAt) / 1000) }) }));
+  }
+
+  getQuote(planId: string, fixmedinsCode: string, mdtrtId: string): Promise<Quote | undefined> {
+    return this.t.get<Quote>(keys.quote(planId, fixmedinsCode, mdtrtId));
   }
 
   // ---------- sponsors' orders, the ledger ----------

@@ -49,7 +49,18 @@ export const keys = {
   planContent: (planId: string, hash: string, part: number): Key => ({ pk: `PLAN#${planId}`, sk: `CONTENT#${hash}#${String(part).padStart(3, '0')}` }),
   /** A partner's access as one kind of caller: the plans it serves (the partner registry). */
   partner: (partnerId: string, kind: string): Key => ({ pk: `PARTNER#${partnerId}`, sk: `KIND#${kind}` }),
+  /** A plan's hospital register: its designated hospitals, one partition (a city designates hundreds), by fixmedins_code. */
+  hospital: (planId: string, fixmedinsCode: string): Key => ({ pk: `PLAN#${planId}#HOSPITALS`, sk: fixmedinsCode }),
+  /** A trial's quote, by the visit: the hospital and the centre's visit id (mdtrt_id); it expires (TTL_ATTRIBUTE). */
+  quote: (planId: string, fixmedinsCode: string, mdtrtId: string): Key => ({ pk: `QUOTE#${planId}#${fixmedinsCode}#${mdtrtId}`, sk: 'QUOTE' }),
 };
+
+/**
+ * The table's time-to-live attribute (epoch seconds): DynamoDB deletes an item some time after it passes. Only quotes
+ * carry it; DynamoDB Local ignores it, and the deletion may lag by days on AWS too, so readers treat an expired item
+ * as absent themselves.
+ */
+export const TTL_ATTRIBUTE = 'ttl';
 
 /** Enrollments spread their counter increments over this many items, so no item is written by every enrollment. */
 export const COUNTER_SHARDS = 16;

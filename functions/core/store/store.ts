@@ -10,6 +10,7 @@ import type { Order, OrderBeneficiary, OrderChunk } from '../charity/model.ts';
 import type { Policy, Population, WindowState } from '../enrollment/model.ts';
 import type { RosterPerson } from '../eligibility/model.ts';
 import type { PayoutMovement } from '../adjudication/payouts.ts';
+import type { Quote, RegisteredHospital } from '../settlement/model.ts';
 
 /** Another writer changed what this write was conditioned on: re-read and try again. */
 export class VersionConflict extends Error {
@@ -152,6 +153,17 @@ export interface Store extends PlanSource, PlanPublishing {
   getPayouts(planId: string): Promise<Record<string, string>>;
   /** One page of the payouts' journal of one day (Asia/Shanghai), in the order things happened. */
   listPayoutMovements(planId: string, day: string, after?: string, limit?: number): Promise<{ movements: PayoutMovement[]; after?: string }>;
+
+  /** A hospital of the plan's register, by its fixmedins_code. */
+  getHospital(planId: string, fixmedinsCode: string): Promise<RegisteredHospital | undefined>;
+  /** Registers hospitals (each replacing its entry: the city's register is the source). */
+  putHospitals(planId: string, hospitals: RegisteredHospital[]): Promise<void>;
+  /** The plan's whole register, by code. */
+  listHospitals(planId: string): Promise<RegisteredHospital[]>;
+  /** Keeps a trial's quote for its visit until it expires, replacing an earlier one of the visit. */
+  putQuote(quote: Quote): Promise<void>;
+  /** The visit's last quote, expired or not (the caller judges by `expiresAt`). */
+  getQuote(planId: string, fixmedinsCode: string, mdtrtId: string): Promise<Quote | undefined>;
 
   /** Stores the list's chunks, then the header unless the order exists (the caller looked first); returns the header that stands. */
   createOrder(order: Order, chunks: OrderChunk[]): Promise<{ created: boolean; order: Order }>;
