@@ -6,6 +6,7 @@ import { ClaimSubmission, CorrectionRequest, correctClaim, getClaim, memberAccum
 import { planLossRatio } from '../adjudication/loss-ratio.ts';
 import { dayStatement } from '../adjudication/statement.ts';
 import { planDetail } from '../plan/detail.ts';
+import { renderAdjudication } from '../engine/explain.ts';
 import { ClaimParams, MemberParams, PlanParams, StatementParams } from './params.ts';
 import { Text } from '../wire.ts';
 
@@ -33,12 +34,20 @@ export function adjudicationApi(deps: () => Deps, openapi: () => unknown): Api {
       },
     }),
     'GET /plans/{planId}/claims/{claimId}': route({
-      summary: 'A claim and its explanation of benefits',
+      summary: 'A claim and its explanation of benefits (as data, and as text: Chinese with English, as `npm run demo` prints it)',
       params: ClaimParams,
       responses: { 200: 'the claim', 404: 'unknown plan or claim' },
       handle: async ({ params }) => {
         const claim = await getClaim(deps(), params.planId, params.claimId);
-        return { status: 200, body: { claim: claim.claim, memberId: claim.memberId, status: claim.status, adjudication: claim.adjudication, ...(claim.correctedAt ? { correctedAt: claim.correctedAt } : {}) } };
+        return {
+          status: 200,
+          body: {
+            claim: claim.claim, memberId: claim.memberId, status: claim.status, adjudication: claim.adjudication,
+            // Rendered here, from the same amounts: a reader (the console) shows it as is and never recomputes money.
+            explanation: renderAdjudication(claim.adjudication),
+            ...(claim.correctedAt ? { correctedAt: claim.correctedAt } : {}),
+          },
+        };
       },
     }),
     'POST /plans/{planId}/claims/{claimId}/reversal': route({
