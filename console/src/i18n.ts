@@ -37,7 +37,7 @@ export const ROLES: Labels = {
   sponsor: ['捐助方', 'Sponsor'],
 };
 
-export const WINDOW_STATES: Labels = { open: ['开放中', 'open'], closed: ['已关闭', 'closed'] };
+export const WINDOW_STATES: Labels = { scheduled: ['未开始', 'not yet open'], open: ['开放中', 'open'], closed: ['已关闭', 'closed'] };
 export const WINDOW_ACTIONS: Labels = { open: ['开启', 'opened'], close: ['关闭', 'closed'], extend: ['延长', 'extended'] };
 
 export const RELIEF_GROUPS: Labels = {

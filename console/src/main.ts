@@ -78,6 +78,8 @@ function renderNav(planId: string | undefined, path: string): void {
 async function show(): Promise<void> {
   leave?.();
   leave = undefined;
+  // Marks when a page is drawn (tests and scripts wait for it): cleared now, set to the route once done.
+  delete main.dataset.ready;
   const { path, query } = current();
   const found = match(path);
   renderNav(found?.params.planId, path);
@@ -85,6 +87,7 @@ async function show(): Promise<void> {
   if (!found) {
     document.title = L('未找到 · 惠民保', 'Not found · huiminbao');
     fill(main, h('h1', {}, L('未找到此页', 'Page not found')), h('p', {}, h('a', { href: '#/' }, L('返回方案列表', 'Back to the plans'))));
+    main.dataset.ready = location.hash;
     return;
   }
   const { route, params } = found;
@@ -93,6 +96,7 @@ async function show(): Promise<void> {
     fill(main, h('h1', {}, L('需要相应身份', 'A role is needed')), h('p', {}, signsIn()
       ? [L(`此页供${who}使用，请`, `This page is for ${who}: `), h('a', { href: '#/sign-in' }, L('登录', 'sign in')), '.']
       : L(`此页供${who}使用：请在右上角选择身份。`, `This page is for ${who}: pick the role at the top right.`)));
+    main.dataset.ready = location.hash;
     return;
   }
   fill(main, h('p', { class: 'loading' }, L('加载中…', 'Loading…')));
@@ -106,12 +110,16 @@ async function show(): Promise<void> {
   }
   // A new page: focus moves to it, so keyboard and screen-reader users start at its content.
   main.focus({ preventScroll: true });
+  main.dataset.ready = location.hash || '#/';
 }
 
 /** Role or language changed: the header and the page are drawn again. */
 function refreshChrome(): void {
   void show();
 }
+
+// The skip link moves focus to the content without touching the address (a hash here is a route).
+document.querySelector('a.skip')?.addEventListener('click', (e) => { e.preventDefault(); main.focus(); });
 
 setLang(lang());
 await startSession();

@@ -17,7 +17,7 @@ export interface WindowEvent { at: string; action: string; actor: string; reason
 
 export interface WindowState {
   planId: string;
-  state: 'open' | 'closed';
+  state: 'scheduled' | 'open' | 'closed';
   opensAt: string | null;
   closesAt: string | null;
   participationRate?: string;

@@ -16,9 +16,8 @@ function differences(r: Revision): HTMLElement {
     r.differences.map((d) => [h('code', {}, d.claimId), money(d.before), money(d.after), money(d.difference)]), { class: 'differences' });
 }
 
-/** One claim: its figures, its explanation as the API rendered it, and the reversal and correction. */
-function claimView(planId: string, c: StoredClaimView, reload: () => void): HTMLElement {
-  const out = h('div');
+/** One claim: its figures, its explanation as the API rendered it, and the reversal and correction (answered in `out`). */
+function claimView(planId: string, c: StoredClaimView, reload: () => void, out: HTMLElement): HTMLElement {
   const reverse = h('form', {}, h('button', { type: 'submit', class: 'danger', disabled: c.status === 'reversed' }, L('撤销此理赔', 'Reverse this claim')));
   onSubmit(reverse, out, async () => {
     const { body, replayed } = await api<Revision>('POST', `${claimPath(planId, c.claim.claimId)}/reversal`);
@@ -48,7 +47,7 @@ function claimView(planId: string, c: StoredClaimView, reload: () => void): HTML
     ]),
     h('h3', {}, L('赔付说明', 'Explanation of benefits')),
     h('pre', { class: 'explanation', tabindex: 0, 'aria-label': L('赔付说明', 'Explanation of benefits') }, c.explanation),
-    h('details', {}, h('summary', {}, L('撤销或更正', 'Reverse or correct')), reverse, correct), out);
+    h('details', {}, h('summary', {}, L('撤销或更正', 'Reverse or correct')), reverse, correct));
 }
 
 export async function claimsPage(main: HTMLElement, { planId }: Record<string, string>, query: URLSearchParams): Promise<void> {
@@ -60,11 +59,12 @@ export async function claimsPage(main: HTMLElement, { planId }: Record<string, s
   const byClaim = h('form', { class: 'inline' }, field(L('理赔号', 'Claim id'), claimId), h('button', { type: 'submit' }, L('查询理赔', 'Find the claim')));
   const byMember = h('form', { class: 'inline' }, field(L('成员身份证号', 'Member\'s resident ID'), memberId), h('button', { type: 'submit' }, L('查询成员的理赔', 'Find the member\'s claims')));
   const showClaim = async (id: string): Promise<HTMLElement> => {
-    const { body } = await api<StoredClaimView>('GET', claimPath(planId, id));
-    const holder = h('div');
-    const reload = () => { void showClaim(id).then((el) => holder.replaceWith(el)).catch(() => {}); };
-    holder.append(claimView(planId, body, reload));
-    return holder;
+    const view = h('div');
+    // What a reversal or correction answered stays below the claim, which is drawn again as it now stands.
+    const out = h('div');
+    const draw = async () => fill(view, claimView(planId, (await api<StoredClaimView>('GET', claimPath(planId, id))).body, () => { void draw().catch((e) => fill(out, problem(e))); }, out));
+    await draw();
+    return h('div', {}, view, out);
   };
   onSubmit(byClaim, results, async () => {
     history.replaceState(null, '', `#/p/${seg(planId)}/claims?claim=${encodeURIComponent(claimId.value.trim())}`);
@@ -72,6 +72,8 @@ export async function claimsPage(main: HTMLElement, { planId }: Record<string, s
   });
   onSubmit(byMember, results, async () => {
     const member = memberId.value.trim().toUpperCase();
+    // The address names what is shown (a claim's link below then always changes it, and reloading shows the same).
+    history.replaceState(null, '', `#/p/${seg(planId)}/claims?member=${encodeURIComponent(member)}`);
     const { body } = await api<{ claimIds: string[]; accumulators: { yearPaid: string } }>('GET', `/plans/${seg(planId)}/members/${seg(member)}/accumulators`);
     const claims = await Promise.all(body.claimIds.map(async (id) => (await api<StoredClaimView>('GET', claimPath(planId, id))).body));
     return [
@@ -87,7 +89,7 @@ export async function claimsPage(main: HTMLElement, { planId }: Record<string, s
   const initial = query.get('claim');
   if (initial) {
     try { fill(results, await showClaim(initial)); } catch (error) { fill(results, problem(error)); }
-  }
+  } else if (query.get('member')) byMember.requestSubmit();
 }
 
 /** Every page of a day's statement (1,000 entries a page). */
