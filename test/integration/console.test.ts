@@ -172,6 +172,19 @@ describe('the bureau', () => {
     expect(widths[COUNTY]).toBeGreaterThan(100);
     expect(widths['620621']).toBe(0);
     await shot('04-bureau-participation');
+
+    // With the city's population figures the page shows rates: 3 of 1,000 in 凉州区 = 0.0030, shown as 0.30%.
+    await page.getByText('参保人数（计算参保率的分母）').click();
+    await page.getByLabel('数据来源').fill('武威市医保局 测试数据');
+    await page.getByLabel('各区县基本医保参保人数（每行：区县代码,人数）').fill(`${COUNTY},1000\n620621,500`);
+    await page.getByRole('button', { name: '保存人数' }).click();
+    await expect.poll(() => page.locator(`svg.chart text.value`).first().textContent(), { timeout: 15_000 }).toBe('0.30%');
+    const rated = (await call('GET', `/plans/${PLAN}/participation`)).body;
+    expect(rated.counties.find((c: { code: string }) => c.code === COUNTY)).toMatchObject({ insured: 1000, rate: '0.0030' });
+    // City-wide 3 / 1,500 = 0.0020 (rounded down to four places).
+    expect(rated.rate).toBe('0.0020');
+    await expect.poll(() => page.locator('main').innerText()).toContain('0.20% (0.0020)');
+    await shot('04-bureau-participation-rates');
   });
 
   test('imports a roster file: progress, and the rejected row numbered as in the file with its ID masked', async () => {

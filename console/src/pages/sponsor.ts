@@ -81,7 +81,7 @@ export async function ordersPage(main: HTMLElement, { planId }: Record<string, s
 
 function quoteFacts(o: Order): HTMLElement | null {
   if (!o.quote) return null;
-  return h('div', {},
+  return h('div', {}, h('h3', {}, L('报价', 'Quote')),
     facts([
       [L('名单行数', 'Lines'), String(o.quote.beneficiaries)], [L('可参保', 'Covered'), h('strong', { 'data-figure': 'covered' }, String(o.quote.covered))],
       [L('不计费', 'Not covered'), String(o.quote.notCovered)], [L('每人（元）', 'Each (yuan)'), money(o.amountEach)],
@@ -94,7 +94,7 @@ function quoteFacts(o: Order): HTMLElement | null {
 function receipt(o: Order, counties: Map<string, string>): HTMLElement | null {
   const r = o.result;
   if (!r) return null;
-  return h('div', { class: 'receipt' },
+  return h('div', { class: 'receipt' }, h('h3', {}, L('回执', 'Receipt')),
     facts([
       [L('已参保', 'Enrolled'), h('strong', { 'data-figure': 'enrolled' }, String(r.enrolled))],
       [L('退款', 'Refunded'), [`${r.refunded.people} ${L('人', 'people')}, `, money(r.refunded.amount), ` ${L('元', 'yuan')}`]],
@@ -142,7 +142,8 @@ export async function orderPage(main: HTMLElement, { planId, orderId }: Record<s
       });
       forms.push(pay);
     }
-    if (o.status === 'fulfilled' && !o.settlement && (role() === 'sponsor' || role() === 'bureau')) {
+    // Settling is for after the window closed (before, the API answers PAYMENTS_STILL_DUE).
+    if (o.status === 'fulfilled' && !o.settlement && plan.window.state === 'closed' && (role() === 'sponsor' || role() === 'bureau')) {
       const settle = h('form', { class: 'inline' }, h('button', { type: 'submit' }, L('投保期结束后结算', 'Settle after the window closed')));
       onSubmit(settle, out, async () => {
         await api('POST', `${path}/settlement`, { actor: actor() });
@@ -164,6 +165,8 @@ export async function orderPage(main: HTMLElement, { planId, orderId }: Record<s
     const { body: o } = await api<Order>('GET', path);
     remembered(planId, o.orderId);
     const changed = JSON.stringify(o) !== JSON.stringify(last);
+    // A message about the last step ("paid: enrolling…") is stale once the order moves on.
+    if (last && last.status !== o.status) fill(out);
     last = o;
     if (!changed) return;
     fill(state,
