@@ -89,9 +89,11 @@ beforeAll(async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, locale: 'zh-CN' });
   page = await context.newPage();
   page.on('pageerror', (error) => { pageErrors.push(error.message); });
+  // The browser reports what the content security policy blocked (an inline style, a script): nothing may be.
+  page.on('console', (message) => { if (/Content Security Policy/i.test(message.text())) pageErrors.push(message.text()); });
 }, 90_000);
 
-/** Script errors in the page: none may happen. */
+/** Script errors in the page, and anything the content security policy refused: none may happen. */
 const pageErrors: string[] = [];
 afterEach(() => { expect(pageErrors).toEqual([]); });
 
