@@ -27,7 +27,7 @@ export function participationChart(p: Participation): SVGElement {
     s('title', {}, title),
     p.counties.map((c, i) => {
       const y = 6 + i * ROW;
-      const shown = byRate ? (c.rate === null ? L('无人数', 'no population') : percent(c.rate)) : String(c.enrolled);
+      const shown = byRate ? (c.rate === null ? L('人数未知', 'population unknown') : percent(c.rate)) : String(c.enrolled);
       const cls = c.meetsAim ? 'aim' : c.meetsFloor ? 'floor' : c.meetsFloor === false ? 'below' : '';
       return s('g', { class: 'row' },
         s('text', { x: LABEL - 8, y: y + ROW / 2 + 4, 'text-anchor': 'end', class: 'label' }, c.name),

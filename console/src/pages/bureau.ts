@@ -53,7 +53,10 @@ export async function participationPage(main: HTMLElement, { planId }: Record<st
       [L('按档次', 'By tier'), Object.entries(p.byTier).map(([k, n]) => `${k} ${n}`).join(', ')],
       [L('按渠道', 'By channel'), Object.entries(p.byChannel).map(([k, n]) => `${k} ${n}`).join(', ')],
     ]), updatedAt());
-    fill(chart, participationChart(p));
+    fill(chart, participationChart(p), p.counties.some((c) => c.meetsFloor !== null)
+      ? h('p', { class: 'legend muted' }, h('span', { class: 'key aim' }), L('达到目标', 'meets the aim'), h('span', { class: 'key floor' }), L('达到底线', 'meets the floor'),
+        h('span', { class: 'key below' }), L('低于底线', 'below the floor'))
+      : null);
     fill(rows, table(L('各区县参保情况', 'Participation by county'),
       [L('区县', 'County'), L('代码', 'Code'), L('已参保', 'Enrolled'), L('基本医保人数', 'Insured'), L('参保率', 'Rate'), L('达到底线', 'Meets floor'), L('达到目标', 'Meets aim')],
       p.counties.map((c) => [c.name, c.code, h('span', { 'data-county': c.code }, String(c.enrolled)), c.insured ?? '—', c.rate === null ? '—' : percent(c.rate), yesNo(c.meetsFloor), yesNo(c.meetsAim)])));
