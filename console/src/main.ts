@@ -34,7 +34,7 @@ const ROUTES: Route[] = [
   { path: '/p/:planId/loss-ratio', roles: ['bureau', 'insurer'], nav: ['赔付率', 'Loss ratio'], page: async () => (await bureau()).lossRatioPage },
   { path: '/p/:planId/claims', roles: ['insurer', 'bureau'], nav: ['理赔查询', 'Claims'], page: async () => (await insurer()).claimsPage },
   { path: '/p/:planId/statements', roles: ['insurer', 'bureau'], nav: ['日结单', 'Statements'], page: async () => (await insurer()).statementsPage },
-  { path: '/p/:planId/orders', roles: ['sponsor'], nav: ['捐购订单', 'Orders'], page: async () => (await sponsor()).ordersPage },
+  { path: '/p/:planId/orders', roles: ['sponsor', 'bureau', 'insurer'], nav: ['捐购订单', 'Orders'], page: async () => (await sponsor()).ordersPage },
   { path: '/p/:planId/orders/:orderId', roles: ['sponsor', 'bureau', 'insurer'], page: async () => (await sponsor()).orderPage },
 ];
 

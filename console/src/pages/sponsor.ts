@@ -2,7 +2,7 @@
 // why, the amount), its approvals where the plan has them, payment, the
 // fulfilment's progress and the receipt, and each beneficiary's outcome.
 import { h, fill, field, select, table, money } from '../dom.ts';
-import { L, label, APPROVAL_STEPS, CONTRIBUTIONS, ORDER_STATUS, PAYER_KINDS, RELIEF_GROUPS } from '../i18n.ts';
+import { L, label, APPROVAL_STEPS, CONTRIBUTIONS, ORDER_STATUS, PAYER_KINDS, RELIEF_GROUPS, ROLES } from '../i18n.ts';
 import { api, seg } from '../api.ts';
 import { actor, role } from '../session.ts';
 import { beijing } from '../format.ts';
@@ -22,6 +22,14 @@ function remembered(planId: string, add?: string): string[] {
 }
 
 const orderHref = (planId: string, orderId: string) => `#/p/${seg(planId)}/orders/${seg(orderId)}`;
+
+/** Who takes each approval step (as the API checks on AWS: functions/core/charity/order-payment.ts). */
+const TAKERS: Record<string, readonly string[]> = {
+  'civil-affairs-submits': ['sponsor', 'bureau'],
+  'lead-insurer-confirms': ['insurer'],
+  'finance-pays': ['bureau'],
+};
+const takes = (step: string) => TAKERS[step]?.includes(role()) ?? true;
 
 export async function ordersPage(main: HTMLElement, { planId }: Record<string, string>): Promise<void> {
   const { body: plan } = await api<PlanDetail>('GET', `/plans/${seg(planId)}`);
@@ -68,6 +76,7 @@ export async function ordersPage(main: HTMLElement, { planId }: Record<string, s
     location.hash = orderHref(planId, order.orderId);
     return h('p', {}, order.orderId);
   });
+  // Only a sponsor places orders; the bureau and the insurers open one by its id (to take their approval steps).
   const lookup = h('input', { name: 'orderId', required: true });
   const find = h('form', { class: 'inline' }, field(L('订单号', 'Order id'), lookup), h('button', { type: 'submit' }, L('查看', 'Open')));
   find.addEventListener('submit', (e) => { e.preventDefault(); location.hash = orderHref(planId, lookup.value.trim()); });
@@ -76,7 +85,7 @@ export async function ordersPage(main: HTMLElement, { planId }: Record<string, s
     h('h1', {}, `${plan.name} · ${L('捐购订单', 'Sponsored orders')}`),
     section(L('我的订单（本浏览器）', 'My orders (this browser)'), mine.length === 0 ? h('p', { class: 'muted' }, L('尚无订单。', 'None yet.'))
       : h('ul', {}, mine.map((id) => h('li', {}, h('a', { href: orderHref(planId, id) }, id)))), find),
-    section(L('新订单', 'New order'), form, out));
+    role() === 'sponsor' ? section(L('新订单', 'New order'), form, out) : null);
 }
 
 function quoteFacts(o: Order): HTMLElement | null {
@@ -121,7 +130,10 @@ export async function orderPage(main: HTMLElement, { planId, orderId }: Record<s
   const drawSteps = (o: Order) => {
     const next = plan.sponsorship.approvals.filter((s) => s !== 'finance-pays').find((s) => !o.approvals.some((a) => a.step === s));
     const forms: HTMLElement[] = [];
-    if (o.status === 'quoted' && next) {
+    if (o.status === 'quoted' && next && !takes(next)) {
+      forms.push(h('p', { class: 'muted' }, L(`下一步：${label(APPROVAL_STEPS, next)}（由${TAKERS[next].map((r) => label(ROLES, r)).join('或')}办理）`, `Next: ${label(APPROVAL_STEPS, next)} (taken by ${TAKERS[next].map((r) => label(ROLES, r)).join(' or ')})`)));
+    }
+    if (o.status === 'quoted' && next && takes(next)) {
       const who = h('input', { name: 'actor', required: true, value: actor() });
       const approve = h('form', { class: 'inline' }, field(L('经办人', 'Actor'), who), h('button', { type: 'submit' }, `${L('记录', 'Record')}: ${label(APPROVAL_STEPS, next)}`));
       onSubmit(approve, out, async () => {
@@ -131,7 +143,12 @@ export async function orderPage(main: HTMLElement, { planId, orderId }: Record<s
       });
       forms.push(approve);
     }
-    if (o.status === 'quoted' && !next && o.quote && o.quote.covered > 0) {
+    // Where finance pays (an approval step), the bureau pays; otherwise the sponsor (or the bureau for it).
+    const payer = plan.sponsorship.approvals.includes('finance-pays') ? takes('finance-pays') : role() === 'sponsor' || role() === 'bureau';
+    if (o.status === 'quoted' && !next && o.quote && o.quote.covered > 0 && !payer) {
+      forms.push(h('p', { class: 'muted' }, L('待付款。', 'Awaiting payment.')));
+    }
+    if (o.status === 'quoted' && !next && o.quote && o.quote.covered > 0 && payer) {
       const who = h('input', { name: 'actor', required: true, value: actor() });
       const pay = h('form', { class: 'inline' }, field(L('付款人', 'Paid by'), who),
         h('button', { type: 'submit' }, [L('支付 ', 'Pay '), o.quote.amount, L(' 元', ' yuan')]));
@@ -155,9 +172,9 @@ export async function orderPage(main: HTMLElement, { planId, orderId }: Record<s
     fill(steps,
       plan.sponsorship.approvals.length > 0 ? table(L('审批步骤', 'Approval steps'), [L('步骤', 'Step'), L('经办人', 'By'), L('时间', 'When')],
         plan.sponsorship.approvals.map((s) => {
-          const done = s === 'finance-pays' ? (o.payment ? { actor: '', at: o.payment.at } : undefined) : o.approvals.find((a) => a.step === s);
+          const done = o.approvals.find((a) => a.step === s);
           return [label(APPROVAL_STEPS, s), done?.actor ?? '—', done ? beijing(done.at) : L('待办', 'to do')];
-        })) : null,
+        }), { class: 'approvals' }) : null,
       forms);
   };
 
