@@ -27,7 +27,7 @@ const ROUTES: Route[] = [
   { path: '/sign-in', page: async () => (main) => signInPage(main, () => { refreshChrome(); location.hash = '#/'; }) },
   { path: '/p/:planId', nav: ['保障方案', 'Benefits'], page: async () => planPage },
   { path: '/p/:planId/ledger', nav: ['捐赠公示', 'Sponsorship ledger'], page: async () => ledgerPage },
-  { path: '/p/:planId/participation', roles: ['bureau'], nav: ['参保进度', 'Participation'], page: async () => (await bureau()).participationPage },
+  { path: '/p/:planId/participation', roles: ['bureau', 'insurer'], nav: ['参保进度', 'Participation'], page: async () => (await bureau()).participationPage },
   { path: '/p/:planId/window', roles: ['bureau'], nav: ['投保期', 'Window'], page: async () => (await bureau()).windowPage },
   { path: '/p/:planId/roster', roles: ['bureau'], nav: ['名单导入', 'Roster import'], page: async () => (await bureau()).rosterPage },
   { path: '/p/:planId/renewals', roles: ['bureau'], nav: ['续保', 'Renewals'], page: async () => (await bureau()).renewalsPage },

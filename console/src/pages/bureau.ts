@@ -5,7 +5,7 @@
 import { h, fill, field, table, money, s } from '../dom.ts';
 import { L, label, WINDOW_ACTIONS } from '../i18n.ts';
 import { api, ApiError, seg } from '../api.ts';
-import { actor } from '../session.ts';
+import { actor, role } from '../session.ts';
 import { beijing, percent } from '../format.ts';
 import { every, facts, onSubmit, problem, section, updatedAt } from '../ui.ts';
 import { participationChart } from '../chart.ts';
@@ -42,7 +42,8 @@ export async function participationPage(main: HTMLElement, { planId }: Record<st
     h('h1', {}, `${detail.name} · ${L('参保进度', 'Participation')}`),
     section(L('全市', 'City-wide'), summary),
     section(L('各区县', 'By county'), chart, rows),
-    h('details', { class: 'card' }, h('summary', {}, L('参保人数（计算参保率的分母）', 'Insured population (what rates divide by)')), population, out));
+    // The population is the city's figures: the bureau gives them.
+    role() === 'bureau' ? h('details', { class: 'card' }, h('summary', {}, L('参保人数（计算参保率的分母）', 'Insured population (what rates divide by)')), population, out) : null);
   return every(seconds(query, 10), async () => {
     const { body: p } = await api<Participation>('GET', `/plans/${seg(planId)}/participation`);
     fill(summary, facts([

@@ -4,6 +4,7 @@
 import { h, fill, field, table, money, download } from '../dom.ts';
 import { L, label, CLAIM_STATUS } from '../i18n.ts';
 import { api, seg } from '../api.ts';
+import { role } from '../session.ts';
 import { beijing, beijingDay, toCsv } from '../format.ts';
 import { facts, onSubmit, problem, section, requestId } from '../ui.ts';
 import type { PlanDetail, Revision, Statement, StoredClaimView } from '../types.ts';
@@ -47,7 +48,8 @@ function claimView(planId: string, c: StoredClaimView, reload: () => void, out: 
     ]),
     h('h3', {}, L('赔付说明', 'Explanation of benefits')),
     h('pre', { class: 'explanation', tabindex: 0, 'aria-label': L('赔付说明', 'Explanation of benefits') }, c.explanation),
-    h('details', {}, h('summary', {}, L('撤销或更正', 'Reverse or correct')), reverse, correct));
+    // Reversals and corrections are the insurers' (the bureau reads claims only).
+    role() === 'insurer' ? h('details', {}, h('summary', {}, L('撤销或更正', 'Reverse or correct')), reverse, correct) : null);
 }
 
 export async function claimsPage(main: HTMLElement, { planId }: Record<string, string>, query: URLSearchParams): Promise<void> {
