@@ -82,3 +82,5 @@ export const ORDER_STATUS: Labels = {
 export const CONTRIBUTIONS: Labels = { full: ['全额资助', 'in full'], 'fixed-amount': ['定额资助', 'a fixed amount each'] };
 
 export const CLAIM_STATUS: Labels = { applied: ['有效', 'applied'], reversed: ['已撤销', 'reversed'] };
+
+export const STATEMENT_KINDS: Labels = { claim: ['理算', 'claim'], reversal: ['撤销', 'reversal'], correction: ['更正', 'correction'] };

@@ -2,7 +2,7 @@
 // of benefits as the API renders it (Chinese with English), reversals and
 // corrections with the differences they made, and the daily statements.
 import { h, fill, field, table, money, download } from '../dom.ts';
-import { L, label, CLAIM_STATUS } from '../i18n.ts';
+import { L, label, CLAIM_STATUS, STATEMENT_KINDS } from '../i18n.ts';
 import { api, seg } from '../api.ts';
 import { role } from '../session.ts';
 import { beijing, beijingDay, toCsv } from '../format.ts';
@@ -129,7 +129,7 @@ export async function statementsPage(main: HTMLElement, { planId }: Record<strin
         h('button', { type: 'button', onClick: () => download(`${planId}-statement-${day.date}.csv`, csv(), 'text/csv;charset=utf-8') }, L('下载 CSV', 'Download CSV')),
         h('button', { type: 'button', onClick: () => download(`${planId}-statement-${day.date}.json`, JSON.stringify(day, null, 2), 'application/json') }, L('下载 JSON', 'Download JSON'))),
       table(L('当日明细（按发生顺序）', 'The day\'s entries, in order'), [L('类型', 'Kind'), L('理赔号', 'Claim'), L('时间', 'When'), L('金额（元）', 'Amount (yuan)'), L('分摊', 'By insurer'), L('变动', 'Changes')],
-        day.entries.map((e) => [e.kind, h('a', { href: `#/p/${seg(planId)}/claims?claim=${encodeURIComponent(e.claimId)}` }, e.claimId), beijing(e.at), money(e.paid),
+        day.entries.map((e) => [label(STATEMENT_KINDS, e.kind), h('a', { href: `#/p/${seg(planId)}/claims?claim=${encodeURIComponent(e.claimId)}` }, e.claimId), beijing(e.at), money(e.paid),
           e.byInsurer.map((b) => `${b.insurerId} ${b.paid}`).join(', '), (e.changes ?? []).map((c) => `${c.claimId}: ${c.before} → ${c.after}`).join('; ')])),
     ];
   });
