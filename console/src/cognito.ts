@@ -1,8 +1,9 @@
 // Sign-in on AWS: the user pool checks the password (USER_PASSWORD_AUTH over
-// HTTPS), the identity pool turns the ID token into temporary credentials of
-// the caller role its group maps to (a user in no group, or in groups of two
-// roles, gets none), and the console signs the API's requests with them. Plain
-// JSON calls to Cognito's endpoints; no SDK. No DOM (unit-tested).
+// HTTPS) and an authenticator app's code (set up at first sign-in); the identity
+// pool turns the ID token into temporary credentials of the caller role the
+// user's group maps to (a user in no group, or in groups of two roles, gets
+// none), and the console signs the API's requests with them. Plain JSON calls
+// to Cognito's endpoints; no SDK. No DOM (unit-tested).
 import type { Credentials } from './sigv4.ts';
 
 export type Kind = 'bureau' | 'insurer' | 'sponsor';
@@ -21,7 +22,10 @@ export interface CognitoConfig {
   roles: Record<Kind, string>;
 }
 
-export type SignInStep = { idToken: string } | { challenge: 'NEW_PASSWORD_REQUIRED'; session: string };
+/** The challenges the console answers: a new password at first sign-in, setting up an authenticator app, its code. */
+export type Challenge = 'NEW_PASSWORD_REQUIRED' | 'MFA_SETUP' | 'SOFTWARE_TOKEN_MFA';
+const CHALLENGES: readonly string[] = ['NEW_PASSWORD_REQUIRED', 'MFA_SETUP', 'SOFTWARE_TOKEN_MFA'];
+export type SignInStep = { idToken: string } | { challenge: Challenge; session: string };
 
 export class CognitoError extends Error {
   readonly code: string;
@@ -51,7 +55,7 @@ type AuthResult = { AuthenticationResult?: { IdToken: string }; ChallengeName?: 
 
 function step(result: AuthResult): SignInStep {
   if (result.AuthenticationResult) return { idToken: result.AuthenticationResult.IdToken };
-  if (result.ChallengeName === 'NEW_PASSWORD_REQUIRED' && result.Session) return { challenge: 'NEW_PASSWORD_REQUIRED', session: result.Session };
+  if (result.ChallengeName && CHALLENGES.includes(result.ChallengeName) && result.Session) return { challenge: result.ChallengeName as Challenge, session: result.Session };
   throw new CognitoError(result.ChallengeName ?? 'UnknownChallenge', `sign-in needs a step the console does not offer (${result.ChallengeName})`);
 }
 
@@ -61,12 +65,37 @@ export async function signIn(config: CognitoConfig, username: string, password: 
   }));
 }
 
+function respond(config: CognitoConfig, challenge: Challenge, session: string, responses: Record<string, string>, fetcher: Fetch): Promise<AuthResult> {
+  return call<AuthResult>(fetcher, idp(config), 'AWSCognitoIdentityProviderService.RespondToAuthChallenge', {
+    ChallengeName: challenge, ClientId: config.userPoolClientId, Session: session, ChallengeResponses: responses,
+  });
+}
+
 /** A user created by an administrator sets a password of their own at first sign-in. */
 export async function setNewPassword(config: CognitoConfig, username: string, password: string, session: string, fetcher: Fetch = fetch): Promise<SignInStep> {
-  return step(await call<AuthResult>(fetcher, idp(config), 'AWSCognitoIdentityProviderService.RespondToAuthChallenge', {
-    ChallengeName: 'NEW_PASSWORD_REQUIRED', ClientId: config.userPoolClientId, Session: session, ChallengeResponses: { USERNAME: username, NEW_PASSWORD: password },
-  }));
+  return step(await respond(config, 'NEW_PASSWORD_REQUIRED', session, { USERNAME: username, NEW_PASSWORD: password }, fetcher));
 }
+
+/** The code of the user's authenticator app. */
+export async function answerCode(config: CognitoConfig, username: string, code: string, session: string, fetcher: Fetch = fetch): Promise<SignInStep> {
+  return step(await respond(config, 'SOFTWARE_TOKEN_MFA', session, { USERNAME: username, SOFTWARE_TOKEN_MFA_CODE: code }, fetcher));
+}
+
+/** Setting up an authenticator app (the pool requires one): the secret to enter in it, and the session to go on with. */
+export async function startTotpSetup(config: CognitoConfig, session: string, fetcher: Fetch = fetch): Promise<{ secret: string; session: string }> {
+  const r = await call<{ SecretCode: string; Session: string }>(fetcher, idp(config), 'AWSCognitoIdentityProviderService.AssociateSoftwareToken', { Session: session });
+  return { secret: r.SecretCode, session: r.Session };
+}
+
+/** The app's first code confirms the setup; the sign-in then completes. */
+export async function finishTotpSetup(config: CognitoConfig, username: string, code: string, session: string, fetcher: Fetch = fetch): Promise<SignInStep> {
+  const verified = await call<{ Status: string; Session: string }>(fetcher, idp(config), 'AWSCognitoIdentityProviderService.VerifySoftwareToken', { Session: session, UserCode: code, FriendlyDeviceName: 'huiminbao console' });
+  if (verified.Status !== 'SUCCESS') throw new CognitoError('CodeMismatchException', 'the code does not match the authenticator app');
+  return step(await respond(config, 'MFA_SETUP', verified.Session, { USERNAME: username }, fetcher));
+}
+
+/** What an authenticator app reads (as a link or typed in): the account, the issuer and the secret. */
+export const otpauthUri = (username: string, secret: string) => `otpauth://totp/${encodeURIComponent(`huiminbao:${username}`)}?secret=${secret}&issuer=huiminbao`;
 
 export interface SignedIn {
   credentials: Credentials;

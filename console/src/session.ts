@@ -5,7 +5,7 @@
 import { h, fill, field } from './dom.ts';
 import { L, label, ROLES } from './i18n.ts';
 import { signWith } from './api.ts';
-import { credentialsFor, setNewPassword, signIn, CognitoError, type CognitoConfig, type Kind, type SignedIn } from './cognito.ts';
+import { answerCode, credentialsFor, finishTotpSetup, otpauthUri, setNewPassword, signIn, startTotpSetup, CognitoError, type CognitoConfig, type Kind, type SignedIn, type SignInStep } from './cognito.ts';
 
 export type Role = 'public' | Kind;
 type Config = { auth: 'none' } | CognitoConfig;
@@ -77,46 +77,64 @@ export function renderSession(el: HTMLElement, changed: () => void): void {
   }
 }
 
-/** The sign-in page (AWS): user name and password, and a new password at first sign-in. */
+/** The sign-in page (AWS): user name and password, then what Cognito asks (a new password, an authenticator app). */
 export function signInPage(main: HTMLElement, done: () => void): void {
   if (config.auth !== 'cognito') {
     fill(main, h('h1', {}, L('登录', 'Sign in')), h('p', {}, L('本地环境无需登录：在右上角选择身份。', 'The local stack needs no sign-in: pick a role at the top right.')));
     return;
   }
   const cognito = config;
-  const username = h('input', { name: 'username', autocomplete: 'username', required: true });
-  const password = h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
   const status = h('p', { role: 'alert', class: 'problem', hidden: true });
-  const form = h('form', { class: 'card narrow' }, field(L('用户名', 'User name'), username), field(L('密码', 'Password'), password),
-    h('button', { type: 'submit' }, L('登录', 'Sign in')), status);
-  const fail = (error: unknown) => {
-    status.hidden = false;
-    status.textContent = error instanceof CognitoError ? `${error.code}: ${error.message}` : String(error);
+  const holder = h('div');
+  let username = '';
+  /** One step: a form of fields, its button, and what to do with the values. */
+  const ask = (intro: HTMLElement | null, fields: [string, HTMLInputElement][], button: string, next: (values: string[]) => Promise<void>) => {
+    const form = h('form', { class: 'card narrow' }, intro, fields.map(([text, input]) => field(text, input)), h('button', { type: 'submit' }, button), status);
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      status.hidden = true;
+      const buttons = [...form.querySelectorAll('button')];
+      for (const b of buttons) b.disabled = true;
+      try {
+        await next(fields.map(([, input]) => input.value));
+      } catch (error) {
+        status.hidden = false;
+        status.textContent = error instanceof CognitoError ? `${error.code}: ${error.message}` : String(error);
+      } finally {
+        for (const b of buttons) b.disabled = false;
+      }
+    });
+    fill(holder, form);
+    fields[0]?.[1].focus();
   };
-  const finish = async (idToken: string) => {
-    use(await credentialsFor(cognito, idToken));
-    done();
+  const code = () => h('input', { name: 'code', inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '\\d{6}', required: true, maxlength: 6 });
+  const go = async (step: SignInStep): Promise<void> => {
+    if ('idToken' in step) {
+      use(await credentialsFor(cognito, step.idToken));
+      done();
+      return;
+    }
+    if (step.challenge === 'NEW_PASSWORD_REQUIRED') {
+      ask(h('p', {}, L('首次登录，请设置新密码。', 'First sign-in: choose a new password.')),
+        [[L('新密码', 'New password'), h('input', { name: 'new-password', type: 'password', autocomplete: 'new-password', required: true, minlength: 12 })]],
+        L('设置密码', 'Set the password'), async ([password]) => go(await setNewPassword(cognito, username, password, step.session)));
+    } else if (step.challenge === 'SOFTWARE_TOKEN_MFA') {
+      ask(h('p', {}, L('请输入身份验证器应用中的 6 位验证码。', 'Enter the 6-digit code of your authenticator app.')),
+        [[L('验证码', 'Code'), code()]], L('验证', 'Verify'), async ([c]) => go(await answerCode(cognito, username, c, step.session)));
+    } else {
+      const { secret, session } = await startTotpSetup(cognito, step.session);
+      ask(h('div', {}, h('p', {}, L('此控制台要求身份验证器应用（如 Google Authenticator、Microsoft Authenticator）。请在应用中添加以下密钥，然后输入应用显示的验证码。',
+        'The console requires an authenticator app (e.g. Google or Microsoft Authenticator). Add this key to the app, then enter the code it shows.')),
+        h('p', {}, h('code', { class: 'secret' }, secret)), h('p', {}, h('a', { href: otpauthUri(username, secret) }, L('在本设备的应用中打开', 'Open in an app on this device')))),
+        [[L('验证码', 'Code'), code()]], L('完成设置并登录', 'Finish and sign in'), async ([c]) => go(await finishTotpSetup(cognito, username, c, session)));
+    }
   };
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    status.hidden = true;
-    try {
-      const first = await signIn(cognito, username.value, password.value);
-      if ('idToken' in first) return await finish(first.idToken);
-      const fresh = h('input', { name: 'new-password', type: 'password', autocomplete: 'new-password', required: true, minlength: 8 });
-      const again = h('form', { class: 'card narrow' }, h('p', {}, L('首次登录，请设置新密码。', 'First sign-in: choose a new password.')),
-        field(L('新密码', 'New password'), fresh), h('button', { type: 'submit' }, L('设置并登录', 'Set and sign in')), status);
-      again.addEventListener('submit', async (e2) => {
-        e2.preventDefault();
-        try {
-          const next = await setNewPassword(cognito, username.value, fresh.value, first.session);
-          if ('idToken' in next) await finish(next.idToken);
-        } catch (error) { fail(error); }
-      });
-      form.replaceWith(again);
-      fresh.focus();
-    } catch (error) { fail(error); }
+  ask(null, [
+    [L('用户名', 'User name'), h('input', { name: 'username', autocomplete: 'username', required: true })],
+    [L('密码', 'Password'), h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true })],
+  ], L('登录', 'Sign in'), async ([name, password]) => {
+    username = name;
+    await go(await signIn(cognito, name, password));
   });
-  fill(main, h('h1', {}, L('登录', 'Sign in')), form);
-  username.focus();
+  fill(main, h('h1', {}, L('登录', 'Sign in')), holder);
 }

@@ -57,7 +57,8 @@ export interface LedgerEntry {
   byCounty: Record<string, number>;
 }
 
-export interface Ledger { planId: string; entries: LedgerEntry[]; totals: { paid: string; refunded: string; net: string; enrolled: number } }
+/** A page of the ledger (`after`: the next page's cursor, absent on the last) and the whole ledger's totals. */
+export interface Ledger { planId: string; entries: LedgerEntry[]; totals: { paid: string; refunded: string; net: string; enrolled: number }; after?: string }
 
 export interface CountyParticipation { code: string; name: string; enrolled: number; insured: number | null; rate: string | null; meetsFloor: boolean | null; meetsAim: boolean | null }
 

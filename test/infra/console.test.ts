@@ -4,7 +4,9 @@
 // Host), and sign-in: a user pool only administrators add users to, an identity
 // pool that hands an authenticated user the caller role of their group's kind and
 // nothing otherwise, and the caller roles of the console's kinds trusting it.
+import { Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { HuiminbaoStack } from '../../infra/stack.ts';
 import { API_PATHS } from '../../infra/constructs/console.ts';
@@ -20,6 +22,12 @@ const one = (type: string) => {
   return { id: found[0][0], ...found[0][1] };
 };
 const logicalId = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as any);
+/** The resource whose logical id starts with `prefix` (the console's two buckets: files and logs). */
+const named = (prefix: string, type: string) => {
+  const found = ofType(type).filter(([id]) => id.startsWith(prefix));
+  expect(found, `${prefix} ${type}`).toHaveLength(1);
+  return { id: found[0][0], ...found[0][1] };
+};
 
 /** AWS managed policies, by their fixed ids. */
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
@@ -33,11 +41,11 @@ beforeAll(() => {
 
 describe('hosting', () => {
   test('the files are in a bucket nobody reads but the distribution, over TLS only', () => {
-    const bucket = one('AWS::S3::Bucket');
+    const bucket = named('ConsoleFiles', 'AWS::S3::Bucket');
     expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
     expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
     const distribution = one('AWS::CloudFront::Distribution');
-    const statements = one('AWS::S3::BucketPolicy').Properties.PolicyDocument.Statement as any[];
+    const statements = named('ConsoleFilesPolicy', 'AWS::S3::BucketPolicy').Properties.PolicyDocument.Statement as any[];
     const allows = statements.filter((s) => s.Effect === 'Allow');
     // One grant: CloudFront reading objects, for this distribution only.
     expect(allows).toHaveLength(1);
@@ -45,6 +53,15 @@ describe('hosting', () => {
     expect(JSON.stringify(allows[0].Condition.StringEquals['AWS:SourceArn'])).toContain(distribution.id);
     expect(statements.filter((s) => s.Effect === 'Deny')).toEqual([expect.objectContaining({ Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]);
     expect(one('AWS::CloudFront::OriginAccessControl').Properties.OriginAccessControlConfig).toMatchObject({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' });
+  });
+
+  test('who fetched what is logged: the bucket\'s access logs and CloudFront\'s, in a private log bucket kept a year', () => {
+    const logs = named('ConsoleLogs', 'AWS::S3::Bucket');
+    expect(logs.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(logs.Properties.LifecycleConfiguration.Rules).toEqual([expect.objectContaining({ ExpirationInDays: 365, Status: 'Enabled' })]);
+    expect(named('ConsoleFiles', 'AWS::S3::Bucket').Properties.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: logs.id }, LogFilePrefix: 'files/' });
+    expect(one('AWS::CloudFront::Distribution').Properties.DistributionConfig.Logging).toEqual({ Bucket: { 'Fn::GetAtt': [logs.id, 'RegionalDomainName'] }, Prefix: 'cloudfront/' });
+    expect(named('ConsoleLogsPolicy', 'AWS::S3::BucketPolicy').Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
   });
 
   test('the distribution serves the page from the bucket, HTTPS only, with the console\'s security headers', () => {
@@ -79,7 +96,7 @@ describe('hosting', () => {
 
   test('the deploy uploads the built files and a config naming this deployment\'s pools, API host and caller roles', () => {
     const deploy = one('Custom::CDKBucketDeployment');
-    expect(deploy.Properties).toMatchObject({ DestinationBucketName: { Ref: one('AWS::S3::Bucket').id }, DistributionPaths: ['/*'], Prune: true });
+    expect(deploy.Properties).toMatchObject({ DestinationBucketName: { Ref: named('ConsoleFiles', 'AWS::S3::Bucket').id }, DistributionPaths: ['/*'], Prune: true });
     expect(deploy.Properties.SourceObjectKeys).toHaveLength(2);
     const markers = JSON.stringify(deploy.Properties.SourceMarkers[1]);
     for (const ref of [one('AWS::Cognito::UserPool').id, one('AWS::Cognito::UserPoolClient').id, one('AWS::Cognito::IdentityPool').id, logicalId(stack.api.httpApi)]) expect(markers).toContain(`{"Ref":"${ref}"}`);
@@ -91,8 +108,11 @@ describe('hosting', () => {
 });
 
 describe('sign-in', () => {
-  test('users are created by an administrator; the client has no secret and no hosted OAuth pages', () => {
-    expect(one('AWS::Cognito::UserPool').Properties).toMatchObject({ AdminCreateUserConfig: { AllowAdminCreateUserOnly: true }, Policies: { PasswordPolicy: { MinimumLength: 12 } } });
+  test('users are created by an administrator and need an authenticator app; the client has no secret and no hosted OAuth pages', () => {
+    expect(one('AWS::Cognito::UserPool').Properties).toMatchObject({
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true }, MfaConfiguration: 'ON', EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      Policies: { PasswordPolicy: { MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true } },
+    });
     const client = one('AWS::Cognito::UserPoolClient').Properties;
     expect(client).toMatchObject({ GenerateSecret: false, PreventUserExistenceErrors: 'ENABLED' });
     expect(client.ExplicitAuthFlows).toContain('ALLOW_USER_PASSWORD_AUTH');
@@ -150,6 +170,28 @@ test('the console adds a fixed set of resources: nothing in it grows with plans,
     'AWS::CloudFront::Distribution', 'AWS::CloudFront::OriginAccessControl', 'AWS::CloudFront::ResponseHeadersPolicy',
     'AWS::Cognito::IdentityPool', 'AWS::Cognito::IdentityPoolRoleAttachment', 'AWS::Cognito::UserPool', 'AWS::Cognito::UserPoolClient',
     // The deployment's AWS CLI layer (its function is the stack's one shared CDKBucketDeployment singleton).
-    'AWS::IAM::Role', 'AWS::Lambda::LayerVersion', 'AWS::S3::Bucket', 'AWS::S3::BucketPolicy', 'Custom::CDKBucketDeployment',
+    'AWS::IAM::Role', 'AWS::Lambda::LayerVersion', 'AWS::S3::Bucket', 'AWS::S3::Bucket', 'AWS::S3::BucketPolicy', 'AWS::S3::BucketPolicy', 'Custom::CDKBucketDeployment',
   ]);
+});
+
+test('what cdk-nag would find and is accepted is acknowledged in code, each with its reason', () => {
+  const found: { path: string; id: string; reason: string }[] = [];
+  const walk = (c: IConstruct) => {
+    for (const entry of c.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+      for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) found.push({ path: c.node.path, id: id.replace(/^annotation::/i, ''), reason });
+    }
+    c.node.children.forEach(walk);
+  };
+  walk(stack);
+  const ours = found.filter((a) => a.path.startsWith('HuiminbaoStack/Console') || a.path.includes('CDKBucketDeployment'));
+  for (const a of ours) expect(a.reason.length, `${a.id} at ${a.path}`).toBeGreaterThan(40);
+  const rules = (path: string) => ours.filter((a) => a.path === path).map((a) => a.id.replace(/\[.*$/, '')).sort();
+  expect(rules('HuiminbaoStack/Console/Users')).toEqual(['AwsSolutions-COG8']);
+  expect(rules('HuiminbaoStack/Console/Logs')).toEqual(['AwsSolutions-S1']);
+  expect(rules('HuiminbaoStack/Console/Distribution')).toEqual(['AwsSolutions-CFR1', 'AwsSolutions-CFR2', 'AwsSolutions-CFR4']);
+  const copier = ours.filter((a) => a.path.includes('CDKBucketDeployment'));
+  expect([...new Set(copier.map((a) => a.id.replace(/\[.*$/, '')))].sort()).toEqual(['AwsSolutions-IAM4', 'AwsSolutions-IAM5', 'AwsSolutions-L1']);
+  // The files bucket logs, and the pool's password and MFA rules are met, not acknowledged.
+  expect(ours.filter((a) => /S1|COG1|COG2|CFR3/.test(a.id) && !a.path.endsWith('/Logs'))).toEqual([]);
 });

@@ -6,7 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { sigv4 } from '../../console/src/sigv4.ts';
 import { beijing, percent, toCsv } from '../../console/src/format.ts';
-import { claimsOf, credentialsFor, kindOf, signIn, type CognitoConfig } from '../../console/src/cognito.ts';
+import { answerCode, claimsOf, credentialsFor, kindOf, signIn, type CognitoConfig } from '../../console/src/cognito.ts';
 
 /** The SDK's hash interface over node:crypto (HMAC when given a secret). */
 class Sha256 {
@@ -109,6 +109,19 @@ describe('cognito', () => {
       { url: 'https://cognito-identity.ap-east-1.amazonaws.com/', target: 'AWSCognitoIdentityService.GetId', body: { IdentityPoolId: 'ap-east-1:pool', Logins: logins } },
       { url: 'https://cognito-identity.ap-east-1.amazonaws.com/', target: 'AWSCognitoIdentityService.GetCredentialsForIdentity', body: { IdentityId: 'ap-east-1:id-1', Logins: logins } },
     ]);
+  });
+
+  test('a user with an authenticator app answers its code', async () => {
+    const calls: any[] = [];
+    const fake = (async (_url: string, init: RequestInit) => {
+      calls.push({ target: (init.headers as Record<string, string>)['x-amz-target'], body: JSON.parse(init.body as string) });
+      return new Response(JSON.stringify(calls.length === 1 ? { ChallengeName: 'SOFTWARE_TOKEN_MFA', Session: 's1' } : { AuthenticationResult: { IdToken: 'token' } }), { status: 200 });
+    }) as typeof fetch;
+    expect(await signIn(config, 'wang', 'pw', fake)).toEqual({ challenge: 'SOFTWARE_TOKEN_MFA', session: 's1' });
+    expect(await answerCode(config, 'wang', '654321', 's1', fake)).toEqual({ idToken: 'token' });
+    expect(calls[1]).toEqual({ target: 'AWSCognitoIdentityProviderService.RespondToAuthChallenge', body: {
+      ChallengeName: 'SOFTWARE_TOKEN_MFA', ClientId: 'client123', Session: 's1', ChallengeResponses: { USERNAME: 'wang', SOFTWARE_TOKEN_MFA_CODE: '654321' },
+    } });
   });
 
   test("Cognito's refusal keeps its code", async () => {

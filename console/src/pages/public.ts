@@ -71,11 +71,20 @@ export async function planPage(main: HTMLElement, { planId }: Record<string, str
         plan.versions.map((v) => [`v${v.seq}`, v.effectiveFrom ?? L('方案年度起', 'start of the plan year'), beijing(v.publishedAt), h('code', {}, v.hash.slice(0, 12))]))));
 }
 
+/** Every page of the ledger (the API answers a page at a time, with `after` for the next, and the whole ledger's totals). */
+async function wholeLedger(planId: string): Promise<Ledger> {
+  const path = `/plans/${seg(planId)}/ledger`;
+  let page = (await api<Ledger>('GET', `${path}?limit=1000`)).body;
+  const entries = [...page.entries];
+  while (page.after) {
+    page = (await api<Ledger>('GET', `${path}?limit=1000&after=${encodeURIComponent(page.after)}`)).body;
+    entries.push(...page.entries);
+  }
+  return { ...page, entries, after: undefined };
+}
+
 export async function ledgerPage(main: HTMLElement, { planId }: Record<string, string>): Promise<void> {
-  const [{ body: plan }, { body: ledger }] = await Promise.all([
-    api<PlanDetail>('GET', `/plans/${seg(planId)}`),
-    api<Ledger>('GET', `/plans/${seg(planId)}/ledger`),
-  ]);
+  const [{ body: plan }, ledger] = await Promise.all([api<PlanDetail>('GET', `/plans/${seg(planId)}`), wholeLedger(planId)]);
   document.title = `${plan.name} · ${L('捐赠公示', 'Sponsorship ledger')}`;
   const county = new Map(plan.region.counties.map((c) => [c.code, c.name]));
   const counts = (m: Record<string, number>, name: (k: string) => string) => Object.entries(m).map(([k, n]) => `${name(k)} ${n}`).join(L('、', ', '));
