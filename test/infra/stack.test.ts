@@ -8,6 +8,7 @@ import { Template, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { services } from '../../functions/services.ts';
 import { HuiminbaoStack } from '../../infra/stack.ts';
+import { CONSOLE_KINDS } from '../../infra/constructs/console.ts';
 import { parseRouteKey } from '../../infra/constructs/api.ts';
 import { callerAccountsFrom } from '../../infra/caller-accounts.ts';
 import { CALLERS, isPublic, type Caller } from '../../functions/core/http/access.ts';
@@ -225,7 +226,7 @@ describe('who may call', () => {
       expect(accounts.length).toBeGreaterThan(0);
       for (const statement of accounts) expect(statement).toMatchObject({ Effect: 'Allow', Action: 'sts:AssumeRole', Condition: SESSION_NAMED_AFTER_ACCOUNT });
       expect(trust(caller).Statement.filter((s: { Principal: Record<string, unknown> }) => !('AWS' in s.Principal)).map((s: { Principal: Record<string, unknown> }) => s.Principal))
-        .toEqual(caller === 'channel' ? [] : [{ Federated: 'cognito-identity.amazonaws.com' }]);
+        .toEqual((CONSOLE_KINDS as readonly string[]).includes(caller) ? [{ Federated: 'cognito-identity.amazonaws.com' }] : []);
     }
     expect(JSON.stringify(trust('insurer'))).toContain(':iam::111122223333:root');
     expect(JSON.stringify(trust('insurer'))).toContain(':iam::444455556666:root');
