@@ -71,7 +71,12 @@ export function renderSession(el: HTMLElement, changed: () => void): void {
   }
   if (user) {
     fill(el, h('span', { class: 'who' }, `${user.name} · ${label(ROLES, user.kind)}`),
-      h('button', { type: 'button', class: 'link', onClick: () => { use(undefined); changed(); location.hash = '#/'; } }, L('退出', 'Sign out')));
+      h('button', { type: 'button', class: 'link', onClick: () => {
+        use(undefined);
+        // Back to the plans (drawn by the address's change; already there, drawn again for the reader now signed out).
+        if (location.hash === '' || location.hash === '#/') changed();
+        else location.hash = '#/';
+      } }, L('退出', 'Sign out')));
   } else {
     fill(el, h('a', { href: '#/sign-in' }, L('登录', 'Sign in')));
   }

@@ -117,7 +117,8 @@ test('password, authenticator setup, the group\'s role; every API request then s
 
   // Signing out forgets the credentials.
   await page.getByRole('button', { name: '退出' }).click();
-  await page.getByRole('link', { name: '登录' }).waitFor();
+  await page.locator('#session').getByRole('link', { name: '登录' }).waitFor();
+  await page.waitForFunction(() => document.getElementById('main')?.dataset.ready === '#/');
   expect(await page.evaluate(() => sessionStorage.getItem('hmb.signedIn'))).toBeNull();
   await context.close();
 });
