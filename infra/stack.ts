@@ -16,6 +16,7 @@ import { Api, type CallerAccounts } from './constructs/api.ts';
 import { Schedules } from './constructs/schedules.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { Publisher } from './constructs/publisher.ts';
+import { Console } from './constructs/console.ts';
 
 export interface HuiminbaoStackProps extends StackProps {
   /**
@@ -57,6 +58,7 @@ export class HuiminbaoStack extends Stack {
     });
     this.api = new Api(this, 'Api', { services: this.services.deployed, callerAccounts: props.callerAccounts });
     this.schedules = new Schedules(this, 'Schedules', { target: this.services.fn('enrollment-windows') });
+    new Console(this, 'Console', { httpApi: this.api.httpApi, callerRoles: this.api.callerRoles, services: this.services.deployed });
     // Checked here too, so a plan the deploy would refuse is seen at synth (the publisher refuses it again, and
     // publishes the others: one city's broken file never holds back the rest).
     for (const problem of loadPlans(plansDir).problems) Annotations.of(this).addWarningV2('huiminbao:plan-refused', `not published: ${formatProblem(problem)}`);

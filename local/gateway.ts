@@ -2,7 +2,7 @@
 // request against the services' route keys, builds the event the Lambda would
 // receive, calls the handler in-process and writes its result back.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { loggableError, loggablePath } from '../functions/core/http/log-safe.ts';
 
@@ -22,6 +22,32 @@ export interface GatewayOptions {
   log?: (line: string, handled: boolean) => void;
   /** Where a handler's failure is reported (default: console.error), with the error's name and stack only (loggableError). */
   logError?: (line: string, error: unknown) => void;
+  /** Static files answered to GET and HEAD at their exact paths (the console: `/` and `/console/…`), before any route. */
+  files?: ReadonlyMap<string, StaticFile>;
+}
+
+export interface StaticFile {
+  body: Buffer;
+  contentType: string;
+  cacheControl: string;
+}
+
+/**
+ * What the console's page may load and reach: its own files and API (same origin); on AWS, Cognito's endpoints too
+ * (the CloudFront response headers policy says the same, infra/constructs/console.ts).
+ */
+export const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+function sendFile(req: IncomingMessage, res: ServerResponse, file: StaticFile): void {
+  const etag = `"${createHash('sha256').update(file.body).digest('base64url').slice(0, 22)}"`;
+  const headers: Record<string, string | number> = {
+    'content-type': file.contentType, 'cache-control': file.cacheControl, etag,
+    'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer',
+    ...(file.contentType.startsWith('text/html') ? { 'content-security-policy': CONSOLE_CSP, 'x-frame-options': 'DENY' } : {}),
+  };
+  if (req.headers['if-none-match'] === etag) { res.writeHead(304, headers); res.end(); return; }
+  res.writeHead(200, { ...headers, 'content-length': file.body.length });
+  res.end(req.method === 'HEAD' ? undefined : file.body);
 }
 
 /** API Gateway's payload limit. */
@@ -268,6 +294,9 @@ export function createGateway(services: readonly GatewayService[], options: Gate
     const rawQueryString = q === -1 ? '' : url.slice(q + 1);
     let handled = false;
     res.on('finish', () => log(`${method} ${loggablePath(rawPath)} → ${res.statusCode} (${Date.now() - started} ms)`, handled));
+
+    const file = (method === 'GET' || method === 'HEAD') ? options.files?.get(rawPath) : undefined;
+    if (file) { req.resume(); sendFile(req, res, file); return; }
 
     let parts: string[];
     try {

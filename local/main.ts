@@ -20,6 +20,7 @@ import { ensureTable } from '../functions/core/store/provision.ts';
 import type { WindowState } from '../functions/core/enrollment/model.ts';
 import { defaultPlansDir, loadPlans } from '../functions/core/plan/loader.ts';
 import { services } from '../functions/services.ts';
+import { buildConsole, type ConsoleFiles } from '../console/build.ts';
 
 export const repoRoot = resolve(import.meta.dirname, '..');
 export const defaultDataDir = resolve(repoRoot, '.data/dynamodb');
@@ -47,6 +48,13 @@ export interface LocalStackOptions {
    * demo). Default: the real time.
    */
   clock?: string;
+}
+
+let consoleFiles: ConsoleFiles | undefined;
+/** The console, built once per process (esbuild, in memory): locally nobody signs in. */
+function localConsole(): ConsoleFiles {
+  consoleFiles ??= buildConsole({ config: { auth: 'none' } });
+  return consoleFiles;
 }
 
 export interface LocalStack {
@@ -134,7 +142,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
 
     // The handlers log the requests they answer; the gateway adds those it answers itself.
-    server = createGateway(loaded, { log: (line, handled) => { if (!handled) say(line); } });
+    server = createGateway(loaded, { log: (line, handled) => { if (!handled) say(line); }, files: localConsole() });
     await new Promise<void>((resolveListen, reject) => {
       server!.once('error', reject);
       server!.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => { server!.off('error', reject); resolveListen(); });
@@ -210,6 +218,7 @@ function storedSummary(w: WindowState): string {
 async function banner(stack: LocalStack, ownDynamo: boolean): Promise<string> {
   const shown = (p: string) => (relative(process.cwd(), p).startsWith('..') ? p : relative(process.cwd(), p) || '.');
   const lines = ['', `huiminbao local stack — ${stack.url}`, ''];
+  lines.push(`  console         ${stack.url}/   (the plans, the ledger; pick a role at the top right: bureau, insurer, sponsor)`);
   lines.push(`  API             ${stack.url}   (routes: functions/*/routes.ts)`);
   lines.push(`  DynamoDB Local  ${stack.endpoint}   table ${stack.tableName}`);
   if (ownDynamo) lines.push(`  data            ${stack.dataDir ?? 'in memory (lost on stop)'}`);

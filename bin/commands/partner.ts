@@ -1,5 +1,6 @@
 // `hmb partner …`: the partner registry, which says which plans each partner
-// (an AWS account signing with a caller role) serves as each kind of caller.
+// (an AWS account signing with a caller role, or the console users of a user
+// pool group, console:<group>) serves as each kind of caller.
 // Giving a consortium insurer another city is a registry write, not a deploy.
 import type { Command } from 'commander';
 import { z } from 'zod';
@@ -10,7 +11,8 @@ import { openStore, withStoreOptions, type StoreOptions } from './store-target.t
 
 interface GrantOptions extends StoreOptions { kind: string; plans?: string; hospitals?: string; name?: string }
 
-const Account = z.string().regex(/^\d{12}$/, { error: 'a partner is its 12-digit AWS account id' });
+/** A partner: an AWS account signing with a caller role, or the console users of a user pool group (console:<group>). */
+const Account = z.string().regex(/^(\d{12}|console:[\w.-]{1,128})$/, { error: 'a partner is its 12-digit AWS account id, or console:<group> for the console users of a user pool group' });
 const Kind = z.enum(CALLERS, { error: `the kind is one of ${CALLERS.join(', ')}` });
 const commaList = (item: z.ZodString) => z.string().transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean)).pipe(z.array(item));
 const PlanIds = commaList(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'plan ids are lower-case letters, digits and dashes' }));
@@ -22,7 +24,7 @@ export function registerPartnerCommands(program: Command, io: Io = processIo): C
   for (const [verb, adding] of [['grant', true], ['revoke', false]] as const) {
     withStoreOptions(partner.command(verb)
       .description(adding ? 'let a partner serve these plans as this kind of caller' : 'stop a partner serving these plans as this kind of caller')
-      .argument('<account>', 'the partner\'s AWS account id (its sessions are named after it)')
+      .argument('<account>', 'the partner\'s AWS account id (its sessions are named after it), or console:<group>')
       .requiredOption('--kind <kind>', CALLERS.join(' | '))
       .option('--plans <ids>', 'plan ids, comma-separated')
       .option('--hospitals <codes>', 'a hospital partner: the hospitals (fixmedins_code) it settles as, comma-separated')

@@ -2,6 +2,7 @@
 // with, built once from the environment. Only handlers and local/ import it;
 // the domain depends on Deps (deps.ts) alone and never on the AWS SDK.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { AdminListGroupsForUserCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { Deps } from './deps.ts';
 import { storedCatalog } from './plan/catalog.ts';
 import { DynamoStore } from './store/dynamo.ts';
@@ -10,8 +11,8 @@ import { InProcessQueue } from './work/queue.ts';
 import { SqsQueue } from './work/sqs-queue.ts';
 import { runWork } from './work/worker.ts';
 import type { Gate } from './http/handler.ts';
-import type { CallerRoles, RouteAccess } from './http/access.ts';
-import { cachedPartners } from './http/partners.ts';
+import type { CallerRoles, ConsolePools, RouteAccess } from './http/access.ts';
+import { cached, cachedPartners, type ConsoleGroup, type ConsoleGroups } from './http/partners.ts';
 
 const built = new Map<string, Deps>();
 
@@ -76,10 +77,28 @@ export function defaultGate(access: RouteAccess): () => Gate {
     if (gate) return gate;
     const roles = process.env.HMB_CALLER_ROLES ? JSON.parse(process.env.HMB_CALLER_ROLES) as CallerRoles : undefined;
     const store = defaultDeps().store;
+    const consolePools = process.env.HMB_CONSOLE ? JSON.parse(process.env.HMB_CONSOLE) as ConsolePools & { userPoolId: string } : undefined;
     gate = {
       access, roles: roles ?? {}, signing: roles !== undefined,
       partners: cachedPartners((partnerId, kind) => store.getPartner(partnerId, kind), millis('HMB_PARTNER_CACHE_MS', 60_000)),
+      // A console user's groups, read as often as the registry: leaving a group takes effect within a minute.
+      ...(consolePools ? { console: { pools: consolePools, groups: cached(userGroups(consolePools.userPoolId), millis('HMB_PARTNER_CACHE_MS', 60_000)) } } : {}),
     };
     return gate;
+  };
+}
+
+/** A user pool user's groups (by sub, which Cognito takes where a user name is asked), every page. */
+function userGroups(userPoolId: string): ConsoleGroups {
+  const cognito = new CognitoIdentityProviderClient({});
+  return async (user) => {
+    const groups: ConsoleGroup[] = [];
+    let NextToken: string | undefined;
+    do {
+      const page = await cognito.send(new AdminListGroupsForUserCommand({ UserPoolId: userPoolId, Username: user, Limit: 60, NextToken }));
+      for (const g of page.Groups ?? []) if (g.GroupName) groups.push({ name: g.GroupName, roleArn: g.RoleArn, precedence: g.Precedence });
+      NextToken = page.NextToken;
+    } while (NextToken);
+    return groups;
   };
 }

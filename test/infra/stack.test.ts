@@ -9,6 +9,7 @@ import { Template, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { services } from '../../functions/services.ts';
 import { HuiminbaoStack } from '../../infra/stack.ts';
+import { CONSOLE_KINDS } from '../../infra/constructs/console.ts';
 import { parseRouteKey } from '../../infra/constructs/api.ts';
 import { callerAccountsFrom } from '../../infra/caller-accounts.ts';
 import { CALLERS, isPublic, type Caller } from '../../functions/core/http/access.ts';
@@ -150,9 +151,9 @@ describe('the work queue and its worker', () => {
 });
 
 describe('core layer and functions', () => {
-  test('one layer version, for nodejs22.x', () => {
-    template.resourceCountIs('AWS::Lambda::LayerVersion', 1);
-    template.hasResourceProperties('AWS::Lambda::LayerVersion', { CompatibleRuntimes: ['nodejs22.x'] });
+  test('one layer version of ours, for nodejs22.x (the other is the AWS CLI the console\'s file deployment brings)', () => {
+    template.resourceCountIs('AWS::Lambda::LayerVersion', 2);
+    expect(ofType('AWS::Lambda::LayerVersion').filter(([, r]) => JSON.stringify(r.Properties.CompatibleRuntimes) === '["nodejs22.x"]')).toHaveLength(1);
   });
 
   test('one function per service, the worker and the plan publisher, all nodejs22.x on arm64 with the layer', () => {
@@ -203,6 +204,8 @@ describe('core layer and functions', () => {
       // The exact ARNs of the caller roles: a signer's kind is its role's, never read from a name's spelling.
       HMB_CALLER_ROLES: { 'Fn::Join': ['', expect.arrayContaining(CALLERS.map((c) => ({ 'Fn::GetAtt': [roleIds.get(c), 'Arn'] })))] },
       NODE_OPTIONS: '--enable-source-maps',
+      // The console's pools: a console user's session is told by them (test/infra/console.test.ts).
+      HMB_CONSOLE: expect.anything(),
       // The charity service sends its orders' work to the queue; the windows service, renewal runs and settlements.
       ...(name === 'charity-purchase' || name === 'enrollment-windows' ? { QUEUE_URL: expect.anything() } : {}),
     });
@@ -357,7 +360,12 @@ describe('who may call', () => {
     const trust = (caller: Caller) => resources[roleIds.get(caller)!].Properties.AssumeRolePolicyDocument;
     for (const caller of CALLERS) {
       expect(JSON.stringify(trust(caller))).toContain(':root');
-      for (const statement of trust(caller).Statement) expect(statement).toMatchObject({ Effect: 'Allow', Action: 'sts:AssumeRole', Condition: SESSION_NAMED_AFTER_ACCOUNT });
+      // Every AWS principal's session is named after its account (the console's web identities: test/infra/console.test.ts).
+      const accounts = trust(caller).Statement.filter((s: { Principal: Record<string, unknown> }) => 'AWS' in s.Principal);
+      expect(accounts.length).toBeGreaterThan(0);
+      for (const statement of accounts) expect(statement).toMatchObject({ Effect: 'Allow', Action: 'sts:AssumeRole', Condition: SESSION_NAMED_AFTER_ACCOUNT });
+      expect(trust(caller).Statement.filter((s: { Principal: Record<string, unknown> }) => !('AWS' in s.Principal)).map((s: { Principal: Record<string, unknown> }) => s.Principal))
+        .toEqual((CONSOLE_KINDS as readonly string[]).includes(caller) ? [{ Federated: 'cognito-identity.amazonaws.com' }] : []);
     }
     expect(JSON.stringify(trust('insurer'))).toContain(':iam::111122223333:root');
     expect(JSON.stringify(trust('insurer'))).toContain(':iam::444455556666:root');

@@ -90,6 +90,10 @@ describe('hmb partner', () => {
     expect(await new DynamoStore(client, table).getPartner('444455556666', 'insurer')).toMatchObject({ plans: ['city-b-2027'], name: '某保险公司' });
     expect(hmb('partner', 'grant', '4444', '--kind', 'insurer', '--plans', 'x')).toMatchObject({ code: 1, stderr: expect.stringContaining('12-digit AWS account id') });
     expect(hmb('partner', 'grant', '444455556666', '--kind', 'pharmacy', '--plans', 'x')).toMatchObject({ code: 1, stderr: expect.stringContaining('the kind is one of') });
+    // The console users of a user pool group are a partner too (infra/constructs/console.ts).
+    expect(hmb('partner', 'grant', 'console:insurer-picc-wenshan', '--kind', 'insurer', '--plans', 'wenshan-2023').stdout).toContain('console:insurer-picc-wenshan as insurer: wenshan-2023');
+    expect(await new DynamoStore(client, table).getPartner('console:insurer-picc-wenshan', 'insurer')).toMatchObject({ plans: ['wenshan-2023'] });
+    expect(hmb('partner', 'grant', 'console:', '--kind', 'insurer', '--plans', 'x')).toMatchObject({ code: 1, stderr: expect.stringContaining('console:<group>') });
   });
 
   test('a hospital partner: its plans and the hospitals (fixmedins_code) it settles as', async () => {

@@ -3,6 +3,7 @@
 // settlements serialise, reversals restore.
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { renderAdjudication } from '../../functions/core/engine/explain.ts';
 import { afterAll, beforeAll, describe, expect, inject, test, vi } from 'vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { startLocalStack, type LocalStack } from '../../local/main.ts';
@@ -98,6 +99,9 @@ describe('a year of claims through HTTP', () => {
     // Fetching a claim returns its explanation.
     const one = await call('GET', `/plans/${PLAN}/claims/year-3`);
     expect(one.body.adjudication).toEqual(answers[2]);
+    // …and the same explanation as text, as the demo prints it (Chinese with English), from the stored amounts.
+    expect(one.body.explanation).toBe(renderAdjudication(answers[2]));
+    expect(one.body.explanation).toContain(`合计 total ${answers[2].total}`);
   });
 
   test('the same settlement posted twice pays once and answers the first answer', async () => {

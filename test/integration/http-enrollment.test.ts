@@ -273,6 +273,8 @@ describe('participation', () => {
     }
     const p = (await call('GET', '/plans/sanming-2024/participation')).body;
     expect(p).toMatchObject({ enrolled: 3, insured: 1500, byTier: { standard: 3 }, byChannel: { wechat: 2, 'bank-card': 1 }, populationSource: '市医保局 test figures' });
+    // The targets the rates are judged against, as the plan prints them (四（七）1: at least 20 %, aiming at 30 %).
+    expect(p.targets).toEqual({ countyFloor: '0.20', countyAim: '0.30' });
     // 3 / 1,000 = 0.0030 in 三元区, below the 20 % floor; 0 / 500 in 沙县区 (its one order is unpaid); city-wide 3 / 1,500 = 0.0020.
     expect(p.counties.find((c: { code: string }) => c.code === '350404')).toEqual({ code: '350404', name: '三元区', enrolled: 3, insured: 1000, rate: '0.0030', meetsFloor: false, meetsAim: false });
     expect(p.counties.find((c: { code: string }) => c.code === '350405')).toMatchObject({ enrolled: 0, rate: '0.0000' });

@@ -78,6 +78,10 @@ describe('the local stack on plans/', () => {
     expect(plan.versions).toEqual([plan.version]);
     expect(plan.window).toMatchObject({ planId: 'wuwei-2025', opensAt: null, closesAt: null });
     expect(plan.table[0]).toMatchObject({ title: expect.any(String), rows: expect.arrayContaining([{ label: '保障方案', value: expect.stringContaining('wuwei-2025') }]) });
+    // What a sponsor's order may say: Wuwei groups donations in its four campaigns (敬孝心, 献爱心, 筑同心, 暖人心), paid in full.
+    expect(plan.sponsorship).toMatchObject({ contributions: ['full'], approvals: [], publicLedger: true });
+    expect(plan.sponsorship.campaigns.map((c: { name: string }) => c.name)).toEqual(['敬孝心', '献爱心', '筑同心', '暖人心']);
+    expect(plan.sponsorship.campaigns[0]).toEqual({ id: 'jing-xiao-xin', name: '敬孝心', payerKinds: ['government'], targetGroups: ['elderly'] });
     expect((await fetch(`${stack.url}/plans/nowhere-2030`)).status).toBe(404);
   });
 });

@@ -10,6 +10,7 @@ import { ClaimParams, HospitalCode, MemberParams, PlanParams, SettlementParams, 
 import { NationalCancellationSchema, messageOf, parseNationalJson } from '../settlement/national.ts';
 import { cancel, memberTotals, settle, trial, type HospitalScope } from '../settlement/direct.ts';
 import { dayReconciliation, reconciliationCsv } from '../settlement/reconciliation.ts';
+import { renderAdjudication } from '../engine/explain.ts';
 import { Text } from '../wire.ts';
 
 export function adjudicationApi(deps: () => Deps, openapi: () => unknown): Api {
@@ -36,12 +37,20 @@ export function adjudicationApi(deps: () => Deps, openapi: () => unknown): Api {
       },
     }),
     'GET /plans/{planId}/claims/{claimId}': route({
-      summary: 'A claim and its explanation of benefits',
+      summary: 'A claim and its explanation of benefits (as data, and as text: Chinese with English, as `npm run demo` prints it)',
       params: ClaimParams,
       responses: { 200: 'the claim', 404: 'unknown plan or claim' },
       handle: async ({ params }) => {
         const claim = await getClaim(deps(), params.planId, params.claimId);
-        return { status: 200, body: { claim: claim.claim, memberId: claim.memberId, status: claim.status, adjudication: claim.adjudication, ...(claim.correctedAt ? { correctedAt: claim.correctedAt } : {}) } };
+        return {
+          status: 200,
+          body: {
+            claim: claim.claim, memberId: claim.memberId, status: claim.status, adjudication: claim.adjudication,
+            // Rendered here, from the same amounts: a reader (the console) shows it as is and never recomputes money.
+            explanation: renderAdjudication(claim.adjudication),
+            ...(claim.correctedAt ? { correctedAt: claim.correctedAt } : {}),
+          },
+        };
       },
     }),
     'POST /plans/{planId}/claims/{claimId}/reversal': route({

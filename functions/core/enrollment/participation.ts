@@ -38,6 +38,8 @@ export interface Participation {
   enrolled: number;
   insured: number | null;
   rate: string | null;
+  /** The plan's targets for each county's rate (Sanming: at least 0.2, aiming at 0.3); null where it sets none. */
+  targets: { countyFloor: string | null; countyAim: string | null };
   counties: CountyParticipation[];
   byTier: Record<string, number>;
   byChannel: Record<string, number>;
@@ -72,6 +74,7 @@ export function participation(plan: LoadedPlan, counters: Record<string, number>
   const enrolled = counters.total ?? 0;
   return {
     planId: plan.id, enrolled, insured: insured ?? null, rate: rateOf(enrolled, insured)?.toFixed(4) ?? null,
+    targets: { countyFloor: countyFloor ?? null, countyAim: countyAim ?? null },
     counties, byTier: pick('tier#'), byChannel: pick('channel#'), byPromoter: pick('promoter#'), assisted: counters.assisted ?? 0,
     populationSource: population?.source ?? null,
   };

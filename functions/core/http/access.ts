@@ -63,3 +63,37 @@ export function signerOf(userArn: string | undefined, roles: CallerRoles): Signe
 export function isPublic(callers: RouteAccess[string]): boolean {
   return (callers as readonly string[]).includes(PUBLIC);
 }
+
+/**
+ * Cognito's identity of a request signed with credentials from an identity pool, as API Gateway passes it beside the
+ * role session (requestContext.authorizer.iam.cognitoIdentity): the pool and the authentication methods, the last of
+ * which names the user pool user (`<user pool provider>:CognitoSignIn:<sub>`).
+ */
+export interface CognitoIdentity {
+  identityPoolId: string;
+  amr: readonly string[];
+}
+
+/** The deployment's console pools (HMB_CONSOLE, set by CDK: infra/constructs/console.ts). */
+export interface ConsolePools {
+  identityPoolId: string;
+  /** `cognito-idp.<region>.amazonaws.com/<user pool id>` */
+  userPoolProvider: string;
+}
+
+/**
+ * A console user's partner in the registry: the user pool group of their organisation (`hmb partner grant
+ * console:<group> …`). The group's role is the caller role of its kind, which the identity pool gives its users.
+ */
+export const consolePartner = (group: string) => `console:${group}`;
+
+/**
+ * The user pool user (sub) a session was signed for, when it comes from this deployment's console identity pool and
+ * was authenticated by its user pool; undefined for anything else (another pool, a guest identity, no identity).
+ */
+export function consoleUserOf(identity: CognitoIdentity | null | undefined, pools: ConsolePools | undefined): string | undefined {
+  if (!identity || !pools || identity.identityPoolId !== pools.identityPoolId || !identity.amr.includes('authenticated')) return undefined;
+  const prefix = `${pools.userPoolProvider}:CognitoSignIn:`;
+  const user = identity.amr.find((a) => a.startsWith(prefix))?.slice(prefix.length);
+  return user && /^[\w-]{1,128}$/.test(user) ? user : undefined;
+}

@@ -13,8 +13,8 @@ import { maskId } from '../identity/resident-id.ts';
 import { InvalidCursor } from '../store/store.ts';
 import { loggableError } from './log-safe.ts';
 import type { Api, Reply } from './api.ts';
-import { signerOf, type CallerRoles, type RouteAccess } from './access.ts';
-import { admit, type PartnerLookup } from './partners.ts';
+import { consolePartner, consoleUserOf, signerOf, type CallerRoles, type CognitoIdentity, type ConsolePools, type RouteAccess, type Signer } from './access.ts';
+import { admit, consoleGroupFor, type ConsoleGroups, type PartnerLookup } from './partners.ts';
 
 /** Who may call what: the routes' callers, the deployment's caller roles and the partner registry. */
 export interface Gate {
@@ -23,6 +23,8 @@ export interface Gate {
   /** Whether requests are signed here (AWS): then a non-public route refuses an unsigned one. */
   signing: boolean;
   partners: PartnerLookup;
+  /** The console's pools and its users' groups (AWS, where the console is deployed): a console user's partner is their group. */
+  console?: { pools: ConsolePools; groups: ConsoleGroups };
 }
 
 /** No signing, every route open: a host without authentication (the local stack) and tests of the domain. */
@@ -104,7 +106,7 @@ export async function dispatch(api: Api, event: APIGatewayProxyEventV2, gate: Ga
   const route = api[event.routeKey];
   if (!route) return { status: 404, body: { error: 'not-found', message: `no route ${event.routeKey}` } };
   // Admitted before anything is read or validated: a caller of another kind or city learns nothing of the route.
-  const caller = signerOf(userArnOf(event), gate.roles);
+  const caller = await signerFor(event, gate);
   const partner = await admit({ callers: gate.access[event.routeKey] ?? (gate.signing ? [] : ['public']), signer: caller, planId: event.pathParameters?.planId, signing: gate.signing, partners: gate.partners });
   const issues: FieldIssue[] = [];
   const params = parsePart(route.params, event.pathParameters ?? {}, 'path', issues);
@@ -141,6 +143,27 @@ export function errorReply(error: unknown, logger: Logger): APIGatewayProxyStruc
 /** Who signed the request (an IAM-authorized route: the caller role's session); absent on public routes and locally. */
 function userArnOf(event: APIGatewayProxyEventV2): string | undefined {
   return (event.requestContext as { authorizer?: { iam?: { userArn?: string } } } | undefined)?.authorizer?.iam?.userArn;
+}
+
+/** Cognito's identity beside the role session, when the credentials came from an identity pool. */
+function cognitoIdentityOf(event: APIGatewayProxyEventV2): CognitoIdentity | undefined {
+  const identity = (event.requestContext as { authorizer?: { iam?: { cognitoIdentity?: CognitoIdentity | null } } } | undefined)?.authorizer?.iam?.cognitoIdentity;
+  return identity && typeof identity.identityPoolId === 'string' && Array.isArray(identity.amr) ? identity : undefined;
+}
+
+/**
+ * Who signed: the caller role's kind and the partner. A partner's own session is named after its account; a session
+ * from a web identity (whose name Cognito sets, the same for everyone) is a partner only as a user of this
+ * deployment's console, named by their user pool group (console:<group>); any other is unknown (403 UNKNOWN_CALLER).
+ */
+async function signerFor(event: APIGatewayProxyEventV2, gate: Gate): Promise<Signer | undefined> {
+  const signer = signerOf(userArnOf(event), gate.roles);
+  const identity = cognitoIdentityOf(event);
+  if (!signer?.kind || !identity) return signer;
+  const user = consoleUserOf(identity, gate.console?.pools);
+  if (!user || !gate.console) return { arn: signer.arn };
+  const group = consoleGroupFor(await gate.console.groups(user), gate.roles[signer.kind]!);
+  return group ? { ...signer, partnerId: consolePartner(group) } : { arn: signer.arn };
 }
 
 /** Time kept back before Lambda's own timeout, to answer a clear 503 instead of API Gateway's bare failure. */

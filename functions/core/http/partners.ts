@@ -24,6 +24,38 @@ export interface Partner {
 
 export type PartnerLookup = (partnerId: string, kind: Caller) => Promise<Partner | undefined>;
 
+/** A console user's group in the user pool: its role (the caller role of a kind) and its precedence (lower first). */
+export interface ConsoleGroup {
+  name: string;
+  roleArn?: string;
+  precedence?: number;
+}
+
+/** The groups of a console user (by sub). */
+export type ConsoleGroups = (user: string) => Promise<ConsoleGroup[]>;
+
+/**
+ * The group a console session signs for: of the user's groups whose role is the session's, the first in precedence
+ * (the one whose role the identity pool handed out); none when no group of theirs has that role.
+ */
+export function consoleGroupFor(groups: readonly ConsoleGroup[], roleArn: string): string | undefined {
+  return groups.filter((g) => g.roleArn === roleArn)
+    .sort((a, b) => (a.precedence ?? Number.MAX_SAFE_INTEGER) - (b.precedence ?? Number.MAX_SAFE_INTEGER) || a.name.localeCompare(b.name))[0]?.name;
+}
+
+/** Lookups kept for `freshForMs` per container and key (the registry's and a console user's groups alike). */
+export function cached<T>(read: (key: string) => Promise<T>, freshForMs = 60_000, clock = Date.now): (key: string) => Promise<T> {
+  const cache = new Map<string, { at: number; value: Promise<T> }>();
+  return (key) => {
+    const hit = cache.get(key);
+    if (hit && clock() - hit.at < freshForMs) return hit.value;
+    const value = read(key);
+    cache.set(key, { at: clock(), value });
+    value.catch(() => cache.delete(key));
+    return value;
+  };
+}
+
 /** Registry reads kept for `freshForMs` per container (a grant or a revocation reaches a warm container within it). */
 export function cachedPartners(read: PartnerLookup, freshForMs = 60_000, clock = Date.now): PartnerLookup {
   const cache = new Map<string, { at: number; value: Promise<Partner | undefined> }>();

@@ -17,6 +17,15 @@ export interface PlanDetail {
   /** The benefit table of the version in force (Chinese labels, 万元), section by section. */
   table: Section[];
   window: ReturnType<typeof publicWindow>;
+  /** Who may buy for others and how (what a sponsor's order may say): the plan's sponsorship section. */
+  sponsorship: {
+    payerKinds: string[];
+    contributions: string[];
+    targetGroups: string[];
+    campaigns: { id: string; name: string; payerKinds: string[]; targetGroups: string[] }[];
+    approvals: string[];
+    publicLedger: boolean;
+  };
 }
 
 export async function planDetail(deps: Deps, planId: string): Promise<PlanDetail> {
@@ -29,5 +38,9 @@ export async function planDetail(deps: Deps, planId: string): Promise<PlanDetail
     tiers: plan.tiers.map((t) => ({ id: t.id, name: t.name, premium: t.premium, benefits: t.benefits })),
     table: benefitTable(plan),
     window: publicWindow(window),
+    sponsorship: {
+      payerKinds: plan.sponsorship.payerKinds, contributions: plan.sponsorship.contributions, targetGroups: plan.sponsorship.targetGroups,
+      campaigns: plan.sponsorship.campaigns, approvals: plan.sponsorship.approvals, publicLedger: plan.sponsorship.publicLedger,
+    },
   };
 }
