@@ -78,6 +78,8 @@ const cases: [string, (d: Doc) => void, string, string][] = [
   ['list with both entries and file', (d) => { d.lists['malignant-tumour'].file = 'lists/wuwei-2025/pre-existing.yaml'; }, 'lists.malignant-tumour', 'give exactly one of entries or file'],
   ['list with neither entries nor file', (d) => { delete d.lists['malignant-tumour'].entries; }, 'lists.malignant-tumour', 'give exactly one of entries or file'],
   ['missing list file', (d) => { d.lists['pre-existing'].file = 'lists/wuwei-2025/missing.yaml'; }, 'lists.pre-existing.file', 'list file not found'],
+  // An empty name resolves to the plans folder itself (a property test found it answering "EISDIR" without a path).
+  ['list file naming a folder', (d) => { d.lists['pre-existing'].file = ''; }, 'lists.pre-existing.file', 'names a folder, not a list file'],
   // benefits
   ['lump-sum without lumpSum', (d) => { d.benefits[2].kind = 'lump-sum'; }, 'benefits[heavy-ion].lumpSum', 'a lump-sum benefit needs lumpSum'],
   ['reimbursement benefit without limit', (d) => { delete d.benefits[0].limit; }, 'benefits[inpatient-class-b-c].limit', 'a reimbursement benefit needs a yearly limit'],

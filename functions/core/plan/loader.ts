@@ -1,6 +1,6 @@
 // Reads plan files (and the list files they name), validates them, and reports
 // every problem as `file: path: reason` — never a stack trace.
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve, dirname } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
@@ -84,6 +84,10 @@ function validateDocument(file: string, doc: unknown, plansDir: string): LoadRes
     const shown = relative(process.cwd(), listFile) || listFile;
     if (!existsSync(listFile)) {
       problems.push({ file, path: `${path}.file`, reason: `list file not found: ${shown}` });
+      continue;
+    }
+    if (!statSync(listFile).isFile()) {
+      problems.push({ file, path: `${path}.file`, reason: `names a folder, not a list file: ${shown}` });
       continue;
     }
     const content = readYaml(shown, listFile);
