@@ -16,10 +16,12 @@ import { orderIdFor } from '../functions/core/charity/orders.ts';
 import { FULFIL_PAGE } from '../functions/core/charity/fulfilment.ts';
 import { RAW_TABLE, rawAround, rawConditionalPuts, residentId, withStack } from './support.ts';
 
-const { values } = parseArgs({ options: {
-  people: { type: 'string', default: '10000' },
-  raw: { type: 'string', default: '2000' },
-} });
+const { values } = parseArgs({
+  options: {
+    people: { type: 'string', default: '10000' },
+    raw: { type: 'string', default: '2000' },
+  },
+});
 const people = Number(values.people);
 const rawTotal = Number(values.raw);
 
@@ -43,15 +45,48 @@ await withStack(async (dynamo, stack, post) => {
       const ids = Array.from({ length: Math.min(PAGE, rawTotal - p * PAGE) }, (_, k) => p * PAGE + k);
       for (let h = 0; h < ids.length; h += 50) {
         const half = ids.slice(h, h + 50);
-        await dynamo.client.send(new BatchGetItemCommand({ RequestItems: { [RAW_TABLE]: { ConsistentRead: true, Keys: half.flatMap((i) => ['PERSON', 'POLICY'].map((k) => ({ pk: { S: `${k}#${r}#${i}` }, sk: { S: 'F' } }))) } } }));
+        await dynamo.client.send(
+          new BatchGetItemCommand({
+            RequestItems: {
+              [RAW_TABLE]: {
+                ConsistentRead: true,
+                Keys: half.flatMap((i) => ['PERSON', 'POLICY'].map((k) => ({ pk: { S: `${k}#${r}#${i}` }, sk: { S: 'F' } }))),
+              },
+            },
+          }),
+        );
       }
-      await Promise.all(Array.from({ length: Math.ceil(ids.length / 100) }, (_, t) => dynamo.client.send(new TransactWriteItemsCommand({
-        TransactItems: ids.slice(t * 100, (t + 1) * 100).map((i) => ({ Put: { TableName: RAW_TABLE, Item: { pk: { S: `POLICY#${r}#${i}` }, sk: { S: 'F' }, doc: { S: 'x'.repeat(700) } }, ConditionExpression: 'attribute_not_exists(pk)' } })),
-      }))));
-      await dynamo.client.send(new TransactWriteItemsCommand({ TransactItems: [
-        { Put: { TableName: RAW_TABLE, Item: { pk: { S: `JOB#${r}` }, sk: { S: `P#${p}` } } } },
-        ...Array.from({ length: 16 }, (_, shard) => ({ Update: { TableName: RAW_TABLE, Key: { pk: { S: `COUNTERS#${r}#${shard}` }, sk: { S: 'F' } }, UpdateExpression: 'ADD #n :n', ExpressionAttributeNames: { '#n': 'enrolled' }, ExpressionAttributeValues: { ':n': { N: '6' } } } })),
-      ] }));
+      await Promise.all(
+        Array.from({ length: Math.ceil(ids.length / 100) }, (_, t) =>
+          dynamo.client.send(
+            new TransactWriteItemsCommand({
+              TransactItems: ids.slice(t * 100, (t + 1) * 100).map((i) => ({
+                Put: {
+                  TableName: RAW_TABLE,
+                  Item: { pk: { S: `POLICY#${r}#${i}` }, sk: { S: 'F' }, doc: { S: 'x'.repeat(700) } },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              })),
+            }),
+          ),
+        ),
+      );
+      await dynamo.client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            { Put: { TableName: RAW_TABLE, Item: { pk: { S: `JOB#${r}` }, sk: { S: `P#${p}` } } } },
+            ...Array.from({ length: 16 }, (_, shard) => ({
+              Update: {
+                TableName: RAW_TABLE,
+                Key: { pk: { S: `COUNTERS#${r}#${shard}` }, sk: { S: 'F' } },
+                UpdateExpression: 'ADD #n :n',
+                ExpressionAttributeNames: { '#n': 'enrolled' },
+                ExpressionAttributeValues: { ':n': { N: '6' } },
+              },
+            })),
+          ],
+        }),
+      );
     }
     return rawTotal / ((performance.now() - started) / 1000);
   };
@@ -68,10 +103,16 @@ await withStack(async (dynamo, stack, post) => {
   const quote = async (beneficiaries: string[]) => {
     const requestId = randomUUID();
     const started = performance.now();
-    const response = await fetch(`${stack.url}/plans/${PLAN}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ requestId, sponsor: SPONSOR, actor: 'bench', tier: 'basic', contribution: 'full', beneficiaries }) });
-    let order = response.status === 503 ? undefined : await response.json() as any;
+    const response = await fetch(`${stack.url}/plans/${PLAN}/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ requestId, sponsor: SPONSOR, actor: 'bench', tier: 'basic', contribution: 'full', beneficiaries }),
+    });
+    let order = response.status === 503 ? undefined : ((await response.json()) as any);
     if (![201, 202, 503].includes(response.status)) throw new Error(`quote: ${response.status} ${JSON.stringify(order)}`);
-    const how = { 201: 'in the request', 202: 'in the background', 503: 'past the handler\'s 10 s: the request answered 503, the order was read once quoted' }[response.status as 201 | 202 | 503];
+    const how = { 201: 'in the request', 202: 'in the background', 503: "past the handler's 10 s: the request answered 503, the order was read once quoted" }[
+      response.status as 201 | 202 | 503
+    ];
     while (order === undefined || order.status === 'quoting') {
       if (performance.now() - started > 120_000) throw new Error(`quote: answered ${response.status} and the order was not quoted within 120 s`);
       await sleep(100);
@@ -99,16 +140,25 @@ await withStack(async (dynamo, stack, post) => {
   await fulfil((await quote(ids.slice(people))).order); // warm-up on the last rows
   const { order: measuredOrder, seconds: quoteSeconds, how } = await quote(ids.slice(0, people));
   let enrolled = 0;
-  const { raw: { perSecond: rawRate }, measured: fulfilRate } = await rawAround(raw, async () => {
+  const {
+    raw: { perSecond: rawRate },
+    measured: fulfilRate,
+  } = await rawAround(raw, async () => {
     const done = await fulfil(measuredOrder);
     enrolled = done.enrolled;
     return done.enrolled / done.seconds;
   });
   const floorRate = await floor(3);
 
-  console.log(`quote: ${quoteSeconds.toFixed(2)} s for ${people} lines, ${(people / quoteSeconds).toFixed(0)} lines/s (${measuredOrder.quote.covered} covered, ${measuredOrder.quote.amount} yuan; quoted ${how})`);
+  console.log(
+    `quote: ${quoteSeconds.toFixed(2)} s for ${people} lines, ${(people / quoteSeconds).toFixed(0)} lines/s (${measuredOrder.quote.covered} covered, ${measuredOrder.quote.amount} yuan; quoted ${how})`,
+  );
   console.log(`DynamoDB Local raw conditional PutItem: ${rawRate.toFixed(0)}/s (${IN_FLIGHT} in flight)`);
-  console.log(`DynamoDB Local raw work of the fulfilment (per page of ${PAGE} lines: BatchGetItems of 100 keys, the conditional puts in transactions of 100, 1 transaction of 17 items): ${floorRate.toFixed(0)} lines/s (${(100 * floorRate / rawRate).toFixed(0)} % of the raw put)`);
+  console.log(
+    `DynamoDB Local raw work of the fulfilment (per page of ${PAGE} lines: BatchGetItems of 100 keys, the conditional puts in transactions of 100, 1 transaction of 17 items): ${floorRate.toFixed(0)} lines/s (${((100 * floorRate) / rawRate).toFixed(0)} % of the raw put)`,
+  );
   console.log(`fulfilment (payment until fulfilled, pages of ${PAGE}): ${enrolled} enrolled, ${fulfilRate.toFixed(0)} beneficiaries/s`);
-  console.log(`ratio: ${(100 * fulfilRate / rawRate).toFixed(0)} % of the raw rate (target ≥ 50 %), ${(100 * fulfilRate / floorRate).toFixed(0)} % of the raw work it needs`);
+  console.log(
+    `ratio: ${((100 * fulfilRate) / rawRate).toFixed(0)} % of the raw rate (target ≥ 50 %), ${((100 * fulfilRate) / floorRate).toFixed(0)} % of the raw work it needs`,
+  );
 });

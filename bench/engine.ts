@@ -33,8 +33,14 @@ function makeClaim(plan: LoadedPlan, i: number): Claim {
   const basic = yuan(80_000);
   const total = [basic, ...Object.values(parts)].reduce((a, b) => a + Number(b) * 100, 0) / 100;
   return ClaimSchema.parse({
-    claimId: `bench-${i}`, planId: plan.id,
-    visit: { type: 'inpatient', admissionDate: m.admitted, dischargeDate: m.admitted, hospital: { code: 'H1', level: 3, public: true, regionCode: m.region, designations: m.designations } },
+    claimId: `bench-${i}`,
+    planId: plan.id,
+    visit: {
+      type: 'inpatient',
+      admissionDate: m.admitted,
+      dischargeDate: m.admitted,
+      hospital: { code: 'H1', level: 3, public: true, regionCode: m.region, designations: m.designations },
+    },
     diagnoses: [{ icd10: random() < 0.2 ? 'I21.0' : 'K35.8' }],
     settlement: { total: total.toFixed(2), basicFundPaid: basic, criticalIllnessPaid: '0', medicalAssistancePaid: '0', ...parts },
     items: [{ code: 'D1', category: 'drug', catalogClass: 'C', amount: '3000.00', selfPay: '3000.00' }],
@@ -42,10 +48,23 @@ function makeClaim(plan: LoadedPlan, i: number): Claim {
 }
 
 const plans = [...loadPlans(defaultPlansDir()).plans.values()];
-const contexts = new Map<string, PolicyContext>(plans.map((p) => {
-  const m = members[p.id];
-  return [p.id, PolicyContextSchema.parse({ memberId: 'bench', tier: m.tier, coverStart: m.coverStart, coverEnd: m.coverEnd, regionCode: m.region, participationRate: '0.25', preExistingConditions: [{ icd10: 'I21.0' }] })];
-}));
+const contexts = new Map<string, PolicyContext>(
+  plans.map((p) => {
+    const m = members[p.id];
+    return [
+      p.id,
+      PolicyContextSchema.parse({
+        memberId: 'bench',
+        tier: m.tier,
+        coverStart: m.coverStart,
+        coverEnd: m.coverEnd,
+        regionCode: m.region,
+        participationRate: '0.25',
+        preExistingConditions: [{ icd10: 'I21.0' }],
+      }),
+    ];
+  }),
+);
 // Claims are built before timing: the benchmark measures adjudication, not fixture generation.
 const claims = Array.from({ length: 2_000 }, (_, i) => makeClaim(plans[i % plans.length], i));
 
@@ -72,4 +91,6 @@ const rates = Array.from({ length: ROUNDS }, () => {
 const median = rates[ROUNDS >> 1];
 const figure = (rate: number) => Math.round(rate).toLocaleString('en');
 console.log(`engine: ${total} claims over ${plans.length} plans in ${ROUNDS} rounds: ${rates.map(figure).join(', ')} claims/s`);
-console.log(`engine: median ${figure(median)} claims/s on one core, best ${figure(rates[ROUNDS - 1])} (target ${TARGET.toLocaleString('en')}; median ratio ${(median / TARGET).toFixed(2)}×)`);
+console.log(
+  `engine: median ${figure(median)} claims/s on one core, best ${figure(rates[ROUNDS - 1])} (target ${TARGET.toLocaleString('en')}; median ratio ${(median / TARGET).toFixed(2)}×)`,
+);

@@ -47,8 +47,14 @@ function lambdaFolder(service: string): string {
 /** One cold start in a fresh process: import the function's module, then its first request; milliseconds of each. */
 function coldStart(root: string, endpoint: string, table: string, planId: string): { importMs: number; firstMs: number; status: number } {
   const event = {
-    version: '2.0', routeKey: 'GET /plans/{planId}', rawPath: `/plans/${planId}`, rawQueryString: '', headers: {}, pathParameters: { planId },
-    isBase64Encoded: false, requestContext: { requestId: 'bench', http: { method: 'GET', path: `/plans/${planId}` } },
+    version: '2.0',
+    routeKey: 'GET /plans/{planId}',
+    rawPath: `/plans/${planId}`,
+    rawQueryString: '',
+    headers: {},
+    pathParameters: { planId },
+    isBase64Encoded: false,
+    requestContext: { requestId: 'bench', http: { method: 'GET', path: `/plans/${planId}` } },
   };
   const script = `
     const t0 = performance.now();
@@ -58,8 +64,17 @@ function coldStart(root: string, endpoint: string, table: string, planId: string
     const t2 = performance.now();
     console.log(JSON.stringify({ importMs: t1 - t0, firstMs: t2 - t1, status: r.statusCode }));`;
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-    cwd: join(root, 'var/task'), encoding: 'utf8',
-    env: { PATH: process.env.PATH, TABLE_NAME: table, HMB_DYNAMODB_ENDPOINT: endpoint, AWS_REGION: 'local', POWERTOOLS_LOG_LEVEL: 'ERROR', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' },
+    cwd: join(root, 'var/task'),
+    encoding: 'utf8',
+    env: {
+      PATH: process.env.PATH,
+      TABLE_NAME: table,
+      HMB_DYNAMODB_ENDPOINT: endpoint,
+      AWS_REGION: 'local',
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+    },
   });
   return JSON.parse(out.trim().split('\n').at(-1)!);
 }
@@ -84,8 +99,14 @@ try {
   for (const [table, count] of Object.entries(tables)) {
     await ensureTable(dynamo.client, table);
     const started = performance.now();
-    const outcomes = await publishPlans(new DynamoStore(dynamo.client, table), { plans: plansOf(seeds, count), problems: [], unavailable: new Map() }, new Date());
-    console.log(`published ${outcomes.filter((o) => o.status === 'published').length} plans into ${table} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const outcomes = await publishPlans(
+      new DynamoStore(dynamo.client, table),
+      { plans: plansOf(seeds, count), problems: [], unavailable: new Map() },
+      new Date(),
+    );
+    console.log(
+      `published ${outcomes.filter((o) => o.status === 'published').length} plans into ${table} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
   }
   const planId = seeds[0].id;
   // One start to warm the disk cache and the JVM, not counted.
@@ -102,7 +123,9 @@ try {
   console.log(`\ncold start of the adjudication function (import + first GET /plans/${planId}), median of ${ROUNDS} fresh processes:`);
   const total = (count: number) => median(results[count].map((r) => r.importMs + r.firstMs));
   for (const count of [5, 1000]) {
-    console.log(`  ${String(count).padStart(5)} plans: ${total(count).toFixed(0)} ms  (import ${median(results[count].map((r) => r.importMs)).toFixed(0)} ms, first request ${median(results[count].map((r) => r.firstMs)).toFixed(0)} ms)`);
+    console.log(
+      `  ${String(count).padStart(5)} plans: ${total(count).toFixed(0)} ms  (import ${median(results[count].map((r) => r.importMs)).toFixed(0)} ms, first request ${median(results[count].map((r) => r.firstMs)).toFixed(0)} ms)`,
+    );
   }
   const ratio = total(1000) / total(5);
   console.log(`  ratio 1,000 ÷ 5: ${ratio.toFixed(3)} (target within 1.10 either way): ${Math.abs(ratio - 1) <= 0.1 ? 'met' : 'NOT met'}`);

@@ -14,19 +14,22 @@ import { defaultParametersFile, loadParameters } from '../functions/core/simulat
 import { CityYearGenerator } from '../functions/core/simulation/generator.ts';
 import { simulateGenerated } from '../functions/core/simulation/simulate.ts';
 
-const { values } = parseArgs({ options: {
-  claims: { type: 'string', default: '1000000' },
-  rounds: { type: 'string', default: '3' },
-  plan: { type: 'string' },
-} });
+const { values } = parseArgs({
+  options: {
+    claims: { type: 'string', default: '1000000' },
+    rounds: { type: 'string', default: '3' },
+    plan: { type: 'string' },
+  },
+});
 const target = Number(values.claims);
 const rounds = Number(values.rounds);
 const TARGET_SECONDS = 60;
 
 const catalogue = [...loadPlans(defaultPlansDir()).plans.values()];
-const chosen = values.plan === undefined
-  ? catalogue.sort((a, b) => b.benefits.length - a.benefits.length || a.id.localeCompare(b.id))[0]
-  : catalogue.find((p) => p.id === values.plan);
+const chosen =
+  values.plan === undefined
+    ? catalogue.sort((a, b) => b.benefits.length - a.benefits.length || a.id.localeCompare(b.id))[0]
+    : catalogue.find((p) => p.id === values.plan);
 if (!chosen) throw new Error(`unknown plan "${values.plan}"; known plans: ${catalogue.map((p) => p.id).join(', ')}`);
 const plan = chosen;
 const params = loadParameters(defaultParametersFile());
@@ -46,7 +49,10 @@ const members = Math.ceil(target / claimsPerMember);
 
 // `npm run bench:simulate` runs node with --expose-gc: a full collection before each sample shows the live heap.
 const collect = (globalThis as { gc?: () => void }).gc;
-interface Sample { heap: number; rss: number }
+interface Sample {
+  heap: number;
+  rss: number;
+}
 const sampleMemory = (): Sample => {
   collect?.();
   const m = process.memoryUsage();
@@ -76,23 +82,37 @@ for (let round = 1; round <= rounds; round++) {
   const memory: Sample[] = [];
   const started = performance.now();
   const report = simulateGenerated([{ plan, ref: plan.id }], params, {
-    membersPerYear: members, seed: round, years: 1, parametersFile: 'default', onProgress: () => memory.push(sampleMemory()),
+    membersPerYear: members,
+    seed: round,
+    years: 1,
+    parametersFile: 'default',
+    onProgress: () => memory.push(sampleMemory()),
   });
   const seconds = (performance.now() - started) / 1000;
   memory.push(sampleMemory());
   const claims = report.plans[0].claims;
   simulated.push({ rate: claims / seconds, claims, memory });
   const [first, last] = [memory[0], memory.at(-1)!];
-  console.log(`round ${round}: engine alone ${figure(engine.at(-1)!)} claims/s; simulate ${figure(claims)} claims of ${figure(members)} members in ${seconds.toFixed(1)} s = ${figure(claims / seconds)} claims/s; `
-    + `live heap ${mb(first.heap)} after the first 50,000 claims, ${mb(last.heap)} at the end; RSS ${mb(first.rss)} → ${mb(last.rss)}`);
+  console.log(
+    `round ${round}: engine alone ${figure(engine.at(-1)!)} claims/s; simulate ${figure(claims)} claims of ${figure(members)} members in ${seconds.toFixed(1)} s = ${figure(claims / seconds)} claims/s; ` +
+      `live heap ${mb(first.heap)} after the first 50,000 claims, ${mb(last.heap)} at the end; RSS ${mb(first.rss)} → ${mb(last.rss)}`,
+  );
 }
 
 const rate = median(simulated.map((s) => s.rate));
 const engineRate = median(engine);
-console.log(`simulate: ${plan.id}, years of ~${figure(target)} claims (${figure(members)} members, ${claimsPerMember.toFixed(3)} claims each), ${rounds} rounds: ${simulated.map((s) => figure(s.rate)).join(', ')} claims/s`);
-console.log(`simulate: median ${figure(rate)} claims/s on one core: ${figure(1_000_000)} claims in ${(1_000_000 / rate).toFixed(1)} s (target ≤ ${TARGET_SECONDS} s)`);
-console.log(`engine alone on ${figure(heldClaims)} held claims of the same generator: ${engine.map(figure).join(', ')} claims/s, median ${figure(engineRate)}; simulate ÷ engine ${(rate / engineRate).toFixed(2)}`);
+console.log(
+  `simulate: ${plan.id}, years of ~${figure(target)} claims (${figure(members)} members, ${claimsPerMember.toFixed(3)} claims each), ${rounds} rounds: ${simulated.map((s) => figure(s.rate)).join(', ')} claims/s`,
+);
+console.log(
+  `simulate: median ${figure(rate)} claims/s on one core: ${figure(1_000_000)} claims in ${(1_000_000 / rate).toFixed(1)} s (target ≤ ${TARGET_SECONDS} s)`,
+);
+console.log(
+  `engine alone on ${figure(heldClaims)} held claims of the same generator: ${engine.map(figure).join(', ')} claims/s, median ${figure(engineRate)}; simulate ÷ engine ${(rate / engineRate).toFixed(2)}`,
+);
 const growth = Math.max(...simulated.map((s) => s.memory.at(-1)!.heap - s.memory[0].heap));
 const largest = Math.max(...simulated.flatMap((s) => s.memory.map((m) => m.heap)));
-console.log(`memory: live heap ${collect ? 'after full collections' : '(no --expose-gc: not collected first)'} at most ${mb(largest)}, and grew at most ${mb(Math.max(0, growth))} from the first 50,000 claims to the end of a year; `
-  + `peak RSS of the whole run (baseline's held claims included) ${mb(process.resourceUsage().maxRSS * 1024)}`);
+console.log(
+  `memory: live heap ${collect ? 'after full collections' : '(no --expose-gc: not collected first)'} at most ${mb(largest)}, and grew at most ${mb(Math.max(0, growth))} from the first 50,000 claims to the end of a year; ` +
+    `peak RSS of the whole run (baseline's held claims included) ${mb(process.resourceUsage().maxRSS * 1024)}`,
+);

@@ -13,14 +13,19 @@ import { addDays } from '../functions/core/dates/dates.ts';
 export async function rate(n: number, concurrency: number, task: (i: number) => Promise<void>): Promise<number> {
   let next = 0;
   const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < n) await task(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) await task(next++);
+    }),
+  );
   return n / ((performance.now() - started) / 1000);
 }
 
 /** CPU time an operation cost, in ms: DynamoDB Local's JVM, and this process (load generator, gateway, handlers, SDK). */
-export interface CpuPerOperation { dynamo: number; node: number }
+export interface CpuPerOperation {
+  dynamo: number;
+  node: number;
+}
 
 export interface Measured {
   perSecond: number;
@@ -76,7 +81,10 @@ function send(url: string, body: string): Promise<{ status: number; text: string
 }
 
 /** DynamoDB Local and the local stack on it, stopped afterwards whatever happens. */
-export async function withStack<T>(run: (dynamo: DynamoLocal, stack: LocalStack, post: (path: string, body: unknown) => Promise<unknown>) => Promise<T>, options: { clock?: string } = {}): Promise<T> {
+export async function withStack<T>(
+  run: (dynamo: DynamoLocal, stack: LocalStack, post: (path: string, body: unknown) => Promise<unknown>) => Promise<T>,
+  options: { clock?: string } = {},
+): Promise<T> {
   const dynamo = await startDynamoLocal();
   try {
     const stack = await startLocalStack({ endpoint: dynamo.endpoint, tableName: 'bench', quiet: true, ...options });
@@ -96,8 +104,11 @@ export async function withStack<T>(run: (dynamo: DynamoLocal, stack: LocalStack,
 }
 
 /** The better of two raw runs around the measured one: the JVM warms up, and a slow raw figure must not flatter a ratio. */
-export async function rawAround<R extends number | Measured, M>(raw: (round: number) => Promise<R>, measured: () => Promise<M>): Promise<{ raw: R; measured: M }> {
-  const speed = (r: R) => typeof r === 'number' ? r : r.perSecond;
+export async function rawAround<R extends number | Measured, M>(
+  raw: (round: number) => Promise<R>,
+  measured: () => Promise<M>,
+): Promise<{ raw: R; measured: M }> {
+  const speed = (r: R) => (typeof r === 'number' ? r : r.perSecond);
   await raw(0); // warm-up; each round writes its own keys
   const before = await raw(1);
   const value = await measured();
@@ -110,13 +121,24 @@ export const RAW_TABLE = 'bench-raw';
 
 /** DynamoDB Local's raw conditional PutItem: `n` new items with `concurrency` in flight, round `r` writing its own keys. */
 export function rawConditionalPuts(dynamo: DynamoLocal, n: number, concurrency: number) {
-  return (r: number) => measure(dynamo.pid, n, concurrency, async (i) => {
-    await dynamo.client.send(new PutItemCommand({ TableName: RAW_TABLE, Item: { pk: { S: `PERSON#${r}#${i}` }, sk: { S: 'POLICY' } }, ConditionExpression: 'attribute_not_exists(pk)' }));
-  });
+  return (r: number) =>
+    measure(dynamo.pid, n, concurrency, async (i) => {
+      await dynamo.client.send(
+        new PutItemCommand({
+          TableName: RAW_TABLE,
+          Item: { pk: { S: `PERSON#${r}#${i}` }, sk: { S: 'POLICY' } },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    });
 }
 
 /** One enrollment's reads as DynamoDB sees them: a BatchGetItem of the policy, the person and the window (keys of round `r`, item `i`). */
 export async function rawEnrollmentReads(dynamo: DynamoLocal, r: number, i: number): Promise<void> {
   const key = (prefix: string) => ({ pk: { S: `${prefix}#${r}#${i}` }, sk: { S: 'F' } });
-  await dynamo.client.send(new BatchGetItemCommand({ RequestItems: { [RAW_TABLE]: { ConsistentRead: true, Keys: [key('POLICY'), key('PERSON'), { pk: { S: 'WINDOW' }, sk: { S: 'F' } }] } } }));
+  await dynamo.client.send(
+    new BatchGetItemCommand({
+      RequestItems: { [RAW_TABLE]: { ConsistentRead: true, Keys: [key('POLICY'), key('PERSON'), { pk: { S: 'WINDOW' }, sk: { S: 'F' } }] } },
+    }),
+  );
 }

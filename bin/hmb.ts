@@ -11,9 +11,7 @@ import { registerSettlementCommands } from './commands/settlements.ts';
 import { registerHospitalCommands } from './commands/hospitals.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
 
-const program = new Command('hmb')
-  .description('惠民保 plans as data: validate and inspect plans, adjudicate settlements')
-  .showHelpAfterError();
+const program = new Command('hmb').description('惠民保 plans as data: validate and inspect plans, adjudicate settlements').showHelpAfterError();
 
 registerPlanStoreCommands(registerPlanCommands(program));
 registerAdjudicateCommand(program);

@@ -57,7 +57,8 @@ export function buildConsole(options: { config?: unknown } = {}): ConsoleFiles {
   const page = { body: readFileSync(join(consoleDir, 'index.html')), contentType: TYPES['.html'], cacheControl: REVALIDATE };
   files.set('/', page);
   files.set('/index.html', page);
-  if (options.config !== undefined) files.set('/console/config.json', { body: Buffer.from(JSON.stringify(options.config)), contentType: TYPES['.json'], cacheControl: REVALIDATE });
+  if (options.config !== undefined)
+    files.set('/console/config.json', { body: Buffer.from(JSON.stringify(options.config)), contentType: TYPES['.json'], cacheControl: REVALIDATE });
   return files;
 }
 

@@ -6,7 +6,16 @@
 // (defaults: the Jiangxi plan and examples/jiangxi-claim.json, examples/jiangxi-policy.json).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { adjudicate, ClaimSchema, emptyAccumulators, formatPath, formatProblem, loadPlanFile, PolicyContextSchema, renderAdjudication } from '@huiminbao/core/engine';
+import {
+  adjudicate,
+  ClaimSchema,
+  emptyAccumulators,
+  formatPath,
+  formatProblem,
+  loadPlanFile,
+  PolicyContextSchema,
+  renderAdjudication,
+} from '@huiminbao/core/engine';
 import type { z } from 'zod';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));

@@ -20,8 +20,13 @@ export interface ServiceSpec {
 }
 
 /** A service answering the routes of `access`. */
-const service = (name: ServiceSpec['name'], entry: string, access: RouteAccess, more: Partial<ServiceSpec> = {}): ServiceSpec =>
-  ({ name, entry, routes: Object.keys(access), access, ...more });
+const service = (name: ServiceSpec['name'], entry: string, access: RouteAccess, more: Partial<ServiceSpec> = {}): ServiceSpec => ({
+  name,
+  entry,
+  routes: Object.keys(access),
+  access,
+  ...more,
+});
 
 export const services: readonly ServiceSpec[] = [
   service('enrollment-windows', 'enrollment-windows/handler.ts', enrollmentWindows),

@@ -54,7 +54,9 @@ export class HuiminbaoStack extends Stack {
     this.core = new CoreLayer(this, 'Core');
     this.services = new Services(this, 'Services', { table: this.data.table, coreLayer: this.core.layer });
     this.fulfilment = new Fulfilment(this, 'Fulfilment', {
-      table: this.data.table, coreLayer: this.core.layer, senders: [this.services.fn('charity-purchase'), this.services.fn('enrollment-windows')],
+      table: this.data.table,
+      coreLayer: this.core.layer,
+      senders: [this.services.fn('charity-purchase'), this.services.fn('enrollment-windows')],
     });
     this.api = new Api(this, 'Api', { services: this.services.deployed, callerAccounts: props.callerAccounts });
     this.schedules = new Schedules(this, 'Schedules', { target: this.services.fn('enrollment-windows') });
@@ -64,7 +66,8 @@ export class HuiminbaoStack extends Stack {
     for (const problem of loadPlans(plansDir).problems) Annotations.of(this).addWarningV2('huiminbao:plan-refused', `not published: ${formatProblem(problem)}`);
     this.publisher = new Publisher(this, 'Publisher', { plansDir, table: this.data.table, coreLayer: this.core.layer });
     this.alarms = new Alarms(this, 'Alarms', {
-      deadLetters: this.fulfilment.deadLetters, api: this.api.httpApi,
+      deadLetters: this.fulfilment.deadLetters,
+      api: this.api.httpApi,
       functions: new Map([...this.services.deployed.map(({ spec, fn }) => [spec.name, fn] as const), ['worker', this.fulfilment.worker] as const]),
     });
   }

@@ -21,9 +21,11 @@ export function checkJava(): void {
   const run = spawnSync('java', ['-version'], { encoding: 'utf8' });
   const major = Number(/version "(\d+)/.exec(`${run.stderr}${run.stdout}`)?.[1] ?? 0);
   if (run.error || major < 17) {
-    throw new Error('DynamoDB Local needs Java 17 or newer, and none was found on PATH.\n'
-      + '  Debian/Ubuntu: apt-get install -y openjdk-17-jre-headless\n'
-      + '  macOS:         brew install openjdk@17');
+    throw new Error(
+      'DynamoDB Local needs Java 17 or newer, and none was found on PATH.\n' +
+        '  Debian/Ubuntu: apt-get install -y openjdk-17-jre-headless\n' +
+        '  macOS:         brew install openjdk@17',
+    );
   }
 }
 
@@ -71,7 +73,11 @@ function isDynamoLocal(pid: number): boolean {
 export function endOrphans(): number[] {
   const ended: number[] = [];
   let notes: string[] = [];
-  try { notes = readdirSync(STARTED_DIR); } catch { return ended; }
+  try {
+    notes = readdirSync(STARTED_DIR);
+  } catch {
+    return ended;
+  }
   for (const note of notes) {
     const file = join(STARTED_DIR, note);
     try {
@@ -81,7 +87,9 @@ export function endOrphans(): number[] {
         process.kill(jvm, 'SIGKILL');
         ended.push(jvm);
       }
-    } catch { /* a note half written, or the JVM gone meanwhile: nothing to end */ }
+    } catch {
+      /* a note half written, or the JVM gone meanwhile: nothing to end */
+    }
     rmSync(file, { force: true });
   }
   return ended;
@@ -96,12 +104,15 @@ export async function startDynamoLocal(options: { port?: number; path?: string }
   checkJava();
   const orphans = endOrphans();
   if (orphans.length > 0) console.error(`DynamoDB Local: ended ${orphans.length} left running by a process that was killed (pid ${orphans.join(', ')})`);
-  const port = options.port ?? await freePort();
+  const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn({ port, path: options.path ?? null, sharedDb: true, stdio: 'ignore' });
   mkdirSync(STARTED_DIR, { recursive: true });
   const note = join(STARTED_DIR, `${child.pid}.json`);
   writeFileSync(note, JSON.stringify({ jvm: child.pid, parent: process.pid, port }));
-  const kill = () => { if (child.exitCode === null) child.kill('SIGKILL'); rmSync(note, { force: true }); };
+  const kill = () => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(note, { force: true });
+  };
   process.once('exit', kill);
   const endpoint = `http://127.0.0.1:${port}`;
   const client = localClient(endpoint);
@@ -112,7 +123,10 @@ export async function startDynamoLocal(options: { port?: number; path?: string }
       await client.send(new ListTablesCommand({}));
       break;
     } catch {
-      if (Date.now() - started > 30_000) { kill(); throw new Error('DynamoDB Local did not answer within 30 s'); }
+      if (Date.now() - started > 30_000) {
+        kill();
+        throw new Error('DynamoDB Local did not answer within 30 s');
+      }
       await new Promise((r) => setTimeout(r, 200));
     }
   }
@@ -125,7 +139,11 @@ export async function startDynamoLocal(options: { port?: number; path?: string }
       process.removeListener('exit', kill);
       rmSync(note, { force: true });
       if (child.exitCode !== null) return;
-      await new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM'); setTimeout(kill, 3000).unref(); });
+      await new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(kill, 3000).unref();
+      });
     },
   };
 }

@@ -36,16 +36,24 @@ export interface StaticFile {
  * What the console's page may load and reach: its own files and API (same origin); on AWS, Cognito's endpoints too
  * (the CloudFront response headers policy says the same, infra/constructs/console.ts).
  */
-export const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+export const CONSOLE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 function sendFile(req: IncomingMessage, res: ServerResponse, file: StaticFile): void {
   const etag = `"${createHash('sha256').update(file.body).digest('base64url').slice(0, 22)}"`;
   const headers: Record<string, string | number> = {
-    'content-type': file.contentType, 'cache-control': file.cacheControl, etag,
-    'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer',
+    'content-type': file.contentType,
+    'cache-control': file.cacheControl,
+    etag,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
     ...(file.contentType.startsWith('text/html') ? { 'content-security-policy': CONSOLE_CSP, 'x-frame-options': 'DENY' } : {}),
   };
-  if (req.headers['if-none-match'] === etag) { res.writeHead(304, headers); res.end(); return; }
+  if (req.headers['if-none-match'] === etag) {
+    res.writeHead(304, headers);
+    res.end();
+    return;
+  }
   res.writeHead(200, { ...headers, 'content-length': file.body.length });
   res.end(req.method === 'HEAD' ? undefined : file.body);
 }
@@ -113,14 +121,18 @@ export class Router {
 
   constructor(services: readonly GatewayService[]) {
     const seen = new Map<string, string>();
-    this.routes = services.flatMap((service) => service.routes.map((key) => {
-      const route = parseRoute(key, service);
-      const normal = `${route.method} /${route.segments.map((s) => ('literal' in s ? s.literal : s.greedy ? '{+}' : '{}')).join('/')}`;
-      const other = seen.get(normal);
-      if (other) throw new Error(`route "${key}" of ${service.name} conflicts with ${other}`);
-      seen.set(normal, `"${key}" of ${service.name}`);
-      return route;
-    })).sort(specificity);
+    this.routes = services
+      .flatMap((service) =>
+        service.routes.map((key) => {
+          const route = parseRoute(key, service);
+          const normal = `${route.method} /${route.segments.map((s) => ('literal' in s ? s.literal : s.greedy ? '{+}' : '{}')).join('/')}`;
+          const other = seen.get(normal);
+          if (other) throw new Error(`route "${key}" of ${service.name} conflicts with ${other}`);
+          seen.set(normal, `"${key}" of ${service.name}`);
+          return route;
+        }),
+      )
+      .sort(specificity);
   }
 
   /** The route for method + decoded path segments; `allow` lists the methods of the path when only the method is wrong. */
@@ -152,7 +164,13 @@ function eventHeaders(req: IncomingMessage): { headers: Record<string, string>; 
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i].toLowerCase();
     const value = req.rawHeaders[i + 1];
-    if (name === 'cookie') cookies.push(...value.split(';').map((c) => c.trim()).filter(Boolean));
+    if (name === 'cookie')
+      cookies.push(
+        ...value
+          .split(';')
+          .map((c) => c.trim())
+          .filter(Boolean),
+      );
     else headers[name] = name in headers ? `${headers[name]},${value}` : value;
   }
   return cookies.length > 0 ? { headers, cookies } : { headers };
@@ -247,7 +265,8 @@ export function toResponse(result: APIGatewayProxyResultV2<unknown>): { statusCo
     return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(body) };
   }
   const r = result as APIGatewayProxyStructuredResultV2;
-  if (!Number.isInteger(r.statusCode) || r.statusCode! < 100 || r.statusCode! > 599) throw new Error(`malformed handler result: statusCode ${String(r.statusCode)}`);
+  if (!Number.isInteger(r.statusCode) || r.statusCode! < 100 || r.statusCode! > 599)
+    throw new Error(`malformed handler result: statusCode ${String(r.statusCode)}`);
   const headers: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(r.headers ?? {})) headers[k.toLowerCase()] = String(v);
   if (r.cookies && r.cookies.length > 0) headers['set-cookie'] = r.cookies;
@@ -266,12 +285,20 @@ class TooLarge extends Error {}
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > MAX_BODY_BYTES) { reject(new TooLarge()); return; }
+    if (declared > MAX_BODY_BYTES) {
+      reject(new TooLarge());
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) { reject(new TooLarge()); req.removeAllListeners('data'); req.resume(); return; }
+      if (size > MAX_BODY_BYTES) {
+        reject(new TooLarge());
+        req.removeAllListeners('data');
+        req.resume();
+        return;
+      }
       chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
@@ -295,8 +322,12 @@ export function createGateway(services: readonly GatewayService[], options: Gate
     let handled = false;
     res.on('finish', () => log(`${method} ${loggablePath(rawPath)} → ${res.statusCode} (${Date.now() - started} ms)`, handled));
 
-    const file = (method === 'GET' || method === 'HEAD') ? options.files?.get(rawPath) : undefined;
-    if (file) { req.resume(); sendFile(req, res, file); return; }
+    const file = method === 'GET' || method === 'HEAD' ? options.files?.get(rawPath) : undefined;
+    if (file) {
+      req.resume();
+      sendFile(req, res, file);
+      return;
+    }
 
     let parts: string[];
     try {
@@ -307,10 +338,19 @@ export function createGateway(services: readonly GatewayService[], options: Gate
       return;
     }
     const found = rawPath.startsWith('/') ? router.find(method, parts) : undefined;
-    if (!found) { req.resume(); sendJson(res, 404, { error: 'not-found', message: `no route for ${method} ${rawPath}` }); return; }
+    if (!found) {
+      req.resume();
+      sendJson(res, 404, { error: 'not-found', message: `no route for ${method} ${rawPath}` });
+      return;
+    }
     if ('allow' in found) {
       req.resume();
-      sendJson(res, 405, { error: 'method-not-allowed', message: `${method} is not allowed on ${rawPath} (allowed: ${found.allow.join(', ')})` }, { allow: found.allow.join(', ') });
+      sendJson(
+        res,
+        405,
+        { error: 'method-not-allowed', message: `${method} is not allowed on ${rawPath} (allowed: ${found.allow.join(', ')})` },
+        { allow: found.allow.join(', ') },
+      );
       return;
     }
 

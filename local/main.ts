@@ -136,16 +136,24 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const loaded: GatewayService[] = [];
     for (const spec of services) {
-      const module = await import(new URL(`../functions/${spec.entry}`, import.meta.url).href) as { handler?: HttpHandler };
+      const module = (await import(new URL(`../functions/${spec.entry}`, import.meta.url).href)) as { handler?: HttpHandler };
       if (typeof module.handler !== 'function') throw new Error(`functions/${spec.entry} exports no handler`);
       loaded.push({ name: spec.name, routes: spec.routes, handler: module.handler });
     }
 
     // The handlers log the requests they answer; the gateway adds those it answers itself.
-    server = createGateway(loaded, { log: (line, handled) => { if (!handled) say(line); }, files: localConsole() });
+    server = createGateway(loaded, {
+      log: (line, handled) => {
+        if (!handled) say(line);
+      },
+      files: localConsole(),
+    });
     await new Promise<void>((resolveListen, reject) => {
       server!.once('error', reject);
-      server!.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => { server!.off('error', reject); resolveListen(); });
+      server!.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+        server!.off('error', reject);
+        resolveListen();
+      });
     });
     const address = server.address() as AddressInfo;
     const url = `http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}`;
@@ -156,7 +164,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (resumed > 0) say(`queue: resumed ${resumed} unfinished piece(s) of work`);
 
     const windows = loaded.find((s) => s.name === 'enrollment-windows')!;
-    const toggle = windows.handler as unknown as (event: WindowSweep, context: Context) => Promise<{ opened: string[]; closed: string[]; failed?: { planId: string; error: string }[] }>;
+    const toggle = windows.handler as unknown as (
+      event: WindowSweep,
+      context: Context,
+    ) => Promise<{ opened: string[]; closed: string[]; failed?: { planId: string; error: string }[] }>;
     const swept: LocalStack['swept'] = { opened: [], closed: [] };
     sweep = startSweep(async (event) => {
       const { opened, closed, failed } = await toggle(event, lambdaContext(windows.name));
@@ -270,27 +281,51 @@ async function main(): Promise<void> {
     const raw = process.env[name];
     if (raw === undefined || raw === '') return fallback;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < 0 || n > 65535) { console.error(`${name} must be a port number, not "${raw}"`); process.exit(1); }
+    if (!Number.isInteger(n) || n < 0 || n > 65535) {
+      console.error(`${name} must be a port number, not "${raw}"`);
+      process.exit(1);
+    }
     return n;
   };
   const port = number('PORT', 3000)!;
   // Before DynamoDB Local's slow start: a taken port is the commonest failure.
-  if (port !== 0 && !(await portFree(port))) { console.error(inUse(port)); process.exit(1); }
+  if (port !== 0 && !(await portFree(port))) {
+    console.error(inUse(port));
+    process.exit(1);
+  }
   let stack: LocalStack | undefined;
   let stopping = false;
   const shutdown = (signal: string) => {
     // Exiting runs startDynamoLocal's exit hook, so an interrupted start leaves no Java behind.
-    if (!stack) { console.error(`\n${signal} while starting: exiting`); process.exit(130); }
-    if (stopping) { console.error('stopping anyway'); process.exit(1); }
+    if (!stack) {
+      console.error(`\n${signal} while starting: exiting`);
+      process.exit(130);
+    }
+    if (stopping) {
+      console.error('stopping anyway');
+      process.exit(1);
+    }
     stopping = true;
     console.log(`\n${signal}: stopping the gateway, the scheduler and DynamoDB Local…`);
-    stack.stop().then(() => { console.log('stopped'); process.exit(0); }, (error: unknown) => { console.error(error); process.exit(1); });
+    stack.stop().then(
+      () => {
+        console.log('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   try {
     const clock = process.env.HMB_CLOCK || undefined;
-    if (clock !== undefined && Number.isNaN(Date.parse(clock))) { console.error(`HMB_CLOCK must be an instant, e.g. 2023-05-20T09:00:00+08:00, not "${clock}"`); process.exit(1); }
+    if (clock !== undefined && Number.isNaN(Date.parse(clock))) {
+      console.error(`HMB_CLOCK must be an instant, e.g. 2023-05-20T09:00:00+08:00, not "${clock}"`);
+      process.exit(1);
+    }
     stack = await startLocalStack({ port, dynamoPort: number('HMB_DYNAMODB_PORT'), tableName: process.env.TABLE_NAME || 'huiminbao', clock });
   } catch (error) {
     const e = error as NodeJS.ErrnoException;

@@ -16,8 +16,13 @@ export function startSweep(invoke: (event: WindowSweep) => unknown, everyMs = SW
   const sweep = () => {
     running ??= Promise.resolve()
       .then(() => invoke({ source: 'hmb.scheduler', action: 'sweep' }))
-      .then(() => undefined, (error: unknown) => console.error('scheduler: sweep failed:', error))
-      .finally(() => { running = undefined; });
+      .then(
+        () => undefined,
+        (error: unknown) => console.error('scheduler: sweep failed:', error),
+      )
+      .finally(() => {
+        running = undefined;
+      });
   };
   const first = setTimeout(sweep, 0);
   const timer = setInterval(sweep, everyMs);

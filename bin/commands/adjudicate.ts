@@ -3,7 +3,7 @@
 // member's accumulators from claim to claim.
 import type { Command } from 'commander';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { defaultPlansDir, formatPath, loadPlanFile, planFiles, type LoadedPlan } from '../../functions/core/plan/loader.ts';
 import { planFile, unavailable } from './plan.ts';
 import { ClaimSchema, PolicyContextSchema, type PolicyContext } from '../../functions/core/claim/schema.ts';
@@ -23,12 +23,13 @@ interface Options {
 }
 
 export function registerAdjudicateCommand(program: Command, io: Io = processIo): void {
-  program.command('adjudicate')
+  program
+    .command('adjudicate')
     .description('adjudicate one settlement against a plan and print the explanation of benefits')
     .requiredOption('--plan <id>', 'plan id')
     .requiredOption('--claim <file>', 'settlement record (JSON)')
-    .option('--policy <file>', 'policy context (JSON); default: the first tier, the plan\'s fixed cover, the plan\'s region')
-    .option('--state <file>', 'the member\'s year (JSON: accumulators and the claims applied); missing file = a fresh year')
+    .option('--policy <file>', "policy context (JSON); default: the first tier, the plan's fixed cover, the plan's region")
+    .option('--state <file>', "the member's year (JSON: accumulators and the claims applied); missing file = a fresh year")
     .option('--write', 'write the year after the claim back to --state (a claim id already in it is answered, not paid again)')
     .option('--json', 'print the adjudication as JSON')
     .option('--plans-dir <dir>', 'plans folder', defaultPlansDir())
@@ -54,14 +55,23 @@ function parseFile<T>(schema: z.ZodType<T>, file: string, doc: unknown): T {
 function defaultPolicy(plan: LoadedPlan): PolicyContext {
   const cover = plan.enrollment.cover;
   if (cover.kind !== 'fixed') throw new Error(`plan ${plan.id} has no fixed cover dates: pass --policy with coverStart and coverEnd`);
-  return PolicyContextSchema.parse({ memberId: 'cli', tier: plan.tiers[0].id, coverStart: cover.start, coverEnd: cover.end, regionCode: plan.region.adminCode });
+  return PolicyContextSchema.parse({
+    memberId: 'cli',
+    tier: plan.tiers[0].id,
+    coverStart: cover.start,
+    coverEnd: cover.end,
+    regionCode: plan.region.adminCode,
+  });
 }
 
 /** The plan to adjudicate against; or, on stderr, why there is none: no such file, or the problems of its file. */
 function loadPlan(id: string, plansDir: string, io: Io): LoadedPlan | undefined {
   const file = planFile(plansDir, id);
   if (!file) {
-    const known = planFiles(plansDir).map((f) => f.replace(/\.ya?ml$/, '')).join(', ') || '(none)';
+    const known =
+      planFiles(plansDir)
+        .map((f) => f.replace(/\.ya?ml$/, ''))
+        .join(', ') || '(none)';
     io.err(`hmb: unknown plan "${id}"; known plans: ${known}\n`);
     return undefined;
   }
@@ -97,7 +107,8 @@ export function adjudicateFile(opts: Options, io: Io): number {
   const digest = digestOf(claim);
   const applied = state.claims[claim.claimId];
   if (applied) {
-    if (applied.digest !== digest) throw new Error(`claim ${claim.claimId} is in ${opts.state} already, with other content: send a correction under its own id, or a new claim id`);
+    if (applied.digest !== digest)
+      throw new Error(`claim ${claim.claimId} is in ${opts.state} already, with other content: send a correction under its own id, or a new claim id`);
     io.err(`claim ${claim.claimId} was applied to ${opts.state} already: its first answer, not paid again; the state is unchanged\n`);
     io.out(opts.json ? `${JSON.stringify(applied.adjudication, null, 2)}\n` : renderAdjudication(applied.adjudication));
     return 0;

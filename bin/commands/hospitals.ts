@@ -13,11 +13,15 @@ import { openStore, withStoreOptions, type StoreOptions } from './store-target.t
 const RegisterEntry = Hospital.safeExtend({ code: HospitalCode });
 
 export function registerHospitalCommands(program: Command, io: Io = processIo): Command {
-  const hospitals = program.command('hospitals').description('a plan\'s hospital register, which hospitals\' direct settlements are mapped with');
-  withStoreOptions(hospitals.command('register')
-    .description('register (or update) hospitals of a plan from a JSON array: code (fixmedins_code), level, public, regionCode, designations, ward')
-    .argument('<planId>').argument('<file>'))
-    .action((planId: string, file: string, opts: StoreOptions) => runAsync(io, async () => {
+  const hospitals = program.command('hospitals').description("a plan's hospital register, which hospitals' direct settlements are mapped with");
+  withStoreOptions(
+    hospitals
+      .command('register')
+      .description('register (or update) hospitals of a plan from a JSON array: code (fixmedins_code), level, public, regionCode, designations, ward')
+      .argument('<planId>')
+      .argument('<file>'),
+  ).action((planId: string, file: string, opts: StoreOptions) =>
+    runAsync(io, async () => {
       const plan = PlanId.parse(planId);
       const entries = [...byKey(parseFile(z.array(RegisterEntry).min(1), file), (h) => h.code, file, 'code').values()];
       const target = openStore(opts);
@@ -28,9 +32,10 @@ export function registerHospitalCommands(program: Command, io: Io = processIo): 
       } finally {
         target.close();
       }
-    }));
-  withStoreOptions(hospitals.command('show').description('the plan\'s hospital register').argument('<planId>'))
-    .action((planId: string, opts: StoreOptions) => runAsync(io, async () => {
+    }),
+  );
+  withStoreOptions(hospitals.command('show').description("the plan's hospital register").argument('<planId>')).action((planId: string, opts: StoreOptions) =>
+    runAsync(io, async () => {
       const target = openStore(opts);
       try {
         for (const h of await target.store.listHospitals(PlanId.parse(planId))) {
@@ -40,6 +45,7 @@ export function registerHospitalCommands(program: Command, io: Io = processIo): 
       } finally {
         target.close();
       }
-    }));
+    }),
+  );
   return hospitals;
 }

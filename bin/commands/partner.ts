@@ -9,30 +9,52 @@ import type { Partner } from '../../functions/core/http/partners.ts';
 import { processIo, runAsync, type Io } from './io.ts';
 import { openStore, withStoreOptions, type StoreOptions } from './store-target.ts';
 
-interface GrantOptions extends StoreOptions { kind: string; plans?: string; hospitals?: string; name?: string }
+interface GrantOptions extends StoreOptions {
+  kind: string;
+  plans?: string;
+  hospitals?: string;
+  name?: string;
+}
 
 /** A partner: an AWS account signing with a caller role, or the console users of a user pool group (console:<group>). */
-const Account = z.string().regex(/^(\d{12}|console:[\w.-]{1,128})$/, { error: 'a partner is its 12-digit AWS account id, or console:<group> for the console users of a user pool group' });
+const Account = z.string().regex(/^(\d{12}|console:[\w.-]{1,128})$/, {
+  error: 'a partner is its 12-digit AWS account id, or console:<group> for the console users of a user pool group',
+});
 const Kind = z.enum(CALLERS, { error: `the kind is one of ${CALLERS.join(', ')}` });
-const commaList = (item: z.ZodString) => z.string().transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean)).pipe(z.array(item));
+const commaList = (item: z.ZodString) =>
+  z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item));
 const PlanIds = commaList(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'plan ids are lower-case letters, digits and dashes' }));
 /** 定点医药机构编号 as the national messages carry them (setlinfo.fixmedins_code). */
 const HospitalCodes = commaList(z.string().regex(/^[A-Za-z0-9]{1,64}$/, { error: 'hospital codes (fixmedins_code) are 1–64 letters and digits' }));
 
 export function registerPartnerCommands(program: Command, io: Io = processIo): Command {
   const partner = program.command('partner').description('the partner registry: which plans a partner serves as each kind of caller');
-  for (const [verb, adding] of [['grant', true], ['revoke', false]] as const) {
-    withStoreOptions(partner.command(verb)
-      .description(adding ? 'let a partner serve these plans as this kind of caller' : 'stop a partner serving these plans as this kind of caller')
-      .argument('<account>', 'the partner\'s AWS account id (its sessions are named after it), or console:<group>')
-      .requiredOption('--kind <kind>', CALLERS.join(' | '))
-      .option('--plans <ids>', 'plan ids, comma-separated')
-      .option('--hospitals <codes>', 'a hospital partner: the hospitals (fixmedins_code) it settles as, comma-separated')
-      .option('--name <name>', 'who the partner is'))
-      .action((account: string, opts: GrantOptions) => runAsync(io, () => change(account, opts, adding, io)));
+  for (const [verb, adding] of [
+    ['grant', true],
+    ['revoke', false],
+  ] as const) {
+    withStoreOptions(
+      partner
+        .command(verb)
+        .description(adding ? 'let a partner serve these plans as this kind of caller' : 'stop a partner serving these plans as this kind of caller')
+        .argument('<account>', "the partner's AWS account id (its sessions are named after it), or console:<group>")
+        .requiredOption('--kind <kind>', CALLERS.join(' | '))
+        .option('--plans <ids>', 'plan ids, comma-separated')
+        .option('--hospitals <codes>', 'a hospital partner: the hospitals (fixmedins_code) it settles as, comma-separated')
+        .option('--name <name>', 'who the partner is'),
+    ).action((account: string, opts: GrantOptions) => runAsync(io, () => change(account, opts, adding, io)));
   }
-  withStoreOptions(partner.command('show').description('the plans a partner serves, by kind').argument('<account>'))
-    .action((account: string, opts: StoreOptions) => runAsync(io, () => show(account, opts, io)));
+  withStoreOptions(partner.command('show').description('the plans a partner serves, by kind').argument('<account>')).action(
+    (account: string, opts: StoreOptions) => runAsync(io, () => show(account, opts, io)),
+  );
   return partner;
 }
 
@@ -49,9 +71,12 @@ async function change(account: string, opts: GrantOptions, adding: boolean, io: 
     const change = (had: readonly string[], named: string[]) => (adding ? [...new Set([...had, ...named])].sort() : had.filter((x) => !named.includes(x)));
     const nextHospitals = change(before?.hospitals ?? [], hospitals);
     const next: Partner = {
-      partnerId, kind, plans: change(before?.plans ?? [], plans),
+      partnerId,
+      kind,
+      plans: change(before?.plans ?? [], plans),
       ...(kind === 'hospital' ? { hospitals: nextHospitals } : {}),
-      ...(opts.name ?? before?.name ? { name: opts.name ?? before!.name } : {}), updatedAt: new Date().toISOString(),
+      ...((opts.name ?? before?.name) ? { name: opts.name ?? before!.name } : {}),
+      updatedAt: new Date().toISOString(),
     };
     await target.store.putPartner(next);
     const settlesAs = kind === 'hospital' ? `; settles as ${nextHospitals.join(', ') || '(no hospital)'}` : '';

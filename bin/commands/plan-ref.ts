@@ -20,7 +20,8 @@ function isFile(ref: string): boolean {
  * against the plan file's own folder (as `hmb plan check` does).
  */
 export async function resolvePlanRef(ref: string, plansDir?: string, store?: StoreOptions): Promise<LoadedPlan> {
-  if (!isFile(ref) && ref.includes('@')) return publishedVersion(ref, store ?? { table: process.env.TABLE_NAME || 'huiminbao', endpoint: process.env.HMB_DYNAMODB_ENDPOINT });
+  if (!isFile(ref) && ref.includes('@'))
+    return publishedVersion(ref, store ?? { table: process.env.TABLE_NAME || 'huiminbao', endpoint: process.env.HMB_DYNAMODB_ENDPOINT });
   if (isFile(ref)) {
     const file = resolve(ref);
     const loaded = loadPlanFile(file, plansDir ?? dirname(file));
@@ -30,7 +31,13 @@ export async function resolvePlanRef(ref: string, plansDir?: string, store?: Sto
   const dir = plansDir ?? defaultPlansDir();
   const file = join(dir, `${ref}.yaml`);
   if (!existsSync(file)) {
-    const known = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort().join(', ') : '';
+    const known = existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith('.yaml'))
+          .map((f) => f.slice(0, -5))
+          .sort()
+          .join(', ')
+      : '';
     throw new PlanRefError(`unknown plan "${ref}"; known plans: ${known || '(none)'}`);
   }
   const loaded = loadPlanFile(file, dir);
@@ -42,12 +49,16 @@ export async function resolvePlanRef(ref: string, plansDir?: string, store?: Sto
 async function publishedVersion(ref: string, options: StoreOptions): Promise<LoadedPlan> {
   const [id, raw] = ref.split('@');
   const seq = Number(raw.replace(/^v/, ''));
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(id) || !Number.isInteger(seq) || seq < 1) throw new PlanRefError(`plan "${ref}": a published version is named <planId>@<number>, e.g. ${id || 'wuwei-2025'}@2`);
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(id) || !Number.isInteger(seq) || seq < 1)
+    throw new PlanRefError(`plan "${ref}": a published version is named <planId>@<number>, e.g. ${id || 'wuwei-2025'}@2`);
   const target = openStore(options);
   try {
     const versions = await target.store.listPlanVersions(id);
     const version = versions.find((v) => v.seq === seq);
-    if (!version) throw new PlanRefError(`plan "${ref}": ${versions.length === 0 ? `no version of ${id} is published` : `${id} has versions ${versions.map((v) => v.seq).join(', ')}`} in ${target.where}`);
+    if (!version)
+      throw new PlanRefError(
+        `plan "${ref}": ${versions.length === 0 ? `no version of ${id} is published` : `${id} has versions ${versions.map((v) => v.seq).join(', ')}`} in ${target.where}`,
+      );
     const loaded = validateLoaded(`${id} ${versionLabel(version)}`, await target.store.getPlanContent(id, version.hash));
     if (!loaded.ok) throw new PlanRefError(loaded.problems.map(formatProblem).join('\n'));
     return { ...loaded.plan, version } as LoadedPlan;

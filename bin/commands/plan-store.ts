@@ -13,23 +13,32 @@ import { versionLabel, type PlanVersion } from '../../functions/core/plan/versio
 import { processIo, runAsync, type Io } from './io.ts';
 import { openStore, withStoreOptions, type StoreOptions } from './store-target.ts';
 
-interface PublishOptions extends StoreOptions { plansDir: string; dryRun?: boolean }
-interface DiffOptions extends StoreOptions { plansDir: string }
+interface PublishOptions extends StoreOptions {
+  plansDir: string;
+  dryRun?: boolean;
+}
+interface DiffOptions extends StoreOptions {
+  plansDir: string;
+}
 
 export function registerPlanStoreCommands(plan: Command, io: Io = processIo): void {
-  withStoreOptions(plan.command('publish')
-    .description('validate the plans folder and store each changed plan as a new version (a plan with problems is refused; exit 1 if any is)')
-    .option('--plans-dir <dir>', 'plans folder', defaultPlansDir())
-    .option('--dry-run', 'say what would be published, store nothing'))
-    .action((opts: PublishOptions) => runAsync(io, () => publish(opts, io)));
+  withStoreOptions(
+    plan
+      .command('publish')
+      .description('validate the plans folder and store each changed plan as a new version (a plan with problems is refused; exit 1 if any is)')
+      .option('--plans-dir <dir>', 'plans folder', defaultPlansDir())
+      .option('--dry-run', 'say what would be published, store nothing'),
+  ).action((opts: PublishOptions) => runAsync(io, () => publish(opts, io)));
 
-  withStoreOptions(plan.command('diff')
-    .description('what changed between two versions (default: the latest published and the plan file; "file" names the file)')
-    .argument('<planId>')
-    .argument('[from]', 'a version number, or "file"')
-    .argument('[to]', 'a version number, or "file"')
-    .option('--plans-dir <dir>', 'plans folder', defaultPlansDir()))
-    .action((planId: string, from: string | undefined, to: string | undefined, opts: DiffOptions) => runAsync(io, () => diff(planId, from, to, opts, io)));
+  withStoreOptions(
+    plan
+      .command('diff')
+      .description('what changed between two versions (default: the latest published and the plan file; "file" names the file)')
+      .argument('<planId>')
+      .argument('[from]', 'a version number, or "file"')
+      .argument('[to]', 'a version number, or "file"')
+      .option('--plans-dir <dir>', 'plans folder', defaultPlansDir()),
+  ).action((planId: string, from: string | undefined, to: string | undefined, opts: DiffOptions) => runAsync(io, () => diff(planId, from, to, opts, io)));
 }
 
 export async function publish(opts: PublishOptions, io: Io): Promise<number> {

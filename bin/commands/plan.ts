@@ -13,31 +13,37 @@ import { formatWan, padColumns, displayWidth } from '../../functions/core/plan/f
 
 import { processIo, run, type Io } from './io.ts';
 
-interface DirOption { plansDir?: string }
+interface DirOption {
+  plansDir?: string;
+}
 
 export function registerPlanCommands(program: Command, io: Io = processIo): Command {
   const plan = program.command('plan').description('validate, show and list plan files');
 
-  plan.command('check')
+  plan
+    .command('check')
     .description('validate plan files (default: every plan in the plans folder) and list what each valid plan asks the city to confirm; exit 1 on any problem')
     .argument('[file...]', 'plan files to check')
-    .option('--plans-dir <dir>', 'folder list files are resolved from (default: each plan file\'s folder)')
+    .option('--plans-dir <dir>', "folder list files are resolved from (default: each plan file's folder)")
     .action((files: string[], opts: DirOption) => run(io, () => checkPlans(files, opts.plansDir, io)));
 
-  plan.command('show')
+  plan
+    .command('show')
     .description('print the whole plan as the benefit table of its source document, with what the city must confirm')
     .argument('<planId>', 'plan id, e.g. the file name without .yaml')
     .option('--plans-dir <dir>', 'plans folder', defaultPlansDir())
     .action((id: string, opts: Required<DirOption>) => run(io, () => showPlan(id, opts.plansDir, io)));
 
-  plan.command('new')
-    .description('start a new city\'s plan file from an existing plan: its structure and comments, placeholders for what names the other city')
-    .argument('<id>', 'the new plan\'s id, e.g. huzhou-2026 (its file name)')
+  plan
+    .command('new')
+    .description("start a new city's plan file from an existing plan: its structure and comments, placeholders for what names the other city")
+    .argument('<id>', "the new plan's id, e.g. huzhou-2026 (its file name)")
     .requiredOption('--from <planId>', 'the plan to start from (the closest one)')
     .option('--plans-dir <dir>', 'plans folder', defaultPlansDir())
     .action((id: string, opts: Required<DirOption> & { from: string }) => run(io, () => newPlan(id, opts.from, opts.plansDir, io)));
 
-  plan.command('list')
+  plan
+    .command('list')
     .description('one line per plan: id, name, tiers and premiums')
     .option('--plans-dir <dir>', 'plans folder', defaultPlansDir())
     .action((opts: Required<DirOption>) => run(io, () => listPlans(opts.plansDir, io)));
@@ -128,7 +134,11 @@ export function unavailable(id: string, problems: PlanProblem[]): string {
 }
 
 function knownPlans(plansDir: string): string {
-  return planFiles(plansDir).map((f) => f.replace(/\.ya?ml$/, '')).join(', ') || '(none)';
+  return (
+    planFiles(plansDir)
+      .map((f) => f.replace(/\.ya?ml$/, ''))
+      .join(', ') || '(none)'
+  );
 }
 
 export function listPlans(plansDir: string, io: Io): number {

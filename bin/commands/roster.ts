@@ -32,11 +32,12 @@ const SHOWN = 10;
 
 export function registerRosterCommands(program: Command, io: Io = processIo): Command {
   const roster = program.command('roster').description('the basic-insurance roster');
-  roster.command('import')
+  roster
+    .command('import')
     .description(`stream a roster file (.csv with a header row, or .jsonl) to the API in batches; columns: ${ROSTER_COLUMNS.join(', ')}`)
     .argument('<file>', 'roster file: .csv (header required) or .jsonl (one row object a line)')
     .requiredOption('--plan <planId>', 'plan the roster is sent under')
-    .option('--api <baseUrl>', 'the platform\'s HTTP API', 'http://localhost:3000')
+    .option('--api <baseUrl>', "the platform's HTTP API", 'http://localhost:3000')
     .option('--report <file>', 'write the rejected rows (IDs masked) to this file: .csv, or .jsonl for JSON lines')
     .option('--batch-size <rows>', `rows a request (1–${MAX_BATCH})`, (v) => Number(v), MAX_BATCH)
     .option('--max-in-flight <n>', 'requests at once', (v) => Number(v), 4)
@@ -54,7 +55,10 @@ export function httpSink(api: string, planId: string, attempts = 3): RosterSink 
       let failure: string;
       try {
         const response = await fetch(url, {
-          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ people: entries }), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ people: entries }),
+          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         });
         const text = await response.text();
         if (response.ok) return JSON.parse(text) as { accepted: number; rejected: RejectedRow[] };
@@ -81,7 +85,9 @@ function csvCell(value: string | number | undefined): string {
 export async function writeRejected(file: string, rejected: readonly RejectedRow[]): Promise<void> {
   const out = createWriteStream(file);
   const jsonl = /\.(jsonl|ndjson)$/i.test(file);
-  const write = async (text: string) => { if (!out.write(text)) await once(out, 'drain'); };
+  const write = async (text: string) => {
+    if (!out.write(text)) await once(out, 'drain');
+  };
   if (!jsonl) await write('row,line,personId,field,rule\n');
   for (const r of rejected) {
     if (jsonl) await write(`${JSON.stringify(r)}\n`);

@@ -26,14 +26,18 @@ export interface ReplayOptions {
 }
 
 export function registerSettlementCommands(program: Command, io: Io = processIo): Command {
-  const settlements = program.command('settlements').description('hospitals\' national 医保 settlement messages');
-  settlements.command('replay')
-    .description('map and adjudicate a file of national settlements (2207/2304, JSON lines) offline, in order, carrying each member\'s accumulators')
+  const settlements = program.command('settlements').description("hospitals' national 医保 settlement messages");
+  settlements
+    .command('replay')
+    .description("map and adjudicate a file of national settlements (2207/2304, JSON lines) offline, in order, carrying each member's accumulators")
     .argument('<file>', 'settlement messages, one JSON object a line: {infno, setlinfo, setldetail, diseinfo, feedetail}')
     .requiredOption('--plan <id>', 'plan id')
     .requiredOption('--hospitals <file>', 'the hospital register (JSON array): code (fixmedins_code), level, public, regionCode, designations, ward')
-    .option('--policies <file>', 'members\' policies (JSON array of policy contexts, memberId = resident ID); default: every member on the plan\'s first tier, fixed cover and region')
-    .option('--state <file>', 'members\' accumulators before the file (JSON object by resident ID); missing file = a fresh year')
+    .option(
+      '--policies <file>',
+      "members' policies (JSON array of policy contexts, memberId = resident ID); default: every member on the plan's first tier, fixed cover and region",
+    )
+    .option('--state <file>', "members' accumulators before the file (JSON object by resident ID); missing file = a fresh year")
     .option('--write', 'write the accumulators after the file back to --state')
     .option('--json', 'print the settlements, problems and totals as JSON')
     .option('--plans-dir <dir>', 'plans folder', defaultPlansDir())
@@ -53,8 +57,10 @@ export async function replayFile(file: string, opts: ReplayOptions, io: Io): Pro
   if (!plan) throw new Error(`unknown plan "${opts.plan}"`);
   if (opts.write && !opts.state) throw new Error('--write needs --state <file>');
   const hospitals = byKey(parseFile(z.array(Hospital), opts.hospitals), (h) => h.code, opts.hospitals, 'code');
-  const policies = opts.policies ? byKey(parseFile(z.array(PolicyContextSchema.safeExtend({ memberId: ResidentId })), opts.policies), (p) => p.memberId, opts.policies, 'memberId') : undefined;
-  const accumulators = opts.state && existsSync(opts.state) ? readJson(opts.state) as Record<string, Accumulators> : {};
+  const policies = opts.policies
+    ? byKey(parseFile(z.array(PolicyContextSchema.safeExtend({ memberId: ResidentId })), opts.policies), (p) => p.memberId, opts.policies, 'memberId')
+    : undefined;
+  const accumulators = opts.state && existsSync(opts.state) ? (readJson(opts.state) as Record<string, Accumulators>) : {};
 
   const replay = new SettlementReplay(plan, {
     hospitalOf: (code) => hospitals.get(code),
@@ -93,20 +99,25 @@ export async function replayFile(file: string, opts: ReplayOptions, io: Io): Pro
 
 function settlementLine(s: ReplayedSettlement): string {
   const refusal = s.refusal ? ` ${s.refusal}` : '';
-  return `${s.line}  结算 setl ${s.setlId}  就诊 visit ${s.mdtrtId}  医院 ${s.fixmedinsCode}  参保人 ${s.member}  ${s.visit}`
-    + `  总额 medfee ${s.medfeeSumamt}  基金 funds ${s.fundPaySumamt}  方案赔付 plan pays ${s.planPays}  个人自付 patient pays ${s.patientPays}  (${s.decision}${refusal})\n`;
+  return (
+    `${s.line}  结算 setl ${s.setlId}  就诊 visit ${s.mdtrtId}  医院 ${s.fixmedinsCode}  参保人 ${s.member}  ${s.visit}` +
+    `  总额 medfee ${s.medfeeSumamt}  基金 funds ${s.fundPaySumamt}  方案赔付 plan pays ${s.planPays}  个人自付 patient pays ${s.patientPays}  (${s.decision}${refusal})\n`
+  );
 }
 
 function totalsLine(t: ReplayTotals & { refused: number }): string {
-  return `合计 total: ${t.settlements} settlements, ${t.refused} refused; 总额 medfee ${t.medfeeSumamt}, 基金 funds ${t.fundPaySumamt}, `
-    + `方案赔付 plan pays ${t.planPays}, 个人自付 patient pays ${t.patientPays}; 共保体分摊 split: ${t.split.map((p) => `${p.insurerId} ${p.amount}`).join(', ')}\n`;
+  return (
+    `合计 total: ${t.settlements} settlements, ${t.refused} refused; 总额 medfee ${t.medfeeSumamt}, 基金 funds ${t.fundPaySumamt}, ` +
+    `方案赔付 plan pays ${t.planPays}, 个人自付 patient pays ${t.patientPays}; 共保体分摊 split: ${t.split.map((p) => `${p.insurerId} ${p.amount}`).join(', ')}\n`
+  );
 }
 
 /** Without a policies file: every member holds the plan's first tier with its fixed cover, in its region. */
 function defaultPolicy(plan: LoadedPlan): (memberId: string) => PolicyContext {
   const cover = plan.enrollment.cover;
   if (cover.kind !== 'fixed') throw new Error(`plan ${plan.id} has no fixed cover dates: pass --policies with each member's coverStart and coverEnd`);
-  return (memberId) => PolicyContextSchema.parse({ memberId, tier: plan.tiers[0].id, coverStart: cover.start, coverEnd: cover.end, regionCode: plan.region.adminCode });
+  return (memberId) =>
+    PolicyContextSchema.parse({ memberId, tier: plan.tiers[0].id, coverStart: cover.start, coverEnd: cover.end, regionCode: plan.region.adminCode });
 }
 
 function readJson(file: string): unknown {

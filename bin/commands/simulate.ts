@@ -36,39 +36,43 @@ export interface SimulateOptions extends Partial<StoreOptions> {
 const FORMATS = ['table', 'json', 'html'] as const;
 
 export function registerSimulateCommand(program: Command, io: Io = processIo): void {
-  withStoreOptions(program.command('simulate')
-    .description('run a city-year through the engine under a plan (and --against another): premium, paid, payout ratio by benefit, age band and population')
-    .requiredOption('--plan <ref>', 'plan id (plans folder), plan file, or <id>@<version>: a version published in the plan store (--endpoint, --table)')
-    .option('--against <ref>', 'a second plan for a what-if: the same claims, the difference claim by claim and in total')
-    .option('--generate <members>', 'generate a synthetic year of this many insured members')
-    .option('--seed <n>', `seed of the generated year (0–${MAX_SEED})`, '1')
-    .option('--years <k>', 'generated years (different draws of the same parameters): an interval for the payout ratio', '1')
-    .option('--parameters <file>', 'the generator\'s parameters (YAML); default simulation/default.yaml')
-    .option('--claims <file>', 'a year of real claims instead: .jsonl or .csv (docs/simulation.md)')
-    .option('--insured <counts>', 'with --claims: insured members, "<n>" (the plan\'s first tier) or "<tier>=<n>,…"')
-    .option('--format <format>', `${FORMATS.join(', ')}`, 'table')
-    .option('--out <file>', 'write the report to this file instead of stdout')
-    .option('--top <n>', 'with --against: the claims that changed most, listed in the report', '20')
-    .option('--claim-differences <file>', 'with --against: every claim whose payout differs, as CSV')
-    .option('--plans-dir <dir>', 'plans folder for plan ids (and list files of plan files)'))
-    .action(async (opts: SimulateOptions) => {
-      try {
-        process.exitCode = await simulateCommand(opts, io);
-      } catch (error) {
-        io.err(`hmb: ${(error as Error).message}\n`);
-        process.exitCode = 1;
-      }
-    });
+  withStoreOptions(
+    program
+      .command('simulate')
+      .description('run a city-year through the engine under a plan (and --against another): premium, paid, payout ratio by benefit, age band and population')
+      .requiredOption('--plan <ref>', 'plan id (plans folder), plan file, or <id>@<version>: a version published in the plan store (--endpoint, --table)')
+      .option('--against <ref>', 'a second plan for a what-if: the same claims, the difference claim by claim and in total')
+      .option('--generate <members>', 'generate a synthetic year of this many insured members')
+      .option('--seed <n>', `seed of the generated year (0–${MAX_SEED})`, '1')
+      .option('--years <k>', 'generated years (different draws of the same parameters): an interval for the payout ratio', '1')
+      .option('--parameters <file>', "the generator's parameters (YAML); default simulation/default.yaml")
+      .option('--claims <file>', 'a year of real claims instead: .jsonl or .csv (docs/simulation.md)')
+      .option('--insured <counts>', 'with --claims: insured members, "<n>" (the plan\'s first tier) or "<tier>=<n>,…"')
+      .option('--format <format>', `${FORMATS.join(', ')}`, 'table')
+      .option('--out <file>', 'write the report to this file instead of stdout')
+      .option('--top <n>', 'with --against: the claims that changed most, listed in the report', '20')
+      .option('--claim-differences <file>', 'with --against: every claim whose payout differs, as CSV')
+      .option('--plans-dir <dir>', 'plans folder for plan ids (and list files of plan files)'),
+  ).action(async (opts: SimulateOptions) => {
+    try {
+      process.exitCode = await simulateCommand(opts, io);
+    } catch (error) {
+      io.err(`hmb: ${(error as Error).message}\n`);
+      process.exitCode = 1;
+    }
+  });
 }
 
 function wholeNumber(value: string, option: string, min: number, max: number): number {
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new Error(`${option}: must be a whole number from ${min} to ${grouped(max)} (got "${value}")`);
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max)
+    throw new Error(`${option}: must be a whole number from ${min} to ${grouped(max)} (got "${value}")`);
   return Number(value);
 }
 
 /** "5000" (the plan's first tier) or "basic=3000,upgraded=2000". */
 function insuredCounts(value: string | undefined, firstTier: string): Map<string, number> {
-  if (value === undefined) throw new Error('--insured: is required with --claims (a claims file lists claimants only; the premium needs everyone insured), e.g. --insured 250000');
+  if (value === undefined)
+    throw new Error('--insured: is required with --claims (a claims file lists claimants only; the premium needs everyone insured), e.g. --insured 250000');
   if (/^\d+$/.test(value)) return new Map([[firstTier, wholeNumber(value, '--insured', 1, 1e9)]]);
   const counts = new Map<string, number>();
   for (const part of value.split(',')) {
@@ -126,7 +130,13 @@ export async function simulateCommand(opts: SimulateOptions, io: Io): Promise<nu
       const membersPerYear = wholeNumber(opts.generate, '--generate', 1, 100_000_000);
       const seed = wholeNumber(opts.seed, '--seed', 0, MAX_SEED);
       const years = wholeNumber(opts.years, '--years', 1, 1000);
-      report = simulateGenerated(plans, params, { ...runOptions, membersPerYear, seed, years, parametersFile: relative(process.cwd(), parametersFile) || parametersFile });
+      report = simulateGenerated(plans, params, {
+        ...runOptions,
+        membersPerYear,
+        seed,
+        years,
+        parametersFile: relative(process.cwd(), parametersFile) || parametersFile,
+      });
     } else {
       if (opts.years !== '1') throw new Error('--years: repeats generated years; it has no meaning with --claims');
       const insured = insuredCounts(opts.insured, plans[0].plan.tiers[0].id);
@@ -144,7 +154,9 @@ export async function simulateCommand(opts: SimulateOptions, io: Io): Promise<nu
   else io.out(text);
   const claims = report.plans[0].claims;
   const peakMb = process.resourceUsage().maxRSS / 1024;
-  io.err(`simulated ${grouped(claims)} claims under ${plans.length} plan${plans.length === 1 ? '' : 's'} in ${seconds.toFixed(1)} s: ${grouped(Math.round(claims / Math.max(seconds, 1e-9)))} claims/s, peak RSS ${peakMb.toFixed(0)} MB${opts.out ? `; report: ${opts.out}` : ''}\n`);
+  io.err(
+    `simulated ${grouped(claims)} claims under ${plans.length} plan${plans.length === 1 ? '' : 's'} in ${seconds.toFixed(1)} s: ${grouped(Math.round(claims / Math.max(seconds, 1e-9)))} claims/s, peak RSS ${peakMb.toFixed(0)} MB${opts.out ? `; report: ${opts.out}` : ''}\n`,
+  );
   return 0;
 }
 

@@ -13,14 +13,22 @@ export interface StoreOptions {
 /** Adds --table and --endpoint (defaults from TABLE_NAME and HMB_DYNAMODB_ENDPOINT, as the services read them). */
 export function withStoreOptions(command: Command): Command {
   return command
-    .option('--table <name>', 'the platform\'s table (default: $TABLE_NAME, else huiminbao)', process.env.TABLE_NAME || 'huiminbao')
-    .option('--endpoint <url>', 'DynamoDB endpoint, e.g. the local stack\'s DynamoDB Local http://127.0.0.1:8000 (default: $HMB_DYNAMODB_ENDPOINT, else AWS)', process.env.HMB_DYNAMODB_ENDPOINT);
+    .option('--table <name>', "the platform's table (default: $TABLE_NAME, else huiminbao)", process.env.TABLE_NAME || 'huiminbao')
+    .option(
+      '--endpoint <url>',
+      "DynamoDB endpoint, e.g. the local stack's DynamoDB Local http://127.0.0.1:8000 (default: $HMB_DYNAMODB_ENDPOINT, else AWS)",
+      process.env.HMB_DYNAMODB_ENDPOINT,
+    );
 }
 
 /** The store, and a line saying where it is. */
 export function openStore(opts: StoreOptions): { store: DynamoStore; where: string; close(): void } {
-  const client = new DynamoDBClient(opts.endpoint
-    ? { endpoint: opts.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 3 }
-    : {});
-  return { store: new DynamoStore(client, opts.table), where: `table ${opts.table}${opts.endpoint ? ` at ${opts.endpoint}` : ' (AWS)'}`, close: () => client.destroy() };
+  const client = new DynamoDBClient(
+    opts.endpoint ? { endpoint: opts.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 3 } : {},
+  );
+  return {
+    store: new DynamoStore(client, opts.table),
+    where: `table ${opts.table}${opts.endpoint ? ` at ${opts.endpoint}` : ' (AWS)'}`,
+    close: () => client.destroy(),
+  };
 }

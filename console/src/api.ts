@@ -46,13 +46,22 @@ export async function api<T>(method: string, path: string, body?: unknown, ok: r
   const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
   const q = path.indexOf('?');
   const signed = signing
-    ? await sigv4({ method, host: signing.host, path: q === -1 ? path : path.slice(0, q), query: q === -1 ? '' : path.slice(q + 1), headers, body: text }, signing.credentials, signing.region)
+    ? await sigv4(
+        { method, host: signing.host, path: q === -1 ? path : path.slice(0, q), query: q === -1 ? '' : path.slice(q + 1), headers, body: text },
+        signing.credentials,
+        signing.region,
+      )
     : {};
   const res = await fetch(path, { method, headers: { accept: 'application/json', ...headers, ...signed }, ...(body === undefined ? {} : { body: text }) });
   const raw = await res.text();
   let parsed: unknown = raw;
-  try { parsed = JSON.parse(raw); } catch { /* not JSON: kept as text */ }
-  if (!ok.includes(res.status)) throw new ApiError(res.status, typeof parsed === 'object' && parsed !== null ? parsed as ApiProblem : { message: String(parsed).slice(0, 300) });
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    /* not JSON: kept as text */
+  }
+  if (!ok.includes(res.status))
+    throw new ApiError(res.status, typeof parsed === 'object' && parsed !== null ? (parsed as ApiProblem) : { message: String(parsed).slice(0, 300) });
   return { status: res.status, body: parsed as T, replayed: res.headers.get('idempotent-replayed') === 'true' };
 }
 

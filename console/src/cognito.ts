@@ -38,10 +38,16 @@ export class CognitoError extends Error {
 type Fetch = typeof fetch;
 
 async function call<T>(fetcher: Fetch, url: string, target: string, body: unknown): Promise<T> {
-  const res = await fetcher(url, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target }, body: JSON.stringify(body) });
-  const answer = await res.json().catch(() => ({})) as Record<string, unknown>;
+  const res = await fetcher(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target },
+    body: JSON.stringify(body),
+  });
+  const answer = (await res.json().catch(() => ({}))) as Record<string, unknown>;
   if (!res.ok) {
-    const code = String(answer.__type ?? res.status).split('#').pop()!;
+    const code = String(answer.__type ?? res.status)
+      .split('#')
+      .pop()!;
     throw new CognitoError(code, String(answer.message ?? answer.Message ?? code));
   }
   return answer as T;
@@ -55,19 +61,27 @@ type AuthResult = { AuthenticationResult?: { IdToken: string }; ChallengeName?: 
 
 function step(result: AuthResult): SignInStep {
   if (result.AuthenticationResult) return { idToken: result.AuthenticationResult.IdToken };
-  if (result.ChallengeName && CHALLENGES.includes(result.ChallengeName) && result.Session) return { challenge: result.ChallengeName as Challenge, session: result.Session };
+  if (result.ChallengeName && CHALLENGES.includes(result.ChallengeName) && result.Session)
+    return { challenge: result.ChallengeName as Challenge, session: result.Session };
   throw new CognitoError(result.ChallengeName ?? 'UnknownChallenge', `sign-in needs a step the console does not offer (${result.ChallengeName})`);
 }
 
 export async function signIn(config: CognitoConfig, username: string, password: string, fetcher: Fetch = fetch): Promise<SignInStep> {
-  return step(await call<AuthResult>(fetcher, idp(config), 'AWSCognitoIdentityProviderService.InitiateAuth', {
-    AuthFlow: 'USER_PASSWORD_AUTH', ClientId: config.userPoolClientId, AuthParameters: { USERNAME: username, PASSWORD: password },
-  }));
+  return step(
+    await call<AuthResult>(fetcher, idp(config), 'AWSCognitoIdentityProviderService.InitiateAuth', {
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      ClientId: config.userPoolClientId,
+      AuthParameters: { USERNAME: username, PASSWORD: password },
+    }),
+  );
 }
 
 function respond(config: CognitoConfig, challenge: Challenge, session: string, responses: Record<string, string>, fetcher: Fetch): Promise<AuthResult> {
   return call<AuthResult>(fetcher, idp(config), 'AWSCognitoIdentityProviderService.RespondToAuthChallenge', {
-    ChallengeName: challenge, ClientId: config.userPoolClientId, Session: session, ChallengeResponses: responses,
+    ChallengeName: challenge,
+    ClientId: config.userPoolClientId,
+    Session: session,
+    ChallengeResponses: responses,
   });
 }
 
@@ -83,19 +97,26 @@ export async function answerCode(config: CognitoConfig, username: string, code: 
 
 /** Setting up an authenticator app (the pool requires one): the secret to enter in it, and the session to go on with. */
 export async function startTotpSetup(config: CognitoConfig, session: string, fetcher: Fetch = fetch): Promise<{ secret: string; session: string }> {
-  const r = await call<{ SecretCode: string; Session: string }>(fetcher, idp(config), 'AWSCognitoIdentityProviderService.AssociateSoftwareToken', { Session: session });
+  const r = await call<{ SecretCode: string; Session: string }>(fetcher, idp(config), 'AWSCognitoIdentityProviderService.AssociateSoftwareToken', {
+    Session: session,
+  });
   return { secret: r.SecretCode, session: r.Session };
 }
 
 /** The app's first code confirms the setup; the sign-in then completes. */
 export async function finishTotpSetup(config: CognitoConfig, username: string, code: string, session: string, fetcher: Fetch = fetch): Promise<SignInStep> {
-  const verified = await call<{ Status: string; Session: string }>(fetcher, idp(config), 'AWSCognitoIdentityProviderService.VerifySoftwareToken', { Session: session, UserCode: code, FriendlyDeviceName: 'huiminbao console' });
+  const verified = await call<{ Status: string; Session: string }>(fetcher, idp(config), 'AWSCognitoIdentityProviderService.VerifySoftwareToken', {
+    Session: session,
+    UserCode: code,
+    FriendlyDeviceName: 'huiminbao console',
+  });
   if (verified.Status !== 'SUCCESS') throw new CognitoError('CodeMismatchException', 'the code does not match the authenticator app');
   return step(await respond(config, 'MFA_SETUP', verified.Session, { USERNAME: username }, fetcher));
 }
 
 /** What an authenticator app reads (as a link or typed in): the account, the issuer and the secret. */
-export const otpauthUri = (username: string, secret: string) => `otpauth://totp/${encodeURIComponent(`huiminbao:${username}`)}?secret=${secret}&issuer=huiminbao`;
+export const otpauthUri = (username: string, secret: string) =>
+  `otpauth://totp/${encodeURIComponent(`huiminbao:${username}`)}?secret=${secret}&issuer=huiminbao`;
 
 export interface SignedIn {
   credentials: Credentials;
@@ -109,7 +130,12 @@ export interface SignedIn {
 /** The claims of a JWT (not verified here: Cognito verifies the token when it gives credentials for it). */
 export function claimsOf(token: string): Record<string, unknown> {
   const payload = token.split('.')[1] ?? '';
-  const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(payload.length / 4) * 4, '='));
+  const json = atob(
+    payload
+      .replace(/-/g, '+')
+      .replace(/_/g, '/')
+      .padEnd(Math.ceil(payload.length / 4) * 4, '='),
+  );
   return JSON.parse(new TextDecoder().decode(Uint8Array.from(json, (c) => c.charCodeAt(0)))) as Record<string, unknown>;
 }
 
@@ -125,9 +151,16 @@ export async function credentialsFor(config: CognitoConfig, idToken: string, fet
   const kind = kindOf(idToken, config.roles);
   if (!kind) throw new CognitoError('NoConsoleGroup', 'this user is in no group of the console (bureau, insurer or sponsor): ask the administrator');
   const logins = { [provider(config)]: idToken };
-  const { IdentityId } = await call<{ IdentityId: string }>(fetcher, identity(config), 'AWSCognitoIdentityService.GetId', { IdentityPoolId: config.identityPoolId, Logins: logins });
+  const { IdentityId } = await call<{ IdentityId: string }>(fetcher, identity(config), 'AWSCognitoIdentityService.GetId', {
+    IdentityPoolId: config.identityPoolId,
+    Logins: logins,
+  });
   const { Credentials: c } = await call<{ Credentials: { AccessKeyId: string; SecretKey: string; SessionToken: string; Expiration: number } }>(
-    fetcher, identity(config), 'AWSCognitoIdentityService.GetCredentialsForIdentity', { IdentityId, Logins: logins });
+    fetcher,
+    identity(config),
+    'AWSCognitoIdentityService.GetCredentialsForIdentity',
+    { IdentityId, Logins: logins },
+  );
   const claims = claimsOf(idToken);
   return {
     credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretKey, sessionToken: c.SessionToken },

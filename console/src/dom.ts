@@ -56,18 +56,46 @@ export function field(label: string, control: HTMLInputElement | HTMLSelectEleme
 
 /** A select of [value, label] options. */
 export function select(name: string, options: [string, string][], value?: string, attrs: Attrs = {}): HTMLSelectElement {
-  const el = h('select', { name, ...attrs }, options.map(([v, label]) => h('option', { value: v }, label)));
+  const el = h(
+    'select',
+    { name, ...attrs },
+    options.map(([v, label]) => h('option', { value: v }, label)),
+  );
   if (value !== undefined) el.value = value;
   return el;
 }
 
 /** A table with a caption, header cells scoped to their columns, and rows of cells. */
 export function table(caption: string, head: string[], rows: Child[][], attrs: Attrs = {}): HTMLElement {
-  return h('div', { class: 'table-wrap', role: 'region', 'aria-label': caption, tabindex: 0 },
-    h('table', attrs,
+  return h(
+    'div',
+    { class: 'table-wrap', role: 'region', 'aria-label': caption, tabindex: 0 },
+    h(
+      'table',
+      attrs,
       h('caption', {}, caption),
-      h('thead', {}, h('tr', {}, head.map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', {}, rows.map((cells) => h('tr', {}, cells.map((c) => h('td', {}, c)))))));
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          head.map((c) => h('th', { scope: 'col' }, c)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        rows.map((cells) =>
+          h(
+            'tr',
+            {},
+            cells.map((c) => h('td', {}, c)),
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 /** Money as the API wrote it (a yuan string with two decimals): shown as is, right-aligned, never recomputed. */

@@ -13,7 +13,13 @@ export function percent(ratio: string): string {
 }
 
 const parts = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
 });
 
 /** An instant in Beijing time, as the plans print them: "2023-05-20 09:00". Null stays null. */

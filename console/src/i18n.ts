@@ -15,7 +15,11 @@ export const lang = (): Lang => current;
 
 export function setLang(next: Lang): void {
   current = next;
-  try { localStorage.setItem(KEY, next); } catch { /* private mode: the choice lasts this page */ }
+  try {
+    localStorage.setItem(KEY, next);
+  } catch {
+    /* private mode: the choice lasts this page */
+  }
   document.documentElement.lang = next === 'zh' ? 'zh-CN' : 'en';
 }
 

@@ -24,7 +24,14 @@ const sponsor = () => import('./pages/sponsor.ts');
 
 const ROUTES: Route[] = [
   { path: '/', page: async () => plansPage },
-  { path: '/sign-in', page: async () => (main) => signInPage(main, () => { refreshChrome(); location.hash = '#/'; }) },
+  {
+    path: '/sign-in',
+    page: async () => (main) =>
+      signInPage(main, () => {
+        refreshChrome();
+        location.hash = '#/';
+      }),
+  },
   { path: '/p/:planId', nav: ['保障方案', 'Benefits'], page: async () => planPage },
   { path: '/p/:planId/ledger', nav: ['捐赠公示', 'Sponsorship ledger'], page: async () => ledgerPage },
   { path: '/p/:planId/participation', roles: ['bureau', 'insurer'], nav: ['参保进度', 'Participation'], page: async () => (await bureau()).participationPage },
@@ -44,7 +51,7 @@ function match(path: string): { route: Route; params: Record<string, string> } |
     const pattern = route.path.split('/').filter(Boolean);
     if (pattern.length !== parts.length) continue;
     const params: Record<string, string> = {};
-    if (pattern.every((p, i) => (p.startsWith(':') ? (params[p.slice(1)] = decodeURIComponent(parts[i]), true) : p === parts[i]))) return { route, params };
+    if (pattern.every((p, i) => (p.startsWith(':') ? ((params[p.slice(1)] = decodeURIComponent(parts[i])), true) : p === parts[i]))) return { route, params };
   }
   return undefined;
 }
@@ -71,8 +78,27 @@ function renderNav(planId: string | undefined, path: string): void {
     }
   }
   const other = lang() === 'zh' ? 'en' : 'zh';
-  fill(nav, h('ul', {}, links.map((a) => h('li', {}, a))),
-    h('button', { type: 'button', class: 'lang', lang: other, onClick: () => { setLang(other); refreshChrome(); } }, other === 'en' ? 'English' : '中文'));
+  fill(
+    nav,
+    h(
+      'ul',
+      {},
+      links.map((a) => h('li', {}, a)),
+    ),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'lang',
+        lang: other,
+        onClick: () => {
+          setLang(other);
+          refreshChrome();
+        },
+      },
+      other === 'en' ? 'English' : '中文',
+    ),
+  );
 }
 
 async function show(): Promise<void> {
@@ -93,9 +119,17 @@ async function show(): Promise<void> {
   const { route, params } = found;
   if (route.roles && !route.roles.includes(role())) {
     const who = route.roles.map((r) => label(ROLES, r)).join(L('、', ', '));
-    fill(main, h('h1', {}, L('需要相应身份', 'A role is needed')), h('p', {}, signsIn()
-      ? [L(`此页供${who}使用，请`, `This page is for ${who}: `), h('a', { href: '#/sign-in' }, L('登录', 'sign in')), '.']
-      : L(`此页供${who}使用：请在右上角选择身份。`, `This page is for ${who}: pick the role at the top right.`)));
+    fill(
+      main,
+      h('h1', {}, L('需要相应身份', 'A role is needed')),
+      h(
+        'p',
+        {},
+        signsIn()
+          ? [L(`此页供${who}使用，请`, `This page is for ${who}: `), h('a', { href: '#/sign-in' }, L('登录', 'sign in')), '.']
+          : L(`此页供${who}使用：请在右上角选择身份。`, `This page is for ${who}: pick the role at the top right.`),
+      ),
+    );
     main.dataset.ready = location.hash;
     return;
   }
@@ -119,7 +153,10 @@ function refreshChrome(): void {
 }
 
 // The skip link moves focus to the content without touching the address (a hash here is a route).
-document.querySelector('a.skip')?.addEventListener('click', (e) => { e.preventDefault(); main.focus(); });
+document.querySelector('a.skip')?.addEventListener('click', (e) => {
+  e.preventDefault();
+  main.focus();
+});
 
 setLang(lang());
 await startSession();

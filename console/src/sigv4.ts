@@ -48,21 +48,34 @@ function canonicalPath(path: string): string {
 
 function canonicalQuery(query: string): string {
   if (query === '') return '';
-  const pairs = query.split('&').filter(Boolean).map((pair) => {
-    const eq = pair.indexOf('=');
-    const [k, v] = eq === -1 ? [pair, ''] : [pair.slice(0, eq), pair.slice(eq + 1)];
-    const decode = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
-    return [rfc3986(decode(k)), rfc3986(decode(v))] as const;
-  });
+  const pairs = query
+    .split('&')
+    .filter(Boolean)
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const [k, v] = eq === -1 ? [pair, ''] : [pair.slice(0, eq), pair.slice(eq + 1)];
+      const decode = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
+      return [rfc3986(decode(k)), rfc3986(decode(v))] as const;
+    });
   pairs.sort(([ak, av], [bk, bv]) => (ak < bk ? -1 : ak > bk ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
   return pairs.map(([k, v]) => `${k}=${v}`).join('&');
 }
 
 /** "20260101T120000Z" */
-const amzDate = (at: Date) => at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+const amzDate = (at: Date) =>
+  at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 
 /** The headers that sign the request (authorization, x-amz-date and, for temporary credentials, x-amz-security-token). */
-export async function sigv4(input: SigningInput, credentials: Credentials, region: string, service = 'execute-api', now = new Date()): Promise<Record<string, string>> {
+export async function sigv4(
+  input: SigningInput,
+  credentials: Credentials,
+  region: string,
+  service = 'execute-api',
+  now = new Date(),
+): Promise<Record<string, string>> {
   const date = amzDate(now);
   const day = date.slice(0, 8);
   const added: Record<string, string> = { 'x-amz-date': date, ...(credentials.sessionToken ? { 'x-amz-security-token': credentials.sessionToken } : {}) };
@@ -71,7 +84,14 @@ export async function sigv4(input: SigningInput, credentials: Credentials, regio
   const names = Object.keys(signed).sort();
   const canonicalHeaders = names.map((n) => `${n}:${signed[n].trim().replace(/\s+/g, ' ')}\n`).join('');
   const signedHeaders = names.join(';');
-  const canonicalRequest = [input.method.toUpperCase(), canonicalPath(input.path), canonicalQuery(input.query), canonicalHeaders, signedHeaders, await sha256(input.body)].join('\n');
+  const canonicalRequest = [
+    input.method.toUpperCase(),
+    canonicalPath(input.path),
+    canonicalQuery(input.query),
+    canonicalHeaders,
+    signedHeaders,
+    await sha256(input.body),
+  ].join('\n');
   const scope = `${day}/${region}/${service}/aws4_request`;
   const stringToSign = ['AWS4-HMAC-SHA256', date, scope, await sha256(canonicalRequest)].join('\n');
   let key = await hmac(encoder.encode(`AWS4${credentials.secretAccessKey}`), day);

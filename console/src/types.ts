@@ -1,7 +1,13 @@
 // The API's answers as the console reads them (see GET /openapi.json and
 // functions/core/api/): money and ratios are strings, shown as they come.
 
-export interface PlanVersion { planId: string; seq: number; hash: string; effectiveFrom: string | null; publishedAt: string }
+export interface PlanVersion {
+  planId: string;
+  seq: number;
+  hash: string;
+  effectiveFrom: string | null;
+  publishedAt: string;
+}
 
 export interface PlanSummary {
   id: string;
@@ -13,7 +19,13 @@ export interface PlanSummary {
   latest: PlanVersion;
 }
 
-export interface WindowEvent { at: string; action: string; actor: string; reason?: string; signedBy?: string }
+export interface WindowEvent {
+  at: string;
+  action: string;
+  actor: string;
+  reason?: string;
+  signedBy?: string;
+}
 
 export interface WindowState {
   planId: string;
@@ -58,9 +70,22 @@ export interface LedgerEntry {
 }
 
 /** A page of the ledger (`after`: the next page's cursor, absent on the last) and the whole ledger's totals. */
-export interface Ledger { planId: string; entries: LedgerEntry[]; totals: { paid: string; refunded: string; net: string; enrolled: number }; after?: string }
+export interface Ledger {
+  planId: string;
+  entries: LedgerEntry[];
+  totals: { paid: string; refunded: string; net: string; enrolled: number };
+  after?: string;
+}
 
-export interface CountyParticipation { code: string; name: string; enrolled: number; insured: number | null; rate: string | null; meetsFloor: boolean | null; meetsAim: boolean | null }
+export interface CountyParticipation {
+  code: string;
+  name: string;
+  enrolled: number;
+  insured: number | null;
+  rate: string | null;
+  meetsFloor: boolean | null;
+  meetsAim: boolean | null;
+}
 
 export interface Participation {
   planId: string;
@@ -93,10 +118,20 @@ export interface Job {
   finishedAt?: string;
 }
 
-export interface RejectedRow { row: number; line?: number; personId?: string; issues: { field: string; rule: string }[] }
+export interface RejectedRow {
+  row: number;
+  line?: number;
+  personId?: string;
+  issues: { field: string; rule: string }[];
+}
 
 export interface StoredClaimView {
-  claim: { claimId: string; planId: string; visit: { type: string; admissionDate: string; dischargeDate?: string }; settlement: Record<string, unknown> } & Record<string, unknown>;
+  claim: {
+    claimId: string;
+    planId: string;
+    visit: { type: string; admissionDate: string; dischargeDate?: string };
+    settlement: Record<string, unknown>;
+  } & Record<string, unknown>;
   memberId: string;
   status: 'applied' | 'reversed';
   adjudication: { claimId: string; total: string; decision: string; split: { insurerId: string; amount: string }[] };
@@ -110,7 +145,14 @@ export interface Revision {
   accumulators: Record<string, unknown>;
 }
 
-export interface StatementEntry { kind: string; claimId: string; at: string; paid: string; byInsurer: { insurerId: string; paid: string }[]; changes?: { claimId: string; before: string; after: string }[] }
+export interface StatementEntry {
+  kind: string;
+  claimId: string;
+  at: string;
+  paid: string;
+  byInsurer: { insurerId: string; paid: string }[];
+  changes?: { claimId: string; before: string; after: string }[];
+}
 
 export interface Statement {
   planId: string;
@@ -133,10 +175,24 @@ export interface Order {
   status: 'quoting' | 'quoted' | 'paid' | 'fulfilled';
   approvals: { step: string; actor: string; at: string }[];
   payment?: { paymentId: string; amount: string; at: string };
-  result?: { enrolled: number; refunded: { people: number; amount: string; byReason: Record<string, number> }; byReliefGroup: Record<string, number>; byCounty: Record<string, number>; finishedAt: string };
+  result?: {
+    enrolled: number;
+    refunded: { people: number; amount: string; byReason: Record<string, number> };
+    byReliefGroup: Record<string, number>;
+    byCounty: Record<string, number>;
+    finishedAt: string;
+  };
   settlement?: { actor: string; requestedAt: string; lapsed?: number; finishedAt?: string };
   progress?: { status: string; counts: Record<string, number>; updatedAt: string };
   createdAt: string;
 }
 
-export interface Beneficiary { row: number; personId: string; covered: boolean; reason?: string; regionCode?: string; reliefGroups?: string[]; outcome?: { enrolled: boolean; refundReason?: string } }
+export interface Beneficiary {
+  row: number;
+  personId: string;
+  covered: boolean;
+  reason?: string;
+  regionCode?: string;
+  reliefGroups?: string[];
+  outcome?: { enrolled: boolean; refundReason?: string };
+}

@@ -8,16 +8,29 @@ import { ApiError } from './api.ts';
 export function problem(error: unknown): HTMLElement {
   if (error instanceof ApiError) {
     const { status, body } = error;
-    return h('div', { class: 'problem', role: 'alert' },
+    return h(
+      'div',
+      { class: 'problem', role: 'alert' },
       h('p', {}, h('strong', {}, `${status} ${body.error ?? ''}`), body.message ? ` — ${body.message}` : ''),
-      body.issues?.length ? h('ul', {}, body.issues.map((i) => h('li', {}, h('code', {}, i.field), `: ${i.rule}`))) : null);
+      body.issues?.length
+        ? h(
+            'ul',
+            {},
+            body.issues.map((i) => h('li', {}, h('code', {}, i.field), `: ${i.rule}`)),
+          )
+        : null,
+    );
   }
   return h('div', { class: 'problem', role: 'alert' }, h('p', {}, error instanceof Error ? error.message : String(error)));
 }
 
 /** Label–value pairs; a null value shows as a dash. */
 export function facts(pairs: [string, Child][]): HTMLElement {
-  return h('dl', { class: 'facts' }, pairs.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v === null || v === undefined || v === '' ? '—' : v)]));
+  return h(
+    'dl',
+    { class: 'facts' },
+    pairs.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v === null || v === undefined || v === '' ? '—' : v)]),
+  );
 }
 
 /** A section of a page with its heading. */
@@ -59,7 +72,10 @@ export function every(everyMs: number, load: () => Promise<void>, out: HTMLEleme
     if (!stopped) timer = setTimeout(round, everyMs);
   };
   void round();
-  return () => { stopped = true; clearTimeout(timer); };
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
 }
 
 /** "Updated 09:00:05", in the reader's clock. */

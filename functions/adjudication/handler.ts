@@ -5,4 +5,8 @@ import { platformAccess } from '../services.ts';
 
 const logger = new Logger({ serviceName: 'adjudication' });
 
-export const handler = createHttpHandler(adjudicationApi(defaultDeps, () => platformOpenApi(defaultDeps, platformAccess)), logger, defaultGate(access));
+export const handler = createHttpHandler(
+  adjudicationApi(defaultDeps, () => platformOpenApi(defaultDeps, platformAccess)),
+  logger,
+  defaultGate(access),
+);

@@ -28,9 +28,8 @@ export const ClientKey = (min: number, max: number) => visibleString().min(min).
 const YUAN_RULE = 'must be a non-negative yuan amount with at most two decimals, as a decimal string such as "1234.50" (never a JSON number)';
 
 /** Yuan: a decimal string of at most `integerDigits` digits before the point and two after it, never negative. */
-export const yuanText = (integerDigits = 12) => z
-  .string({ error: YUAN_RULE })
-  .regex(new RegExp(`^\\d{1,${integerDigits}}(\\.\\d{1,2})?$`), { error: YUAN_RULE });
+export const yuanText = (integerDigits = 12) =>
+  z.string({ error: YUAN_RULE }).regex(new RegExp(`^\\d{1,${integerDigits}}(\\.\\d{1,2})?$`), { error: YUAN_RULE });
 
 /** Yuan as every request sends it. */
 export const YuanText = yuanText();
@@ -46,16 +45,19 @@ export const RatioText = z.string({ error: RATIO_RULE }).regex(/^(0(\.\d{1,6})?|
  * of refusing it.
  */
 export function codeRecord<V extends z.ZodType>(key: z.ZodString, value: V, maxKeys: number) {
-  return z.preprocess((input, ctx) => {
-    if (input === null || typeof input !== 'object' || Array.isArray(input)) return input;
-    const names = Object.keys(input);
-    if (names.length > maxKeys) ctx.addIssue({ code: 'custom', message: `must hold at most ${maxKeys} entries`, input });
-    for (const name of names) {
-      const checked = key.safeParse(name);
-      // "__proto__" may pass a key's pattern (it is all word characters) but can never be kept: refused all the same.
-      if (name === '__proto__') ctx.addIssue({ code: 'custom', path: [name], message: 'is not a key a record can hold', input });
-      else if (!checked.success) ctx.addIssue({ code: 'custom', path: [name], message: `key ${checked.error.issues[0].message}`, input });
-    }
-    return input;
-  }, z.record(z.string(), value));
+  return z.preprocess(
+    (input, ctx) => {
+      if (input === null || typeof input !== 'object' || Array.isArray(input)) return input;
+      const names = Object.keys(input);
+      if (names.length > maxKeys) ctx.addIssue({ code: 'custom', message: `must hold at most ${maxKeys} entries`, input });
+      for (const name of names) {
+        const checked = key.safeParse(name);
+        // "__proto__" may pass a key's pattern (it is all word characters) but can never be kept: refused all the same.
+        if (name === '__proto__') ctx.addIssue({ code: 'custom', path: [name], message: 'is not a key a record can hold', input });
+        else if (!checked.success) ctx.addIssue({ code: 'custom', path: [name], message: `key ${checked.error.issues[0].message}`, input });
+      }
+      return input;
+    },
+    z.record(z.string(), value),
+  );
 }

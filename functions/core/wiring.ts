@@ -18,7 +18,9 @@ const built = new Map<string, Deps>();
 
 /** A Lambda given no queue sends no work (CDK gives QUEUE_URL to the functions that do); sending would be a wiring fault. */
 const NO_QUEUE = {
-  send: async (message: { kind: string }) => { throw new Error(`this function has no work queue (QUEUE_URL), yet sent ${message.kind}`); },
+  send: async (message: { kind: string }) => {
+    throw new Error(`this function has no work queue (QUEUE_URL), yet sent ${message.kind}`);
+  },
 };
 
 /** Milliseconds from an environment variable, or the default. */
@@ -40,17 +42,20 @@ export function defaultDeps(): Deps {
   const key = `${table}|${endpoint ?? ''}|${process.env.HMB_CLOCK ?? ''}`;
   const known = built.get(key);
   if (known) return known;
-  const client = new DynamoDBClient(endpoint
-    ? { endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
-    : {});
+  const client = new DynamoDBClient(endpoint ? { endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {});
   const store = new DynamoStore(client, table);
   // On AWS the worker Lambda consumes the SQS queue; locally the work runs in this process's background, journaled in
   // the table so a process killed mid-work resumes it at its next start.
   const queueUrl = process.env.QUEUE_URL;
   const deps: Deps = {
     plans: storedCatalog(store, { freshForMs: millis('HMB_PLAN_CACHE_MS', 60_000) }),
-    store, now: clock,
-    queue: queueUrl ? new SqsQueue(queueUrl) : process.env.AWS_LAMBDA_FUNCTION_NAME ? NO_QUEUE : new InProcessQueue((m) => runWork(deps, m), new DynamoWorkJournal(client, table)),
+    store,
+    now: clock,
+    queue: queueUrl
+      ? new SqsQueue(queueUrl)
+      : process.env.AWS_LAMBDA_FUNCTION_NAME
+        ? NO_QUEUE
+        : new InProcessQueue((m) => runWork(deps, m), new DynamoWorkJournal(client, table)),
   };
   built.set(key, deps);
   return deps;
@@ -75,14 +80,18 @@ export function defaultGate(access: RouteAccess): () => Gate {
   let gate: Gate | undefined;
   return () => {
     if (gate) return gate;
-    const roles = process.env.HMB_CALLER_ROLES ? JSON.parse(process.env.HMB_CALLER_ROLES) as CallerRoles : undefined;
+    const roles = process.env.HMB_CALLER_ROLES ? (JSON.parse(process.env.HMB_CALLER_ROLES) as CallerRoles) : undefined;
     const store = defaultDeps().store;
-    const consolePools = process.env.HMB_CONSOLE ? JSON.parse(process.env.HMB_CONSOLE) as ConsolePools & { userPoolId: string } : undefined;
+    const consolePools = process.env.HMB_CONSOLE ? (JSON.parse(process.env.HMB_CONSOLE) as ConsolePools & { userPoolId: string }) : undefined;
     gate = {
-      access, roles: roles ?? {}, signing: roles !== undefined,
+      access,
+      roles: roles ?? {},
+      signing: roles !== undefined,
       partners: cachedPartners((partnerId, kind) => store.getPartner(partnerId, kind), millis('HMB_PARTNER_CACHE_MS', 60_000)),
       // A console user's groups, read as often as the registry: leaving a group takes effect within a minute.
-      ...(consolePools ? { console: { pools: consolePools, groups: cached(userGroups(consolePools.userPoolId), millis('HMB_PARTNER_CACHE_MS', 60_000)) } } : {}),
+      ...(consolePools
+        ? { console: { pools: consolePools, groups: cached(userGroups(consolePools.userPoolId), millis('HMB_PARTNER_CACHE_MS', 60_000)) } }
+        : {}),
     };
     return gate;
   };

@@ -31,18 +31,28 @@ export class Alarms extends Construct {
     const notify = new SnsAction(this.topic);
     const alarm = (alarmId: string, description: string, metric: IMetric, threshold: number) => {
       const a = new Alarm(this, alarmId, {
-        metric, threshold, evaluationPeriods: 1, alarmDescription: description,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, treatMissingData: TreatMissingData.NOT_BREACHING,
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        alarmDescription: description,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
       });
       a.addAlarmAction(notify);
       this.alarms.push(a);
     };
-    alarm('DeadLetters', 'Queued work (an order to quote, fulfil or settle, a renewal run, a late refund) failed five times and waits in the dead-letter queue',
-      props.deadLetters.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: 'Maximum' }), 1);
+    alarm(
+      'DeadLetters',
+      'Queued work (an order to quote, fulfil or settle, a renewal run, a late refund) failed five times and waits in the dead-letter queue',
+      props.deadLetters.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: 'Maximum' }),
+      1,
+    );
     for (const [name, fn] of props.functions) {
       alarm(`${name}-errors`, `The ${name} function failed (an unhandled error or a timeout)`, fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }), 1);
     }
     alarm('Api5xx', 'The HTTP API answered 5xx five times or more in five minutes', props.api.metricServerError({ period: FIVE_MINUTES, statistic: 'Sum' }), 5);
-    new CfnOutput(this, 'TopicArn', { value: this.topic.topicArn, description: 'Subscribe operators to this topic for alerts' }).overrideLogicalId('AlertsTopicArn');
+    new CfnOutput(this, 'TopicArn', { value: this.topic.topicArn, description: 'Subscribe operators to this topic for alerts' }).overrideLogicalId(
+      'AlertsTopicArn',
+    );
   }
 }

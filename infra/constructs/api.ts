@@ -70,11 +70,21 @@ export const PUBLIC_DEFAULT_THROTTLE: Required<ThrottleSettings> = { rateLimit: 
  * One JSON line per request: who (the signing role's session, the source address), which route (its key, with
  * `{personId}` as written: the path itself, which holds resident IDs, is never logged), the answer and its timing.
  */
-const ACCESS_LOG_FORMAT = AccessLogFormat.custom(JSON.stringify({
-  requestId: '$context.requestId', requestTime: '$context.requestTimeEpoch', routeKey: '$context.routeKey', status: '$context.status',
-  responseLength: '$context.responseLength', latencyMs: '$context.responseLatency', integrationLatencyMs: '$context.integrationLatency',
-  integrationStatus: '$context.integrationStatus', error: '$context.error.message', caller: '$context.identity.userArn', sourceIp: '$context.identity.sourceIp',
-}));
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    requestTime: '$context.requestTimeEpoch',
+    routeKey: '$context.routeKey',
+    status: '$context.status',
+    responseLength: '$context.responseLength',
+    latencyMs: '$context.responseLatency',
+    integrationLatencyMs: '$context.integrationLatency',
+    integrationStatus: '$context.integrationStatus',
+    error: '$context.error.message',
+    caller: '$context.identity.userArn',
+    sourceIp: '$context.identity.sourceIp',
+  }),
+);
 
 export class Api extends Construct {
   readonly httpApi: HttpApi;
@@ -93,11 +103,17 @@ export class Api extends Construct {
     });
     this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: LOG_RETENTION, removalPolicy: RemovalPolicy.RETAIN });
     this.stage = new HttpStage(this.httpApi, 'DefaultStage', {
-      httpApi: this.httpApi, stageName: '$default', autoDeploy: true, throttle: STAGE_THROTTLE,
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: STAGE_THROTTLE,
       accessLogSettings: { destination: new LogGroupLogDestination(this.accessLogs), format: ACCESS_LOG_FORMAT },
     });
     const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
-    this.callerRoles = Object.fromEntries(CALLERS.map((caller) => [caller, this.callerRole(caller, props.callerAccounts?.[caller] ?? [])])) as Record<Caller, Role>;
+    this.callerRoles = Object.fromEntries(CALLERS.map((caller) => [caller, this.callerRole(caller, props.callerAccounts?.[caller] ?? [])])) as Record<
+      Caller,
+      Role
+    >;
     const apiId = Stack.of(this).getLogicalId(this.httpApi.node.defaultChild as CfnElement);
     const iam = new HttpIamAuthorizer();
     const open = new HttpNoneAuthorizer();
@@ -159,8 +175,10 @@ export class Api extends Construct {
       description: `huiminbao API caller: ${caller} (the partner registry says of which plans)`,
       assumedBy: new CompositePrincipal(...principals.map((p) => p.withConditions(SESSION_NAMED_AFTER_ACCOUNT))),
     });
-    new CfnOutput(this, `${id}RoleArn`, { value: role.roleArn, description: `Role to assume (session name: your AWS account id) to call the API as ${caller}` })
-      .overrideLogicalId(`${id}RoleArn`);
+    new CfnOutput(this, `${id}RoleArn`, {
+      value: role.roleArn,
+      description: `Role to assume (session name: your AWS account id) to call the API as ${caller}`,
+    }).overrideLogicalId(`${id}RoleArn`);
     return role;
   }
 }

@@ -9,7 +9,16 @@
 // console user has exactly the isolation of any partner, and the template stays
 // the same size whatever the number of plans, partners or users.
 import { CfnOutput, DockerImage, Duration, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
-import { AllowedMethods, CachePolicy, Distribution, HeadersFrameOption, HeadersReferrerPolicy, OriginRequestPolicy, ResponseHeadersPolicy, ViewerProtocolPolicy } from 'aws-cdk-lib/aws-cloudfront';
+import {
+  AllowedMethods,
+  CachePolicy,
+  Distribution,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
+  OriginRequestPolicy,
+  ResponseHeadersPolicy,
+  ViewerProtocolPolicy,
+} from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { AccountRecovery, CfnIdentityPool, CfnIdentityPoolRoleAttachment, Mfa, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { FederatedPrincipal, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
@@ -70,7 +79,14 @@ export class Console extends Construct {
       // the group of their organisation; nobody signs themself up.
       selfSignUpEnabled: false,
       signInAliases: { username: true, email: true },
-      passwordPolicy: { minLength: 12, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true, tempPasswordValidity: Duration.days(3) },
+      passwordPolicy: {
+        minLength: 12,
+        requireDigits: true,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
       // Staff who read claims and rosters: a password and an authenticator app's code, set up at first sign-in.
       mfa: Mfa.REQUIRED,
       mfaSecondFactor: { otp: true, sms: false },
@@ -79,7 +95,8 @@ export class Console extends Construct {
     });
     Validations.of(this.userPool).acknowledge({
       id: 'AwsSolutions-COG8',
-      reason: 'The Plus feature plan (threat protection) is priced per user and left to the city: console users are a few staff per organisation, created by an administrator, with a strong password policy and a required authenticator code.',
+      reason:
+        'The Plus feature plan (threat protection) is priced per user and left to the city: console users are a few staff per organisation, created by an administrator, with a strong password policy and a required authenticator code.',
     });
     this.client = this.userPool.addClient('Console', {
       // The console's own sign-in form: the password goes to Cognito over TLS; no client secret in a browser.
@@ -100,11 +117,15 @@ export class Console extends Construct {
     // A user gets the role of their group (the ID token's cognito:preferred_role); in no group, or in groups of two
     // roles, they get no credentials at all. The default role is never handed out: it can do nothing either way.
     const nothing = new Role(this, 'NoAccess', {
-      description: 'huiminbao console: the identity pool\'s default role, never used (a user without a group gets no credentials) and allowed nothing',
-      assumedBy: new FederatedPrincipal('cognito-identity.amazonaws.com', {
-        StringEquals: { 'cognito-identity.amazonaws.com:aud': this.identityPool.ref },
-        'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' },
-      }, 'sts:AssumeRoleWithWebIdentity'),
+      description: "huiminbao console: the identity pool's default role, never used (a user without a group gets no credentials) and allowed nothing",
+      assumedBy: new FederatedPrincipal(
+        'cognito-identity.amazonaws.com',
+        {
+          StringEquals: { 'cognito-identity.amazonaws.com:aud': this.identityPool.ref },
+          'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' },
+        },
+        'sts:AssumeRoleWithWebIdentity',
+      ),
     });
     const provider = `${this.userPool.userPoolProviderName}:${this.client.userPoolClientId}`;
     new CfnIdentityPoolRoleAttachment(this, 'Roles', {
@@ -115,7 +136,14 @@ export class Console extends Construct {
     for (const kind of CONSOLE_KINDS) props.callerRoles[kind].assumeRolePolicy!.addStatements(consoleTrust(this.identityPool.ref));
     // Each handler tells a console session by this pool, and reads the user's groups to name the partner.
     for (const { fn } of props.services) {
-      fn.addEnvironment('HMB_CONSOLE', stack.toJsonString({ identityPoolId: this.identityPool.ref, userPoolId: this.userPool.userPoolId, userPoolProvider: this.userPool.userPoolProviderName }));
+      fn.addEnvironment(
+        'HMB_CONSOLE',
+        stack.toJsonString({
+          identityPoolId: this.identityPool.ref,
+          userPoolId: this.userPool.userPoolId,
+          userPoolProvider: this.userPool.userPoolProviderName,
+        }),
+      );
       fn.addToRolePolicy(new PolicyStatement({ actions: ['cognito-idp:AdminListGroupsForUser'], resources: [this.userPool.userPoolArn] }));
     }
 
@@ -177,9 +205,12 @@ export class Console extends Construct {
       logFilePrefix: 'cloudfront/',
     });
     const why = {
-      'AwsSolutions-CFR1': 'No geographic restriction: the plans and the public sponsorship ledger are published for anyone, and partners\' staff sign in from wherever they are; what is private is behind Cognito and IAM.',
-      'AwsSolutions-CFR2': 'No WAF web ACL: one for CloudFront must live in us-east-1, outside this region-agnostic stack, and costs per request; the API behind it is throttled per route (public routes tighter) and every private route needs IAM credentials.',
-      'AwsSolutions-CFR4': 'The distribution answers on its CloudFront domain with the default certificate, which cannot set a minimum TLS version; a city that gives the console its own domain and an ACM certificate (us-east-1) sets TLSv1.2_2021 with it.',
+      'AwsSolutions-CFR1':
+        "No geographic restriction: the plans and the public sponsorship ledger are published for anyone, and partners' staff sign in from wherever they are; what is private is behind Cognito and IAM.",
+      'AwsSolutions-CFR2':
+        'No WAF web ACL: one for CloudFront must live in us-east-1, outside this region-agnostic stack, and costs per request; the API behind it is throttled per route (public routes tighter) and every private route needs IAM credentials.',
+      'AwsSolutions-CFR4':
+        'The distribution answers on its CloudFront domain with the default certificate, which cannot set a minimum TLS version; a city that gives the console its own domain and an ACM certificate (us-east-1) sets TLSv1.2_2021 with it.',
     };
     for (const [id, reason] of Object.entries(why)) Validations.of(this.distribution).acknowledge({ id, reason });
 
@@ -188,12 +219,22 @@ export class Console extends Construct {
       bundling: {
         // Built here by esbuild (a devDependency), as the local stack builds it; no container.
         image: DockerImage.fromRegistry('scratch'),
-        local: { tryBundle: (outputDir: string) => { writeConsole(buildConsole(), outputDir); return true; } },
+        local: {
+          tryBundle: (outputDir: string) => {
+            writeConsole(buildConsole(), outputDir);
+            return true;
+          },
+        },
       },
     });
     const config = Source.jsonData('console/config.json', {
-      auth: 'cognito', region: stack.region, userPoolId: this.userPool.userPoolId, userPoolClientId: this.client.userPoolClientId,
-      identityPoolId: this.identityPool.ref, apiHost, roles: Object.fromEntries(CONSOLE_KINDS.map((k) => [k, props.callerRoles[k].roleArn])),
+      auth: 'cognito',
+      region: stack.region,
+      userPoolId: this.userPool.userPoolId,
+      userPoolClientId: this.client.userPoolClientId,
+      identityPoolId: this.identityPool.ref,
+      apiHost,
+      roles: Object.fromEntries(CONSOLE_KINDS.map((k) => [k, props.callerRoles[k].roleArn])),
     });
     new BucketDeployment(this, 'Deploy', {
       sources: [files, config],
@@ -207,19 +248,43 @@ export class Console extends Construct {
     // grants are the construct's. It runs only during a deploy, copying the built files into the bucket.
     const copier = stack.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
     if (copier) {
-      Validations.of(copier).acknowledge({ id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'CDK\'s BucketDeployment function carries AWSLambdaBasicExecutionRole (its logs); it runs only during a deploy, to copy the console\'s built files into its bucket.' });
-      Validations.of(copier).acknowledge({ id: 'AwsSolutions-L1', reason: 'CDK\'s BucketDeployment function: its runtime is the one aws-cdk-lib ships it with, moved forward with aws-cdk-lib itself.' });
+      Validations.of(copier).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason:
+          "CDK's BucketDeployment function carries AWSLambdaBasicExecutionRole (its logs); it runs only during a deploy, to copy the console's built files into its bucket.",
+      });
+      Validations.of(copier).acknowledge({
+        id: 'AwsSolutions-L1',
+        reason: "CDK's BucketDeployment function: its runtime is the one aws-cdk-lib ships it with, moved forward with aws-cdk-lib itself.",
+      });
       // cdk-nag names each wildcard of the construct's grants (read the deploy's asset objects, write and prune the
       // console bucket's objects, invalidate the distribution, which takes no narrower resource).
       const files = stack.getLogicalId(this.bucket.node.defaultChild as CfnElement);
-      const wildcards = ['Action::s3:GetBucket*', 'Action::s3:GetObject*', 'Action::s3:List*', 'Action::s3:Abort*', 'Action::s3:DeleteObject*',
-        'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*', `Resource::<${files}.Arn>/*`, 'Resource::*'];
+      const wildcards = [
+        'Action::s3:GetBucket*',
+        'Action::s3:GetObject*',
+        'Action::s3:List*',
+        'Action::s3:Abort*',
+        'Action::s3:DeleteObject*',
+        'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*',
+        `Resource::<${files}.Arn>/*`,
+        'Resource::*',
+      ];
       for (const w of wildcards) {
-        Validations.of(copier).acknowledge({ id: `AwsSolutions-IAM5[${w}]`, reason: `CDK's BucketDeployment grant (${w}): it reads the deploy's asset objects, writes and prunes the console bucket's objects and invalidates the distribution, only during a deploy.` });
+        Validations.of(copier).acknowledge({
+          id: `AwsSolutions-IAM5[${w}]`,
+          reason: `CDK's BucketDeployment grant (${w}): it reads the deploy's asset objects, writes and prunes the console bucket's objects and invalidates the distribution, only during a deploy.`,
+        });
       }
     }
 
-    new CfnOutput(this, 'Url', { value: `https://${this.distribution.distributionDomainName}/`, description: 'The console (and the API under the same origin)' }).overrideLogicalId('ConsoleUrl');
-    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId, description: 'Console users: create them here, each in the group of their organisation (the group\'s role: the caller role of its kind)' }).overrideLogicalId('ConsoleUserPoolId');
+    new CfnOutput(this, 'Url', {
+      value: `https://${this.distribution.distributionDomainName}/`,
+      description: 'The console (and the API under the same origin)',
+    }).overrideLogicalId('ConsoleUrl');
+    new CfnOutput(this, 'UserPoolId', {
+      value: this.userPool.userPoolId,
+      description: "Console users: create them here, each in the group of their organisation (the group's role: the caller role of its kind)",
+    }).overrideLogicalId('ConsoleUserPoolId');
   }
 }

@@ -18,8 +18,7 @@ const PACKAGE_DIR = 'nodejs/node_modules/@huiminbao/core';
 
 // esbuild turns `require()` in bundled CommonJS dependencies into a shim that
 // throws in an ES module unless a real `require` exists: provide one.
-export const REQUIRE_BANNER =
-  "import { createRequire as __hmbCreateRequire } from 'node:module'; const require = __hmbCreateRequire(import.meta.url);";
+export const REQUIRE_BANNER = "import { createRequire as __hmbCreateRequire } from 'node:module'; const require = __hmbCreateRequire(import.meta.url);";
 
 /** Builds the layer folder with esbuild's JS API, in-process: no Docker. */
 class CoreLayerBundling implements ILocalBundling {
@@ -61,10 +60,7 @@ class CoreLayerBundling implements ILocalBundling {
       const target = join(pkgDir, relative(dirname(virtualOut), file.path));
       writeFileSync(target, file.contents);
     }
-    writeFileSync(
-      join(pkgDir, 'package.json'),
-      JSON.stringify({ name: '@huiminbao/core', type: 'module', exports: './index.mjs' }, null, 2) + '\n',
-    );
+    writeFileSync(join(pkgDir, 'package.json'), JSON.stringify({ name: '@huiminbao/core', type: 'module', exports: './index.mjs' }, null, 2) + '\n');
     return true;
   }
 }

@@ -23,9 +23,10 @@ export class Data extends Construct {
     super(scope, id);
     // A city whose rules ask to hold (and be able to revoke) the key of its insured people's data: a key of its own,
     // rotated yearly, retained like the table (data encrypted under a deleted key is lost).
-    this.key = props.tableKey === 'cmk'
-      ? new Key(this, 'TableKey', { description: 'huiminbao table: policies, claims, rosters', enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN })
-      : undefined;
+    this.key =
+      props.tableKey === 'cmk'
+        ? new Key(this, 'TableKey', { description: 'huiminbao table: policies, claims, rosters', enableKeyRotation: true, removalPolicy: RemovalPolicy.RETAIN })
+        : undefined;
     // `Table`, not `TableV2`: TableV2 synthesizes AWS::DynamoDB::GlobalTable,
     // which we do not need for one region. The name is left to CDK so two
     // stages can live in one account.
@@ -47,9 +48,10 @@ export class Data extends Construct {
     // only by the items its query reads (docs/data-model.md).
     for (const index of INDEXES) {
       const key = (type: 'HASH' | 'RANGE') => ({ name: index.KeySchema!.find((k) => k.KeyType === type)!.AttributeName!, type: AttributeType.STRING });
-      const projection = index.Projection?.ProjectionType === 'INCLUDE'
-        ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: index.Projection.NonKeyAttributes ?? [] }
-        : { projectionType: ProjectionType.ALL };
+      const projection =
+        index.Projection?.ProjectionType === 'INCLUDE'
+          ? { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: index.Projection.NonKeyAttributes ?? [] }
+          : { projectionType: ProjectionType.ALL };
       this.table.addGlobalSecondaryIndex({ indexName: index.IndexName!, partitionKey: key('HASH'), sortKey: key('RANGE'), ...projection });
     }
   }

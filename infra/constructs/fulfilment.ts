@@ -40,11 +40,19 @@ export class Fulfilment extends Construct {
   constructor(scope: Construct, id: string, props: FulfilmentProps) {
     super(scope, id);
     this.worker = coreFunction(this, 'Worker', {
-      entry: 'worker/handler.ts', coreLayer: props.coreLayer, table: props.table, serviceName: 'worker', timeout: WORKER_TIMEOUT,
+      entry: 'worker/handler.ts',
+      coreLayer: props.coreLayer,
+      table: props.table,
+      serviceName: 'worker',
+      timeout: WORKER_TIMEOUT,
     });
     grantTable(this.worker, props.table, TABLE_ACCESS.worker);
     // Both queues refuse requests not sent over TLS (a bucket-policy-like queue policy CDK writes).
-    const deadLetters = this.deadLetters = new Queue(this, 'DeadLetters', { retentionPeriod: Duration.days(14), encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true });
+    const deadLetters = (this.deadLetters = new Queue(this, 'DeadLetters', {
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    }));
     this.queue = new Queue(this, 'Orders', {
       // Longer than the worker's timeout, so a running delivery is not handed to a second worker.
       visibilityTimeout: WORKER_TIMEOUT.plus(Duration.minutes(1)),

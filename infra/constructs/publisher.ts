@@ -25,7 +25,10 @@ export class Publisher extends Construct {
   constructor(scope: Construct, id: string, props: PublisherProps) {
     super(scope, id);
     this.fn = coreFunction(this, 'Function', {
-      entry: 'plan-publisher/handler.ts', coreLayer: props.coreLayer, table: props.table, serviceName: 'plan-publisher',
+      entry: 'plan-publisher/handler.ts',
+      coreLayer: props.coreLayer,
+      table: props.table,
+      serviceName: 'plan-publisher',
       // Validating and publishing a thousand plans takes seconds; the trigger waits for it.
       timeout: Duration.minutes(5),
       // The plans folder travels in the zip: the code's hash, and so the trigger, follows every plan change.

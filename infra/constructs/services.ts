@@ -101,12 +101,15 @@ export function coreFunction(scope: Construct, id: string, props: CoreFunctionPr
       externalModules: ['@huiminbao/core', '@aws-sdk/*'],
       minify: true,
       sourceMap: true,
-      ...(props.afterBundling ? {
-        commandHooks: {
-          beforeBundling: () => [], beforeInstall: () => [],
-          afterBundling: (_inputDir: string, outputDir: string) => props.afterBundling!(outputDir),
-        },
-      } : {}),
+      ...(props.afterBundling
+        ? {
+            commandHooks: {
+              beforeBundling: () => [],
+              beforeInstall: () => [],
+              afterBundling: (_inputDir: string, outputDir: string) => props.afterBundling!(outputDir),
+            },
+          }
+        : {}),
     },
     environment: {
       TABLE_NAME: props.table.tableName,
@@ -121,7 +124,8 @@ export function coreFunction(scope: Construct, id: string, props: CoreFunctionPr
   fn.node.addDependency(tracing);
   Validations.of(fn).acknowledge({
     id: 'AwsSolutions-L1',
-    reason: 'Node.js 22 is the version the project develops, tests and bundles for (see RUNTIME); Lambda supports it, and a runtime upgrade moves the toolchain with it.',
+    reason:
+      'Node.js 22 is the version the project develops, tests and bundles for (see RUNTIME); Lambda supports it, and a runtime upgrade moves the toolchain with it.',
   });
   return fn;
 }
@@ -134,7 +138,10 @@ export class Services extends Construct {
     const specs = props.services ?? allServices;
     this.deployed = specs.map((spec) => {
       const fn = coreFunction(this, pascal(spec.name), {
-        entry: spec.entry, coreLayer: props.coreLayer, table: props.table, serviceName: spec.name,
+        entry: spec.entry,
+        coreLayer: props.coreLayer,
+        table: props.table,
+        serviceName: spec.name,
         timeout: Duration.seconds(spec.timeoutSeconds ?? 10),
       });
       // Only the actions and indexes this service's code uses (table-access.ts).

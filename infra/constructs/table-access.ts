@@ -53,19 +53,26 @@ export function grantTable(grantee: IGrantable, table: ITable, access: TableAcce
   const principal = grantee.grantPrincipal;
   principal.addToPrincipalPolicy(new PolicyStatement({ actions: access.actions.map((a) => `dynamodb:${a}`), resources: [table.tableArn] }));
   if (access.indexes && access.indexes.length > 0) {
-    principal.addToPrincipalPolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: access.indexes.map((name) => `${table.tableArn}/index/${name}`) }));
+    principal.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['dynamodb:Query'], resources: access.indexes.map((name) => `${table.tableArn}/index/${name}`) }),
+    );
   }
   if (access.deletes && access.deletes.length > 0) {
-    principal.addToPrincipalPolicy(new PolicyStatement({
-      actions: ['dynamodb:DeleteItem'], resources: [table.tableArn],
-      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': access.deletes.map((prefix) => `${prefix}*`) } },
-    }));
+    principal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:DeleteItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': access.deletes.map((prefix) => `${prefix}*`) } },
+      }),
+    );
   }
   if (table.encryptionKey) {
     const writes = access.actions.some((a) => a === 'PutItem' || a === 'UpdateItem' || a === 'BatchWriteItem');
-    principal.addToPrincipalPolicy(new PolicyStatement({
-      actions: ['kms:Decrypt', 'kms:DescribeKey', ...(writes ? ['kms:Encrypt', 'kms:GenerateDataKey'] : [])],
-      resources: [table.encryptionKey.keyArn],
-    }));
+    principal.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:DescribeKey', ...(writes ? ['kms:Encrypt', 'kms:GenerateDataKey'] : [])],
+        resources: [table.encryptionKey.keyArn],
+      }),
+    );
   }
 }

@@ -121,8 +121,11 @@ describe('function bundles', () => {
 
 describe('core layer', () => {
   test('nodejs/node_modules/@huiminbao/core: an ES module package with the core and its dependencies bundled', () => {
-    expect(JSON.parse(readFileSync(join(layerAsset, 'nodejs/node_modules/@huiminbao/core/package.json'), 'utf8')))
-      .toEqual({ name: '@huiminbao/core', type: 'module', exports: './index.mjs' });
+    expect(JSON.parse(readFileSync(join(layerAsset, 'nodejs/node_modules/@huiminbao/core/package.json'), 'utf8'))).toEqual({
+      name: '@huiminbao/core',
+      type: 'module',
+      exports: './index.mjs',
+    });
     const code = readFileSync(join(layerAsset, LAYER_INDEX), 'utf8');
     console.log(`layer: index.mjs ${code.length} B`);
     expect(code).toContain('DecimalError'); // decimal.js
@@ -139,9 +142,10 @@ describe('core layer', () => {
 });
 
 describe('plan publisher', () => {
-  test("its zip carries the plans folder (plan files and their lists) beside its small handler", () => {
+  test('its zip carries the plans folder (plan files and their lists) beside its small handler', () => {
     const files = (readdirSync(join(publisherAsset, 'plans'), { recursive: true }) as string[])
-      .filter((f) => statSync(join(publisherAsset, 'plans', f)).isFile()).sort();
+      .filter((f) => statSync(join(publisherAsset, 'plans', f)).isFile())
+      .sort();
     const expected = (readdirSync(realPlansDir, { recursive: true }) as string[]).filter((f) => statSync(join(realPlansDir, f)).isFile()).sort();
     expect(files).toEqual(expected);
     expect(statSync(join(publisherAsset, 'index.mjs')).size).toBeLessThan(MAX_FUNCTION_BUNDLE);
@@ -181,7 +185,10 @@ describe('function and layer together', () => {
 
   test('a handler using the core runs on Node 22 against the layer: the publisher reads the plans of its zip', () => {
     const root = lambdaLike(probeAsset);
-    const out = runNode(root, `const { handler } = await import(${JSON.stringify(join(root, 'var/task/index.mjs'))}); console.log(JSON.stringify(await handler(${JSON.stringify({ plansDir: join(publisherAsset, 'plans') })})));`);
+    const out = runNode(
+      root,
+      `const { handler } = await import(${JSON.stringify(join(root, 'var/task/index.mjs'))}); console.log(JSON.stringify(await handler(${JSON.stringify({ plansDir: join(publisherAsset, 'plans') })})));`,
+    );
     expect(JSON.parse(out)).toEqual({ plans: [...loadPlans(realPlansDir).plans.keys()].sort(), problems: 0 });
   });
 

@@ -51,7 +51,9 @@ beforeAll(() => {
 /** The statements of every policy attached to the function's role. */
 function statementsOf(functionId: string): any[] {
   const role = resources[functionId].Properties.Role['Fn::GetAtt'][0];
-  return ofType('AWS::IAM::Policy').filter(([, p]) => p.Properties.Roles.some((r: any) => r.Ref === role)).flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+  return ofType('AWS::IAM::Policy')
+    .filter(([, p]) => p.Properties.Roles.some((r: any) => r.Ref === role))
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
 }
 
 describe('data', () => {
@@ -60,21 +62,40 @@ describe('data', () => {
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
     template.hasResource('AWS::DynamoDB::Table', {
       Properties: {
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
         AttributeDefinitions: ['pk', 'sk', 'rpk', 'rsk', 'fpk', 'fsk', 'jpk', 'jsk'].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
         BillingMode: 'PAY_PER_REQUEST',
         // The sparse renewal, relief-recipient and payout-journal indexes (ensureTable makes the same ones locally).
-        GlobalSecondaryIndexes: [{
-          IndexName: 'renewals', Projection: { ProjectionType: 'ALL' },
-          KeySchema: [{ AttributeName: 'rpk', KeyType: 'HASH' }, { AttributeName: 'rsk', KeyType: 'RANGE' }],
-        }, {
-          IndexName: 'relief', Projection: { ProjectionType: 'ALL' },
-          KeySchema: [{ AttributeName: 'fpk', KeyType: 'HASH' }, { AttributeName: 'fsk', KeyType: 'RANGE' }],
-        }, {
-          // Only the movement: the claim's document and explanation stay out of the index.
-          IndexName: 'journal', Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['movement'] },
-          KeySchema: [{ AttributeName: 'jpk', KeyType: 'HASH' }, { AttributeName: 'jsk', KeyType: 'RANGE' }],
-        }],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'renewals',
+            Projection: { ProjectionType: 'ALL' },
+            KeySchema: [
+              { AttributeName: 'rpk', KeyType: 'HASH' },
+              { AttributeName: 'rsk', KeyType: 'RANGE' },
+            ],
+          },
+          {
+            IndexName: 'relief',
+            Projection: { ProjectionType: 'ALL' },
+            KeySchema: [
+              { AttributeName: 'fpk', KeyType: 'HASH' },
+              { AttributeName: 'fsk', KeyType: 'RANGE' },
+            ],
+          },
+          {
+            // Only the movement: the claim's document and explanation stay out of the index.
+            IndexName: 'journal',
+            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['movement'] },
+            KeySchema: [
+              { AttributeName: 'jpk', KeyType: 'HASH' },
+              { AttributeName: 'jsk', KeyType: 'RANGE' },
+            ],
+          },
+        ],
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         // Neither a stack deletion nor a DeleteTable call removes it.
         DeletionProtectionEnabled: true,
@@ -90,22 +111,32 @@ describe('data', () => {
     template.resourceCountIs('AWS::KMS::Key', 0);
   });
 
-  test('with -c tableKey=cmk: a customer-managed key, rotated and retained, encrypts the table; each function may use it, by name, no wildcard', () => {
-    expect(tableKeyFrom('cmk')).toBe('cmk');
-    const stack = new HuiminbaoStack(shapeApp(), 'HuiminbaoStack', { tableKey: tableKeyFrom('cmk') });
-    const cmk = Template.fromStack(stack);
-    const keyId = stack.getLogicalId(stack.data.key!.node.defaultChild as any);
-    cmk.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain' });
-    cmk.hasResourceProperties('AWS::DynamoDB::Table', { SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } } });
-    const all = cmk.toJSON().Resources as Record<string, Resource>;
-    const fns = [...stack.services.deployed.map((d) => d.fn), stack.fulfilment.worker, stack.publisher.fn].map((fn) => stack.getLogicalId(fn.node.defaultChild as any));
-    for (const fn of fns) {
-      const role = all[fn].Properties.Role['Fn::GetAtt'][0];
-      const onKey = Object.values(all).filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: any) => x.Ref === role))
-        .flatMap((p) => p.Properties.PolicyDocument.Statement).filter((st: any) => JSON.stringify(st.Resource) === JSON.stringify({ 'Fn::GetAtt': [keyId, 'Arn'] }));
-      expect(onKey.flatMap((st: any) => [st.Action].flat()).sort(), fn).toEqual(['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey']);
-    }
-  }, SYNTH_TIMEOUT);
+  test(
+    'with -c tableKey=cmk: a customer-managed key, rotated and retained, encrypts the table; each function may use it, by name, no wildcard',
+    () => {
+      expect(tableKeyFrom('cmk')).toBe('cmk');
+      const stack = new HuiminbaoStack(shapeApp(), 'HuiminbaoStack', { tableKey: tableKeyFrom('cmk') });
+      const cmk = Template.fromStack(stack);
+      const keyId = stack.getLogicalId(stack.data.key!.node.defaultChild as any);
+      cmk.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain' });
+      cmk.hasResourceProperties('AWS::DynamoDB::Table', {
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } },
+      });
+      const all = cmk.toJSON().Resources as Record<string, Resource>;
+      const fns = [...stack.services.deployed.map((d) => d.fn), stack.fulfilment.worker, stack.publisher.fn].map((fn) =>
+        stack.getLogicalId(fn.node.defaultChild as any),
+      );
+      for (const fn of fns) {
+        const role = all[fn].Properties.Role['Fn::GetAtt'][0];
+        const onKey = Object.values(all)
+          .filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles.some((x: any) => x.Ref === role))
+          .flatMap((p) => p.Properties.PolicyDocument.Statement)
+          .filter((st: any) => JSON.stringify(st.Resource) === JSON.stringify({ 'Fn::GetAtt': [keyId, 'Arn'] }));
+        expect(onKey.flatMap((st: any) => [st.Action].flat()).sort(), fn).toEqual(['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey']);
+      }
+    },
+    SYNTH_TIMEOUT,
+  );
 
   test('the table key context takes aws-owned or cmk, nothing else', () => {
     expect(tableKeyFrom(undefined)).toBe('aws-owned');
@@ -129,19 +160,27 @@ describe('the work queue and its worker', () => {
     for (const [queueId] of ofType('AWS::SQS::Queue')) {
       const policy = ofType('AWS::SQS::QueuePolicy').find(([, p]) => JSON.stringify(p.Properties.Queues) === JSON.stringify([{ Ref: queueId }]));
       expect(policy, queueId).toBeDefined();
-      expect(policy![1].Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({
-        Effect: 'Deny', Action: 'sqs:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } }, Principal: { AWS: '*' },
-      }));
+      expect(policy![1].Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Deny',
+          Action: 'sqs:*',
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          Principal: { AWS: '*' },
+        }),
+      );
     }
   });
 
-  test.each(['charity-purchase', 'enrollment-windows', 'worker'])('%s may send to the queue (orders; renewal runs and settlements; a job sent on), and not read it', (name) => {
-    const onQueues = statementsOf(allFunctionIds.get(name)!).filter((st: any) => JSON.stringify(st.Resource).includes('Orders'));
-    const actions = onQueues.flatMap((st: any) => [st.Action].flat());
-    expect(actions).toEqual(expect.arrayContaining(['sqs:SendMessage']));
-    if (name !== 'worker') expect(actions).not.toContain('sqs:ReceiveMessage');
-    expect(resources[allFunctionIds.get(name)!].Properties.Environment.Variables.QUEUE_URL).toEqual({ Ref: expect.stringMatching(/Orders/) });
-  });
+  test.each(['charity-purchase', 'enrollment-windows', 'worker'])(
+    '%s may send to the queue (orders; renewal runs and settlements; a job sent on), and not read it',
+    (name) => {
+      const onQueues = statementsOf(allFunctionIds.get(name)!).filter((st: any) => JSON.stringify(st.Resource).includes('Orders'));
+      const actions = onQueues.flatMap((st: any) => [st.Action].flat());
+      expect(actions).toEqual(expect.arrayContaining(['sqs:SendMessage']));
+      if (name !== 'worker') expect(actions).not.toContain('sqs:ReceiveMessage');
+      expect(resources[allFunctionIds.get(name)!].Properties.Environment.Variables.QUEUE_URL).toEqual({ Ref: expect.stringMatching(/Orders/) });
+    },
+  );
 
   test('the other services neither send to the queue nor read it', () => {
     for (const name of ['eligibility', 'adjudication']) {
@@ -151,13 +190,15 @@ describe('the work queue and its worker', () => {
 });
 
 describe('core layer and functions', () => {
-  test('one layer version of ours, for nodejs22.x (the other is the AWS CLI the console\'s file deployment brings)', () => {
+  test("one layer version of ours, for nodejs22.x (the other is the AWS CLI the console's file deployment brings)", () => {
     template.resourceCountIs('AWS::Lambda::LayerVersion', 2);
     expect(ofType('AWS::Lambda::LayerVersion').filter(([, r]) => JSON.stringify(r.Properties.CompatibleRuntimes) === '["nodejs22.x"]')).toHaveLength(1);
   });
 
   test('one function per service, the worker and the plan publisher, all nodejs22.x on arm64 with the layer', () => {
-    const ours = ofType('AWS::Lambda::Function').filter(([, r]) => r.Properties.Layers?.some((l: any) => l.Ref === layerId)).map(([id]) => id);
+    const ours = ofType('AWS::Lambda::Function')
+      .filter(([, r]) => r.Properties.Layers?.some((l: any) => l.Ref === layerId))
+      .map(([id]) => id);
     expect(ours.sort()).toEqual([...allFunctionIds.values()].sort());
     expect([...functionIds.keys()].sort()).toEqual(services.map((s) => s.name).sort());
     for (const spec of services) {
@@ -173,7 +214,7 @@ describe('core layer and functions', () => {
     }
   });
 
-  test.each(services.map((s) => s.name))('%s answers HTTP only, within API Gateway\'s 30 s', (name) => {
+  test.each(services.map((s) => s.name))("%s answers HTTP only, within API Gateway's 30 s", (name) => {
     expect(resources[functionIds.get(name)!].Properties.Timeout).toBeLessThan(30);
     expect(JSON.stringify(template.findResources('AWS::Lambda::EventSourceMapping'))).not.toContain(functionIds.get(name)!);
   });
@@ -184,7 +225,9 @@ describe('core layer and functions', () => {
       const fn = resources[allFunctionIds.get(name)!];
       const roleId = fn.Properties.Role['Fn::GetAtt'][0];
       expect(resources[roleId].Properties.ManagedPolicyArns).toBeUndefined();
-      expect(resources[roleId].Properties.AssumeRolePolicyDocument.Statement).toEqual([{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } }]);
+      expect(resources[roleId].Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
+      ]);
       expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
       const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref;
       expect(resources[logGroupId]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 365 }, DeletionPolicy: 'Retain' });
@@ -243,11 +286,22 @@ describe('core layer and functions', () => {
     });
     expect(indexes.sort()).toEqual(TABLE[name].indexes);
     // Never a scan, a delete (but in the partitions granted) or an admin action, on any resource.
-    expect(dynamo.flatMap((st: any) => [st.Action].flat()).filter((a: string) => /\*|Scan|Delete|Create|Update(Table|ContinuousBackups|TimeToLive)|Describe|PartiQL/.test(a))).toEqual([]);
+    expect(
+      dynamo
+        .flatMap((st: any) => [st.Action].flat())
+        .filter((a: string) => /\*|Scan|Delete|Create|Update(Table|ContinuousBackups|TimeToLive)|Describe|PartiQL/.test(a)),
+    ).toEqual([]);
     // Only adjudication deletes: the staged documents of a large revision, once written, and nothing else.
-    expect(deletes).toEqual(name === 'adjudication'
-      ? [expect.objectContaining({ Resource: { 'Fn::GetAtt': [tableId, 'Arn'] }, Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['STAGED#*'] } } })]
-      : []);
+    expect(deletes).toEqual(
+      name === 'adjudication'
+        ? [
+            expect.objectContaining({
+              Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
+              Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['STAGED#*'] } },
+            }),
+          ]
+        : [],
+    );
   });
 });
 
@@ -273,17 +327,19 @@ describe('HTTP API', () => {
   test('one $default stage, deployed on change, with a rate and burst for the whole API', () => {
     template.resourceCountIs('AWS::ApiGatewayV2::Stage', 1);
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
-      StageName: '$default', AutoDeploy: true,
+      StageName: '$default',
+      AutoDeploy: true,
       DefaultRouteSettings: { ThrottlingRateLimit: STAGE_THROTTLE.rateLimit, ThrottlingBurstLimit: STAGE_THROTTLE.burstLimit },
     });
   });
 
-  test('every public route has a tighter limit of its own; the ledger\'s CSV the tightest; the stage waits for those routes', () => {
+  test("every public route has a tighter limit of its own; the ledger's CSV the tightest; the stage waits for those routes", () => {
     const [stageId, stage] = ofType('AWS::ApiGatewayV2::Stage')[0];
     const settings = stage.Properties.RouteSettings as Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
     const publicRoutes = services.flatMap((s) => s.routes.filter((key) => isPublic(s.access[key])));
     expect(Object.keys(settings).sort()).toEqual([...publicRoutes].sort());
-    for (const key of ['GET /plans', 'GET /plans/{planId}', 'GET /plans/{planId}/window', 'GET /plans/{planId}/ledger', 'GET /plans/{planId}/ledger.csv']) expect(publicRoutes).toContain(key);
+    for (const key of ['GET /plans', 'GET /plans/{planId}', 'GET /plans/{planId}/window', 'GET /plans/{planId}/ledger', 'GET /plans/{planId}/ledger.csv'])
+      expect(publicRoutes).toContain(key);
     for (const [key, { ThrottlingRateLimit, ThrottlingBurstLimit }] of Object.entries(settings)) {
       expect(ThrottlingRateLimit, key).toBeLessThan(STAGE_THROTTLE.rateLimit / 4);
       expect(ThrottlingBurstLimit, key).toBeLessThan(STAGE_THROTTLE.burstLimit / 4);
@@ -301,7 +357,12 @@ describe('HTTP API', () => {
     const logGroupId = DestinationArn['Fn::GetAtt'][0];
     expect(resources[logGroupId]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 365 } });
     const fields = JSON.parse(Format);
-    expect(fields).toMatchObject({ requestId: '$context.requestId', routeKey: '$context.routeKey', status: '$context.status', caller: '$context.identity.userArn' });
+    expect(fields).toMatchObject({
+      requestId: '$context.requestId',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      caller: '$context.identity.userArn',
+    });
     expect(Format).not.toMatch(/\$context\.(path|resourcePath|domainName)|\$input|\$request/);
   });
 
@@ -332,7 +393,13 @@ describe('who may call', () => {
     expect(statements.every((st: any) => st.Effect === 'Allow' && st.Action === 'execute-api:Invoke')).toBe(true);
     return statements.flatMap((st: any) => [st.Resource].flat()).map((arn: any) => arn['Fn::Join'][1].at(-1) as string);
   };
-  const glob = (pattern: string) => new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const glob = (pattern: string) =>
+    new RegExp(
+      `^${pattern
+        .split('*')
+        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+    );
 
   test.each(routes.map((r) => [r.key, r.callers.join(', ')]))('%s: %s', (key) => {
     const { callers } = routes.find((r) => r.key === key)!;
@@ -342,7 +409,12 @@ describe('who may call', () => {
   });
 
   test('one role per kind of caller, whatever the plans', () => {
-    expect(ofType('AWS::IAM::Role').filter(([id]) => id.includes('Caller')).map(([id]) => id).sort()).toEqual([...roleIds.values()].sort());
+    expect(
+      ofType('AWS::IAM::Role')
+        .filter(([id]) => id.includes('Caller'))
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual([...roleIds.values()].sort());
     expect(roleIds.size).toBe(CALLERS.length);
   });
 
@@ -352,7 +424,11 @@ describe('who may call', () => {
       if (isPublic(callers)) continue;
       const allowed = (callers as readonly string[]).includes(caller);
       // Every path parameter is a wildcard, the plan's too; nothing else is (a wildcard must not reach another route's path).
-      for (const planId of ['city-a-2027', 'city-b-2027']) expect(patterns.some((p) => p.test(request(key, planId))), `${caller} → ${planId} ${key}`).toBe(allowed);
+      for (const planId of ['city-a-2027', 'city-b-2027'])
+        expect(
+          patterns.some((p) => p.test(request(key, planId))),
+          `${caller} → ${planId} ${key}`,
+        ).toBe(allowed);
     }
   });
 
@@ -364,13 +440,17 @@ describe('who may call', () => {
       const accounts = trust(caller).Statement.filter((s: { Principal: Record<string, unknown> }) => 'AWS' in s.Principal);
       expect(accounts.length).toBeGreaterThan(0);
       for (const statement of accounts) expect(statement).toMatchObject({ Effect: 'Allow', Action: 'sts:AssumeRole', Condition: SESSION_NAMED_AFTER_ACCOUNT });
-      expect(trust(caller).Statement.filter((s: { Principal: Record<string, unknown> }) => !('AWS' in s.Principal)).map((s: { Principal: Record<string, unknown> }) => s.Principal))
-        .toEqual((CONSOLE_KINDS as readonly string[]).includes(caller) ? [{ Federated: 'cognito-identity.amazonaws.com' }] : []);
+      expect(
+        trust(caller)
+          .Statement.filter((s: { Principal: Record<string, unknown> }) => !('AWS' in s.Principal))
+          .map((s: { Principal: Record<string, unknown> }) => s.Principal),
+      ).toEqual((CONSOLE_KINDS as readonly string[]).includes(caller) ? [{ Federated: 'cognito-identity.amazonaws.com' }] : []);
     }
     expect(JSON.stringify(trust('insurer'))).toContain(':iam::111122223333:root');
     expect(JSON.stringify(trust('insurer'))).toContain(':iam::444455556666:root');
     expect(JSON.stringify(trust('bureau'))).not.toContain('111122223333');
-    for (const caller of CALLERS) template.hasOutput(`${caller[0].toUpperCase()}${caller.slice(1)}CallerRoleArn`, { Value: { 'Fn::GetAtt': [roleIds.get(caller), 'Arn'] } });
+    for (const caller of CALLERS)
+      template.hasOutput(`${caller[0].toUpperCase()}${caller.slice(1)}CallerRoleArn`, { Value: { 'Fn::GetAtt': [roleIds.get(caller), 'Arn'] } });
   });
 
   test('partner accounts come from the context, as an object or JSON text; a bad one is refused with its path', () => {
@@ -388,8 +468,12 @@ describe('the window sweep', () => {
   test('its scheduler role may invoke the windows function itself, not its versions or aliases, and nothing else', () => {
     const [, schedule] = ofType('AWS::Scheduler::Schedule')[0];
     const roleId = schedule.Properties.Target.RoleArn['Fn::GetAtt'][0];
-    const statements = ofType('AWS::IAM::Policy').filter(([, p]) => p.Properties.Roles.some((r: any) => r.Ref === roleId)).flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
-    expect(statements).toEqual([{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [functionIds.get('enrollment-windows'), 'Arn'] } }]);
+    const statements = ofType('AWS::IAM::Policy')
+      .filter(([, p]) => p.Properties.Roles.some((r: any) => r.Ref === roleId))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toEqual([
+      { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [functionIds.get('enrollment-windows'), 'Arn'] } },
+    ]);
   });
 });
 

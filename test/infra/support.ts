@@ -50,10 +50,15 @@ export function plansWithTestCity(): { plansDir: string; planId: string } {
   const plansDir = join(tempDir('hmb-plans-'), 'plans');
   cpSync(realPlansDir, plansDir, { recursive: true });
   const source = readFileSync(join(realPlansDir, 'jiangxi-2023.yaml'), 'utf8');
-  const edited = replaceOnce(replaceOnce(replaceOnce(source,
-    /^id: jiangxi-2023$/m, 'id: testcity-2027'),
-    /window: \{[^}]*\}/, 'window: { opens: "2027-03-01T00:00:00+08:00", closes: "2027-04-01T00:00:00+08:00" }'),
-    /cover: \{ kind: fixed[^}]*\}/, 'cover: { kind: fixed, start: "2027-04-01", end: "2028-03-31" }');
+  const edited = replaceOnce(
+    replaceOnce(
+      replaceOnce(source, /^id: jiangxi-2023$/m, 'id: testcity-2027'),
+      /window: \{[^}]*\}/,
+      'window: { opens: "2027-03-01T00:00:00+08:00", closes: "2027-04-01T00:00:00+08:00" }',
+    ),
+    /cover: \{ kind: fixed[^}]*\}/,
+    'cover: { kind: fixed, start: "2027-04-01", end: "2028-03-31" }',
+  );
   writeFileSync(join(plansDir, 'testcity-2027.yaml'), edited);
   return { plansDir, planId: 'testcity-2027' };
 }

@@ -46,15 +46,31 @@ beforeAll(async () => {
   const roleArn = (logicalId: string) => `arn:aws:iam::${ACCOUNT}:role/${logicalId}`;
   for (const { spec, fn } of stack.services.deployed) {
     const env = resources[stack.getLogicalId(fn.node.defaultChild as any)].Properties.Environment.Variables.HMB_CALLER_ROLES;
-    const text = (env['Fn::Join'][1] as unknown[]).map((part) => (typeof part === 'string' ? part : roleArn((part as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0]))).join('');
+    const text = (env['Fn::Join'][1] as unknown[])
+      .map((part) => (typeof part === 'string' ? part : roleArn((part as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0])))
+      .join('');
     rolesOf.set(spec.name, JSON.parse(text) as CallerRoles);
   }
   for (const caller of CALLERS) {
     const id = stack.getLogicalId(stack.api.callerRoles[caller].node.defaultChild as any);
-    const statements = Object.values(resources).filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles) === JSON.stringify([{ Ref: id }]))
+    const statements = Object.values(resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles) === JSON.stringify([{ Ref: id }]))
       .flatMap((p) => p.Properties.PolicyDocument.Statement);
-    grants.set(caller, statements.flatMap((st: any) => [st.Resource].flat()).map((arn: any) => arn['Fn::Join'][1].at(-1) as string)
-      .map((pattern: string) => new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`)));
+    grants.set(
+      caller,
+      statements
+        .flatMap((st: any) => [st.Resource].flat())
+        .map((arn: any) => arn['Fn::Join'][1].at(-1) as string)
+        .map(
+          (pattern: string) =>
+            new RegExp(
+              `^${pattern
+                .split('*')
+                .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+                .join('.*')}$`,
+            ),
+        ),
+    );
   }
   const client = localClient(inject('dynamoEndpoint'));
   const table = `tenancy-${randomUUID()}`;
@@ -80,10 +96,21 @@ function apiOf(spec: ServiceSpec): Api {
 /** A request to the route of `planId`, signed by the kind's role in a session named after the partner's account. */
 function signed(routeKey: string, planId: string, kind: Caller, partnerId: string, roleArn: string): APIGatewayProxyEventV2 {
   const roleName = roleArn.split('/').at(-1);
-  const params = Object.fromEntries([...routeKey.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name, name === 'planId' ? planId : /person|member/i.test(name) ? residentId('620602', 1) : name === 'date' ? '2027-03-01' : 'x-1']));
+  const params = Object.fromEntries(
+    [...routeKey.matchAll(/\{(\w+)\}/g)].map(([, name]) => [
+      name,
+      name === 'planId' ? planId : /person|member/i.test(name) ? residentId('620602', 1) : name === 'date' ? '2027-03-01' : 'x-1',
+    ]),
+  );
   return {
-    version: '2.0', routeKey, rawPath: '/', rawQueryString: '', headers: { 'content-type': 'application/json' }, pathParameters: params,
-    body: routeKey.startsWith('POST') ? '{}' : undefined, isBase64Encoded: false,
+    version: '2.0',
+    routeKey,
+    rawPath: '/',
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json' },
+    pathParameters: params,
+    body: routeKey.startsWith('POST') ? '{}' : undefined,
+    isBase64Encoded: false,
     requestContext: { requestId: randomUUID(), authorizer: { iam: { userArn: `arn:aws:sts::${ACCOUNT}:assumed-role/${roleName}/${partnerId}` } } },
   } as unknown as APIGatewayProxyEventV2;
 }
@@ -95,12 +122,15 @@ async function admitted(spec: ServiceSpec, event: APIGatewayProxyEventV2): Promi
     await dispatch(apiOf(spec), event, gate);
     return { admitted: true };
   } catch (error) {
-    if (error instanceof DomainError && error.kind === 'forbidden' && ['NOT_YOUR_PLAN', 'NOT_YOUR_ROUTE', 'UNKNOWN_CALLER', 'NOT_SIGNED'].includes(error.code)) return { admitted: false, code: error.code };
+    if (error instanceof DomainError && error.kind === 'forbidden' && ['NOT_YOUR_PLAN', 'NOT_YOUR_ROUTE', 'UNKNOWN_CALLER', 'NOT_SIGNED'].includes(error.code))
+      return { admitted: false, code: error.code };
     return { admitted: true };
   }
 }
 
-const planRoutes = services.flatMap((spec) => spec.routes.filter((key) => key.includes('{planId}') && !isPublic(spec.access[key])).map((key) => ({ spec, key })));
+const planRoutes = services.flatMap((spec) =>
+  spec.routes.filter((key) => key.includes('{planId}') && !isPublic(spec.access[key])).map((key) => ({ spec, key })),
+);
 
 describe.each(CALLERS)('a partner signing as %s', (kind) => {
   const theirs = planRoutes.filter(({ spec, key }) => (spec.access[key] as readonly string[]).includes(kind));
@@ -109,12 +139,17 @@ describe.each(CALLERS)('a partner signing as %s', (kind) => {
     return `/$default/${method}${path.replaceAll('{planId}', planId).replace(/\{[^}]+\}/g, 'x1')}`;
   };
 
-  test('IAM lets the kind\'s role invoke its routes of A and of B alike (the registry tells the plans apart)', () => {
+  test("IAM lets the kind's role invoke its routes of A and of B alike (the registry tells the plans apart)", () => {
     expect(theirs.length).toBeGreaterThan(0);
-    for (const { key } of theirs) for (const planId of [A, B]) expect(grants.get(kind)!.some((g) => g.test(request(key, planId))), `${key} ${planId}`).toBe(true);
+    for (const { key } of theirs)
+      for (const planId of [A, B])
+        expect(
+          grants.get(kind)!.some((g) => g.test(request(key, planId))),
+          `${key} ${planId}`,
+        ).toBe(true);
   });
 
-  test('of plan A only: refused on every route of plan B, admitted on A\'s', async () => {
+  test("of plan A only: refused on every route of plan B, admitted on A's", async () => {
     for (const { spec, key } of theirs) {
       const role = rolesOf.get(spec.name)![kind]!;
       expect(await admitted(spec, signed(key, B, kind, partner(kind, false), role)), `${key} on B`).toEqual({ admitted: false, code: 'NOT_YOUR_PLAN' });
@@ -125,7 +160,8 @@ describe.each(CALLERS)('a partner signing as %s', (kind) => {
   test('of plans A and B: admitted on both', async () => {
     for (const { spec, key } of theirs) {
       const role = rolesOf.get(spec.name)![kind]!;
-      for (const planId of [A, B]) expect(await admitted(spec, signed(key, planId, kind, partner(kind, true), role)), `${key} on ${planId}`).toEqual({ admitted: true });
+      for (const planId of [A, B])
+        expect(await admitted(spec, signed(key, planId, kind, partner(kind, true), role)), `${key} on ${planId}`).toEqual({ admitted: true });
     }
   });
 
@@ -133,13 +169,16 @@ describe.each(CALLERS)('a partner signing as %s', (kind) => {
     for (const { spec, key } of planRoutes.filter((r) => !theirs.includes(r))) {
       const other = CALLERS.find((c) => (spec.access[key] as readonly string[]).includes(c))!;
       // Signed with its own role: IAM would refuse it already; the handler does too.
-      expect(await admitted(spec, signed(key, A, kind, partner(kind, true), rolesOf.get(spec.name)![kind]!)), key).toEqual({ admitted: false, code: 'NOT_YOUR_ROUTE' });
+      expect(await admitted(spec, signed(key, A, kind, partner(kind, true), rolesOf.get(spec.name)![kind]!)), key).toEqual({
+        admitted: false,
+        code: 'NOT_YOUR_ROUTE',
+      });
       expect(other).toBeDefined();
     }
   });
 });
 
-test('a role named like a caller role but not one of the deployment\'s is refused', async () => {
+test("a role named like a caller role but not one of the deployment's is refused", async () => {
   const { spec, key } = planRoutes[0];
   const event = signed(key, A, 'insurer', partner('insurer', true), `arn:aws:iam::${ACCOUNT}:role/SomeonesInsurerCallerRole`);
   expect(await admitted(spec, event)).toEqual({ admitted: false, code: 'UNKNOWN_CALLER' });

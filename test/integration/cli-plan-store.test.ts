@@ -19,7 +19,11 @@ let dir: string;
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !['HMB_PLANS_DIR', 'TABLE_NAME', 'HMB_DYNAMODB_ENDPOINT'].includes(k)));
 
 function hmb(...args: string[]) {
-  const run = spawnSync(process.execPath, ['bin/hmb.ts', ...args, '--table', table, '--endpoint', inject('dynamoEndpoint')], { cwd: root, encoding: 'utf8', env });
+  const run = spawnSync(process.execPath, ['bin/hmb.ts', ...args, '--table', table, '--endpoint', inject('dynamoEndpoint')], {
+    cwd: root,
+    encoding: 'utf8',
+    env,
+  });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -61,14 +65,20 @@ describe('hmb plan publish', () => {
     const diff = hmb('plan', 'diff', 'wuwei-2025', '1', '2', '--plans-dir', dir);
     expect(diff.stdout).toMatch(/wuwei-2025: v1 \([0-9a-f]{12}\) in force from the start → v2 \([0-9a-f]{12}\) in force from 2025-09-01/);
     expect(diff.stdout).toContain('+ HI-IRR 重离子放射治疗');
-    expect(hmb('plan', 'diff', 'wuwei-2025', '7', '--plans-dir', dir)).toMatchObject({ code: 1, stderr: expect.stringContaining('has no version 7 (versions: 1, 2)') });
+    expect(hmb('plan', 'diff', 'wuwei-2025', '7', '--plans-dir', dir)).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('has no version 7 (versions: 1, 2)'),
+    });
     // A what-if between the two published versions, read from the store.
     const whatIf = hmb('simulate', '--plan', 'wuwei-2025@1', '--against', 'wuwei-2025@2', '--generate', '200', '--seed', '3');
     expect(whatIf.stderr).not.toContain('hmb:');
     expect(whatIf.code).toBe(0);
     expect(whatIf.stdout).toContain('wuwei-2025@2');
     expect(whatIf.stdout).toMatch(/payout ratio: /);
-    expect(hmb('simulate', '--plan', 'wuwei-2025@3', '--generate', '10')).toMatchObject({ code: 1, stderr: expect.stringContaining('wuwei-2025 has versions 1, 2') });
+    expect(hmb('simulate', '--plan', 'wuwei-2025@3', '--generate', '10')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('wuwei-2025 has versions 1, 2'),
+    });
   });
 
   test('a plan with problems is refused with them, exit 1; the others are still published', () => {
@@ -82,37 +92,65 @@ describe('hmb plan publish', () => {
 });
 
 describe('hmb partner', () => {
-  test('grant, revoke and show a partner\'s plans, as the handlers read them', async () => {
-    expect(hmb('partner', 'grant', '444455556666', '--kind', 'insurer', '--plans', 'city-a-2027,city-b-2027', '--name', '某保险公司').stdout)
-      .toContain('444455556666 as insurer: city-a-2027, city-b-2027');
+  test("grant, revoke and show a partner's plans, as the handlers read them", async () => {
+    expect(hmb('partner', 'grant', '444455556666', '--kind', 'insurer', '--plans', 'city-a-2027,city-b-2027', '--name', '某保险公司').stdout).toContain(
+      '444455556666 as insurer: city-a-2027, city-b-2027',
+    );
     expect(hmb('partner', 'revoke', '444455556666', '--kind', 'insurer', '--plans', 'city-a-2027').stdout).toContain('as insurer: city-b-2027');
     expect(hmb('partner', 'show', '444455556666').stdout).toBe('insurer  city-b-2027  (某保险公司)\n');
     expect(await new DynamoStore(client, table).getPartner('444455556666', 'insurer')).toMatchObject({ plans: ['city-b-2027'], name: '某保险公司' });
-    expect(hmb('partner', 'grant', '4444', '--kind', 'insurer', '--plans', 'x')).toMatchObject({ code: 1, stderr: expect.stringContaining('12-digit AWS account id') });
-    expect(hmb('partner', 'grant', '444455556666', '--kind', 'pharmacy', '--plans', 'x')).toMatchObject({ code: 1, stderr: expect.stringContaining('the kind is one of') });
+    expect(hmb('partner', 'grant', '4444', '--kind', 'insurer', '--plans', 'x')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('12-digit AWS account id'),
+    });
+    expect(hmb('partner', 'grant', '444455556666', '--kind', 'pharmacy', '--plans', 'x')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('the kind is one of'),
+    });
     // The console users of a user pool group are a partner too (infra/constructs/console.ts).
-    expect(hmb('partner', 'grant', 'console:insurer-picc-wenshan', '--kind', 'insurer', '--plans', 'wenshan-2023').stdout).toContain('console:insurer-picc-wenshan as insurer: wenshan-2023');
+    expect(hmb('partner', 'grant', 'console:insurer-picc-wenshan', '--kind', 'insurer', '--plans', 'wenshan-2023').stdout).toContain(
+      'console:insurer-picc-wenshan as insurer: wenshan-2023',
+    );
     expect(await new DynamoStore(client, table).getPartner('console:insurer-picc-wenshan', 'insurer')).toMatchObject({ plans: ['wenshan-2023'] });
-    expect(hmb('partner', 'grant', 'console:', '--kind', 'insurer', '--plans', 'x')).toMatchObject({ code: 1, stderr: expect.stringContaining('console:<group>') });
+    expect(hmb('partner', 'grant', 'console:', '--kind', 'insurer', '--plans', 'x')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('console:<group>'),
+    });
   });
 
   test('a hospital partner: its plans and the hospitals (fixmedins_code) it settles as', async () => {
-    expect(hmb('partner', 'grant', '555566667777', '--kind', 'hospital', '--plans', 'city-a-2027', '--hospitals', 'H1,H2').stdout)
-      .toContain('555566667777 as hospital: city-a-2027; settles as H1, H2');
+    expect(hmb('partner', 'grant', '555566667777', '--kind', 'hospital', '--plans', 'city-a-2027', '--hospitals', 'H1,H2').stdout).toContain(
+      '555566667777 as hospital: city-a-2027; settles as H1, H2',
+    );
     expect(hmb('partner', 'revoke', '555566667777', '--kind', 'hospital', '--hospitals', 'H1').stdout).toContain('as hospital: city-a-2027; settles as H2');
     expect(await new DynamoStore(client, table).getPartner('555566667777', 'hospital')).toMatchObject({ plans: ['city-a-2027'], hospitals: ['H2'] });
-    expect(hmb('partner', 'grant', '555566667777', '--kind', 'insurer', '--hospitals', 'H1')).toMatchObject({ code: 1, stderr: expect.stringContaining('--hospitals is for a partner of kind hospital') });
-    expect(hmb('partner', 'grant', '555566667777', '--kind', 'hospital', '--hospitals', 'H 1')).toMatchObject({ code: 1, stderr: expect.stringContaining('1–64 letters and digits') });
+    expect(hmb('partner', 'grant', '555566667777', '--kind', 'insurer', '--hospitals', 'H1')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('--hospitals is for a partner of kind hospital'),
+    });
+    expect(hmb('partner', 'grant', '555566667777', '--kind', 'hospital', '--hospitals', 'H 1')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('1–64 letters and digits'),
+    });
     expect(hmb('partner', 'grant', '555566667777', '--kind', 'hospital')).toMatchObject({ code: 1, stderr: expect.stringContaining('name at least one plan') });
   });
 });
 
 describe('hmb hospitals', () => {
-  test('registers a plan\'s hospitals from the file the offline replay reads, as the settlement routes read them', async () => {
+  test("registers a plan's hospitals from the file the offline replay reads, as the settlement routes read them", async () => {
     const run = hmb('hospitals', 'register', 'wenshan-2023', 'examples/wenshan-hospitals.json');
     expect(run).toMatchObject({ code: 0, stdout: expect.stringContaining('wenshan-2023: 2 hospital(s) registered: H53260100001, H53262200001') });
-    expect(await new DynamoStore(client, table).getHospital('wenshan-2023', 'H53262200001')).toEqual({ code: 'H53262200001', level: 2, public: true, regionCode: '532622', designations: [], ward: 'general' });
-    expect(hmb('hospitals', 'show', 'wenshan-2023').stdout).toBe('H53260100001  level 3  public  532601  special-drug  general\nH53262200001  level 2  public  532622  -  general\n');
+    expect(await new DynamoStore(client, table).getHospital('wenshan-2023', 'H53262200001')).toEqual({
+      code: 'H53262200001',
+      level: 2,
+      public: true,
+      regionCode: '532622',
+      designations: [],
+      ward: 'general',
+    });
+    expect(hmb('hospitals', 'show', 'wenshan-2023').stdout).toBe(
+      'H53260100001  level 3  public  532601  special-drug  general\nH53262200001  level 2  public  532622  -  general\n',
+    );
     // A file with problems is refused as file: path: reason, nothing registered.
     const bad = join(dir, 'hospitals.json');
     writeFileSync(bad, JSON.stringify([{ code: 'H 1', level: 4, public: true, regionCode: '532601' }]));

@@ -11,10 +11,16 @@ import { buildConsole, writeConsole } from '../../console/build.ts';
 import { CONSOLE_CSP, createGateway } from '../../local/gateway.ts';
 
 const files = buildConsole({ config: { auth: 'none' } });
-const server = createGateway([{
-  name: 'plans', routes: ['GET /plans', 'GET /{any+}'],
-  handler: async (event) => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ route: event.routeKey }) }),
-}], { files });
+const server = createGateway(
+  [
+    {
+      name: 'plans',
+      routes: ['GET /plans', 'GET /{any+}'],
+      handler: async (event) => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ route: event.routeKey }) }),
+    },
+  ],
+  { files },
+);
 let base = '';
 
 beforeAll(async () => {
@@ -27,7 +33,7 @@ afterAll(async () => {
 });
 
 describe('the build', () => {
-  test('the page, its entry and stylesheet, a chunk per role\'s pages; the entry stays small', () => {
+  test("the page, its entry and stylesheet, a chunk per role's pages; the entry stays small", () => {
     const paths = [...files.keys()];
     expect(paths).toEqual(expect.arrayContaining(['/', '/index.html', '/console/main.js', '/console/console.css', '/console/config.json']));
     const chunks = paths.filter((p) => p.startsWith('/console/chunks/'));
@@ -76,7 +82,7 @@ describe('served by the local gateway', () => {
     expect((await fetch(`${base}${chunk}`)).headers.get('cache-control')).toContain('immutable');
   });
 
-  test('the API is untouched: its routes answer, other methods on / go to the routes, an unknown file is the routes\' too', async () => {
+  test("the API is untouched: its routes answer, other methods on / go to the routes, an unknown file is the routes' too", async () => {
     expect(await (await fetch(`${base}/plans`)).json()).toEqual({ route: 'GET /plans' });
     expect(await (await fetch(`${base}/console/nothing.js`)).json()).toEqual({ route: 'GET /{any+}' });
     expect((await fetch(`${base}/`, { method: 'POST', body: '{}' })).status).toBe(404);

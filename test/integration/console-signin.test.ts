@@ -18,16 +18,34 @@ const artifacts = resolve(import.meta.dirname, '../../test-artifacts/console');
 const CHROMIUM = '/usr/bin/chromium';
 const REGION = 'ap-east-1';
 const API_HOST = 'abc123def4.execute-api.ap-east-1.amazonaws.com';
-const ROLES = { bureau: 'arn:aws:iam::111122223333:role/Bureau', insurer: 'arn:aws:iam::111122223333:role/Insurer', sponsor: 'arn:aws:iam::111122223333:role/Sponsor' };
-const CONFIG = { auth: 'cognito', region: REGION, userPoolId: 'ap-east-1_AbCdEf123', userPoolClientId: 'client123', identityPoolId: 'ap-east-1:pool-1', apiHost: API_HOST, roles: ROLES };
+const ROLES = {
+  bureau: 'arn:aws:iam::111122223333:role/Bureau',
+  insurer: 'arn:aws:iam::111122223333:role/Insurer',
+  sponsor: 'arn:aws:iam::111122223333:role/Sponsor',
+};
+const CONFIG = {
+  auth: 'cognito',
+  region: REGION,
+  userPoolId: 'ap-east-1_AbCdEf123',
+  userPoolClientId: 'client123',
+  identityPoolId: 'ap-east-1:pool-1',
+  apiHost: API_HOST,
+  roles: ROLES,
+};
 const CREDENTIALS = { accessKeyId: 'ASIATESTKEY', secretAccessKey: 'test/secret+key', sessionToken: 'session-token' };
 const jwt = (claims: Record<string, unknown>) => `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
 
 class Sha256 {
   private readonly hash: ReturnType<typeof createHash> | ReturnType<typeof createHmac>;
-  constructor(secret?: Uint8Array | string) { this.hash = secret ? createHmac('sha256', typeof secret === 'string' ? secret : Buffer.from(secret)) : createHash('sha256'); }
-  update(data: Uint8Array | string): void { this.hash.update(typeof data === 'string' ? data : Buffer.from(data)); }
-  async digest(): Promise<Uint8Array> { return new Uint8Array(this.hash.digest()); }
+  constructor(secret?: Uint8Array | string) {
+    this.hash = secret ? createHmac('sha256', typeof secret === 'string' ? secret : Buffer.from(secret)) : createHash('sha256');
+  }
+  update(data: Uint8Array | string): void {
+    this.hash.update(typeof data === 'string' ? data : Buffer.from(data));
+  }
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.hash.digest());
+  }
 }
 
 let stack: LocalStack;
@@ -44,7 +62,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-test('password, authenticator setup, the group\'s role; every API request then signed as the AWS SDK signs it', async () => {
+test("password, authenticator setup, the group's role; every API request then signed as the AWS SDK signs it", async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
   const page = await context.newPage();
   const cognito: { target: string; body: any }[] = [];
@@ -66,8 +84,19 @@ test('password, authenticator setup, the group\'s role; every API request then s
   await page.route(`https://cognito-identity.${REGION}.amazonaws.com/`, async (route) => {
     const target = route.request().headers()['x-amz-target'].split('.')[1];
     cognito.push({ target, body: route.request().postDataJSON() });
-    await route.fulfill({ json: target === 'GetId' ? { IdentityId: 'ap-east-1:identity-1' }
-      : { Credentials: { AccessKeyId: CREDENTIALS.accessKeyId, SecretKey: CREDENTIALS.secretAccessKey, SessionToken: CREDENTIALS.sessionToken, Expiration: Math.floor(Date.now() / 1000) + 3600 } } });
+    await route.fulfill({
+      json:
+        target === 'GetId'
+          ? { IdentityId: 'ap-east-1:identity-1' }
+          : {
+              Credentials: {
+                AccessKeyId: CREDENTIALS.accessKeyId,
+                SecretKey: CREDENTIALS.secretAccessKey,
+                SessionToken: CREDENTIALS.sessionToken,
+                Expiration: Math.floor(Date.now() / 1000) + 3600,
+              },
+            },
+    });
   });
   const signed: { method: string; path: string; headers: Record<string, string>; body: string }[] = [];
   await page.route(`${stack.url}/plans**`, async (route) => {
@@ -89,12 +118,22 @@ test('password, authenticator setup, the group\'s role; every API request then s
   await page.getByRole('button', { name: '登录' }).click();
   // The authenticator app: the key to add, then its code.
   await page.locator('code.secret', { hasText: 'JBSWY3DPEHPK3PXP' }).waitFor();
-  expect(await page.getByRole('link', { name: '在本设备的应用中打开' }).getAttribute('href')).toBe('otpauth://totp/huiminbao%3Awang.insurer?secret=JBSWY3DPEHPK3PXP&issuer=huiminbao');
+  expect(await page.getByRole('link', { name: '在本设备的应用中打开' }).getAttribute('href')).toBe(
+    'otpauth://totp/huiminbao%3Awang.insurer?secret=JBSWY3DPEHPK3PXP&issuer=huiminbao',
+  );
   await page.screenshot({ path: join(artifacts, '18-signin-authenticator.png'), fullPage: true });
   await page.getByLabel('验证码').fill('123456');
   await page.getByRole('button', { name: '完成设置并登录' }).click();
   await page.locator('.session .who', { hasText: 'wang.insurer · 保险公司' }).waitFor();
-  expect(cognito.map((c) => c.target)).toEqual(['InitiateAuth', 'InitiateAuth', 'AssociateSoftwareToken', 'VerifySoftwareToken', 'RespondToAuthChallenge', 'GetId', 'GetCredentialsForIdentity']);
+  expect(cognito.map((c) => c.target)).toEqual([
+    'InitiateAuth',
+    'InitiateAuth',
+    'AssociateSoftwareToken',
+    'VerifySoftwareToken',
+    'RespondToAuthChallenge',
+    'GetId',
+    'GetCredentialsForIdentity',
+  ]);
   expect(cognito[4].body).toMatchObject({ ChallengeName: 'MFA_SETUP', Session: 's3', ChallengeResponses: { USERNAME: 'wang.insurer' } });
 
   // Signed in as an insurer: the insurer's pages, and each request to the API signed for the API's own host (the
@@ -107,10 +146,14 @@ test('password, authenticator setup, the group\'s role; every API request then s
   expect(request.headers['x-amz-security-token']).toBe(CREDENTIALS.sessionToken);
   const date = request.headers['x-amz-date'];
   const sdk = new SignatureV4({ service: 'execute-api', region: REGION, credentials: CREDENTIALS, sha256: Sha256 as any, applyChecksum: false });
-  const expected = await sdk.sign({ method: request.method, protocol: 'https:', hostname: API_HOST, path: request.path, query: {}, headers: { host: API_HOST }, body: request.body },
-    { signingDate: new Date(`${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}T${date.slice(9, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`) });
+  const expected = await sdk.sign(
+    { method: request.method, protocol: 'https:', hostname: API_HOST, path: request.path, query: {}, headers: { host: API_HOST }, body: request.body },
+    { signingDate: new Date(`${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}T${date.slice(9, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`) },
+  );
   expect(request.headers.authorization).toBe(expected.headers.authorization);
-  expect(request.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=ASIATESTKEY\/\d{8}\/ap-east-1\/execute-api\/aws4_request, SignedHeaders=host;x-amz-date;x-amz-security-token, /);
+  expect(request.headers.authorization).toMatch(
+    /^AWS4-HMAC-SHA256 Credential=ASIATESTKEY\/\d{8}\/ap-east-1\/execute-api\/aws4_request, SignedHeaders=host;x-amz-date;x-amz-security-token, /,
+  );
   // Every request to the API since was signed.
   expect(signed.length).toBeGreaterThan(1);
   for (const s of signed) expect(s.headers.authorization, s.path).toMatch(/^AWS4-HMAC-SHA256 /);

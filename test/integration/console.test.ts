@@ -28,27 +28,48 @@ let browser: Browser;
 let page: Page;
 
 async function call(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${stack.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, body: await res.json() as any };
+  const res = await fetch(`${stack.url}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as any };
 }
 
-const person = (n: number, extra: Record<string, unknown> = {}) => ({ personId: residentId(COUNTY, n), name: `居民${n}`, scheme: 'resident', status: 'active', regionCode: COUNTY, ...extra });
+const person = (n: number, extra: Record<string, unknown> = {}) => ({
+  personId: residentId(COUNTY, n),
+  name: `居民${n}`,
+  scheme: 'resident',
+  status: 'active',
+  regionCode: COUNTY,
+  ...extra,
+});
 
 async function enroll(personId: string): Promise<void> {
   expect((await call('POST', `/plans/${PLAN}/policies`, { requestId: randomUUID(), personId, tier: 'basic', channel: 'wechat' })).status).toBe(201);
-  expect((await call('POST', `/plans/${PLAN}/policies/${personId}/payments`, { paymentId: randomUUID(), channel: 'wechat', amount: '69.00' })).status).toBe(200);
+  expect((await call('POST', `/plans/${PLAN}/policies/${personId}/payments`, { paymentId: randomUUID(), channel: 'wechat', amount: '69.00' })).status).toBe(
+    200,
+  );
 }
 
 /** A one-stop settlement at a level-3 hospital of 凉州区, admitted and discharged today (cover started at enrollment). */
 function settlementClaim(claimId: string, memberId: string, classBCopay: string) {
   const today = shanghaiDay(new Date());
   return {
-    claimId, planId: PLAN, memberId,
+    claimId,
+    planId: PLAN,
+    memberId,
     visit: { type: 'inpatient', admissionDate: today, dischargeDate: today, hospital: { code: 'H620602001', level: 3, public: true, regionCode: COUNTY } },
     diagnoses: [{ icd10: 'K35.8' }],
     settlement: {
-      total: (Number(classBCopay) + 30000).toFixed(2), basicFundPaid: '30000.00', criticalIllnessPaid: '0.00', medicalAssistancePaid: '0.00',
-      inCatalogSelfPay: '0.00', classBCopay, outOfCatalogSelfPay: '0.00', overLimitSelfPay: '0.00',
+      total: (Number(classBCopay) + 30000).toFixed(2),
+      basicFundPaid: '30000.00',
+      criticalIllnessPaid: '0.00',
+      medicalAssistancePaid: '0.00',
+      inCatalogSelfPay: '0.00',
+      classBCopay,
+      outOfCatalogSelfPay: '0.00',
+      overLimitSelfPay: '0.00',
     },
     items: [],
   };
@@ -76,9 +97,11 @@ async function asRole(role: 'public' | 'bureau' | 'insurer' | 'sponsor'): Promis
 
 /** Form controls without an accessible name (a label, aria-label or aria-labelledby): there must be none. */
 async function unlabelled(): Promise<string[]> {
-  return page.$$eval('main input:not([type=hidden]), main select, main textarea, header select', (els) => els
-    .filter((el) => (el as HTMLInputElement).labels?.length === 0 && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
-    .map((el) => el.outerHTML.slice(0, 80)));
+  return page.$$eval('main input:not([type=hidden]), main select, main textarea, header select', (els) =>
+    els
+      .filter((el) => (el as HTMLInputElement).labels?.length === 0 && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+      .map((el) => el.outerHTML.slice(0, 80)),
+  );
 }
 
 beforeAll(async () => {
@@ -88,14 +111,20 @@ beforeAll(async () => {
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true, locale: 'zh-CN' });
   page = await context.newPage();
-  page.on('pageerror', (error) => { pageErrors.push(error.message); });
+  page.on('pageerror', (error) => {
+    pageErrors.push(error.message);
+  });
   // The browser reports what the content security policy blocked (an inline style, a script): nothing may be.
-  page.on('console', (message) => { if (/Content Security Policy/i.test(message.text())) pageErrors.push(message.text()); });
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) pageErrors.push(message.text());
+  });
 }, 90_000);
 
 /** Script errors in the page, and anything the content security policy refused: none may happen. */
 const pageErrors: string[] = [];
-afterEach(() => { expect(pageErrors).toEqual([]); });
+afterEach(() => {
+  expect(pageErrors).toEqual([]);
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -103,10 +132,12 @@ afterAll(async () => {
 });
 
 describe('the public pages', () => {
-  test('/ is the console: small on first load, the plans listed, a plan\'s benefit table as the API gives it, readable on a phone', async () => {
+  test("/ is the console: small on first load, the plans listed, a plan's benefit table as the API gives it, readable on a phone", async () => {
     // What the first page downloads of the console's own files (the page, the script, its first chunks, the styles).
     const sizes: number[] = [];
-    page.on('response', (r) => { if (new URL(r.url()).pathname.match(/^\/($|console\/)/)) sizes.push(Number(r.headers()['content-length'] ?? 0)); });
+    page.on('response', (r) => {
+      if (new URL(r.url()).pathname.match(/^\/($|console\/)/)) sizes.push(Number(r.headers()['content-length'] ?? 0));
+    });
     await open('/');
     page.removeAllListeners('response');
     expect(sizes.reduce((a, b) => a + b, 0)).toBeLessThan(60_000);
@@ -120,10 +151,12 @@ describe('the public pages', () => {
     await page.locator('.benefits .benefit').first().waitFor();
     // The benefit table is the API's `table`, section for section, label and value as given.
     const table = (await call('GET', `/plans/${PLAN}`)).body.table as { title: string; rows: { label: string; value: string }[] }[];
-    const shown = await page.$$eval('.benefits .benefit', (sections) => sections.map((s) => ({
-      title: s.querySelector('h3')!.textContent,
-      rows: [...s.querySelectorAll('dt')].map((dt) => ({ label: dt.textContent, value: dt.nextElementSibling!.textContent })),
-    })));
+    const shown = await page.$$eval('.benefits .benefit', (sections) =>
+      sections.map((s) => ({
+        title: s.querySelector('h3')!.textContent,
+        rows: [...s.querySelectorAll('dt')].map((dt) => ({ label: dt.textContent, value: dt.nextElementSibling!.textContent })),
+      })),
+    );
     expect(shown).toEqual(table);
     expect(await page.getByText('未定：由管理员开启和关闭').count()).toBe(0);
     expect(await unlabelled()).toEqual([]);
@@ -170,7 +203,9 @@ describe('the bureau', () => {
     expect(counted.enrolled).toBe(3);
     expect(await page.locator(`td [data-county="${COUNTY}"]`).innerText()).toBe('3');
     // The chart draws that county's bar; the others (nobody enrolled) have none.
-    const widths = await page.$$eval('svg.chart rect.bar', (rects) => Object.fromEntries(rects.map((r) => [r.getAttribute('data-county'), Number(r.getAttribute('width'))])));
+    const widths = await page.$$eval('svg.chart rect.bar', (rects) =>
+      Object.fromEntries(rects.map((r) => [r.getAttribute('data-county'), Number(r.getAttribute('width'))])),
+    );
     expect(widths[COUNTY]).toBeGreaterThan(100);
     expect(widths['620621']).toBe(0);
     await shot('04-bureau-participation');
@@ -192,8 +227,12 @@ describe('the bureau', () => {
   test('imports a roster file: progress, and the rejected row numbered as in the file with its ID masked', async () => {
     await open(`/p/${PLAN}/roster`);
     const bad = badChecksum(residentId(COUNTY, 11));
-    const csv = ['personId,name,scheme,status,regionCode,reliefGroups', `${residentId(COUNTY, 10)},张三,resident,active,${COUNTY},dibao`,
-      `${bad},李四,resident,active,${COUNTY},`, `${residentId(COUNTY, 12)},王五,employee,active,${COUNTY},dibao;disabled`].join('\n');
+    const csv = [
+      'personId,name,scheme,status,regionCode,reliefGroups',
+      `${residentId(COUNTY, 10)},张三,resident,active,${COUNTY},dibao`,
+      `${bad},李四,resident,active,${COUNTY},`,
+      `${residentId(COUNTY, 12)},王五,employee,active,${COUNTY},dibao;disabled`,
+    ].join('\n');
     const file = join(tmpdir(), `roster-${randomUUID()}.csv`);
     writeFileSync(file, `${csv}\n`);
     await page.setInputFiles('input[type=file]', file);
@@ -248,7 +287,10 @@ describe('the insurer', () => {
     await page.getByRole('button', { name: '查询成员的理赔' }).click();
     await page.getByRole('link', { name: 'console-b' }).waitFor();
     const rows = await page.$$eval('main table tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
-    expect(rows.map((r) => [r[0], r[3]])).toEqual([['console-a', '2400.00'], ['console-b', '3000.00']]);
+    expect(rows.map((r) => [r[0], r[3]])).toEqual([
+      ['console-a', '2400.00'],
+      ['console-b', '3000.00'],
+    ]);
     await shot('08-insurer-member');
 
     // Reversing A: B alone is 10,000 under the 12,000 deductible, 0.00 (difference −3,000.00).
@@ -335,7 +377,7 @@ describe('the sponsor and the public ledger', () => {
     await shot('13-public-ledger');
   });
 
-  test('the bureau reads the loss ratio against the plan\'s floor, as the API gives it', async () => {
+  test("the bureau reads the loss ratio against the plan's floor, as the API gives it", async () => {
     await asRole('bureau');
     await open(`/p/${PLAN}/loss-ratio?refresh=60`);
     const r = (await call('GET', `/plans/${PLAN}/loss-ratio`)).body;

@@ -50,11 +50,25 @@ function message(s: Stay): any {
   return {
     infno,
     setlinfo: {
-      ...(s.setlId ? { setl_id: s.setlId } : {}), mdtrt_id: s.mdtrtId, psn_no: `PSN${s.member.slice(-8)}`, certno: s.member, psn_name: '测试',
-      fixmedins_code: s.hospital ?? H1, medins_setl_id: `M-${s.mdtrtId}`, med_type: '21',
-      begndate: `${s.admitted ?? '2023-11-01'} 09:00:00`, enddate: `${s.admitted ?? '2023-11-01'} 17:00:00`, setl_time: '2023-11-08 10:00:00',
-      medfee_sumamt: total, inscp_scp_amt: total, hifp_pay: '20000.00', fund_pay_sumamt: '20000.00', psn_part_amt: s.selfPay,
-      acct_pay: '0.00', psn_cash_pay: s.selfPay, opter_name: '收费员甲',
+      ...(s.setlId ? { setl_id: s.setlId } : {}),
+      mdtrt_id: s.mdtrtId,
+      psn_no: `PSN${s.member.slice(-8)}`,
+      certno: s.member,
+      psn_name: '测试',
+      fixmedins_code: s.hospital ?? H1,
+      medins_setl_id: `M-${s.mdtrtId}`,
+      med_type: '21',
+      begndate: `${s.admitted ?? '2023-11-01'} 09:00:00`,
+      enddate: `${s.admitted ?? '2023-11-01'} 17:00:00`,
+      setl_time: '2023-11-08 10:00:00',
+      medfee_sumamt: total,
+      inscp_scp_amt: total,
+      hifp_pay: '20000.00',
+      fund_pay_sumamt: '20000.00',
+      psn_part_amt: s.selfPay,
+      acct_pay: '0.00',
+      psn_cash_pay: s.selfPay,
+      opter_name: '收费员甲',
     },
     diseinfo: [{ diag_type: '1', maindiag_flag: '1', diag_code: 'K35.800x002', diag_name: '急性阑尾炎' }],
   };
@@ -83,19 +97,25 @@ beforeAll(() => {
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(new Date('2023-12-10T10:00:00+08:00'));
 });
-afterAll(() => { vi.useRealTimers(); });
+afterAll(() => {
+  vi.useRealTimers();
+});
 
 beforeAll(async () => {
   stack = await startLocalStack({ endpoint, tableName, quiet: true });
   store = new DynamoStore(localClient(endpoint), tableName);
   await store.putHospitals(PLAN, HOSPITALS);
-  expect((await call('POST', `${P}/window/open`, { actor: 'bureau', reason: 'direct settlement test', closesAt: '2024-06-01T00:00:00+08:00' })).status).toBe(200);
+  expect((await call('POST', `${P}/window/open`, { actor: 'bureau', reason: 'direct settlement test', closesAt: '2024-06-01T00:00:00+08:00' })).status).toBe(
+    200,
+  );
 }, 60_000);
 
-afterAll(async () => { await stack?.stop(); });
+afterAll(async () => {
+  await stack?.stop();
+});
 
 describe('trial → settle → cancel', () => {
-  test('a trial answers what the plan and the patient pay, with the explanation, and writes only the visit\'s quote', async () => {
+  test("a trial answers what the plan and the patient pay, with the explanation, and writes only the visit's quote", async () => {
     const member = await enrol(1);
     const before = await tableSnapshot(endpoint, tableName);
     // 15,000.00 in-catalogue self-pay: (15,000 − 12,000 deductible) × 80 % = 2,400.00; the patient 15,000 − 2,400 = 12,600.00.
@@ -107,7 +127,11 @@ describe('trial → settle → cancel', () => {
     const after = await tableSnapshot(endpoint, tableName);
     const added = after.filter((item) => !before.includes(item));
     expect(added).toHaveLength(1);
-    expect(JSON.parse(added[0])).toMatchObject({ pk: { S: `QUOTE#${PLAN}#${H1}#V-T-1` }, sk: { S: 'QUOTE' }, ttl: { N: String(Math.ceil(Date.parse(r.body.expiresAt) / 1000)) } });
+    expect(JSON.parse(added[0])).toMatchObject({
+      pk: { S: `QUOTE#${PLAN}#${H1}#V-T-1` },
+      sk: { S: 'QUOTE' },
+      ttl: { N: String(Math.ceil(Date.parse(r.body.expiresAt) / 1000)) },
+    });
     expect(before.filter((item) => !after.includes(item))).toEqual([]);
     expect((await totals(member)).accumulators.claimsApplied).toBe(0);
   });
@@ -118,11 +142,15 @@ describe('trial → settle → cancel', () => {
     // mapping as its own digits: 12500.10000000000001, which JSON.parse would silently make 12500.1, is refused as
     // having more than two decimals, naming the field.
     const text = JSON.stringify(message({ mdtrtId: 'V-N-1', member, selfPay: '12500.10' }))
-      .replace('"medfee_sumamt":"32500.10"', '"medfee_sumamt":32500.10').replace('"psn_part_amt":"12500.10"', '"psn_part_amt":12500.10');
+      .replace('"medfee_sumamt":"32500.10"', '"medfee_sumamt":32500.10')
+      .replace('"psn_part_amt":"12500.10"', '"psn_part_amt":12500.10');
     const r = await call('POST', `${P}/direct-settlement/trials`, text);
     expect(r.body).toMatchObject({ psnPartAmt: '12500.10', planPays: '400.08', patientPays: '12100.02' });
     const inexact = text.replace('"psn_part_amt":12500.10', '"psn_part_amt":12500.10000000000001');
-    expect(await call('POST', `${P}/direct-settlement/trials`, inexact)).toMatchObject({ status: 400, body: { issues: [{ field: 'body.setlinfo.psn_part_amt' }] } });
+    expect(await call('POST', `${P}/direct-settlement/trials`, inexact)).toMatchObject({
+      status: 400,
+      body: { issues: [{ field: 'body.setlinfo.psn_part_amt' }] },
+    });
   });
 
   test('bad messages are refused naming the field, and write nothing', async () => {
@@ -134,17 +162,40 @@ describe('trial → settle → cancel', () => {
     expect(r.status).toBe(400);
     expect(r.body.issues.map((i: { field: string }) => i.field)).toContain('body.setlinfo.medfee_sumamt');
     // A settlement sent as a trial, and a trial as a settlement.
-    expect(await trial({ setlId: 'S-B-1', mdtrtId: 'V-B-1', member, selfPay: '5000.00' })).toMatchObject({ status: 400, body: { issues: [{ field: 'body.infno', rule: expect.stringContaining('2206 or 2303') }] } });
-    expect(await settle({ infno: '2303', mdtrtId: 'V-B-1', member, selfPay: '5000.00' })).toMatchObject({ status: 400, body: { issues: [{ field: 'body.infno', rule: 'must be 2207 or 2304: 2303 is a trial' }] } });
+    expect(await trial({ setlId: 'S-B-1', mdtrtId: 'V-B-1', member, selfPay: '5000.00' })).toMatchObject({
+      status: 400,
+      body: { issues: [{ field: 'body.infno', rule: expect.stringContaining('2206 or 2303') }] },
+    });
+    expect(await settle({ infno: '2303', mdtrtId: 'V-B-1', member, selfPay: '5000.00' })).toMatchObject({
+      status: 400,
+      body: { issues: [{ field: 'body.infno', rule: 'must be 2207 or 2304: 2303 is a trial' }] },
+    });
     // A hospital outside the plan's register; a body that is not JSON.
-    expect(await trial({ mdtrtId: 'V-B-1', member, selfPay: '5000.00', hospital: 'H99999999999' })).toMatchObject({ status: 422, body: { error: 'HOSPITAL_NOT_REGISTERED', field: 'body.setlinfo.fixmedins_code' } });
-    expect(await send(stack.url, 'POST', `${P}/direct-settlement/trials`, { body: message({ mdtrtId: 'V-B-1', member, selfPay: '5000.00' }), type: 'text/plain' })).toMatchObject({ status: 415 });
+    expect(await trial({ mdtrtId: 'V-B-1', member, selfPay: '5000.00', hospital: 'H99999999999' })).toMatchObject({
+      status: 422,
+      body: { error: 'HOSPITAL_NOT_REGISTERED', field: 'body.setlinfo.fixmedins_code' },
+    });
+    expect(
+      await send(stack.url, 'POST', `${P}/direct-settlement/trials`, { body: message({ mdtrtId: 'V-B-1', member, selfPay: '5000.00' }), type: 'text/plain' }),
+    ).toMatchObject({ status: 415 });
     // No policy in the plan.
-    expect(await trial({ mdtrtId: 'V-B-1', member: residentId('532601', 999), selfPay: '5000.00' })).toMatchObject({ status: 422, body: { error: 'NO_POLICY' } });
+    expect(await trial({ mdtrtId: 'V-B-1', member: residentId('532601', 999), selfPay: '5000.00' })).toMatchObject({
+      status: 422,
+      body: { error: 'NO_POLICY' },
+    });
     // Bodies that are no message, on every write route: a 400 naming the body or the field, never a 5xx.
     const routes = ['trials', 'settlements', 'settlements/S-R-1/cancellation'].map((r) => `${P}/direct-settlement/${r}`);
-    const junk = ['[]', 'null', '"text"', '120', '{"infno": ', '['.repeat(100_000) + ']'.repeat(100_000), '{"__proto__": {"infno": "2303"}}',
-      '{"infno": "2303", "setlinfo": {"__proto__": 1}, "diseinfo": []}', JSON.stringify({ ...message({ mdtrtId: 'V-B-1', member, selfPay: '1.00' }), feedetail: {} })];
+    const junk = [
+      '[]',
+      'null',
+      '"text"',
+      '120',
+      '{"infno": ',
+      '['.repeat(100_000) + ']'.repeat(100_000),
+      '{"__proto__": {"infno": "2303"}}',
+      '{"infno": "2303", "setlinfo": {"__proto__": 1}, "diseinfo": []}',
+      JSON.stringify({ ...message({ mdtrtId: 'V-B-1', member, selfPay: '1.00' }), feedetail: {} }),
+    ];
     for (const path of routes) {
       for (const body of junk) {
         const answer = await send(stack.url, 'POST', path, { body });
@@ -176,7 +227,11 @@ describe('trial → settle → cancel', () => {
     const [first, second] = order.map((id) => settled.find((s) => s.body.setlId === id)!.body);
     expect(first).toMatchObject({ planPays: '0.00', patientPays: '10000.00', quote: { planPays: '0.00', accumulatorsMoved: false, sameSettlement: true } });
     // The second one's accumulators moved since its quote: adjudicated again, and it says so, with both figures.
-    expect(second).toMatchObject({ planPays: '6400.00', patientPays: '3600.00', quote: { planPays: '0.00', patientPays: '10000.00', accumulatorsMoved: true, sameSettlement: true } });
+    expect(second).toMatchObject({
+      planPays: '6400.00',
+      patientPays: '3600.00',
+      quote: { planPays: '0.00', patientPays: '10000.00', accumulatorsMoved: true, sameSettlement: true },
+    });
 
     // In turn, in the order the concurrent ones were accepted: each trial sees the settlement before it.
     const seq = stays(inTurn, 'Q');
@@ -199,21 +254,36 @@ describe('trial → settle → cancel', () => {
     await trial({ ...stay, setlId: undefined });
     const first = await settle(stay);
     // (17,000 − 12,000) × 80 % = 4,000.00.
-    expect(first).toMatchObject({ status: 201, body: { setlId: 'S-R-1', mdtrtId: 'V-R-1', fixmedinsCode: H1, medinsSetlId: 'M-V-R-1', planPays: '4000.00', patientPays: '13000.00', split: [{ insurerId: 'picc-wenshan', amount: '4000.00' }] } });
+    expect(first).toMatchObject({
+      status: 201,
+      body: {
+        setlId: 'S-R-1',
+        mdtrtId: 'V-R-1',
+        fixmedinsCode: H1,
+        medinsSetlId: 'M-V-R-1',
+        planPays: '4000.00',
+        patientPays: '13000.00',
+        split: [{ insurerId: 'picc-wenshan', amount: '4000.00' }],
+      },
+    });
     const resent = message(stay);
     resent.setlinfo.opter_name = '收费员乙';
     resent.setlinfo.setl_time = '2023-11-08 10:05:00';
     const again = await call('POST', `${P}/direct-settlement/settlements`, resent);
     expect(again.status).toBe(201);
     expect(again.body).toEqual(first.body);
-    const replayed = await fetch(`${stack.url}${P}/direct-settlement/settlements`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(resent) });
+    const replayed = await fetch(`${stack.url}${P}/direct-settlement/settlements`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(resent),
+    });
     expect(replayed.headers.get('idempotent-replayed')).toBe('true');
     expect((await totals(member)).accumulators).toMatchObject({ claimsApplied: 1, yearPaid: '4000.00' });
     expect(await settle({ ...stay, selfPay: '17000.01' })).toMatchObject({ status: 409, body: { error: 'CLAIM_ID_REUSED' } });
     expect(await settle({ ...stay, mdtrtId: 'V-R-2' })).toMatchObject({ status: 409, body: { error: 'CLAIM_ID_REUSED' } });
   });
 
-  test('a cancellation restores the accumulators; sent again it answers the first answer; it must name the settlement\'s visit and person', async () => {
+  test("a cancellation restores the accumulators; sent again it answers the first answer; it must name the settlement's visit and person", async () => {
     const member = await enrol(30);
     const a = { setlId: 'S-X-A', mdtrtId: 'V-X-A', member, selfPay: '14000.00' };
     const b = { setlId: 'S-X-B', mdtrtId: 'V-X-B', member, selfPay: '5000.00' };
@@ -222,11 +292,26 @@ describe('trial → settle → cancel', () => {
     const afterA = (await totals(member)).accumulators;
     expect((await settle(b)).body.planPays).toBe('4000.00');
     const psnNo = `PSN${member.slice(-8)}`;
-    expect(await cancel('S-X-B', { infno: '2305', mdtrt_id: 'V-X-A', psn_no: psnNo })).toMatchObject({ status: 422, body: { error: 'VISIT_MISMATCH', field: 'body.mdtrt_id' } });
-    expect(await cancel('S-X-B', { infno: '2305', mdtrt_id: 'V-X-B', psn_no: 'PSN00000000' })).toMatchObject({ status: 422, body: { error: 'PERSON_MISMATCH', field: 'body.psn_no' } });
-    expect(await cancel('S-X-B', { infno: '2208', mdtrt_id: 'V-X-B', psn_no: psnNo })).toMatchObject({ status: 422, body: { error: 'TRANSACTION_MISMATCH', field: 'body.infno' } });
-    expect(await cancel('S-NOWHERE', { infno: '2305', mdtrt_id: 'V-X-B', psn_no: psnNo })).toMatchObject({ status: 404, body: { error: 'SETTLEMENT_NOT_FOUND' } });
-    expect(await cancel('S-X-B', { infno: '2305', mdtrt_id: 'V-X-B', psn_no: psnNo, amount: 1 })).toMatchObject({ status: 400, body: { issues: [{ field: 'body.amount' }] } });
+    expect(await cancel('S-X-B', { infno: '2305', mdtrt_id: 'V-X-A', psn_no: psnNo })).toMatchObject({
+      status: 422,
+      body: { error: 'VISIT_MISMATCH', field: 'body.mdtrt_id' },
+    });
+    expect(await cancel('S-X-B', { infno: '2305', mdtrt_id: 'V-X-B', psn_no: 'PSN00000000' })).toMatchObject({
+      status: 422,
+      body: { error: 'PERSON_MISMATCH', field: 'body.psn_no' },
+    });
+    expect(await cancel('S-X-B', { infno: '2208', mdtrt_id: 'V-X-B', psn_no: psnNo })).toMatchObject({
+      status: 422,
+      body: { error: 'TRANSACTION_MISMATCH', field: 'body.infno' },
+    });
+    expect(await cancel('S-NOWHERE', { infno: '2305', mdtrt_id: 'V-X-B', psn_no: psnNo })).toMatchObject({
+      status: 404,
+      body: { error: 'SETTLEMENT_NOT_FOUND' },
+    });
+    expect(await cancel('S-X-B', { infno: '2305', mdtrt_id: 'V-X-B', psn_no: psnNo, amount: 1 })).toMatchObject({
+      status: 400,
+      body: { issues: [{ field: 'body.amount' }] },
+    });
 
     const cancelled = await cancel('S-X-B', { infno: '2305', setl_id: 'S-X-B', mdtrt_id: 'V-X-B', psn_no: psnNo });
     expect(cancelled).toMatchObject({ status: 200, body: { setlId: 'S-X-B', mdtrtId: 'V-X-B', status: 'cancelled', planPays: '4000.00', differences: [] } });
@@ -253,14 +338,16 @@ describe('trial → settle → cancel', () => {
     }
   });
 
-  test('a member\'s yearly totals, by benefit', async () => {
+  test("a member's yearly totals, by benefit", async () => {
     const member = await enrol(50);
     await settle({ setlId: 'S-T-1', mdtrtId: 'V-T-1', member, selfPay: '22000.00' });
     // (22,000 − 12,000) × 80 % = 8,000.00 from the in-catalogue benefit; its deductible used up.
     const r = await call('GET', `${P}/direct-settlement/members/${member}/totals`);
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({
-      planId: PLAN, claims: 1, paid: '8000.00',
+      planId: PLAN,
+      claims: 1,
+      paid: '8000.00',
       benefits: [
         { benefitId: 'inpatient-in-catalog', paid: '8000.00', deductibleUsed: '12000.00' },
         { benefitId: 'special-drugs', paid: '0.00', deductibleUsed: '0.00' },
@@ -274,7 +361,7 @@ describe('trial → settle → cancel', () => {
 
 describe('reconciliation', () => {
   const DAY = '2023-12-12';
-  test('a day\'s reconciliation: what each hospital settled and cancelled and is owed; with the day\'s other movements it equals the statement', async () => {
+  test("a day's reconciliation: what each hospital settled and cancelled and is owed; with the day's other movements it equals the statement", async () => {
     const member = await enrol(60);
     const other = await enrol(61);
     // The clock moves a minute between steps, so the journal holds them in the order they happened.
@@ -297,10 +384,21 @@ describe('reconciliation', () => {
       expect(cancelled.body.differences).toEqual([{ claimId: 'S-D-B', before: '4000.00', after: '0.00', difference: '-4000.00' }]);
       tick();
       const insurerClaim = await call('POST', `${P}/claims`, {
-        claimId: 'INS-D-1', planId: PLAN, memberId: other,
+        claimId: 'INS-D-1',
+        planId: PLAN,
+        memberId: other,
         visit: { type: 'inpatient', admissionDate: '2023-11-20', dischargeDate: '2023-11-25', hospital: HOSPITALS[1] },
         diagnoses: [{ icd10: 'K35.8' }],
-        settlement: { total: '21000.00', basicFundPaid: '20000.00', criticalIllnessPaid: '0.00', medicalAssistancePaid: '0.00', inCatalogSelfPay: '1000.00', classBCopay: '0.00', outOfCatalogSelfPay: '0.00', overLimitSelfPay: '0.00' },
+        settlement: {
+          total: '21000.00',
+          basicFundPaid: '20000.00',
+          criticalIllnessPaid: '0.00',
+          medicalAssistancePaid: '0.00',
+          inCatalogSelfPay: '1000.00',
+          classBCopay: '0.00',
+          outOfCatalogSelfPay: '0.00',
+          overLimitSelfPay: '0.00',
+        },
       });
       expect(insurerClaim.body.adjudication.total).toBe('800.00'); // the other member's deductible is used up: 1,000 × 80 %
     } finally {
@@ -323,13 +421,20 @@ describe('reconciliation', () => {
       },
       {
         fixmedinsCode: H2,
-        settled: { count: 1, paid: '4000.00', byInsurer: insurer('4000.00') }, cancelled: { count: 0, paid: '0.00', byInsurer: insurer('0.00') },
+        settled: { count: 1, paid: '4000.00', byInsurer: insurer('4000.00') },
+        cancelled: { count: 0, paid: '0.00', byInsurer: insurer('0.00') },
         owed: { paid: '4000.00', byInsurer: insurer('4000.00') },
         entries: [{ kind: 'settlement', setlId: 'S-D-B', at: expect.any(String), paid: '4000.00', byInsurer: insurer('4000.00') }],
       },
     ]);
     // Others: B re-adjudicated by A's cancellation (−4,000.00) and the insurer's claim (800.00): −3,200.00.
-    expect(r.others).toMatchObject({ paid: '-3200.00', entries: [{ kind: 'reversal', claimId: 'S-D-A', paid: '-4000.00' }, { kind: 'claim', claimId: 'INS-D-1', paid: '800.00' }] });
+    expect(r.others).toMatchObject({
+      paid: '-3200.00',
+      entries: [
+        { kind: 'reversal', claimId: 'S-D-A', paid: '-4000.00' },
+        { kind: 'claim', claimId: 'INS-D-1', paid: '800.00' },
+      ],
+    });
 
     // The statement of the day: 2,400 + 4,000 + 6,400 − 2,400 − 4,000 + 800 = 7,200.00, and so the reconciliation:
     // owed 6,400.00 + 4,000.00, others −3,200.00.
@@ -346,11 +451,19 @@ describe('reconciliation', () => {
     // The CSV: one row per entry; its amounts sum to the statement's total.
     const csv = await fetch(`${stack.url}${P}/direct-settlement/reconciliation/${DAY}/csv`);
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    const rows = (await csv.text()).replace(/^\uFEFF/, '').trim().split('\r\n').map((line) => line.split(','));
+    const rows = (await csv.text())
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n')
+      .map((line) => line.split(','));
     expect(rows[0]).toEqual(['date', 'fixmedins_code', 'kind', 'setl_id', 'at', 'paid', 'paid_picc-wenshan']);
     expect(rows.slice(1).map((row) => [row[1], row[2], row[3], row[5]])).toEqual([
-      [H1, 'settlement', 'S-D-A', '2400.00'], [H1, 'settlement', 'S-D-C', '6400.00'], [H1, 'cancellation', 'S-D-A', '-2400.00'],
-      [H2, 'settlement', 'S-D-B', '4000.00'], ['', 'other:reversal', 'S-D-A', '-4000.00'], ['', 'other:claim', 'INS-D-1', '800.00'],
+      [H1, 'settlement', 'S-D-A', '2400.00'],
+      [H1, 'settlement', 'S-D-C', '6400.00'],
+      [H1, 'cancellation', 'S-D-A', '-2400.00'],
+      [H2, 'settlement', 'S-D-B', '4000.00'],
+      ['', 'other:reversal', 'S-D-A', '-4000.00'],
+      ['', 'other:claim', 'INS-D-1', '800.00'],
     ]);
     const sum = rows.slice(1).reduce((total, row) => total + Math.round(Number(row[5]) * 100), 0);
     expect(sum).toBe(720000);
@@ -362,11 +475,22 @@ describe('a hospital partner, signed', () => {
   const PARTNER = '666677778888';
   const ROLE = `arn:aws:iam::${ACCOUNT}:role/HuiminbaoStack-ApiHospitalCaller-1A2B`;
   const gate = (): Gate => ({ access, roles: { hospital: ROLE }, signing: true, partners: (id, kind) => store.getPartner(id, kind) });
-  const event = (routeKey: string, params: Record<string, string>, body?: unknown, query?: Record<string, string>): APIGatewayProxyEventV2 => ({
-    version: '2.0', routeKey, rawPath: '/', rawQueryString: '', headers: { 'content-type': 'application/json' }, pathParameters: { planId: PLAN, ...params },
-    ...(query ? { queryStringParameters: query } : {}), ...(body !== undefined ? { body: JSON.stringify(body) } : {}), isBase64Encoded: false,
-    requestContext: { requestId: randomUUID(), authorizer: { iam: { userArn: `arn:aws:sts::${ACCOUNT}:assumed-role/HuiminbaoStack-ApiHospitalCaller-1A2B/${PARTNER}` } } },
-  } as unknown as APIGatewayProxyEventV2);
+  const event = (routeKey: string, params: Record<string, string>, body?: unknown, query?: Record<string, string>): APIGatewayProxyEventV2 =>
+    ({
+      version: '2.0',
+      routeKey,
+      rawPath: '/',
+      rawQueryString: '',
+      headers: { 'content-type': 'application/json' },
+      pathParameters: { planId: PLAN, ...params },
+      ...(query ? { queryStringParameters: query } : {}),
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      isBase64Encoded: false,
+      requestContext: {
+        requestId: randomUUID(),
+        authorizer: { iam: { userArn: `arn:aws:sts::${ACCOUNT}:assumed-role/HuiminbaoStack-ApiHospitalCaller-1A2B/${PARTNER}` } },
+      },
+    }) as unknown as APIGatewayProxyEventV2;
   const refusal = async (run: Promise<unknown>) => {
     try {
       await run;
@@ -376,26 +500,44 @@ describe('a hospital partner, signed', () => {
     }
   };
 
-  test('names only its own hospitals: another\'s settlement is not its to send, cancel or reconcile', async () => {
+  test("names only its own hospitals: another's settlement is not its to send, cancel or reconcile", async () => {
     await store.putPartner({ partnerId: PARTNER, kind: 'hospital', plans: [PLAN], hospitals: [H2], updatedAt: '2023-12-01T00:00:00Z' });
     const api = adjudicationApi(defaultDeps, () => ({}));
     const member = await enrol(70);
     const theirs = message({ mdtrtId: 'V-P-1', member, selfPay: '5000.00', hospital: H1 });
-    expect(await refusal(dispatch(api, event('POST /plans/{planId}/direct-settlement/trials', {}, theirs), gate()))).toEqual({ status: 'forbidden', code: 'NOT_YOUR_HOSPITAL' });
-    const ours = await dispatch(api, event('POST /plans/{planId}/direct-settlement/settlements', {}, message({ setlId: 'S-P-2', mdtrtId: 'V-P-2', member, selfPay: '5000.00', hospital: H2 })), gate());
+    expect(await refusal(dispatch(api, event('POST /plans/{planId}/direct-settlement/trials', {}, theirs), gate()))).toEqual({
+      status: 'forbidden',
+      code: 'NOT_YOUR_HOSPITAL',
+    });
+    const ours = await dispatch(
+      api,
+      event('POST /plans/{planId}/direct-settlement/settlements', {}, message({ setlId: 'S-P-2', mdtrtId: 'V-P-2', member, selfPay: '5000.00', hospital: H2 })),
+      gate(),
+    );
     expect(ours).toMatchObject({ status: 201, body: { setlId: 'S-P-2', planPays: '0.00' } });
     // H1's settlement of the day before (S-R-1) is none of this partner's: answered as absent.
-    const cancelTheirs = event('POST /plans/{planId}/direct-settlement/settlements/{setlId}/cancellation', { setlId: 'S-R-1' }, { infno: '2305', mdtrt_id: 'V-R-1', psn_no: 'x' });
+    const cancelTheirs = event(
+      'POST /plans/{planId}/direct-settlement/settlements/{setlId}/cancellation',
+      { setlId: 'S-R-1' },
+      { infno: '2305', mdtrt_id: 'V-R-1', psn_no: 'x' },
+    );
     expect(await refusal(dispatch(api, cancelTheirs, gate()))).toEqual({ status: 'not-found', code: 'SETTLEMENT_NOT_FOUND' });
     const day = await dispatch(api, event('GET /plans/{planId}/direct-settlement/reconciliation/{date}', { date: '2023-12-12' }), gate());
     expect((day.body as any).hospitals.map((h: { fixmedinsCode: string }) => h.fixmedinsCode)).toEqual([H2]);
     expect((day.body as any).others).toBeUndefined();
     // Asking for another hospital's shows nothing.
-    const asked = await dispatch(api, event('GET /plans/{planId}/direct-settlement/reconciliation/{date}', { date: '2023-12-12' }, undefined, { hospital: H1 }), gate());
+    const asked = await dispatch(
+      api,
+      event('GET /plans/{planId}/direct-settlement/reconciliation/{date}', { date: '2023-12-12' }, undefined, { hospital: H1 }),
+      gate(),
+    );
     expect((asked.body as any).hospitals).toEqual([]);
     // A partner of the kind with no hospital named settles as none.
     await store.putPartner({ partnerId: PARTNER, kind: 'hospital', plans: [PLAN], updatedAt: '2023-12-01T00:00:00Z' });
     const none = message({ mdtrtId: 'V-P-3', member, selfPay: '5000.00', hospital: H2 });
-    expect(await refusal(dispatch(api, event('POST /plans/{planId}/direct-settlement/trials', {}, none), gate()))).toEqual({ status: 'forbidden', code: 'NOT_YOUR_HOSPITAL' });
+    expect(await refusal(dispatch(api, event('POST /plans/{planId}/direct-settlement/trials', {}, none), gate()))).toEqual({
+      status: 'forbidden',
+      code: 'NOT_YOUR_HOSPITAL',
+    });
   });
 });

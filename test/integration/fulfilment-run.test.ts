@@ -31,17 +31,41 @@ describe('order fulfilment', () => {
     await ensureTable(client, table);
     const store = new DynamoStore(client, table);
     const sent: WorkMessage[] = [];
-    const deps = (s: Store): Deps => ({ plans, store: s, now: () => new Date(NOW), queue: { send: async (m) => { sent.push(m); } } });
+    const deps = (s: Store): Deps => ({
+      plans,
+      store: s,
+      now: () => new Date(NOW),
+      queue: {
+        send: async (m) => {
+          sent.push(m);
+        },
+      },
+    });
     await actOnWindow(store, plan, { action: 'open', actor: 'test' }, new Date(NOW));
     // Two full pages and a short third.
     const total = 2 * FULFIL_PAGE + 200;
     const ids = Array.from({ length: total }, (_, i) => residentId('620602', i));
-    const person = (personId: string): RosterPerson => ({ personId, name: '受助人', scheme: 'resident', status: 'active', suspensions: [], regionCode: '620602', reliefGroups: ['dibao'], newCitizen: false, hongKongMacaoTaiwan: false, updatedAt: NOW });
+    const person = (personId: string): RosterPerson => ({
+      personId,
+      name: '受助人',
+      scheme: 'resident',
+      status: 'active',
+      suspensions: [],
+      regionCode: '620602',
+      reliefGroups: ['dibao'],
+      newCitizen: false,
+      hongKongMacaoTaiwan: false,
+      updatedAt: NOW,
+    });
     await store.putPeople(ids.map(person));
 
     const { order } = await createOrder(deps(store), plan.id, {
-      requestId: randomUUID(), sponsor: { name: '慈善总会', kind: 'charity', creditCode: '91440300708461136T', campaign: 'xian-ai-xin' }, actor: 'x',
-      tier: 'basic', contribution: 'full', beneficiaries: ids,
+      requestId: randomUUID(),
+      sponsor: { name: '慈善总会', kind: 'charity', creditCode: '91440300708461136T', campaign: 'xian-ai-xin' },
+      actor: 'x',
+      tier: 'basic',
+      contribution: 'full',
+      beneficiaries: ids,
     });
     // total × 69.00 (700 × 69.00 = 48,300.00 with pages of 250).
     const amount = (total * 69).toFixed(2);

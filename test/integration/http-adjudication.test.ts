@@ -21,10 +21,11 @@ let published: VersionedPlan;
 
 async function call(method: string, path: string, body?: unknown) {
   const response = await fetch(`${stack.url}${path}`, {
-    method, headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
-  return { status: response.status, headers: response.headers, body: await response.json() as any };
+  return { status: response.status, headers: response.headers, body: (await response.json()) as any };
 }
 
 /** A valid resident ID (GB 11643) for Nanchang, born 1980-01-01, sequence n. */
@@ -35,7 +36,9 @@ function personId(n: number): string {
 
 async function enrolMember(n: number): Promise<string> {
   const id = personId(n);
-  const roster = await call('POST', `/plans/${PLAN}/roster`, { people: [{ personId: id, name: '测试', scheme: 'resident', status: 'active', regionCode: '360102' }] });
+  const roster = await call('POST', `/plans/${PLAN}/roster`, {
+    people: [{ personId: id, name: '测试', scheme: 'resident', status: 'active', regionCode: '360102' }],
+  });
   expect(roster.body).toEqual({ accepted: 1, rejected: [] });
   const policy = await call('POST', `/plans/${PLAN}/policies`, { requestId: randomUUID(), personId: id, tier: 'standard', channel: 'wechat' });
   expect(policy.status).toBe(201);
@@ -50,7 +53,8 @@ const engineContext = (memberId: string) => context({ memberId, tier: 'standard'
 
 function settlementOf(claimId: string, admitted: string, inCatalog: string, outOfCatalog = '0'): ClaimInput {
   return {
-    claimId, planId: PLAN,
+    claimId,
+    planId: PLAN,
     visit: { type: 'inpatient', admissionDate: admitted, dischargeDate: admitted, hospital: { code: 'H1', level: 3, public: true, regionCode: '360102' } },
     diagnoses: [{ icd10: 'K35.8' }],
     settlement: settlement({ basicFundPaid: '20000', inCatalogSelfPay: inCatalog, outOfCatalogSelfPay: outOfCatalog }),
@@ -63,7 +67,9 @@ beforeAll(() => {
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(new Date('2023-05-20T10:00:00+08:00'));
 });
-afterAll(() => { vi.useRealTimers(); });
+afterAll(() => {
+  vi.useRealTimers();
+});
 
 beforeAll(async () => {
   stack = await startLocalStack({ endpoint: inject('dynamoEndpoint'), tableName: `http-${randomUUID()}`, quiet: true });
@@ -72,7 +78,9 @@ beforeAll(async () => {
   expect(open.body.state).toBe('open');
 });
 
-afterAll(async () => { await stack?.stop(); });
+afterAll(async () => {
+  await stack?.stop();
+});
 
 describe('a year of claims through HTTP', () => {
   test('gives the same explanations and accumulators as the engine alone', async () => {
@@ -92,7 +100,11 @@ describe('a year of claims through HTTP', () => {
     }
     // Each explanation names the version it was adjudicated under.
     for (const a of answers) expect(a.planVersion).toEqual({ seq: 1, hash: published.version.hash });
-    const alone = replay(published, engineContext(member), claims.map((c) => ClaimSchema.parse(c)));
+    const alone = replay(
+      published,
+      engineContext(member),
+      claims.map((c) => ClaimSchema.parse(c)),
+    );
     expect(answers).toEqual(JSON.parse(JSON.stringify(alone.adjudications)));
     const acc = await call('GET', `/plans/${PLAN}/members/${member}/accumulators`);
     expect(acc.body).toEqual({ accumulators: alone.accumulators, claimIds: claims.map((c) => c.claimId) });
@@ -142,7 +154,11 @@ describe('a year of claims through HTTP', () => {
     const order: string[] = acc.body.claimIds;
     expect([...order].sort()).toEqual(claims.map((c) => c.claimId).sort());
     const byId = new Map(claims.map((c) => [c.claimId, ClaimSchema.parse(c)]));
-    const sequential = replay(published, engineContext(member), order.map((id) => byId.get(id)!));
+    const sequential = replay(
+      published,
+      engineContext(member),
+      order.map((id) => byId.get(id)!),
+    );
     expect(acc.body.accumulators).toEqual(sequential.accumulators);
     // Each answer is the one the sequential replay gives at that claim's place: no deductible consumed twice.
     const answerOf = new Map(answers.map((a) => [a.body.claim.claimId, a.body.adjudication]));
@@ -152,12 +168,20 @@ describe('a year of claims through HTTP', () => {
 
   test('a reversal restores the accumulators of the year without the claim', async () => {
     const member = await enrolMember(4);
-    const [a, b, c] = [settlementOf('rev-a', '2023-07-01', '40000'), settlementOf('rev-b', '2023-08-01', '120000'), settlementOf('rev-c', '2023-09-01', '30000')];
+    const [a, b, c] = [
+      settlementOf('rev-a', '2023-07-01', '40000'),
+      settlementOf('rev-b', '2023-08-01', '120000'),
+      settlementOf('rev-c', '2023-09-01', '30000'),
+    ];
     for (const s of [a, b, c]) expect((await call('POST', `/plans/${PLAN}/claims`, { ...s, memberId: member })).status).toBe(201);
     const reversal = await call('POST', `/plans/${PLAN}/claims/rev-b/reversal`);
     expect(reversal.status).toBe(200);
     expect(reversal.body.claim.status).toBe('reversed');
-    const without = replay(published, engineContext(member), [a, c].map((s) => ClaimSchema.parse(s)));
+    const without = replay(
+      published,
+      engineContext(member),
+      [a, c].map((s) => ClaimSchema.parse(s)),
+    );
     expect(reversal.body.accumulators).toEqual(without.accumulators);
     // rev-c moved: with rev-b, the 30,000 sat in the 50 % band (position 145,000 → 175,000): 15,000.00;
     // without it, it continues from 25,000 at 30 %: 9,000.00. The reversal reports the difference.
@@ -171,9 +195,13 @@ describe('a year of claims through HTTP', () => {
     expect(again.body).toEqual(reversal.body);
   });
 
-  test('a correction replays the year with the corrected settlement in the claim\'s place', async () => {
+  test("a correction replays the year with the corrected settlement in the claim's place", async () => {
     const member = await enrolMember(9);
-    const [a, b, c] = [settlementOf('cor-a', '2023-07-01', '40000'), settlementOf('cor-b', '2023-08-01', '120000'), settlementOf('cor-c', '2023-09-01', '30000')];
+    const [a, b, c] = [
+      settlementOf('cor-a', '2023-07-01', '40000'),
+      settlementOf('cor-b', '2023-08-01', '120000'),
+      settlementOf('cor-c', '2023-09-01', '30000'),
+    ];
     for (const s of [a, b, c]) expect((await call('POST', `/plans/${PLAN}/claims`, { ...s, memberId: member })).status).toBe(201);
     // As accepted: cor-a 40,000 − 15,000 deductible = 25,000 × 30 % = 7,500.00; cor-b 25,000 → 145,000: 75,000 × 30 %
     // + 45,000 × 50 % = 45,000.00; cor-c 145,000 → 175,000 at 50 % = 15,000.00.
@@ -185,11 +213,23 @@ describe('a year of claims through HTTP', () => {
       { claimId: 'cor-b', before: '45000.00', after: '6000.00', difference: '-39000.00' },
       { claimId: 'cor-c', before: '15000.00', after: '9000.00', difference: '-6000.00' },
     ]);
-    const withCorrection = replay(published, engineContext(member), [a, bCorrected, c].map((s) => ClaimSchema.parse(s)));
+    const withCorrection = replay(
+      published,
+      engineContext(member),
+      [a, bCorrected, c].map((s) => ClaimSchema.parse(s)),
+    );
     expect(corrected.body.accumulators).toEqual(withCorrection.accumulators);
-    expect((await call('GET', `/plans/${PLAN}/members/${member}/accumulators`)).body).toEqual({ accumulators: withCorrection.accumulators, claimIds: ['cor-a', 'cor-b', 'cor-c'] });
+    expect((await call('GET', `/plans/${PLAN}/members/${member}/accumulators`)).body).toEqual({
+      accumulators: withCorrection.accumulators,
+      claimIds: ['cor-a', 'cor-b', 'cor-c'],
+    });
     const stored = (await call('GET', `/plans/${PLAN}/claims/cor-b`)).body;
-    expect(stored).toMatchObject({ status: 'applied', claim: { settlement: { inCatalogSelfPay: '20000' } }, adjudication: { total: '6000.00' }, correctedAt: expect.any(String) });
+    expect(stored).toMatchObject({
+      status: 'applied',
+      claim: { settlement: { inCatalogSelfPay: '20000' } },
+      adjudication: { total: '6000.00' },
+      correctedAt: expect.any(String),
+    });
     // The same correction again changes nothing and answers the first answer.
     const again = await call('POST', `/plans/${PLAN}/claims/cor-b/correction`, { ...bCorrected, memberId: member, correctionId: 'fix-cor-b-1' });
     expect(again.headers.get('idempotent-replayed')).toBe('true');
@@ -200,33 +240,62 @@ describe('a year of claims through HTTP', () => {
     expect(resent.status).toBe(201);
     expect(resent.headers.get('idempotent-replayed')).toBe('true');
     expect(resent.body.adjudication.total).toBe('6000.00');
-    expect((await call('POST', `/plans/${PLAN}/claims`, { ...settlementOf('cor-b', '2023-08-01', '70000'), memberId: member })).body.error).toBe('CLAIM_ID_REUSED');
+    expect((await call('POST', `/plans/${PLAN}/claims`, { ...settlementOf('cor-b', '2023-08-01', '70000'), memberId: member })).body.error).toBe(
+      'CLAIM_ID_REUSED',
+    );
     // The path names the claim; the body must be that claim, of that member.
-    expect((await call('POST', `/plans/${PLAN}/claims/cor-a/correction`, { ...bCorrected, memberId: member, correctionId: 'fix-cor-a-1' })).body.error).toBe('CLAIM_ID_MISMATCH');
-    expect((await call('POST', `/plans/${PLAN}/claims/cor-b/correction`, { ...bCorrected, memberId: personId(1), correctionId: 'fix-cor-b-9' })).body.error).toBe('MEMBER_MISMATCH');
+    expect((await call('POST', `/plans/${PLAN}/claims/cor-a/correction`, { ...bCorrected, memberId: member, correctionId: 'fix-cor-a-1' })).body.error).toBe(
+      'CLAIM_ID_MISMATCH',
+    );
+    expect(
+      (await call('POST', `/plans/${PLAN}/claims/cor-b/correction`, { ...bCorrected, memberId: personId(1), correctionId: 'fix-cor-b-9' })).body.error,
+    ).toBe('MEMBER_MISMATCH');
     // A correction's id is its own: another settlement under it is a conflict.
-    expect(await call('POST', `/plans/${PLAN}/claims/cor-b/correction`, { ...settlementOf('cor-b', '2023-08-01', '30000'), memberId: member, correctionId: 'fix-cor-b-1' }))
-      .toMatchObject({ status: 409, body: { error: 'CORRECTION_ID_REUSED' } });
+    expect(
+      await call('POST', `/plans/${PLAN}/claims/cor-b/correction`, {
+        ...settlementOf('cor-b', '2023-08-01', '30000'),
+        memberId: member,
+        correctionId: 'fix-cor-b-1',
+      }),
+    ).toMatchObject({ status: 409, body: { error: 'CORRECTION_ID_REUSED' } });
     // A newer correction (cor-b to 30,000: 25,000 → 55,000, all in the 30 % band: 30,000 × 30 % = 9,000.00; cor-c
     // 55,000 → 85,000: 30,000 × 30 % = 9,000.00, unchanged), then the first one sent late: its first answer, and the
     // newer one stands.
-    const newer = await call('POST', `/plans/${PLAN}/claims/cor-b/correction`, { ...settlementOf('cor-b', '2023-08-01', '30000'), memberId: member, correctionId: 'fix-cor-b-2' });
+    const newer = await call('POST', `/plans/${PLAN}/claims/cor-b/correction`, {
+      ...settlementOf('cor-b', '2023-08-01', '30000'),
+      memberId: member,
+      correctionId: 'fix-cor-b-2',
+    });
     expect(newer.body.differences).toEqual([{ claimId: 'cor-b', before: '6000.00', after: '9000.00', difference: '3000.00' }]);
     const late = await call('POST', `/plans/${PLAN}/claims/cor-b/correction`, { ...bCorrected, memberId: member, correctionId: 'fix-cor-b-1' });
     expect(late.headers.get('idempotent-replayed')).toBe('true');
     expect(late.body.differences).toEqual(corrected.body.differences);
-    expect((await call('GET', `/plans/${PLAN}/claims/cor-b`)).body).toMatchObject({ adjudication: { total: '9000.00' }, claim: { settlement: { inCatalogSelfPay: '30000' } } });
+    expect((await call('GET', `/plans/${PLAN}/claims/cor-b`)).body).toMatchObject({
+      adjudication: { total: '9000.00' },
+      claim: { settlement: { inCatalogSelfPay: '30000' } },
+    });
     // A correction to the settlement the claim stands on changes nothing, and is recorded under its id all the same:
     // sent again after a newer correction (back to 20,000: 6,000.00), it is a replay, not a correction back to 30,000.
-    const unchanged = await call('POST', `/plans/${PLAN}/claims/cor-b/correction`, { ...settlementOf('cor-b', '2023-08-01', '30000'), memberId: member, correctionId: 'fix-cor-b-3' });
+    const unchanged = await call('POST', `/plans/${PLAN}/claims/cor-b/correction`, {
+      ...settlementOf('cor-b', '2023-08-01', '30000'),
+      memberId: member,
+      correctionId: 'fix-cor-b-3',
+    });
     expect(unchanged).toMatchObject({ status: 200, body: { differences: [{ claimId: 'cor-b', before: '9000.00', after: '9000.00', difference: '0.00' }] } });
     await call('POST', `/plans/${PLAN}/claims/cor-b/correction`, { ...bCorrected, memberId: member, correctionId: 'fix-cor-b-4' });
-    const lateUnchanged = await call('POST', `/plans/${PLAN}/claims/cor-b/correction`, { ...settlementOf('cor-b', '2023-08-01', '30000'), memberId: member, correctionId: 'fix-cor-b-3' });
+    const lateUnchanged = await call('POST', `/plans/${PLAN}/claims/cor-b/correction`, {
+      ...settlementOf('cor-b', '2023-08-01', '30000'),
+      memberId: member,
+      correctionId: 'fix-cor-b-3',
+    });
     expect(lateUnchanged.headers.get('idempotent-replayed')).toBe('true');
     expect((await call('GET', `/plans/${PLAN}/claims/cor-b`)).body.adjudication.total).toBe('6000.00');
     // A reversed claim is not corrected: it would come back into the year.
     await call('POST', `/plans/${PLAN}/claims/cor-c/reversal`);
-    expect(await call('POST', `/plans/${PLAN}/claims/cor-c/correction`, { ...c, memberId: member, correctionId: 'fix-cor-c-1' })).toMatchObject({ status: 409, body: { error: 'CLAIM_REVERSED' } });
+    expect(await call('POST', `/plans/${PLAN}/claims/cor-c/correction`, { ...c, memberId: member, correctionId: 'fix-cor-c-1' })).toMatchObject({
+      status: 409,
+      body: { error: 'CLAIM_REVERSED' },
+    });
   });
 
   test('a reversal that rewrites more claims than one atomic write holds is applied whole: the year and every claim', { timeout: 120_000 }, async () => {
@@ -241,7 +310,11 @@ describe('a year of claims through HTTP', () => {
     expect(reversed.body.differences).toHaveLength(120);
     expect(reversed.body.differences.every((d: { before: string; after: string }) => d.before === '30.00' && d.after === '0.00')).toBe(true);
     // The year equals the engine's replay of the 120 stays alone: 12,000 of the deductible used, nothing paid.
-    const alone = replay(published, engineContext(member), stays.slice(1).map((s) => ClaimSchema.parse(s)));
+    const alone = replay(
+      published,
+      engineContext(member),
+      stays.slice(1).map((s) => ClaimSchema.parse(s)),
+    );
     const year = (await call('GET', `/plans/${PLAN}/members/${member}/accumulators`)).body;
     expect(year).toEqual({ accumulators: alone.accumulators, claimIds: stays.slice(1).map((s) => s.claimId) });
     expect(year.accumulators.deductibles['inpatient-in-catalog']).toBe('12000.00');
@@ -276,24 +349,29 @@ describe('bad input gets a clear answer, never a 500', () => {
     const wrongPlan = await call('POST', `/plans/${PLAN}/claims`, { ...settlementOf('wp-1', '2023-07-01', '100'), planId: 'wuwei-2025', memberId: member });
     expect(wrongPlan).toMatchObject({ status: 422, body: { error: 'PLAN_MISMATCH' } });
     const unknownList = await call('POST', `/plans/${PLAN}/claims`, {
-      ...settlementOf('ul-1', '2023-07-01', '100'), memberId: member,
+      ...settlementOf('ul-1', '2023-07-01', '100'),
+      memberId: member,
       determinations: [{ fact: 'pre-existing', list: 'pre-existing-conditions', holds: true, basis: '病历' }],
     });
     expect(unknownList).toMatchObject({ status: 422, body: { error: 'UNKNOWN_LIST' } });
   });
 
-  test('an insurer\'s determination travels with the settlement and the explanation names it (ruling 16)', async () => {
+  test("an insurer's determination travels with the settlement and the explanation names it (ruling 16)", async () => {
     const member = await enrolMember(10);
     // Hypertensive heart disease I11.9 is on Jiangxi's list (5 类 12 种); the member's record shows none before cover,
     // but the insurer determined it was known before: 20 % of the in-catalogue cost after the deductible.
     const body = {
-      ...settlementOf('det-1', '2023-07-01', '25000'), diagnoses: [{ icd10: 'I11.9' }], memberId: member,
+      ...settlementOf('det-1', '2023-07-01', '25000'),
+      diagnoses: [{ icd10: 'I11.9' }],
+      memberId: member,
       determinations: [{ fact: 'pre-existing', list: 'pre-existing', holds: true, basis: '2022年门诊病历: 高血压III期', by: 'taiping-jiangxi' }],
     };
     const posted = await call('POST', `/plans/${PLAN}/claims`, body);
     expect(posted.status).toBe(201);
     const inCatalog = posted.body.adjudication.benefits.find((b: { benefitId: string }) => b.benefitId === 'inpatient-in-catalog');
-    expect(inCatalog.findings).toEqual([{ fact: 'pre-existing', list: 'pre-existing', holds: true, from: 'determination', basis: '2022年门诊病历: 高血压III期' }]);
+    expect(inCatalog.findings).toEqual([
+      { fact: 'pre-existing', list: 'pre-existing', holds: true, from: 'determination', basis: '2022年门诊病历: 高血压III期' },
+    ]);
     // (25,000 − 15,000) × 20 % = 2,000.00
     expect(inCatalog.payable).toBe('2000.00');
   });
@@ -308,7 +386,9 @@ describe('the OpenAPI document', () => {
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
     const services = (await import('../../functions/services.ts')).services;
-    const documented = Object.entries(r.body.paths as Record<string, object>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    const documented = Object.entries(r.body.paths as Record<string, object>).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
     expect(documented.sort()).toEqual(services.flatMap((s) => [...s.routes]).sort());
     // The claim body is documented from the same schema the handler validates with.
     const claimBody = r.body.paths['/plans/{planId}/claims'].post.requestBody.content['application/json'].schema;
@@ -318,7 +398,12 @@ describe('the OpenAPI document', () => {
   test('says of every operation whether it is signed (SigV4) and who may call it, as the routes declare', async () => {
     const r = await call('GET', '/openapi.json');
     const { services } = await import('../../functions/services.ts');
-    expect(r.body.components.securitySchemes.sigv4).toMatchObject({ type: 'apiKey', in: 'header', name: 'Authorization', 'x-amazon-apigateway-authtype': 'awsSigv4' });
+    expect(r.body.components.securitySchemes.sigv4).toMatchObject({
+      type: 'apiKey',
+      in: 'header',
+      name: 'Authorization',
+      'x-amazon-apigateway-authtype': 'awsSigv4',
+    });
     for (const { access } of services) {
       for (const [key, callers] of Object.entries(access)) {
         const [method, path] = key.split(' ');

@@ -15,24 +15,37 @@ let stack: LocalStack;
 
 async function call(method: string, path: string, body?: unknown) {
   const response = await fetch(`${stack.url}${path}`, {
-    method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: response.status, body: await response.json() as any };
+  return { status: response.status, body: (await response.json()) as any };
 }
 
 async function enrolPaid(n: number, tier: 'basic' | 'upgraded'): Promise<string> {
   const id = residentId('620602', n);
   await call('POST', `/plans/${PLAN}/roster`, { people: [{ personId: id, name: '测试', scheme: 'resident', status: 'active', regionCode: '620602' }] });
   expect((await call('POST', `/plans/${PLAN}/policies`, { requestId: randomUUID(), personId: id, tier, channel: 'wechat' })).status).toBe(201);
-  const paid = await call('POST', `/plans/${PLAN}/policies/${id}/payments`, { paymentId: randomUUID(), channel: 'wechat', amount: tier === 'basic' ? '69.00' : '99.00' });
+  const paid = await call('POST', `/plans/${PLAN}/policies/${id}/payments`, {
+    paymentId: randomUUID(),
+    channel: 'wechat',
+    amount: tier === 'basic' ? '69.00' : '99.00',
+  });
   expect(paid.body.policy.status).toBe('paid');
   return id;
 }
 
 /** An inpatient stay today (cover started today) whose only cost is class-B co-pay: Wuwei (一)'s part. */
 const stay = (memberId: string, claimId: string, classBCopay: string) => ({
-  memberId, claimId, planId: PLAN,
-  visit: { type: 'inpatient', admissionDate: shanghaiDay(new Date()), dischargeDate: shanghaiDay(new Date()), hospital: { code: 'H1', level: 3, public: true, regionCode: '620602' } },
+  memberId,
+  claimId,
+  planId: PLAN,
+  visit: {
+    type: 'inpatient',
+    admissionDate: shanghaiDay(new Date()),
+    dischargeDate: shanghaiDay(new Date()),
+    hospital: { code: 'H1', level: 3, public: true, regionCode: '620602' },
+  },
   diagnoses: [{ icd10: 'K35.8' }],
   settlement: settlement({ basicFundPaid: '10000', classBCopay }),
 });
@@ -48,18 +61,30 @@ beforeAll(async () => {
   expect((await call('POST', `/plans/${PLAN}/window/open`, { actor: 'bureau', reason: 'loss ratio test' })).body.state).toBe('open');
 });
 
-afterAll(async () => { await stack?.stop(); });
+afterAll(async () => {
+  await stack?.stop();
+});
 
 test('premiums, claims paid and the payout ratio move with every claim and reversal, once; the day statement lists each', async () => {
   const started = new Date();
-  const [a, b, c, d, e] = [await enrolPaid(1, 'upgraded'), await enrolPaid(2, 'upgraded'), await enrolPaid(3, 'upgraded'), await enrolPaid(4, 'basic'), await enrolPaid(5, 'basic')];
+  const [a, b, c, d, e] = [
+    await enrolPaid(1, 'upgraded'),
+    await enrolPaid(2, 'upgraded'),
+    await enrolPaid(3, 'upgraded'),
+    await enrolPaid(4, 'basic'),
+    await enrolPaid(5, 'basic'),
+  ];
   // Premiums: 3 × 99.00 + 2 × 69.00 = 297.00 + 138.00 = 435.00. Nothing paid yet: ratio 0, below the 85 % floor.
   expect(await lossRatio()).toEqual({
     planId: PLAN,
-    premiums: { policies: 5, amount: '435.00', byTier: [
-      { tierId: 'basic', premium: '69.00', policies: 2, amount: '138.00' },
-      { tierId: 'upgraded', premium: '99.00', policies: 3, amount: '297.00' },
-    ] },
+    premiums: {
+      policies: 5,
+      amount: '435.00',
+      byTier: [
+        { tierId: 'basic', premium: '69.00', policies: 2, amount: '138.00' },
+        { tierId: 'upgraded', premium: '99.00', policies: 3, amount: '297.00' },
+      ],
+    },
     claims: { adjudicated: 0, paid: '0.00', byInsurer: [{ insurerId: 'lead-insurer', share: '1', paid: '0.00' }] },
     payoutRatio: '0.0000',
     payoutRatioFloor: { floor: '0.85', met: false },
@@ -81,7 +106,8 @@ test('premiums, claims paid and the payout ratio move with every claim and rever
   // Paid: 3,000.00 + 10,000.00 + 3 × 3,660.00 = 23,980.00 on 8 claims; 23,980 / 435 = 55.12643… → 55.1264 ≥ 0.85.
   expect(await lossRatio()).toMatchObject({
     claims: { adjudicated: 8, paid: '23980.00', byInsurer: [{ insurerId: 'lead-insurer', paid: '23980.00' }] },
-    payoutRatio: '55.1264', payoutRatioFloor: { met: true },
+    payoutRatio: '55.1264',
+    payoutRatioFloor: { met: true },
   });
 
   // Reversing a's claim takes its 3,000.00 out: 20,980.00 on 7 claims.
@@ -105,14 +131,25 @@ test('premiums, claims paid and the payout ratio move with every claim and rever
   const statements = await Promise.all(days.map(async (day) => (await call('GET', `/plans/${PLAN}/statements/${day}`)).body));
   const entries = statements.flatMap((s) => s.entries);
   expect(entries.map((e) => e.kind)).toEqual([...Array(8).fill('claim'), 'reversal', 'reversal', 'correction']);
-  expect(entries[0]).toEqual({ kind: 'claim', claimId: 'a-1', at: expect.any(String), paid: '3000.00', byInsurer: [{ insurerId: 'lead-insurer', paid: '3000.00' }] });
+  expect(entries[0]).toEqual({
+    kind: 'claim',
+    claimId: 'a-1',
+    at: expect.any(String),
+    paid: '3000.00',
+    byInsurer: [{ insurerId: 'lead-insurer', paid: '3000.00' }],
+  });
   // c's other stay stands at the 3,630.00 it was paid when accepted; the reversal carries its re-adjudication.
   const cSecond = concurrent.slice(0, 2).find((r) => r.body.claim.claimId !== cFirst)!.body.claim.claimId;
   expect(entries.find((e) => e.claimId === cSecond).paid).toBe('3630.00');
   // Reversals: a's takes out 3,000.00; c's takes out 30.00 and moves the other stay 3,630.00 → 30.00 (−3,600.00): −3,630.00.
   expect(entries.slice(8)).toEqual([
     expect.objectContaining({ claimId: 'a-1', paid: '-3000.00', changes: [] }),
-    expect.objectContaining({ claimId: cFirst, paid: '-3630.00', byInsurer: [{ insurerId: 'lead-insurer', paid: '-3630.00' }], changes: [{ claimId: cSecond, before: '3630.00', after: '30.00' }] }),
+    expect.objectContaining({
+      claimId: cFirst,
+      paid: '-3630.00',
+      byInsurer: [{ insurerId: 'lead-insurer', paid: '-3630.00' }],
+      changes: [{ claimId: cSecond, before: '3630.00', after: '30.00' }],
+    }),
     expect.objectContaining({ claimId: 'b-1', paid: '-4000.00', changes: [{ claimId: 'b-1', before: '10000.00', after: '6000.00' }] }),
   ]);
   // The day's totals: 8 adjudicated, 2 reversed, 1 corrected, 23,980.00 − 3,000.00 − 3,630.00 − 4,000.00 = 13,350.00,
@@ -123,10 +160,16 @@ test('premiums, claims paid and the payout ratio move with every claim and rever
 });
 
 test('a statement date must be a calendar date', async () => {
-  expect(await call('GET', `/plans/${PLAN}/statements/2024-13-01`)).toEqual({ status: 400, body: { error: 'invalid-request', issues: [{ field: 'path.date', rule: 'must be a date YYYY-MM-DD' }] } });
+  expect(await call('GET', `/plans/${PLAN}/statements/2024-13-01`)).toEqual({
+    status: 400,
+    body: { error: 'invalid-request', issues: [{ field: 'path.date', rule: 'must be a date YYYY-MM-DD' }] },
+  });
   expect(await call('GET', '/plans/nowhere-2024/statements/2024-01-01')).toMatchObject({ status: 404 });
   expect((await call('GET', `/plans/${PLAN}/statements/2020-01-01`)).body).toEqual({
-    planId: PLAN, date: '2020-01-01', entries: [], totals: { adjudicated: 0, reversed: 0, corrected: 0, paid: '0.00', byInsurer: [{ insurerId: 'lead-insurer', paid: '0.00' }] },
+    planId: PLAN,
+    date: '2020-01-01',
+    entries: [],
+    totals: { adjudicated: 0, reversed: 0, corrected: 0, paid: '0.00', byInsurer: [{ insurerId: 'lead-insurer', paid: '0.00' }] },
   });
 });
 

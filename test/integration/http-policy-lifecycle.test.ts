@@ -16,15 +16,26 @@ let stack: LocalStack;
 const plansDir = mkdtempSync(join(tmpdir(), 'hmb-lifecycle-'));
 
 async function call(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${stack.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: response.status, replayed: response.headers.get('idempotent-replayed') === 'true', body: await response.json() as any };
+  const response = await fetch(`${stack.url}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, replayed: response.headers.get('idempotent-replayed') === 'true', body: (await response.json()) as any };
 }
 
 function personId(region: string, n: number): string {
   const first17 = `${region}19700101${String(n).padStart(3, '0')}`;
   return first17 + residentIdCheckChar(first17);
 }
-const rosterRow = (id: string, extra: Record<string, unknown> = {}) => ({ personId: id, name: '测试', scheme: 'resident', status: 'active', regionCode: id.slice(0, 6), ...extra });
+const rosterRow = (id: string, extra: Record<string, unknown> = {}) => ({
+  personId: id,
+  name: '测试',
+  scheme: 'resident',
+  status: 'active',
+  regionCode: id.slice(0, 6),
+  ...extra,
+});
 const addToRoster = (plan: string, ...rows: Record<string, unknown>[]) => call('POST', `/plans/${plan}/roster`, { people: rows });
 const order = (plan: string, id: string, channel = 'wechat', extra: Record<string, unknown> = {}) =>
   call('POST', `/plans/${plan}/policies`, { requestId: randomUUID(), personId: id, tier: 'standard', channel, ...extra });
@@ -71,7 +82,7 @@ afterAll(async () => {
 });
 
 describe('payment', () => {
-  test('cover that has ended takes no order and no money: the opening, an order, a sponsor\'s order and a late payment are refused, naming the cover dates', async () => {
+  test("cover that has ended takes no order and no money: the opening, an order, a sponsor's order and a late payment are refused, naming the cover dates", async () => {
     const id = personId('350404', 91);
     const family = personId('350404', 92);
     await addToRoster('sanming-2024', rosterRow(id), rosterRow(family, { scheme: 'employee' }));
@@ -82,14 +93,27 @@ describe('payment', () => {
     const paid = await pay('sanming-2024', id, 'wechat', '150.00');
     expect(paid).toMatchObject({ status: 409, body: { error: 'ORDER_NOT_PAYABLE', cover } });
     expect(paid.body.message).toContain('2024-01-01 – 2024-12-31');
-    expect(await call('POST', '/plans/sanming-2024/window/open', { actor: 'bureau', reason: 'opened anew' })).toMatchObject({ status: 422, body: { error: 'COVER_ENDED', cover } });
-    expect(await call('POST', '/plans/sanming-2024/window/open', { actor: 'bureau', closesAt: '2025-02-01T00:00:00+08:00' })).toMatchObject({ status: 422, body: { error: 'COVER_ENDED' } });
+    expect(await call('POST', '/plans/sanming-2024/window/open', { actor: 'bureau', reason: 'opened anew' })).toMatchObject({
+      status: 422,
+      body: { error: 'COVER_ENDED', cover },
+    });
+    expect(await call('POST', '/plans/sanming-2024/window/open', { actor: 'bureau', closesAt: '2025-02-01T00:00:00+08:00' })).toMatchObject({
+      status: 422,
+      body: { error: 'COVER_ENDED' },
+    });
     // A family mutual-aid debit would have been paid at once: nothing is taken.
     expect(await order('sanming-2024', family, 'family-mutual-aid')).toMatchObject({ status: 422, body: { error: 'COVER_ENDED', cover } });
     expect((await call('GET', `/plans/sanming-2024/policies/${family}`)).status).toBe(404);
-    expect(await call('POST', '/plans/sanming-2024/orders', {
-      requestId: randomUUID(), sponsor: { name: '三明市民政局', kind: 'government', creditCode: '11110000000029209E' }, actor: '民政局', tier: 'standard', contribution: 'full', beneficiaries: [id],
-    })).toMatchObject({ status: 422, body: { error: 'COVER_ENDED' } });
+    expect(
+      await call('POST', '/plans/sanming-2024/orders', {
+        requestId: randomUUID(),
+        sponsor: { name: '三明市民政局', kind: 'government', creditCode: '11110000000029209E' },
+        actor: '民政局',
+        tier: 'standard',
+        contribution: 'full',
+        beneficiaries: [id],
+      }),
+    ).toMatchObject({ status: 422, body: { error: 'COVER_ENDED' } });
     const stored = await policy('sanming-2024', id);
     expect(stored).toMatchObject({ status: 'pending', payments: [] });
   });
@@ -122,14 +146,21 @@ describe('payment', () => {
     const before = await counts('sanming-2024');
     const ordered = await order('sanming-2024', id);
     // Sanming's plan gives 30 minutes to pay: 10:00 + 30 min = 10:30 Shanghai = 02:30Z.
-    expect(ordered).toMatchObject({ status: 201, body: { status: 'pending', lifecycle: 'pending', premium: '150.00', payBy: '2023-12-10T02:30:00.000Z', payments: [] } });
+    expect(ordered).toMatchObject({
+      status: 201,
+      body: { status: 'pending', lifecycle: 'pending', premium: '150.00', payBy: '2023-12-10T02:30:00.000Z', payments: [] },
+    });
     expect((await call('GET', `/plans/sanming-2024/eligibility/${id}`)).body.policyExists).toBe(true);
     expect((await counts('sanming-2024')).enrolled).toBe(before.enrolled);
 
     expect(await pay('sanming-2024', id, 'wechat', '149.99')).toMatchObject({ status: 422, body: { error: 'AMOUNT_MISMATCH', due: '150.00' } });
     expect(await pay('sanming-2024', id, 'alipay', '150.00')).toMatchObject({ status: 400, body: { issues: [{ field: 'body.channel' }] } });
     const paid = await pay('sanming-2024', id, 'wechat', '150', 'wx-0000001');
-    expect(paid).toMatchObject({ status: 200, replayed: false, body: { refunded: [], policy: { status: 'paid', lifecycle: 'paid', payments: [{ paymentId: 'wx-0000001', channel: 'wechat', amount: '150.00' }] } } });
+    expect(paid).toMatchObject({
+      status: 200,
+      replayed: false,
+      body: { refunded: [], policy: { status: 'paid', lifecycle: 'paid', payments: [{ paymentId: 'wx-0000001', channel: 'wechat', amount: '150.00' }] } },
+    });
     expect(paid.body.policy.payBy).toBeUndefined();
     const after = await counts('sanming-2024');
     expect(after.enrolled).toBe(before.enrolled + 1);
@@ -141,7 +172,9 @@ describe('payment', () => {
     expect(await pay('sanming-2024', id, 'wechat', '15.00', 'wx-0000001')).toMatchObject({ status: 409, body: { error: 'PAYMENT_ID_REUSED' } });
     // A second payment for a paid policy is recorded as refunded, so the money goes back.
     const twice = await pay('sanming-2024', id, 'bank-card', '150.00', 'bank-000002');
-    expect(twice.body.refunded).toEqual([expect.objectContaining({ paymentId: 'bank-000002', refund: { at: '2023-12-10T02:00:00.000Z', reason: 'ALREADY_PAID' } })]);
+    expect(twice.body.refunded).toEqual([
+      expect.objectContaining({ paymentId: 'bank-000002', refund: { at: '2023-12-10T02:00:00.000Z', reason: 'ALREADY_PAID' } }),
+    ]);
     expect(twice.body.policy.channel).toBe('wechat');
     expect((await counts('sanming-2024')).enrolled).toBe(after.enrolled);
 
@@ -160,7 +193,10 @@ describe('payment', () => {
     expect((await call('GET', `/plans/sanming-2024/eligibility/${id}`)).body.policyExists).toBe(false);
     expect(await pay('sanming-2024', id, 'wechat', '150.00')).toMatchObject({ status: 409, body: { error: 'ORDER_NOT_PAYABLE', lifecycle: 'expired' } });
     const second = await order('sanming-2024', id, 'bank-card');
-    expect(second).toMatchObject({ status: 201, body: { lifecycle: 'pending', channel: 'bank-card', earlier: [{ requestId: first.body.requestId, status: 'pending', payments: [] }] } });
+    expect(second).toMatchObject({
+      status: 201,
+      body: { lifecycle: 'pending', channel: 'bank-card', earlier: [{ requestId: first.body.requestId, status: 'pending', payments: [] }] },
+    });
     expect((await pay('sanming-2024', id, 'bank-card', '150.00')).body.policy.status).toBe('paid');
   });
 
@@ -190,7 +226,7 @@ describe('payment', () => {
     expect((await pay('sanming-2024', id, 'wechat', '150.00')).body.policy.status).toBe('paid');
   });
 
-  test("Wenshan: once the reserved personal-account debit succeeds, the WeChat payment is refunded", async () => {
+  test('Wenshan: once the reserved personal-account debit succeeds, the WeChat payment is refunded', async () => {
     at('2023-07-10T09:00:00+08:00');
     const id = personId('532601', 4);
     await addToRoster('wenshan-2023', rosterRow(id, { scheme: 'employee', accountBalance: '300.00' }));
@@ -205,7 +241,11 @@ describe('payment', () => {
     expect(after.byChannel).toMatchObject({ wechat: before.byChannel.wechat - 1, 'personal-account': (before.byChannel['personal-account'] ?? 0) + 1 });
     // The debit spent the account (300.00 → 231.00 at the registry); its confirmation sent again is still a replay.
     await call('POST', `/plans/wenshan-2023/roster/${id}/changes`, { kind: 'account-balance', accountBalance: '0.00' });
-    expect(await pay('wenshan-2023', id, 'personal-account', '69.00', 'yb-wenshan-1')).toMatchObject({ status: 200, replayed: true, body: { policy: { channel: 'personal-account' } } });
+    expect(await pay('wenshan-2023', id, 'personal-account', '69.00', 'yb-wenshan-1')).toMatchObject({
+      status: 200,
+      replayed: true,
+      body: { policy: { channel: 'personal-account' } },
+    });
   });
 
   test('Wuwei (即参即享): cover starts when the order is paid, not when it was placed', async () => {
@@ -214,10 +254,16 @@ describe('payment', () => {
     const id = personId('620602', 5);
     await addToRoster('wuwei-2025', rosterRow(id));
     at('2025-03-01T23:50:00+08:00');
-    expect((await call('POST', '/plans/wuwei-2025/policies', { requestId: randomUUID(), personId: id, tier: 'basic', channel: 'wechat' })).body.coverStart).toBe('2025-03-01');
+    expect(
+      (await call('POST', '/plans/wuwei-2025/policies', { requestId: randomUUID(), personId: id, tier: 'basic', channel: 'wechat' })).body.coverStart,
+    ).toBe('2025-03-01');
     at('2025-03-02T00:10:00+08:00');
     // Paid on 2 March: cover from 2 March for 12 months, to 1 March 2026.
-    expect((await pay('wuwei-2025', id, 'wechat', '69.00')).body.policy).toMatchObject({ coverStart: '2025-03-02', coverEnd: '2026-03-01', lifecycle: 'active' });
+    expect((await pay('wuwei-2025', id, 'wechat', '69.00')).body.policy).toMatchObject({
+      coverStart: '2025-03-02',
+      coverEnd: '2026-03-01',
+      lifecycle: 'active',
+    });
   });
 
   test('only a paid policy pays benefits', async () => {
@@ -226,8 +272,15 @@ describe('payment', () => {
     await order('sanming-2024', id);
     at('2024-02-01T10:00:00+08:00');
     const claim = {
-      memberId: id, claimId: `c-${randomUUID()}`, planId: 'sanming-2024',
-      visit: { type: 'inpatient', admissionDate: '2024-01-20', dischargeDate: '2024-01-25', hospital: { code: 'H1', level: 3, public: true, regionCode: '350404', designations: ['drg'] } },
+      memberId: id,
+      claimId: `c-${randomUUID()}`,
+      planId: 'sanming-2024',
+      visit: {
+        type: 'inpatient',
+        admissionDate: '2024-01-20',
+        dischargeDate: '2024-01-25',
+        hospital: { code: 'H1', level: 3, public: true, regionCode: '350404', designations: ['drg'] },
+      },
       diagnoses: [{ icd10: 'K35.8' }],
       settlement: settlement({ basicFundPaid: '20000', inCatalogSelfPay: '10000' }),
     };
@@ -245,19 +298,35 @@ describe('cancellation', () => {
     const before = await counts('sanming-2024');
     const request = { requestId: randomUUID(), reason: 'bought twice by mistake' };
     const cancelled = await call('POST', `/plans/sanming-2024/policies/${paidId}/cancel`, request);
-    expect(cancelled).toMatchObject({ status: 200, replayed: false, body: {
-      status: 'refunded', lifecycle: 'refunded', cancellation: { reason: 'bought twice by mistake' },
-      payments: [{ paymentId: 'wx-cancel-1', refund: { reason: 'CANCELLED_BEFORE_COVER' } }],
-    } });
+    expect(cancelled).toMatchObject({
+      status: 200,
+      replayed: false,
+      body: {
+        status: 'refunded',
+        lifecycle: 'refunded',
+        cancellation: { reason: 'bought twice by mistake' },
+        payments: [{ paymentId: 'wx-cancel-1', refund: { reason: 'CANCELLED_BEFORE_COVER' } }],
+      },
+    });
     expect((await counts('sanming-2024')).enrolled).toBe(before.enrolled - 1);
-    expect(await call('POST', `/plans/sanming-2024/policies/${paidId}/cancel`, request)).toMatchObject({ status: 200, replayed: true, body: { version: cancelled.body.version } });
-    expect(await call('POST', `/plans/sanming-2024/policies/${paidId}/cancel`, { requestId: randomUUID(), reason: 'again' })).toMatchObject({ status: 409, body: { error: 'ALREADY_CANCELLED' } });
+    expect(await call('POST', `/plans/sanming-2024/policies/${paidId}/cancel`, request)).toMatchObject({
+      status: 200,
+      replayed: true,
+      body: { version: cancelled.body.version },
+    });
+    expect(await call('POST', `/plans/sanming-2024/policies/${paidId}/cancel`, { requestId: randomUUID(), reason: 'again' })).toMatchObject({
+      status: 409,
+      body: { error: 'ALREADY_CANCELLED' },
+    });
     expect((await counts('sanming-2024')).enrolled).toBe(before.enrolled - 1);
     // The place is free again.
     expect((await order('sanming-2024', paidId)).status).toBe(201);
 
     await order('sanming-2024', pendingId);
-    expect((await call('POST', `/plans/sanming-2024/policies/${pendingId}/cancel`, { requestId: randomUUID(), reason: 'changed mind' })).body).toMatchObject({ status: 'cancelled', payments: [] });
+    expect((await call('POST', `/plans/sanming-2024/policies/${pendingId}/cancel`, { requestId: randomUUID(), reason: 'changed mind' })).body).toMatchObject({
+      status: 'cancelled',
+      payments: [],
+    });
   });
 
   test('a request replayed after the person ordered again answers the order it took and changes nothing', async () => {
@@ -273,19 +342,32 @@ describe('cancellation', () => {
 
     // The first order's cancellation, payment and enrollment, sent again: each answers the first order as it stood
     // (refunded), and the new order is neither refunded, nor paid with money already returned, nor refused.
-    expect(await call('POST', `/plans/sanming-2024/policies/${id}/cancel`, cancellation))
-      .toMatchObject({ status: 200, replayed: true, body: { requestId: 'order-first-1', status: 'refunded' } });
-    expect(await pay('sanming-2024', id, 'wechat', '150.00', 'wx-first-1'))
-      .toMatchObject({ status: 200, replayed: true, body: { policy: { requestId: 'order-first-1', status: 'refunded' }, refunded: [] } });
+    expect(await call('POST', `/plans/sanming-2024/policies/${id}/cancel`, cancellation)).toMatchObject({
+      status: 200,
+      replayed: true,
+      body: { requestId: 'order-first-1', status: 'refunded' },
+    });
+    expect(await pay('sanming-2024', id, 'wechat', '150.00', 'wx-first-1')).toMatchObject({
+      status: 200,
+      replayed: true,
+      body: { policy: { requestId: 'order-first-1', status: 'refunded' }, refunded: [] },
+    });
     expect(await pay('sanming-2024', id, 'wechat', '99.00', 'wx-first-1')).toMatchObject({ status: 409, body: { error: 'PAYMENT_ID_REUSED' } });
-    expect(await order('sanming-2024', id, 'wechat', { requestId: 'order-first-1' }))
-      .toMatchObject({ status: 201, replayed: true, body: { requestId: 'order-first-1', status: 'refunded', version: first.body.version + 2 } });
+    expect(await order('sanming-2024', id, 'wechat', { requestId: 'order-first-1' })).toMatchObject({
+      status: 201,
+      replayed: true,
+      body: { requestId: 'order-first-1', status: 'refunded', version: first.body.version + 2 },
+    });
     expect(await policy('sanming-2024', id)).toMatchObject({ requestId: 'order-second-1', status: 'pending', version: second.body.version, payments: [] });
     expect(await counts('sanming-2024')).toEqual(before);
 
     // Once the new order has lapsed too, the first request still finds its own order instead of placing a third.
     at(second.body.payBy);
-    expect(await order('sanming-2024', id, 'wechat', { requestId: 'order-first-1' })).toMatchObject({ status: 201, replayed: true, body: { requestId: 'order-first-1' } });
+    expect(await order('sanming-2024', id, 'wechat', { requestId: 'order-first-1' })).toMatchObject({
+      status: 201,
+      replayed: true,
+      body: { requestId: 'order-first-1' },
+    });
     expect(await policy('sanming-2024', id)).toMatchObject({ requestId: 'order-second-1', lifecycle: 'expired', version: second.body.version });
   });
 
@@ -295,8 +377,15 @@ describe('cancellation', () => {
     await order('sanming-2024', id);
     await pay('sanming-2024', id, 'wechat', '150.00');
     const claim = {
-      memberId: id, claimId: `c-${randomUUID()}`, planId: 'sanming-2024',
-      visit: { type: 'inpatient', admissionDate: '2024-01-20', dischargeDate: '2024-01-25', hospital: { code: 'H1', level: 3, public: true, regionCode: '350404', designations: ['drg'] } },
+      memberId: id,
+      claimId: `c-${randomUUID()}`,
+      planId: 'sanming-2024',
+      visit: {
+        type: 'inpatient',
+        admissionDate: '2024-01-20',
+        dischargeDate: '2024-01-25',
+        hospital: { code: 'H1', level: 3, public: true, regionCode: '350404', designations: ['drg'] },
+      },
       diagnoses: [{ icd10: 'K35.8' }],
       settlement: settlement({ basicFundPaid: '20000', inCatalogSelfPay: '10000' }),
     };
@@ -304,7 +393,10 @@ describe('cancellation', () => {
     expect(accepted.status).toBe(201);
     expect((await call('POST', `/plans/sanming-2024/policies/${id}/cancel`, { requestId: randomUUID(), reason: 'moved away' })).body.status).toBe('refunded');
     expect(await call('POST', '/plans/sanming-2024/claims', claim)).toEqual({ ...accepted, replayed: true });
-    expect(await call('POST', '/plans/sanming-2024/claims', { ...claim, claimId: `c-${randomUUID()}` })).toMatchObject({ status: 422, body: { error: 'POLICY_NOT_PAID', status: 'refunded' } });
+    expect(await call('POST', '/plans/sanming-2024/claims', { ...claim, claimId: `c-${randomUUID()}` })).toMatchObject({
+      status: 422,
+      body: { error: 'POLICY_NOT_PAID', status: 'refunded' },
+    });
   });
 
   test('after cover starts the policy stands', async () => {
@@ -313,9 +405,17 @@ describe('cancellation', () => {
     await order('sanming-2024', id);
     await pay('sanming-2024', id, 'wechat', '150.00');
     at('2024-01-01T08:00:00+08:00');
-    expect(await call('POST', `/plans/sanming-2024/policies/${id}/cancel`, { requestId: randomUUID(), reason: 'too late' })).toMatchObject({ status: 409, body: { error: 'COVER_STARTED', coverStart: '2024-01-01' } });
-    expect(await call('POST', '/plans/sanming-2024/policies/350404197001010000/cancel', { requestId: randomUUID(), reason: 'x' })).toMatchObject({ status: 400 });
-    expect(await call('POST', `/plans/sanming-2024/policies/${personId('350404', 13)}/cancel`, { requestId: randomUUID(), reason: 'x' })).toMatchObject({ status: 404, body: { error: 'NO_POLICY' } });
+    expect(await call('POST', `/plans/sanming-2024/policies/${id}/cancel`, { requestId: randomUUID(), reason: 'too late' })).toMatchObject({
+      status: 409,
+      body: { error: 'COVER_STARTED', coverStart: '2024-01-01' },
+    });
+    expect(await call('POST', '/plans/sanming-2024/policies/350404197001010000/cancel', { requestId: randomUUID(), reason: 'x' })).toMatchObject({
+      status: 400,
+    });
+    expect(await call('POST', `/plans/sanming-2024/policies/${personId('350404', 13)}/cancel`, { requestId: randomUUID(), reason: 'x' })).toMatchObject({
+      status: 404,
+      body: { error: 'NO_POLICY' },
+    });
   });
 });
 
@@ -331,17 +431,32 @@ describe('auto-renewal', () => {
     await order('sanming-2024', noConsent, 'wechat');
     await order('sanming-2024', unpaid, 'wechat', consenting);
     await order('sanming-2024', movedAway, 'wechat', consenting);
-    for (const [id, channel] of [[atOrder, 'wechat'], [byPut, 'bank-card'], [withdrawn, 'wechat'], [noConsent, 'wechat'], [movedAway, 'wechat']]) {
+    for (const [id, channel] of [
+      [atOrder, 'wechat'],
+      [byPut, 'bank-card'],
+      [withdrawn, 'wechat'],
+      [noConsent, 'wechat'],
+      [movedAway, 'wechat'],
+    ]) {
       expect((await pay('sanming-2024', id, channel, '150.00')).body.policy.status).toBe('paid');
     }
     const consent = (id: string, body: unknown, plan = 'sanming-2024') => call('PUT', `/plans/${plan}/policies/${id}/auto-renewal`, body);
-    expect(await consent(byPut, { consent: true, channel: 'cash' })).toMatchObject({ status: 422, body: { error: 'AUTO_RENEWAL_CHANNEL', channels: ['wechat', 'bank-card'] } });
-    expect(await consent(byPut, { consent: true })).toMatchObject({ status: 400, body: { issues: [{ field: 'body.channel', rule: 'required when consent is true' }] } });
+    expect(await consent(byPut, { consent: true, channel: 'cash' })).toMatchObject({
+      status: 422,
+      body: { error: 'AUTO_RENEWAL_CHANNEL', channels: ['wechat', 'bank-card'] },
+    });
+    expect(await consent(byPut, { consent: true })).toMatchObject({
+      status: 400,
+      body: { issues: [{ field: 'body.channel', rule: 'required when consent is true' }] },
+    });
     expect((await consent(byPut, { consent: true, channel: 'bank-card' })).body.autoRenewal).toMatchObject({ channel: 'bank-card' });
     expect((await consent(withdrawn, { consent: false })).body.autoRenewal).toBeUndefined();
     // Cash is not a withholding channel; Nantong offers no auto-renewal.
     expect(await order('sanming-2024', personId('350404', 29), 'cash', consenting)).toMatchObject({ status: 422 });
-    expect(await consent(atOrder, { consent: true, channel: 'wechat' }, 'nantong-2021')).toMatchObject({ status: 422, body: { error: 'AUTO_RENEWAL_NOT_OFFERED' } });
+    expect(await consent(atOrder, { consent: true, channel: 'wechat' }, 'nantong-2021')).toMatchObject({
+      status: 422,
+      body: { error: 'AUTO_RENEWAL_NOT_OFFERED' },
+    });
 
     // Before the next year opens, the run waits for the window.
     expect(await call('POST', '/plans/sanming-2025/renewals')).toMatchObject({ status: 409, body: { error: 'WINDOW_CLOSED' } });
@@ -360,8 +475,13 @@ describe('auto-renewal', () => {
     const renewed = await policy('sanming-2025', atOrder);
     // Pending until the withholding is confirmed, at the latest when the window closes; consent stands for next year.
     expect(renewed).toMatchObject({
-      status: 'pending', channel: 'wechat', renewalOf: 'sanming-2024', payBy: '2024-12-31T16:00:00.000Z', autoRenewal: { channel: 'wechat' },
-      coverStart: '2025-01-01', history: [{ year: 2024, insured: true, benefitPaid: false }],
+      status: 'pending',
+      channel: 'wechat',
+      renewalOf: 'sanming-2024',
+      payBy: '2024-12-31T16:00:00.000Z',
+      autoRenewal: { channel: 'wechat' },
+      coverStart: '2025-01-01',
+      history: [{ year: 2024, insured: true, benefitPaid: false }],
     });
     expect((await policy('sanming-2025', byPut)).channel).toBe('bank-card');
     for (const id of [withdrawn, noConsent, unpaid, movedAway]) expect((await call('GET', `/plans/sanming-2025/policies/${id}`)).status).toBe(404);

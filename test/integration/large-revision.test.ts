@@ -23,12 +23,20 @@ const wuwei = seedPlan('wuwei-2025');
 const LIANGZHOU = '620602';
 
 /** A stay whose class-B co-pay is `copay` yuan, at a level-3 hospital of the member's county. */
-const stay = (claimId: string, memberId: string, copay: string) => ClaimSubmission.parse({
-  claimId, planId: wuwei.id, memberId,
-  visit: { type: 'inpatient', admissionDate: '2025-08-01', dischargeDate: '2025-08-03', hospital: { code: 'H1', level: 3, public: true, regionCode: LIANGZHOU } },
-  diagnoses: [{ icd10: 'K35.8' }],
-  settlement: settlement({ basicFundPaid: '1000', classBCopay: copay }),
-});
+const stay = (claimId: string, memberId: string, copay: string) =>
+  ClaimSubmission.parse({
+    claimId,
+    planId: wuwei.id,
+    memberId,
+    visit: {
+      type: 'inpatient',
+      admissionDate: '2025-08-01',
+      dischargeDate: '2025-08-03',
+      hospital: { code: 'H1', level: 3, public: true, regionCode: LIANGZHOU },
+    },
+    diagnoses: [{ icd10: 'K35.8' }],
+    settlement: settlement({ basicFundPaid: '1000', classBCopay: copay }),
+  });
 
 /** The store, except that the first application of staged claims dies (the Lambda timing out, kill -9). */
 function dyingOnce(store: Store): Store {
@@ -38,7 +46,10 @@ function dyingOnce(store: Store): Store {
       const value = Reflect.get(target, name, receiver);
       if (typeof value !== 'function') return value;
       if (name !== 'applyStagedClaims' || died) return value.bind(target);
-      return async () => { died = true; throw new Error('worker died'); };
+      return async () => {
+        died = true;
+        throw new Error('worker died');
+      };
     },
   });
 }
@@ -48,10 +59,28 @@ describe('a revision of 111 claims', () => {
     const table = `revision-${randomUUID()}`;
     await ensureTable(client, table);
     const store = new DynamoStore(client, table);
-    const deps = (s: Store = store): Deps => ({ plans: fixedCatalog([wuwei]), store: s, now: () => new Date('2025-07-10T10:00:00+08:00'), queue: { send: async () => {} } });
+    const deps = (s: Store = store): Deps => ({
+      plans: fixedCatalog([wuwei]),
+      store: s,
+      now: () => new Date('2025-07-10T10:00:00+08:00'),
+      queue: { send: async () => {} },
+    });
     await openWindow(deps(), await currentPlan(deps(), wuwei.id), { actor: 'bureau' });
     const member = residentId(LIANGZHOU, 7);
-    await store.putPeople([{ personId: member, name: '参保人', scheme: 'resident', status: 'active', suspensions: [], regionCode: LIANGZHOU, reliefGroups: [], newCitizen: false, hongKongMacaoTaiwan: false, updatedAt: '2025-06-01T00:00:00Z' }]);
+    await store.putPeople([
+      {
+        personId: member,
+        name: '参保人',
+        scheme: 'resident',
+        status: 'active',
+        suspensions: [],
+        regionCode: LIANGZHOU,
+        reliefGroups: [],
+        newCitizen: false,
+        hongKongMacaoTaiwan: false,
+        updatedAt: '2025-06-01T00:00:00Z',
+      },
+    ]);
     await enroll(deps(), wuwei.id, { requestId: randomUUID(), personId: member, tier: 'basic', channel: 'wechat' });
     await confirmPayment(deps(), wuwei.id, member, { paymentId: `wx-${randomUUID()}`, channel: 'wechat', amount: '69.00' });
 

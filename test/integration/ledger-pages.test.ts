@@ -23,9 +23,15 @@ function entry(n: number): LedgerEntry {
   const people = n + 1;
   const refunded = n % 2;
   return {
-    orderId: `ord-${String(n).padStart(4, '0')}`, sponsor: { name: `慈善 ${n}`, kind: 'charity' }, paidAt: new Date(Date.UTC(2025, 2, 1, 0, n)).toISOString(),
-    amountPaid: (people * 69).toFixed(2), enrolled: people - refunded, refunded: { people: refunded, amount: (refunded * 69).toFixed(2) },
-    net: ((people - refunded) * 69).toFixed(2), byReliefGroup: { dibao: people - refunded }, byCounty: { '620602': people - refunded },
+    orderId: `ord-${String(n).padStart(4, '0')}`,
+    sponsor: { name: `慈善 ${n}`, kind: 'charity' },
+    paidAt: new Date(Date.UTC(2025, 2, 1, 0, n)).toISOString(),
+    amountPaid: (people * 69).toFixed(2),
+    enrolled: people - refunded,
+    refunded: { people: refunded, amount: (refunded * 69).toFixed(2) },
+    net: ((people - refunded) * 69).toFixed(2),
+    byReliefGroup: { dibao: people - refunded },
+    byCounty: { '620602': people - refunded },
   };
 }
 
@@ -37,10 +43,19 @@ async function table(): Promise<{ store: DynamoStore; calls: string[]; deps: Dep
   const recording = new Proxy(store, {
     get(target, method, receiver) {
       const value = Reflect.get(target, method, receiver);
-      return typeof value === 'function' ? (...args: unknown[]) => { calls.push(String(method)); return value.apply(target, args); } : value;
+      return typeof value === 'function'
+        ? (...args: unknown[]) => {
+            calls.push(String(method));
+            return value.apply(target, args);
+          }
+        : value;
     },
   }) as Store;
-  return { store, calls, deps: { plans: fixedCatalog([plan]), store: recording, now: () => new Date('2025-03-10T00:00:00Z'), queue: { send: async () => {} } } };
+  return {
+    store,
+    calls,
+    deps: { plans: fixedCatalog([plan]), store: recording, now: () => new Date('2025-03-10T00:00:00Z'), queue: { send: async () => {} } },
+  };
 }
 
 describe('the public ledger', () => {
@@ -57,8 +72,14 @@ describe('the public ledger', () => {
     // Σ over n = 0..249 of (n + 1) = 31,375 people paid for: 31,375 × 69.00 = 2,164,875.00. Odd n refund one each:
     // 125 people, 8,625.00. Net 2,156,250.00; enrolled 31,375 − 125 = 31,250.
     expect(first.totals).toEqual({
-      orders: 250, paid: '2164875.00', refunded: '8625.00', net: '2156250.00', enrolled: 31250, refundedPeople: 125,
-      byReliefGroup: { dibao: 31250 }, byCounty: { '620602': 31250 },
+      orders: 250,
+      paid: '2164875.00',
+      refunded: '8625.00',
+      net: '2156250.00',
+      enrolled: 31250,
+      refundedPeople: 125,
+      byReliefGroup: { dibao: 31250 },
+      byCounty: { '620602': 31250 },
     });
     const second = await publicLedger(deps, plan.id, { after: first.after });
     const third = await publicLedger(deps, plan.id, { after: second.after, limit: 100 });
@@ -75,21 +96,42 @@ describe('the public ledger', () => {
     await recordLedgerEntry(store, plan.id, entry(2));
     await recordLedgerEntry(store, plan.id, entry(3));
     // Order 2 settled: 2 of its 3 people never paid their part, 2 × 69.00 = 138.00 back to the sponsor.
-    const settled = { ...entry(2), enrolled: 1, refunded: { people: 2, amount: '138.00' }, net: '69.00', byReliefGroup: { dibao: 1 }, byCounty: { '620602': 1 } };
+    const settled = {
+      ...entry(2),
+      enrolled: 1,
+      refunded: { people: 2, amount: '138.00' },
+      net: '69.00',
+      byReliefGroup: { dibao: 1 },
+      byCounty: { '620602': 1 },
+    };
     await recordLedgerEntry(store, plan.id, settled);
     await recordLedgerEntry(store, plan.id, settled);
     // Paid 207.00 + 276.00 = 483.00; refunded 138.00 + 69.00 = 207.00; net 69.00 + 207.00 = 276.00; enrolled 1 + 3 = 4.
     expect((await publicLedger(deps, plan.id)).totals).toEqual({
-      orders: 2, paid: '483.00', refunded: '207.00', net: '276.00', enrolled: 4, refundedPeople: 3, byReliefGroup: { dibao: 4 }, byCounty: { '620602': 4 },
+      orders: 2,
+      paid: '483.00',
+      refunded: '207.00',
+      net: '276.00',
+      enrolled: 4,
+      refundedPeople: 3,
+      byReliefGroup: { dibao: 4 },
+      byCounty: { '620602': 4 },
     });
-    expect((await store.getLedgerEntry(plan.id, settled.paidAt, settled.orderId))).toEqual({ entry: settled, version: 2 });
+    expect(await store.getLedgerEntry(plan.id, settled.paidAt, settled.orderId)).toEqual({ entry: settled, version: 2 });
   });
 
-  test('orders recorded at once, and one of them twice at once, leave totals equal to the entries\' sums', async () => {
+  test("orders recorded at once, and one of them twice at once, leave totals equal to the entries' sums", async () => {
     const { store, deps } = await table();
     const entries = Array.from({ length: 20 }, (_, n) => entry(n));
     await Promise.all([...entries, entries[0], entries[7]].map((e) => recordLedgerEntry(store, plan.id, e)));
     // Σ over n = 0..19 of (n + 1) = 210 people: 14,490.00 paid; 10 refunded (690.00); net 13,800.00; 200 enrolled.
-    expect((await publicLedger(deps, plan.id)).totals).toMatchObject({ orders: 20, paid: '14490.00', refunded: '690.00', net: '13800.00', enrolled: 200, refundedPeople: 10 });
+    expect((await publicLedger(deps, plan.id)).totals).toMatchObject({
+      orders: 20,
+      paid: '14490.00',
+      refunded: '690.00',
+      net: '13800.00',
+      enrolled: 200,
+      refundedPeople: 10,
+    });
   });
 });

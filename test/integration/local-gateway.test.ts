@@ -13,7 +13,11 @@ const echo = (service: string) => async (event: APIGatewayProxyEventV2) => ({
 });
 
 const services: GatewayService[] = [
-  { name: 'claims', routes: ['GET /plans', 'POST /plans/{planId}/claims', 'GET /plans/{planId}/claims/{claimId}', 'GET /plans/{planId}/claims/latest'], handler: echo('claims') },
+  {
+    name: 'claims',
+    routes: ['GET /plans', 'POST /plans/{planId}/claims', 'GET /plans/{planId}/claims/{claimId}', 'GET /plans/{planId}/claims/latest'],
+    handler: echo('claims'),
+  },
   { name: 'windows', routes: ['GET /plans/{planId}/window', 'POST /plans/{planId}/window/open'], handler: echo('windows') },
   {
     name: 'odd',
@@ -45,7 +49,11 @@ async function call(method: string, path: string, init: { body?: string; headers
   const res = await fetch(`${base}${path}`, { method, body: init.body, headers: init.headers });
   const text = await res.text();
   let json: any;
-  try { json = JSON.parse(text); } catch { json = undefined; }
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
   return { status: res.status, headers: res.headers, text, json };
 }
 
@@ -80,7 +88,10 @@ describe('routing', () => {
 
   test('an exact route wins over a parameterised one, whatever the declaration order', async () => {
     expect((await call('GET', '/plans/p/claims/latest')).json.event).toMatchObject({ routeKey: 'GET /plans/{planId}/claims/latest' });
-    expect((await call('GET', '/plans/p/claims/other')).json.event).toMatchObject({ routeKey: 'GET /plans/{planId}/claims/{claimId}', pathParameters: { claimId: 'other' } });
+    expect((await call('GET', '/plans/p/claims/other')).json.event).toMatchObject({
+      routeKey: 'GET /plans/{planId}/claims/{claimId}',
+      pathParameters: { claimId: 'other' },
+    });
     const router = new Router([{ name: 'x', routes: ['GET /a/{id}', 'GET /a/b'], handler: echo('x') }]);
     expect(router.find('GET', ['a', 'b'])).toMatchObject({ route: { key: 'GET /a/b' } });
   });
@@ -91,10 +102,12 @@ describe('routing', () => {
   });
 
   test('conflicting route keys are refused when the gateway is built', () => {
-    expect(() => createGateway([
-      { name: 'a', routes: ['GET /plans/{planId}'], handler: echo('a') },
-      { name: 'b', routes: ['GET /plans/{id}'], handler: echo('b') },
-    ])).toThrow(/conflicts with "GET \/plans\/\{planId\}" of a/);
+    expect(() =>
+      createGateway([
+        { name: 'a', routes: ['GET /plans/{planId}'], handler: echo('a') },
+        { name: 'b', routes: ['GET /plans/{id}'], handler: echo('b') },
+      ]),
+    ).toThrow(/conflicts with "GET \/plans\/\{planId\}" of a/);
     expect(() => createGateway([{ name: 'a', routes: ['GET plans'], handler: echo('a') }])).toThrow(/not "METHOD \/path"/);
   });
 
@@ -139,7 +152,11 @@ describe('the API Gateway HTTP API v2 event', () => {
     expect(e.headers.host).toBe(base.replace('http://', ''));
     const c = e.requestContext;
     expect(c).toMatchObject({
-      accountId: 'local', apiId: 'local', stage: '$default', routeKey: 'POST /plans/{planId}/claims', domainName: base.replace('http://', ''),
+      accountId: 'local',
+      apiId: 'local',
+      stage: '$default',
+      routeKey: 'POST /plans/{planId}/claims',
+      domainName: base.replace('http://', ''),
       http: { method: 'POST', path: '/plans/jiangxi-2023/claims', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test-agent/1.0' },
     });
     expect(c.requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -168,7 +185,9 @@ describe('the API Gateway HTTP API v2 event', () => {
     const e = await new Promise<APIGatewayProxyEventV2>((resolve, reject) => {
       const req = request(`${base}/plans`, { headers: { 'X-Multi': ['a', 'b'] } }, (res) => {
         let text = '';
-        res.on('data', (d) => { text += d; });
+        res.on('data', (d) => {
+          text += d;
+        });
         res.on('end', () => resolve(JSON.parse(text).event));
       });
       req.on('error', reject);
@@ -235,7 +254,10 @@ describe('bodies', () => {
 
   test('a larger chunked body (no content-length) is a 413 too', async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${base}/plans/p/claims`, { method: 'POST' }, (res) => { res.resume(); resolve(res.statusCode!); });
+      const req = request(`${base}/plans/p/claims`, { method: 'POST' }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
       req.on('error', reject);
       const chunk = Buffer.alloc(1024 * 1024, 'x');
       for (let i = 0; i < 11; i++) req.write(chunk);

@@ -30,8 +30,12 @@ function planIds(body: unknown): string[] {
 
 describe('the local stack on plans/', () => {
   let stack: LocalStack;
-  beforeAll(async () => { stack = await freshStack({ plansDir }); });
-  afterAll(async () => { await stack?.stop(); });
+  beforeAll(async () => {
+    stack = await freshStack({ plansDir });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
 
   test('creates the table, publishes every valid plan of the folder and points the handlers at it', async () => {
     const client = localClient(stack.endpoint);
@@ -51,7 +55,10 @@ describe('the local stack on plans/', () => {
       for (const key of spec.routes) {
         const [method, path] = key.split(' ');
         const concrete = path.replace(/\{(\w+)\}/g, (_, name: string) => (name === 'planId' ? 'jiangxi-2023' : `test-${name}`));
-        const res = await fetch(`${stack.url}${concrete}`, { method, ...(method === 'POST' ? { body: '{}', headers: { 'content-type': 'application/json' } } : {}) });
+        const res = await fetch(`${stack.url}${concrete}`, {
+          method,
+          ...(method === 'POST' ? { body: '{}', headers: { 'content-type': 'application/json' } } : {}),
+        });
         const text = await res.text();
         // The gateway's own 404 and 405 name the request; the handlers' answers never do.
         if (/no route for|is not allowed on/.test(text)) missed.push(`${key}: ${res.status} ${text}`);
@@ -63,9 +70,10 @@ describe('the local stack on plans/', () => {
   test('GET /plans answers the index of the published plans: each with its tiers, window and latest version', async () => {
     const res = await fetch(`${stack.url}/plans`);
     expect(res.status).toBe(200);
-    const body = await res.json() as { plans: { id: string; tiers: unknown[]; window: unknown; latest: { seq: number; hash: string } }[] };
+    const body = (await res.json()) as { plans: { id: string; tiers: unknown[]; window: unknown; latest: { seq: number; hash: string } }[] };
     expect(planIds(body)).toEqual(folderPlans());
-    for (const plan of body.plans) expect(plan).toMatchObject({ tiers: expect.any(Array), window: expect.any(Object), latest: { seq: 1, hash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    for (const plan of body.plans)
+      expect(plan).toMatchObject({ tiers: expect.any(Array), window: expect.any(Object), latest: { seq: 1, hash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
   });
 
   test('GET /plans/{planId} answers the plan: tiers, benefit table, versions and window; an unknown plan is a 404', async () => {
@@ -73,11 +81,17 @@ describe('the local stack on plans/', () => {
     expect(res.status).toBe(200);
     const plan = await res.json();
     // Wuwei's two tiers at 69 and 99 yuan (domain brief); its window is undated in the source.
-    expect(plan.tiers.map((t: { id: string; premium: string }) => [t.id, t.premium])).toEqual([['basic', '69.00'], ['upgraded', '99.00']]);
+    expect(plan.tiers.map((t: { id: string; premium: string }) => [t.id, t.premium])).toEqual([
+      ['basic', '69.00'],
+      ['upgraded', '99.00'],
+    ]);
     expect(plan.version).toMatchObject({ planId: 'wuwei-2025', seq: 1 });
     expect(plan.versions).toEqual([plan.version]);
     expect(plan.window).toMatchObject({ planId: 'wuwei-2025', opensAt: null, closesAt: null });
-    expect(plan.table[0]).toMatchObject({ title: expect.any(String), rows: expect.arrayContaining([{ label: '保障方案', value: expect.stringContaining('wuwei-2025') }]) });
+    expect(plan.table[0]).toMatchObject({
+      title: expect.any(String),
+      rows: expect.arrayContaining([{ label: '保障方案', value: expect.stringContaining('wuwei-2025') }]),
+    });
     // What a sponsor's order may say: Wuwei groups donations in its four campaigns (敬孝心, 献爱心, 筑同心, 暖人心), paid in full.
     expect(plan.sponsorship).toMatchObject({ contributions: ['full'], approvals: [], publicLedger: true });
     expect(plan.sponsorship.campaigns.map((c: { name: string }) => c.name)).toEqual(['敬孝心', '献爱心', '筑同心', '暖人心']);
@@ -129,7 +143,8 @@ describe('a new plan file dropped into the plans folder', () => {
   });
 
   test('its window is opened, then closed, by the sweep at the plan instants', { timeout: 60_000 }, async () => {
-    const window = async () => (await (await fetch(`${stack.url}/plans/testcity-2027/window`)).json()) as { state: string; events: { action: string; actor: string; at: string }[] };
+    const window = async () =>
+      (await (await fetch(`${stack.url}/plans/testcity-2027/window`)).json()) as { state: string; events: { action: string; actor: string; at: string }[] };
     const until = (instant: string, extra: number) => new Promise((r) => setTimeout(r, Math.max(0, Date.parse(instant) + extra - Date.now())));
     expect((await window()).state).toBe('scheduled');
     await until(opens, 1000);
@@ -139,7 +154,10 @@ describe('a new plan file dropped into the plans folder', () => {
     expect(closed.state).toBe('closed');
     expect(stack.swept.closed).toContain('testcity-2027');
     // Recorded by the sweep, each at or after its instant.
-    expect(closed.events.map((e) => [e.action, e.actor])).toEqual([['open', 'scheduler'], ['close', 'scheduler']]);
+    expect(closed.events.map((e) => [e.action, e.actor])).toEqual([
+      ['open', 'scheduler'],
+      ['close', 'scheduler'],
+    ]);
     expect(Date.parse(closed.events[0].at)).toBeGreaterThanOrEqual(Date.parse(opens));
     expect(Date.parse(closed.events[1].at)).toBeGreaterThanOrEqual(Date.parse(closes));
   });
@@ -160,7 +178,15 @@ describe('a plan file that fails validation', () => {
       try {
         const refused = second.published.filter((o) => o.status === 'refused');
         expect(refused).toHaveLength(1);
-        expect(refused[0]).toMatchObject({ problems: [expect.objectContaining({ file: expect.stringContaining('wenshan-2023.yaml'), path: 'benefits[inpatient-in-catalog].schedule.flat', reason: expect.stringMatching(/^must be ≤ 1/) })] });
+        expect(refused[0]).toMatchObject({
+          problems: [
+            expect.objectContaining({
+              file: expect.stringContaining('wenshan-2023.yaml'),
+              path: 'benefits[inpatient-in-catalog].schedule.flat',
+              reason: expect.stringMatching(/^must be ≤ 1/),
+            }),
+          ],
+        });
         expect(second.published.filter((o) => o.status === 'unchanged').length).toBe(folderPlans().length - 1);
         const served = await fetch(`${second.url}/plans/wenshan-2023`);
         expect(served.status).toBe(200);
@@ -193,7 +219,7 @@ describe('a broken plan file among the others', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('starts with every other plan; the broken one\'s problems are `file: path: reason`', async () => {
+  test("starts with every other plan; the broken one's problems are `file: path: reason`", async () => {
     const problems = stack.published.flatMap((o) => (o.status === 'refused' ? o.problems : []));
     expect(problems.map((p) => `${p.path}: ${p.reason}`)).toEqual([
       'benefits[inpatient-in-catalog].schedule.flat: must be a ratio: a decimal like 0.7 or a percentage like "70%"',
@@ -213,7 +239,11 @@ describe('the sweep', () => {
     const stack = await freshStack({ plansDir, sweepEveryMs: 200 });
     try {
       const closesAt = new Date(Date.now() + 1500).toISOString();
-      const opened = await fetch(`${stack.url}/plans/nantong-2021/window/open`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ actor: 'bureau', closesAt }) });
+      const opened = await fetch(`${stack.url}/plans/nantong-2021/window/open`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ actor: 'bureau', closesAt }),
+      });
       expect((await opened.json()).state).toBe('open');
       expect(stack.swept.closed).toEqual([]);
       for (let i = 0; i < 100 && stack.swept.closed.length === 0; i++) await new Promise((r) => setTimeout(r, 100));

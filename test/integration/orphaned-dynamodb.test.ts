@@ -6,14 +6,27 @@ import { createInterface } from 'node:readline';
 import { describe, expect, test } from 'vitest';
 import { endOrphans } from '../../local/dynamodb.ts';
 
-const running = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+const running = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 describe('DynamoDB Local left by a killed parent', () => {
   test('is ended by the next start', { timeout: 60_000 }, async () => {
-    const parent = spawn(process.execPath, ['test/support/dynamo-process.ts'], { cwd: resolve(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'inherit'] });
+    const parent = spawn(process.execPath, ['test/support/dynamo-process.ts'], {
+      cwd: resolve(import.meta.dirname, '../..'),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let jvm = 0;
     for await (const line of createInterface({ input: parent.stdout! })) {
-      if (line.startsWith('{')) { jvm = (JSON.parse(line) as { jvm: number }).jvm; break; }
+      if (line.startsWith('{')) {
+        jvm = (JSON.parse(line) as { jvm: number }).jvm;
+        break;
+      }
     }
     expect(running(jvm)).toBe(true);
     // While its parent runs, it is not an orphan.

@@ -29,25 +29,57 @@ const v1 = seedPlan('wuwei-2025'); // the city's heavy-ion list ships empty
 const v2: LoadedPlan = {
   ...v1,
   effectiveFrom: '2025-09-01',
-  lists: { ...v1.lists, 'heavy-ion-treatments': { ...v1.lists['heavy-ion-treatments'], entries: [
-    { code: 'HI-POS', name: '重离子定位' }, { code: 'HI-PLAN', name: '重离子放疗计划' }, { code: 'HI-IRR', name: '重离子放射治疗' },
-  ] } },
+  lists: {
+    ...v1.lists,
+    'heavy-ion-treatments': {
+      ...v1.lists['heavy-ion-treatments'],
+      entries: [
+        { code: 'HI-POS', name: '重离子定位' },
+        { code: 'HI-PLAN', name: '重离子放疗计划' },
+        { code: 'HI-IRR', name: '重离子放射治疗' },
+      ],
+    },
+  },
   tiers: v1.tiers.map((t) => (t.id === 'upgraded' ? { ...t, premium: '109.00' } : t)),
 };
 const catalogue = (plan: LoadedPlan) => ({ plans: new Map([[plan.id, plan]]), problems: [], unavailable: new Map() });
 
 /** A heavy-ion course (positioning 5,000, planning 5,000, irradiation 20,000), out of the basic catalogue, for a lung tumour. */
 const heavyIonClaim = (claimId: string, admitted: string) => ({
-  claimId, planId: v1.id, memberId: '',
-  visit: { type: 'inpatient' as const, admissionDate: admitted, dischargeDate: admitted, hospital: { code: 'H1', level: 3, public: true, regionCode: LIANGZHOU } },
+  claimId,
+  planId: v1.id,
+  memberId: '',
+  visit: {
+    type: 'inpatient' as const,
+    admissionDate: admitted,
+    dischargeDate: admitted,
+    hospital: { code: 'H1', level: 3, public: true, regionCode: LIANGZHOU },
+  },
   diagnoses: [{ icd10: 'C34.1' }],
   settlement: settlement({ basicFundPaid: '10000', outOfCatalogSelfPay: '30000' }),
-  items: [['HI-POS', '5000'], ['HI-PLAN', '5000'], ['HI-IRR', '20000']].map(([code, amount]) => ({ code, category: 'treatment' as const, catalogClass: 'none' as const, amount, selfPay: amount })),
+  items: [
+    ['HI-POS', '5000'],
+    ['HI-PLAN', '5000'],
+    ['HI-IRR', '20000'],
+  ].map(([code, amount]) => ({ code, category: 'treatment' as const, catalogClass: 'none' as const, amount, selfPay: amount })),
 });
 
 async function member(deps: Deps, n: number): Promise<string> {
   const personId = residentId(LIANGZHOU, n);
-  await deps.store.putPeople([{ personId, name: '参保人', scheme: 'resident', status: 'active', suspensions: [], regionCode: LIANGZHOU, reliefGroups: [], newCitizen: false, hongKongMacaoTaiwan: false, updatedAt: '2025-06-01T00:00:00Z' }]);
+  await deps.store.putPeople([
+    {
+      personId,
+      name: '参保人',
+      scheme: 'resident',
+      status: 'active',
+      suspensions: [],
+      regionCode: LIANGZHOU,
+      reliefGroups: [],
+      newCitizen: false,
+      hongKongMacaoTaiwan: false,
+      updatedAt: '2025-06-01T00:00:00Z',
+    },
+  ]);
   const { policy } = await enroll(deps, v1.id, { requestId: randomUUID(), personId, tier: 'upgraded', channel: 'wechat' });
   await confirmPayment(deps, v1.id, personId, { paymentId: `wx-${randomUUID()}`, channel: 'wechat', amount: policy.premium });
   return personId;
@@ -62,7 +94,9 @@ describe('a list update published as a new version', () => {
     const plans = storedCatalog(store, { freshForMs: 0 });
     const deps = (at: string): Deps => ({ plans, store, now: () => new Date(at), queue: { send: async () => {} } });
 
-    expect(await publishPlans(store, catalogue(v1), new Date('2025-06-15T09:00:00+08:00'))).toMatchObject([{ status: 'published', version: { seq: 1, effectiveFrom: null } }]);
+    expect(await publishPlans(store, catalogue(v1), new Date('2025-06-15T09:00:00+08:00'))).toMatchObject([
+      { status: 'published', version: { seq: 1, effectiveFrom: null } },
+    ]);
     const july = deps('2025-07-01T10:00:00+08:00');
     await openWindow(july, await currentPlan(july, v1.id), { actor: '武威市医保局' });
     const first = await member(july, 1);
@@ -81,14 +115,21 @@ describe('a list update published as a new version', () => {
     // Treated on 10 September: version 2 lists the items. (3) pays the bands with no deductible (ruling 8):
     // 20,000 × 30 % + 10,000 × 40 % = 6,000 + 4,000 = 10,000.00.
     const after = await submitClaim(august, v1.id, ClaimSubmission.parse({ ...heavyIonClaim('hi-after', '2025-09-10'), memberId: first }));
-    expect(after.claim.adjudication).toMatchObject({ planVersion: { seq: 2, hash: published[0].status === 'published' ? published[0].version.hash : '' }, total: '10000.00' });
+    expect(after.claim.adjudication).toMatchObject({
+      planVersion: { seq: 2, hash: published[0].status === 'published' ? published[0].version.hash : '' },
+      total: '10000.00',
+    });
 
     // The policy sold under version 1 keeps its 99.00; one sold now, under version 2, costs 109.00.
     expect(await store.getPolicy(v1.id, first)).toMatchObject({ planVersion: 1, premium: '99.00' });
     const second = await member(august, 2);
     expect(await store.getPolicy(v1.id, second)).toMatchObject({ planVersion: 2, premium: '109.00' });
     // The premiums taken are each policy's own: 99.00 + 109.00 = 208.00.
-    expect((await planLossRatio(august, v1.id)).premiums.byTier.find((t) => t.tierId === 'upgraded')).toMatchObject({ policies: 2, amount: '208.00', premium: '109.00' });
+    expect((await planLossRatio(august, v1.id)).premiums.byTier.find((t) => t.tierId === 'upgraded')).toMatchObject({
+      policies: 2,
+      amount: '208.00',
+      premium: '109.00',
+    });
 
     // Reversing the first claim replays the year, each claim under its own version: the second still pays 10,000.00.
     const reversed = await reverseClaim(august, v1.id, 'hi-before');
@@ -96,7 +137,10 @@ describe('a list update published as a new version', () => {
     expect(reversed.accumulators.bandPositions).toEqual({ 'year-position': '30000.00' });
 
     const detail = await planDetail(august, v1.id);
-    expect(detail.versions.map((v) => [v.seq, v.effectiveFrom])).toEqual([[1, null], [2, '2025-09-01']]);
+    expect(detail.versions.map((v) => [v.seq, v.effectiveFrom])).toEqual([
+      [1, null],
+      [2, '2025-09-01'],
+    ]);
     expect(detail.version.seq).toBe(2);
     expect(detail.tiers.find((t) => t.id === 'upgraded')?.premium).toBe('109.00');
   });
@@ -107,13 +151,20 @@ describe('a list update published as a new version', () => {
     const store = new DynamoStore(client, table);
     await publishPlans(store, catalogue(v2), new Date('2025-08-01T09:00:00+08:00'));
     const earlier = { ...v2, effectiveFrom: '2025-07-01', notes: [...v2.notes, 'a correction dated before the version it corrects'] };
-    expect(await publishPlans(store, catalogue(earlier), new Date('2025-08-02T09:00:00+08:00'))).toMatchObject([{
-      status: 'refused', planId: v1.id, problems: [{ path: 'effectiveFrom', reason: expect.stringContaining('must be 2025-09-01 or later') }],
-    }]);
+    expect(await publishPlans(store, catalogue(earlier), new Date('2025-08-02T09:00:00+08:00'))).toMatchObject([
+      {
+        status: 'refused',
+        planId: v1.id,
+        problems: [{ path: 'effectiveFrom', reason: expect.stringContaining('must be 2025-09-01 or later') }],
+      },
+    ]);
     const fewerTiers = { ...v2, tiers: v2.tiers.filter((t) => t.id !== 'upgraded'), effectiveFrom: '2025-10-01' };
-    expect(await publishPlans(store, catalogue(fewerTiers), new Date('2025-08-02T09:00:00+08:00'))).toMatchObject([{
-      status: 'refused', problems: [{ path: 'tiers', reason: expect.stringContaining('tier "upgraded" of version 1 is missing') }],
-    }]);
+    expect(await publishPlans(store, catalogue(fewerTiers), new Date('2025-08-02T09:00:00+08:00'))).toMatchObject([
+      {
+        status: 'refused',
+        problems: [{ path: 'tiers', reason: expect.stringContaining('tier "upgraded" of version 1 is missing') }],
+      },
+    ]);
     expect((await store.listPlanVersions(v1.id)).map((v) => v.seq)).toEqual([1]);
   });
 });

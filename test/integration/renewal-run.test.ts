@@ -27,8 +27,15 @@ const client = localClient(inject('dynamoEndpoint'));
 const previous = seedPlan('sanming-2024');
 /** The next Sanming year as a city would file it: renews sanming-2024, window in December 2024. */
 const next: LoadedPlan = {
-  ...previous, id: 'sanming-2025', renews: 'sanming-2024', productYear: 2025,
-  enrollment: { ...previous.enrollment, window: { opens: '2024-12-01T00:00:00+08:00', closes: '2025-01-01T00:00:00+08:00' }, cover: { kind: 'fixed', start: '2025-01-01', end: '2025-12-31' } },
+  ...previous,
+  id: 'sanming-2025',
+  renews: 'sanming-2024',
+  productYear: 2025,
+  enrollment: {
+    ...previous.enrollment,
+    window: { opens: '2024-12-01T00:00:00+08:00', closes: '2025-01-01T00:00:00+08:00' },
+    cover: { kind: 'fixed', start: '2025-01-01', end: '2025-12-31' },
+  },
 };
 const plans = fixedCatalog([previous, next]);
 
@@ -38,18 +45,52 @@ async function consentingMembers(n: number): Promise<{ store: DynamoStore; ids: 
   await ensureTable(client, table);
   const store = new DynamoStore(client, table);
   const ids = Array.from({ length: n }, (_, i) => residentId('350404', i));
-  const person = (personId: string): RosterPerson => ({ personId, name: '测试', scheme: 'resident', status: 'active', suspensions: [], regionCode: '350404', reliefGroups: [], newCitizen: false, hongKongMacaoTaiwan: false, updatedAt: 'x' });
+  const person = (personId: string): RosterPerson => ({
+    personId,
+    name: '测试',
+    scheme: 'resident',
+    status: 'active',
+    suspensions: [],
+    regionCode: '350404',
+    reliefGroups: [],
+    newCitizen: false,
+    hongKongMacaoTaiwan: false,
+    updatedAt: 'x',
+  });
   await store.putPeople(ids.map(person));
   const policy = (personId: string): Policy => ({
-    planId: previous.id, personId, tier: 'standard', status: 'paid', premium: '150.00', payments: [{ paymentId: `wx-${personId}`, channel: 'wechat', amount: '150.00', paidAt: 'x' }],
-    coverStart: '2024-01-01', coverEnd: '2024-12-31', regionCode: '350404', reliefGroups: [], preExistingConditions: [], history: [], channel: 'wechat',
-    autoRenewal: { channel: 'wechat', consentedAt: 'x' }, requestId: `req-${personId}`, createdAt: 'x', version: 1,
+    planId: previous.id,
+    personId,
+    tier: 'standard',
+    status: 'paid',
+    premium: '150.00',
+    payments: [{ paymentId: `wx-${personId}`, channel: 'wechat', amount: '150.00', paidAt: 'x' }],
+    coverStart: '2024-01-01',
+    coverEnd: '2024-12-31',
+    regionCode: '350404',
+    reliefGroups: [],
+    preExistingConditions: [],
+    history: [],
+    channel: 'wechat',
+    autoRenewal: { channel: 'wechat', consentedAt: 'x' },
+    requestId: `req-${personId}`,
+    createdAt: 'x',
+    version: 1,
   });
   await Promise.all(ids.map((id) => store.putPolicy(policy(id), 0, {})));
   return { store, ids };
 }
 
-const depsOf = (store: Store, at: string, sent: WorkMessage[] = []): Deps => ({ plans, store, now: () => new Date(at), queue: { send: async (m) => { sent.push(m); } } });
+const depsOf = (store: Store, at: string, sent: WorkMessage[] = []): Deps => ({
+  plans,
+  store,
+  now: () => new Date(at),
+  queue: {
+    send: async (m) => {
+      sent.push(m);
+    },
+  },
+});
 
 describe('the renewal run', () => {
   test('killed half-way and run again, renews every consenting member exactly once', async () => {
@@ -75,7 +116,7 @@ describe('the renewal run', () => {
     expect(await runRenewal(depsOf(store, '2024-12-06T09:00:00+08:00'), next.id)).toEqual(job);
   });
 
-  test('asked to stop (the worker\'s time nearly up), stops between two pages, position saved, unfinished; run again, finishes it', async () => {
+  test("asked to stop (the worker's time nearly up), stops between two pages, position saved, unfinished; run again, finishes it", async () => {
     const { store, ids } = await consentingMembers(40);
     const during = '2024-12-05T09:00:00+08:00';
     const message: WorkMessage = { kind: 'renew-plan', planId: next.id };
@@ -105,12 +146,21 @@ describe('the renewal run', () => {
     expect(sent).toHaveLength(1);
   });
 
-  test("is queued when an administrator opens the plan year (an undated window has no schedule to do it)", async () => {
+  test('is queued when an administrator opens the plan year (an undated window has no schedule to do it)', async () => {
     const { store } = await consentingMembers(2);
     const sent: WorkMessage[] = [];
     const deps = depsOf(store, '2024-11-20T09:00:00+08:00', sent);
-    const open = { routeKey: 'POST /plans/{planId}/window/open', pathParameters: { planId: next.id }, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ actor: '医保局', reason: 'opened early' }), requestContext: { requestId: 'r1' } };
-    const reply = await dispatch(enrollmentApi(() => deps), open as unknown as APIGatewayProxyEventV2);
+    const open = {
+      routeKey: 'POST /plans/{planId}/window/open',
+      pathParameters: { planId: next.id },
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ actor: '医保局', reason: 'opened early' }),
+      requestContext: { requestId: 'r1' },
+    };
+    const reply = await dispatch(
+      enrollmentApi(() => deps),
+      open as unknown as APIGatewayProxyEventV2,
+    );
     expect(reply).toMatchObject({ status: 200, body: { state: 'open' } });
     expect(sent).toEqual([{ kind: 'renew-plan', planId: next.id }]);
     expect(await runWork(deps, sent[0])).toMatchObject({ status: 'done', counts: { RENEWED: 2 } });

@@ -25,18 +25,26 @@ beforeAll(async () => {
   stack = await startLocalStack({ endpoint: inject('dynamoEndpoint'), tableName: `changes-${randomUUID()}`, quiet: true });
   store = new DynamoStore(localClient(stack.endpoint), stack.tableName);
 });
-afterAll(async () => { await stack?.stop(); });
+afterAll(async () => {
+  await stack?.stop();
+});
 
 async function call(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${stack.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: response.status, body: await response.json() as any };
+  const response = await fetch(`${stack.url}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as any };
 }
 
 const change = (id: string, body: unknown, plan = 'wuwei-2025') => call('POST', `/plans/${plan}/roster/${id}/changes`, body);
 const eligibility = async (id: string, plan = 'wuwei-2025') => (await call('GET', `/plans/${plan}/eligibility/${id}`)).body;
 
 async function roster(id: string, extra: Record<string, unknown> = {}) {
-  const r = await call('POST', '/plans/wuwei-2025/roster', { people: [{ personId: id, name: '张三丰', scheme: 'employee', status: 'active', regionCode: id.slice(0, 6), accountBalance: '100.00', ...extra }] });
+  const r = await call('POST', '/plans/wuwei-2025/roster', {
+    people: [{ personId: id, name: '张三丰', scheme: 'employee', status: 'active', regionCode: id.slice(0, 6), accountBalance: '100.00', ...extra }],
+  });
   expect(r.body).toMatchObject({ accepted: 1 });
 }
 
@@ -47,7 +55,10 @@ describe('suspend and resume', () => {
   test('suspend: the answer is masked; eligibility shows the suspension; a replay changes nothing', async () => {
     const r = await change(id, { kind: 'suspend', from: daysAgo(30) });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ changed: true, person: { personId: maskId(id), name: '张**', status: 'suspended', suspensions: [{ from: daysAgo(30) }], regionCode: '620602' } });
+    expect(r.body).toMatchObject({
+      changed: true,
+      person: { personId: maskId(id), name: '张**', status: 'suspended', suspensions: [{ from: daysAgo(30) }], regionCode: '620602' },
+    });
     expect(JSON.stringify(r.body)).not.toContain(id);
     expect(JSON.stringify(r.body)).not.toContain('张三丰');
     expect(await eligibility(id)).toMatchObject({ eligible: false, reasons: [{ code: 'BASIC_SUSPENDED' }] });
@@ -56,7 +67,10 @@ describe('suspend and resume', () => {
   });
 
   test('suspend again: 409 naming the rule; resume before the start: 422', async () => {
-    expect(await change(id, { kind: 'suspend', from: daysAgo(10) })).toMatchObject({ status: 409, body: { error: 'ALREADY_SUSPENDED', rule: 'suspend needs an active person' } });
+    expect(await change(id, { kind: 'suspend', from: daysAgo(10) })).toMatchObject({
+      status: 409,
+      body: { error: 'ALREADY_SUSPENDED', rule: 'suspend needs an active person' },
+    });
     expect(await change(id, { kind: 'resume', on: daysAgo(30) })).toMatchObject({ status: 422, body: { error: 'RESUME_BEFORE_SUSPENSION' } });
     expect(await change(id, { kind: 'resume', on: addDays(today, 1) })).toMatchObject({ status: 422, body: { error: 'CHANGE_IN_FUTURE' } });
   });
@@ -70,7 +84,10 @@ describe('suspend and resume', () => {
   });
 
   test('a new suspension must start after the last one ended: 422', async () => {
-    expect(await change(id, { kind: 'suspend', from: daysAgo(6) })).toMatchObject({ status: 422, body: { error: 'SUSPENSION_OVERLAPS', rule: 'from must be after the end of the previous suspension' } });
+    expect(await change(id, { kind: 'suspend', from: daysAgo(6) })).toMatchObject({
+      status: 422,
+      body: { error: 'SUSPENSION_OVERLAPS', rule: 'from must be after the end of the previous suspension' },
+    });
     expect(await change(id, { kind: 'suspend', from: daysAgo(60) })).toMatchObject({ status: 422, body: { error: 'SUSPENSION_OVERLAPS' } });
     const r = await change(id, { kind: 'suspend', from: daysAgo(5) });
     expect(r.body.person.suspensions).toEqual([{ from: daysAgo(30), to: daysAgo(6) }, { from: daysAgo(5) }]);
@@ -97,7 +114,10 @@ describe('move and account balance', () => {
   test('account balance', async () => {
     const id = residentId('620602', 3);
     await roster(id);
-    expect(await change(id, { kind: 'account-balance', accountBalance: '88.80' })).toMatchObject({ status: 200, body: { changed: true, person: { accountBalance: '88.80' } } });
+    expect(await change(id, { kind: 'account-balance', accountBalance: '88.80' })).toMatchObject({
+      status: 200,
+      body: { changed: true, person: { accountBalance: '88.80' } },
+    });
     expect((await store.getPerson(id))?.accountBalance).toBe('88.80');
   });
 });
@@ -105,14 +125,19 @@ describe('move and account balance', () => {
 describe('refusals', () => {
   test('404 for a person not in the roster and for an unknown plan', async () => {
     const nobody = residentId('620602', 999);
-    expect(await change(nobody, { kind: 'move', regionCode: '620621' })).toMatchObject({ status: 404, body: { error: 'NO_ROSTER_ENTRY', message: expect.stringContaining(maskId(nobody)) } });
+    expect(await change(nobody, { kind: 'move', regionCode: '620621' })).toMatchObject({
+      status: 404,
+      body: { error: 'NO_ROSTER_ENTRY', message: expect.stringContaining(maskId(nobody)) },
+    });
     expect(await change(nobody, { kind: 'move', regionCode: '620621' }, 'atlantis-2099')).toMatchObject({ status: 404, body: { error: 'PLAN_NOT_FOUND' } });
   });
 
   test('400 naming the field: unknown kind, bad values, a malformed ID', async () => {
     const id = residentId('620602', 1);
     expect((await change(id, { kind: 'delete' })).body.issues[0].field).toBe('body.kind');
-    expect((await change(id, { kind: 'move', regionCode: '6206' })).body.issues).toEqual([{ field: 'body.regionCode', rule: 'must be a 6-digit administrative code' }]);
+    expect((await change(id, { kind: 'move', regionCode: '6206' })).body.issues).toEqual([
+      { field: 'body.regionCode', rule: 'must be a 6-digit administrative code' },
+    ]);
     expect((await change(id, { kind: 'suspend', from: '2025-02-30' })).body.issues).toEqual([{ field: 'body.from', rule: 'must be a date YYYY-MM-DD' }]);
     expect((await change(id, { kind: 'account-balance', accountBalance: '1.234' })).status).toBe(400);
     const r = await change('620602198001010000', { kind: 'move', regionCode: '620621' });
@@ -125,8 +150,11 @@ describe('concurrency', () => {
     const id = residentId('620602', 10);
     await roster(id);
     const read = (await store.getPerson(id))!;
-    const outcomes = await Promise.allSettled(Array.from({ length: 10 }, (_, i) =>
-      store.updatePerson({ ...read, accountBalance: `${i}.00`, updatedAt: new Date(Date.parse(read.updatedAt) + 1 + i).toISOString() }, read.updatedAt)));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 10 }, (_, i) =>
+        store.updatePerson({ ...read, accountBalance: `${i}.00`, updatedAt: new Date(Date.parse(read.updatedAt) + 1 + i).toISOString() }, read.updatedAt),
+      ),
+    );
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
     expect(outcomes.filter((o) => o.status === 'rejected').every((o) => (o as PromiseRejectedResult).reason instanceof VersionConflict)).toBe(true);
   });
@@ -143,7 +171,8 @@ describe('concurrency', () => {
     const answers = await Promise.all(changes.map((c) => change(id, c)));
     expect(answers.map((a) => a.status)).toEqual(changes.map(() => 200));
     // Serialised writes: replaying the changes in the order of their stamps from the initial entry gives every answer's state.
-    const order = answers.map((a, i) => ({ person: a.body.person as RosterPerson, change: changes[i], changed: a.body.changed as boolean }))
+    const order = answers
+      .map((a, i) => ({ person: a.body.person as RosterPerson, change: changes[i], changed: a.body.changed as boolean }))
       .filter((a) => a.changed)
       .sort((a, b) => a.person.updatedAt.localeCompare(b.person.updatedAt));
     const fields = (p: RosterPerson) => ({ status: p.status, suspensions: p.suspensions, regionCode: p.regionCode, accountBalance: p.accountBalance });
@@ -162,9 +191,24 @@ describe('concurrency', () => {
 
   test('an entry stored before updatedAt was an attribute: updated once on the stamp inside its document, then by the attribute', async () => {
     const id = residentId('620602', 12);
-    const legacy: RosterPerson = { personId: id, name: '旧', scheme: 'resident', status: 'active', suspensions: [], regionCode: '620602', reliefGroups: [], newCitizen: false, hongKongMacaoTaiwan: false, updatedAt: '2024-01-01T00:00:00.000Z' };
-    await documentClient(localClient(stack.endpoint)).send(new PutCommand({ TableName: stack.tableName, Item: { ...keys.person(id), doc: JSON.stringify(legacy) } }));
-    await expect(store.updatePerson({ ...legacy, regionCode: '620621', updatedAt: '2024-01-02T00:00:00.000Z' }, '2023-12-31T00:00:00.000Z')).rejects.toBeInstanceOf(VersionConflict);
+    const legacy: RosterPerson = {
+      personId: id,
+      name: '旧',
+      scheme: 'resident',
+      status: 'active',
+      suspensions: [],
+      regionCode: '620602',
+      reliefGroups: [],
+      newCitizen: false,
+      hongKongMacaoTaiwan: false,
+      updatedAt: '2024-01-01T00:00:00.000Z',
+    };
+    await documentClient(localClient(stack.endpoint)).send(
+      new PutCommand({ TableName: stack.tableName, Item: { ...keys.person(id), doc: JSON.stringify(legacy) } }),
+    );
+    await expect(
+      store.updatePerson({ ...legacy, regionCode: '620621', updatedAt: '2024-01-02T00:00:00.000Z' }, '2023-12-31T00:00:00.000Z'),
+    ).rejects.toBeInstanceOf(VersionConflict);
     expect(await change(id, { kind: 'move', regionCode: '620622' })).toMatchObject({ status: 200, body: { changed: true } });
     expect(await change(id, { kind: 'move', regionCode: '620623' })).toMatchObject({ status: 200, body: { changed: true, person: { regionCode: '620623' } } });
   });

@@ -53,7 +53,7 @@ async function cli(opts: Partial<RosterImportOptions> & { file: string }) {
 
 async function eligibility(plan: string, id: string) {
   const response = await fetch(`${stack.url}/plans/${plan}/eligibility/${id}`);
-  return { status: response.status, body: await response.json() as any };
+  return { status: response.status, body: (await response.json()) as any };
 }
 
 describe('a CSV roster with bad rows mixed in', () => {
@@ -66,16 +66,24 @@ describe('a CSV roster with bad rows mixed in', () => {
     2001: { cells: { suspensions: '2024-02-30..' }, field: 'suspensions[0].from', rule: /date/ },
     2999: { cells: { newCitizen: 'yes' }, field: 'newCitizen', rule: /true or false/ },
   };
-  const goodExtras = (n: number): CsvRow => (n % 100 === 3 ? { status: 'suspended', suspensions: '2024-01-01..2024-03-31;2025-01-01..' } : n % 7 === 0 ? { scheme: 'employee', accountBalance: '120.50', reliefGroups: 'dibao;disabled' } : {});
+  const goodExtras = (n: number): CsvRow =>
+    n % 100 === 3
+      ? { status: 'suspended', suspensions: '2024-01-01..2024-03-31;2025-01-01..' }
+      : n % 7 === 0
+        ? { scheme: 'employee', accountBalance: '120.50', reliefGroups: 'dibao;disabled' }
+        : {};
   let file: string;
   let result: Awaited<ReturnType<typeof cli>>;
   const reportFile = join(tmp, 'rejected.csv');
 
   beforeAll(async () => {
     file = join(tmp, 'roster.csv');
-    await writeCsv(file, (function* () {
-      for (let row = 1; row <= ROWS; row++) yield csvRow('620602', row - 1, { ...goodExtras(row - 1), ...bad[row]?.cells });
-    })());
+    await writeCsv(
+      file,
+      (function* () {
+        for (let row = 1; row <= ROWS; row++) yield csvRow('620602', row - 1, { ...goodExtras(row - 1), ...bad[row]?.cells });
+      })(),
+    );
     // Batches of 500: the bad rows fall in different batches, and row numbers must still be file-wide.
     result = await cli({ file, report: reportFile, batchSize: 500 });
   });
@@ -170,13 +178,21 @@ test('the route numbers rows within its batch; the HTTP sink passes that on for 
 
 test('hmb roster import as a command (JSON lines)', async () => {
   const file = join(tmp, 'roster.jsonl');
-  writeFileSync(file, [
-    JSON.stringify({ personId: residentId('620621', 1), name: '甲', scheme: 'resident', status: 'active', regionCode: '620621' }),
-    JSON.stringify({ personId: residentId('620621', 2), name: '乙', scheme: 'resident', status: 'active', regionCode: '62062' }),
-  ].join('\n'));
+  writeFileSync(
+    file,
+    [
+      JSON.stringify({ personId: residentId('620621', 1), name: '甲', scheme: 'resident', status: 'active', regionCode: '620621' }),
+      JSON.stringify({ personId: residentId('620621', 2), name: '乙', scheme: 'resident', status: 'active', regionCode: '62062' }),
+    ].join('\n'),
+  );
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'HMB_PLANS_DIR'));
   // Asynchronously: the gateway answering the child runs in this process.
-  const run = await promisify(execFile)(process.execPath, ['bin/hmb.ts', 'roster', 'import', '--plan', 'wuwei-2025', '--api', stack.url, file], { cwd: root, encoding: 'utf8', env, timeout: 20_000 });
+  const run = await promisify(execFile)(process.execPath, ['bin/hmb.ts', 'roster', 'import', '--plan', 'wuwei-2025', '--api', stack.url, file], {
+    cwd: root,
+    encoding: 'utf8',
+    env,
+    timeout: 20_000,
+  });
   expect(run.stderr).toBe('');
   expect(run.stdout).toMatch(/^rows 2, accepted 1, rejected 1 in /);
   expect(run.stdout).toContain(`row 2 (line 2) ${maskId(residentId('620621', 2))}: regionCode: must be a 6-digit administrative code`);
@@ -185,16 +201,33 @@ test('hmb roster import as a command (JSON lines)', async () => {
 describe('100,000 rows', () => {
   test('through the CLI import, HTTP and the eligibility route into a counting store', async () => {
     const file = join(tmp, 'big.csv');
-    await writeCsv(file, (function* () {
-      for (let n = 0; n < 100_000; n++) yield csvRow('620602', n, n % 5 === 0 ? { reliefGroups: 'dibao', accountBalance: '10.00' } : {});
-    })());
+    await writeCsv(
+      file,
+      (function* () {
+        for (let n = 0; n < 100_000; n++) yield csvRow('620602', n, n % 5 === 0 ? { reliefGroups: 'dibao', accountBalance: '10.00' } : {});
+      })(),
+    );
     // The real eligibility handler behind the local gateway, its store counting instead of writing to DynamoDB Local.
     let stored = 0;
     const ids = new Set<string>();
     // Nobody is in it yet: the route's read of the entries rows would overwrite finds none.
-    const counting = { getPeople: async () => new Map(), putPeople: async (people: RosterPerson[]) => { stored += people.length; for (const p of people) ids.add(p.personId); } } as unknown as Store;
-    const deps = { plans: fixedCatalog([...loadPlans(defaultPlansDir()).plans.values()]), store: counting, now: () => new Date(), queue: { send: async () => {} } };
-    const handler = createHttpHandler(eligibilityApi(() => deps), new Logger({ serviceName: 'eligibility-test', logLevel: 'WARN' }));
+    const counting = {
+      getPeople: async () => new Map(),
+      putPeople: async (people: RosterPerson[]) => {
+        stored += people.length;
+        for (const p of people) ids.add(p.personId);
+      },
+    } as unknown as Store;
+    const deps = {
+      plans: fixedCatalog([...loadPlans(defaultPlansDir()).plans.values()]),
+      store: counting,
+      now: () => new Date(),
+      queue: { send: async () => {} },
+    };
+    const handler = createHttpHandler(
+      eligibilityApi(() => deps),
+      new Logger({ serviceName: 'eligibility-test', logLevel: 'WARN' }),
+    );
     const gateway: Server = createGateway([{ name: 'eligibility', routes: eligibilityRoutes, handler }]);
     await new Promise<void>((r) => gateway.listen(0, '127.0.0.1', () => r()));
     try {
@@ -214,7 +247,12 @@ describe('100,000 rows', () => {
 
   test('20,000 rows through the local stack into DynamoDB Local', async () => {
     const file = join(tmp, 'medium.csv');
-    await writeCsv(file, (function* () { for (let n = 0; n < 20_000; n++) yield csvRow('620623', n); })());
+    await writeCsv(
+      file,
+      (function* () {
+        for (let n = 0; n < 20_000; n++) yield csvRow('620623', n);
+      })(),
+    );
     const started = performance.now();
     const r = await cli({ file, maxInFlight: 8 });
     const seconds = (performance.now() - started) / 1000;

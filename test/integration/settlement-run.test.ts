@@ -44,7 +44,10 @@ const T2 = '2020-12-10T09:00:00+08:00';
 const SPONSOR = { name: '南通市慈善总会', kind: 'charity' as const, creditCode: '91440300708461136T' };
 
 async function refusal(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   return error instanceof DomainError ? error.code : `no refusal (${String(error)})`;
 }
 
@@ -54,15 +57,41 @@ describe('settling orders after the window', () => {
     await ensureTable(client, table);
     const store = new DynamoStore(client, table);
     const sent: WorkMessage[] = [];
-    const deps = (at: string, s: Store = store): Deps => ({ plans, store: s, now: () => new Date(at), queue: { send: async (m) => { sent.push(m); } } });
+    const deps = (at: string, s: Store = store): Deps => ({
+      plans,
+      store: s,
+      now: () => new Date(at),
+      queue: {
+        send: async (m) => {
+          sent.push(m);
+        },
+      },
+    });
     await actOnWindow(store, plan, { action: 'open', actor: 'bureau', closesAt: C1 }, new Date(T0));
     // A pays the rest, B cancels, C's order expires and C buys their own in the extension, D and E never pay.
     const [a, b, c, d, e, f] = Array.from({ length: 6 }, (_, i) => residentId('320613', 900 + i));
-    const person = (personId: string): RosterPerson => ({ personId, name: '受助人', scheme: 'resident', status: 'active', suspensions: [], regionCode: '320613', reliefGroups: ['dibao'], newCitizen: false, hongKongMacaoTaiwan: false, updatedAt: T0 });
+    const person = (personId: string): RosterPerson => ({
+      personId,
+      name: '受助人',
+      scheme: 'resident',
+      status: 'active',
+      suspensions: [],
+      regionCode: '320613',
+      reliefGroups: ['dibao'],
+      newCitizen: false,
+      hongKongMacaoTaiwan: false,
+      updatedAt: T0,
+    });
     await store.putPeople([a, b, c, d, e, f].map(person));
 
     const { order } = await createOrder(deps(T0), plan.id, {
-      requestId: randomUUID(), sponsor: SPONSOR, actor: 'x', tier: 'standard', contribution: 'fixed-amount', amountEach: '100.00', beneficiaries: [a, b, c, d, e],
+      requestId: randomUUID(),
+      sponsor: SPONSOR,
+      actor: 'x',
+      tier: 'standard',
+      contribution: 'fixed-amount',
+      amountEach: '100.00',
+      beneficiaries: [a, b, c, d, e],
     });
     // 5 × 100.00 = 500.00.
     expect(order.quote).toMatchObject({ covered: 5, amount: '500.00' });
@@ -73,7 +102,16 @@ describe('settling orders after the window', () => {
     await confirmPayment(deps(T0), plan.id, a, { paymentId: 'wx-a-000001', channel: 'wechat', amount: '196.00' });
     await cancelPolicy(deps(T0), plan.id, b, { requestId: 'cancel-b-01', reason: 'declined' });
     // Another sponsor pays F's whole premium; F cancels before cover: the sponsor's 296.00 goes back at once.
-    const full = (await createOrder(deps(T0), plan.id, { requestId: randomUUID(), sponsor: SPONSOR, actor: 'x', tier: 'standard', contribution: 'full', beneficiaries: [f] })).order;
+    const full = (
+      await createOrder(deps(T0), plan.id, {
+        requestId: randomUUID(),
+        sponsor: SPONSOR,
+        actor: 'x',
+        tier: 'standard',
+        contribution: 'full',
+        beneficiaries: [f],
+      })
+    ).order;
     await payOrder(deps(T0), plan.id, full.orderId, { paymentId: 'pay-settle-f', amount: '296.00', actor: 'finance' });
     await fulfilOrder(deps(T0), plan.id, full.orderId);
     expect((await cancelPolicy(deps(T0), plan.id, f, { requestId: 'cancel-f-01', reason: 'moved' })).policy.status).toBe('refunded');
@@ -85,7 +123,14 @@ describe('settling orders after the window', () => {
 
     // Not while the window still takes payments, nor before the order is fulfilled.
     expect(await refusal(requestSettlement(deps(T1), plan.id, order.orderId, { actor: 'charity' }))).toBe('PAYMENTS_STILL_DUE');
-    const unpaid = await createOrder(deps(T1), plan.id, { requestId: randomUUID(), sponsor: SPONSOR, actor: 'x', tier: 'standard', contribution: 'full', beneficiaries: [e] });
+    const unpaid = await createOrder(deps(T1), plan.id, {
+      requestId: randomUUID(),
+      sponsor: SPONSOR,
+      actor: 'x',
+      tier: 'standard',
+      contribution: 'full',
+      beneficiaries: [e],
+    });
     expect(await refusal(requestSettlement(deps(T2), plan.id, unpaid.order.orderId, { actor: 'charity' }))).toBe('ORDER_NOT_FULFILLED');
 
     sent.length = 0;
@@ -97,32 +142,58 @@ describe('settling orders after the window', () => {
 
     // B, C, D and E never paid their part: 4 × 100.00 = 400.00 back to the sponsor; A stays enrolled.
     expect(settled.result).toMatchObject({
-      enrolled: 1, refunded: { people: 4, amount: '400.00', byReason: { BENEFICIARY_DID_NOT_PAY: 4 } }, byReliefGroup: { dibao: 1 }, byCounty: { '320613': 1 },
+      enrolled: 1,
+      refunded: { people: 4, amount: '400.00', byReason: { BENEFICIARY_DID_NOT_PAY: 4 } },
+      byReliefGroup: { dibao: 1 },
+      byCounty: { '320613': 1 },
     });
     expect(settled.settlement).toMatchObject({ actor: 'charity', lapsed: 4 });
     const refund = { refund: { reason: 'BENEFICIARY_DID_NOT_PAY', at: new Date(T2).toISOString() } };
-    for (const id of [b, d, e]) expect((await store.getPolicy(plan.id, id))!.payments).toEqual([expect.objectContaining({ paymentId: order.orderId, ...refund })]);
+    for (const id of [b, d, e])
+      expect((await store.getPolicy(plan.id, id))!.payments).toEqual([expect.objectContaining({ paymentId: order.orderId, ...refund })]);
     const ofC = (await store.getPolicy(plan.id, c))!;
-    expect(ofC).toMatchObject({ status: 'paid', requestId: 'own-order-c', earlier: [{ requestId: order.orderId, payments: [expect.objectContaining(refund)] }] });
+    expect(ofC).toMatchObject({
+      status: 'paid',
+      requestId: 'own-order-c',
+      earlier: [{ requestId: order.orderId, payments: [expect.objectContaining(refund)] }],
+    });
     expect(ofC.payments.every((p) => p.refund === undefined)).toBe(true);
     expect((await store.getPolicy(plan.id, a))!.payments.every((p) => p.refund === undefined)).toBe(true);
     const lines = (await store.listBeneficiaries(plan.id, order.orderId)).beneficiaries;
-    expect(lines.map((l) => l.outcome)).toEqual([a, b, c, d, e].map((id) => (id === a ? { enrolled: true } : { enrolled: false, refundReason: 'BENEFICIARY_DID_NOT_PAY', settled: true })));
+    expect(lines.map((l) => l.outcome)).toEqual(
+      [a, b, c, d, e].map((id) => (id === a ? { enrolled: true } : { enrolled: false, refundReason: 'BENEFICIARY_DID_NOT_PAY', settled: true })),
+    );
 
     // The full order: F's line leaves the enrolled with the refund already made (296.00, at the cancellation).
     await requestSettlement(deps(T2), plan.id, full.orderId, { actor: 'charity' });
     expect((await settleOrder(deps(T2), plan.id, full.orderId)).result).toMatchObject({
-      enrolled: 0, refunded: { people: 1, amount: '296.00', byReason: { CANCELLED_BEFORE_COVER: 1 } }, byReliefGroup: {},
+      enrolled: 0,
+      refunded: { people: 1, amount: '296.00', byReason: { CANCELLED_BEFORE_COVER: 1 } },
+      byReliefGroup: {},
     });
-    expect((await store.getPolicy(plan.id, f))!.payments).toEqual([expect.objectContaining({ paymentId: full.orderId, refund: expect.objectContaining({ reason: 'CANCELLED_BEFORE_COVER' }) })]);
+    expect((await store.getPolicy(plan.id, f))!.payments).toEqual([
+      expect.objectContaining({ paymentId: full.orderId, refund: expect.objectContaining({ reason: 'CANCELLED_BEFORE_COVER' }) }),
+    ]);
 
     // The ledger: paid 500.00 + 296.00 = 796.00, refunded 400.00 + 296.00 = 696.00, net 100.00, one person covered.
     const ledger = await publicLedger(deps(T2), plan.id);
-    expect(ledger.entries.find((x) => x.orderId === order.orderId)).toMatchObject({ amountPaid: '500.00', enrolled: 1, refunded: { people: 4, amount: '400.00' }, net: '100.00' });
+    expect(ledger.entries.find((x) => x.orderId === order.orderId)).toMatchObject({
+      amountPaid: '500.00',
+      enrolled: 1,
+      refunded: { people: 4, amount: '400.00' },
+      net: '100.00',
+    });
     // Kept with the entries as the settlement rewrote them (each rewrite moves the totals by its difference): 2 orders;
     // refunded 4 + 1 = 5 people; the one person still covered is A (dibao, county 320613).
     expect(ledger.totals).toEqual({
-      orders: 2, paid: '796.00', refunded: '696.00', net: '100.00', enrolled: 1, refundedPeople: 5, byReliefGroup: { dibao: 1 }, byCounty: { '320613': 1 },
+      orders: 2,
+      paid: '796.00',
+      refunded: '696.00',
+      net: '100.00',
+      enrolled: 1,
+      refundedPeople: 5,
+      byReliefGroup: { dibao: 1 },
+      byCounty: { '320613': 1 },
     });
 
     // Asked again, delivered again: nothing moves.
@@ -134,11 +205,41 @@ describe('settling orders after the window', () => {
     await ensureTable(client, table);
     const store = new DynamoStore(client, table);
     const sent: WorkMessage[] = [];
-    const deps = (at: string): Deps => ({ plans, store, now: () => new Date(at), queue: { send: async (m) => { sent.push(m); } } });
+    const deps = (at: string): Deps => ({
+      plans,
+      store,
+      now: () => new Date(at),
+      queue: {
+        send: async (m) => {
+          sent.push(m);
+        },
+      },
+    });
     await actOnWindow(store, plan, { action: 'open', actor: 'bureau', closesAt: C1 }, new Date(T0));
     const id = residentId('320613', 950);
-    await store.putPeople([{ personId: id, name: '受助人', scheme: 'resident', status: 'active', suspensions: [], regionCode: '320613', reliefGroups: ['tekun'], newCitizen: false, hongKongMacaoTaiwan: false, updatedAt: T0 }]);
-    const { order } = await createOrder(deps(T0), plan.id, { requestId: randomUUID(), sponsor: SPONSOR, actor: 'x', tier: 'standard', contribution: 'fixed-amount', amountEach: '50.00', beneficiaries: [id] });
+    await store.putPeople([
+      {
+        personId: id,
+        name: '受助人',
+        scheme: 'resident',
+        status: 'active',
+        suspensions: [],
+        regionCode: '320613',
+        reliefGroups: ['tekun'],
+        newCitizen: false,
+        hongKongMacaoTaiwan: false,
+        updatedAt: T0,
+      },
+    ]);
+    const { order } = await createOrder(deps(T0), plan.id, {
+      requestId: randomUUID(),
+      sponsor: SPONSOR,
+      actor: 'x',
+      tier: 'standard',
+      contribution: 'fixed-amount',
+      amountEach: '50.00',
+      beneficiaries: [id],
+    });
     await payOrder(deps(T0), plan.id, order.orderId, { paymentId: 'pay-settle-2', amount: '50.00', actor: 'finance' });
     await fulfilOrder(deps(T0), plan.id, order.orderId);
 
@@ -147,7 +248,11 @@ describe('settling orders after the window', () => {
     expect((await store.getWindow(plan.id))?.state).toBe('closed');
     expect(sent).toEqual([{ kind: 'settle-order', planId: plan.id, orderId: order.orderId }]);
     // The one beneficiary never paid the 296.00 − 50.00 = 246.00: the sponsor's 50.00 comes back.
-    expect((await settleOrder(deps(C1), plan.id, order.orderId)).result).toMatchObject({ enrolled: 0, refunded: { people: 1, amount: '50.00' }, byReliefGroup: {} });
+    expect((await settleOrder(deps(C1), plan.id, order.orderId)).result).toMatchObject({
+      enrolled: 0,
+      refunded: { people: 1, amount: '50.00' },
+      byReliefGroup: {},
+    });
   });
 
   test('a sponsored policy cancelled before cover after the settlement leaves the receipt and the ledger, once', async () => {
@@ -157,15 +262,49 @@ describe('settling orders after the window', () => {
     await ensureTable(client, table);
     const store = new DynamoStore(client, table);
     const sent: WorkMessage[] = [];
-    const deps = (at: string, s: Store = store): Deps => ({ plans: fixedCatalog([wenshan]), store: s, now: () => new Date(at), queue: { send: async (m) => { sent.push(m); } } });
-    const [open, closing, settling, cancelling] = ['2023-07-10T10:00:00+08:00', '2023-08-20T00:00:00+08:00', '2023-08-20T09:00:00+08:00', '2023-08-25T10:00:00+08:00'];
+    const deps = (at: string, s: Store = store): Deps => ({
+      plans: fixedCatalog([wenshan]),
+      store: s,
+      now: () => new Date(at),
+      queue: {
+        send: async (m) => {
+          sent.push(m);
+        },
+      },
+    });
+    const [open, closing, settling, cancelling] = [
+      '2023-07-10T10:00:00+08:00',
+      '2023-08-20T00:00:00+08:00',
+      '2023-08-20T09:00:00+08:00',
+      '2023-08-25T10:00:00+08:00',
+    ];
     await actOnWindow(store, wenshan, { action: 'open', actor: 'bureau' }, new Date(open));
     const [g, h, k] = Array.from({ length: 3 }, (_, i) => residentId('532601', 960 + i));
-    await store.putPeople([g, h, k].map((personId, i): RosterPerson => ({
-      personId, name: '受助人', scheme: 'resident', status: 'active', suspensions: [], regionCode: i === 1 ? '532622' : '532601', reliefGroups: ['tekun'], newCitizen: false, hongKongMacaoTaiwan: false, updatedAt: open,
-    })));
+    await store.putPeople(
+      [g, h, k].map(
+        (personId, i): RosterPerson => ({
+          personId,
+          name: '受助人',
+          scheme: 'resident',
+          status: 'active',
+          suspensions: [],
+          regionCode: i === 1 ? '532622' : '532601',
+          reliefGroups: ['tekun'],
+          newCitizen: false,
+          hongKongMacaoTaiwan: false,
+          updatedAt: open,
+        }),
+      ),
+    );
     const fullOrder = async (beneficiaries: string[], paymentId: string) => {
-      const { order } = await createOrder(deps(open), wenshan.id, { requestId: randomUUID(), sponsor: SPONSOR, actor: 'x', tier: 'standard', contribution: 'full', beneficiaries });
+      const { order } = await createOrder(deps(open), wenshan.id, {
+        requestId: randomUUID(),
+        sponsor: SPONSOR,
+        actor: 'x',
+        tier: 'standard',
+        contribution: 'full',
+        beneficiaries,
+      });
       await payOrder(deps(open), wenshan.id, order.orderId, { paymentId, amount: order.quote!.amount, actor: 'finance' });
       return fulfilOrder(deps(open), wenshan.id, order.orderId);
     };
@@ -183,21 +322,36 @@ describe('settling orders after the window', () => {
     const message = { kind: 'settle-late-refund', planId: wenshan.id, orderId: order.orderId, row: 2 } as const;
     expect(sent).toEqual([message]);
     // The worker dies after moving the receipt, before the ledger entry: the redelivery finishes, counting H once.
-    const dying: Store = new Proxy(store, { get: (t, name) => (name === 'putLedgerEntry' ? async () => { throw new Error('worker died'); } : Reflect.get(t, name, t).bind(t)) });
+    const dying: Store = new Proxy(store, {
+      get: (t, name) =>
+        name === 'putLedgerEntry'
+          ? async () => {
+              throw new Error('worker died');
+            }
+          : Reflect.get(t, name, t).bind(t),
+    });
     await expect(settleLateRefund(deps(cancelling, dying), wenshan.id, order.orderId, 2)).rejects.toThrow('worker died');
     const counted = await settleLateRefund(deps(cancelling), wenshan.id, order.orderId, 2);
     // G stays: enrolled 2 − 1 = 1; refunded 1 person, 69.00; H's county 532622 and one tekun out.
     expect(counted.result).toMatchObject({
-      enrolled: 1, refunded: { people: 1, amount: '69.00', byReason: { CANCELLED_BEFORE_COVER: 1 } }, byReliefGroup: { tekun: 1 }, byCounty: { '532601': 1 },
+      enrolled: 1,
+      refunded: { people: 1, amount: '69.00', byReason: { CANCELLED_BEFORE_COVER: 1 } },
+      byReliefGroup: { tekun: 1 },
+      byCounty: { '532601': 1 },
     });
     expect(counted.result!.byCounty).not.toHaveProperty('532622');
     expect(counted.settlement).toMatchObject({ lapsed: 1, lateRefunds: [2] });
     expect((await store.listBeneficiaries(wenshan.id, order.orderId)).beneficiaries.map((l) => l.outcome)).toEqual([
-      { enrolled: true }, { enrolled: false, refundReason: 'CANCELLED_BEFORE_COVER', settled: true },
+      { enrolled: true },
+      { enrolled: false, refundReason: 'CANCELLED_BEFORE_COVER', settled: true },
     ]);
     // Ledger: paid 138.00, refunded 69.00, net 138.00 − 69.00 = 69.00.
-    expect((await publicLedger(deps(cancelling), wenshan.id)).entries.find((e) => e.orderId === order.orderId))
-      .toMatchObject({ amountPaid: '138.00', enrolled: 1, refunded: { people: 1, amount: '69.00' }, net: '69.00' });
+    expect((await publicLedger(deps(cancelling), wenshan.id)).entries.find((e) => e.orderId === order.orderId)).toMatchObject({
+      amountPaid: '138.00',
+      enrolled: 1,
+      refunded: { people: 1, amount: '69.00' },
+      net: '69.00',
+    });
     // The cancellation replayed sends again; the message delivered again moves nothing, nor does G's row.
     sent.length = 0;
     expect((await cancelPolicy(deps(cancelling), wenshan.id, h, { requestId: 'cancel-h-01', reason: 'moved away' })).replayed).toBe(true);

@@ -25,13 +25,27 @@ const client = localClient(inject('dynamoEndpoint'));
 const plan = seedPlan('sanming-2024');
 /** A session of a caller role, named (as the roles' trust requires) after the partner's account. */
 const role = (name: string, account: string) => `arn:aws:sts::111122223333:assumed-role/HuiminbaoStack-Api${name}Caller-ABC/${account}`;
-const ROLES = Object.fromEntries(['Bureau', 'Insurer', 'Sponsor', 'Channel'].map((n) => [n.toLowerCase(), `arn:aws:iam::111122223333:role/HuiminbaoStack-Api${n}Caller-ABC`]));
+const ROLES = Object.fromEntries(
+  ['Bureau', 'Insurer', 'Sponsor', 'Channel'].map((n) => [n.toLowerCase(), `arn:aws:iam::111122223333:role/HuiminbaoStack-Api${n}Caller-ABC`]),
+);
 const ACCOUNTS = { bureau: '210000000001', insurer: '210000000002', sponsor: '210000000003', channel: '210000000004' } as const;
-const [BUREAU, INSURER, SPONSOR, CHANNEL] = [role('Bureau', ACCOUNTS.bureau), role('Insurer', ACCOUNTS.insurer), role('Sponsor', ACCOUNTS.sponsor), role('Channel', ACCOUNTS.channel)];
+const [BUREAU, INSURER, SPONSOR, CHANNEL] = [
+  role('Bureau', ACCOUNTS.bureau),
+  role('Insurer', ACCOUNTS.insurer),
+  role('Sponsor', ACCOUNTS.sponsor),
+  role('Channel', ACCOUNTS.channel),
+];
 
 function event(routeKey: string, pathParameters: Record<string, string>, body: unknown, signedBy?: string): APIGatewayProxyEventV2 {
   return {
-    version: '2.0', routeKey, rawPath: '/', rawQueryString: '', headers: { 'content-type': 'application/json' }, pathParameters, body: JSON.stringify(body), isBase64Encoded: false,
+    version: '2.0',
+    routeKey,
+    rawPath: '/',
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json' },
+    pathParameters,
+    body: JSON.stringify(body),
+    isBase64Encoded: false,
     requestContext: { requestId: randomUUID(), ...(signedBy ? { authorizer: { iam: { userArn: signedBy } } } : {}) },
   } as unknown as APIGatewayProxyEventV2;
 }
@@ -49,14 +63,29 @@ describe('signed requests', () => {
     };
     const planId = plan.id;
     // Each partner serves the plan as its kind (the partner registry), as on AWS.
-    for (const [kind, account] of Object.entries(ACCOUNTS)) await store.putPartner({ partnerId: account, kind: kind as Caller, plans: [planId], updatedAt: '2023-11-01T00:00:00Z' });
+    for (const [kind, account] of Object.entries(ACCOUNTS))
+      await store.putPartner({ partnerId: account, kind: kind as Caller, plans: [planId], updatedAt: '2023-11-01T00:00:00Z' });
     const gate = (access: RouteAccess) => () => ({ access, roles: ROLES, signing: true, partners: (id: string, kind: Caller) => store.getPartner(id, kind) });
-    const windows = createHttpHandler(enrollmentApi(() => deps), logger, gate(windowsAccess));
-    const orders = createHttpHandler(charityApi(() => deps), logger, gate(charityAccess));
+    const windows = createHttpHandler(
+      enrollmentApi(() => deps),
+      logger,
+      gate(windowsAccess),
+    );
+    const orders = createHttpHandler(
+      charityApi(() => deps),
+      logger,
+      gate(charityAccess),
+    );
     // The local stack signs nothing.
-    const unsigned = createHttpHandler(enrollmentApi(() => deps), logger);
+    const unsigned = createHttpHandler(
+      enrollmentApi(() => deps),
+      logger,
+    );
 
-    const opened = await call(windows, event('POST /plans/{planId}/window/open', { planId }, { actor: '医保局 窗口', closesAt: '2024-01-01T00:00:00+08:00' }, BUREAU));
+    const opened = await call(
+      windows,
+      event('POST /plans/{planId}/window/open', { planId }, { actor: '医保局 窗口', closesAt: '2024-01-01T00:00:00+08:00' }, BUREAU),
+    );
     expect(opened.status).toBe(200);
     expect(opened.body.events).toEqual([expect.objectContaining({ action: 'extend', actor: '医保局 窗口', signedBy: BUREAU })]);
     // The public read of the window shows its history without who signed (partner accounts, staff sessions).
@@ -67,7 +96,10 @@ describe('signed requests', () => {
     const history = await call(windows, event('GET /plans/{planId}/window/history', { planId }, undefined, BUREAU));
     expect(history.body.events).toEqual([expect.objectContaining({ action: 'extend', actor: '医保局 窗口', signedBy: BUREAU })]);
     // Unsigned (the local stack): the actor alone.
-    expect(await call(windows, event('POST /plans/{planId}/window/close', { planId }, { actor: 'local tester' }))).toMatchObject({ status: 403, body: { error: 'NOT_SIGNED' } });
+    expect(await call(windows, event('POST /plans/{planId}/window/close', { planId }, { actor: 'local tester' }))).toMatchObject({
+      status: 403,
+      body: { error: 'NOT_SIGNED' },
+    });
     const closed = await call(unsigned, event('POST /plans/{planId}/window/close', { planId }, { actor: 'local tester' }));
     expect(closed.body.events.at(-1)).toEqual(expect.objectContaining({ action: 'close', actor: 'local tester' }));
     expect(closed.body.events.at(-1)).not.toHaveProperty('signedBy');
@@ -75,31 +107,106 @@ describe('signed requests', () => {
 
     // An account debit is the bureau's to confirm: a channel reporting one could spend any account.
     const member = residentId('350404', 702);
-    await store.putPeople([{ personId: member, name: '职工', scheme: 'employee', status: 'active', suspensions: [], regionCode: '350404', reliefGroups: [], newCitizen: false, hongKongMacaoTaiwan: false, accountBalance: '1000.00', updatedAt: '2023-11-01T00:00:00Z' }]);
-    expect((await call(windows, event('POST /plans/{planId}/policies', { planId }, { requestId: randomUUID(), personId: member, tier: 'standard', channel: 'wechat' }, CHANNEL))).status).toBe(201);
+    await store.putPeople([
+      {
+        personId: member,
+        name: '职工',
+        scheme: 'employee',
+        status: 'active',
+        suspensions: [],
+        regionCode: '350404',
+        reliefGroups: [],
+        newCitizen: false,
+        hongKongMacaoTaiwan: false,
+        accountBalance: '1000.00',
+        updatedAt: '2023-11-01T00:00:00Z',
+      },
+    ]);
+    expect(
+      (
+        await call(
+          windows,
+          event('POST /plans/{planId}/policies', { planId }, { requestId: randomUUID(), personId: member, tier: 'standard', channel: 'wechat' }, CHANNEL),
+        )
+      ).status,
+    ).toBe(201);
     const debit = { paymentId: 'yb-000702', channel: 'personal-account', amount: '150.00' };
-    expect(await call(windows, event('POST /plans/{planId}/policies/{personId}/payments', { planId, personId: member }, debit, CHANNEL))).toMatchObject({ status: 403, body: { error: 'NOT_YOUR_PAYMENT' } });
-    expect(await call(windows, event('POST /plans/{planId}/policies/{personId}/payments', { planId, personId: member }, debit, BUREAU))).toMatchObject({ status: 200, body: { policy: { status: 'paid' } } });
+    expect(await call(windows, event('POST /plans/{planId}/policies/{personId}/payments', { planId, personId: member }, debit, CHANNEL))).toMatchObject({
+      status: 403,
+      body: { error: 'NOT_YOUR_PAYMENT' },
+    });
+    expect(await call(windows, event('POST /plans/{planId}/policies/{personId}/payments', { planId, personId: member }, debit, BUREAU))).toMatchObject({
+      status: 200,
+      body: { policy: { status: 'paid' } },
+    });
 
     const people = [residentId('350404', 700), residentId('350404', 701)];
-    await store.putPeople(people.map((personId) => ({ personId, name: '受助人', scheme: 'resident', status: 'active', suspensions: [], regionCode: '350404', reliefGroups: ['tekun'], newCitizen: false, hongKongMacaoTaiwan: false, updatedAt: '2023-11-01T00:00:00Z' })));
-    const created = await call(orders, event('POST /plans/{planId}/orders', { planId }, {
-      requestId: randomUUID(), sponsor: { name: '三明市民政局', kind: 'government', creditCode: '11110000000029209E' }, actor: '民政局 经办人', tier: 'standard', contribution: 'full', beneficiaries: people,
-    }, SPONSOR));
+    await store.putPeople(
+      people.map((personId) => ({
+        personId,
+        name: '受助人',
+        scheme: 'resident',
+        status: 'active',
+        suspensions: [],
+        regionCode: '350404',
+        reliefGroups: ['tekun'],
+        newCitizen: false,
+        hongKongMacaoTaiwan: false,
+        updatedAt: '2023-11-01T00:00:00Z',
+      })),
+    );
+    const created = await call(
+      orders,
+      event(
+        'POST /plans/{planId}/orders',
+        { planId },
+        {
+          requestId: randomUUID(),
+          sponsor: { name: '三明市民政局', kind: 'government', creditCode: '11110000000029209E' },
+          actor: '民政局 经办人',
+          tier: 'standard',
+          contribution: 'full',
+          beneficiaries: people,
+        },
+        SPONSOR,
+      ),
+    );
     expect(created.status).toBe(201);
     const orderId = created.body.orderId;
     // The sponsor cannot confirm its own list, nor pay where finance pays: nothing is recorded.
-    const selfConfirmed = await call(orders, event('POST /plans/{planId}/orders/{orderId}/approvals', { planId, orderId }, { step: 'lead-insurer-confirms', actor: '民政局 经办人' }, SPONSOR));
+    const selfConfirmed = await call(
+      orders,
+      event('POST /plans/{planId}/orders/{orderId}/approvals', { planId, orderId }, { step: 'lead-insurer-confirms', actor: '民政局 经办人' }, SPONSOR),
+    );
     expect(selfConfirmed).toMatchObject({ status: 403, body: { error: 'NOT_YOUR_STEP', takers: ['insurer'] } });
     // A role merely named like one of ours is none of them: refused before anything is read.
-    expect(await call(orders, event('POST /plans/{planId}/orders/{orderId}/approvals', { planId, orderId }, { step: 'lead-insurer-confirms', actor: 'x' }, role('Other', ACCOUNTS.insurer))))
-      .toMatchObject({ status: 403, body: { error: 'UNKNOWN_CALLER' } });
+    expect(
+      await call(
+        orders,
+        event(
+          'POST /plans/{planId}/orders/{orderId}/approvals',
+          { planId, orderId },
+          { step: 'lead-insurer-confirms', actor: 'x' },
+          role('Other', ACCOUNTS.insurer),
+        ),
+      ),
+    ).toMatchObject({ status: 403, body: { error: 'UNKNOWN_CALLER' } });
     expect((await call(orders, event('GET /plans/{planId}/orders/{orderId}', { planId, orderId }, undefined, SPONSOR))).body.approvals).toHaveLength(1);
-    await call(orders, event('POST /plans/{planId}/orders/{orderId}/approvals', { planId, orderId }, { step: 'lead-insurer-confirms', actor: '主承保 核对' }, INSURER));
-    expect(await call(orders, event('POST /plans/{planId}/orders/{orderId}/payment', { planId, orderId }, { paymentId: 'spn-000701', amount: '300.00', actor: '民政局' }, SPONSOR)))
-      .toMatchObject({ status: 403, body: { error: 'NOT_YOUR_STEP', takers: ['bureau'] } });
+    await call(
+      orders,
+      event('POST /plans/{planId}/orders/{orderId}/approvals', { planId, orderId }, { step: 'lead-insurer-confirms', actor: '主承保 核对' }, INSURER),
+    );
+    expect(
+      await call(
+        orders,
+        event('POST /plans/{planId}/orders/{orderId}/payment', { planId, orderId }, { paymentId: 'spn-000701', amount: '300.00', actor: '民政局' }, SPONSOR),
+      ),
+    ).toMatchObject({ status: 403, body: { error: 'NOT_YOUR_STEP', takers: ['bureau'] } });
     // 2 × 150.00 = 300.00, paid by finance (a bureau-side office).
-    const paid = await call(orders, event('POST /plans/{planId}/orders/{orderId}/payment', { planId, orderId }, { paymentId: 'fin-000701', amount: '300.00', actor: '财政局' }, BUREAU));
+    const paid = await call(
+      orders,
+      event('POST /plans/{planId}/orders/{orderId}/payment', { planId, orderId }, { paymentId: 'fin-000701', amount: '300.00', actor: '财政局' }, BUREAU),
+    );
     expect(paid.status).toBe(200);
     expect(paid.body.approvals).toEqual([
       expect.objectContaining({ step: 'civil-affairs-submits', actor: '民政局 经办人', signedBy: SPONSOR }),

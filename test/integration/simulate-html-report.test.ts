@@ -29,8 +29,28 @@ beforeAll(async () => {
   writeFileSync(join(tmp, 'wenshan-2024.yaml'), stringify(draft));
   cpSync(join(root, 'plans/lists/wenshan-2023'), join(tmp, 'lists/wenshan-2023'), { recursive: true });
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'HMB_PLANS_DIR'));
-  const run = spawnSync(process.execPath, ['bin/hmb.ts', 'simulate', '--plan', 'wenshan-2023', '--against', join(tmp, 'wenshan-2024.yaml'),
-    '--generate', '4000', '--years', '4', '--seed', '9', '--format', 'html', '--out', report], { cwd: root, encoding: 'utf8', env });
+  const run = spawnSync(
+    process.execPath,
+    [
+      'bin/hmb.ts',
+      'simulate',
+      '--plan',
+      'wenshan-2023',
+      '--against',
+      join(tmp, 'wenshan-2024.yaml'),
+      '--generate',
+      '4000',
+      '--years',
+      '4',
+      '--seed',
+      '9',
+      '--format',
+      'html',
+      '--out',
+      report,
+    ],
+    { cwd: root, encoding: 'utf8', env },
+  );
   if (run.status !== 0) throw new Error(`hmb simulate failed: ${run.stderr}`);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
@@ -53,7 +73,13 @@ describe('the HTML report in Chromium', () => {
   test('every chart is there, laid out and drawn with bars', async () => {
     const charts = page.locator('svg.chart');
     expect(await charts.evaluateAll((svgs) => svgs.map((s) => s.getAttribute('data-chart')))).toEqual([
-      'ratio-by-age-band', 'ratio-by-population', 'paid-by-benefit', 'member-percentiles', 'ratio-by-year', 'difference-by-age-band', 'difference-by-benefit',
+      'ratio-by-age-band',
+      'ratio-by-population',
+      'paid-by-benefit',
+      'member-percentiles',
+      'ratio-by-year',
+      'difference-by-age-band',
+      'difference-by-benefit',
     ]);
     for (const chart of await charts.all()) {
       const box = await chart.boundingBox();

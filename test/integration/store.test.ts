@@ -15,11 +15,28 @@ const client = localClient(inject('dynamoEndpoint'));
 const table = `store-${randomUUID()}`;
 const store = new DynamoStore(client, table);
 
-beforeAll(async () => { await ensureTable(client, table); });
+beforeAll(async () => {
+  await ensureTable(client, table);
+});
 
 const policy = (requestId: string, extra: Partial<Policy> = {}): Policy => ({
-  planId: 'jiangxi-2023', personId: '360102199003071234', tier: 'standard', status: 'paid', premium: '120.00', payments: [], coverStart: '2023-06-01', coverEnd: '2024-05-31',
-  regionCode: '360102', reliefGroups: [], preExistingConditions: [], history: [], channel: 'wechat', requestId, createdAt: '2023-04-01T00:00:00Z', version: 1, ...extra,
+  planId: 'jiangxi-2023',
+  personId: '360102199003071234',
+  tier: 'standard',
+  status: 'paid',
+  premium: '120.00',
+  payments: [],
+  coverStart: '2023-06-01',
+  coverEnd: '2024-05-31',
+  regionCode: '360102',
+  reliefGroups: [],
+  preExistingConditions: [],
+  history: [],
+  channel: 'wechat',
+  requestId,
+  createdAt: '2023-04-01T00:00:00Z',
+  version: 1,
+  ...extra,
 });
 
 describe('DynamoStore', () => {
@@ -36,7 +53,20 @@ describe('DynamoStore', () => {
   test('a read naming one key twice (a buyer enrolling themself) asks DynamoDB once, and answers both', async () => {
     // BatchGetItem refuses duplicate keys (a ValidationException, once a 500): the adapter asks each key once.
     const personId = '11010519491231002X';
-    await store.putPeople([{ personId, name: '张三', scheme: 'resident', status: 'active', suspensions: [], regionCode: '110105', reliefGroups: [], newCitizen: false, hongKongMacaoTaiwan: false, updatedAt: '2023-04-01T00:00:00.000Z' }]);
+    await store.putPeople([
+      {
+        personId,
+        name: '张三',
+        scheme: 'resident',
+        status: 'active',
+        suspensions: [],
+        regionCode: '110105',
+        reliefGroups: [],
+        newCitizen: false,
+        hongKongMacaoTaiwan: false,
+        updatedAt: '2023-04-01T00:00:00.000Z',
+      },
+    ]);
     const inputs = await store.getEnrollmentInputs('dup-plan', personId, { buyerId: personId, previousPlanId: 'dup-plan' });
     expect(inputs.person).toMatchObject({ personId, name: '张三' });
     expect(inputs.buyer).toEqual(inputs.person);
@@ -48,7 +78,9 @@ describe('DynamoStore', () => {
     const personId = '360102199003075836';
     await store.putPolicy(policy('first', { personId, status: 'pending' }), 0, {});
     await store.putPolicy(policy('first', { personId, version: 2 }), 1, { 'county#360102': 1 });
-    await expect(store.putPolicy(policy('first', { personId, version: 2, status: 'refunded' }), 1, { 'county#360102': -1 })).rejects.toBeInstanceOf(VersionConflict);
+    await expect(store.putPolicy(policy('first', { personId, version: 2, status: 'refunded' }), 1, { 'county#360102': -1 })).rejects.toBeInstanceOf(
+      VersionConflict,
+    );
     expect(await store.getPolicy('jiangxi-2023', personId)).toMatchObject({ status: 'paid', version: 2 });
     expect((await store.getCounters('jiangxi-2023'))['county#360102']).toBe(1);
   });
@@ -99,11 +131,19 @@ describe('DynamoStore', () => {
 
   test('a member year moves only from the version it was read at, and the payout totals with it', async () => {
     const year = { planId: 'p', memberId: 'm', accumulators: emptyAccumulators(), claimIds: [], version: 0 };
-    const claim = (id: string, memberId = 'm') => ({ planId: 'p', claimId: id, memberId, digest: 'd', status: 'applied', acceptedAt: 'now' }) as unknown as StoredClaim;
-    const paid = (claimId: string, amount: string) => ({ kind: 'claim' as const, claimId, at: `2024-03-01T02:00:0${claimId.charCodeAt(0) - 97}.000Z`, moves: { claims: '1', paid: amount, 'insurer#lead': amount } });
+    const claim = (id: string, memberId = 'm') =>
+      ({ planId: 'p', claimId: id, memberId, digest: 'd', status: 'applied', acceptedAt: 'now' }) as unknown as StoredClaim;
+    const paid = (claimId: string, amount: string) => ({
+      kind: 'claim' as const,
+      claimId,
+      at: `2024-03-01T02:00:0${claimId.charCodeAt(0) - 97}.000Z`,
+      moves: { claims: '1', paid: amount, 'insurer#lead': amount },
+    });
     expect(await store.commitClaim({ claim: claim('a'), year: { ...year, claimIds: ['a'] }, payouts: paid('a', '0.10') })).toEqual({ committed: true });
     // The same version again: the year moved, and the totals did not.
-    await expect(store.commitClaim({ claim: claim('b'), year: { ...year, claimIds: ['b'] }, payouts: paid('b', '5.00') })).rejects.toBeInstanceOf(VersionConflict);
+    await expect(store.commitClaim({ claim: claim('b'), year: { ...year, claimIds: ['b'] }, payouts: paid('b', '5.00') })).rejects.toBeInstanceOf(
+      VersionConflict,
+    );
     // The same claim id: the first record is returned, counted once.
     const replay = await store.commitClaim({ claim: claim('a'), year: { ...year, version: 1 }, payouts: paid('a', '0.10') });
     expect(replay).toMatchObject({ committed: false, existing: { claimId: 'a' } });
@@ -116,26 +156,37 @@ describe('DynamoStore', () => {
     // The journal of that day (10:00 in Shanghai) lists each committed claim once, in order; paged.
     const first = await store.listPayoutMovements('p', '2024-03-01', undefined, 2);
     const second = await store.listPayoutMovements('p', '2024-03-01', first.after, 2);
-    expect([...first.movements, ...second.movements].map((m) => [m.claimId, m.moves.paid])).toEqual([['a', '0.10'], ['c', '0.20'], ['d', '123456789012345678.00']]);
+    expect([...first.movements, ...second.movements].map((m) => [m.claimId, m.moves.paid])).toEqual([
+      ['a', '0.10'],
+      ['c', '0.20'],
+      ['d', '123456789012345678.00'],
+    ]);
     expect(await store.listPayoutMovements('p', '2024-02-29')).toEqual({ movements: [] });
   });
 
   describe('a transaction DynamoDB cancels only for contention is sent again', () => {
-    const cancelled = (...codes: string[]) => new TransactionCanceledException({
-      message: 'Transaction cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })),
-    });
+    const cancelled = (...codes: string[]) =>
+      new TransactionCanceledException({
+        message: 'Transaction cancelled',
+        $metadata: {},
+        CancellationReasons: codes.map((Code) => ({ Code })),
+      });
     /** A store whose first `failures` transactions (or the writes `hit` picks) DynamoDB refuses with `error`; the rest reach DynamoDB Local. */
     function contendedStore(failures: number, error: () => Error, hit: (input: object) => boolean = (input) => 'TransactItems' in input) {
       const contended = localClient(inject('dynamoEndpoint'));
       const attempts = { count: 0 };
-      contended.middlewareStack.add((next) => async (args) => {
-        if (hit(args.input as object) && attempts.count++ < failures) throw error();
-        return next(args);
-      }, { step: 'initialize', name: 'contention' });
+      contended.middlewareStack.add(
+        (next) => async (args) => {
+          if (hit(args.input as object) && attempts.count++ < failures) throw error();
+          return next(args);
+        },
+        { step: 'initialize', name: 'contention' },
+      );
       return { store: new DynamoStore(contended, table), attempts };
     }
     const year = (memberId: string) => ({ planId: 'q', memberId, accumulators: emptyAccumulators(), claimIds: [], version: 0 });
-    const claim = (id: string, memberId: string) => ({ planId: 'q', claimId: id, memberId, digest: 'd', status: 'applied', acceptedAt: 'now' }) as unknown as StoredClaim;
+    const claim = (id: string, memberId: string) =>
+      ({ planId: 'q', claimId: id, memberId, digest: 'd', status: 'applied', acceptedAt: 'now' }) as unknown as StoredClaim;
 
     test('which cancellations are momentary', () => {
       expect(momentaryCancellation(cancelled('None', 'TransactionConflict'))).toBe(true);
@@ -148,7 +199,13 @@ describe('DynamoStore', () => {
 
     test('a claim whose counter shard another transaction holds commits once, counted once', async () => {
       const { store: busy, attempts } = contendedStore(2, () => cancelled('None', 'None', 'TransactionConflict'));
-      expect(await busy.commitClaim({ claim: claim('x', 'r'), year: year('r'), payouts: { kind: 'claim', claimId: 'x', at: '2024-03-01T02:00:00.000Z', moves: { claims: '1', paid: '7.00' } } })).toEqual({ committed: true });
+      expect(
+        await busy.commitClaim({
+          claim: claim('x', 'r'),
+          year: year('r'),
+          payouts: { kind: 'claim', claimId: 'x', at: '2024-03-01T02:00:00.000Z', moves: { claims: '1', paid: '7.00' } },
+        }),
+      ).toEqual({ committed: true });
       expect(attempts.count).toBe(3);
       expect(await store.getPayouts('q')).toEqual({ claims: '1', paid: '7' });
       expect(await store.getMemberYear('q', 'r')).toMatchObject({ version: 1 });
@@ -163,7 +220,9 @@ describe('DynamoStore', () => {
     test('a single write that meets a transaction on its item is a lost race: the caller re-reads', async () => {
       const conflict = () => new TransactionConflictException({ message: 'Transaction is ongoing for the item', $metadata: {} });
       const { store: busy } = contendedStore(1, conflict, (input) => 'ConditionExpression' in input && !('TransactItems' in input));
-      await expect(busy.putPolicy(policy('raced', { planId: 'raced', personId: '11010519491231002X', status: 'pending' }), 0, {})).rejects.toBeInstanceOf(VersionConflict);
+      await expect(busy.putPolicy(policy('raced', { planId: 'raced', personId: '11010519491231002X', status: 'pending' }), 0, {})).rejects.toBeInstanceOf(
+        VersionConflict,
+      );
       // The second try reaches DynamoDB.
       await busy.putPolicy(policy('raced', { planId: 'raced', personId: '11010519491231002X', status: 'pending' }), 0, {});
       expect(await store.getPolicy('raced', '11010519491231002X')).toMatchObject({ requestId: 'raced' });
@@ -171,10 +230,18 @@ describe('DynamoStore', () => {
 
     test('contention that never ends surfaces after 8 retries; a failed condition at once', async () => {
       const endless = contendedStore(Infinity, () => cancelled('None', 'TransactionConflict'));
-      await expect(endless.store.commitClaim({ claim: claim('y', 's'), year: year('s'), payouts: { kind: 'claim', claimId: 'y', at: '2024-03-01T02:00:00.000Z', moves: { claims: '1' } } })).rejects.toBeInstanceOf(TransactionCanceledException);
+      await expect(
+        endless.store.commitClaim({
+          claim: claim('y', 's'),
+          year: year('s'),
+          payouts: { kind: 'claim', claimId: 'y', at: '2024-03-01T02:00:00.000Z', moves: { claims: '1' } },
+        }),
+      ).rejects.toBeInstanceOf(TransactionCanceledException);
       expect(endless.attempts.count).toBe(9);
       const refused = contendedStore(Infinity, () => cancelled('ConditionalCheckFailed', 'TransactionConflict'));
-      await expect(refused.store.putPolicy(policy('busy', { planId: 'refused', personId: '11010519491231002X' }), 0, { total: 1 })).rejects.toBeInstanceOf(VersionConflict);
+      await expect(refused.store.putPolicy(policy('busy', { planId: 'refused', personId: '11010519491231002X' }), 0, { total: 1 })).rejects.toBeInstanceOf(
+        VersionConflict,
+      );
       expect(refused.attempts.count).toBe(1);
       expect(await store.getPayouts('q')).toEqual({ claims: '1', paid: '7' });
     });

@@ -29,13 +29,35 @@ async function fresh(...plans: LoadedPlan[]) {
   await ensureTable(client, table);
   const store = new DynamoStore(client, table);
   const sent: WorkMessage[] = [];
-  const deps = (at: string): Deps => ({ plans: fixedCatalog(plans), store, now: () => new Date(at), queue: { send: async (m) => { sent.push(m); } } });
+  const deps = (at: string): Deps => ({
+    plans: fixedCatalog(plans),
+    store,
+    now: () => new Date(at),
+    queue: {
+      send: async (m) => {
+        sent.push(m);
+      },
+    },
+  });
   return { store, deps, sent };
 }
 
 async function insure(store: Store, deps: Deps, planId: string, region: string, n: number, premium: string) {
   const personId = residentId(region, n);
-  await store.putPeople([{ personId, name: '参保人', scheme: 'resident', status: 'active', suspensions: [], regionCode: region, reliefGroups: [], newCitizen: false, hongKongMacaoTaiwan: false, updatedAt: '2023-01-01T00:00:00Z' }]);
+  await store.putPeople([
+    {
+      personId,
+      name: '参保人',
+      scheme: 'resident',
+      status: 'active',
+      suspensions: [],
+      regionCode: region,
+      reliefGroups: [],
+      newCitizen: false,
+      hongKongMacaoTaiwan: false,
+      updatedAt: '2023-01-01T00:00:00Z',
+    },
+  ]);
   await enroll(deps, planId, { requestId: randomUUID(), personId, tier: 'standard', channel: 'wechat' });
   await confirmPayment(deps, planId, personId, { paymentId: `wx-${randomUUID()}`, channel: 'wechat', amount: premium });
 }
@@ -44,7 +66,12 @@ describe('the window sweep', () => {
   test("the sweep closes Sanming's window at its instant, freezing the participation rate counted against the population", async () => {
     const { store, deps } = await fresh(sanming);
     await actOnWindow(store, sanming, { action: 'open', actor: 'bureau' }, new Date('2023-11-01T09:00:00+08:00'));
-    await store.putPopulation(sanming.id, { planId: sanming.id, counties: { '350404': 3, '350405': 5 }, source: '三明市医保局 2023', updatedAt: '2023-11-01T00:00:00Z' });
+    await store.putPopulation(sanming.id, {
+      planId: sanming.id,
+      counties: { '350404': 3, '350405': 5 },
+      source: '三明市医保局 2023',
+      updatedAt: '2023-11-01T00:00:00Z',
+    });
     const during = deps('2023-11-02T10:00:00+08:00');
     await insure(store, during, sanming.id, '350404', 1, '150.00');
     await insure(store, during, sanming.id, '350405', 2, '150.00');
@@ -55,14 +82,19 @@ describe('the window sweep', () => {
     expect(closed.window).toMatchObject({ state: 'closed', participationRate: '0.2500' });
     expect(closed.window.events.at(-1)).toMatchObject({ action: 'close', actor: 'scheduler' });
     // The city's figures change afterwards; an administrator's close, sent again, moves neither the rate nor the history.
-    await store.putPopulation(sanming.id, { planId: sanming.id, counties: { '350404': 10, '350405': 10 }, source: '三明市医保局 2024', updatedAt: '2024-01-02T00:00:00Z' });
+    await store.putPopulation(sanming.id, {
+      planId: sanming.id,
+      counties: { '350404': 10, '350405': 10 },
+      source: '三明市医保局 2024',
+      updatedAt: '2024-01-02T00:00:00Z',
+    });
     const again = await closeWindow(deps('2024-01-02T09:00:00+08:00'), sanming, { actor: 'bureau' });
     expect(again.window).toEqual(closed.window);
     // A rate the bureau gives is its correction: it stands.
     expect((await closeWindow(deps('2024-01-02T09:05:00+08:00'), sanming, { actor: 'bureau', participationRate: '0.2' })).window.participationRate).toBe('0.2');
   });
 
-  test('the sweep opens a window at its instant, once; an extension outlives the plan\'s close, and the sweep closes it at the new instant, once', async () => {
+  test("the sweep opens a window at its instant, once; an extension outlives the plan's close, and the sweep closes it at the new instant, once", async () => {
     const { store, deps } = await fresh(wenshan);
     await store.putPopulation(wenshan.id, { planId: wenshan.id, counties: { '532601': 4 }, source: '文山州医保局', updatedAt: '2023-07-01T00:00:00Z' });
     expect(await sweepWindows(deps('2023-07-02T23:59:59+08:00'))).toEqual({ opened: [], closed: [] });
@@ -91,7 +123,11 @@ describe('the window sweep', () => {
     expect(await store.getWindow(jiangxi.id)).toBeUndefined();
     // The close of 1 June was missed; the next sweep records it: 1 of 2 → 0.5000. Wenshan (nobody enrolled) stays as its dates say.
     expect(await sweepWindows(deps('2023-10-01T09:00:00+08:00'))).toEqual({ opened: [], closed: [jiangxi.id] });
-    expect(await store.getWindow(jiangxi.id)).toMatchObject({ state: 'closed', participationRate: '0.5000', events: [{ action: 'close', actor: 'scheduler' }] });
+    expect(await store.getWindow(jiangxi.id)).toMatchObject({
+      state: 'closed',
+      participationRate: '0.5000',
+      events: [{ action: 'close', actor: 'scheduler' }],
+    });
     expect(await store.getWindow(wenshan.id)).toBeUndefined();
     expect(await sweepWindows(deps('2023-10-01T09:05:00+08:00'))).toEqual({ opened: [], closed: [] });
   });
@@ -99,7 +135,12 @@ describe('the window sweep', () => {
   test("an administrator's early close stands: the plan's opening and closing instants change nothing", async () => {
     const { store, deps } = await fresh(jiangxi);
     // Closed before the opening on 14 March (say the launch is postponed): the sweep does not reopen it.
-    await actOnWindow(store, jiangxi, { action: 'close', actor: 'bureau', reason: 'postponed', participationRate: '0.1' }, new Date('2023-03-10T10:00:00+08:00'));
+    await actOnWindow(
+      store,
+      jiangxi,
+      { action: 'close', actor: 'bureau', reason: 'postponed', participationRate: '0.1' },
+      new Date('2023-03-10T10:00:00+08:00'),
+    );
     expect(await sweepWindows(deps('2023-03-14T00:00:00+08:00'))).toEqual({ opened: [], closed: [] });
     // Past the plan's close, the administrator's frozen rate stands.
     expect(await sweepWindows(deps('2023-06-01T00:00:00+08:00'))).toEqual({ opened: [], closed: [] });
@@ -110,8 +151,13 @@ describe('the window sweep', () => {
 
   test("an opening the sweep records queues the renewal run of a plan that renews last year's", async () => {
     // A copy of Sanming 2024 as its 2025 year, renewing it (auto-renewal is offered): opened by its instant alone.
-    const next = { ...sanming, id: 'sanming-2025', renews: sanming.id, productYear: 2025,
-      enrollment: { ...sanming.enrollment, window: { opens: '2024-11-01T00:00:00+08:00', closes: '2025-01-01T00:00:00+08:00' } } };
+    const next = {
+      ...sanming,
+      id: 'sanming-2025',
+      renews: sanming.id,
+      productYear: 2025,
+      enrollment: { ...sanming.enrollment, window: { opens: '2024-11-01T00:00:00+08:00', closes: '2025-01-01T00:00:00+08:00' } },
+    };
     const { deps, sent } = await fresh(sanming, next);
     expect(await sweepWindows(deps('2024-11-01T00:00:10+08:00'))).toEqual({ opened: [next.id], closed: [] });
     expect(sent).toEqual([{ kind: 'renew-plan', planId: next.id }]);

@@ -30,18 +30,32 @@ const NOW = '2025-03-01T10:00:00+08:00';
 
 const logged: Record<string, unknown>[] = [];
 const logger = new Logger({ serviceName: 'worker', logLevel: 'INFO' });
-(logger as unknown as { printLog: (level: number, log: { getAttributes(): Record<string, unknown> }) => void }).printLog = (_level, log) => { logged.push(log.getAttributes()); };
+(logger as unknown as { printLog: (level: number, log: { getAttributes(): Record<string, unknown> }) => void }).printLog = (_level, log) => {
+  logged.push(log.getAttributes());
+};
 
 /** One SQS record as the Lambda event source mapping delivers it (fields as in @types/aws-lambda). */
 function sqsEvent(body: string, receiveCount = 1): SQSEvent {
   const messageId = randomUUID();
   return {
-    Records: [{
-      messageId, receiptHandle: `AQEB${messageId.replaceAll('-', '')}`, body,
-      attributes: { ApproximateReceiveCount: String(receiveCount), SentTimestamp: '1740794400000', SenderId: 'AROAEXAMPLE:windows', ApproximateFirstReceiveTimestamp: '1740794400100' },
-      messageAttributes: {}, md5OfBody: 'd41d8cd98f00b204e9800998ecf8427e', eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:cn-north-1:111122223333:HuiminbaoStack-FulfilmentOrders', awsRegion: 'cn-north-1',
-    }],
+    Records: [
+      {
+        messageId,
+        receiptHandle: `AQEB${messageId.replaceAll('-', '')}`,
+        body,
+        attributes: {
+          ApproximateReceiveCount: String(receiveCount),
+          SentTimestamp: '1740794400000',
+          SenderId: 'AROAEXAMPLE:windows',
+          ApproximateFirstReceiveTimestamp: '1740794400100',
+        },
+        messageAttributes: {},
+        md5OfBody: 'd41d8cd98f00b204e9800998ecf8427e',
+        eventSource: 'aws:sqs',
+        eventSourceARN: 'arn:aws:sqs:cn-north-1:111122223333:HuiminbaoStack-FulfilmentOrders',
+        awsRegion: 'cn-north-1',
+      },
+    ],
   };
 }
 
@@ -52,11 +66,18 @@ function sqsEvent(body: string, receiveCount = 1): SQSEvent {
 function contextWith(checks: number): Context {
   let looked = 0;
   return {
-    callbackWaitsForEmptyEventLoop: false, functionName: 'HuiminbaoStack-FulfilmentWorker', functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:cn-north-1:111122223333:function:HuiminbaoStack-FulfilmentWorker', memoryLimitInMB: '512',
-    awsRequestId: randomUUID(), logGroupName: '/aws/lambda/worker', logStreamName: '2025/03/01/[$LATEST]abc',
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: 'HuiminbaoStack-FulfilmentWorker',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:cn-north-1:111122223333:function:HuiminbaoStack-FulfilmentWorker',
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: '/aws/lambda/worker',
+    logStreamName: '2025/03/01/[$LATEST]abc',
     getRemainingTimeInMillis: () => (++looked <= checks ? STOP_MARGIN_MS + 200_000 : STOP_MARGIN_MS - 1),
-    done: () => {}, fail: () => {}, succeed: () => {},
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
   };
 }
 
@@ -66,14 +87,38 @@ async function paidOrder(count: number) {
   await ensureTable(client, table);
   const store = new DynamoStore(client, table);
   const sent: WorkMessage[] = [];
-  const deps: Deps = { plans: fixedCatalog([plan]), store, now: () => new Date(NOW), queue: { send: async (m) => { sent.push(m); } } };
+  const deps: Deps = {
+    plans: fixedCatalog([plan]),
+    store,
+    now: () => new Date(NOW),
+    queue: {
+      send: async (m) => {
+        sent.push(m);
+      },
+    },
+  };
   await actOnWindow(store, plan, { action: 'open', actor: 'test' }, new Date(NOW));
   const ids = Array.from({ length: count }, (_, i) => residentId('620602', i));
-  const person = (personId: string): RosterPerson => ({ personId, name: '受助人', scheme: 'resident', status: 'active', suspensions: [], regionCode: '620602', reliefGroups: ['dibao'], newCitizen: false, hongKongMacaoTaiwan: false, updatedAt: NOW });
+  const person = (personId: string): RosterPerson => ({
+    personId,
+    name: '受助人',
+    scheme: 'resident',
+    status: 'active',
+    suspensions: [],
+    regionCode: '620602',
+    reliefGroups: ['dibao'],
+    newCitizen: false,
+    hongKongMacaoTaiwan: false,
+    updatedAt: NOW,
+  });
   await store.putPeople(ids.map(person));
   const { order } = await createOrder(deps, plan.id, {
-    requestId: randomUUID(), sponsor: { name: '慈善总会', kind: 'charity', creditCode: '91440300708461136T', campaign: 'xian-ai-xin' }, actor: 'x',
-    tier: 'basic', contribution: 'full', beneficiaries: ids,
+    requestId: randomUUID(),
+    sponsor: { name: '慈善总会', kind: 'charity', creditCode: '91440300708461136T', campaign: 'xian-ai-xin' },
+    actor: 'x',
+    tier: 'basic',
+    contribution: 'full',
+    beneficiaries: ids,
   });
   // count × 69.00 (the basic tier's premium).
   await payOrder(deps, plan.id, order.orderId, { paymentId: 'pay-000001', amount: (count * 69).toFixed(2), actor: 'finance' });
@@ -81,7 +126,7 @@ async function paidOrder(count: number) {
   return { store, sent, deps, ids, orderId: order.orderId };
 }
 
-describe('the worker\'s SQS handler', () => {
+describe("the worker's SQS handler", () => {
   test('with its time nearly up, stops between pages, saves its position and sends the message on; the message sent on finishes the job', async () => {
     // Three pages: 250, 250 and 100 lines.
     const { store, sent, deps, ids, orderId } = await paidOrder(2 * FULFIL_PAGE + 100);
@@ -129,7 +174,7 @@ describe('the worker\'s SQS handler', () => {
     expect(sent).toEqual([]);
   });
 
-  test('every log line carries the Lambda context and the message id, and the next delivery\'s lines only its own', async () => {
+  test("every log line carries the Lambda context and the message id, and the next delivery's lines only its own", async () => {
     const { sent, deps } = await paidOrder(2);
     const message = sent.shift()!;
     const handler = createWorkHandler(() => deps, logger);
@@ -139,8 +184,11 @@ describe('the worker\'s SQS handler', () => {
     await handler(event, context);
     expect(logged).toHaveLength(1);
     expect(logged[0]).toMatchObject({
-      messageId: event.Records[0].messageId, function_request_id: context.awsRequestId, function_name: context.functionName,
-      function_arn: context.invokedFunctionArn, cold_start: expect.any(Boolean),
+      messageId: event.Records[0].messageId,
+      function_request_id: context.awsRequestId,
+      function_name: context.functionName,
+      function_arn: context.invokedFunctionArn,
+      cold_start: expect.any(Boolean),
     });
     // A second delivery (the same message: the job is done, nothing moves) logs its own ids.
     const again = sqsEvent(JSON.stringify(message), 2);

@@ -3,7 +3,14 @@
 import { Decimal } from 'decimal.js';
 import { loadPlans, type LoadedPlan } from '../../functions/core/plan/loader.ts';
 import { adjudicate, emptyAccumulators, type Accumulators, type Adjudication, type BenefitExplanation } from '../../functions/core/engine/index.ts';
-import { ClaimSchema, PolicyContextSchema, type Claim, type ClaimInput, type PolicyContext, type PolicyContextInput } from '../../functions/core/claim/schema.ts';
+import {
+  ClaimSchema,
+  PolicyContextSchema,
+  type Claim,
+  type ClaimInput,
+  type PolicyContext,
+  type PolicyContextInput,
+} from '../../functions/core/claim/schema.ts';
 
 const catalogue = loadPlans(new URL('../../plans', import.meta.url).pathname);
 
@@ -34,11 +41,24 @@ export interface SettlementParts {
 
 export function settlement(parts: SettlementParts): ClaimInput['settlement'] {
   const p = {
-    basicFundPaid: '0', criticalIllnessPaid: '0', medicalAssistancePaid: '0',
-    inCatalogSelfPay: '0', classBCopay: '0', outOfCatalogSelfPay: '0', overLimitSelfPay: '0', ...parts,
+    basicFundPaid: '0',
+    criticalIllnessPaid: '0',
+    medicalAssistancePaid: '0',
+    inCatalogSelfPay: '0',
+    classBCopay: '0',
+    outOfCatalogSelfPay: '0',
+    overLimitSelfPay: '0',
+    ...parts,
   };
-  const total = [p.basicFundPaid, p.criticalIllnessPaid, p.medicalAssistancePaid, p.inCatalogSelfPay, p.classBCopay, p.outOfCatalogSelfPay, p.overLimitSelfPay]
-    .reduce((a, b) => a.plus(b), new Decimal(0));
+  const total = [
+    p.basicFundPaid,
+    p.criticalIllnessPaid,
+    p.medicalAssistancePaid,
+    p.inCatalogSelfPay,
+    p.classBCopay,
+    p.outOfCatalogSelfPay,
+    p.overLimitSelfPay,
+  ].reduce((a, b) => a.plus(b), new Decimal(0));
   return { ...p, total: total.toFixed(2) };
 }
 

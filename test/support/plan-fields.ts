@@ -19,7 +19,12 @@ const defOf = (s: Schema): Def => s._zod.def as unknown as Def;
 
 /** Scalars with a name of their own, documented once. */
 const NAMED = new Map<Schema, string>([
-  [Yuan, 'yuan'], [Ratio, 'ratio'], [Id, 'id'], [LocalDate, 'date'], [Instant, 'instant'], [Icd10Range, 'ICD-10 range'],
+  [Yuan, 'yuan'],
+  [Ratio, 'ratio'],
+  [Id, 'id'],
+  [LocalDate, 'date'],
+  [Instant, 'instant'],
+  [Icd10Range, 'ICD-10 range'],
 ]);
 /** Structures used in several places, documented once under their own name. */
 const SHARED = new Map<Schema, string>([[Schedule, 'Schedule']]);
@@ -49,26 +54,41 @@ function typeOf(schema: Schema): string {
   if (named) return named;
   const def = defOf(schema);
   switch (def.type) {
-    case 'default': case 'prefault': case 'optional': return typeOf(def.innerType as Schema);
-    case 'nullable': return `${typeOf(def.innerType as Schema)} or null`;
-    case 'string': return def.format === 'url' ? 'URL' : 'text';
-    case 'number': return (def.checks as { _zod: { def: { format?: string } } }[] | undefined)?.some((c) => c._zod.def.format === 'safeint') ? 'integer' : 'number';
-    case 'boolean': return 'boolean';
-    case 'enum': return `one of: ${Object.values(def.entries as Record<string, string>).join(', ')}`;
-    case 'literal': return (def.values as unknown[]).map(String).join(', ');
-    case 'object': return 'object';
-    case 'array': return `list of ${typeOf(def.element as Schema)}`;
-    case 'record': return `map of ${typeOf(def.keyType as Schema)} → ${typeOf(def.valueType as Schema)}`;
-    case 'union': return (def.options as Schema[]).map(typeOf).reduce(mergeTypes);
-    case 'pipe': return typeOf(def.in as Schema);
-    default: return def.type;
+    case 'default':
+    case 'prefault':
+    case 'optional':
+      return typeOf(def.innerType as Schema);
+    case 'nullable':
+      return `${typeOf(def.innerType as Schema)} or null`;
+    case 'string':
+      return def.format === 'url' ? 'URL' : 'text';
+    case 'number':
+      return (def.checks as { _zod: { def: { format?: string } } }[] | undefined)?.some((c) => c._zod.def.format === 'safeint') ? 'integer' : 'number';
+    case 'boolean':
+      return 'boolean';
+    case 'enum':
+      return `one of: ${Object.values(def.entries as Record<string, string>).join(', ')}`;
+    case 'literal':
+      return (def.values as unknown[]).map(String).join(', ');
+    case 'object':
+      return 'object';
+    case 'array':
+      return `list of ${typeOf(def.element as Schema)}`;
+    case 'record':
+      return `map of ${typeOf(def.keyType as Schema)} → ${typeOf(def.valueType as Schema)}`;
+    case 'union':
+      return (def.options as Schema[]).map(typeOf).reduce(mergeTypes);
+    case 'pipe':
+      return typeOf(def.in as Schema);
+    default:
+      return def.type;
   }
 }
 
 function defaultOf(schema: Schema, inherited: string): string {
   const def = defOf(schema);
   if (def.type === 'default') return `${formatDefault(def.defaultValue)}${unstatedDefaults.has(schema) ? ' (confirm)' : ''}`;
-  if (def.type === 'prefault') return 'section: its fields\' defaults';
+  if (def.type === 'prefault') return "section: its fields' defaults";
   if (def.type === 'optional') return 'optional';
   return inherited;
 }
@@ -78,7 +98,10 @@ function walk(schema: Schema, path: string, presence: string, add: (f: Field) =>
   if (!root && (NAMED.has(schema) || SHARED.has(schema))) return;
   const def = defOf(schema);
   switch (def.type) {
-    case 'default': case 'prefault': case 'optional': case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'optional':
+    case 'nullable':
       descend(def.innerType as Schema, path, add);
       return;
     default:
@@ -107,7 +130,10 @@ function descend(schema: Schema, path: string, add: (f: Field) => void): void {
     case 'pipe':
       descend(def.in as Schema, path, add);
       return;
-    case 'default': case 'prefault': case 'optional': case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'optional':
+    case 'nullable':
       descend(def.innerType as Schema, path, add);
       return;
     default:

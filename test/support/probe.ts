@@ -23,9 +23,10 @@ export async function send(base: string, method: string, path: string, sent: Sen
   const type = sent.type === undefined ? (body === undefined ? null : 'application/json') : sent.type;
   // A string body without a content type would be sent by fetch as text/plain: an explicit header is always set.
   const headers: Record<string, string> = type === null ? {} : { 'content-type': type };
-  const response = body === undefined
-    ? await fetch(`${base}${path}`, { method, headers })
-    : await fetch(`${base}${path}`, { method, headers, body: type === null ? new Blob([body]) : body });
+  const response =
+    body === undefined
+      ? await fetch(`${base}${path}`, { method, headers })
+      : await fetch(`${base}${path}`, { method, headers, body: type === null ? new Blob([body]) : body });
   const text = await response.text();
   let parsed: unknown = text;
   try {

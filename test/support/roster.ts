@@ -39,7 +39,9 @@ export function csvLine(columns: readonly string[], row: CsvRow): string {
 export async function writeCsv(file: string, rows: Iterable<CsvRow>, columns: readonly string[] = ROSTER_COLUMNS): Promise<number> {
   const out = createWriteStream(file);
   let count = 0;
-  const write = async (text: string) => { if (!out.write(text)) await once(out, 'drain'); };
+  const write = async (text: string) => {
+    if (!out.write(text)) await once(out, 'drain');
+  };
   await write(`${columns.join(',')}\n`);
   for (const row of rows) {
     await write(`${csvLine(columns, row)}\n`);

@@ -23,11 +23,18 @@ describe('hmb plan', () => {
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
   test('check plans/*.yaml: ok line per plan, exit 0', () => {
-    const files = readdirSync(plansDir).filter((f) => f.endsWith('.yaml')).map((f) => `plans/${f}`);
+    const files = readdirSync(plansDir)
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => `plans/${f}`);
     const run = hmb(['plan', 'check', ...files]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout.trim().split('\n').filter((l) => !l.startsWith('    confirm  '))).toEqual(files.map((f) => `ok  ${f}  ${f.slice(6, -5)}`));
+    expect(
+      run.stdout
+        .trim()
+        .split('\n')
+        .filter((l) => !l.startsWith('    confirm  ')),
+    ).toEqual(files.map((f) => `ok  ${f}  ${f.slice(6, -5)}`));
   });
 
   test('check: a valid plan is followed by what the city must confirm', () => {
@@ -46,7 +53,9 @@ describe('hmb plan', () => {
     const run = hmb(['plan', 'check', 'plans/wuwei-2025.yaml']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('    confirm  enrollment.window.opens: no date: an administrator schedules the window (ruling 12)\n');
-    expect(run.stdout).toContain('    confirm  lists.heavy-ion-treatments: empty (the city supplies it: lists/wuwei-2025/heavy-ion-treatments.yaml): nothing matches it until it is filled\n');
+    expect(run.stdout).toContain(
+      '    confirm  lists.heavy-ion-treatments: empty (the city supplies it: lists/wuwei-2025/heavy-ion-treatments.yaml): nothing matches it until it is filled\n',
+    );
   });
 
   test('check with no files checks the plans folder', () => {
@@ -76,11 +85,11 @@ describe('hmb plan', () => {
     writeFileSync(file, 'id: empty\n');
     const run = hmb(['plan', 'check', 'plans/wenshan-2023.yaml', file]);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^ok  plans\/wenshan-2023\.yaml  wenshan-2023\n/);
+    expect(run.stdout).toMatch(/^ok {2}plans\/wenshan-2023\.yaml {2}wenshan-2023\n/);
     expect(run.stderr).toContain(`${relative(root, file)}: name: is required`);
   });
 
-  test('new: a new city\'s file from the closest plan, with its structure and comments; it validates, and check lists what to write', () => {
+  test("new: a new city's file from the closest plan, with its structure and comments; it validates, and check lists what to write", () => {
     const dir = join(tmp, 'new-city');
     cpSync(plansDir, dir, { recursive: true });
     const run = hmb(['plan', 'new', 'huzhou-2026', '--from', 'wuwei-2025', '--plans-dir', dir]);
@@ -138,7 +147,9 @@ describe('hmb plan', () => {
     const run = hmb(['plan', 'show', 'wuwei-2025', '--plans-dir', dir]);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toBe(`plan "wuwei-2025" is unavailable: its file fails validation\n  ${relative(root, join(dir, 'wuwei-2025.yaml'))}: benefits[inpatient-class-b-c].schedule.bands[0].ratio: must be a ratio: a decimal like 0.7 or a percentage like "70%"\n`);
+    expect(run.stderr).toBe(
+      `plan "wuwei-2025" is unavailable: its file fails validation\n  ${relative(root, join(dir, 'wuwei-2025.yaml'))}: benefits[inpatient-class-b-c].schedule.bands[0].ratio: must be a ratio: a decimal like 0.7 or a percentage like "70%"\n`,
+    );
   });
 
   test('an unreadable plans folder is one line on stderr, exit 1', () => {
@@ -152,7 +163,8 @@ describe('hmb plan', () => {
     expect(run.code).toBe(0);
     const lines = run.stdout.trim().split('\n');
     expect(lines).toHaveLength(readdirSync(plansDir).filter((f) => f.endsWith('.yaml')).length);
-    for (const id of ['jiangxi-2023', 'nantong-2021', 'sanming-2024', 'wenshan-2023', 'wuwei-2025']) expect(lines.filter((l) => l.startsWith(`${id} `))).toHaveLength(1);
+    for (const id of ['jiangxi-2023', 'nantong-2021', 'sanming-2024', 'wenshan-2023', 'wuwei-2025'])
+      expect(lines.filter((l) => l.startsWith(`${id} `))).toHaveLength(1);
     expect(lines.find((l) => l.startsWith('wuwei-2025'))).toMatch(/天马·医惠保 2025 +基础版 69元, 升级版 99元$/);
   });
 });
@@ -218,12 +230,14 @@ describe('hmb adjudicate', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     const file = relative(root, join(dir, 'jiangxi-2023.yaml'));
-    expect(run.stderr).toBe([
-      'hmb: plan "jiangxi-2023" is unavailable: its file fails validation',
-      `  ${file}: benefits[inpatient-in-catalog].schedule.bands[0].ratio: must be a ratio: a decimal like 0.7 or a percentage like "70%"`,
-      `  ${file}: indemnity.basicSettlementRequired: is required`,
-      '',
-    ].join('\n'));
+    expect(run.stderr).toBe(
+      [
+        'hmb: plan "jiangxi-2023" is unavailable: its file fails validation',
+        `  ${file}: benefits[inpatient-in-catalog].schedule.bands[0].ratio: must be a ratio: a decimal like 0.7 or a percentage like "70%"`,
+        `  ${file}: indemnity.basicSettlementRequired: is required`,
+        '',
+      ].join('\n'),
+    );
   });
 
   test('an unknown plan names the known ones, exit 1', () => {

@@ -14,28 +14,53 @@ class Sha256 {
   constructor(secret?: Uint8Array | string) {
     this.hash = secret ? createHmac('sha256', typeof secret === 'string' ? secret : Buffer.from(secret)) : createHash('sha256');
   }
-  update(data: Uint8Array | string): void { this.hash.update(typeof data === 'string' ? data : Buffer.from(data)); }
-  async digest(): Promise<Uint8Array> { return new Uint8Array(this.hash.digest()); }
+  update(data: Uint8Array | string): void {
+    this.hash.update(typeof data === 'string' ? data : Buffer.from(data));
+  }
+  async digest(): Promise<Uint8Array> {
+    return new Uint8Array(this.hash.digest());
+  }
 }
 
-const credentials = { accessKeyId: 'ASIAEXAMPLEKEY123456', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', sessionToken: 'IQoJb3JpZ2luX2VjEXAMPLE//token+with/chars=' };
+const credentials = {
+  accessKeyId: 'ASIAEXAMPLEKEY123456',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  sessionToken: 'IQoJb3JpZ2luX2VjEXAMPLE//token+with/chars=',
+};
 const HOST = 'abc123def4.execute-api.ap-east-1.amazonaws.com';
 
 describe('sigv4', () => {
   const cases = [
     { name: 'a GET without a query', method: 'GET', path: '/plans/wuwei-2025/participation', query: '', headers: {}, body: '' },
-    { name: 'a POST with a JSON body (Chinese included)', method: 'POST', path: '/plans/wuwei-2025/window/open', query: '', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ actor: '医保局', reason: '2025年度 集中参保' }) },
-    { name: 'a cursor in the query (+, / and = in it)', method: 'GET', path: '/plans/wuwei-2025/statements/2025-07-01', query: `after=${encodeURIComponent('eyJrIjoiYSJ9+/x==')}&b=1`, headers: {}, body: '' },
+    {
+      name: 'a POST with a JSON body (Chinese included)',
+      method: 'POST',
+      path: '/plans/wuwei-2025/window/open',
+      query: '',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ actor: '医保局', reason: '2025年度 集中参保' }),
+    },
+    {
+      name: 'a cursor in the query (+, / and = in it)',
+      method: 'GET',
+      path: '/plans/wuwei-2025/statements/2025-07-01',
+      query: `after=${encodeURIComponent('eyJrIjoiYSJ9+/x==')}&b=1`,
+      headers: {},
+      body: '',
+    },
     { name: 'an encoded path segment', method: 'GET', path: `/plans/wuwei-2025/claims/${encodeURIComponent('claim id/1')}`, query: '', headers: {}, body: '' },
   ];
-  test.each(cases)('$name: the same signature as the AWS SDK\'s signer', async ({ method, path, query, headers: given, body }) => {
+  test.each(cases)("$name: the same signature as the AWS SDK's signer", async ({ method, path, query, headers: given, body }) => {
     const headers = given as Record<string, string>;
     const at = new Date('2026-12-04T10:11:12Z');
     const ours = await sigv4({ method, host: HOST, path, query, headers, body }, credentials, 'ap-east-1', 'execute-api', at);
     // applyChecksum off: the payload's hash is signed either way; the console sends no x-amz-content-sha256 header.
     const sdk = new SignatureV4({ service: 'execute-api', region: 'ap-east-1', credentials, sha256: Sha256 as any, applyChecksum: false });
     const queryObject = Object.fromEntries(new URLSearchParams(query));
-    const signed = await sdk.sign({ method, protocol: 'https:', hostname: HOST, path, query: queryObject, headers: { host: HOST, ...headers }, body }, { signingDate: at });
+    const signed = await sdk.sign(
+      { method, protocol: 'https:', hostname: HOST, path, query: queryObject, headers: { host: HOST, ...headers }, body },
+      { signingDate: at },
+    );
     expect(ours.authorization).toBe(signed.headers.authorization);
     expect(ours['x-amz-date']).toBe(signed.headers['x-amz-date']);
     expect(ours['x-amz-security-token']).toBe(credentials.sessionToken);
@@ -69,14 +94,29 @@ describe('display', () => {
   });
 
   test('CSV cells: quoted where needed, a formula made text, money strings kept as they are', () => {
-    expect(toCsv([['claimId', 'paid'], ['a,b', '-3000.00'], ['=SUM(A1)', '"x"']])).toBe('\ufeffclaimId,paid\r\n"a,b",-3000.00\r\n\'=SUM(A1),"""x"""\r\n');
+    expect(
+      toCsv([
+        ['claimId', 'paid'],
+        ['a,b', '-3000.00'],
+        ['=SUM(A1)', '"x"'],
+      ]),
+    ).toBe('\ufeffclaimId,paid\r\n"a,b",-3000.00\r\n\'=SUM(A1),"""x"""\r\n');
   });
 });
 
 describe('cognito', () => {
   const config: CognitoConfig = {
-    auth: 'cognito', region: 'ap-east-1', userPoolId: 'ap-east-1_AbCdEf123', userPoolClientId: 'client123', identityPoolId: 'ap-east-1:pool',
-    apiHost: HOST, roles: { bureau: 'arn:aws:iam::111122223333:role/Bureau', insurer: 'arn:aws:iam::111122223333:role/Insurer', sponsor: 'arn:aws:iam::111122223333:role/Sponsor' },
+    auth: 'cognito',
+    region: 'ap-east-1',
+    userPoolId: 'ap-east-1_AbCdEf123',
+    userPoolClientId: 'client123',
+    identityPoolId: 'ap-east-1:pool',
+    apiHost: HOST,
+    roles: {
+      bureau: 'arn:aws:iam::111122223333:role/Bureau',
+      insurer: 'arn:aws:iam::111122223333:role/Insurer',
+      sponsor: 'arn:aws:iam::111122223333:role/Sponsor',
+    },
   };
   const jwt = (claims: Record<string, unknown>) => `h.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.s`;
 
@@ -90,9 +130,13 @@ describe('cognito', () => {
   test('sign-in and credentials: the calls Cognito expects, the credentials it gives', async () => {
     const calls: { url: string; target: string; body: any }[] = [];
     const answers: Record<string, unknown> = {
-      'AWSCognitoIdentityProviderService.InitiateAuth': { AuthenticationResult: { IdToken: jwt({ 'cognito:preferred_role': config.roles.bureau, 'cognito:username': 'wang' }) } },
+      'AWSCognitoIdentityProviderService.InitiateAuth': {
+        AuthenticationResult: { IdToken: jwt({ 'cognito:preferred_role': config.roles.bureau, 'cognito:username': 'wang' }) },
+      },
       'AWSCognitoIdentityService.GetId': { IdentityId: 'ap-east-1:id-1' },
-      'AWSCognitoIdentityService.GetCredentialsForIdentity': { Credentials: { AccessKeyId: 'A', SecretKey: 'S', SessionToken: 'T', Expiration: 1_900_000_000 } },
+      'AWSCognitoIdentityService.GetCredentialsForIdentity': {
+        Credentials: { AccessKeyId: 'A', SecretKey: 'S', SessionToken: 'T', Expiration: 1_900_000_000 },
+      },
     };
     const fake = (async (url: string, init: RequestInit) => {
       const target = (init.headers as Record<string, string>)['x-amz-target'];
@@ -100,14 +144,30 @@ describe('cognito', () => {
       return new Response(JSON.stringify(answers[target]), { status: 200 });
     }) as typeof fetch;
     const first = await signIn(config, 'wang', 'secret-Passw0rd', fake);
-    expect(calls[0]).toMatchObject({ url: 'https://cognito-idp.ap-east-1.amazonaws.com/', body: { AuthFlow: 'USER_PASSWORD_AUTH', ClientId: 'client123', AuthParameters: { USERNAME: 'wang' } } });
+    expect(calls[0]).toMatchObject({
+      url: 'https://cognito-idp.ap-east-1.amazonaws.com/',
+      body: { AuthFlow: 'USER_PASSWORD_AUTH', ClientId: 'client123', AuthParameters: { USERNAME: 'wang' } },
+    });
     if (!('idToken' in first)) throw new Error('expected a token');
     const signedIn = await credentialsFor(config, first.idToken, fake);
-    expect(signedIn).toEqual({ credentials: { accessKeyId: 'A', secretAccessKey: 'S', sessionToken: 'T' }, expires: 1_900_000_000_000, kind: 'bureau', name: 'wang' });
+    expect(signedIn).toEqual({
+      credentials: { accessKeyId: 'A', secretAccessKey: 'S', sessionToken: 'T' },
+      expires: 1_900_000_000_000,
+      kind: 'bureau',
+      name: 'wang',
+    });
     const logins = { 'cognito-idp.ap-east-1.amazonaws.com/ap-east-1_AbCdEf123': first.idToken };
     expect(calls.slice(1)).toEqual([
-      { url: 'https://cognito-identity.ap-east-1.amazonaws.com/', target: 'AWSCognitoIdentityService.GetId', body: { IdentityPoolId: 'ap-east-1:pool', Logins: logins } },
-      { url: 'https://cognito-identity.ap-east-1.amazonaws.com/', target: 'AWSCognitoIdentityService.GetCredentialsForIdentity', body: { IdentityId: 'ap-east-1:id-1', Logins: logins } },
+      {
+        url: 'https://cognito-identity.ap-east-1.amazonaws.com/',
+        target: 'AWSCognitoIdentityService.GetId',
+        body: { IdentityPoolId: 'ap-east-1:pool', Logins: logins },
+      },
+      {
+        url: 'https://cognito-identity.ap-east-1.amazonaws.com/',
+        target: 'AWSCognitoIdentityService.GetCredentialsForIdentity',
+        body: { IdentityId: 'ap-east-1:id-1', Logins: logins },
+      },
     ]);
   });
 
@@ -115,17 +175,27 @@ describe('cognito', () => {
     const calls: any[] = [];
     const fake = (async (_url: string, init: RequestInit) => {
       calls.push({ target: (init.headers as Record<string, string>)['x-amz-target'], body: JSON.parse(init.body as string) });
-      return new Response(JSON.stringify(calls.length === 1 ? { ChallengeName: 'SOFTWARE_TOKEN_MFA', Session: 's1' } : { AuthenticationResult: { IdToken: 'token' } }), { status: 200 });
+      return new Response(
+        JSON.stringify(calls.length === 1 ? { ChallengeName: 'SOFTWARE_TOKEN_MFA', Session: 's1' } : { AuthenticationResult: { IdToken: 'token' } }),
+        { status: 200 },
+      );
     }) as typeof fetch;
     expect(await signIn(config, 'wang', 'pw', fake)).toEqual({ challenge: 'SOFTWARE_TOKEN_MFA', session: 's1' });
     expect(await answerCode(config, 'wang', '654321', 's1', fake)).toEqual({ idToken: 'token' });
-    expect(calls[1]).toEqual({ target: 'AWSCognitoIdentityProviderService.RespondToAuthChallenge', body: {
-      ChallengeName: 'SOFTWARE_TOKEN_MFA', ClientId: 'client123', Session: 's1', ChallengeResponses: { USERNAME: 'wang', SOFTWARE_TOKEN_MFA_CODE: '654321' },
-    } });
+    expect(calls[1]).toEqual({
+      target: 'AWSCognitoIdentityProviderService.RespondToAuthChallenge',
+      body: {
+        ChallengeName: 'SOFTWARE_TOKEN_MFA',
+        ClientId: 'client123',
+        Session: 's1',
+        ChallengeResponses: { USERNAME: 'wang', SOFTWARE_TOKEN_MFA_CODE: '654321' },
+      },
+    });
   });
 
   test("Cognito's refusal keeps its code", async () => {
-    const refuse = (async () => new Response(JSON.stringify({ __type: 'NotAuthorizedException', message: 'Incorrect username or password.' }), { status: 400 })) as typeof fetch;
+    const refuse = (async () =>
+      new Response(JSON.stringify({ __type: 'NotAuthorizedException', message: 'Incorrect username or password.' }), { status: 400 })) as typeof fetch;
     await expect(signIn(config, 'wang', 'wrong', refuse)).rejects.toMatchObject({ code: 'NotAuthorizedException', message: 'Incorrect username or password.' });
   });
 });

@@ -3,7 +3,7 @@
 // (rulings 1–14, ruling 13 the order of operations); the arithmetic is in the
 // comment above each assertion.
 import { describe, expect, it } from 'vitest';
-import {   type Accumulators, type Adjudication } from '../../functions/core/engine/index.ts';
+import type { Accumulators, Adjudication } from '../../functions/core/engine/index.ts';
 import type { Claim, PolicyContext, PolicyContextInput } from '../../functions/core/claim/schema.ts';
 import { claim, context, seedPlan, type ClaimOptions, benefit, inSequence } from '../support/fixtures.ts';
 
@@ -21,11 +21,9 @@ function jx(o: Partial<ClaimOptions> & Pick<ClaimOptions, 'settlement'>): Claim 
   return claim(plan, o.hospital?.regionCode ?? NANCHANG, { admitted: '2023-08-01', discharged: '2023-08-15', ...o });
 }
 
-
 function one(ctx: PolicyContext, c: Claim): Adjudication {
   return run(ctx, [c])[0];
 }
-
 
 const run = (ctx: PolicyContext, claims: Claim[], start?: Accumulators) => inSequence(plan, ctx, claims, start);
 const payable = (a: Adjudication, id: string) => benefit(a, id).payable;
@@ -37,7 +35,14 @@ describe('Jiangxi: deductibles (annual, in- and out-of-catalog separate, ruling 
     // eligible = in-catalog self-pay 115,000
     expect(b.eligible).toBe('115000.00');
     // deductible 15,000 nothing consumed before → applied 15,000
-    expect(b.deductible).toEqual({ key: IN, basis: 'annual', amount: '15000.00', consumedBefore: '0.00', creditFromOtherInsurance: '0.00', applied: '15000.00' });
+    expect(b.deductible).toEqual({
+      key: IN,
+      basis: 'annual',
+      amount: '15000.00',
+      consumedBefore: '0.00',
+      creditFromOtherInsurance: '0.00',
+      applied: '15000.00',
+    });
     // 115,000 − 15,000 = 100,000, all in the first band (≤ 100,000 inclusive) at 30 %
     expect(b.slices).toHaveLength(1);
     expect(b.slices[0]).toMatchObject({ from: '0.00', to: '100000.00', amount: '100000.00', baseRatio: '0.3', ratio: '0.3' });
@@ -131,7 +136,10 @@ describe('Jiangxi: marginal bands on the year position (ruling 3) and fen roundi
     expect(payable(first, IN)).toBe('29999.99');
     // claim 2: 0.06 from position 99,999.95: 0.05 × 0.3 = 0.015 and 0.01 × 0.5 = 0.005;
     // 0.015 + 0.005 = 0.020 → 0.02 (rounding each slice would give 0.02 + 0.01 = 0.03)
-    expect(benefit(second, IN).slices.map((s) => [s.amount, s.ratio])).toEqual([['0.05', '0.3'], ['0.01', '0.5']]);
+    expect(benefit(second, IN).slices.map((s) => [s.amount, s.ratio])).toEqual([
+      ['0.05', '0.3'],
+      ['0.01', '0.5'],
+    ]);
     expect(payable(second, IN)).toBe('0.02');
   });
 
@@ -140,7 +148,10 @@ describe('Jiangxi: marginal bands on the year position (ruling 3) and fen roundi
     const b = benefit(a, IN);
     // 415,000 − 15,000 = 400,000: 100,000 × 0.3 + 100,000 × 0.5 + 100,000 × 0.7 + 100,000 × 0.8
     expect(b.slices.map((s) => [s.from, s.to, s.ratio])).toEqual([
-      ['0.00', '100000.00', '0.3'], ['100000.00', '200000.00', '0.5'], ['200000.00', '300000.00', '0.7'], ['300000.00', '400000.00', '0.8'],
+      ['0.00', '100000.00', '0.3'],
+      ['100000.00', '200000.00', '0.5'],
+      ['200000.00', '300000.00', '0.7'],
+      ['300000.00', '400000.00', '0.8'],
     ]);
     // 30,000 + 50,000 + 70,000 + 80,000 = 230,000.00
     expect(b.payable).toBe('230000.00');
@@ -158,7 +169,10 @@ describe('Jiangxi: marginal bands on the year position (ruling 3) and fen roundi
     // claim 1: 65,000 − 15,000 = 50,000 at 30 % = 15,000.00
     expect(a.total).toBe('15000.00');
     // claim 2 from position 50,000: 50,000 × 0.3 (to 100,000) + 100,000 × 0.5 (to 200,000) = 15,000 + 50,000 = 65,000.00
-    expect(benefit(b, IN).slices.map((s) => [s.from, s.to, s.ratio])).toEqual([['50000.00', '100000.00', '0.3'], ['100000.00', '200000.00', '0.5']]);
+    expect(benefit(b, IN).slices.map((s) => [s.from, s.to, s.ratio])).toEqual([
+      ['50000.00', '100000.00', '0.3'],
+      ['100000.00', '200000.00', '0.5'],
+    ]);
     expect(b.total).toBe('65000.00');
     // 15,000 + 65,000 = 80,000 = the single claim
     expect(b.accumulators.benefitPaid[IN]).toBe('80000.00');
@@ -174,7 +188,10 @@ describe('Jiangxi: pre-existing conditions, claim-related (ruling 5)', () => {
     const b = benefit(a, IN);
     expect(b.population).toBe('pre-existing');
     // 415,000 − 15,000 = 400,000: 200,000 × 0.2 + 200,000 × 0.3 (20–40万(含))
-    expect(b.slices.map((s) => [s.from, s.to, s.ratio])).toEqual([['0.00', '200000.00', '0.2'], ['200000.00', '400000.00', '0.3']]);
+    expect(b.slices.map((s) => [s.from, s.to, s.ratio])).toEqual([
+      ['0.00', '200000.00', '0.2'],
+      ['200000.00', '400000.00', '0.3'],
+    ]);
     // 40,000 + 60,000 = 100,000.00
     expect(b.payable).toBe('100000.00');
   });
@@ -187,7 +204,9 @@ describe('Jiangxi: pre-existing conditions, claim-related (ruling 5)', () => {
       expect(a.total).toBe('20000.00');
     }
     // Alcoholic fatty liver (K70.0) is neither cirrhosis nor hepatic failure: 30 % = 30,000.00.
-    expect(one(member({ preExistingConditions: [{ icd10: 'K70.0' }] }), jx({ diagnoses: [{ icd10: 'K70.0' }], settlement: { inCatalogSelfPay: '115000' } })).total).toBe('30000.00');
+    expect(
+      one(member({ preExistingConditions: [{ icd10: 'K70.0' }] }), jx({ diagnoses: [{ icd10: 'K70.0' }], settlement: { inCatalogSelfPay: '115000' } })).total,
+    ).toBe('30000.00');
   });
 
   it('above 400,000 the pre-existing ratio is 40 %', () => {
@@ -247,7 +266,10 @@ describe('Jiangxi: no-claim bonus (+5 points, ruling 6)', () => {
     const ctx = member({ history: [{ year: 2022, insured: true, benefitPaid: false }] });
     const a = one(ctx, jx({ settlement: { inCatalogSelfPay: '215000' } }));
     const b = benefit(a, IN);
-    expect(b.slices.map((s) => [s.baseRatio, s.bonus, s.ratio])).toEqual([['0.3', '0.05', '0.35'], ['0.5', '0.05', '0.55']]);
+    expect(b.slices.map((s) => [s.baseRatio, s.bonus, s.ratio])).toEqual([
+      ['0.3', '0.05', '0.35'],
+      ['0.5', '0.05', '0.55'],
+    ]);
     // 100,000 × 0.35 + 100,000 × 0.55 = 35,000 + 55,000 = 90,000.00
     expect(a.total).toBe('90000.00');
   });
@@ -323,7 +345,14 @@ describe('Jiangxi: out-of-area factors (附件 6, after the bonus)', () => {
 });
 
 describe('Jiangxi: per-item limits, 100,000 a year per drug (ruling 14)', () => {
-  const drug = (code: string, selfPay: string) => ({ code, name: `药品${code}`, category: 'drug' as const, catalogClass: 'B' as const, amount: selfPay, selfPay });
+  const drug = (code: string, selfPay: string) => ({
+    code,
+    name: `药品${code}`,
+    category: 'drug' as const,
+    catalogClass: 'B' as const,
+    amount: selfPay,
+    selfPay,
+  });
 
   it('one drug that makes up the whole claim is capped at 100,000', () => {
     const a = one(member(), jx({ settlement: { inCatalogSelfPay: '315000' }, items: [drug('D1', '315000')] }));
@@ -355,7 +384,10 @@ describe('Jiangxi: per-item limits, 100,000 a year per drug (ruling 14)', () => 
   it('the item cut is not rounded before the payable: the benefit rounds once, at its end (rulings 1, 13)', () => {
     // Insured in 2022 without a benefit: +5 points; Beijing with a referral: ×0.7.
     const ctx = member({ history: [{ year: 2022, insured: true, benefitPaid: false }] });
-    const a = one(ctx, jx({ hospital: { regionCode: '110105' }, referral: true, settlement: { inCatalogSelfPay: '439566.95' }, items: [drug('D1', '386023.89')] }));
+    const a = one(
+      ctx,
+      jx({ hospital: { regionCode: '110105' }, referral: true, settlement: { inCatalogSelfPay: '439566.95' }, items: [drug('D1', '386023.89')] }),
+    );
     const b = benefit(a, IN);
     // 439,566.95 − 15,000 = 424,566.95: 100,000 × 0.245 + 100,000 × 0.385 + 100,000 × 0.525 + 124,566.95 × 0.595
     //   = 24,500 + 38,500 + 52,500 + 74,117.33525 = 189,617.33525 gross.
@@ -450,7 +482,10 @@ describe('Jiangxi: other compensation (附件 3, ruling 13 c–d)', () => {
   });
 
   it('commercial compensation the settlement already subtracted still counts toward the deductible, once', () => {
-    const a = one(member(), jx({ settlement: { inCatalogSelfPay: '40000', otherCompensation: [{ source: 'commercial', amount: '10000', alreadySubtracted: true }] } }));
+    const a = one(
+      member(),
+      jx({ settlement: { inCatalogSelfPay: '40000', otherCompensation: [{ source: 'commercial', amount: '10000', alreadySubtracted: true }] } }),
+    );
     // self-pay is already net: eligible 40,000 (not subtracted again); credit 10,000, applied 5,000
     expect(benefit(a, IN).eligible).toBe('40000.00');
     // 40,000 − 5,000 = 35,000 at 30 % = 10,500.00 (same as the case above)

@@ -11,7 +11,7 @@
 //   Consortium: five insurers, 20 % each, Ping An Pension lead (ruling 11).
 import { describe, expect, test } from 'vitest';
 import { adjudicate, emptyAccumulators, replay, type Adjudication } from '../../functions/core/engine/index.ts';
-import type {  ClaimInput, PolicyContext, PolicyContextInput } from '../../functions/core/claim/schema.ts';
+import type { ClaimInput, PolicyContext, PolicyContextInput } from '../../functions/core/claim/schema.ts';
 import type { LoadedPlan } from '../../functions/core/plan/loader.ts';
 import { claim, context, seedPlan, withListEntries, type SettlementParts, benefit, inSequence } from '../support/fixtures.ts';
 
@@ -42,13 +42,14 @@ const copd = ctxOf({ preExistingConditions: [{ icd10: 'J44.1' }] });
 const pay = (r: Adjudication, id: string) => benefit(r, id).payable;
 const why = (r: Adjudication, id: string) => benefit(r, id).refusal?.code;
 
-
 function stay(admitted: string, s: SettlementParts, diagnoses?: ClaimInput['diagnoses'], p: LoadedPlan = plan) {
   return claim(p, CHONGCHUAN, { admitted, discharged: admitted, diagnoses, settlement: { basicFundPaid: '30000', ...s } });
 }
 function drugPurchase(admitted: string, selfPay: string, type: 'pharmacy' | 'outpatient' | 'inpatient' = 'pharmacy') {
   return claim(plan, CHONGCHUAN, {
-    type, admitted, diagnoses: [{ icd10: 'C34.1' }],
+    type,
+    admitted,
+    diagnoses: [{ icd10: 'C34.1' }],
     settlement: { outOfCatalogSelfPay: selfPay },
     items: [{ code: OSIMERTINIB.code, category: 'drug', catalogClass: 'none', amount: selfPay, selfPay }],
   });
@@ -59,10 +60,7 @@ function diagnosisVisit(admitted: string, diagnoses: ClaimInput['diagnoses']) {
 
 describe('Nantong per-admission deductibles (ruling 2: 按次)', () => {
   test('each admission pays after its own 8,000', () => {
-    const [a, b] = inSequence(plan, healthy, [
-      stay('2021-08-01', { inCatalogSelfPay: '20000' }),
-      stay('2021-10-01', { inCatalogSelfPay: '15000' }),
-    ]);
+    const [a, b] = inSequence(plan, healthy, [stay('2021-08-01', { inCatalogSelfPay: '20000' }), stay('2021-10-01', { inCatalogSelfPay: '15000' })]);
     const a1 = benefit(a, SELF_PAY);
     expect(a1.deductible).toMatchObject({ basis: 'per-admission', amount: '8000.00', consumedBefore: '0.00', applied: '8000.00' });
     // A: (20,000 − 8,000) × 70 % = 12,000 × 0.7 = 8,400.00
@@ -78,11 +76,8 @@ describe('Nantong per-admission deductibles (ruling 2: 按次)', () => {
     expect(b.accumulators.yearPaid).toBe('13300.00');
   });
 
-  test('a short stay below 8,000 does not reduce the next admission\'s deductible', () => {
-    const [a, b] = inSequence(plan, healthy, [
-      stay('2021-08-01', { inCatalogSelfPay: '5000' }),
-      stay('2021-09-01', { inCatalogSelfPay: '9000' }),
-    ]);
+  test("a short stay below 8,000 does not reduce the next admission's deductible", () => {
+    const [a, b] = inSequence(plan, healthy, [stay('2021-08-01', { inCatalogSelfPay: '5000' }), stay('2021-09-01', { inCatalogSelfPay: '9000' })]);
     expect(why(a, SELF_PAY)).toBe('BELOW_DEDUCTIBLE');
     expect(a.total).toBe('0.00');
     // B: (9,000 − 8,000) × 70 % = 700.00 (not (9,000 − 3,000) × 70 %)
@@ -90,7 +85,12 @@ describe('Nantong per-admission deductibles (ruling 2: 按次)', () => {
   });
 
   test('(1) and (2) each take their own 8,000 on the same admission', () => {
-    const r = adjudicate(plan, healthy, emptyAccumulators(), stay('2021-08-01', { inCatalogSelfPay: '15000', classBCopay: '5000', outOfCatalogSelfPay: '7000', overLimitSelfPay: '3000' }));
+    const r = adjudicate(
+      plan,
+      healthy,
+      emptyAccumulators(),
+      stay('2021-08-01', { inCatalogSelfPay: '15000', classBCopay: '5000', outOfCatalogSelfPay: '7000', overLimitSelfPay: '3000' }),
+    );
     // (1): 15,000 + 5,000 = 20,000 − 8,000 = 12,000 × 70 % = 8,400.00
     expect(pay(r, SELF_PAY)).toBe('8400.00');
     // (2): 7,000 + 3,000 = 10,000 − 8,000 = 2,000 × 70 % = 1,400.00
@@ -186,7 +186,12 @@ describe('Nantong (4) severe malignant tumour lump sum', () => {
   const fourClearYears = [2017, 2018, 2019, 2020].map((year) => ({ year, insured: true, benefitPaid: false }));
 
   test('20,000 when the previous four years were insured with no benefit paid (5 consecutive years with this one)', () => {
-    const r = adjudicate(plan, ctxOf({ history: fourClearYears }), emptyAccumulators(), diagnosisVisit('2021-08-01', [{ icd10: 'C50.9', firstDiagnosis: true }]));
+    const r = adjudicate(
+      plan,
+      ctxOf({ history: fourClearYears }),
+      emptyAccumulators(),
+      diagnosisVisit('2021-08-01', [{ icd10: 'C50.9', firstDiagnosis: true }]),
+    );
     // enhanced amount: 20,000.00
     expect(pay(r, LUMP)).toBe('20000.00');
     expect(r.total).toBe('20000.00');
@@ -199,13 +204,22 @@ describe('Nantong (4) severe malignant tumour lump sum', () => {
   });
 
   test('10,000 with only three previous insured years (4 consecutive, not 5)', () => {
-    const r = adjudicate(plan, ctxOf({ history: fourClearYears.slice(1) }), emptyAccumulators(), diagnosisVisit('2021-08-01', [{ icd10: 'C50.9', firstDiagnosis: true }]));
+    const r = adjudicate(
+      plan,
+      ctxOf({ history: fourClearYears.slice(1) }),
+      emptyAccumulators(),
+      diagnosisVisit('2021-08-01', [{ icd10: 'C50.9', firstDiagnosis: true }]),
+    );
     expect(pay(r, LUMP)).toBe('10000.00');
   });
 
   test('ruling 18: a benefit paid on the same claim does not block the 20,000', () => {
-    const r = adjudicate(plan, ctxOf({ history: fourClearYears }), emptyAccumulators(),
-      stay('2021-08-01', { inCatalogSelfPay: '10000' }, [{ icd10: 'C50.9', firstDiagnosis: true }]));
+    const r = adjudicate(
+      plan,
+      ctxOf({ history: fourClearYears }),
+      emptyAccumulators(),
+      stay('2021-08-01', { inCatalogSelfPay: '10000' }, [{ icd10: 'C50.9', firstDiagnosis: true }]),
+    );
     // (1): (10,000 − 8,000) × 70 % = 1,400.00, on this claim; (4): no benefit on an earlier claim → 20,000.00
     expect(pay(r, SELF_PAY)).toBe('1400.00');
     expect(pay(r, LUMP)).toBe('20000.00');
@@ -225,7 +239,8 @@ describe('Nantong (4) severe malignant tumour lump sum', () => {
 });
 
 describe('Nantong (5) rare diseases', () => {
-  const gaucherStay = (admitted: string) => stay(admitted, { inCatalogSelfPay: '50000', outOfCatalogSelfPay: '30000' }, [{ icd10: 'E75.2', firstDiagnosis: true }]);
+  const gaucherStay = (admitted: string) =>
+    stay(admitted, { inCatalogSelfPay: '50000', outOfCatalogSelfPay: '30000' }, [{ icd10: 'E75.2', firstDiagnosis: true }]);
 
   test('pays 70 % of what remains after (1) and (2) on the same claim, above 10,000 a year', () => {
     const r = adjudicate(plan, healthy, emptyAccumulators(), gaucherStay('2021-08-01'));
@@ -248,7 +263,10 @@ describe('Nantong (5) rare diseases', () => {
   test('pays after the tumour-drug benefit (3) too: one cost is not paid twice', () => {
     // A listed tumour drug bought outside a stay, for a first-diagnosed rare disease.
     const purchase = claim(plan, CHONGCHUAN, {
-      type: 'outpatient', admitted: '2021-08-01', diagnoses: [{ icd10: 'E75.2', firstDiagnosis: true }], settlement: { outOfCatalogSelfPay: '30000' },
+      type: 'outpatient',
+      admitted: '2021-08-01',
+      diagnoses: [{ icd10: 'E75.2', firstDiagnosis: true }],
+      settlement: { outOfCatalogSelfPay: '30000' },
       items: [{ code: OSIMERTINIB.code, category: 'drug', catalogClass: 'none', amount: '30000', selfPay: '30000' }],
     });
     const r = adjudicate(plan, healthy, emptyAccumulators(), purchase);
@@ -261,7 +279,10 @@ describe('Nantong (5) rare diseases', () => {
 
   test('the annual 10,000 is consumed across claims (an outpatient purchase first)', () => {
     const pharmacy = claim(plan, CHONGCHUAN, {
-      type: 'pharmacy', admitted: '2021-07-20', diagnoses: [{ icd10: 'E75.2' }], settlement: { outOfCatalogSelfPay: '6000' },
+      type: 'pharmacy',
+      admitted: '2021-07-20',
+      diagnoses: [{ icd10: 'E75.2' }],
+      settlement: { outOfCatalogSelfPay: '6000' },
     });
     const [a, b] = inSequence(plan, healthy, [pharmacy, gaucherStay('2021-08-01')]);
     // A: 6,000 < 10,000: all to (5)'s deductible; (1)(2) do not cover a pharmacy purchase
@@ -279,9 +300,15 @@ describe('Nantong (5) rare diseases', () => {
     // 80,000 of costs, 10,000 of it compensated by a commercial policy the settlement has not subtracted.
     // Known to fail today: adjudicate.ts consumes the compensation pool once, in (1), so (5) — which covers the same
     // costs — never subtracts it.
-    const cl = stay('2021-08-01', {
-      inCatalogSelfPay: '50000', outOfCatalogSelfPay: '30000', otherCompensation: [{ source: 'commercial', amount: '10000' }],
-    }, [{ icd10: 'E75.2', firstDiagnosis: true }]);
+    const cl = stay(
+      '2021-08-01',
+      {
+        inCatalogSelfPay: '50000',
+        outOfCatalogSelfPay: '30000',
+        otherCompensation: [{ source: 'commercial', amount: '10000' }],
+      },
+      [{ icd10: 'E75.2', firstDiagnosis: true }],
+    );
     const r = adjudicate(plan, healthy, emptyAccumulators(), cl);
     // (1)+(2): the 80,000 less 10,000 compensation less 2 × 8,000 deductibles = 54,000 × 70 % = 37,800
     //   (both pay 70 %, so this holds however the 10,000 is shared between them)
@@ -296,7 +323,12 @@ describe('Nantong (5) rare diseases', () => {
   });
 
   test('a disease not on the city list pays nothing under (5)', () => {
-    const r = adjudicate(plan, healthy, emptyAccumulators(), stay('2021-08-01', { inCatalogSelfPay: '50000', outOfCatalogSelfPay: '30000' }, [{ icd10: 'E75.0' }]));
+    const r = adjudicate(
+      plan,
+      healthy,
+      emptyAccumulators(),
+      stay('2021-08-01', { inCatalogSelfPay: '50000', outOfCatalogSelfPay: '30000' }, [{ icd10: 'E75.0' }]),
+    );
     expect(why(r, RARE)).toBe('DIAGNOSIS_NOT_COVERED');
     // total: (1) 29,400 + (2) 15,400 = 44,800.00
     expect(r.total).toBe('44800.00');
@@ -312,7 +344,12 @@ describe('Nantong (5) rare diseases', () => {
 
 describe('Nantong cover boundary', () => {
   test('admitted the day before cover starts → ADMITTED_BEFORE_COVER', () => {
-    const r = adjudicate(plan, healthy, emptyAccumulators(), claim(plan, CHONGCHUAN, { admitted: '2021-06-30', discharged: '2021-07-10', settlement: { inCatalogSelfPay: '20000' } }));
+    const r = adjudicate(
+      plan,
+      healthy,
+      emptyAccumulators(),
+      claim(plan, CHONGCHUAN, { admitted: '2021-06-30', discharged: '2021-07-10', settlement: { inCatalogSelfPay: '20000' } }),
+    );
     expect(r.decision).toBe('refused');
     expect(r.refusal?.code).toBe('ADMITTED_BEFORE_COVER');
     expect(r.total).toBe('0.00');

@@ -29,14 +29,29 @@ describe('CAR-T: an item benefit and a general inpatient benefit on one stay', (
   const plan = fixturePlan('cart-city-2025');
   const CITY = '990101';
   const member = (tier = 'standard') => context({ tier, coverStart: '2025-01-01', coverEnd: '2025-12-31', regionCode: CITY });
-  const infusion = (selfPay: string): LineItem => ({ code: 'CART-AXI-CEL', name: '阿基仑赛注射液', category: 'car-t', catalogClass: 'none', amount: selfPay, selfPay });
+  const infusion = (selfPay: string): LineItem => ({
+    code: 'CART-AXI-CEL',
+    name: '阿基仑赛注射液',
+    category: 'car-t',
+    catalogClass: 'none',
+    amount: selfPay,
+    selfPay,
+  });
   // A stay with a 600,000 CAR-T infusion: 620,000 out of the catalogue (the infusion and 20,000 more),
   // 30,000 in-catalogue self-pay and 10,000 class-B co-pay.
-  const stay = (o: { region?: string; admitted?: string; infusion?: string } = {}) => claim(plan, o.region ?? CITY, {
-    admitted: o.admitted ?? '2025-03-01', discharged: o.admitted ?? '2025-03-20', diagnoses: [{ icd10: 'C83.3' }],
-    settlement: { basicFundPaid: '100000', inCatalogSelfPay: '30000', classBCopay: '10000', outOfCatalogSelfPay: (Number(o.infusion ?? '600000') + 20000).toFixed(2) },
-    items: [infusion(o.infusion ?? '600000')],
-  });
+  const stay = (o: { region?: string; admitted?: string; infusion?: string } = {}) =>
+    claim(plan, o.region ?? CITY, {
+      admitted: o.admitted ?? '2025-03-01',
+      discharged: o.admitted ?? '2025-03-20',
+      diagnoses: [{ icd10: 'C83.3' }],
+      settlement: {
+        basicFundPaid: '100000',
+        inCatalogSelfPay: '30000',
+        classBCopay: '10000',
+        outOfCatalogSelfPay: (Number(o.infusion ?? '600000') + 20000).toFixed(2),
+      },
+      items: [infusion(o.infusion ?? '600000')],
+    });
 
   test('the CAR-T benefit pays the infusion, the inpatient benefit exactly the rest of the bill', () => {
     const a = adjudicate(plan, member(), emptyAccumulators(), stay());
@@ -58,7 +73,7 @@ describe('CAR-T: an item benefit and a general inpatient benefit on one stay', (
     expect(a.benefits.map((b) => b.benefitId)).toEqual(['inpatient', 'car-t']);
   });
 
-  test('once the CAR-T limit is spent, a later infusion is still not the inpatient benefit\'s', () => {
+  test("once the CAR-T limit is spent, a later infusion is still not the inpatient benefit's", () => {
     const [, b] = inSequence(plan, member(), [stay(), stay({ admitted: '2025-06-01', infusion: '100000' })]);
     // CAR-T: 100,000 gross, nothing left of 500,000 → 0.00 (LIMIT_REACHED)
     expect(benefit(b, 'car-t').payable).toBe('0.00');
@@ -109,14 +124,21 @@ describe('Wuwei: heavy-ion therapy billed class B, (3) first, then (1)', () => {
   // Irradiation billed as a class-B item: 80,000, of which the patient pays 30,000: its co-pay 8,000 and
   // 22,000 in-catalogue self-pay. Other class-B items on the stay add 20,000 of co-pay.
   const irradiation: LineItem = {
-    code: 'HI-IRR', category: 'treatment', catalogClass: 'B', amount: '80000', selfPay: '30000',
+    code: 'HI-IRR',
+    category: 'treatment',
+    catalogClass: 'B',
+    amount: '80000',
+    selfPay: '30000',
     selfPayParts: { 'class-b-copay': '8000', 'in-catalog-self-pay': '22000' },
   };
-  const stay = (region = LIANGZHOU, item: LineItem = irradiation, copay = '28000') => claim(plan, region, {
-    admitted: '2025-09-01', discharged: '2025-09-20', diagnoses: [{ icd10: 'C34.1' }],
-    settlement: { basicFundPaid: '50000', classBCopay: copay, inCatalogSelfPay: '32000' },
-    items: [item],
-  });
+  const stay = (region = LIANGZHOU, item: LineItem = irradiation, copay = '28000') =>
+    claim(plan, region, {
+      admitted: '2025-09-01',
+      discharged: '2025-09-20',
+      diagnoses: [{ icd10: 'C34.1' }],
+      settlement: { basicFundPaid: '50000', classBCopay: copay, inCatalogSelfPay: '32000' },
+      items: [item],
+    });
 
   test('upgraded tier: (3) pays the irradiation, (1) the other co-pay', () => {
     const a = adjudicate(plan, member('upgraded'), emptyAccumulators(), stay());
@@ -135,7 +157,7 @@ describe('Wuwei: heavy-ion therapy billed class B, (3) first, then (1)', () => {
     expect(a.total).toBe('13200.00');
   });
 
-  test('basic tier (no (3)): the irradiation\'s co-pay stays with (1)', () => {
+  test("basic tier (no (3)): the irradiation's co-pay stays with (1)", () => {
     const a = adjudicate(plan, member('basic'), emptyAccumulators(), stay());
     // (1): 28,000 − 12,000 = 16,000 at 30 % = 4,800.00
     expect(benefit(a, 'inpatient-class-b-c').covered).toBe('28000.00');
@@ -149,7 +171,7 @@ describe('Wuwei: heavy-ion therapy billed class B, (3) first, then (1)', () => {
     expect(a.total).toBe('4800.00');
   });
 
-  test('not itemised by part, a class-B item\'s self-pay sits in the co-pay first', () => {
+  test("not itemised by part, a class-B item's self-pay sits in the co-pay first", () => {
     // The same irradiation with only its 8,000 co-pay as self-pay, no selfPayParts: placed in 乙类先行自付.
     const copayOnly: LineItem = { code: 'HI-IRR', category: 'treatment', catalogClass: 'B', amount: '80000', selfPay: '8000' };
     const a = adjudicate(plan, member('upgraded'), emptyAccumulators(), stay(LIANGZHOU, copayOnly));
@@ -170,17 +192,26 @@ describe('Sanming: a listed tumour drug on a special-disease visit, (4a) takes t
   const healthy = context({ tier: 'standard', coverStart: '2024-01-01', coverEnd: '2024-12-31', regionCode: '350402' });
   // The drug (class A on the plan's list, class B in the basic catalogue): 150,000 self-pay, 20,000 of it co-pay.
   // The visit's other costs: 50,000 in-catalogue self-pay.
-  const visit = (hospital: { level?: number } = {}, p: LoadedPlan = plan) => claim(p, SANYUAN, {
-    type: 'outpatient-special-disease', admitted: '2024-03-01', diagnoses: [{ icd10: 'C34.1' }],
-    hospital: { designations: ['special-disease'], ...hospital },
-    settlement: { basicFundPaid: '50000', classBCopay: '20000', inCatalogSelfPay: '180000' },
-    items: [{
-      code: 'TD-A-OSIMERTINIB', category: 'drug', catalogClass: 'B', amount: '200000', selfPay: '150000',
-      selfPayParts: { 'class-b-copay': '20000', 'in-catalog-self-pay': '130000' },
-    }],
-  });
+  const visit = (hospital: { level?: number } = {}, p: LoadedPlan = plan) =>
+    claim(p, SANYUAN, {
+      type: 'outpatient-special-disease',
+      admitted: '2024-03-01',
+      diagnoses: [{ icd10: 'C34.1' }],
+      hospital: { designations: ['special-disease'], ...hospital },
+      settlement: { basicFundPaid: '50000', classBCopay: '20000', inCatalogSelfPay: '180000' },
+      items: [
+        {
+          code: 'TD-A-OSIMERTINIB',
+          category: 'drug',
+          catalogClass: 'B',
+          amount: '200000',
+          selfPay: '150000',
+          selfPayParts: { 'class-b-copay': '20000', 'in-catalog-self-pay': '130000' },
+        },
+      ],
+    });
 
-  test('the drug is (4a)\'s; (3) pays on the visit\'s other costs', () => {
+  test("the drug is (4a)'s; (3) pays on the visit's other costs", () => {
     const a = adjudicate(plan, healthy, emptyAccumulators(), visit());
     // (4a): 150,000 − 20,000 deductible = 130,000 at class A 70 % = 91,000.00
     expect(benefit(a, 'special-tumour-drugs').payable).toBe('91000.00');

@@ -19,7 +19,10 @@ const RUNS = { numRuns: 100 };
 
 const jiangxi = seedPlan('jiangxi-2023');
 const wuwei = withListEntries(seedPlan('wuwei-2025'), {
-  'out-of-catalog-catalogue': [{ code: 'OC1', name: '目录外一' }, { code: 'OC2', name: '目录外二' }],
+  'out-of-catalog-catalogue': [
+    { code: 'OC1', name: '目录外一' },
+    { code: 'OC2', name: '目录外二' },
+  ],
   'heavy-ion-treatments': [{ code: 'HI-IRR', name: '重离子放射治疗' }],
   'pre-existing': [{ code: 'cerebral-infarction', name: '脑梗死', icd10: ['I63'] }],
 });
@@ -30,7 +33,10 @@ const LIANGZHOU = '620602';
 
 function jxMember(bonus: boolean, preExisting = false): PolicyContext {
   return context({
-    tier: 'standard', coverStart: '2023-06-01', coverEnd: '2024-05-31', regionCode: NANCHANG,
+    tier: 'standard',
+    coverStart: '2023-06-01',
+    coverEnd: '2024-05-31',
+    regionCode: NANCHANG,
     history: bonus ? [{ year: 2022, insured: true, benefitPaid: false }] : [],
     preExistingConditions: preExisting ? [{ icd10: 'I21.0' }] : [],
   });
@@ -38,7 +44,10 @@ function jxMember(bonus: boolean, preExisting = false): PolicyContext {
 
 function wwMember(tier: 'basic' | 'upgraded', preExisting = false): PolicyContext {
   return context({
-    tier, coverStart: '2025-07-01', coverEnd: '2026-06-30', regionCode: LIANGZHOU,
+    tier,
+    coverStart: '2025-07-01',
+    coverEnd: '2026-06-30',
+    regionCode: LIANGZHOU,
     preExistingConditions: preExisting ? [{ icd10: 'I63.9' }] : [],
   });
 }
@@ -72,8 +81,13 @@ function jxClaim(s: JxShape, id?: string): Claim {
     if (amount.gt(0)) settlement.otherCompensation = [{ source: s.compensation.source, amount: amount.toFixed(2) }];
   }
   return claim(jiangxi, s.hospital ?? NANCHANG, {
-    claimId: id, admitted: '2023-08-01', discharged: '2023-08-10', referral: s.referral ?? false,
-    diagnoses: [{ icd10: s.preExistingDiagnosis ? 'I21.0' : 'K35.8' }], settlement: settlement, items,
+    claimId: id,
+    admitted: '2023-08-01',
+    discharged: '2023-08-10',
+    referral: s.referral ?? false,
+    diagnoses: [{ icd10: s.preExistingDiagnosis ? 'I21.0' : 'K35.8' }],
+    settlement: settlement,
+    items,
   });
 }
 
@@ -98,13 +112,23 @@ function wwClaim(s: WwShape, id?: string): Claim {
   // Heavy-ion is for malignant tumour; a pre-existing claim is for cerebral infarction.
   const diagnoses = s.preExistingDiagnosis ? [{ icd10: 'I63.9' }] : [{ icd10: 'C34.1' }];
   return claim(wuwei, LIANGZHOU, {
-    claimId: id, admitted: '2025-09-01', discharged: '2025-09-10', hospital: { level: s.level ?? 3 }, diagnoses, items,
+    claimId: id,
+    admitted: '2025-09-01',
+    discharged: '2025-09-10',
+    hospital: { level: s.level ?? 3 },
+    diagnoses,
+    items,
     settlement: { classBCopay: yuan(s.classB), inCatalogSelfPay: yuan(s.classC), outOfCatalogSelfPay: yuan(s.catalogue + s.heavyIon) },
   });
 }
 
 function wsClaim(cin: number, cout: number, id?: string): Claim {
-  return claim(wenshan, '532601', { claimId: id, admitted: '2023-10-01', discharged: '2023-10-05', settlement: { inCatalogSelfPay: yuan(cin), outOfCatalogSelfPay: yuan(cout) } });
+  return claim(wenshan, '532601', {
+    claimId: id,
+    admitted: '2023-10-01',
+    discharged: '2023-10-05',
+    settlement: { inCatalogSelfPay: yuan(cin), outOfCatalogSelfPay: yuan(cout) },
+  });
 }
 
 // ---------- arbitraries ----------
@@ -114,7 +138,9 @@ const wholeYuan = (max: number) => fc.integer({ min: 0, max });
 const jxFull: fc.Arbitrary<JxShape> = fc.record({
   cin: wholeYuan(1_200_000),
   cout: wholeYuan(1_200_000),
-  drug: fc.option(fc.record({ code: fc.constantFrom('D1' as const, 'D2' as const, 'M1' as const), share: fc.double({ min: 0, max: 1, noNaN: true }) }), { nil: undefined }),
+  drug: fc.option(fc.record({ code: fc.constantFrom('D1' as const, 'D2' as const, 'M1' as const), share: fc.double({ min: 0, max: 1, noNaN: true }) }), {
+    nil: undefined,
+  }),
   hospital: fc.constantFrom(NANCHANG, '360111', '360402', '110105'),
   referral: fc.boolean(),
   preExistingDiagnosis: fc.boolean(),
@@ -135,7 +161,12 @@ const wwFull: fc.Arbitrary<WwShape> = fc.record({
 
 /** Plain Wuwei claims small enough that no benefit reaches its 500,000 limit over ≤ 6 claims
  *  (position ≤ 6 × 150,000 = 900,000 → at most 18,000 + 0.5 × 850,000 = 443,000 for all benefits together). */
-const wwPlain: fc.Arbitrary<WwShape> = fc.record({ classB: wholeYuan(50_000), classC: wholeYuan(20_000), catalogue: wholeYuan(40_000), heavyIon: wholeYuan(40_000) });
+const wwPlain: fc.Arbitrary<WwShape> = fc.record({
+  classB: wholeYuan(50_000),
+  classC: wholeYuan(20_000),
+  catalogue: wholeYuan(40_000),
+  heavyIon: wholeYuan(40_000),
+});
 
 // ---------- helpers ----------
 
@@ -193,7 +224,10 @@ function checkBounds(plan: LoadedPlan, as: readonly Adjudication[]): void {
 
 /** Sorts `xs` by the random keys: a random permutation. */
 function permute<T>(xs: readonly T[], keys: readonly number[]): T[] {
-  return xs.map((x, i) => ({ x, k: keys[i] ?? 0, i })).sort((a, b) => a.k - b.k || b.i - a.i).map((e) => e.x);
+  return xs
+    .map((x, i) => ({ x, k: keys[i] ?? 0, i }))
+    .sort((a, b) => a.k - b.k || b.i - a.i)
+    .map((e) => e.x);
 }
 
 /** Splits whole yuan `n` at fraction `f` into two whole-yuan parts. */
@@ -206,16 +240,43 @@ function splitWhole(n: number, f: number): [number, number] {
 
 describe('bounds: eligible amount, benefit limits, limit groups, year total, item limits', () => {
   test.prop([fc.boolean(), fc.boolean(), fc.array(jxFull, { minLength: 1, maxLength: 6 })], RUNS)('Jiangxi', (bonus, preExisting, shapes) => {
-    checkBounds(jiangxi, applyAll(jiangxi, jxMember(bonus, preExisting), shapes.map((s) => jxClaim(s))));
+    checkBounds(
+      jiangxi,
+      applyAll(
+        jiangxi,
+        jxMember(bonus, preExisting),
+        shapes.map((s) => jxClaim(s)),
+      ),
+    );
   });
 
-  test.prop([fc.constantFrom('basic' as const, 'upgraded' as const), fc.boolean(), fc.array(wwFull, { minLength: 1, maxLength: 6 })], RUNS)('Wuwei', (tier, preExisting, shapes) => {
-    checkBounds(wuwei, applyAll(wuwei, wwMember(tier, preExisting), shapes.map((s) => wwClaim(s))));
-  });
+  test.prop([fc.constantFrom('basic' as const, 'upgraded' as const), fc.boolean(), fc.array(wwFull, { minLength: 1, maxLength: 6 })], RUNS)(
+    'Wuwei',
+    (tier, preExisting, shapes) => {
+      checkBounds(
+        wuwei,
+        applyAll(
+          wuwei,
+          wwMember(tier, preExisting),
+          shapes.map((s) => wwClaim(s)),
+        ),
+      );
+    },
+  );
 
-  test.prop([fc.array(fc.tuple(wholeYuan(3_000_000), wholeYuan(2_000_000)), { minLength: 1, maxLength: 6 })], RUNS)('Wenshan (limit group and year total)', (pairs) => {
-    checkBounds(wenshan, applyAll(wenshan, wsMember(), pairs.map(([cin, cout]) => wsClaim(cin, cout))));
-  });
+  test.prop([fc.array(fc.tuple(wholeYuan(3_000_000), wholeYuan(2_000_000)), { minLength: 1, maxLength: 6 })], RUNS)(
+    'Wenshan (limit group and year total)',
+    (pairs) => {
+      checkBounds(
+        wenshan,
+        applyAll(
+          wenshan,
+          wsMember(),
+          pairs.map(([cin, cout]) => wsClaim(cin, cout)),
+        ),
+      );
+    },
+  );
 });
 
 describe('monotonic: a higher cost on one claim never pays less (same history)', () => {
@@ -230,24 +291,44 @@ describe('monotonic: a higher cost on one claim never pays less (same history)',
     'Jiangxi, no items, no other compensation',
     (bonus, history, shape, part, extra) => {
       const ctx = jxMember(bonus, true);
-      const before = last(applyAll(jiangxi, ctx, history.map((s) => jxClaim(s))));
+      const before = last(
+        applyAll(
+          jiangxi,
+          ctx,
+          history.map((s) => jxClaim(s)),
+        ),
+      );
       const low = adjudicate(jiangxi, ctx, before, jxClaim(shape));
       const high = adjudicate(jiangxi, ctx, before, jxClaim({ ...shape, [part]: shape[part] + extra }));
       expect(new Decimal(high.total).gte(low.total), `${low.total} → ${high.total}`).toBe(true);
     },
   );
 
-  test.prop([fc.boolean(), fc.array(jxFull.map((s) => ({ ...s, compensation: undefined })), { maxLength: 4 }), jxFull.map((s) => ({ ...s, compensation: undefined })), wholeYuan(300_000)], RUNS)(
-    'Jiangxi with item-limited items (tolerance 0.01: per-item attribution is rounded to the fen)',
-    (bonus, history, shape, extra) => {
-      const ctx = jxMember(bonus, true);
-      const before = last(applyAll(jiangxi, ctx, history.map((s) => jxClaim(s))));
-      const low = adjudicate(jiangxi, ctx, before, jxClaim(shape));
-      // raise the out-of-catalog part: the in-catalog item shares stay as they were
-      const high = adjudicate(jiangxi, ctx, before, jxClaim({ ...shape, cout: shape.cout + extra }));
-      expect(new Decimal(high.total).gte(new Decimal(low.total).minus('0.01')), `${low.total} → ${high.total}`).toBe(true);
-    },
-  );
+  test.prop(
+    [
+      fc.boolean(),
+      fc.array(
+        jxFull.map((s) => ({ ...s, compensation: undefined })),
+        { maxLength: 4 },
+      ),
+      jxFull.map((s) => ({ ...s, compensation: undefined })),
+      wholeYuan(300_000),
+    ],
+    RUNS,
+  )('Jiangxi with item-limited items (tolerance 0.01: per-item attribution is rounded to the fen)', (bonus, history, shape, extra) => {
+    const ctx = jxMember(bonus, true);
+    const before = last(
+      applyAll(
+        jiangxi,
+        ctx,
+        history.map((s) => jxClaim(s)),
+      ),
+    );
+    const low = adjudicate(jiangxi, ctx, before, jxClaim(shape));
+    // raise the out-of-catalog part: the in-catalog item shares stay as they were
+    const high = adjudicate(jiangxi, ctx, before, jxClaim({ ...shape, cout: shape.cout + extra }));
+    expect(new Decimal(high.total).gte(new Decimal(low.total).minus('0.01')), `${low.total} → ${high.total}`).toBe(true);
+  });
 
   // Sizes where the commercial payment is comparable to the costs, so that it sometimes covers a
   // benefit's whole cost and sometimes not.
@@ -256,28 +337,58 @@ describe('monotonic: a higher cost on one claim never pays less (same history)',
     cout: wholeYuan(120_000),
     compensation: fc.record({ source: fc.constant('commercial' as const), amount: wholeYuan(40_000) }),
   });
-  test.prop([fc.array(jxPlain.map((s) => ({ cin: s.cin % 20_000, cout: s.cout % 20_000 })), { maxLength: 2 }), withCommercial, fc.constantFrom('cin' as const, 'cout' as const), wholeYuan(20_000)], {
-    ...RUNS,
-    // the example below, so the property fails every run and not only when the generator finds it
-    examples: [[[], { cin: 10_000, cout: 45_000, compensation: { source: 'commercial', amount: 10_000 } }, 'cin', 1]],
-  })(
-    'Jiangxi with other commercial compensation',
-    (history, shape, part, extra) => {
-      // A commercial payment is subtracted from the benefits' eligible amounts and counts toward the
-      // deductible (附件 3). More cost must never mean less payout. See the example below.
-      const ctx = jxMember(false);
-      const before = last(applyAll(jiangxi, ctx, history.map((s) => jxClaim(s))));
-      const low = adjudicate(jiangxi, ctx, before, jxClaim(shape));
-      const high = adjudicate(jiangxi, ctx, before, jxClaim({ ...shape, [part]: shape[part] + extra }));
-      expect(new Decimal(high.total).gte(low.total), `${JSON.stringify(shape)} +${extra} ${part}: ${low.total} → ${high.total}`).toBe(true);
+  test.prop(
+    [
+      fc.array(
+        jxPlain.map((s) => ({ cin: s.cin % 20_000, cout: s.cout % 20_000 })),
+        { maxLength: 2 },
+      ),
+      withCommercial,
+      fc.constantFrom('cin' as const, 'cout' as const),
+      wholeYuan(20_000),
+    ],
+    {
+      ...RUNS,
+      // the example below, so the property fails every run and not only when the generator finds it
+      examples: [[[], { cin: 10_000, cout: 45_000, compensation: { source: 'commercial', amount: 10_000 } }, 'cin', 1]],
     },
-  );
+  )('Jiangxi with other commercial compensation', (history, shape, part, extra) => {
+    // A commercial payment is subtracted from the benefits' eligible amounts and counts toward the
+    // deductible (附件 3). More cost must never mean less payout. See the example below.
+    const ctx = jxMember(false);
+    const before = last(
+      applyAll(
+        jiangxi,
+        ctx,
+        history.map((s) => jxClaim(s)),
+      ),
+    );
+    const low = adjudicate(jiangxi, ctx, before, jxClaim(shape));
+    const high = adjudicate(jiangxi, ctx, before, jxClaim({ ...shape, [part]: shape[part] + extra }));
+    expect(new Decimal(high.total).gte(low.total), `${JSON.stringify(shape)} +${extra} ${part}: ${low.total} → ${high.total}`).toBe(true);
+  });
 
   test('example: one more yuan of in-catalog cost must not lose the out-of-catalog deductible credit', () => {
     const ctx = jxMember(false);
     const commercial = [{ source: 'commercial' as const, amount: '10000.00' }];
-    const low = adjudicate(jiangxi, ctx, emptyAccumulators(), claim(jiangxi, NANCHANG, { admitted: '2023-08-01', settlement: { inCatalogSelfPay: '10000', outOfCatalogSelfPay: '45000', otherCompensation: commercial } }));
-    const high = adjudicate(jiangxi, ctx, emptyAccumulators(), claim(jiangxi, NANCHANG, { admitted: '2023-08-01', settlement: { inCatalogSelfPay: '10001', outOfCatalogSelfPay: '45000', otherCompensation: commercial } }));
+    const low = adjudicate(
+      jiangxi,
+      ctx,
+      emptyAccumulators(),
+      claim(jiangxi, NANCHANG, {
+        admitted: '2023-08-01',
+        settlement: { inCatalogSelfPay: '10000', outOfCatalogSelfPay: '45000', otherCompensation: commercial },
+      }),
+    );
+    const high = adjudicate(
+      jiangxi,
+      ctx,
+      emptyAccumulators(),
+      claim(jiangxi, NANCHANG, {
+        admitted: '2023-08-01',
+        settlement: { inCatalogSelfPay: '10001', outOfCatalogSelfPay: '45000', otherCompensation: commercial },
+      }),
+    );
     // The patient's costs grew by 1 yuan (in-catalog 10,000 → 10,001), nothing else changed, so the
     // total must not fall. Regression: when the commercial payment was a pool consumed by the first
     // benefit with an eligible amount, the 10,000 credit went to the out-of-catalog deductible in the
@@ -287,19 +398,32 @@ describe('monotonic: a higher cost on one claim never pays less (same history)',
     expect(new Decimal(high.total).gte(low.total), `${low.total} → ${high.total}`).toBe(true);
   });
 
-  test.prop([fc.constantFrom('basic' as const, 'upgraded' as const), fc.boolean(), fc.array(wwFull, { maxLength: 4 }), wwFull, fc.constantFrom('classB' as const, 'classC' as const, 'catalogue' as const, 'heavyIon' as const), wholeYuan(300_000)], RUNS)(
-    'Wuwei',
-    (tier, preExisting, history, shape, part, extra) => {
-      const ctx = wwMember(tier, preExisting);
-      const before = last(applyAll(wuwei, ctx, history.map((s) => wwClaim(s))));
-      const low = adjudicate(wuwei, ctx, before, wwClaim(shape));
-      const high = adjudicate(wuwei, ctx, before, wwClaim({ ...shape, [part]: shape[part] + extra }));
-      expect(new Decimal(high.total).gte(low.total), `${low.total} → ${high.total}`).toBe(true);
-    },
-  );
+  test.prop(
+    [
+      fc.constantFrom('basic' as const, 'upgraded' as const),
+      fc.boolean(),
+      fc.array(wwFull, { maxLength: 4 }),
+      wwFull,
+      fc.constantFrom('classB' as const, 'classC' as const, 'catalogue' as const, 'heavyIon' as const),
+      wholeYuan(300_000),
+    ],
+    RUNS,
+  )('Wuwei', (tier, preExisting, history, shape, part, extra) => {
+    const ctx = wwMember(tier, preExisting);
+    const before = last(
+      applyAll(
+        wuwei,
+        ctx,
+        history.map((s) => wwClaim(s)),
+      ),
+    );
+    const low = adjudicate(wuwei, ctx, before, wwClaim(shape));
+    const high = adjudicate(wuwei, ctx, before, wwClaim({ ...shape, [part]: shape[part] + extra }));
+    expect(new Decimal(high.total).gte(low.total), `${low.total} → ${high.total}`).toBe(true);
+  });
 });
 
-describe('order: for annual deductibles and marginal bands the year\'s total does not depend on claim order', () => {
+describe("order: for annual deductibles and marginal bands the year's total does not depend on claim order", () => {
   // Whole-yuan costs, in-area, one schedule (normal population): every slice pays a whole yuan
   // times 0.3/0.5/0.7/0.8 (+0.05 with the bonus), exact to the fen, so per-claim rounding never
   // bites and equality is exact. Limits keep this true: each benefit's cumulative payout is
@@ -310,7 +434,10 @@ describe('order: for annual deductibles and marginal bands the year\'s total doe
   test.prop([fc.boolean(), fc.array(fc.tuple(jxPlain, fc.nat()), { minLength: 2, maxLength: 6 })], RUNS)('Jiangxi', (bonus, pairs) => {
     const ctx = jxMember(bonus);
     const claims = pairs.map(([s], i) => jxClaim(s, `c${i}`));
-    const shuffled = permute(claims, pairs.map(([, k]) => k));
+    const shuffled = permute(
+      claims,
+      pairs.map(([, k]) => k),
+    );
     const a = applyAll(jiangxi, ctx, claims);
     const b = applyAll(jiangxi, ctx, shuffled);
     expect(totalOf(b).toFixed(2)).toBe(totalOf(a).toFixed(2));
@@ -323,7 +450,10 @@ describe('order: for annual deductibles and marginal bands the year\'s total doe
   test.prop([fc.array(fc.tuple(wwPlain, fc.nat()), { minLength: 2, maxLength: 6 })], RUNS)('Wuwei', (pairs) => {
     const ctx = wwMember('upgraded');
     const claims = pairs.map(([s], i) => wwClaim(s, `c${i}`));
-    const shuffled = permute(claims, pairs.map(([, k]) => k));
+    const shuffled = permute(
+      claims,
+      pairs.map(([, k]) => k),
+    );
     const a = applyAll(wuwei, ctx, claims);
     const b = applyAll(wuwei, ctx, shuffled);
     expect(totalOf(b).toFixed(2)).toBe(totalOf(a).toFixed(2));
@@ -333,54 +463,74 @@ describe('order: for annual deductibles and marginal bands the year\'s total doe
 });
 
 describe('splitting one claim in two (same visit) pays the same', () => {
-  test.prop([fc.boolean(), fc.array(jxPlain, { maxLength: 3 }), jxPlain, fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true })], RUNS)(
-    'Jiangxi, whole yuan: exact',
-    (bonus, history, shape, f, g) => {
-      const ctx = jxMember(bonus);
-      const before = last(applyAll(jiangxi, ctx, history.map((s) => jxClaim(s))));
-      const [cin1, cin2] = splitWhole(shape.cin, f);
-      const [cout1, cout2] = splitWhole(shape.cout, g);
-      const whole = adjudicate(jiangxi, ctx, before, jxClaim(shape));
-      const parts = applyAll(jiangxi, ctx, [jxClaim({ cin: cin1, cout: cout1 }), jxClaim({ cin: cin2, cout: cout2 })], before);
-      expect(totalOf(parts).toFixed(2)).toBe(whole.total);
-      for (const key of ['benefitPaid', 'bandPositions', 'deductibles'] as const) expect(last(parts)[key]).toEqual(whole.accumulators[key]);
-    },
-  );
+  test.prop(
+    [fc.boolean(), fc.array(jxPlain, { maxLength: 3 }), jxPlain, fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true })],
+    RUNS,
+  )('Jiangxi, whole yuan: exact', (bonus, history, shape, f, g) => {
+    const ctx = jxMember(bonus);
+    const before = last(
+      applyAll(
+        jiangxi,
+        ctx,
+        history.map((s) => jxClaim(s)),
+      ),
+    );
+    const [cin1, cin2] = splitWhole(shape.cin, f);
+    const [cout1, cout2] = splitWhole(shape.cout, g);
+    const whole = adjudicate(jiangxi, ctx, before, jxClaim(shape));
+    const parts = applyAll(jiangxi, ctx, [jxClaim({ cin: cin1, cout: cout1 }), jxClaim({ cin: cin2, cout: cout2 })], before);
+    expect(totalOf(parts).toFixed(2)).toBe(whole.total);
+    for (const key of ['benefitPaid', 'bandPositions', 'deductibles'] as const) expect(last(parts)[key]).toEqual(whole.accumulators[key]);
+  });
 
   // With fen amounts and out-of-area factors (e.g. 0.315) a slice's payout has more than two
   // decimals, and each benefit rounds once per claim (ruling 1). One claim rounds each benefit
   // once (error ≤ 0.005), two claims twice (≤ 0.005 each): the totals differ by less than 0.015
   // per benefit, i.e. by at most 0.01 per benefit in whole fen — 0.02 for Jiangxi's two benefits.
   const fenAmount = fc.integer({ min: 0, max: 60_000_000 }).map((fen) => fen / 100);
-  test.prop([fc.boolean(), fc.constantFrom(NANCHANG, '360402', '110105'), fc.boolean(), fenAmount, fenAmount, fc.double({ min: 0, max: 1, noNaN: true })], RUNS)(
-    'Jiangxi, fen amounts and out-of-area factors: within 0.01 per benefit',
-    (bonus, hospital, referral, cin, cout, f) => {
-      const ctx = jxMember(bonus);
-      const cut = (n: number) => new Decimal(n).times(f).toDecimalPlaces(2, Decimal.ROUND_DOWN);
-      const cin1 = cut(cin);
-      const cout1 = cut(cout);
-      const whole = adjudicate(jiangxi, ctx, emptyAccumulators(), jxClaim({ cin, cout, hospital, referral }));
-      const parts = applyAll(jiangxi, ctx, [
-        jxClaim({ cin: cin1.toNumber(), cout: cout1.toNumber(), hospital, referral }),
-        jxClaim({ cin: new Decimal(cin).minus(cin1).toNumber(), cout: new Decimal(cout).minus(cout1).toNumber(), hospital, referral }),
-      ]);
-      expect(totalOf(parts).minus(whole.total).abs().lte('0.02'), `${whole.total} vs ${totalOf(parts)}`).toBe(true);
+  test.prop(
+    [fc.boolean(), fc.constantFrom(NANCHANG, '360402', '110105'), fc.boolean(), fenAmount, fenAmount, fc.double({ min: 0, max: 1, noNaN: true })],
+    RUNS,
+  )('Jiangxi, fen amounts and out-of-area factors: within 0.01 per benefit', (bonus, hospital, referral, cin, cout, f) => {
+    const ctx = jxMember(bonus);
+    const cut = (n: number) => new Decimal(n).times(f).toDecimalPlaces(2, Decimal.ROUND_DOWN);
+    const cin1 = cut(cin);
+    const cout1 = cut(cout);
+    const whole = adjudicate(jiangxi, ctx, emptyAccumulators(), jxClaim({ cin, cout, hospital, referral }));
+    const parts = applyAll(jiangxi, ctx, [
+      jxClaim({ cin: cin1.toNumber(), cout: cout1.toNumber(), hospital, referral }),
+      jxClaim({ cin: new Decimal(cin).minus(cin1).toNumber(), cout: new Decimal(cout).minus(cout1).toNumber(), hospital, referral }),
+    ]);
+    expect(totalOf(parts).minus(whole.total).abs().lte('0.02'), `${whole.total} vs ${totalOf(parts)}`).toBe(true);
+  });
+
+  test.prop([fc.array(wwPlain, { maxLength: 3 }), wwPlain, fc.double({ min: 0, max: 1, noNaN: true })], RUNS)(
+    'Wuwei, whole yuan: exact',
+    (history, shape, f) => {
+      const ctx = wwMember('upgraded');
+      const before = last(
+        applyAll(
+          wuwei,
+          ctx,
+          history.map((s) => wwClaim(s)),
+        ),
+      );
+      const [b1, b2] = splitWhole(shape.classB, f);
+      const [c1, c2] = splitWhole(shape.classC, f);
+      const [o1, o2] = splitWhole(shape.catalogue, 1 - f);
+      const [h1, h2] = splitWhole(shape.heavyIon, f);
+      const whole = adjudicate(wuwei, ctx, before, wwClaim(shape));
+      const parts = applyAll(
+        wuwei,
+        ctx,
+        [wwClaim({ classB: b1, classC: c1, catalogue: o1, heavyIon: h1 }), wwClaim({ classB: b2, classC: c2, catalogue: o2, heavyIon: h2 })],
+        before,
+      );
+      expect(totalOf(parts).toFixed(2)).toBe(whole.total);
+      expect(last(parts).bandPositions).toEqual(whole.accumulators.bandPositions);
+      expect(last(parts).deductibles).toEqual(whole.accumulators.deductibles);
     },
   );
-
-  test.prop([fc.array(wwPlain, { maxLength: 3 }), wwPlain, fc.double({ min: 0, max: 1, noNaN: true })], RUNS)('Wuwei, whole yuan: exact', (history, shape, f) => {
-    const ctx = wwMember('upgraded');
-    const before = last(applyAll(wuwei, ctx, history.map((s) => wwClaim(s))));
-    const [b1, b2] = splitWhole(shape.classB, f);
-    const [c1, c2] = splitWhole(shape.classC, f);
-    const [o1, o2] = splitWhole(shape.catalogue, 1 - f);
-    const [h1, h2] = splitWhole(shape.heavyIon, f);
-    const whole = adjudicate(wuwei, ctx, before, wwClaim(shape));
-    const parts = applyAll(wuwei, ctx, [wwClaim({ classB: b1, classC: c1, catalogue: o1, heavyIon: h1 }), wwClaim({ classB: b2, classC: c2, catalogue: o2, heavyIon: h2 })], before);
-    expect(totalOf(parts).toFixed(2)).toBe(whole.total);
-    expect(last(parts).bandPositions).toEqual(whole.accumulators.bandPositions);
-    expect(last(parts).deductibles).toEqual(whole.accumulators.deductibles);
-  });
 });
 
 describe('replay equals applying the claims one by one', () => {
@@ -415,7 +565,8 @@ describe('the consortium split always sums exactly to the total (ruling 11, 13 i
         sharesBasis: 'published' as const,
         reinsurance: false,
       };
-    }));
+    }),
+  );
   const fen = fc.integer({ min: 0, max: 1_000_000_000 }).map((n) => new Decimal(n).div(100));
 
   test.prop([consortium, fen], { numRuns: 300 })('random consortia and totals', (c, total) => {
@@ -432,7 +583,7 @@ describe('the consortium split always sums exactly to the total (ruling 11, 13 i
     });
   });
 
-  test.prop([fen], RUNS)('Nantong\'s five equal shares', (total) => {
+  test.prop([fen], RUNS)("Nantong's five equal shares", (total) => {
     const parts = splitAmongInsurers(seedPlan('nantong-2021'), total);
     expect(parts).toHaveLength(5);
     expect(parts.reduce((s, p) => s.plus(p.amount), new Decimal(0)).eq(total)).toBe(true);

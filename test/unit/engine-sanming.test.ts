@@ -12,7 +12,7 @@
 //   Out-of-pocket cap in-area (ruling 9): 120,000 at ≥ 20 % participation, 100,000 at ≥ 30 %.
 import { describe, expect, test } from 'vitest';
 import { adjudicate, emptyAccumulators, replay, type Adjudication } from '../../functions/core/engine/index.ts';
-import type {  PolicyContext, PolicyContextInput } from '../../functions/core/claim/schema.ts';
+import type { PolicyContext, PolicyContextInput } from '../../functions/core/claim/schema.ts';
 
 import { claim, context, seedPlan, withListEntries, type SettlementParts, benefit, inSequence } from '../support/fixtures.ts';
 
@@ -43,7 +43,6 @@ const reliefPreExisting = ctxOf({ preExistingConditions: [{ icd10: 'I25.1' }], r
 const pay = (r: Adjudication, id: string) => benefit(r, id).payable;
 const why = (r: Adjudication, id: string) => benefit(r, id).refusal?.code;
 
-
 type HospitalPatch = { level?: number; public?: boolean; designations?: string[]; ward?: 'general' | 'special' };
 
 /** An in-area stay at a level-3 public C-DRG hospital, general ward, unless patched. */
@@ -53,7 +52,11 @@ function inAreaStay(admitted: string, s: SettlementParts, hospital: HospitalPatc
 function outOfAreaStay(admitted: string, s: SettlementParts, region = FUZHOU, hospital: HospitalPatch = {}) {
   return claim(plan, region, { admitted, hospital, settlement: { basicFundPaid: '100000', ...s } });
 }
-function drugVisit(admitted: string, drugs: { code: string; selfPay: string }[], o: { region?: string; hospital?: HospitalPatch; otherCompensation?: SettlementParts['otherCompensation'] } = {}) {
+function drugVisit(
+  admitted: string,
+  drugs: { code: string; selfPay: string }[],
+  o: { region?: string; hospital?: HospitalPatch; otherCompensation?: SettlementParts['otherCompensation'] } = {},
+) {
   const totalSelfPay = drugs.reduce((t, d) => t + Number(d.selfPay), 0).toFixed(2);
   return claim(plan, o.region ?? SANYUAN, {
     type: 'outpatient',
@@ -64,7 +67,12 @@ function drugVisit(admitted: string, drugs: { code: string; selfPay: string }[],
   });
 }
 function specialDiseaseVisit(admitted: string, inCatalogSelfPay: string, designations = ['special-disease']) {
-  return claim(plan, SANYUAN, { type: 'outpatient-special-disease', admitted, hospital: { designations }, settlement: { basicFundPaid: '20000', inCatalogSelfPay } });
+  return claim(plan, SANYUAN, {
+    type: 'outpatient-special-disease',
+    admitted,
+    hospital: { designations },
+    settlement: { basicFundPaid: '20000', inCatalogSelfPay },
+  });
 }
 
 // In-area stay used by several tests: 30,000 in-catalog + 5,000 class-B + 10,000 全自费 + 5,000 超限价 = 50,000 covered by (1).
@@ -270,14 +278,22 @@ describe('Sanming (4a) special tumour drugs', () => {
   });
 
   test('only at level ≥ 2 public hospitals in Sanming', () => {
-    const level1 = adjudicate(plan, healthy, emptyAccumulators(), drugVisit('2024-02-01', [{ code: DRUG_A.code, selfPay: '30000' }], { hospital: { level: 1 } }));
+    const level1 = adjudicate(
+      plan,
+      healthy,
+      emptyAccumulators(),
+      drugVisit('2024-02-01', [{ code: DRUG_A.code, selfPay: '30000' }], { hospital: { level: 1 } }),
+    );
     expect(why(level1, TUMOUR)).toBe('HOSPITAL_NOT_QUALIFIED');
     const fuzhou = adjudicate(plan, healthy, emptyAccumulators(), drugVisit('2024-02-01', [{ code: DRUG_A.code, selfPay: '30000' }], { region: FUZHOU }));
     expect(why(fuzhou, TUMOUR)).toBe('PLACE_NOT_COVERED');
   });
 
   test('the deductible is spread over the drugs in proportion, so the order of the lines does not change the payout', () => {
-    const lines = [{ code: DRUG_A.code, selfPay: '25000' }, { code: DRUG_B.code, selfPay: '5000' }];
+    const lines = [
+      { code: DRUG_A.code, selfPay: '25000' },
+      { code: DRUG_B.code, selfPay: '5000' },
+    ];
     const [listed, swapped] = [lines, [...lines].reverse()].map((drugs) => adjudicate(plan, healthy, emptyAccumulators(), drugVisit('2024-02-01', drugs)));
     // 30,000 − 20,000 deductible: each drug is paid on a third of its cost (10,000 / 30,000).
     // A: 25,000 / 3 = 8,333.33… × 70 % = 5,833.333…; B: 5,000 / 3 = 1,666.66… × 50 % = 833.333…; 6,666.666… → 6,666.67
@@ -298,9 +314,14 @@ describe('Sanming (4a) special tumour drugs', () => {
   });
 
   test('other compensation not yet subtracted reduces the eligible amount before the deductible (ruling 13 c)', () => {
-    const r = adjudicate(plan, healthy, emptyAccumulators(), drugVisit('2024-02-01', [{ code: DRUG_A.code, selfPay: '50000' }], {
-      otherCompensation: [{ source: 'commercial', amount: '10000' }],
-    }));
+    const r = adjudicate(
+      plan,
+      healthy,
+      emptyAccumulators(),
+      drugVisit('2024-02-01', [{ code: DRUG_A.code, selfPay: '50000' }], {
+        otherCompensation: [{ source: 'commercial', amount: '10000' }],
+      }),
+    );
     const t = benefit(r, TUMOUR);
     // eligible: 50,000 − 10,000 commercial = 40,000
     expect(t.eligible).toBe('40000.00');
@@ -318,9 +339,13 @@ describe('Sanming (4b) rare-disease drugs', () => {
     expect(r.total).toBe('20000.00');
   });
 
-  test('nothing for a member who had the drug\'s indication (SMA, G12.1) before cover', () => {
-    const r = adjudicate(plan, ctxOf({ preExistingConditions: [{ icd10: 'G12.1' }] }), emptyAccumulators(),
-      drugVisit('2024-02-01', [{ code: SMA_DRUG.code, selfPay: '60000' }]));
+  test("nothing for a member who had the drug's indication (SMA, G12.1) before cover", () => {
+    const r = adjudicate(
+      plan,
+      ctxOf({ preExistingConditions: [{ icd10: 'G12.1' }] }),
+      emptyAccumulators(),
+      drugVisit('2024-02-01', [{ code: SMA_DRUG.code, selfPay: '60000' }]),
+    );
     expect(why(r, RARE)).toBe('PRE_EXISTING_EXCLUDED');
     expect(r.total).toBe('0.00');
   });
@@ -384,7 +409,13 @@ describe('Sanming out-of-pocket cap (ruling 9)', () => {
     expect(a.outOfPocketCap).toEqual({ cap: '120000.00', participationRate: '0.20', outOfPocketBefore: '0.00', claimOutOfPocket: '52500.00', topUp: '0.00' });
     expect(a.total).toBe('47500.00');
     // claim 2: 52,500 + 100,000 = 152,500 − 120,000 = 32,500 top-up
-    expect(b.outOfPocketCap).toEqual({ cap: '120000.00', participationRate: '0.20', outOfPocketBefore: '52500.00', claimOutOfPocket: '100000.00', topUp: '32500.00' });
+    expect(b.outOfPocketCap).toEqual({
+      cap: '120000.00',
+      participationRate: '0.20',
+      outOfPocketBefore: '52500.00',
+      claimOutOfPocket: '100000.00',
+      topUp: '32500.00',
+    });
     // total: 100,000 (1) + 32,500 top-up = 132,500.00
     expect(b.total).toBe('132500.00');
     expect(b.accumulators.outOfPocket).toBe('120000.00');
@@ -412,10 +443,7 @@ describe('Sanming out-of-pocket cap (ruling 9)', () => {
   });
 
   test('out-of-area care is outside the cap', () => {
-    const [, b, c] = inSequence(plan, capCtx('0.30'), [
-      ...year(),
-      outOfAreaStay('2024-09-01', { inCatalogSelfPay: '60000' }),
-    ]);
+    const [, b, c] = inSequence(plan, capCtx('0.30'), [...year(), outOfAreaStay('2024-09-01', { inCatalogSelfPay: '60000' })]);
     expect(b.accumulators.outOfPocket).toBe('100000.00');
     // (2): (60,000 − 20,000) × 30 % (pre-existing) = 12,000.00, no top-up though the in-area cap is reached
     expect(pay(c, OUT_AREA)).toBe('12000.00');
@@ -424,7 +452,7 @@ describe('Sanming out-of-pocket cap (ruling 9)', () => {
     expect(c.accumulators.outOfPocket).toBe('100000.00');
   });
 
-  test('compensation not yet subtracted is not the member\'s out-of-pocket', () => {
+  test("compensation not yet subtracted is not the member's out-of-pocket", () => {
     const cl = inAreaStay('2024-02-01', {
       inCatalogSelfPay: '200000',
       otherCompensation: [{ source: 'commercial', amount: '20000' }],

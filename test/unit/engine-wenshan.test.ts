@@ -24,17 +24,32 @@ const plan = withListEntries(seedPlan('wenshan-2023'), { [DRUGS]: [TUMOUR_DRUG, 
 const WENSHAN_CITY = '532601';
 const BEIJING = '110105'; // out of the province: (1) and (3) have no place condition
 const ctx = context({ tier: 'standard', coverStart: '2023-09-01', coverEnd: '2024-08-31', regionCode: WENSHAN_CITY });
-const tumourCtx = context({ tier: 'standard', coverStart: '2023-09-01', coverEnd: '2024-08-31', regionCode: WENSHAN_CITY, preExistingConditions: [{ icd10: 'C50.9' }] });
+const tumourCtx = context({
+  tier: 'standard',
+  coverStart: '2023-09-01',
+  coverEnd: '2024-08-31',
+  regionCode: WENSHAN_CITY,
+  preExistingConditions: [{ icd10: 'C50.9' }],
+});
 
 const pay = (r: Adjudication, id: string) => benefit(r, id).payable;
 const why = (r: Adjudication, id: string) => benefit(r, id).refusal?.code;
 
-
-function inpatient(admitted: string, parts: { inCatalogSelfPay?: string; classBCopay?: string; outOfCatalogSelfPay?: string; overLimitSelfPay?: string }, region = WENSHAN_CITY, p: LoadedPlan = plan) {
+function inpatient(
+  admitted: string,
+  parts: { inCatalogSelfPay?: string; classBCopay?: string; outOfCatalogSelfPay?: string; overLimitSelfPay?: string },
+  region = WENSHAN_CITY,
+  p: LoadedPlan = plan,
+) {
   return claim(p, region, { admitted, discharged: admitted, settlement: { basicFundPaid: '10000', ...parts } });
 }
 
-function drugPurchase(admitted: string, code: string, selfPay: string, o: { designations?: string[]; type?: 'pharmacy' | 'outpatient' | 'inpatient'; p?: LoadedPlan } = {}) {
+function drugPurchase(
+  admitted: string,
+  code: string,
+  selfPay: string,
+  o: { designations?: string[]; type?: 'pharmacy' | 'outpatient' | 'inpatient'; p?: LoadedPlan } = {},
+) {
   return claim(o.p ?? plan, WENSHAN_CITY, {
     type: o.type ?? 'pharmacy',
     admitted,
@@ -95,7 +110,12 @@ describe('Wenshan (1) in-catalog inpatient', () => {
 
 describe('Wenshan (3) out-of-catalog inpatient', () => {
   test('pays 20 % of 全自费 + 超限价自费 above its own 12,000 deductible, beside (1) on the same claim', () => {
-    const r = adjudicate(plan, ctx, emptyAccumulators(), inpatient('2023-11-02', { inCatalogSelfPay: '50000', outOfCatalogSelfPay: '20000', overLimitSelfPay: '2000' }));
+    const r = adjudicate(
+      plan,
+      ctx,
+      emptyAccumulators(),
+      inpatient('2023-11-02', { inCatalogSelfPay: '50000', outOfCatalogSelfPay: '20000', overLimitSelfPay: '2000' }),
+    );
     // (1): (50,000 − 12,000) × 80 % = 38,000 × 0.8 = 30,400.00
     expect(pay(r, IN)).toBe('30400.00');
     const b = benefit(r, OUT);
@@ -274,8 +294,16 @@ describe('Wenshan pre-existing malignant tumour (ruling 5)', () => {
   });
 
   test('(1) and (3) still pay 80 % and 20 % ("包含既往症")', () => {
-    const r = adjudicate(plan, tumourCtx, emptyAccumulators(),
-      claim(plan, WENSHAN_CITY, { admitted: '2023-12-01', diagnoses: [{ icd10: 'C50.9' }], settlement: { inCatalogSelfPay: '50000', outOfCatalogSelfPay: '22000' } }));
+    const r = adjudicate(
+      plan,
+      tumourCtx,
+      emptyAccumulators(),
+      claim(plan, WENSHAN_CITY, {
+        admitted: '2023-12-01',
+        diagnoses: [{ icd10: 'C50.9' }],
+        settlement: { inCatalogSelfPay: '50000', outOfCatalogSelfPay: '22000' },
+      }),
+    );
     // (1): (50,000 − 12,000) × 80 % = 30,400.00
     expect(pay(r, IN)).toBe('30400.00');
     // (3): (22,000 − 12,000) × 20 % = 2,000.00
@@ -296,7 +324,11 @@ describe('Wenshan pre-existing malignant tumour (ruling 5)', () => {
 
 describe('Wenshan cover boundary (ruling 10, 13 a)', () => {
   test('admitted 2023-08-31, the day before cover starts: nothing, even for days in cover', () => {
-    const cl = claim(plan, WENSHAN_CITY, { admitted: '2023-08-31', discharged: '2023-09-05', settlement: { inCatalogSelfPay: '50000', outOfCatalogSelfPay: '22000' } });
+    const cl = claim(plan, WENSHAN_CITY, {
+      admitted: '2023-08-31',
+      discharged: '2023-09-05',
+      settlement: { inCatalogSelfPay: '50000', outOfCatalogSelfPay: '22000' },
+    });
     const r = adjudicate(plan, ctx, emptyAccumulators(), cl);
     expect(r.decision).toBe('refused');
     expect(r.refusal?.code).toBe('ADMITTED_BEFORE_COVER');

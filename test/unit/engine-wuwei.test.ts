@@ -3,7 +3,7 @@
 // (rulings 3, 4, 5, 8 and 13); the arithmetic is in the comment above each assertion.
 // The city-supplied lists ship empty: the tests fill them (withListEntries).
 import { describe, expect, it } from 'vitest';
-import {   type Accumulators } from '../../functions/core/engine/index.ts';
+import type { Accumulators } from '../../functions/core/engine/index.ts';
 import type { Claim, LineItem, PolicyContext, PolicyContextInput } from '../../functions/core/claim/schema.ts';
 import { claim, context, seedPlan, withListEntries, type ClaimOptions, benefit, inSequence } from '../support/fixtures.ts';
 
@@ -37,17 +37,24 @@ function ww(o: Partial<ClaimOptions> & Pick<ClaimOptions, 'settlement'>): Claim 
   return claim(plan, o.hospital?.regionCode ?? LIANGZHOU, { admitted: '2025-09-01', discharged: '2025-09-10', ...o });
 }
 
-const item = (code: string, selfPay: string, catalogClass: LineItem['catalogClass'] = 'none', category: LineItem['category'] = 'drug'): LineItem =>
-  ({ code, category, catalogClass, amount: selfPay, selfPay });
+const item = (code: string, selfPay: string, catalogClass: LineItem['catalogClass'] = 'none', category: LineItem['category'] = 'drug'): LineItem => ({
+  code,
+  category,
+  catalogClass,
+  amount: selfPay,
+  selfPay,
+});
 
 /** Heavy-ion items (none in the basic catalogue) worth 5,000 + 5,000 + `irradiation`. */
-const heavyIon = (irradiation: string) => [item('HI-POS', '5000', 'none', 'treatment'), item('HI-PLAN', '5000', 'none', 'treatment'), item('HI-IRR', irradiation, 'none', 'treatment')];
+const heavyIon = (irradiation: string) => [
+  item('HI-POS', '5000', 'none', 'treatment'),
+  item('HI-PLAN', '5000', 'none', 'treatment'),
+  item('HI-IRR', irradiation, 'none', 'treatment'),
+];
 
 const run = (ctx: PolicyContext, claims: Claim[], start?: Accumulators) => inSequence(plan, ctx, claims, start);
 
-
 const one = (ctx: PolicyContext, c: Claim) => run(ctx, [c])[0];
-
 
 describe('Wuwei (1): class-B co-pay and class-C costs', () => {
   it('pays class-B co-pay plus class-C items after the 12,000 deductible at the bands', () => {
@@ -55,7 +62,14 @@ describe('Wuwei (1): class-B co-pay and class-C costs', () => {
     const b = benefit(a, B_C);
     // covered = class-B co-pay 5,000 + class-C item 10,000 = 15,000
     expect(b.eligible).toBe('15000.00');
-    expect(b.deductible).toEqual({ key: SHARED, basis: 'annual', amount: '12000.00', consumedBefore: '0.00', creditFromOtherInsurance: '0.00', applied: '12000.00' });
+    expect(b.deductible).toEqual({
+      key: SHARED,
+      basis: 'annual',
+      amount: '12000.00',
+      consumedBefore: '0.00',
+      creditFromOtherInsurance: '0.00',
+      applied: '12000.00',
+    });
     // 15,000 − 12,000 = 3,000 at 30 % = 900.00
     expect(b.slices.map((s) => [s.from, s.to, s.ratio])).toEqual([['0.00', '3000.00', '0.3']]);
     expect(b.payable).toBe('900.00');
@@ -112,11 +126,17 @@ describe('Wuwei: one band position for (1), (2) and (3) (ruling 3, 4)', () => {
       ww({ admitted: '2025-12-01', discharged: '2025-12-12', settlement: { outOfCatalogSelfPay: '40000' }, items: [item('OC1', '40000')] }),
     ]);
     // claim 1, (1): 42,000 − 12,000 = 30,000: 20,000 × 0.3 + 10,000 × 0.4 = 6,000 + 4,000 = 10,000.00
-    expect(benefit(a, B_C).slices.map((s) => [s.from, s.to, s.ratio])).toEqual([['0.00', '20000.00', '0.3'], ['20000.00', '30000.00', '0.4']]);
+    expect(benefit(a, B_C).slices.map((s) => [s.from, s.to, s.ratio])).toEqual([
+      ['0.00', '20000.00', '0.3'],
+      ['20000.00', '30000.00', '0.4'],
+    ]);
     expect(a.total).toBe('10000.00');
     // claim 2, (2): deductible used up; position 30,000 → 70,000: 20,000 × 0.4 + 20,000 × 0.5 = 8,000 + 10,000 = 18,000.00
     expect(benefit(b, OUT).deductible).toMatchObject({ consumedBefore: '12000.00', applied: '0.00' });
-    expect(benefit(b, OUT).slices.map((s) => [s.from, s.to, s.ratio])).toEqual([['30000.00', '50000.00', '0.4'], ['50000.00', '70000.00', '0.5']]);
+    expect(benefit(b, OUT).slices.map((s) => [s.from, s.to, s.ratio])).toEqual([
+      ['30000.00', '50000.00', '0.4'],
+      ['50000.00', '70000.00', '0.5'],
+    ]);
     expect(b.total).toBe('18000.00');
     expect(b.accumulators.bandPositions).toEqual({ [POSITION]: '70000.00' });
     // each benefit keeps its own paid amount: 10,000 and 18,000
@@ -155,7 +175,10 @@ describe('Wuwei (3): heavy-ion therapy (ruling 8)', () => {
     expect(ion.eligible).toBe('30000.00');
     expect(ion.deductible).toBeUndefined();
     // 20,000 × 0.3 + 10,000 × 0.4 = 6,000 + 4,000 = 10,000.00
-    expect(ion.slices.map((s) => [s.from, s.to, s.ratio])).toEqual([['0.00', '20000.00', '0.3'], ['20000.00', '30000.00', '0.4']]);
+    expect(ion.slices.map((s) => [s.from, s.to, s.ratio])).toEqual([
+      ['0.00', '20000.00', '0.3'],
+      ['20000.00', '30000.00', '0.4'],
+    ]);
     expect(ion.payable).toBe('10000.00');
     // the heavy-ion items are not also paid by (1) or (2)
     expect(benefit(a, B_C).refusal?.code).toBe('NOTHING_ELIGIBLE');
@@ -166,7 +189,10 @@ describe('Wuwei (3): heavy-ion therapy (ruling 8)', () => {
     expect(a.accumulators.bandPositions).toEqual({ [POSITION]: '30000.00' });
     // claim 2, (1): 42,000 − 12,000 = 30,000 from position 30,000:
     // 20,000 × 0.4 + 10,000 × 0.5 = 8,000 + 5,000 = 13,000.00
-    expect(benefit(b, B_C).slices.map((s) => [s.from, s.to, s.ratio])).toEqual([['30000.00', '50000.00', '0.4'], ['50000.00', '60000.00', '0.5']]);
+    expect(benefit(b, B_C).slices.map((s) => [s.from, s.to, s.ratio])).toEqual([
+      ['30000.00', '50000.00', '0.4'],
+      ['50000.00', '60000.00', '0.5'],
+    ]);
     expect(b.total).toBe('13000.00');
   });
 
@@ -181,7 +207,10 @@ describe('Wuwei (3): heavy-ion therapy (ruling 8)', () => {
   });
 
   it('an outpatient heavy-ion course is covered too', () => {
-    const a = one(member('upgraded'), ww({ type: 'outpatient', discharged: undefined, diagnoses: tumour, settlement: { outOfCatalogSelfPay: '20000' }, items: heavyIon('10000') }));
+    const a = one(
+      member('upgraded'),
+      ww({ type: 'outpatient', discharged: undefined, diagnoses: tumour, settlement: { outOfCatalogSelfPay: '20000' }, items: heavyIon('10000') }),
+    );
     // 20,000 at 30 % = 6,000.00
     expect(benefit(a, ION).payable).toBe('6000.00');
     // (1) and (2) are inpatient only
@@ -192,7 +221,10 @@ describe('Wuwei (3): heavy-ion therapy (ruling 8)', () => {
   it('on the same claim as (1), (3) goes first (an item benefit, ruling 15) and (1) continues from where it left the position', () => {
     const a = one(member('upgraded'), ww({ diagnoses: tumour, settlement: { classBCopay: '22000', outOfCatalogSelfPay: '30000' }, items: heavyIon('20000') }));
     // (3): 0 → 30,000, no deductible: 20,000 × 0.3 + 10,000 × 0.4 = 6,000 + 4,000 = 10,000.00
-    expect(benefit(a, ION).slices.map((s) => [s.from, s.to, s.ratio])).toEqual([['0.00', '20000.00', '0.3'], ['20000.00', '30000.00', '0.4']]);
+    expect(benefit(a, ION).slices.map((s) => [s.from, s.to, s.ratio])).toEqual([
+      ['0.00', '20000.00', '0.3'],
+      ['20000.00', '30000.00', '0.4'],
+    ]);
     expect(benefit(a, ION).payable).toBe('10000.00');
     // (1): 22,000 − 12,000 = 10,000 from 30,000 → 40,000 at 40 % = 4,000.00
     expect(benefit(a, B_C).slices.map((s) => [s.from, s.to, s.ratio])).toEqual([['30000.00', '40000.00', '0.4']]);
@@ -205,7 +237,10 @@ describe('Wuwei (3): heavy-ion therapy (ruling 8)', () => {
   });
 
   it('only in the city (市域内): out of Wuwei → PLACE_NOT_COVERED', () => {
-    const a = one(member('upgraded'), ww({ hospital: { regionCode: LANZHOU }, diagnoses: tumour, settlement: { outOfCatalogSelfPay: '30000' }, items: heavyIon('20000') }));
+    const a = one(
+      member('upgraded'),
+      ww({ hospital: { regionCode: LANZHOU }, diagnoses: tumour, settlement: { outOfCatalogSelfPay: '30000' }, items: heavyIon('20000') }),
+    );
     expect(benefit(a, ION).refusal?.code).toBe('PLACE_NOT_COVERED');
     expect(a.total).toBe('0.00');
   });
@@ -213,7 +248,8 @@ describe('Wuwei (3): heavy-ion therapy (ruling 8)', () => {
   it('where (3) does not take the claim (out of the city), a class-C heavy-ion item is paid by (1) as in the basic tier', () => {
     const items = [item('HI-IRR', '50000', 'C', 'treatment')];
     const [upgraded, basic] = (['upgraded', 'basic'] as const).map((tier) =>
-      one(member(tier), ww({ hospital: { regionCode: LANZHOU }, diagnoses: tumour, settlement: { inCatalogSelfPay: '50000' }, items })));
+      one(member(tier), ww({ hospital: { regionCode: LANZHOU }, diagnoses: tumour, settlement: { inCatalogSelfPay: '50000' }, items })),
+    );
     expect(benefit(upgraded, ION).refusal?.code).toBe('PLACE_NOT_COVERED');
     // (1), any designated level-2+ hospital: class-C 50,000 − 12,000 = 38,000: 20,000 × 30 % + 18,000 × 40 % = 6,000 + 7,200 = 13,200.00
     expect(benefit(upgraded, B_C).payable).toBe('13200.00');
@@ -222,7 +258,16 @@ describe('Wuwei (3): heavy-ion therapy (ruling 8)', () => {
   });
 
   it('a course given as an outpatient special-disease visit pays too (the source sets no visit type)', () => {
-    const a = one(member('upgraded'), ww({ type: 'outpatient-special-disease', discharged: undefined, diagnoses: tumour, settlement: { outOfCatalogSelfPay: '60000' }, items: heavyIon('50000') }));
+    const a = one(
+      member('upgraded'),
+      ww({
+        type: 'outpatient-special-disease',
+        discharged: undefined,
+        diagnoses: tumour,
+        settlement: { outOfCatalogSelfPay: '60000' },
+        items: heavyIon('50000'),
+      }),
+    );
     // 60,000 without deductible: 20,000 × 30 % + 30,000 × 40 % + 10,000 × 50 % = 6,000 + 12,000 + 5,000 = 23,000.00
     expect(benefit(a, ION).payable).toBe('23000.00');
     expect(a.total).toBe('23000.00');
@@ -257,7 +302,7 @@ describe('Wuwei (3): heavy-ion therapy (ruling 8)', () => {
 describe('Wuwei: pre-existing disease 20 %, claim-related (ruling 5)', () => {
   const strokePatient = () => member('upgraded', { preExistingConditions: [{ icd10: 'I63.9' }] });
 
-  it('costs of the member\'s pre-existing disease pay a flat 20 %', () => {
+  it("costs of the member's pre-existing disease pay a flat 20 %", () => {
     const a = one(strokePatient(), ww({ diagnoses: [{ icd10: 'I63.9' }], settlement: { classBCopay: '42000' } }));
     const b = benefit(a, B_C);
     expect(b.population).toBe('pre-existing');
@@ -313,7 +358,10 @@ describe('Wuwei: hospital level and cover', () => {
   });
 
   it('heavy-ion therapy at any designated institution in the city, whatever its level', () => {
-    const a = one(member('upgraded'), ww({ hospital: { level: 1 }, diagnoses: [{ icd10: 'C34.1' }], settlement: { outOfCatalogSelfPay: '20000' }, items: heavyIon('10000') }));
+    const a = one(
+      member('upgraded'),
+      ww({ hospital: { level: 1 }, diagnoses: [{ icd10: 'C34.1' }], settlement: { outOfCatalogSelfPay: '20000' }, items: heavyIon('10000') }),
+    );
     // 20,000 at 30 % = 6,000.00
     expect(benefit(a, ION).payable).toBe('6000.00');
     expect(a.total).toBe('6000.00');

@@ -8,7 +8,8 @@ const ROLES: CallerRoles = {
   insurer: 'arn:aws:iam::111122223333:role/HuiminbaoStack-ApiInsurerCaller3C4D-R5T6Y7',
   channel: 'arn:aws-cn:iam::111122223333:role/hmb/HuiminbaoStack-ApiChannelCaller5E6F-U8I9O0',
 };
-const session = (role: string, name = '444455556666', account = '111122223333', partition = 'aws') => `arn:${partition}:sts::${account}:assumed-role/${role}/${name}`;
+const session = (role: string, name = '444455556666', account = '111122223333', partition = 'aws') =>
+  `arn:${partition}:sts::${account}:assumed-role/${role}/${name}`;
 
 describe('signerOf', () => {
   test("reads the kind from the session's role, and the partner from the session's name", () => {
@@ -25,7 +26,8 @@ describe('signerOf', () => {
       session('HuiminbaoStack-ApiBureauCaller1A2B-Q1W2E3-copy'),
       session('HuiminbaoStack-ApiBureauCaller1A2B-Q1W2E3', '444455556666', '999988887777'), // the same name in another account
       session('HuiminbaoStack-ApiChannelCaller5E6F-U8I9O0'), // the right name in another partition
-    ]) expect(signerOf(arn, ROLES)).toEqual({ arn });
+    ])
+      expect(signerOf(arn, ROLES)).toEqual({ arn });
   });
 
   test('a user or an unknown principal has no kind; an unsigned request no signer', () => {

@@ -19,10 +19,21 @@ const USER = '6f1c2b3a-1111-4222-8333-944445555666';
 const amr = (user = USER, provider = POOLS.userPoolProvider) => ['authenticated', provider, `${provider}:CognitoSignIn:${user}`];
 
 /** What Cognito and API Gateway put in the request of a console user signing as `role`. */
-function event(planId: string, role: 'BureauCaller1A2B' | 'InsurerCaller3C4D', cognitoIdentity: unknown, session = 'CognitoIdentityCredentials'): APIGatewayProxyEventV2 {
+function event(
+  planId: string,
+  role: 'BureauCaller1A2B' | 'InsurerCaller3C4D',
+  cognitoIdentity: unknown,
+  session = 'CognitoIdentityCredentials',
+): APIGatewayProxyEventV2 {
   return {
-    routeKey: 'GET /plans/{planId}/claims/{claimId}', pathParameters: { planId, claimId: 'c1' }, headers: {}, isBase64Encoded: false,
-    requestContext: { requestId: 'r1', authorizer: { iam: { userArn: `arn:aws:sts::111122223333:assumed-role/HuiminbaoStack-Api${role}/${session}`, cognitoIdentity } } },
+    routeKey: 'GET /plans/{planId}/claims/{claimId}',
+    pathParameters: { planId, claimId: 'c1' },
+    headers: {},
+    isBase64Encoded: false,
+    requestContext: {
+      requestId: 'r1',
+      authorizer: { iam: { userArn: `arn:aws:sts::111122223333:assumed-role/HuiminbaoStack-Api${role}/${session}`, cognitoIdentity } },
+    },
   } as unknown as APIGatewayProxyEventV2;
 }
 
@@ -40,9 +51,18 @@ const REGISTRY: Partner[] = [
 function gate(groups: Record<string, ConsoleGroup[]>): Gate & { asked: string[] } {
   const asked: string[] = [];
   return {
-    asked, access: { 'GET /plans/{planId}/claims/{claimId}': ['insurer', 'bureau'] }, roles: ROLES, signing: true,
+    asked,
+    access: { 'GET /plans/{planId}/claims/{claimId}': ['insurer', 'bureau'] },
+    roles: ROLES,
+    signing: true,
     partners: async (partnerId, kind) => REGISTRY.find((p) => p.partnerId === partnerId && p.kind === kind),
-    console: { pools: POOLS, groups: async (user) => { asked.push(user); return groups[user] ?? []; } },
+    console: {
+      pools: POOLS,
+      groups: async (user) => {
+        asked.push(user);
+        return groups[user] ?? [];
+      },
+    },
   };
 }
 
@@ -62,10 +82,12 @@ describe('a console user', () => {
   test('is the partner console:<group> of the group whose role they signed with, admitted to its plans only', async () => {
     const g = gate({ [USER]: [PICC] });
     const reply = await dispatch(api, event('wenshan-2023', 'InsurerCaller3C4D', { identityPoolId: POOLS.identityPoolId, amr: amr() }), g);
-    expect((reply.body as Signer)).toMatchObject({ kind: 'insurer', partnerId: 'console:insurer-picc-wenshan' });
+    expect(reply.body as Signer).toMatchObject({ kind: 'insurer', partnerId: 'console:insurer-picc-wenshan' });
     expect(g.asked).toEqual([USER]);
     // Another city's plan: as for any partner of Wenshan.
-    expect(await refusal(dispatch(api, event('sanming-2024', 'InsurerCaller3C4D', { identityPoolId: POOLS.identityPoolId, amr: amr() }), g))).toBe('NOT_YOUR_PLAN');
+    expect(await refusal(dispatch(api, event('sanming-2024', 'InsurerCaller3C4D', { identityPoolId: POOLS.identityPoolId, amr: amr() }), g))).toBe(
+      'NOT_YOUR_PLAN',
+    );
   });
 
   test('in groups of two roles the identity pool gives none; in two groups of one role, the first in precedence names the partner', () => {
@@ -77,7 +99,9 @@ describe('a console user', () => {
 
   test('whose groups have no group of the role they signed with is unknown (a group removed since the credentials were given)', async () => {
     const g = gate({ [USER]: [{ name: 'bureau-wenshan', roleArn: ROLES.bureau, precedence: 1 }] });
-    expect(await refusal(dispatch(api, event('wenshan-2023', 'InsurerCaller3C4D', { identityPoolId: POOLS.identityPoolId, amr: amr() }), g))).toBe('UNKNOWN_CALLER');
+    expect(await refusal(dispatch(api, event('wenshan-2023', 'InsurerCaller3C4D', { identityPoolId: POOLS.identityPoolId, amr: amr() }), g))).toBe(
+      'UNKNOWN_CALLER',
+    );
   });
 
   test('a web identity of another pool, a guest, or another user pool is unknown; the groups are not even read', async () => {
@@ -86,16 +110,20 @@ describe('a console user', () => {
       { identityPoolId: 'ap-east-1:99999999-aaaa-bbbb-cccc-000000000009', amr: amr() },
       { identityPoolId: POOLS.identityPoolId, amr: ['unauthenticated'] },
       { identityPoolId: POOLS.identityPoolId, amr: amr(USER, 'cognito-idp.ap-east-1.amazonaws.com/ap-east-1_Other9999') },
-    ]) expect(await refusal(dispatch(api, event('wenshan-2023', 'InsurerCaller3C4D', identity), g))).toBe('UNKNOWN_CALLER');
+    ])
+      expect(await refusal(dispatch(api, event('wenshan-2023', 'InsurerCaller3C4D', identity), g))).toBe('UNKNOWN_CALLER');
     expect(g.asked).toEqual([]);
     // Without the console deployed (no pools known), any web identity is unknown.
     const { console: _, ...bare } = g;
-    expect(await refusal(dispatch(api, event('wenshan-2023', 'InsurerCaller3C4D', { identityPoolId: POOLS.identityPoolId, amr: amr() }), bare))).toBe('UNKNOWN_CALLER');
+    expect(await refusal(dispatch(api, event('wenshan-2023', 'InsurerCaller3C4D', { identityPoolId: POOLS.identityPoolId, amr: amr() }), bare))).toBe(
+      'UNKNOWN_CALLER',
+    );
   });
 
   test("a partner's own session (no Cognito identity) is read as before: the partner its session names", async () => {
     const reply = await dispatch(api, event('wenshan-2023', 'BureauCaller1A2B', null, '444455556666'), {
-      ...gate({}), partners: async (partnerId, kind) => ({ partnerId, kind, plans: ['wenshan-2023'], updatedAt: '2026-01-01T00:00:00Z' }),
+      ...gate({}),
+      partners: async (partnerId, kind) => ({ partnerId, kind, plans: ['wenshan-2023'], updatedAt: '2026-01-01T00:00:00Z' }),
     });
     expect(reply.body).toMatchObject({ kind: 'bureau', partnerId: '444455556666' });
   });

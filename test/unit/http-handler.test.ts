@@ -15,7 +15,9 @@ import { parseNationalJson } from '../../functions/core/settlement/national.ts';
 const logged: string[] = [];
 const logger = new Logger({ serviceName: 'test', logLevel: 'INFO' });
 // Capture what would be logged, to check that no full ID number ever appears.
-(logger as unknown as { printLog: (level: number, log: { getAttributes(): unknown }) => void }).printLog = (_level, log) => { logged.push(JSON.stringify(log.getAttributes())); };
+(logger as unknown as { printLog: (level: number, log: { getAttributes(): unknown }) => void }).printLog = (_level, log) => {
+  logged.push(JSON.stringify(log.getAttributes()));
+};
 
 const api: Api = {
   'POST /things/{id}': route({
@@ -65,7 +67,10 @@ const api: Api = {
   'GET /slow': route({
     summary: 'takes 2 s',
     responses: { 200: 'eventually' },
-    handle: async () => { await new Promise((r) => setTimeout(r, 2000)); return { status: 200, body: {} }; },
+    handle: async () => {
+      await new Promise((r) => setTimeout(r, 2000));
+      return { status: 200, body: {} };
+    },
   }),
   'POST /national': route({
     summary: 'a national message: JSON numbers read as their own digits',
@@ -85,7 +90,17 @@ const CSV = '\uFEFFid,name\r\n1,"张三, ""三丰"""\r\n';
 const handler = createHttpHandler(api, logger);
 
 function event(routeKey: string, pathParameters: Record<string, string>, body?: string, base64 = false): APIGatewayProxyEventV2 {
-  return { version: '2.0', routeKey, rawPath: '/', rawQueryString: '', headers: { 'content-type': 'application/json' }, pathParameters, body, isBase64Encoded: base64, requestContext: { requestId: 'r1' } } as unknown as APIGatewayProxyEventV2;
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: '/',
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json' },
+    pathParameters,
+    body,
+    isBase64Encoded: base64,
+    requestContext: { requestId: 'r1' },
+  } as unknown as APIGatewayProxyEventV2;
 }
 const call = async (e: APIGatewayProxyEventV2) => {
   const r = await handler(e, {} as Context);
@@ -107,7 +122,10 @@ describe('createHttpHandler', () => {
       const e = event('POST /things/{id}', { id: ID }, body);
       e.headers = type === undefined ? {} : { 'content-type': type };
       const r = await call(e);
-      expect(r).toMatchObject({ status: 415, body: { error: 'unsupported-media-type', issues: [{ field: 'header.content-type', rule: 'must be application/json' }] } });
+      expect(r).toMatchObject({
+        status: 415,
+        body: { error: 'unsupported-media-type', issues: [{ field: 'header.content-type', rule: 'must be application/json' }] },
+      });
       expect(r.body.message).toContain(type ?? 'no content type');
     }
     // The media type decides, whatever the parameters and the header name's case.
@@ -119,11 +137,17 @@ describe('createHttpHandler', () => {
     expect(await call(ping)).toMatchObject({ status: 200, body: { pong: true } });
   });
 
-  test('a route reads its body with its own parser: a national message\'s JSON numbers keep their digits; still JSON only', async () => {
+  test("a route reads its body with its own parser: a national message's JSON numbers keep their digits; still JSON only", async () => {
     expect(await call(event('POST /national', {}, '{"amount": 1234.50}'))).toMatchObject({ status: 200, body: { amount: '1234.50' } });
     // JSON.parse would make it 1234.5 (one decimal) and 1234.5000000000001 1234.5: read as sent, both are refused.
-    expect(await call(event('POST /national', {}, '{"amount": 1234.5000000000001}'))).toMatchObject({ status: 400, body: { issues: [{ field: 'body.amount' }] } });
-    expect(await call(event('POST /national', {}, '{"amount": '))).toMatchObject({ status: 400, body: { issues: [{ field: 'body', rule: 'must be a JSON document' }] } });
+    expect(await call(event('POST /national', {}, '{"amount": 1234.5000000000001}'))).toMatchObject({
+      status: 400,
+      body: { issues: [{ field: 'body.amount' }] },
+    });
+    expect(await call(event('POST /national', {}, '{"amount": '))).toMatchObject({
+      status: 400,
+      body: { issues: [{ field: 'body', rule: 'must be a JSON document' }] },
+    });
     const text = event('POST /national', {}, '{"amount": 1234.50}');
     text.headers = { 'content-type': 'text/plain' };
     expect((await call(text)).status).toBe(415);
@@ -132,7 +156,11 @@ describe('createHttpHandler', () => {
   test('a cursor the API did not hand out is a 400 naming query.after, not a 500', async () => {
     const e = event('GET /page', {});
     e.queryStringParameters = { after: 'eyJwayI6IlBFUlNPTiMxIn0' };
-    expect(await call(e)).toEqual({ status: 400, headers: expect.anything(), body: { error: 'invalid-request', issues: [{ field: 'query.after', rule: 'must be a cursor this API returned for this query' }] } });
+    expect(await call(e)).toEqual({
+      status: 400,
+      headers: expect.anything(),
+      body: { error: 'invalid-request', issues: [{ field: 'query.after', rule: 'must be a cursor this API returned for this query' }] },
+    });
   });
 
   test('a 400 lists the first 20 issues and counts the rest', async () => {
@@ -165,21 +193,30 @@ describe('createHttpHandler', () => {
   test('every invalid field is named with its rule, path and body together', async () => {
     const r = await call(event('POST /things/{id}', { id: '123' }, JSON.stringify({ amount: 'x', nested: {}, extra: 1 })));
     expect(r.status).toBe(400);
-    expect(r.body.issues).toEqual(expect.arrayContaining([
-      { field: 'path.id', rule: 'must be 17 digits and a check digit or X (GB 11643)' },
-      { field: 'body.amount', rule: 'must be digits' },
-      { field: 'body.nested.flag', rule: expect.stringMatching(/expected boolean/) },
-      { field: 'body.extra', rule: 'unknown field' },
-    ]));
+    expect(r.body.issues).toEqual(
+      expect.arrayContaining([
+        { field: 'path.id', rule: 'must be 17 digits and a check digit or X (GB 11643)' },
+        { field: 'body.amount', rule: 'must be digits' },
+        { field: 'body.nested.flag', rule: expect.stringMatching(/expected boolean/) },
+        { field: 'body.extra', rule: 'unknown field' },
+      ]),
+    );
   });
 
   test('a body that is not JSON, plain or base64, is a 400 naming the body', async () => {
-    expect((await call(event('POST /things/{id}', { id: ID }, '{nope'))).body).toEqual({ error: 'invalid-request', issues: [{ field: 'body', rule: 'must be a JSON document' }] });
+    expect((await call(event('POST /things/{id}', { id: ID }, '{nope'))).body).toEqual({
+      error: 'invalid-request',
+      issues: [{ field: 'body', rule: 'must be a JSON document' }],
+    });
     const b64 = Buffer.from(JSON.stringify({ amount: '7', nested: { flag: false } })).toString('base64');
     expect((await call(event('POST /things/{id}', { id: ID }, b64, true))).body).toMatchObject({ amount: '7' });
   });
 
-  test.each([['missing', 404, 'THING_NOT_FOUND'], ['taken', 409, 'TAKEN'], ['rule', 422, 'RULE']])('domain error %s → %i', async (kind, status, code) => {
+  test.each([
+    ['missing', 404, 'THING_NOT_FOUND'],
+    ['taken', 409, 'TAKEN'],
+    ['rule', 422, 'RULE'],
+  ])('domain error %s → %i', async (kind, status, code) => {
     const r = await call(event('GET /fail/{kind}', { kind }));
     expect(r).toMatchObject({ status, body: { error: code } });
   });
@@ -197,7 +234,7 @@ describe('createHttpHandler', () => {
     expect(r.body).toBe(CSV);
   });
 
-  test('the OpenAPI document lists a route\'s own content type for its success response', async () => {
+  test("the OpenAPI document lists a route's own content type for its success response", async () => {
     const { openApiDocument } = await import('../../functions/core/api/openapi.ts');
     const { Validator } = await import('@seriousme/openapi-schema-validator');
     const doc = openApiDocument([api]) as { paths: Record<string, Record<string, { responses: Record<string, { content: object }> }>> };
@@ -244,11 +281,15 @@ describe('createHttpHandler', () => {
     expect(JSON.parse(logged.at(-1)!)).not.toHaveProperty('caller');
   });
 
-  test('every line a request logs, the unhandled error\'s too, carries its request id and the Lambda context, and the next request\'s only its own', async () => {
-    const context = (awsRequestId: string) => ({
-      functionName: 'HuiminbaoStack-ServicesAdjudication', functionVersion: '$LATEST', memoryLimitInMB: '512', awsRequestId,
-      invokedFunctionArn: 'arn:aws:lambda:cn-north-1:111122223333:function:HuiminbaoStack-ServicesAdjudication',
-    }) as unknown as Context;
+  test("every line a request logs, the unhandled error's too, carries its request id and the Lambda context, and the next request's only its own", async () => {
+    const context = (awsRequestId: string) =>
+      ({
+        functionName: 'HuiminbaoStack-ServicesAdjudication',
+        functionVersion: '$LATEST',
+        memoryLimitInMB: '512',
+        awsRequestId,
+        invokedFunctionArn: 'arn:aws:lambda:cn-north-1:111122223333:function:HuiminbaoStack-ServicesAdjudication',
+      }) as unknown as Context;
     logged.length = 0;
     const failing = event('GET /fail/{kind}', { kind: 'boom' });
     (failing.requestContext as { requestId: string }).requestId = 'api-request-1';
@@ -256,7 +297,12 @@ describe('createHttpHandler', () => {
     // The unhandled error, then the request line.
     expect(logged).toHaveLength(2);
     for (const line of logged.map((l) => JSON.parse(l))) {
-      expect(line).toMatchObject({ requestId: 'api-request-1', function_request_id: 'lambda-request-1', function_name: 'HuiminbaoStack-ServicesAdjudication', cold_start: expect.any(Boolean) });
+      expect(line).toMatchObject({
+        requestId: 'api-request-1',
+        function_request_id: 'lambda-request-1',
+        function_name: 'HuiminbaoStack-ServicesAdjudication',
+        cold_start: expect.any(Boolean),
+      });
     }
     expect(JSON.parse(logged[0]).message).toBe('unhandled error');
     logged.length = 0;

@@ -8,25 +8,50 @@ const ledger: Ledger = {
   planId: 'nanchang-2026',
   entries: [
     {
-      orderId: 'ord-1', sponsor: { name: '江西"爱心", 基金会', kind: 'foundation', campaign: '2026 关爱低保' }, paidAt: '2026-01-05T08:00:00Z',
-      amountPaid: '590.00', enrolled: 10, refunded: { people: 1, amount: '59.00' }, net: '531.00',
-      byReliefGroup: { tekun: 2, dibao: 7 }, byCounty: { '360111': 4, '360102': 5 },
+      orderId: 'ord-1',
+      sponsor: { name: '江西"爱心", 基金会', kind: 'foundation', campaign: '2026 关爱低保' },
+      paidAt: '2026-01-05T08:00:00Z',
+      amountPaid: '590.00',
+      enrolled: 10,
+      refunded: { people: 1, amount: '59.00' },
+      net: '531.00',
+      byReliefGroup: { tekun: 2, dibao: 7 },
+      byCounty: { '360111': 4, '360102': 5 },
     },
     {
-      orderId: 'ord-2', sponsor: { name: '张三', kind: 'individual' }, paidAt: '2026-01-06T09:30:00Z',
-      amountPaid: '59.00', enrolled: 1, refunded: { people: 0, amount: '0.00' }, net: '59.00',
-      byReliefGroup: { dibao: 1 }, byCounty: { '360102': 1 },
+      orderId: 'ord-2',
+      sponsor: { name: '张三', kind: 'individual' },
+      paidAt: '2026-01-06T09:30:00Z',
+      amountPaid: '59.00',
+      enrolled: 1,
+      refunded: { people: 0, amount: '0.00' },
+      net: '59.00',
+      byReliefGroup: { dibao: 1 },
+      byCounty: { '360102': 1 },
     },
     {
-      orderId: 'ord-3', sponsor: { name: '=HYPERLINK("http://x")', kind: 'company', campaign: '@all' }, paidAt: '2026-01-07T10:00:00Z',
-      amountPaid: '0.00', enrolled: 0, refunded: { people: 0, amount: '0.00' }, net: '0.00', byReliefGroup: {}, byCounty: {},
+      orderId: 'ord-3',
+      sponsor: { name: '=HYPERLINK("http://x")', kind: 'company', campaign: '@all' },
+      paidAt: '2026-01-07T10:00:00Z',
+      amountPaid: '0.00',
+      enrolled: 0,
+      refunded: { people: 0, amount: '0.00' },
+      net: '0.00',
+      byReliefGroup: {},
+      byCounty: {},
     },
   ],
   // The whole ledger's, as kept with its entries: these three (590.00 + 59.00 + 0.00 = 649.00 paid; 59.00 refunded;
   // 531.00 + 59.00 + 0.00 = 590.00 net; 10 + 1 = 11 enrolled; dibao 7 + 1, tekun 2; 360102 5 + 1, 360111 4).
   totals: {
-    orders: 3, paid: '649.00', refunded: '59.00', net: '590.00', enrolled: 11, refundedPeople: 1,
-    byReliefGroup: { dibao: 8, tekun: 2 }, byCounty: { '360102': 6, '360111': 4 },
+    orders: 3,
+    paid: '649.00',
+    refunded: '59.00',
+    net: '590.00',
+    enrolled: 11,
+    refundedPeople: 1,
+    byReliefGroup: { dibao: 8, tekun: 2 },
+    byCounty: { '360102': 6, '360111': 4 },
   },
 };
 
@@ -44,14 +69,32 @@ describe('ledgerCsv', () => {
   test('one row per entry then the TOTAL row, every column in place', () => {
     expect(rows).toHaveLength(4);
     expect(rows[0]).toEqual({
-      orderId: 'ord-1', sponsorName: '江西"爱心", 基金会', sponsorKind: 'foundation', campaign: '2026 关爱低保', paidAt: '2026-01-05T08:00:00Z',
-      amountPaid: '590.00', enrolled: '10', refundedPeople: '1', refundedAmount: '59.00', net: '531.00',
-      byReliefGroup: 'dibao:7;tekun:2', byCounty: '360102:5;360111:4',
+      orderId: 'ord-1',
+      sponsorName: '江西"爱心", 基金会',
+      sponsorKind: 'foundation',
+      campaign: '2026 关爱低保',
+      paidAt: '2026-01-05T08:00:00Z',
+      amountPaid: '590.00',
+      enrolled: '10',
+      refundedPeople: '1',
+      refundedAmount: '59.00',
+      net: '531.00',
+      byReliefGroup: 'dibao:7;tekun:2',
+      byCounty: '360102:5;360111:4',
     });
     expect(rows[1]).toEqual({
-      orderId: 'ord-2', sponsorName: '张三', sponsorKind: 'individual', campaign: '', paidAt: '2026-01-06T09:30:00Z',
-      amountPaid: '59.00', enrolled: '1', refundedPeople: '0', refundedAmount: '0.00', net: '59.00',
-      byReliefGroup: 'dibao:1', byCounty: '360102:1',
+      orderId: 'ord-2',
+      sponsorName: '张三',
+      sponsorKind: 'individual',
+      campaign: '',
+      paidAt: '2026-01-06T09:30:00Z',
+      amountPaid: '59.00',
+      enrolled: '1',
+      refundedPeople: '0',
+      refundedAmount: '0.00',
+      net: '59.00',
+      byReliefGroup: 'dibao:1',
+      byCounty: '360102:1',
     });
     expect(rows[2]).toMatchObject({ orderId: 'ord-3', enrolled: '0', byReliefGroup: '', byCounty: '' });
   });
@@ -62,14 +105,23 @@ describe('ledgerCsv', () => {
   });
 
   test('text that a spreadsheet would run as a formula is kept as text', () => {
-    expect(rows[2]).toMatchObject({ sponsorName: '\'=HYPERLINK("http://x")', campaign: '\'@all' });
+    expect(rows[2]).toMatchObject({ sponsorName: '\'=HYPERLINK("http://x")', campaign: "'@all" });
   });
 
-  test('the TOTAL row: the whole ledger\'s totals', () => {
+  test("the TOTAL row: the whole ledger's totals", () => {
     expect(rows[3]).toEqual({
-      orderId: 'TOTAL', sponsorName: '', sponsorKind: '', campaign: '', paidAt: '',
-      amountPaid: '649.00', enrolled: '11', refundedPeople: '1', refundedAmount: '59.00', net: '590.00',
-      byReliefGroup: 'dibao:8;tekun:2', byCounty: '360102:6;360111:4',
+      orderId: 'TOTAL',
+      sponsorName: '',
+      sponsorKind: '',
+      campaign: '',
+      paidAt: '',
+      amountPaid: '649.00',
+      enrolled: '11',
+      refundedPeople: '1',
+      refundedAmount: '59.00',
+      net: '590.00',
+      byReliefGroup: 'dibao:8;tekun:2',
+      byCounty: '360102:6;360111:4',
     });
   });
 

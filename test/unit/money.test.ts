@@ -7,7 +7,9 @@ import { Decimal, formatYuan, toFen } from '../../functions/core/money/money.ts'
 // Amounts as the engine makes them: fen sums, ratio products (many decimals), negatives, huge and tiny magnitudes.
 const amount = fc.oneof(
   fc.bigInt({ min: -(10n ** 12n), max: 10n ** 12n }).map((fen) => new Decimal(fen.toString()).div(100)),
-  fc.tuple(fc.bigInt({ min: 0n, max: 10n ** 10n }), fc.integer({ min: 0, max: 12 })).map(([digits, places]) => new Decimal(digits.toString()).div(10 ** places)),
+  fc
+    .tuple(fc.bigInt({ min: 0n, max: 10n ** 10n }), fc.integer({ min: 0, max: 12 }))
+    .map(([digits, places]) => new Decimal(digits.toString()).div(10 ** places)),
   fc.integer({ min: -9, max: 30 }).map((exponent) => new Decimal(10).pow(exponent)),
 );
 

@@ -7,8 +7,13 @@ import { seedPlan } from '../support/fixtures.ts';
 const jiangxi = seedPlan('jiangxi-2023');
 
 test('the counters one enrollment moves', () => {
-  expect(countersFor({ regionCode: '360102', tier: 'standard', premium: '120.00', channel: 'wechat' } as never))
-    .toEqual(['total', 'county#360102', 'tier#standard', 'premium#standard#120.00', 'channel#wechat']);
+  expect(countersFor({ regionCode: '360102', tier: 'standard', premium: '120.00', channel: 'wechat' } as never)).toEqual([
+    'total',
+    'county#360102',
+    'tier#standard',
+    'premium#standard#120.00',
+    'channel#wechat',
+  ]);
 });
 
 test('a province-wide plan counts districts toward their prefecture city', () => {

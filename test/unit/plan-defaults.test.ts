@@ -25,8 +25,12 @@ describe('sections a notice does not mention', () => {
     expect(plan.enrollment.enrollFor).toEqual(['self']);
     expect(plan.enrollment.waitingPeriodDays).toBe(0);
     expect(plan.eligibility).toEqual({
-      schemes: ['employee', 'resident'], activeStatusRequired: false, newCitizens: false, hongKongMacaoTaiwan: false,
-      suspendedBasicPausesBenefits: false, noLimitOn: [],
+      schemes: ['employee', 'resident'],
+      activeStatusRequired: false,
+      newCitizens: false,
+      hongKongMacaoTaiwan: false,
+      suspendedBasicPausesBenefits: false,
+      noLimitOn: [],
     });
     // No channel and no sponsor: nobody is let in on a guess (the services refuse: CHANNEL_NOT_OPEN, PAYER_KIND_NOT_ALLOWED).
     expect(plan.payment).toEqual({ channels: [], autoRenewal: false, singlePayment: true, payWithinMinutes: 30 });
@@ -63,7 +67,15 @@ describe('sections a notice does not mention', () => {
     ]);
     // Sanming states its channels, sponsors, approvals and whom one may buy for: none of them is a default.
     const sanming = loaded(join(plansDir, 'sanming-2024.yaml')).defaults.map((d) => d.path);
-    for (const stated of ['enrollment.enrollFor', 'payment.channels', 'payment.autoRenewal', 'sponsorship.payerKinds', 'sponsorship.approvals', 'reliefGroups', 'region.inAreaMeans']) {
+    for (const stated of [
+      'enrollment.enrollFor',
+      'payment.channels',
+      'payment.autoRenewal',
+      'sponsorship.payerKinds',
+      'sponsorship.approvals',
+      'reliefGroups',
+      'region.inAreaMeans',
+    ]) {
       expect(sanming).not.toContain(stated);
     }
   });
@@ -91,7 +103,7 @@ describe('what the city confirms', () => {
     expect(lines.some((l) => l.startsWith('source.date'))).toBe(false);
   });
 
-  test('a placeholder left in a new city\'s file is to be written', () => {
+  test("a placeholder left in a new city's file is to be written", () => {
     const doc = parse(readFileSync(join(plansDir, 'wenshan-2023.yaml'), 'utf8'));
     doc.name = '待填写: 产品名称';
     doc.tiers[0].name = '待填写';

@@ -21,12 +21,14 @@ describe('docs/plan-language.md', () => {
     expect(new Set(documented).size).toBe(documented.length);
   });
 
-  test('gives each field the schema\'s type and default', () => {
+  test("gives each field the schema's type and default", () => {
     const mismatches = fields.flatMap((f) => {
       const row = rows.find((r) => r.path === f.path);
       if (!row) return [];
-      return [row.type === f.type ? '' : `${f.path}: type "${row.type}", schema "${f.type}"`,
-        row.default === f.default ? '' : `${f.path}: default "${row.default}", schema "${f.default}"`].filter(Boolean);
+      return [
+        row.type === f.type ? '' : `${f.path}: type "${row.type}", schema "${f.type}"`,
+        row.default === f.default ? '' : `${f.path}: default "${row.default}", schema "${f.default}"`,
+      ].filter(Boolean);
     });
     expect(mismatches).toEqual([]);
   });

@@ -10,7 +10,7 @@ import { formatPath, formatProblem, loadPlanFile, loadPlans, validatePlan } from
 const plansDir = resolve(import.meta.dirname, '../../plans');
 const SEEDS = ['jiangxi-2023', 'nantong-2021', 'sanming-2024', 'wenshan-2023', 'wuwei-2025'];
 const shown = (path: string) => relative(process.cwd(), path) || path;
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('seed plans', () => {
   test('the plans in plans/ load with no problems, the five seed plans among them', () => {
@@ -77,7 +77,7 @@ describe('files on disk', () => {
     expect(result.ok).toBe(false);
     const lines = result.ok ? [] : result.problems.map(formatProblem);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^${escape(shown(file))}: line 3:1: Flow sequence`));
+    expect(lines[0]).toMatch(new RegExp(`^${escapeRegExp(shown(file))}: line 3:1: Flow sequence`));
   });
 
   test('a bad list file is reported against the list file, not the plan', () => {

@@ -52,8 +52,9 @@ describe('ratios', () => {
   });
 
   test('bands read as the source prints them', () => {
-    expect(formatSchedule({ bands: [{ upTo: '20000', ratio: '0.3' }, { upTo: '50000', ratio: '0.4' }, { ratio: '0.5' }] }))
-      .toBe('累计2万元(含)以下部分 30%; 2万–5万元(含) 40%; 5万元以上 50%');
+    expect(formatSchedule({ bands: [{ upTo: '20000', ratio: '0.3' }, { upTo: '50000', ratio: '0.4' }, { ratio: '0.5' }] })).toBe(
+      '累计2万元(含)以下部分 30%; 2万–5万元(含) 40%; 5万元以上 50%',
+    );
     expect(formatSchedule({ flat: '0.8' })).toBe('80%');
   });
 });
@@ -114,10 +115,7 @@ describe('benefit tables of the seed plans', () => {
     expect(column(t, '保费/档次')).toEqual(['标准版 296元/人/年: 责任(1)(2)(3)(4)(5)']);
     expect(column(t, '免赔额')).toEqual(['0.8万元 (按次)', '0.8万元 (按次)', '1万元 (年度累计)', '1万元 (年度累计)']);
     expect(column(t, '赔付比例')).toEqual(['70%', '70%', '70%', '70%']);
-    expect(column(t, '既往症(整人)')).toEqual([
-      '50%, 限额50万元; 目录: 《10种既往症》',
-      '50%, 限额50万元; 目录: 《10种既往症》',
-    ]);
+    expect(column(t, '既往症(整人)')).toEqual(['50%, 限额50万元; 目录: 《10种既往症》', '50%, 限额50万元; 目录: 《10种既往症》']);
     expect(column(t, '保额')).toEqual(['100万元', '100万元', '100万元', '一次性给付1万元; 连续参保满5年且期间未享受待遇: 2万元', '100万元']);
     expect(column(t, '疾病条件')[0]).toBe('《重度恶性肿瘤》, 定点医院首次确诊');
     // (3) selects drugs by its list: an item benefit (ruling 15); (5) pays on what (1)(2)(3) left.
@@ -140,10 +138,14 @@ describe('benefit tables of the seed plans', () => {
     expect(column(t, '保障时间')).toEqual(['即参即享: 自投保成功起12个月']);
   });
 
-  test('the source: the city\'s own notice, by title, number, issuer and date', () => {
-    expect(column(table('wuwei-2025'), '来源')).toEqual(['《关于开展"天马·医惠保"紧密衔接型医疗保险的通知》 武医保发〔2025〕22号 — 武威市医疗保障局 等十部门 2025-05-27; 引用: 附件《武威市紧密衔接型补充医疗保险方案》一—八']);
+  test("the source: the city's own notice, by title, number, issuer and date", () => {
+    expect(column(table('wuwei-2025'), '来源')).toEqual([
+      '《关于开展"天马·医惠保"紧密衔接型医疗保险的通知》 武医保发〔2025〕22号 — 武威市医疗保障局 等十部门 2025-05-27; 引用: 附件《武威市紧密衔接型补充医疗保险方案》一—八',
+    ]);
     // Wenshan's notice prints no date: the table says so rather than invent one.
-    expect(column(table('wenshan-2023'), '来源')[0]).toMatch(/^《关于做好2023年度"文山惠民保"宣传推广工作的通知》 文医保发〔2023〕8号 — 文山州医疗保障局 等十二部门 未注明日期; /);
+    expect(column(table('wenshan-2023'), '来源')[0]).toMatch(
+      /^《关于做好2023年度"文山惠民保"宣传推广工作的通知》 文医保发〔2023〕8号 — 文山州医疗保障局 等十二部门 未注明日期; /,
+    );
   });
 });
 
@@ -162,7 +164,7 @@ describe('the whole plan: every rule the services enforce', () => {
     expect(column(table('wenshan-2023'), '可为谁投保')).toEqual(['本人']);
   });
 
-  test('payment channels, the personal account\'s share and auto-renewal', () => {
+  test("payment channels, the personal account's share and auto-renewal", () => {
     const nt = table('nantong-2021');
     expect(nt).toContain('医保个人账户: 职工医保参保人, 可为本人、配偶、子女、父母、配偶父母缴费, 使用历年结余不超过70%\n');
     expect(nt).toContain('短信委托\n');
@@ -212,10 +214,13 @@ describe('the whole plan: every rule the services enforce', () => {
     expect(renderBenefitTable(plans.get(id) as LoadedPlan)).toBe(t); // pure: same plan, same text
     for (const section of t.trimEnd().split('\n\n')) {
       // Terminal column where each value starts, Chinese labels counted two columns wide.
-      const starts = section.split('\n').slice(1).map((line) => {
-        const m = /^ {2}(\S*)( +)\S/.exec(line);
-        return m ? 2 + displayWidth(m[1]) + m[2].length : -1;
-      });
+      const starts = section
+        .split('\n')
+        .slice(1)
+        .map((line) => {
+          const m = /^ {2}(\S*)( +)\S/.exec(line);
+          return m ? 2 + displayWidth(m[1]) + m[2].length : -1;
+        });
       expect(new Set(starts).size, section).toBe(1);
       expect(starts[0]).toBeGreaterThan(2);
     }

@@ -27,11 +27,14 @@ function day(): PayoutMovement[] {
     claimPayouts('S1', at(1), paid('1234.57'), 'H1'),
     claimPayouts('S2', at(2), paid('999.99'), 'H2'),
     claimPayouts('I1', at(3), paid('100.00')),
-    reversalPayouts('S1', at(4), paid('1234.57'), [{ claimId: 'S2', before: paid('999.99'), after: paid('500.00') }], { hospital: 'H1', answered: paid('1234.57') }),
+    reversalPayouts('S1', at(4), paid('1234.57'), [{ claimId: 'S2', before: paid('999.99'), after: paid('500.00') }], {
+      hospital: 'H1',
+      answered: paid('1234.57'),
+    }),
   ];
 }
 
-describe('a day of settlements, a cancellation and an insurer\'s claim', () => {
+describe("a day of settlements, a cancellation and an insurer's claim", () => {
   test('each hospital: settled, cancelled (what the settlement answered) and owed, by insurer', () => {
     const r = reconciliationOf(nantong, '2021-08-02', day());
     expect(r.hospitals).toEqual([
@@ -55,12 +58,13 @@ describe('a day of settlements, a cancellation and an insurer\'s claim', () => {
     ]);
   });
 
-  test('the rest of the day: the insurer\'s claim, and S2 moved by the replay (not H2\'s: it was answered 999.99)', () => {
+  test("the rest of the day: the insurer's claim, and S2 moved by the replay (not H2's: it was answered 999.99)", () => {
     const r = reconciliationOf(nantong, '2021-08-02', day());
     // S2: 500.00 − 999.99 = −499.99; the lead 100.00 − 200.03 = −100.03, the others 100.00 − 199.99 = −99.99.
     // With I1: 100.00 − 499.99 = −399.99; the lead 20.00 − 100.03 = −80.03; the others 20.00 − 99.99 = −79.99.
     expect(r.others).toEqual({
-      paid: '-399.99', byInsurer: byInsurer('-80.03', '-79.99'),
+      paid: '-399.99',
+      byInsurer: byInsurer('-80.03', '-79.99'),
       entries: [
         { kind: 'claim', claimId: 'I1', at: at(3), paid: '100.00', byInsurer: byInsurer('20.00', '20.00') },
         { kind: 'reversal', claimId: 'S1', at: at(4), paid: '-499.99', byInsurer: byInsurer('-100.03', '-99.99') },
@@ -68,7 +72,7 @@ describe('a day of settlements, a cancellation and an insurer\'s claim', () => {
     });
   });
 
-  test('owed and the rest add up to the day\'s statement, insurer by insurer', () => {
+  test("owed and the rest add up to the day's statement, insurer by insurer", () => {
     const r = reconciliationOf(nantong, '2021-08-02', day());
     // 1,234.57 + 999.99 + 100.00 − 1,234.57 − 499.99 = 600.00; each insurer 120.00
     // (the lead 246.93 + 200.03 + 20.00 − 246.93 − 100.03; the others 246.91 + 199.99 + 20.00 − 246.91 − 99.99).
@@ -105,20 +109,31 @@ describe('whatever the day holds', () => {
   const event = fc.oneof(
     fc.record({ kind: fc.constant('settle' as const), hospital: fc.constantFrom('H1', 'H2', 'H3'), amount: fen }),
     fc.record({ kind: fc.constant('claim' as const), amount: fen }),
-    fc.record({ kind: fc.constant('cancel' as const), answered: fen, current: fen, changed: fc.array(fc.tuple(fen, fen), { maxLength: 3 }), hospital: fc.constantFrom('H1', 'H2', 'H3') }),
+    fc.record({
+      kind: fc.constant('cancel' as const),
+      answered: fen,
+      current: fen,
+      changed: fc.array(fc.tuple(fen, fen), { maxLength: 3 }),
+      hospital: fc.constantFrom('H1', 'H2', 'H3'),
+    }),
     fc.record({ kind: fc.constant('reverse' as const), amount: fen, changed: fc.array(fc.tuple(fen, fen), { maxLength: 3 }) }),
     fc.record({ kind: fc.constant('correct' as const), changed: fc.array(fc.tuple(fen, fen), { minLength: 1, maxLength: 3 }) }),
   );
 
-  test.prop([fc.array(event, { maxLength: 30 })])('the hospitals\' owed and the rest are the statement\'s totals, insurer by insurer, to the fen', (events) => {
+  test.prop([fc.array(event, { maxLength: 30 })])("the hospitals' owed and the rest are the statement's totals, insurer by insurer, to the fen", (events) => {
     const movements = events.map((e, i): PayoutMovement => {
       const changes = (pairs: [string, string][]) => pairs.map(([before, after], k) => ({ claimId: `c${i}-${k}`, before: paid(before), after: paid(after) }));
       switch (e.kind) {
-        case 'settle': return claimPayouts(`s${i}`, at(i), paid(e.amount), e.hospital);
-        case 'claim': return claimPayouts(`i${i}`, at(i), paid(e.amount));
-        case 'cancel': return reversalPayouts(`s${i}`, at(i), paid(e.current), changes(e.changed), { hospital: e.hospital, answered: paid(e.answered) });
-        case 'reverse': return reversalPayouts(`i${i}`, at(i), paid(e.amount), changes(e.changed));
-        case 'correct': return correctionPayouts(`i${i}`, at(i), changes(e.changed));
+        case 'settle':
+          return claimPayouts(`s${i}`, at(i), paid(e.amount), e.hospital);
+        case 'claim':
+          return claimPayouts(`i${i}`, at(i), paid(e.amount));
+        case 'cancel':
+          return reversalPayouts(`s${i}`, at(i), paid(e.current), changes(e.changed), { hospital: e.hospital, answered: paid(e.answered) });
+        case 'reverse':
+          return reversalPayouts(`i${i}`, at(i), paid(e.amount), changes(e.changed));
+        case 'correct':
+          return correctionPayouts(`i${i}`, at(i), changes(e.changed));
       }
     });
     const r = reconciliationOf(nantong, '2021-08-02', movements);

@@ -12,8 +12,18 @@ const id = residentId('620602', 1);
 
 function person(extra: Partial<RosterPerson> = {}): RosterPerson {
   return {
-    personId: id, name: '张三丰', scheme: 'employee', status: 'active', suspensions: [], regionCode: '620602',
-    reliefGroups: [], newCitizen: false, hongKongMacaoTaiwan: false, accountBalance: '100.00', updatedAt: '2025-01-01T00:00:00.000Z', ...extra,
+    personId: id,
+    name: '张三丰',
+    scheme: 'employee',
+    status: 'active',
+    suspensions: [],
+    regionCode: '620602',
+    reliefGroups: [],
+    newCitizen: false,
+    hongKongMacaoTaiwan: false,
+    accountBalance: '100.00',
+    updatedAt: '2025-01-01T00:00:00.000Z',
+    ...extra,
   };
 }
 
@@ -30,7 +40,11 @@ function refusal(p: RosterPerson, change: RosterChange) {
 
 describe('suspend', () => {
   test('an active person: status suspended, an open suspension from the day', () => {
-    const { person: after, changed } = applyRosterChange(person({ suspensions: [{ from: '2024-01-01', to: '2024-03-31' }] }), { kind: 'suspend', from: '2025-06-01' }, TODAY);
+    const { person: after, changed } = applyRosterChange(
+      person({ suspensions: [{ from: '2024-01-01', to: '2024-03-31' }] }),
+      { kind: 'suspend', from: '2025-06-01' },
+      TODAY,
+    );
     expect(changed).toBe(true);
     expect(after).toMatchObject({ status: 'suspended', suspensions: [{ from: '2024-01-01', to: '2024-03-31' }, { from: '2025-06-01' }] });
   });
@@ -43,20 +57,31 @@ describe('suspend', () => {
   });
 
   test('already suspended (by a suspension, or by status alone): 409', () => {
-    expect(refusal(person({ status: 'suspended', suspensions: [{ from: '2025-01-01' }] }), { kind: 'suspend', from: '2025-06-01' }))
-      .toEqual({ kind: 'conflict', code: 'ALREADY_SUSPENDED', rule: 'suspend needs an active person' });
+    expect(refusal(person({ status: 'suspended', suspensions: [{ from: '2025-01-01' }] }), { kind: 'suspend', from: '2025-06-01' })).toEqual({
+      kind: 'conflict',
+      code: 'ALREADY_SUSPENDED',
+      rule: 'suspend needs an active person',
+    });
     expect(refusal(person({ status: 'suspended' }), { kind: 'suspend', from: '2025-06-01' })).toMatchObject({ code: 'ALREADY_SUSPENDED' });
   });
 
   test('from not after the previous suspension: 422', () => {
     const p = person({ suspensions: [{ from: '2025-01-01', to: '2025-03-31' }] });
-    expect(refusal(p, { kind: 'suspend', from: '2025-03-31' })).toEqual({ kind: 'unprocessable', code: 'SUSPENSION_OVERLAPS', rule: 'from must be after the end of the previous suspension' });
+    expect(refusal(p, { kind: 'suspend', from: '2025-03-31' })).toEqual({
+      kind: 'unprocessable',
+      code: 'SUSPENSION_OVERLAPS',
+      rule: 'from must be after the end of the previous suspension',
+    });
     expect(refusal(p, { kind: 'suspend', from: '2024-12-01' })).toMatchObject({ code: 'SUSPENSION_OVERLAPS' });
     expect(applyRosterChange(p, { kind: 'suspend', from: '2025-04-01' }, TODAY).changed).toBe(true);
   });
 
   test('a day after today: 422', () => {
-    expect(refusal(person(), { kind: 'suspend', from: '2025-06-16' })).toEqual({ kind: 'unprocessable', code: 'CHANGE_IN_FUTURE', rule: 'from must not be after today' });
+    expect(refusal(person(), { kind: 'suspend', from: '2025-06-16' })).toEqual({
+      kind: 'unprocessable',
+      code: 'CHANGE_IN_FUTURE',
+      rule: 'from must not be after today',
+    });
   });
 });
 
@@ -73,11 +98,19 @@ describe('resume', () => {
 
   test('the day after the start is the earliest; on or before the start: 422', () => {
     expect(applyRosterChange(suspended, { kind: 'resume', on: '2025-03-02' }, TODAY).person.suspensions).toEqual([{ from: '2025-03-01', to: '2025-03-01' }]);
-    expect(refusal(suspended, { kind: 'resume', on: '2025-03-01' })).toEqual({ kind: 'unprocessable', code: 'RESUME_BEFORE_SUSPENSION', rule: 'on must be after the suspension starts' });
+    expect(refusal(suspended, { kind: 'resume', on: '2025-03-01' })).toEqual({
+      kind: 'unprocessable',
+      code: 'RESUME_BEFORE_SUSPENSION',
+      rule: 'on must be after the suspension starts',
+    });
   });
 
   test('not suspended: 409; a day after today: 422', () => {
-    expect(refusal(person(), { kind: 'resume', on: '2025-06-01' })).toEqual({ kind: 'conflict', code: 'NOT_SUSPENDED', rule: 'resume needs a suspended person' });
+    expect(refusal(person(), { kind: 'resume', on: '2025-06-01' })).toEqual({
+      kind: 'conflict',
+      code: 'NOT_SUSPENDED',
+      rule: 'resume needs a suspended person',
+    });
     expect(refusal(suspended, { kind: 'resume', on: '2025-07-01' })).toMatchObject({ code: 'CHANGE_IN_FUTURE' });
   });
 
@@ -91,12 +124,18 @@ describe('move and account balance', () => {
   test('a new region or balance changes; the same one is a replay', () => {
     expect(applyRosterChange(person(), { kind: 'move', regionCode: '620621' }, TODAY)).toMatchObject({ changed: true, person: { regionCode: '620621' } });
     expect(applyRosterChange(person(), { kind: 'move', regionCode: '620602' }, TODAY).changed).toBe(false);
-    expect(applyRosterChange(person(), { kind: 'account-balance', accountBalance: '88.80' }, TODAY)).toMatchObject({ changed: true, person: { accountBalance: '88.80' } });
+    expect(applyRosterChange(person(), { kind: 'account-balance', accountBalance: '88.80' }, TODAY)).toMatchObject({
+      changed: true,
+      person: { accountBalance: '88.80' },
+    });
     expect(applyRosterChange(person(), { kind: 'account-balance', accountBalance: '100.00' }, TODAY).changed).toBe(false);
   });
 
   test('the request schema: a discriminated union with the roster rules for each value', () => {
-    expect(RosterChange.safeParse({ kind: 'move', regionCode: '6206' }).error?.issues[0]).toMatchObject({ path: ['regionCode'], message: 'must be a 6-digit administrative code' });
+    expect(RosterChange.safeParse({ kind: 'move', regionCode: '6206' }).error?.issues[0]).toMatchObject({
+      path: ['regionCode'],
+      message: 'must be a 6-digit administrative code',
+    });
     expect(RosterChange.safeParse({ kind: 'account-balance', accountBalance: '-1' }).success).toBe(false);
     expect(RosterChange.safeParse({ kind: 'suspend', from: '2025-02-30' }).success).toBe(false);
     expect(RosterChange.safeParse({ kind: 'suspend', from: '2025-02-01', to: '2025-03-01' }).success).toBe(false);
@@ -156,9 +195,14 @@ describe('changePerson', () => {
   });
 
   test('gives up with 409 CONCURRENT_UPDATE after its attempts; 404 NO_ROSTER_ENTRY for someone not in the roster', async () => {
-    await expect(changePerson(storeOf(person(), 100).store, id, { kind: 'move', regionCode: '620621' }, now, { attempts: 3 }))
-      .rejects.toMatchObject({ kind: 'conflict', code: 'CONCURRENT_UPDATE' });
-    await expect(changePerson(storeOf(undefined).store, id, { kind: 'move', regionCode: '620621' }, now))
-      .rejects.toMatchObject({ kind: 'not-found', code: 'NO_ROSTER_ENTRY', message: expect.stringMatching(/^620602\*{8}/) });
+    await expect(changePerson(storeOf(person(), 100).store, id, { kind: 'move', regionCode: '620621' }, now, { attempts: 3 })).rejects.toMatchObject({
+      kind: 'conflict',
+      code: 'CONCURRENT_UPDATE',
+    });
+    await expect(changePerson(storeOf(undefined).store, id, { kind: 'move', regionCode: '620621' }, now)).rejects.toMatchObject({
+      kind: 'not-found',
+      code: 'NO_ROSTER_ENTRY',
+      message: expect.stringMatching(/^620602\*{8}/),
+    });
   });
 });

@@ -19,7 +19,10 @@ const id = residentId('360102', 1);
 
 /** Maps cells given by column name (the full header) and validates the row as the importer does. */
 function mapped(cells: Partial<Record<(typeof ROSTER_COLUMNS)[number], string>>) {
-  const { row, issues } = csvRecordToRow(all, ROSTER_COLUMNS.map((c) => cells[c] ?? ''));
+  const { row, issues } = csvRecordToRow(
+    all,
+    ROSTER_COLUMNS.map((c) => cells[c] ?? ''),
+  );
   const checked = checkRow(row);
   return { row, issues: [...issues, ...(checked.ok ? [] : checked.issues)], entry: checked.ok && issues.length === 0 ? checked.entry : undefined };
 }
@@ -69,20 +72,40 @@ describe('header', () => {
 describe('every column', () => {
   test('required columns only: defaults for the rest', () => {
     expect(mapped(base).entry).toEqual({
-      personId: id, name: '张三', scheme: 'resident', status: 'active', regionCode: '360102',
-      suspensions: [], reliefGroups: [], newCitizen: false, hongKongMacaoTaiwan: false,
+      personId: id,
+      name: '张三',
+      scheme: 'resident',
+      status: 'active',
+      regionCode: '360102',
+      suspensions: [],
+      reliefGroups: [],
+      newCitizen: false,
+      hongKongMacaoTaiwan: false,
     });
   });
 
   test('every optional column filled', () => {
     const { entry } = mapped({
-      ...base, personId: ` ${id.slice(0, 17)}${id[17].toLowerCase()} `, scheme: 'employee', status: 'suspended',
-      reliefGroups: 'dibao; disabled;', newCitizen: 'TRUE', hongKongMacaoTaiwan: 'false', accountBalance: '1234.50',
+      ...base,
+      personId: ` ${id.slice(0, 17)}${id[17].toLowerCase()} `,
+      scheme: 'employee',
+      status: 'suspended',
+      reliefGroups: 'dibao; disabled;',
+      newCitizen: 'TRUE',
+      hongKongMacaoTaiwan: 'false',
+      accountBalance: '1234.50',
       suspensions: '2024-01-01..2024-03-31; 2024-06-01..',
     });
     expect(entry).toEqual({
-      personId: id.toUpperCase(), name: '张三', scheme: 'employee', status: 'suspended', regionCode: '360102',
-      reliefGroups: ['dibao', 'disabled'], newCitizen: true, hongKongMacaoTaiwan: false, accountBalance: '1234.50',
+      personId: id.toUpperCase(),
+      name: '张三',
+      scheme: 'employee',
+      status: 'suspended',
+      regionCode: '360102',
+      reliefGroups: ['dibao', 'disabled'],
+      newCitizen: true,
+      hongKongMacaoTaiwan: false,
+      accountBalance: '1234.50',
       suspensions: [{ from: '2024-01-01', to: '2024-03-31' }, { from: '2024-06-01' }],
     });
   });
@@ -121,23 +144,33 @@ describe('every column', () => {
 
   test('a record of the wrong width is reported', () => {
     const header = rosterHeader(['personId', 'name', 'scheme', 'status', 'regionCode']);
-    expect(csvRecordToRow(header, [id, 'a', 'resident', 'active', '360102', 'extra']).issues).toEqual([{ field: '(row)', rule: 'has 6 cells; the header has 5' }]);
+    expect(csvRecordToRow(header, [id, 'a', 'resident', 'active', '360102', 'extra']).issues).toEqual([
+      { field: '(row)', rule: 'has 6 cells; the header has 5' },
+    ]);
     expect(csvRecordToRow(header, [id, 'a', 'resident']).issues[0].rule).toBe('has 3 cells; the header has 5');
   });
 });
 
 describe('reading files', () => {
   test('BOM, CRLF, quoted cells with commas and quotes, empty lines: rows and their starting lines', async () => {
-    const path = file('crlf.csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from([
-      'personId,name,scheme,status,regionCode,reliefGroups',
-      `${residentId('360102', 1)},"Li, ""Junior""",resident,active,360102,`,
-      '',
-      `${residentId('360102', 2)},王五,employee,active,360102,"dibao;disabled"`,
-      '',
-      '',
-      `${residentId('360102', 3)},赵六,resident,suspended,360102,`,
-      '',
-    ].join('\r\n'))]));
+    const path = file(
+      'crlf.csv',
+      Buffer.concat([
+        Buffer.from([0xef, 0xbb, 0xbf]),
+        Buffer.from(
+          [
+            'personId,name,scheme,status,regionCode,reliefGroups',
+            `${residentId('360102', 1)},"Li, ""Junior""",resident,active,360102,`,
+            '',
+            `${residentId('360102', 2)},王五,employee,active,360102,"dibao;disabled"`,
+            '',
+            '',
+            `${residentId('360102', 3)},赵六,resident,suspended,360102,`,
+            '',
+          ].join('\r\n'),
+        ),
+      ]),
+    );
     const rows = await collect(readRosterCsv(path));
     expect(rows.map((r) => r.line)).toEqual([2, 4, 7]);
     expect(rows[0].row).toEqual({ personId: residentId('360102', 1), name: 'Li, "Junior"', scheme: 'resident', status: 'active', regionCode: '360102' });
@@ -145,16 +178,21 @@ describe('reading files', () => {
   });
 
   test('a quoted cell over two lines: the next row starts on the right line', async () => {
-    const path = file('multiline.csv', [
-      'personId,name,scheme,status,regionCode',
-      `${residentId('360102', 1)},"two\nlines",resident,active,360102`,
-      `${residentId('360102', 2)},b,resident,active,360102`,
-    ].join('\n'));
+    const path = file(
+      'multiline.csv',
+      [
+        'personId,name,scheme,status,regionCode',
+        `${residentId('360102', 1)},"two\nlines",resident,active,360102`,
+        `${residentId('360102', 2)},b,resident,active,360102`,
+      ].join('\n'),
+    );
     expect((await collect(readRosterCsv(path))).map((r) => r.line)).toEqual([2, 4]);
   });
 
   test('a bad header fails before any row; an empty file and a missing file fail with a clear message', async () => {
-    await expect(collect(readRosterCsv(file('bad-header.csv', 'personId,name,scheme,status\n1,2,3,4\n')))).rejects.toThrow(/missing required column "regionCode"/);
+    await expect(collect(readRosterCsv(file('bad-header.csv', 'personId,name,scheme,status\n1,2,3,4\n')))).rejects.toThrow(
+      /missing required column "regionCode"/,
+    );
     await expect(collect(readRosterCsv(file('empty.csv', '')))).rejects.toThrow(/empty file/);
     await expect(collect(readRosterCsv(join(tmp, 'nope.csv')))).rejects.toThrow(/nope\.csv: ENOENT/);
   });
@@ -167,15 +205,14 @@ describe('reading files', () => {
   });
 
   test('JSON lines: one object a line; blank lines skipped; a line that is not JSON is a rejected row', async () => {
-    const path = file('roster.jsonl', [
-      JSON.stringify({ ...base }),
-      '',
-      '{"personId": "oops"',
-      JSON.stringify({ ...base, personId: residentId('360102', 2), scheme: 'retired' }),
-    ].join('\n'));
+    const path = file(
+      'roster.jsonl',
+      [JSON.stringify({ ...base }), '', '{"personId": "oops"', JSON.stringify({ ...base, personId: residentId('360102', 2), scheme: 'retired' })].join('\n'),
+    );
     const report = await importRoster(readRosterJsonl(path), async (entries) => ({ accepted: entries.length, rejected: [] }));
     expect(report).toEqual({
-      rows: 3, accepted: 1,
+      rows: 3,
+      accepted: 1,
       rejected: [
         { row: 2, line: 3, issues: [{ field: '(row)', rule: 'must be one JSON object on one line' }] },
         { row: 3, line: 4, personId: expect.stringMatching(/^360102\*{8}/), issues: [{ field: 'scheme', rule: expect.stringMatching(/Invalid option/) }] },

@@ -12,8 +12,14 @@ import { badChecksum, csvRow, residentId, writeCsv } from '../support/roster.ts'
 const tmp = mkdtempSync(join(tmpdir(), 'hmb-roster-import-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const person = (n: number, extra: Record<string, unknown> = {}) =>
-  ({ personId: residentId('620602', n), name: '测试', scheme: 'resident', status: 'active', regionCode: '620602', ...extra });
+const person = (n: number, extra: Record<string, unknown> = {}) => ({
+  personId: residentId('620602', n),
+  name: '测试',
+  scheme: 'resident',
+  status: 'active',
+  regionCode: '620602',
+  ...extra,
+});
 
 function* rows(n: number, make: (i: number) => unknown = (i) => person(i)): Generator<SourceRow> {
   for (let i = 0; i < n; i++) yield { row: make(i), line: i + 2 };
@@ -32,13 +38,27 @@ function recording() {
 describe('importRoster', () => {
   test('valid rows go to the sink in batches; bad rows are reported with their file-wide row, line and masked ID', async () => {
     const { batches, sink } = recording();
-    const report = await importRoster(rows(25, (i) => (i === 7 ? person(i, { scheme: 'retired' }) : i === 18 ? { ...person(i), personId: badChecksum(residentId('620602', i)) } : person(i))), sink, { batchSize: 10 });
+    const report = await importRoster(
+      rows(25, (i) => (i === 7 ? person(i, { scheme: 'retired' }) : i === 18 ? { ...person(i), personId: badChecksum(residentId('620602', i)) } : person(i))),
+      sink,
+      { batchSize: 10 },
+    );
     expect(batches.map((b) => b.length)).toEqual([10, 10, 3]);
     expect(report.rows).toBe(25);
     expect(report.accepted).toBe(23);
     expect(report.rejected).toEqual([
-      { row: 8, line: 9, personId: expect.stringMatching(/^620602\*{8}\d{3}[\dX]$/), issues: [{ field: 'scheme', rule: expect.stringMatching(/Invalid option/) }] },
-      { row: 19, line: 20, personId: expect.stringMatching(/^620602\*{8}/), issues: [{ field: 'personId', rule: 'check character does not match (GB 11643)' }] },
+      {
+        row: 8,
+        line: 9,
+        personId: expect.stringMatching(/^620602\*{8}\d{3}[\dX]$/),
+        issues: [{ field: 'scheme', rule: expect.stringMatching(/Invalid option/) }],
+      },
+      {
+        row: 19,
+        line: 20,
+        personId: expect.stringMatching(/^620602\*{8}/),
+        issues: [{ field: 'personId', rule: 'check character does not match (GB 11643)' }],
+      },
     ]);
     // What reaches the sink is the validated shape: defaults filled in, the ID upper-cased.
     expect(batches[0][0]).toEqual({ ...person(0), suspensions: [], reliefGroups: [], newCitizen: false, hongKongMacaoTaiwan: false });
@@ -48,12 +68,26 @@ describe('importRoster', () => {
     // The sink (like the HTTP route) numbers rows within its batch: reject the 2nd and the last of each.
     const sink: RosterSink = async (entries) => {
       const refused = [...new Set([Math.min(2, entries.length), entries.length])];
-      return { accepted: entries.length - refused.length, rejected: refused.map((row) => ({ row, personId: 'masked', issues: [{ field: 'x', rule: 'server says no' }] })) };
+      return {
+        accepted: entries.length - refused.length,
+        rejected: refused.map((row) => ({ row, personId: 'masked', issues: [{ field: 'x', rule: 'server says no' }] })),
+      };
     };
     // Row 3 is bad locally, so the first batch holds rows 1, 2, 4, 5, 6.
-    const report = await importRoster(rows(12, (i) => (i === 2 ? { bad: true } : person(i))), sink, { batchSize: 5, maxInFlight: 3 });
+    const report = await importRoster(
+      rows(12, (i) => (i === 2 ? { bad: true } : person(i))),
+      sink,
+      { batchSize: 5, maxInFlight: 3 },
+    );
     expect(report.accepted).toBe(11 - 5);
-    expect(report.rejected.map((r) => [r.row, r.line])).toEqual([[2, 3], [3, 4], [6, 7], [8, 9], [11, 12], [12, 13]]);
+    expect(report.rejected.map((r) => [r.row, r.line])).toEqual([
+      [2, 3],
+      [3, 4],
+      [6, 7],
+      [8, 9],
+      [11, 12],
+      [12, 13],
+    ]);
   });
 
   test('a sink naming a row its batch does not have fails the import', async () => {
@@ -66,7 +100,9 @@ describe('importRoster', () => {
     const { batches, sink } = recording();
     const report = await importRoster([{ row: person(1), line: 2, issues: [{ field: 'newCitizen', rule: 'must be true or false' }] }], sink);
     expect(batches).toEqual([]);
-    expect(report.rejected).toEqual([{ row: 1, line: 2, personId: expect.stringMatching(/^620602\*{8}/), issues: [{ field: 'newCitizen', rule: 'must be true or false' }] }]);
+    expect(report.rejected).toEqual([
+      { row: 1, line: 2, personId: expect.stringMatching(/^620602\*{8}/), issues: [{ field: 'newCitizen', rule: 'must be true or false' }] },
+    ]);
   });
 
   test('a failing sink stops the import: the error carries what was done before; the source is closed', async () => {
@@ -96,7 +132,7 @@ describe('importRoster', () => {
       throw new Error('Invalid Closing Quote at line 32');
     }
     const { sink } = recording();
-    const error = await importRoster(source(), sink, { batchSize: 10 }).catch((e: unknown) => e) as RosterImportError;
+    const error = (await importRoster(source(), sink, { batchSize: 10 }).catch((e: unknown) => e)) as RosterImportError;
     expect(error.message).toMatch(/line 32/);
     expect(error.report).toMatchObject({ rows: 30, accepted: 30 });
   });
@@ -133,9 +169,13 @@ describe('importRoster', () => {
 
   test('100,000 rows of a CSV file, parsed and validated from the file stream', async () => {
     const path = join(tmp, 'big.csv');
-    await writeCsv(path, (function* () {
-      for (let i = 0; i < 100_000; i++) yield csvRow('620602', i, i % 10_000 === 5 ? { scheme: 'retired' } : { reliefGroups: 'dibao', suspensions: '2024-01-01..2024-01-31' });
-    })());
+    await writeCsv(
+      path,
+      (function* () {
+        for (let i = 0; i < 100_000; i++)
+          yield csvRow('620602', i, i % 10_000 === 5 ? { scheme: 'retired' } : { reliefGroups: 'dibao', suspensions: '2024-01-01..2024-01-31' });
+      })(),
+    );
     let counted = 0;
     const started = performance.now();
     const report = await importRoster(readRosterFile(path), async (entries) => {

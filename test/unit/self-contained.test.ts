@@ -11,10 +11,15 @@ const outside = new RegExp(['\\.\\./', 'shared', '|', 'shared', '/(seeds|domain)
 
 test('no tracked file refers to a folder outside the project', () => {
   const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' })
-    .split('\n').filter((f) => f && !f.startsWith('node_modules/') && f !== 'package-lock.json');
+    .split('\n')
+    .filter((f) => f && !f.startsWith('node_modules/') && f !== 'package-lock.json');
   const offenders = files.flatMap((file) => {
     let text: string;
-    try { text = readFileSync(resolve(root, file), 'utf8'); } catch { return []; }
+    try {
+      text = readFileSync(resolve(root, file), 'utf8');
+    } catch {
+      return [];
+    }
     return text.split('\n').flatMap((line, i) => (outside.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : []));
   });
   expect(offenders).toEqual([]);

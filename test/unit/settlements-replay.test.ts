@@ -19,9 +19,19 @@ function hmb(args: string[]) {
 
 const messages = 'examples/wenshan-settlements.jsonl';
 const lines = readFileSync(join(root, messages), 'utf8').trim().split('\n');
-const replay = (file: string, ...more: string[]) => hmb([
-  'settlements', 'replay', file, '--plan', 'wenshan-2023', '--hospitals', 'examples/wenshan-hospitals.json', '--policies', 'examples/wenshan-policies.json', ...more,
-]);
+const replay = (file: string, ...more: string[]) =>
+  hmb([
+    'settlements',
+    'replay',
+    file,
+    '--plan',
+    'wenshan-2023',
+    '--hospitals',
+    'examples/wenshan-hospitals.json',
+    '--policies',
+    'examples/wenshan-policies.json',
+    ...more,
+  ]);
 
 describe('hmb settlements replay', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'hmb-replay-'));
@@ -37,7 +47,9 @@ describe('hmb settlements replay', () => {
     // range, of which the funds paid 35,000. 责任一: in-catalogue 50,000 − 35,000 = 15,000 + class-B 4,000 = 19,000,
     // − 12,000 deductible = 7,000 × 80 % = 5,600.00. 责任三: 5,000 + 1,000 = 6,000 < 12,000 (6,000 of the deductible used).
     // The person owed 25,000 and still pays 25,000 − 5,600 = 19,400.00.
-    expect(out[0]).toMatch(/^1  结算 setl 530000100001  就诊 visit 530000200001  医院 H53260100001  参保人 532601\*{8}123X  inpatient  总额 medfee 60000\.00  基金 funds 35000\.00  方案赔付 plan pays 5600\.00  个人自付 patient pays 19400\.00  \(payable\)$/);
+    expect(out[0]).toMatch(
+      /^1 {2}结算 setl 530000100001 {2}就诊 visit 530000200001 {2}医院 H53260100001 {2}参保人 532601\*{8}123X {2}inpatient {2}总额 medfee 60000\.00 {2}基金 funds 35000\.00 {2}方案赔付 plan pays 5600\.00 {2}个人自付 patient pays 19400\.00 {2}\(payable\)$/,
+    );
     // Line 2, member B's stay: funds 19,000 of which 1,000 enterprise supplementary (hifes_pay), other compensation
     // the engine takes off each benefit in proportion to the costs it covers (in-catalogue 35,000 − 18,000 public =
     // 17,000, class-B 3,000, fully self-paid 2,000: 22,000). 责任一: 20,000 − 1,000 × 20,000 / 22,000 (909.09) =
@@ -51,7 +63,9 @@ describe('hmb settlements replay', () => {
     // deductible left: 9,000 − 6,000 = 3,000 × 20 % = 600. Plan 7,000.00; the person owed 17,000, still pays 10,000.00.
     expect(out[3]).toContain('方案赔付 plan pays 7000.00  个人自付 patient pays 10000.00  (payable)');
     // 5,600 + 5,672.73 + 0 + 7,000 = 18,272.73; owed 25,000 + 21,000 + 150 + 17,000 = 63,150, less the plan = 44,877.27.
-    expect(out[4]).toBe('合计 total: 4 settlements, 0 refused; 总额 medfee 130300.00, 基金 funds 67150.00, 方案赔付 plan pays 18272.73, 个人自付 patient pays 44877.27; 共保体分摊 split: picc-wenshan 18272.73');
+    expect(out[4]).toBe(
+      '合计 total: 4 settlements, 0 refused; 总额 medfee 130300.00, 基金 funds 67150.00, 方案赔付 plan pays 18272.73, 个人自付 patient pays 44877.27; 共保体分摊 split: picc-wenshan 18272.73',
+    );
   });
 
   test('--json: each settlement with its benefits, and the totals', () => {
@@ -61,7 +75,10 @@ describe('hmb settlements replay', () => {
     expect(doc.plan).toBe('wenshan-2023');
     expect(doc.problems).toEqual([]);
     expect(doc.settlements.map((s: any) => [s.setlId, s.planPays, s.patientPays])).toEqual([
-      ['530000100001', '5600.00', '19400.00'], ['530000100002', '5672.73', '15327.27'], ['530000100003', '0.00', '150.00'], ['530000100004', '7000.00', '10000.00'],
+      ['530000100001', '5600.00', '19400.00'],
+      ['530000100002', '5672.73', '15327.27'],
+      ['530000100003', '0.00', '150.00'],
+      ['530000100004', '7000.00', '10000.00'],
     ]);
     expect(doc.settlements[3].benefits).toEqual([
       { benefitId: 'inpatient-in-catalog', payable: '6400.00' },
@@ -70,7 +87,13 @@ describe('hmb settlements replay', () => {
     ]);
     expect(doc.settlements[0]).toMatchObject({ member: '532601********123X', medinsSetlId: 'H5326010000120231020001', psnPartAmt: '25000.00' });
     expect(doc.totals).toEqual({
-      settlements: 4, refused: 0, medfeeSumamt: '130300.00', fundPaySumamt: '67150.00', psnPartAmt: '63150.00', planPays: '18272.73', patientPays: '44877.27',
+      settlements: 4,
+      refused: 0,
+      medfeeSumamt: '130300.00',
+      fundPaySumamt: '67150.00',
+      psnPartAmt: '63150.00',
+      planPays: '18272.73',
+      patientPays: '44877.27',
       split: [{ insurerId: 'picc-wenshan', share: '1', amount: '18272.73' }],
     });
     // No full resident ID in the report.
@@ -114,7 +137,11 @@ describe('hmb settlements replay', () => {
     ]);
     const out = run.stdout.trim().split('\n');
     // Lines 1 and 8 only, the second stay still after the first: 5,600 + 7,000.
-    expect(out.map((l) => l.split('  ')[0])).toEqual(['1', '8', '合计 total: 2 settlements, 5 refused; 总额 medfee 90000.00, 基金 funds 48000.00, 方案赔付 plan pays 12600.00, 个人自付 patient pays 29400.00; 共保体分摊 split: picc-wenshan 12600.00']);
+    expect(out.map((l) => l.split('  ')[0])).toEqual([
+      '1',
+      '8',
+      '合计 total: 2 settlements, 5 refused; 总额 medfee 90000.00, 基金 funds 48000.00, 方案赔付 plan pays 12600.00, 个人自付 patient pays 29400.00; 共保体分摊 split: picc-wenshan 12600.00',
+    ]);
   });
 
   test('a hospital outside the register and a broken register file', () => {
@@ -129,7 +156,7 @@ describe('hmb settlements replay', () => {
     expect(broken.stderr).toMatch(/hospitals\.json: \[0\]\.level: /);
   });
 
-  test('without --policies every member holds the plan\'s first tier and fixed cover', () => {
+  test("without --policies every member holds the plan's first tier and fixed cover", () => {
     const run = hmb(['settlements', 'replay', messages, '--plan', 'wenshan-2023', '--hospitals', 'examples/wenshan-hospitals.json', '--json']);
     expect(run.code).toBe(0);
     // Wenshan's places do not matter (any designated hospital in mainland China): the same payouts.

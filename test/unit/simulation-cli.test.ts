@@ -59,7 +59,13 @@ describe('the parameters file', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     const f = shown(file);
-    expect(run.stderr.trim().replace(/^hmb: /, '').split('\n').sort()).toEqual([
+    expect(
+      run.stderr
+        .trim()
+        .replace(/^hmb: /, '')
+        .split('\n')
+        .sort(),
+    ).toEqual([
       `${f}: hospitals.colour: unknown field`,
       `${f}: inpatient.cost.tail.alpha: must be > 1 (a finite mean)`,
       `${f}: population.ageBands: shares must sum to 1 (they sum to 1.1)`,
@@ -104,7 +110,10 @@ describe('options', () => {
     [{ generate: '10', format: 'pdf' }, '--format: must be one of table, json, html (got "pdf")'],
     [{ generate: '10', claimDifferences: 'x.csv' }, '--claim-differences: needs --against'],
     [{ generate: '10', against: 'wenshan-2023' }, '--against: names the same plan as --plan'],
-    [{ claims: 'examples/none.jsonl' }, '--insured: is required with --claims (a claims file lists claimants only; the premium needs everyone insured), e.g. --insured 250000'],
+    [
+      { claims: 'examples/none.jsonl' },
+      '--insured: is required with --claims (a claims file lists claimants only; the premium needs everyone insured), e.g. --insured 250000',
+    ],
     [{ claims: 'x.csv', insured: '10', years: '3' }, '--years: repeats generated years; it has no meaning with --claims'],
     [{ claims: 'x.csv', insured: 'gold=10' }, '--insured: plan wenshan-2023 has no tier "gold"'],
     [{ claims: 'x.csv', insured: 'standard:10' }, '--insured: must be "<n>" or "<tier>=<n>,…" (got "standard:10")'],
@@ -165,10 +174,25 @@ describe('generated years', () => {
 describe('bad claims files stop the run naming line, field and rule', () => {
   const member = { memberId: 'm1' };
   const claim = {
-    claimId: 'c1', member,
-    visit: { type: 'inpatient', admissionDate: '2023-10-01', dischargeDate: '2023-10-02', hospital: { code: 'H', level: 3, public: true, regionCode: '532601' } },
+    claimId: 'c1',
+    member,
+    visit: {
+      type: 'inpatient',
+      admissionDate: '2023-10-01',
+      dischargeDate: '2023-10-02',
+      hospital: { code: 'H', level: 3, public: true, regionCode: '532601' },
+    },
     diagnoses: [{ icd10: 'K35.8' }],
-    settlement: { total: '100.00', basicFundPaid: '0', criticalIllnessPaid: '0', medicalAssistancePaid: '0', inCatalogSelfPay: '100', classBCopay: '0', outOfCatalogSelfPay: '0', overLimitSelfPay: '0' },
+    settlement: {
+      total: '100.00',
+      basicFundPaid: '0',
+      criticalIllnessPaid: '0',
+      medicalAssistancePaid: '0',
+      inCatalogSelfPay: '100',
+      classBCopay: '0',
+      outOfCatalogSelfPay: '0',
+      overLimitSelfPay: '0',
+    },
   };
   const write = (name: string, lines: unknown[]) => {
     const file = join(tmp, name);
@@ -194,17 +218,22 @@ describe('bad claims files stop the run naming line, field and rule', () => {
     const first17 = '53260119800101123';
     const wrong = first17 + (residentIdCheckChar(first17) === '1' ? '2' : '1');
     const run = simulate(write('id.jsonl', [{ ...claim, member: { memberId: wrong } }]));
-    expect(run.stderr).toBe(`hmb: ${join(tmp, 'id.jsonl')}: line 1: member.memberId: 532601********${wrong.slice(-4)} check character does not match (GB 11643)\n`);
+    expect(run.stderr).toBe(
+      `hmb: ${join(tmp, 'id.jsonl')}: line 1: member.memberId: 532601********${wrong.slice(-4)} check character does not match (GB 11643)\n`,
+    );
     expect(run.stderr).not.toContain(wrong);
   });
 
   test('a member whose context changes between claims', () => {
     const run = simulate(write('context.jsonl', [claim, { ...claim, claimId: 'c2', member: { memberId: 'm1', reliefGroups: ['dibao'] } }]));
-    expect(run.stderr).toBe(`hmb: ${join(tmp, 'context.jsonl')}: line 2: member: differs from the same member's first claim (line 1); a member's context is the same on each of their claims\n`);
+    expect(run.stderr).toBe(
+      `hmb: ${join(tmp, 'context.jsonl')}: line 2: member: differs from the same member's first claim (line 1); a member's context is the same on each of their claims\n`,
+    );
   });
 
   test('CSV: a bad cell and a bad value named by their columns; the header checked first', () => {
-    const header = 'claimId,memberId,visitType,admissionDate,dischargeDate,hospitalCode,hospitalLevel,hospitalPublic,hospitalRegion,diagnoses,total,basicFundPaid,criticalIllnessPaid,medicalAssistancePaid,inCatalogSelfPay,classBCopay,outOfCatalogSelfPay,overLimitSelfPay';
+    const header =
+      'claimId,memberId,visitType,admissionDate,dischargeDate,hospitalCode,hospitalLevel,hospitalPublic,hospitalRegion,diagnoses,total,basicFundPaid,criticalIllnessPaid,medicalAssistancePaid,inCatalogSelfPay,classBCopay,outOfCatalogSelfPay,overLimitSelfPay';
     const row = 'c1,m1,inpatient,2023-10-01,2023-10-02,H,3,true,532601,K35.8,100.00,0,0,0,100,0,0,0';
     const level = join(tmp, 'level.csv');
     writeFileSync(level, `${header}\n${row}\n${row.replace(',3,true,', ',three,true,').replace('c1', 'c2')}\n`);

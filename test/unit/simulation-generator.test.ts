@@ -32,8 +32,11 @@ const sd = (xs: readonly number[]) => {
 };
 
 describe('the random source', () => {
-  test('the same seed gives the same stream; another seed or another year\'s stream does not', () => {
-    const draw = (seed: number, stream = 0) => { const r = new Random(seed, stream); return Array.from({ length: 8 }, () => r.uniform()); };
+  test("the same seed gives the same stream; another seed or another year's stream does not", () => {
+    const draw = (seed: number, stream = 0) => {
+      const r = new Random(seed, stream);
+      return Array.from({ length: 8 }, () => r.uniform());
+    };
     expect(draw(42)).toEqual(draw(42));
     expect(draw(42)).not.toEqual(draw(43));
     expect(draw(42, 1)).not.toEqual(draw(42, 2));
@@ -63,7 +66,7 @@ describe('the random source', () => {
     const beyond = 2 ** -2.9; // 0.134
     withinErrors(xs.filter((x) => x > 300_000).length / xs.length, beyond, proportionError(beyond, xs.length));
     // Mean 2.9 × 150,000 / 1.9 = 228,947; the variance is finite for α > 2 but the sample mean converges slowly: 2 %.
-    expect(Math.abs(mean(xs) / (2.9 * 150_000 / 1.9) - 1)).toBeLessThan(0.02);
+    expect(Math.abs(mean(xs) / ((2.9 * 150_000) / 1.9) - 1)).toBeLessThan(0.02);
   });
 
   test('Poisson: mean and variance λ', () => {
@@ -91,7 +94,12 @@ describe('the random source', () => {
 });
 
 /** A generated year, gathered: members and their claims. */
-function generateYear(plan = sanming, p: SimulationParameters = params, members = 40_000, seed = 11): { years: MemberYear[]; people: number; generator: CityYearGenerator } {
+function generateYear(
+  plan = sanming,
+  p: SimulationParameters = params,
+  members = 40_000,
+  seed = 11,
+): { years: MemberYear[]; people: number; generator: CityYearGenerator } {
   const generator = new CityYearGenerator([plan], p);
   const population = { people: 0 };
   const years = [...generator.year(seed, 1, members, population)];
@@ -102,8 +110,9 @@ const bands = params.population.ageBands;
 const { share: reliefShare, participation: reliefParticipation } = params.population.relief;
 const peParticipation = params.population.preExisting.participation;
 /** Chance that a person of the band enrolls: relief recipients at their rate, others at the band's, raised for a condition. */
-const enrolls = (b: (typeof bands)[number]) => reliefShare * reliefParticipation
-  + (1 - reliefShare) * (b.preExisting * Math.min(1, b.participation * peParticipation) + (1 - b.preExisting) * b.participation);
+const enrolls = (b: (typeof bands)[number]) =>
+  reliefShare * reliefParticipation +
+  (1 - reliefShare) * (b.preExisting * Math.min(1, b.participation * peParticipation) + (1 - b.preExisting) * b.participation);
 
 describe('a generated year matches its parameters', () => {
   const { years, people } = generateYear();
@@ -122,7 +131,7 @@ describe('a generated year matches its parameters', () => {
     withinErrors(n / people, expected, proportionError(expected, people));
   });
 
-  test('the insured age structure: each band\'s population share weighted by its participation', () => {
+  test("the insured age structure: each band's population share weighted by its participation", () => {
     const total = bands.reduce((t, b) => t + b.share * enrolls(b), 0);
     for (const b of bands) {
       const expected = (b.share * enrolls(b)) / total;
@@ -146,14 +155,26 @@ describe('a generated year matches its parameters', () => {
     withinErrors(members.filter((m) => m.relief).length / n, relief, proportionError(relief, n));
     // Relief recipients carry one of the parameters' groups; everyone else none.
     const groups = Object.keys(params.population.relief.groups);
-    expect(members.every((m) => (m.relief ? m.context.reliefGroups.length === 1 && groups.includes(m.context.reliefGroups[0]) : m.context.reliefGroups.length === 0))).toBe(true);
+    expect(
+      members.every((m) =>
+        m.relief ? m.context.reliefGroups.length === 1 && groups.includes(m.context.reliefGroups[0]) : m.context.reliefGroups.length === 0,
+      ),
+    ).toBe(true);
     expect(members.every((m) => m.population === (m.relief ? 'relief' : m.condition ? 'pre-existing' : 'healthy'))).toBe(true);
   });
 
-  test('admissions a year: the band\'s mean for members without a condition, × 2.5 with one', () => {
+  test("admissions a year: the band's mean for members without a condition, × 2.5 with one", () => {
     for (const b of bands) {
-      for (const [condition, factor] of [[false, 1], [true, params.population.preExisting.inpatient]] as const) {
-        const group = years.filter((y) => (y.member as GeneratedMember).ageBand === b.name && !(y.member as GeneratedMember).relief && ((y.member as GeneratedMember).condition !== undefined) === condition);
+      for (const [condition, factor] of [
+        [false, 1],
+        [true, params.population.preExisting.inpatient],
+      ] as const) {
+        const group = years.filter(
+          (y) =>
+            (y.member as GeneratedMember).ageBand === b.name &&
+            !(y.member as GeneratedMember).relief &&
+            ((y.member as GeneratedMember).condition !== undefined) === condition,
+        );
         if (group.length < 500) continue;
         const counts = group.map((y) => y.claims.filter((c) => c.visit.type === 'inpatient').length);
         const lambda = b.inpatient * factor;
@@ -195,15 +216,17 @@ describe('a generated year matches its parameters', () => {
     }
   });
 
-  test('admission costs: the logarithm of body draws centres on ln(6,500 × the band\'s cost factor)', () => {
+  test("admission costs: the logarithm of body draws centres on ln(6,500 × the band's cost factor)", () => {
     const band = bands.find((b) => b.name === '41-60')!;
     const ids = new Set(years.filter((y) => (y.member as GeneratedMember).ageBand === band.name).map((y) => y.member.context.memberId));
-    const logs = inpatient.filter((c) => ids.has(c.claimId.replace(/-\d+$/, '')) && Number(c.settlement.total) < 150_000).map((c) => Math.log(Number(c.settlement.total)));
+    const logs = inpatient
+      .filter((c) => ids.has(c.claimId.replace(/-\d+$/, '')) && Number(c.settlement.total) < 150_000)
+      .map((c) => Math.log(Number(c.settlement.total)));
     // The body below the tail's scale: truncating at ln(150,000 / 6,500) / 0.9 = 3.5 σ moves the mean by under 0.001.
     withinErrors(mean(logs), Math.log(params.inpatient.cost.median * band.costFactor), 0.9 / Math.sqrt(logs.length));
   });
 
-  test('places: the engine reads the generated hospitals as in-area, in-province and out-of-province in the parameters\' shares', () => {
+  test("places: the engine reads the generated hospitals as in-area, in-province and out-of-province in the parameters' shares", () => {
     const members = new Map(years.map((y) => [y.member.context.memberId, y.member.context.regionCode]));
     const places = claims.map((c) => placeOf(c.visit.hospital.regionCode, members.get(c.claimId.replace(/-\d+$/, ''))!));
     for (const [place, share] of Object.entries(params.hospitals.places)) {
@@ -215,12 +238,16 @@ describe('a generated year matches its parameters', () => {
 
   test('liabilities: admissions carry third party, maternity and work injury at their shares', () => {
     for (const [liability, share] of Object.entries(params.inpatient.liabilities)) {
-      withinErrors(inpatient.filter((c) => c.liabilities.includes(liability as Claim['liabilities'][number])).length / inpatient.length, share, proportionError(share, inpatient.length));
+      withinErrors(
+        inpatient.filter((c) => c.liabilities.includes(liability as Claim['liabilities'][number])).length / inpatient.length,
+        share,
+        proportionError(share, inpatient.length),
+      );
     }
   });
 });
 
-describe('special drugs come from the plans\' lists', () => {
+describe("special drugs come from the plans' lists", () => {
   const drugs = [
     { code: 'SD-1', name: '药品一', class: 'A', indications: ['C50'] },
     { code: 'SD-2', name: '药品二', class: 'B', indications: ['C34'] },
@@ -229,7 +256,7 @@ describe('special drugs come from the plans\' lists', () => {
   const { years } = generateYear(plan, params, 60_000, 21);
   const courses = years.map((y) => y.claims.filter((c) => c.visit.type === 'outpatient')).filter((c) => c.length > 0);
 
-  test('a course a year at the band\'s chance (× 3 with a condition), of the listed drugs only', () => {
+  test("a course a year at the band's chance (× 3 with a condition), of the listed drugs only", () => {
     const expected = years.reduce((t, y) => {
       const m = y.member as GeneratedMember;
       return t + Math.min(1, m.band.specialDrugs * (m.condition !== undefined ? params.population.preExisting.specialDrugs : 1));
@@ -254,6 +281,8 @@ describe('special drugs come from the plans\' lists', () => {
     const { years, generator } = generateYear(sanming, params, 20_000, 21);
     const codes = new Set(years.flatMap((y) => y.claims.filter((c) => c.visit.type === 'outpatient').map((c) => c.items[0].code)));
     expect([...codes]).toEqual(['UNLISTED-DRUG']);
-    expect(generator.setting.warnings).toContain('sanming-2024: benefit special-tumour-drugs pays only items on list "special-tumour-drugs", which is empty (the city has not supplied it): it pays nothing here');
+    expect(generator.setting.warnings).toContain(
+      'sanming-2024: benefit special-tumour-drugs pays only items on list "special-tumour-drugs", which is empty (the city has not supplied it): it pays nothing here',
+    );
   });
 });

@@ -59,27 +59,98 @@ const rows: Row[] = [
 ];
 
 function settlement(r: Row) {
-  const parts = { basicFundPaid: '10000', criticalIllnessPaid: '0', medicalAssistancePaid: '0', inCatalogSelfPay: r.inCatalogSelfPay ?? '0', classBCopay: r.classBCopay ?? '0', outOfCatalogSelfPay: r.outOfCatalogSelfPay ?? '0', overLimitSelfPay: r.overLimitSelfPay ?? '0' };
-  return { total: Object.values(parts).reduce((t, v) => t.plus(v), new Decimal(0)).toFixed(2), ...parts };
+  const parts = {
+    basicFundPaid: '10000',
+    criticalIllnessPaid: '0',
+    medicalAssistancePaid: '0',
+    inCatalogSelfPay: r.inCatalogSelfPay ?? '0',
+    classBCopay: r.classBCopay ?? '0',
+    outOfCatalogSelfPay: r.outOfCatalogSelfPay ?? '0',
+    overLimitSelfPay: r.overLimitSelfPay ?? '0',
+  };
+  return {
+    total: Object.values(parts)
+      .reduce((t, v) => t.plus(v), new Decimal(0))
+      .toFixed(2),
+    ...parts,
+  };
 }
 
 const jsonl = join(tmp, 'year.jsonl');
-writeFileSync(jsonl, rows.map((r) => JSON.stringify({
-  claimId: r.claimId,
-  member: { memberId: r.memberId, age: r.age, ...(r.preExisting ? { preExistingConditions: [{ icd10: r.preExisting }] } : {}) },
-  visit: { type: 'inpatient', admissionDate: r.admitted, dischargeDate: r.admitted, hospital: { code: 'H1', level: 3, public: true, regionCode: '532601' } },
-  diagnoses: [{ icd10: r.preExisting ?? 'K35.8' }],
-  settlement: settlement(r),
-})).join('\n') + '\n');
+writeFileSync(
+  jsonl,
+  rows
+    .map((r) =>
+      JSON.stringify({
+        claimId: r.claimId,
+        member: { memberId: r.memberId, age: r.age, ...(r.preExisting ? { preExistingConditions: [{ icd10: r.preExisting }] } : {}) },
+        visit: {
+          type: 'inpatient',
+          admissionDate: r.admitted,
+          dischargeDate: r.admitted,
+          hospital: { code: 'H1', level: 3, public: true, regionCode: '532601' },
+        },
+        diagnoses: [{ icd10: r.preExisting ?? 'K35.8' }],
+        settlement: settlement(r),
+      }),
+    )
+    .join('\n') + '\n',
+);
 
 const csv = join(tmp, 'year.csv');
-const columns = ['claimId', 'memberId', 'age', 'preExisting', 'visitType', 'admissionDate', 'dischargeDate', 'hospitalCode', 'hospitalLevel', 'hospitalPublic', 'hospitalRegion', 'diagnoses',
-  'total', 'basicFundPaid', 'criticalIllnessPaid', 'medicalAssistancePaid', 'inCatalogSelfPay', 'classBCopay', 'outOfCatalogSelfPay', 'overLimitSelfPay'];
-writeFileSync(csv, [columns.join(','), ...rows.map((r) => {
-  const s = settlement(r);
-  return [r.claimId, r.memberId, r.age, r.preExisting ?? '', 'inpatient', r.admitted, r.admitted, 'H1', 3, 'true', '532601', r.preExisting ?? 'K35.8',
-    s.total, s.basicFundPaid, s.criticalIllnessPaid, s.medicalAssistancePaid, s.inCatalogSelfPay, s.classBCopay, s.outOfCatalogSelfPay, s.overLimitSelfPay].join(',');
-})].join('\n') + '\n');
+const columns = [
+  'claimId',
+  'memberId',
+  'age',
+  'preExisting',
+  'visitType',
+  'admissionDate',
+  'dischargeDate',
+  'hospitalCode',
+  'hospitalLevel',
+  'hospitalPublic',
+  'hospitalRegion',
+  'diagnoses',
+  'total',
+  'basicFundPaid',
+  'criticalIllnessPaid',
+  'medicalAssistancePaid',
+  'inCatalogSelfPay',
+  'classBCopay',
+  'outOfCatalogSelfPay',
+  'overLimitSelfPay',
+];
+writeFileSync(
+  csv,
+  [
+    columns.join(','),
+    ...rows.map((r) => {
+      const s = settlement(r);
+      return [
+        r.claimId,
+        r.memberId,
+        r.age,
+        r.preExisting ?? '',
+        'inpatient',
+        r.admitted,
+        r.admitted,
+        'H1',
+        3,
+        'true',
+        '532601',
+        r.preExisting ?? 'K35.8',
+        s.total,
+        s.basicFundPaid,
+        s.criticalIllnessPaid,
+        s.medicalAssistancePaid,
+        s.inCatalogSelfPay,
+        s.classBCopay,
+        s.outOfCatalogSelfPay,
+        s.overLimitSelfPay,
+      ].join(',');
+    }),
+  ].join('\n') + '\n',
+);
 
 const args = (file: string, ...more: string[]) => ['simulate', '--plan', 'wenshan-2023', '--against', draftFile, '--claims', file, '--insured', '100', ...more];
 
@@ -100,7 +171,16 @@ describe('what-if: deductible 12,000 → 8,000, premium 69 → 75', () => {
     // c4: admitted 2023-08-20, before cover: refused, nothing consumed
     // c5: (1) 10,000 < 12,000: all to the deductible: 0.00
     // Paid 18,400 + 4,400 = 22,800.00; premium 100 × 69 = 6,900.00; 22,800 ÷ 6,900 = 3.30434… → 3.3043
-    expect(a).toMatchObject({ planId: 'wenshan-2023', members: 100, claimants: 3, claims: 5, paidClaims: 2, premium: '6900.00', paid: '22800.00', payoutRatio: '3.3043' });
+    expect(a).toMatchObject({
+      planId: 'wenshan-2023',
+      members: 100,
+      claimants: 3,
+      claims: 5,
+      paidClaims: 2,
+      premium: '6900.00',
+      paid: '22800.00',
+      payoutRatio: '3.3043',
+    });
     expect(a.decisions).toEqual({ payable: 2, nothingPayable: 2, refused: 1 });
     expect(a.refusals).toEqual({ ADMITTED_BEFORE_COVER: 1 });
     expect(a.byBenefit.map((x: { benefitId: string; paid: string }) => [x.benefitId, x.paid])).toEqual([
@@ -111,7 +191,7 @@ describe('what-if: deductible 12,000 → 8,000, premium 69 → 75', () => {
     expect(a.largestClaim).toEqual({ claimId: 'c2', paid: '18400.00' });
   });
 
-  test('next year\'s draft: the same claims, by hand', () => {
+  test("next year's draft: the same claims, by hand", () => {
     // c1: (1) 7,000 to the 8,000 deductible (1,000 left); (3) as before: 0.00
     // c2: (1) 35,000 − 8,000 = 27,000 × 80 % = 21,600.00
     // c3: (1) 9,000 − 1,000 = 8,000 × 80 % = 6,400.00; (3) 1,200.00: 7,600.00
@@ -148,8 +228,17 @@ describe('what-if: deductible 12,000 → 8,000, premium 69 → 75', () => {
   test('per-member percentiles: 100 members, of whom 2 (this year) were paid', () => {
     // Sorted: 98 zeros, 4,400 (m1), 18,400 (m2). p99: rank ⌈0.99 × 100⌉ = 99 → 4,400; p99.9: rank 100 → 18,400.
     // Paid members only: p50 rank ⌈0.5 × 2⌉ = 1 → 4,400; p75 rank ⌈1.5⌉ = 2 → 18,400.
-    const rows = Object.fromEntries(a.perMember.percentiles.map((r: { percentile: string; allMembers: string; paidMembers: string }) => [r.percentile, [r.allMembers, r.paidMembers]]));
-    expect(rows).toEqual({ 50: ['0.00', '4400.00'], 75: ['0.00', '18400.00'], 90: ['0.00', '18400.00'], 95: ['0.00', '18400.00'], 99: ['4400.00', '18400.00'], '99.9': ['18400.00', '18400.00'] });
+    const rows = Object.fromEntries(
+      a.perMember.percentiles.map((r: { percentile: string; allMembers: string; paidMembers: string }) => [r.percentile, [r.allMembers, r.paidMembers]]),
+    );
+    expect(rows).toEqual({
+      50: ['0.00', '4400.00'],
+      75: ['0.00', '18400.00'],
+      90: ['0.00', '18400.00'],
+      95: ['0.00', '18400.00'],
+      99: ['4400.00', '18400.00'],
+      '99.9': ['18400.00', '18400.00'],
+    });
     expect(a.perMember).toMatchObject({ members: 100, paidMembers: 2, max: '18400.00' });
   });
 
@@ -163,7 +252,14 @@ describe('what-if: deductible 12,000 → 8,000, premium 69 → 75', () => {
   test('the HTML report of a claims file charts what was paid (its premiums by group are not known)', () => {
     const html = hmb(args(jsonl, '--format', 'html'));
     expect(html.code).toBe(0);
-    for (const chart of ['paid-by-age-band', 'paid-by-population', 'paid-by-benefit', 'member-percentiles', 'difference-by-age-band', 'difference-by-benefit']) {
+    for (const chart of [
+      'paid-by-age-band',
+      'paid-by-population',
+      'paid-by-benefit',
+      'member-percentiles',
+      'difference-by-age-band',
+      'difference-by-benefit',
+    ]) {
       expect(html.stdout).toContain(`data-chart="${chart}"`);
     }
     expect(html.stdout).not.toContain('data-chart="ratio-by-age-band"');
@@ -176,6 +272,8 @@ describe('what-if: deductible 12,000 → 8,000, premium 69 → 75', () => {
     expect(table.code).toBe(0);
     expect(table.stdout).toContain('\npayout ratio: 3.3043\n');
     expect(table.stdout).toContain('\npayout ratio: 4.1066\n');
-    expect(readFileSync(file, 'utf8')).toBe('claimId,memberId,paid,against,difference\nc2,m2,18400.00,21600.00,3200.00\nc3,m1,4400.00,7600.00,3200.00\nc5,m3,0.00,1600.00,1600.00\n');
+    expect(readFileSync(file, 'utf8')).toBe(
+      'claimId,memberId,paid,against,difference\nc2,m2,18400.00,21600.00,3200.00\nc3,m1,4400.00,7600.00,3200.00\nc5,m3,0.00,1600.00,1600.00\n',
+    );
   });
 });

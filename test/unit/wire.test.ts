@@ -14,9 +14,18 @@ describe('money', () => {
   test.each(['0', '0.5', '120', '120.00', '999999999999.99'])('%s is yuan', (v) => expect(ok(YuanText, v)).toBe(true));
 
   test.each([
-    ['a JSON number', 120], ['an exponent', '1.2e2'], ['a float that lost the fen', 119.999999999999999], ['three decimals', '119.999'],
-    ['a leading space', ' 1.00'], ['a thousands comma', '1,000.00'], ['full-width digits', '１２０.００'], ['empty', ''], ['negative', '-1.00'],
-    ['a trailing point', '1.'], ['13 digits', '1234567890123'],
+    ['a JSON number', 120],
+    ['an exponent', '1.2e2'],
+    // biome-ignore lint/correctness/noPrecisionLoss: money sent as a JSON number that lost the fen is the case under test
+    ['a float that lost the fen', 119.999999999999999],
+    ['three decimals', '119.999'],
+    ['a leading space', ' 1.00'],
+    ['a thousands comma', '1,000.00'],
+    ['full-width digits', '１２０.００'],
+    ['empty', ''],
+    ['negative', '-1.00'],
+    ['a trailing point', '1.'],
+    ['13 digits', '1234567890123'],
   ])('%s is refused with the rule', (_, v) => {
     expect(rule(YuanText, v)).toEqual([expect.stringMatching(/yuan amount with at most two decimals.*never a JSON number/)]);
   });
@@ -35,7 +44,15 @@ describe('ratios', () => {
 });
 
 describe('text', () => {
-  test.each([['zero-width space', 'a\u200Bb'], ['BOM', '\uFEFFab'], ['newline', 'a\nb'], ['NUL', 'a\u0000'], ['bidi override', 'a\u202Eb'], ['line separator', 'a\u2028b'], ['lone surrogate', 'a\uD800']])('%s is hidden', (_, v) => {
+  test.each([
+    ['zero-width space', 'a\u200Bb'],
+    ['BOM', '\uFEFFab'],
+    ['newline', 'a\nb'],
+    ['NUL', 'a\u0000'],
+    ['bidi override', 'a\u202Eb'],
+    ['line separator', 'a\u2028b'],
+    ['lone surrogate', 'a\uD800'],
+  ])('%s is hidden', (_, v) => {
     expect(hasHiddenCharacters(v)).toBe(true);
     expect(rule(Text(10), v)).toEqual(['must not contain control or zero-width characters']);
   });
@@ -72,7 +89,9 @@ describe('records keyed by codes', () => {
 
   test('every bad key is named once; the number of keys is bounded', () => {
     expect(Counties.safeParse({ '350402': 1, x: 2 }).error!.issues).toEqual([expect.objectContaining({ path: ['x'] })]);
-    expect(Counties.safeParse({ '350402': 1, '350403': 1, '350404': 1, '350405': 1 }).error!.issues).toEqual([expect.objectContaining({ message: 'must hold at most 3 entries' })]);
+    expect(Counties.safeParse({ '350402': 1, '350403': 1, '350404': 1, '350405': 1 }).error!.issues).toEqual([
+      expect.objectContaining({ message: 'must hold at most 3 entries' }),
+    ]);
     expect(Counties.parse({ '350402': 1 })).toEqual({ '350402': 1 });
   });
 });

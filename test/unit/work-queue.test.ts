@@ -35,7 +35,10 @@ describe('InProcessQueue', () => {
 
   it('gives up (and says so) once SQS would have dead-lettered the message', async () => {
     let tries = 0;
-    const queue = new InProcessQueue(async () => { tries++; throw new Error('broken for good'); });
+    const queue = new InProcessQueue(async () => {
+      tries++;
+      throw new Error('broken for good');
+    });
     await queue.send(message);
     await vi.advanceTimersByTimeAsync(LOCAL_REDELIVERY_MS + 5 * LOCAL_MAX_BACKOFF_MS);
     await queue.idle();

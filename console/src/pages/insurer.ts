@@ -12,9 +12,12 @@ import type { PlanDetail, Revision, Statement, StoredClaimView } from '../types.
 const claimPath = (planId: string, claimId: string) => `/plans/${seg(planId)}/claims/${seg(claimId)}`;
 
 function differences(r: Revision): HTMLElement {
-  return table(L('重新理算的理赔及差额（元）', 'Claims re-adjudicated and their differences (yuan)'),
+  return table(
+    L('重新理算的理赔及差额（元）', 'Claims re-adjudicated and their differences (yuan)'),
     [L('理赔号', 'Claim'), L('之前', 'Before'), L('之后', 'After'), L('差额', 'Difference')],
-    r.differences.map((d) => [h('code', {}, d.claimId), money(d.before), money(d.after), money(d.difference)]), { class: 'differences' });
+    r.differences.map((d) => [h('code', {}, d.claimId), money(d.before), money(d.after), money(d.difference)]),
+    { class: 'differences' },
+  );
 }
 
 /** One claim: its figures, its explanation as the API rendered it, and the reversal and correction (answered in `out`). */
@@ -23,20 +26,51 @@ function claimView(planId: string, c: StoredClaimView, reload: () => void, out: 
   onSubmit(reverse, out, async () => {
     const { body, replayed } = await api<Revision>('POST', `${claimPath(planId, c.claim.claimId)}/reversal`);
     reload();
-    return [h('p', { class: 'ok' }, replayed ? L('此前已撤销（结果同第一次）。', 'Reversed before (the first answer).') : L('已撤销，该成员本年度已重新理算：', 'Reversed: the member\'s year was replayed:')), differences(body)];
+    return [
+      h(
+        'p',
+        { class: 'ok' },
+        replayed
+          ? L('此前已撤销（结果同第一次）。', 'Reversed before (the first answer).')
+          : L('已撤销，该成员本年度已重新理算：', "Reversed: the member's year was replayed:"),
+      ),
+      differences(body),
+    ];
   });
   const settlement = h('textarea', { name: 'correction', rows: 14, spellcheck: false, class: 'code' });
   settlement.value = JSON.stringify({ ...c.claim, memberId: c.memberId, correctionId: `cor-${requestId().slice(0, 12)}` }, null, 2);
-  const correct = h('form', {}, field(L('更正后的结算单（JSON，同提交理赔的格式，另加 correctionId）', 'The corrected settlement (JSON as a claim is submitted, plus a correctionId)'), settlement),
-    h('button', { type: 'submit', disabled: c.status === 'reversed' }, L('提交结算更正', 'Send the correction')));
+  const correct = h(
+    'form',
+    {},
+    field(
+      L('更正后的结算单（JSON，同提交理赔的格式，另加 correctionId）', 'The corrected settlement (JSON as a claim is submitted, plus a correctionId)'),
+      settlement,
+    ),
+    h('button', { type: 'submit', disabled: c.status === 'reversed' }, L('提交结算更正', 'Send the correction')),
+  );
   onSubmit(correct, out, async () => {
     let body: unknown;
-    try { body = JSON.parse(settlement.value); } catch { throw new Error(L('不是有效的 JSON。', 'That is not valid JSON.')); }
+    try {
+      body = JSON.parse(settlement.value);
+    } catch {
+      throw new Error(L('不是有效的 JSON。', 'That is not valid JSON.'));
+    }
     const { body: r, replayed } = await api<Revision>('POST', `${claimPath(planId, c.claim.claimId)}/correction`, body);
     reload();
-    return [h('p', { class: 'ok' }, replayed ? L('此更正此前已提交（结果同第一次）。', 'Sent before (the first answer).') : L('已更正，该成员本年度已重新理算：', 'Corrected: the member\'s year was replayed:')), differences(r)];
+    return [
+      h(
+        'p',
+        { class: 'ok' },
+        replayed
+          ? L('此更正此前已提交（结果同第一次）。', 'Sent before (the first answer).')
+          : L('已更正，该成员本年度已重新理算：', "Corrected: the member's year was replayed:"),
+      ),
+      differences(r),
+    ];
   });
-  return h('article', { class: 'card claim', 'data-claim': c.claim.claimId },
+  return h(
+    'article',
+    { class: 'card claim', 'data-claim': c.claim.claimId },
     h('h2', {}, `${L('理赔', 'Claim')} ${c.claim.claimId}`),
     facts([
       [L('状态', 'Status'), label(CLAIM_STATUS, c.status)],
@@ -49,7 +83,8 @@ function claimView(planId: string, c: StoredClaimView, reload: () => void, out: 
     h('h3', {}, L('赔付说明', 'Explanation of benefits')),
     h('pre', { class: 'explanation', tabindex: 0, 'aria-label': L('赔付说明', 'Explanation of benefits') }, c.explanation),
     // Reversals and corrections are the insurers' (the bureau reads claims only).
-    role() === 'insurer' ? h('details', {}, h('summary', {}, L('撤销或更正', 'Reverse or correct')), reverse, correct) : null);
+    role() === 'insurer' ? h('details', {}, h('summary', {}, L('撤销或更正', 'Reverse or correct')), reverse, correct) : null,
+  );
 }
 
 export async function claimsPage(main: HTMLElement, { planId }: Record<string, string>, query: URLSearchParams): Promise<void> {
@@ -59,12 +94,28 @@ export async function claimsPage(main: HTMLElement, { planId }: Record<string, s
   const claimId = h('input', { name: 'claimId', value: query.get('claim') ?? '' });
   const memberId = h('input', { name: 'memberId', value: query.get('member') ?? '', autocomplete: 'off', inputmode: 'text' });
   const byClaim = h('form', { class: 'inline' }, field(L('理赔号', 'Claim id'), claimId), h('button', { type: 'submit' }, L('查询理赔', 'Find the claim')));
-  const byMember = h('form', { class: 'inline' }, field(L('成员身份证号', 'Member\'s resident ID'), memberId), h('button', { type: 'submit' }, L('查询成员的理赔', 'Find the member\'s claims')));
+  const byMember = h(
+    'form',
+    { class: 'inline' },
+    field(L('成员身份证号', "Member's resident ID"), memberId),
+    h('button', { type: 'submit' }, L('查询成员的理赔', "Find the member's claims")),
+  );
   const showClaim = async (id: string): Promise<HTMLElement> => {
     const view = h('div');
     // What a reversal or correction answered stays below the claim, which is drawn again as it now stands.
     const out = h('div');
-    const draw = async () => fill(view, claimView(planId, (await api<StoredClaimView>('GET', claimPath(planId, id))).body, () => { void draw().catch((e) => fill(out, problem(e))); }, out));
+    const draw = async () =>
+      fill(
+        view,
+        claimView(
+          planId,
+          (await api<StoredClaimView>('GET', claimPath(planId, id))).body,
+          () => {
+            void draw().catch((e) => fill(out, problem(e)));
+          },
+          out,
+        ),
+      );
     await draw();
     return h('div', {}, view, out);
   };
@@ -79,18 +130,38 @@ export async function claimsPage(main: HTMLElement, { planId }: Record<string, s
     const { body } = await api<{ claimIds: string[]; accumulators: { yearPaid: string } }>('GET', `/plans/${seg(planId)}/members/${seg(member)}/accumulators`);
     const claims = await Promise.all(body.claimIds.map(async (id) => (await api<StoredClaimView>('GET', claimPath(planId, id))).body));
     return [
-      h('p', {}, L(`本年度 ${body.claimIds.length} 笔理赔，累计赔付 `, `${body.claimIds.length} claims this year, paid in all `), money(body.accumulators.yearPaid), L(' 元。', ' yuan.')),
-      table(L('成员的理赔（按受理顺序）', 'The member\'s claims, in the order accepted'), [L('理赔号', 'Claim'), L('入院', 'Admitted'), L('状态', 'Status'), L('赔付（元）', 'Paid (yuan)')],
-        claims.map((c) => [h('a', { href: `#/p/${seg(planId)}/claims?claim=${encodeURIComponent(c.claim.claimId)}` }, c.claim.claimId), c.claim.visit.admissionDate, label(CLAIM_STATUS, c.status), money(c.adjudication.total)])),
+      h(
+        'p',
+        {},
+        L(`本年度 ${body.claimIds.length} 笔理赔，累计赔付 `, `${body.claimIds.length} claims this year, paid in all `),
+        money(body.accumulators.yearPaid),
+        L(' 元。', ' yuan.'),
+      ),
+      table(
+        L('成员的理赔（按受理顺序）', "The member's claims, in the order accepted"),
+        [L('理赔号', 'Claim'), L('入院', 'Admitted'), L('状态', 'Status'), L('赔付（元）', 'Paid (yuan)')],
+        claims.map((c) => [
+          h('a', { href: `#/p/${seg(planId)}/claims?claim=${encodeURIComponent(c.claim.claimId)}` }, c.claim.claimId),
+          c.claim.visit.admissionDate,
+          label(CLAIM_STATUS, c.status),
+          money(c.adjudication.total),
+        ]),
+      ),
     ];
   });
-  fill(main,
+  fill(
+    main,
     h('h1', {}, `${plan.name} · ${L('理赔查询', 'Claims')}`),
     h('div', { class: 'grid' }, section(L('按理赔号', 'By claim'), byClaim), section(L('按成员', 'By member'), byMember)),
-    results);
+    results,
+  );
   const initial = query.get('claim');
   if (initial) {
-    try { fill(results, await showClaim(initial)); } catch (error) { fill(results, problem(error)); }
+    try {
+      fill(results, await showClaim(initial));
+    } catch (error) {
+      fill(results, problem(error));
+    }
   } else if (query.get('member')) byMember.requestSubmit();
 }
 
@@ -110,31 +181,70 @@ export async function statementsPage(main: HTMLElement, { planId }: Record<strin
   document.title = `${plan.name} · ${L('日结单', 'Statements')}`;
   const date = h('input', { name: 'date', type: 'date', required: true, value: query.get('date') ?? beijingDay() });
   const out = h('div');
-  const form = h('form', { class: 'inline' }, field(L('日期（北京时间）', 'Day (Beijing)'), date), h('button', { type: 'submit' }, L('查看日结单', 'Show the statement')));
+  const form = h(
+    'form',
+    { class: 'inline' },
+    field(L('日期（北京时间）', 'Day (Beijing)'), date),
+    h('button', { type: 'submit' }, L('查看日结单', 'Show the statement')),
+  );
   onSubmit(form, out, async () => {
     const day = await wholeDay(planId, date.value);
     const insurers = day.totals.byInsurer.map((i) => i.insurerId);
-    const csv = () => toCsv([
-      ['kind', 'claimId', 'at', 'paid', ...insurers],
-      ...day.entries.map((e) => [e.kind, e.claimId, e.at, e.paid, ...insurers.map((id) => e.byInsurer.find((b) => b.insurerId === id)?.paid ?? '')]),
-      ['TOTAL', '', '', day.totals.paid, ...day.totals.byInsurer.map((b) => b.paid)],
-    ]);
+    const csv = () =>
+      toCsv([
+        ['kind', 'claimId', 'at', 'paid', ...insurers],
+        ...day.entries.map((e) => [e.kind, e.claimId, e.at, e.paid, ...insurers.map((id) => e.byInsurer.find((b) => b.insurerId === id)?.paid ?? '')]),
+        ['TOTAL', '', '', day.totals.paid, ...day.totals.byInsurer.map((b) => b.paid)],
+      ]);
     return [
       facts([
-        [L('理算', 'Adjudicated'), String(day.totals.adjudicated)], [L('撤销', 'Reversed'), String(day.totals.reversed)], [L('更正', 'Corrected'), String(day.totals.corrected)],
+        [L('理算', 'Adjudicated'), String(day.totals.adjudicated)],
+        [L('撤销', 'Reversed'), String(day.totals.reversed)],
+        [L('更正', 'Corrected'), String(day.totals.corrected)],
         [L('当日赔付（元）', 'Paid this day (yuan)'), h('strong', { 'data-figure': 'statement-paid' }, day.totals.paid)],
         [L('按保险公司', 'By insurer'), day.totals.byInsurer.map((i) => `${i.insurerId} ${i.paid}`).join(', ')],
       ]),
-      h('p', { class: 'actions' },
-        h('button', { type: 'button', onClick: () => download(`${planId}-statement-${day.date}.csv`, csv(), 'text/csv;charset=utf-8') }, L('下载 CSV', 'Download CSV')),
-        h('button', { type: 'button', onClick: () => download(`${planId}-statement-${day.date}.json`, JSON.stringify(day, null, 2), 'application/json') }, L('下载 JSON', 'Download JSON'))),
-      table(L('当日明细（按发生顺序）', 'The day\'s entries, in order'), [L('类型', 'Kind'), L('理赔号', 'Claim'), L('时间', 'When'), L('金额（元）', 'Amount (yuan)'), L('分摊', 'By insurer'), L('变动', 'Changes')],
-        day.entries.map((e) => [label(STATEMENT_KINDS, e.kind), h('a', { href: `#/p/${seg(planId)}/claims?claim=${encodeURIComponent(e.claimId)}` }, e.claimId), beijing(e.at), money(e.paid),
-          e.byInsurer.map((b) => `${b.insurerId} ${b.paid}`).join(', '), (e.changes ?? []).map((c) => `${c.claimId}: ${c.before} → ${c.after}`).join('; ')])),
+      h(
+        'p',
+        { class: 'actions' },
+        h(
+          'button',
+          { type: 'button', onClick: () => download(`${planId}-statement-${day.date}.csv`, csv(), 'text/csv;charset=utf-8') },
+          L('下载 CSV', 'Download CSV'),
+        ),
+        h(
+          'button',
+          { type: 'button', onClick: () => download(`${planId}-statement-${day.date}.json`, JSON.stringify(day, null, 2), 'application/json') },
+          L('下载 JSON', 'Download JSON'),
+        ),
+      ),
+      table(
+        L('当日明细（按发生顺序）', "The day's entries, in order"),
+        [L('类型', 'Kind'), L('理赔号', 'Claim'), L('时间', 'When'), L('金额（元）', 'Amount (yuan)'), L('分摊', 'By insurer'), L('变动', 'Changes')],
+        day.entries.map((e) => [
+          label(STATEMENT_KINDS, e.kind),
+          h('a', { href: `#/p/${seg(planId)}/claims?claim=${encodeURIComponent(e.claimId)}` }, e.claimId),
+          beijing(e.at),
+          money(e.paid),
+          e.byInsurer.map((b) => `${b.insurerId} ${b.paid}`).join(', '),
+          (e.changes ?? []).map((c) => `${c.claimId}: ${c.before} → ${c.after}`).join('; '),
+        ]),
+      ),
     ];
   });
-  fill(main, h('h1', {}, `${plan.name} · ${L('日结单', 'Daily statements')}`),
-    h('p', { class: 'lede' }, L('当日每笔理算与撤销及各共保公司的分摊，供对账。过去的日结单不会再变。', 'Each claim adjudicated and each reversal of the day with every insurer\'s part, to reconcile against. A past day never changes.')),
-    section(L('选择日期', 'Pick a day'), form), out);
+  fill(
+    main,
+    h('h1', {}, `${plan.name} · ${L('日结单', 'Daily statements')}`),
+    h(
+      'p',
+      { class: 'lede' },
+      L(
+        '当日每笔理算与撤销及各共保公司的分摊，供对账。过去的日结单不会再变。',
+        "Each claim adjudicated and each reversal of the day with every insurer's part, to reconcile against. A past day never changes.",
+      ),
+    ),
+    section(L('选择日期', 'Pick a day'), form),
+    out,
+  );
   form.requestSubmit();
 }

@@ -3,7 +3,7 @@
 import { digestOf } from '../digest.ts';
 import { Decimal } from 'decimal.js';
 import { formatYuan } from '../money/money.ts';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ClaimFields, claimRules, PolicyContextSchema, WHEN_FIELDS_VALID, type Claim, type PolicyContext } from '../claim/schema.ts';
 import { ClientKey } from '../wire.ts';
 import { ResidentId } from '../identity/resident-id.ts';
@@ -41,16 +41,24 @@ export type CorrectionRequest = z.infer<typeof CorrectionRequest>;
  */
 export function policyContext(policy: Policy, person: RosterPerson | undefined, window: WindowState): PolicyContext {
   return PolicyContextSchema.parse({
-    memberId: policy.personId, tier: policy.tier, coverStart: policy.coverStart, coverEnd: policy.coverEnd,
-    regionCode: policy.regionCode, preExistingConditions: policy.preExistingConditions,
-    reliefGroups: policy.reliefGroups, history: policy.history, basicSuspensions: person?.suspensions ?? [],
+    memberId: policy.personId,
+    tier: policy.tier,
+    coverStart: policy.coverStart,
+    coverEnd: policy.coverEnd,
+    regionCode: policy.regionCode,
+    preExistingConditions: policy.preExistingConditions,
+    reliefGroups: policy.reliefGroups,
+    history: policy.history,
+    basicSuspensions: person?.suspensions ?? [],
     ...(window.participationRate !== undefined ? { participationRate: window.participationRate } : {}),
   });
 }
 
 async function memberContext(deps: Deps, plan: LoadedPlan, memberId: string): Promise<{ policy: Policy; ctx: PolicyContext }> {
   const [policy, person, window] = await Promise.all([
-    deps.store.getPolicy(plan.id, memberId), deps.store.getPerson(memberId), currentWindow(deps.store, plan, deps.now()),
+    deps.store.getPolicy(plan.id, memberId),
+    deps.store.getPerson(memberId),
+    currentWindow(deps.store, plan, deps.now()),
   ]);
   return { policy: requirePaid(policy, plan), ctx: policyContext(policy!, person, window) };
 }
@@ -58,7 +66,8 @@ async function memberContext(deps: Deps, plan: LoadedPlan, memberId: string): Pr
 /** Only a paid policy pays benefits (an unpaid, expired, cancelled or refunded order never does). */
 function requirePaid(policy: Policy | undefined, plan: LoadedPlan): Policy {
   if (!policy) throw unprocessable('NO_POLICY', `member has no policy in ${plan.id}`);
-  if (policy.status !== 'paid') throw unprocessable('POLICY_NOT_PAID', `the member's policy in ${plan.id} is ${policy.status}, not paid`, { status: policy.status });
+  if (policy.status !== 'paid')
+    throw unprocessable('POLICY_NOT_PAID', `the member's policy in ${plan.id} is ${policy.status}, not paid`, { status: policy.status });
   return policy;
 }
 
@@ -82,7 +91,9 @@ function requireSamePlan(claim: Claim, planId: string, plan?: LoadedPlan): void 
   // A determination is about one of the plan's lists (ruling 16); one naming no list of the plan would be ignored.
   const unknown = plan ? unknownDeterminationLists(plan, claim.determinations) : [];
   if (unknown.length > 0) {
-    throw unprocessable('UNKNOWN_LIST', `determinations name ${unknown.map((l) => `"${l}"`).join(', ')}, not a list of plan ${planId}`, { lists: Object.keys(plan!.lists) });
+    throw unprocessable('UNKNOWN_LIST', `determinations name ${unknown.map((l) => `"${l}"`).join(', ')}, not a list of plan ${planId}`, {
+      lists: Object.keys(plan!.lists),
+    });
   }
 }
 
@@ -94,7 +105,12 @@ export interface SubmitOptions {
   direct?: Omit<DirectSettlement, 'answered'>;
 }
 
-export async function submitClaim(deps: Deps, planId: string, submission: ClaimSubmission, options: SubmitOptions = {}): Promise<{ created: boolean; claim: StoredClaim }> {
+export async function submitClaim(
+  deps: Deps,
+  planId: string,
+  submission: ClaimSubmission,
+  options: SubmitOptions = {},
+): Promise<{ created: boolean; claim: StoredClaim }> {
   const { memberId, ...claim } = submission;
   // Ruling 17: the version in force on the admission (outpatient: treatment) day.
   const plan = await deps.plans.inForce(planId, claim.visit.admissionDate);
@@ -104,7 +120,8 @@ export async function submitClaim(deps: Deps, planId: string, submission: ClaimS
   // A replayed claim id is caught by the commit's condition (a replay is rare; checking first would cost every claim a read).
   // Only what the plan's rules need: the roster for suspensions, the window for a frozen participation rate.
   const inputs = await deps.store.getClaimInputs(planId, memberId, {
-    person: plan.eligibility.suspendedBasicPausesBenefits, window: plan.outOfPocketCap !== undefined,
+    person: plan.eligibility.suspendedBasicPausesBenefits,
+    window: plan.outOfPocketCap !== undefined,
   });
   if (inputs.policy?.status !== 'paid') {
     // A replay stands whatever became of the policy since (cancelled before cover, say): the first answer is answered.
@@ -116,20 +133,33 @@ export async function submitClaim(deps: Deps, planId: string, submission: ClaimS
   // A large revision left half-written (its claims' documents staged) is finished by the next writer.
   let year = (inputs.year?.staged ? await deps.store.applyStagedClaims(planId, memberId) : inputs.year) ?? emptyYear(planId, memberId);
 
-  return retryOnConflict(async (attempt) => {
-    if (attempt > 1) year = (await deps.store.getMemberYear(planId, memberId)) ?? emptyYear(planId, memberId);
-    const adjudication = adjudicate(plan, ctx, year.accumulators, claim);
-    const acceptedAt = deps.now().toISOString();
-    const stored: StoredClaim = {
-      planId, claimId: claim.claimId, memberId, digest, submittedDigest: digest, claim, adjudication, status: 'applied', acceptedAt, yearVersion: year.version,
-      ...(options.direct ? { direct: { ...options.direct, answered: { total: adjudication.total, split: adjudication.split } } } : {}),
-    };
-    const result = await deps.store.commitClaim({
-      claim: stored, year: { ...year, accumulators: adjudication.accumulators, claimIds: [...year.claimIds, claim.claimId] },
-      payouts: claimPayouts(claim.claimId, acceptedAt, adjudication, options.direct ? claim.visit.hospital.code : undefined),
-    });
-    return result.committed ? { created: true, claim: stored } : { created: false, claim: replayOf(result.existing, memberId, digest) };
-  }, { what: 'the member year', busy: memberBusy });
+  return retryOnConflict(
+    async (attempt) => {
+      if (attempt > 1) year = (await deps.store.getMemberYear(planId, memberId)) ?? emptyYear(planId, memberId);
+      const adjudication = adjudicate(plan, ctx, year.accumulators, claim);
+      const acceptedAt = deps.now().toISOString();
+      const stored: StoredClaim = {
+        planId,
+        claimId: claim.claimId,
+        memberId,
+        digest,
+        submittedDigest: digest,
+        claim,
+        adjudication,
+        status: 'applied',
+        acceptedAt,
+        yearVersion: year.version,
+        ...(options.direct ? { direct: { ...options.direct, answered: { total: adjudication.total, split: adjudication.split } } } : {}),
+      };
+      const result = await deps.store.commitClaim({
+        claim: stored,
+        year: { ...year, accumulators: adjudication.accumulators, claimIds: [...year.claimIds, claim.claimId] },
+        payouts: claimPayouts(claim.claimId, acceptedAt, adjudication, options.direct ? claim.visit.hospital.code : undefined),
+      });
+      return result.committed ? { created: true, claim: stored } : { created: false, claim: replayOf(result.existing, memberId, digest) };
+    },
+    { what: 'the member year', busy: memberBusy },
+  );
 }
 
 /**
@@ -141,7 +171,8 @@ export async function quoteClaim(deps: Deps, planId: string, submission: ClaimSu
   const plan = await deps.plans.inForce(planId, claim.visit.admissionDate);
   requireSamePlan(claim, planId, plan);
   const inputs = await deps.store.getClaimInputs(planId, memberId, {
-    person: plan.eligibility.suspendedBasicPausesBenefits, window: plan.outOfPocketCap !== undefined,
+    person: plan.eligibility.suspendedBasicPausesBenefits,
+    window: plan.outOfPocketCap !== undefined,
   });
   const ctx = policyContext(requirePaid(inputs.policy, plan), inputs.person, inputs.window ?? scheduledWindow(plan, deps.now()));
   // A year whose large revision is half-written holds its accumulators whole already (only claim documents wait).
@@ -196,72 +227,108 @@ async function plansByAdmission(deps: Deps, planId: string, claims: readonly Cla
 
 async function reviseYear(deps: Deps, planId: string, claimId: string, change: Change): Promise<Revision> {
   const plan = await currentPlan(deps, planId);
-  return retryOnConflict(async () => {
-    let target = await getClaim(deps, planId, claimId);
-    if (change.kind === 'correction' && target.memberId !== change.memberId) throw unprocessable('MEMBER_MISMATCH', `claim ${claimId} is another member's`);
-    let year = (await deps.store.getMemberYear(planId, target.memberId)) ?? emptyYear(planId, target.memberId);
-    if (year.staged) {
-      // A large revision left half-written (a crash between its commit and its claims' documents): finished first, so
-      // this one reads every claim as that one left it.
-      year = (await deps.store.applyStagedClaims(planId, target.memberId))!;
-      target = await getClaim(deps, planId, claimId);
-    }
-    // A correction applied before (and perhaps a newer one since, or a reversal): its first answer, nothing changed.
-    const taken = change.kind === 'correction' ? target.corrections?.find((c) => c.correctionId === change.correctionId) : undefined;
-    if (change.kind === 'correction' && taken) {
-      if (taken.digest !== change.digest) throw conflict('CORRECTION_ID_REUSED', `correction ${taken.correctionId} of claim ${claimId} was sent before with another settlement`);
-      return replayedRevision(deps, target, 'correction', year.accumulators, taken);
-    }
-    if (target.status === 'reversed') {
-      if (change.kind === 'reversal') return replayedRevision(deps, target, change.kind, year.accumulators);
-      throw conflict('CLAIM_REVERSED', `claim ${claimId} was reversed; send the settlement as a new claim`);
-    }
-    const { ctx } = await memberContext(deps, plan, target.memberId);
-    const stored = await deps.store.getClaims(planId, year.claimIds);
-    const at = deps.now().toISOString();
-    const revised = change.kind === 'reversal'
-      ? stored.filter((c) => c.claimId !== claimId)
-      : stored.map((c) => (c.claimId !== claimId ? c : {
-        ...c, claim: change.claim, digest: change.digest, correctedAt: at,
-        corrections: [...(c.corrections ?? []), { correctionId: change.correctionId, digest: change.digest, at }],
-      }));
-    const versions = await plansByAdmission(deps, planId, revised.map((c) => c.claim));
-    const replayed = replay((c) => versions.get(c.visit.admissionDate)!, ctx, revised.map((c) => c.claim));
-    const changed: StoredClaim[] = [];
-    const repaid: { claimId: string; before: Adjudication; after: Adjudication }[] = [];
-    revised.forEach((c, i) => {
-      const after: Adjudication = replayed.adjudications[i];
-      const corrected = c.claimId === claimId; // its settlement changed: rewritten whatever it now pays
-      if (corrected || after.total !== c.adjudication.total || JSON.stringify(after.deltas) !== JSON.stringify(c.adjudication.deltas)) {
-        changed.push({ ...c, adjudication: after });
-        repaid.push({ claimId: c.claimId, before: c.adjudication, after });
+  return retryOnConflict(
+    async () => {
+      let target = await getClaim(deps, planId, claimId);
+      if (change.kind === 'correction' && target.memberId !== change.memberId) throw unprocessable('MEMBER_MISMATCH', `claim ${claimId} is another member's`);
+      let year = (await deps.store.getMemberYear(planId, target.memberId)) ?? emptyYear(planId, target.memberId);
+      if (year.staged) {
+        // A large revision left half-written (a crash between its commit and its claims' documents): finished first, so
+        // this one reads every claim as that one left it.
+        year = (await deps.store.applyStagedClaims(planId, target.memberId))!;
+        target = await getClaim(deps, planId, claimId);
       }
-    });
-    const rewritten = change.kind === 'reversal' ? [{ ...target, status: 'reversed' as const }, ...changed] : changed;
-    // A hospital's settlement reversed (its cancellation): the plan no longer owes the hospital what it answered.
-    const settledAt = target.direct ? { hospital: target.claim.visit.hospital.code, answered: target.direct.answered } : undefined;
-    const payouts = change.kind === 'reversal' ? reversalPayouts(claimId, at, target.adjudication, repaid, settledAt) : correctionPayouts(claimId, at, repaid, change.correctionId);
-    const commit = { claims: rewritten, year: { ...year, accumulators: replayed.accumulators, claimIds: revised.map((c) => c.claimId) }, payouts };
-    if (rewritten.length <= deps.store.maxClaimsPerRevision) {
-      await deps.store.commitRevision(commit);
-    } else {
-      // More claims than one transaction holds (a member on weekly dialysis passes 100 a year): the year commits with
-      // its claims' documents staged, then they are written; never the accumulators half-applied.
-      await deps.store.commitStagedRevision(commit);
-      await deps.store.applyStagedClaims(planId, target.memberId);
-    }
-    return { claim: rewritten.find((c) => c.claimId === claimId)!, differences: differencesOf(payouts), accumulators: replayed.accumulators, replayed: false };
-  }, { what: 'the member year', busy: memberBusy });
+      // A correction applied before (and perhaps a newer one since, or a reversal): its first answer, nothing changed.
+      const taken = change.kind === 'correction' ? target.corrections?.find((c) => c.correctionId === change.correctionId) : undefined;
+      if (change.kind === 'correction' && taken) {
+        if (taken.digest !== change.digest)
+          throw conflict('CORRECTION_ID_REUSED', `correction ${taken.correctionId} of claim ${claimId} was sent before with another settlement`);
+        return replayedRevision(deps, target, 'correction', year.accumulators, taken);
+      }
+      if (target.status === 'reversed') {
+        if (change.kind === 'reversal') return replayedRevision(deps, target, change.kind, year.accumulators);
+        throw conflict('CLAIM_REVERSED', `claim ${claimId} was reversed; send the settlement as a new claim`);
+      }
+      const { ctx } = await memberContext(deps, plan, target.memberId);
+      const stored = await deps.store.getClaims(planId, year.claimIds);
+      const at = deps.now().toISOString();
+      const revised =
+        change.kind === 'reversal'
+          ? stored.filter((c) => c.claimId !== claimId)
+          : stored.map((c) =>
+              c.claimId !== claimId
+                ? c
+                : {
+                    ...c,
+                    claim: change.claim,
+                    digest: change.digest,
+                    correctedAt: at,
+                    corrections: [...(c.corrections ?? []), { correctionId: change.correctionId, digest: change.digest, at }],
+                  },
+            );
+      const versions = await plansByAdmission(
+        deps,
+        planId,
+        revised.map((c) => c.claim),
+      );
+      const replayed = replay(
+        (c) => versions.get(c.visit.admissionDate)!,
+        ctx,
+        revised.map((c) => c.claim),
+      );
+      const changed: StoredClaim[] = [];
+      const repaid: { claimId: string; before: Adjudication; after: Adjudication }[] = [];
+      revised.forEach((c, i) => {
+        const after: Adjudication = replayed.adjudications[i];
+        const corrected = c.claimId === claimId; // its settlement changed: rewritten whatever it now pays
+        if (corrected || after.total !== c.adjudication.total || JSON.stringify(after.deltas) !== JSON.stringify(c.adjudication.deltas)) {
+          changed.push({ ...c, adjudication: after });
+          repaid.push({ claimId: c.claimId, before: c.adjudication, after });
+        }
+      });
+      const rewritten = change.kind === 'reversal' ? [{ ...target, status: 'reversed' as const }, ...changed] : changed;
+      // A hospital's settlement reversed (its cancellation): the plan no longer owes the hospital what it answered.
+      const settledAt = target.direct ? { hospital: target.claim.visit.hospital.code, answered: target.direct.answered } : undefined;
+      const payouts =
+        change.kind === 'reversal'
+          ? reversalPayouts(claimId, at, target.adjudication, repaid, settledAt)
+          : correctionPayouts(claimId, at, repaid, change.correctionId);
+      const commit = { claims: rewritten, year: { ...year, accumulators: replayed.accumulators, claimIds: revised.map((c) => c.claimId) }, payouts };
+      if (rewritten.length <= deps.store.maxClaimsPerRevision) {
+        await deps.store.commitRevision(commit);
+      } else {
+        // More claims than one transaction holds (a member on weekly dialysis passes 100 a year): the year commits with
+        // its claims' documents staged, then they are written; never the accumulators half-applied.
+        await deps.store.commitStagedRevision(commit);
+        await deps.store.applyStagedClaims(planId, target.memberId);
+      }
+      return {
+        claim: rewritten.find((c) => c.claimId === claimId)!,
+        differences: differencesOf(payouts),
+        accumulators: replayed.accumulators,
+        replayed: false,
+      };
+    },
+    { what: 'the member year', busy: memberBusy },
+  );
 }
 
 /**
  * The answer to a revision sent again: the claim and the year as they stand, and the differences the first one made
  * (its journal entry).
  */
-async function replayedRevision(deps: Deps, claim: StoredClaim, kind: Change['kind'], accumulators: Accumulators, correction?: { correctionId: string; at: string }): Promise<Revision> {
+async function replayedRevision(
+  deps: Deps,
+  claim: StoredClaim,
+  kind: Change['kind'],
+  accumulators: Accumulators,
+  correction?: { correctionId: string; at: string },
+): Promise<Revision> {
   // A correction's entry by its id (entries written before ids were kept: by its instant).
-  const first = (await deps.store.listRevisions(claim.planId, claim.claimId)).findLast((m) => m.kind === kind
-    && (correction === undefined || (m.correctionId !== undefined ? m.correctionId === correction.correctionId : m.at === correction.at)));
+  const first = (await deps.store.listRevisions(claim.planId, claim.claimId)).findLast(
+    (m) =>
+      m.kind === kind && (correction === undefined || (m.correctionId !== undefined ? m.correctionId === correction.correctionId : m.at === correction.at)),
+  );
   return { claim, differences: first ? differencesOf(first) : [], accumulators, replayed: true };
 }
 

@@ -34,7 +34,8 @@ export function lossRatio(plan: LoadedPlan, participation: Record<string, number
     const prefix = tierPremiumCounter(t.id, '');
     const priced = Object.entries(participation).filter(([name]) => name.startsWith(prefix));
     const pricedCount = priced.reduce((n, [, count]) => n + count, 0);
-    const amount = priced.reduce((sum, [name, count]) => sum.plus(new Decimal(name.slice(prefix.length)).times(count)), ZERO)
+    const amount = priced
+      .reduce((sum, [name, count]) => sum.plus(new Decimal(name.slice(prefix.length)).times(count)), ZERO)
       .plus(constant(t.premium).times(policies - pricedCount));
     return { tierId: t.id, premium: t.premium, policies, amount };
   });
@@ -45,11 +46,13 @@ export function lossRatio(plan: LoadedPlan, participation: Record<string, number
   return {
     planId: plan.id,
     premiums: {
-      policies: byTier.reduce((n, t) => n + t.policies, 0), amount: formatYuan(premium),
+      policies: byTier.reduce((n, t) => n + t.policies, 0),
+      amount: formatYuan(premium),
       byTier: byTier.map((t) => ({ ...t, amount: formatYuan(t.amount) })),
     },
     claims: {
-      adjudicated: Number(payouts.claims ?? 0), paid: formatYuan(paid),
+      adjudicated: Number(payouts.claims ?? 0),
+      paid: formatYuan(paid),
       byInsurer: plan.consortium.insurers.map((i) => ({ insurerId: i.id, share: i.share, paid: formatYuan(new Decimal(payouts[insurerCounter(i.id)] ?? 0)) })),
     },
     payoutRatio: ratio?.toFixed(4, Decimal.ROUND_DOWN) ?? null,

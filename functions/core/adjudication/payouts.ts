@@ -88,7 +88,10 @@ function revision(kind: 'reversal' | 'correction', claimId: string, at: string, 
     addPaid(moves, after, 1);
   }
   return {
-    kind, claimId, at, moves: movesOf(moves),
+    kind,
+    claimId,
+    at,
+    moves: movesOf(moves),
     changes: changed.map((c) => ({ claimId: c.claimId, before: c.before.total, after: c.after.total })),
   };
 }

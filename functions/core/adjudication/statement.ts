@@ -39,20 +39,29 @@ const positionOf = (m: PayoutMovement) => `${m.at}#${m.kind}#${m.claimId}`;
 
 /** The statement of `date` from all of that day's movements, in order; `after` and `limit` choose the page of entries. */
 export function statementOf(plan: LoadedPlan, date: string, movements: PayoutMovement[], after?: string, limit = STATEMENT_PAGE): DayStatement {
-  const byInsurer = (sum: (counter: string) => Decimal) => plan.consortium.insurers.map((i) => ({ insurerId: i.id, paid: formatYuan(sum(insurerCounter(i.id))) }));
+  const byInsurer = (sum: (counter: string) => Decimal) =>
+    plan.consortium.insurers.map((i) => ({ insurerId: i.id, paid: formatYuan(sum(insurerCounter(i.id))) }));
   const total = (counter: string) => movements.reduce((t, m) => t.plus(amount(m.moves, counter)), ZERO);
   const count = (kind: PayoutMovement['kind']) => movements.filter((m) => m.kind === kind).length;
   const rest = after === undefined ? movements : movements.filter((m) => positionOf(m) > after);
   const page = rest.slice(0, limit);
   return {
-    planId: plan.id, date,
+    planId: plan.id,
+    date,
     totals: {
-      adjudicated: count('claim'), reversed: count('reversal'), corrected: count('correction'),
-      paid: formatYuan(total('paid')), byInsurer: byInsurer(total),
+      adjudicated: count('claim'),
+      reversed: count('reversal'),
+      corrected: count('correction'),
+      paid: formatYuan(total('paid')),
+      byInsurer: byInsurer(total),
     },
     entries: page.map((m) => ({
-      kind: m.kind, claimId: m.claimId, at: m.at, paid: formatYuan(amount(m.moves, 'paid')),
-      byInsurer: byInsurer((counter) => amount(m.moves, counter)), ...(m.changes ? { changes: m.changes } : {}),
+      kind: m.kind,
+      claimId: m.claimId,
+      at: m.at,
+      paid: formatYuan(amount(m.moves, 'paid')),
+      byInsurer: byInsurer((counter) => amount(m.moves, counter)),
+      ...(m.changes ? { changes: m.changes } : {}),
     })),
     ...(rest.length > page.length ? { after: positionOf(page.at(-1)!) } : {}),
   };

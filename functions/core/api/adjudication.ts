@@ -2,7 +2,16 @@
 import { z } from 'zod';
 import { route, type Api, type Request } from '../http/api.ts';
 import { currentPlan, type Deps } from '../deps.ts';
-import { ClaimSubmission, CorrectionRequest, correctClaim, getClaim, memberAccumulators, reverseClaim, submitClaim, type Revision } from '../adjudication/claims.ts';
+import {
+  ClaimSubmission,
+  CorrectionRequest,
+  correctClaim,
+  getClaim,
+  memberAccumulators,
+  reverseClaim,
+  submitClaim,
+  type Revision,
+} from '../adjudication/claims.ts';
 import { planLossRatio } from '../adjudication/loss-ratio.ts';
 import { dayStatement } from '../adjudication/statement.ts';
 import { planDetail } from '../plan/detail.ts';
@@ -21,7 +30,8 @@ export function adjudicationApi(deps: () => Deps, openapi: () => unknown): Api {
       handle: async () => ({ status: 200, body: { plans: await deps().plans.summaries() } }),
     }),
     'GET /plans/{planId}': route({
-      summary: "A plan: the version in force today, its tiers and benefit table (what `hmb plan show` prints, as data), every version published, and the window",
+      summary:
+        'A plan: the version in force today, its tiers and benefit table (what `hmb plan show` prints, as data), every version published, and the window',
       params: PlanParams,
       responses: { 200: 'the plan', 404: 'unknown plan' },
       handle: async ({ params }) => ({ status: 200, body: await planDetail(deps(), params.planId) }),
@@ -30,10 +40,19 @@ export function adjudicationApi(deps: () => Deps, openapi: () => unknown): Api {
       summary: 'Submit a one-stop settlement for adjudication (idempotent by claimId)',
       params: PlanParams,
       body: ClaimSubmission,
-      responses: { 201: 'adjudicated (a replay gets the first answer with header idempotent-replayed: true)', 404: 'unknown plan', 409: 'claim id reused with other content', 422: 'no policy, or a settlement for another plan' },
+      responses: {
+        201: 'adjudicated (a replay gets the first answer with header idempotent-replayed: true)',
+        404: 'unknown plan',
+        409: 'claim id reused with other content',
+        422: 'no policy, or a settlement for another plan',
+      },
       handle: async ({ params, body }) => {
         const { created, claim } = await submitClaim(deps(), params.planId, body);
-        return { status: 201, replayed: !created, body: { claim: claim.claim, memberId: claim.memberId, status: claim.status, adjudication: claim.adjudication } };
+        return {
+          status: 201,
+          replayed: !created,
+          body: { claim: claim.claim, memberId: claim.memberId, status: claim.status, adjudication: claim.adjudication },
+        };
       },
     }),
     'GET /plans/{planId}/claims/{claimId}': route({
@@ -45,7 +64,10 @@ export function adjudicationApi(deps: () => Deps, openapi: () => unknown): Api {
         return {
           status: 200,
           body: {
-            claim: claim.claim, memberId: claim.memberId, status: claim.status, adjudication: claim.adjudication,
+            claim: claim.claim,
+            memberId: claim.memberId,
+            status: claim.status,
+            adjudication: claim.adjudication,
             // Rendered here, from the same amounts: a reader (the console) shows it as is and never recomputes money.
             explanation: renderAdjudication(claim.adjudication),
             ...(claim.correctedAt ? { correctedAt: claim.correctedAt } : {}),
@@ -64,7 +86,8 @@ export function adjudicationApi(deps: () => Deps, openapi: () => unknown): Api {
       params: ClaimParams,
       body: CorrectionRequest,
       responses: {
-        200: 'corrected, with every claim the replay re-adjudicated (the same correctionId again: the first answer, header idempotent-replayed: true, also after a newer correction)', 404: 'unknown plan or claim',
+        200: 'corrected, with every claim the replay re-adjudicated (the same correctionId again: the first answer, header idempotent-replayed: true, also after a newer correction)',
+        404: 'unknown plan or claim',
         409: 'the claim was reversed; CORRECTION_ID_REUSED: the correctionId was sent before with another settlement',
         422: 'another claim id, member or plan than the claim',
       },
@@ -83,31 +106,39 @@ export function adjudicationApi(deps: () => Deps, openapi: () => unknown): Api {
       handle: async ({ params }) => ({ status: 200, body: await planLossRatio(deps(), params.planId) }),
     }),
     'GET /plans/{planId}/statements/{date}': route({
-      summary: "A day's payout statement (Asia/Shanghai): each claim adjudicated and each reversal, in order, with every insurer's part, and the day's totals; 1,000 entries a page",
+      summary:
+        "A day's payout statement (Asia/Shanghai): each claim adjudicated and each reversal, in order, with every insurer's part, and the day's totals; 1,000 entries a page",
       params: StatementParams,
       query: z.object({ after: Text(300).optional() }),
       responses: { 200: "the day's totals and a page of entries (with the key of the next)", 404: 'unknown plan' },
       handle: async ({ params, query }) => ({ status: 200, body: await dayStatement(deps(), params.planId, params.date, query.after) }),
     }),
     'POST /plans/{planId}/direct-settlement/trials': route({
-      summary: "A hospital's trial settlement (预结算, national 2206 outpatient / 2303 inpatient): what the plan would pay now against the member's accumulators, what the patient pays (psn_part_amt − the plan), and the explanation; keeps only a quote for the visit (24 h)",
+      summary:
+        "A hospital's trial settlement (预结算, national 2206 outpatient / 2303 inpatient): what the plan would pay now against the member's accumulators, what the patient pays (psn_part_amt − the plan), and the explanation; keeps only a quote for the visit (24 h)",
       params: PlanParams,
       body: messageOf('trial'),
       parseBody: parseNationalJson,
       responses: {
-        200: 'the quote', 403: 'NOT_YOUR_HOSPITAL: the message names a hospital this partner does not settle as', 404: 'unknown plan',
+        200: 'the quote',
+        403: 'NOT_YOUR_HOSPITAL: the message names a hospital this partner does not settle as',
+        404: 'unknown plan',
         422: 'HOSPITAL_NOT_REGISTERED, NOT_A_CLAIM (issues name the fields), NO_POLICY, POLICY_NOT_PAID',
       },
       handle: async (request) => ({ status: 200, body: await trial(deps(), request.params.planId, request.body, hospitalScope(request)) }),
     }),
     'POST /plans/{planId}/direct-settlement/settlements': route({
-      summary: "A hospital's settlement (结算, national 2207 / 2304), idempotent by setl_id: adjudicated against the member's accumulators as they stand, and compared with the visit's quote (whether the accumulators moved since, with both figures)",
+      summary:
+        "A hospital's settlement (结算, national 2207 / 2304), idempotent by setl_id: adjudicated against the member's accumulators as they stand, and compared with the visit's quote (whether the accumulators moved since, with both figures)",
       params: PlanParams,
       body: messageOf('settlement'),
       parseBody: parseNationalJson,
       responses: {
-        201: 'settled (sent again: the first answer, header idempotent-replayed: true)', 403: 'NOT_YOUR_HOSPITAL', 404: 'unknown plan',
-        409: 'CLAIM_ID_REUSED: the setl_id was settled with other content (or sent by an insurer); SETTLEMENT_CANCELLED', 422: 'HOSPITAL_NOT_REGISTERED, NOT_A_CLAIM, NO_POLICY, POLICY_NOT_PAID',
+        201: 'settled (sent again: the first answer, header idempotent-replayed: true)',
+        403: 'NOT_YOUR_HOSPITAL',
+        404: 'unknown plan',
+        409: 'CLAIM_ID_REUSED: the setl_id was settled with other content (or sent by an insurer); SETTLEMENT_CANCELLED',
+        422: 'HOSPITAL_NOT_REGISTERED, NOT_A_CLAIM, NO_POLICY, POLICY_NOT_PAID',
       },
       handle: async (request) => {
         const { created, answer } = await settle(deps(), request.params.planId, request.body, hospitalScope(request));
@@ -120,7 +151,8 @@ export function adjudicationApi(deps: () => Deps, openapi: () => unknown): Api {
       body: NationalCancellationSchema,
       parseBody: parseNationalJson,
       responses: {
-        200: 'cancelled, with the later claims the replay re-adjudicated (again: the first answer, header idempotent-replayed: true)', 404: 'unknown plan, or no direct settlement of this hospital under setlId',
+        200: 'cancelled, with the later claims the replay re-adjudicated (again: the first answer, header idempotent-replayed: true)',
+        404: 'unknown plan, or no direct settlement of this hospital under setlId',
         422: 'VISIT_MISMATCH, PERSON_MISMATCH, TRANSACTION_MISMATCH, SETTLEMENT_MISMATCH: the body is not of this settlement (field named)',
       },
       handle: async (request) => {
@@ -129,17 +161,22 @@ export function adjudicationApi(deps: () => Deps, openapi: () => unknown): Api {
       },
     }),
     'GET /plans/{planId}/direct-settlement/members/{memberId}/totals': route({
-      summary: "A member's yearly totals under the plan (as the national 5206 query): claims applied, paid in all and by benefit, deductibles used, shared limits",
+      summary:
+        "A member's yearly totals under the plan (as the national 5206 query): claims applied, paid in all and by benefit, deductibles used, shared limits",
       params: MemberParams,
       responses: { 200: 'the totals', 404: 'unknown plan or no policy' },
       handle: async ({ params }) => ({ status: 200, body: await memberTotals(deps(), params.planId, params.memberId) }),
     }),
     'GET /plans/{planId}/direct-settlement/reconciliation/{date}': route({
-      summary: "A day's reconciliation with the hospitals (national 3201/3202; Asia/Shanghai): per hospital, what it settled and cancelled and what the plan owes it, by insurer, each entry listed; for insurers and the bureau also the day's other movements and totals (the statement's). A hospital sees its own",
+      summary:
+        "A day's reconciliation with the hospitals (national 3201/3202; Asia/Shanghai): per hospital, what it settled and cancelled and what the plan owes it, by insurer, each entry listed; for insurers and the bureau also the day's other movements and totals (the statement's). A hospital sees its own",
       params: StatementParams,
       query: ReconciliationQuery,
       responses: { 200: 'the reconciliation', 404: 'unknown plan' },
-      handle: async (request) => ({ status: 200, body: await dayReconciliation(deps(), request.params.planId, request.params.date, { ...hospitalScope(request), ...request.query }) }),
+      handle: async (request) => ({
+        status: 200,
+        body: await dayReconciliation(deps(), request.params.planId, request.params.date, { ...hospitalScope(request), ...request.query }),
+      }),
     }),
     'GET /plans/{planId}/direct-settlement/reconciliation/{date}/csv': route({
       summary: "The day's reconciliation as CSV (UTF-8 with BOM): one row per settlement, cancellation and other movement, with each insurer's part",

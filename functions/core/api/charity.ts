@@ -18,8 +18,12 @@ const PageQuery = z.object({ after: PageCursor.optional() });
 
 /** A page of the public ledger: up to `limit` entries (100 unless asked) after the cursor a previous page gave. */
 const LedgerQuery = z.strictObject({
-  limit: z.string().regex(/^[1-9]\d{0,3}$/, { error: `must be a whole number from 1 to ${MAX_LEDGER_PAGE}` }).transform(Number)
-    .refine((n) => n <= MAX_LEDGER_PAGE, { error: `must be a whole number from 1 to ${MAX_LEDGER_PAGE}` }).optional(),
+  limit: z
+    .string()
+    .regex(/^[1-9]\d{0,3}$/, { error: `must be a whole number from 1 to ${MAX_LEDGER_PAGE}` })
+    .transform(Number)
+    .refine((n) => n <= MAX_LEDGER_PAGE, { error: `must be a whole number from 1 to ${MAX_LEDGER_PAGE}` })
+    .optional(),
   after: z.string().min(1).max(1000).optional(),
 });
 
@@ -39,14 +43,19 @@ export function charityApi(deps: () => Deps): Api {
       summary: 'A sponsor orders cover for up to 100,000 beneficiaries; answers with the quote (idempotent by requestId)',
       params: PlanParams,
       body: OrderRequest,
-      responses: { 201: 'quoted (a replay gets the order as it stands, with header idempotent-replayed: true)', 202: 'accepted: a long list is being quoted (status quoting); read the order until quoted', 404: 'unknown plan', 422: 'tier, payer kind, campaign or contribution not allowed' },
+      responses: {
+        201: 'quoted (a replay gets the order as it stands, with header idempotent-replayed: true)',
+        202: 'accepted: a long list is being quoted (status quoting); read the order until quoted',
+        404: 'unknown plan',
+        422: 'tier, payer kind, campaign or contribution not allowed',
+      },
       handle: async ({ params, body, caller }) => {
         const { created, order } = await createOrder(deps(), params.planId, body, caller?.arn);
         return { status: order.status === 'quoting' ? 202 : 201, replayed: !created, body: order };
       },
     }),
     'GET /plans/{planId}/orders/{orderId}': route({
-      summary: "An order: its quote, approvals, payment, the progress of its quoting or fulfilment while it runs, and the receipt once done",
+      summary: 'An order: its quote, approvals, payment, the progress of its quoting or fulfilment while it runs, and the receipt once done',
       params: OrderParams,
       responses: { 200: 'the order', 404: 'unknown plan or order' },
       handle: async ({ params }) => {
@@ -65,14 +74,23 @@ export function charityApi(deps: () => Deps): Api {
         const d = deps();
         await getOrder(d, params.planId, params.orderId);
         const page = await d.store.listBeneficiaries(params.planId, params.orderId, query.after);
-        return { status: 200, body: { beneficiaries: page.beneficiaries.map((b) => ({ ...b, personId: maskId(b.personId) })), ...(page.after ? { after: page.after } : {}) } };
+        return {
+          status: 200,
+          body: { beneficiaries: page.beneficiaries.map((b) => ({ ...b, personId: maskId(b.personId) })), ...(page.after ? { after: page.after } : {}) },
+        };
       },
     }),
     'POST /plans/{planId}/orders/{orderId}/approvals': route({
       summary: "Records the plan's next approval step (e.g. the lead insurer confirms the civil-affairs list)",
       params: OrderParams,
       body: ApprovalRequest,
-      responses: { 200: 'the order (a repeated step changes nothing)', 403: "signed by a party that does not take this step (only the insurer confirms)", 404: 'unknown plan or order', 409: 'out of order', 422: 'unknown step' },
+      responses: {
+        200: 'the order (a repeated step changes nothing)',
+        403: 'signed by a party that does not take this step (only the insurer confirms)',
+        404: 'unknown plan or order',
+        409: 'out of order',
+        422: 'unknown step',
+      },
       handle: async ({ params, body, caller }) => {
         const { order, changed } = await approveOrder(deps(), params.planId, params.orderId, body, caller);
         return { status: 200, replayed: !changed, body: order };
@@ -82,40 +100,56 @@ export function charityApi(deps: () => Deps): Api {
       summary: "The sponsor's payment of the quote (finance's step where the plan has approvals); queues the fulfilment",
       params: OrderParams,
       body: OrderPaymentRequest,
-      responses: { 200: 'paid; fulfilment queued (a replay gets header idempotent-replayed: true)', 403: 'where finance pays (an approval step), signed by other than the bureau', 404: 'unknown plan or order', 409: 'approvals pending or paid already', 422: 'amount differs from the quote' },
+      responses: {
+        200: 'paid; fulfilment queued (a replay gets header idempotent-replayed: true)',
+        403: 'where finance pays (an approval step), signed by other than the bureau',
+        404: 'unknown plan or order',
+        409: 'approvals pending or paid already',
+        422: 'amount differs from the quote',
+      },
       handle: async ({ params, body, caller }) => {
         const { order, changed } = await payOrder(deps(), params.planId, params.orderId, body, caller);
         return { status: 200, replayed: !changed, body: order };
       },
     }),
     'POST /plans/{planId}/orders/{orderId}/settlement': route({
-      summary: "Settles an order after the window closed (in the background): the sponsor's part for each beneficiary who never paid theirs is refunded, and policies cancelled before cover leave the enrolled",
+      summary:
+        "Settles an order after the window closed (in the background): the sponsor's part for each beneficiary who never paid theirs is refunded, and policies cancelled before cover leave the enrolled",
       params: OrderParams,
       body: SettlementRequest,
-      responses: { 200: 'settlement queued; the order shows it when done (a replay gets header idempotent-replayed: true)', 404: 'unknown plan or order', 409: 'not fulfilled yet, or the window still takes payments' },
+      responses: {
+        200: 'settlement queued; the order shows it when done (a replay gets header idempotent-replayed: true)',
+        404: 'unknown plan or order',
+        409: 'not fulfilled yet, or the window still takes payments',
+      },
       handle: async ({ params, body }) => {
         const { order, changed } = await requestSettlement(deps(), params.planId, params.orderId, body);
         return { status: 200, replayed: !changed, body: order };
       },
     }),
     'GET /plans/{planId}/ledger': route({
-      summary: 'The public sponsorship ledger, a page at a time in the order of payment (limit, after): each sponsor, amount, people covered by relief group and county, refunds, no beneficiary named; with the whole ledger\'s totals',
+      summary:
+        "The public sponsorship ledger, a page at a time in the order of payment (limit, after): each sponsor, amount, people covered by relief group and county, refunds, no beneficiary named; with the whole ledger's totals",
       params: PlanParams,
       query: LedgerQuery,
       responses: { 200: 'a page of the ledger, the totals, and `after` for the next page', 404: 'unknown plan or no public ledger' },
       handle: async ({ params, query }) => ({ status: 200, body: await ledgerPage(deps(), params.planId, query) }),
     }),
     'GET /plans/{planId}/ledger.csv': route({
-      summary: 'The public sponsorship ledger as CSV (UTF-8 with BOM), a page at a time (limit, after; a `link` header names the next page); the last page ends with the TOTAL row',
+      summary:
+        'The public sponsorship ledger as CSV (UTF-8 with BOM), a page at a time (limit, after; a `link` header names the next page); the last page ends with the TOTAL row',
       params: PlanParams,
       query: LedgerQuery,
       produces: 'text/csv; charset=utf-8',
       responses: { 200: 'a page of the ledger as CSV', 404: 'unknown plan or no public ledger' },
       handle: async ({ params, query }) => {
         const ledger = await ledgerPage(deps(), params.planId, { ...query, limit: query.limit ?? MAX_LEDGER_PAGE });
-        const next: Record<string, string> = ledger.after === undefined ? {} : {
-          link: `</plans/${params.planId}/ledger.csv?${new URLSearchParams({ ...(query.limit ? { limit: String(query.limit) } : {}), after: ledger.after })}>; rel="next"`,
-        };
+        const next: Record<string, string> =
+          ledger.after === undefined
+            ? {}
+            : {
+                link: `</plans/${params.planId}/ledger.csv?${new URLSearchParams({ ...(query.limit ? { limit: String(query.limit) } : {}), after: ledger.after })}>; rel="next"`,
+              };
         return { status: 200, contentType: 'text/csv; charset=utf-8', headers: next, body: ledgerCsv(ledger) };
       },
     }),

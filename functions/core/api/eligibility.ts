@@ -12,7 +12,12 @@ import { RosterChange, changePerson, maskedPerson } from '../eligibility/roster-
 import { PersonParams, PlanParams } from './params.ts';
 
 /** Rows arrive as JSON in batches; each is validated on its own so one bad row rejects only itself. */
-const RosterImport = z.strictObject({ people: z.array(z.unknown()).min(1).max(ROSTER_BATCH_MAX, { error: `at most ${ROSTER_BATCH_MAX} rows a request (send more in batches)` }) });
+const RosterImport = z.strictObject({
+  people: z
+    .array(z.unknown())
+    .min(1)
+    .max(ROSTER_BATCH_MAX, { error: `at most ${ROSTER_BATCH_MAX} rows a request (send more in batches)` }),
+});
 
 export function eligibilityApi(deps: () => Deps): Api {
   return {
@@ -46,7 +51,10 @@ export function eligibilityApi(deps: () => Deps): Api {
     'GET /plans/{planId}/eligibility/{personId}': route({
       summary: 'May this person buy the plan: reasons, tiers, channels, relief groups, existing policy',
       params: PersonParams,
-      responses: { 200: 'the answer', 404: "unknown plan; NOT_IN_ROSTER: the plan's roster has no such person and the plan no policy of theirs (another city's residents are answered so too)" },
+      responses: {
+        200: 'the answer',
+        404: "unknown plan; NOT_IN_ROSTER: the plan's roster has no such person and the plan no policy of theirs (another city's residents are answered so too)",
+      },
       handle: async ({ params }) => {
         const d = deps();
         const plan = await currentPlan(d, params.planId);

@@ -24,10 +24,12 @@ const CloseRequest = z.strictObject({ actor: Actor, reason: Reason.optional(), p
 const MAX_COUNTIES = 500;
 const PopulationRequest = z.strictObject({
   source: Text(200),
-  counties: codeRecord(z.string().regex(/^\d{6}$/, { error: 'must be a 6-digit administrative code' }), z.number().int().min(0).max(100_000_000), MAX_COUNTIES)
-    .refine((counties) => Object.keys(counties).length > 0, { error: 'must name at least one county' }),
+  counties: codeRecord(
+    z.string().regex(/^\d{6}$/, { error: 'must be a 6-digit administrative code' }),
+    z.number().int().min(0).max(100_000_000),
+    MAX_COUNTIES,
+  ).refine((counties) => Object.keys(counties).length > 0, { error: 'must name at least one county' }),
 });
-
 
 /** The request's signer, for the window's history. */
 const signed = (caller: Signer | undefined) => (caller ? { signedBy: caller.arn } : {});
@@ -81,7 +83,12 @@ export function enrollmentApi(deps: () => Deps): Api {
       summary: 'Enroll one person (idempotent by requestId; one policy per person per plan)',
       params: PlanParams,
       body: EnrollmentRequest,
-      responses: { 201: 'enrolled (a replay gets the first answer with header idempotent-replayed: true)', 404: 'unknown plan', 409: 'window closed or already insured', 422: 'not eligible, unknown tier or channel' },
+      responses: {
+        201: 'enrolled (a replay gets the first answer with header idempotent-replayed: true)',
+        404: 'unknown plan',
+        409: 'window closed or already insured',
+        422: 'not eligible, unknown tier or channel',
+      },
       handle: async ({ params, body }) => {
         const d = deps();
         const { created, policy } = await enroll(d, params.planId, body);
@@ -129,7 +136,13 @@ export function enrollmentApi(deps: () => Deps): Api {
       summary: 'A payment received for the order (provider or bureau); a payment the policy does not need is recorded as refunded',
       params: PersonParams,
       body: PaymentConfirmation,
-      responses: { 200: 'the policy and any refunds this payment caused (a replay gets header idempotent-replayed: true)', 403: 'an account debit signed by other than the bureau', 404: 'unknown plan or no order', 409: 'order expired or cancelled; payment id reused', 422: 'amount or channel wrong' },
+      responses: {
+        200: 'the policy and any refunds this payment caused (a replay gets header idempotent-replayed: true)',
+        403: 'an account debit signed by other than the bureau',
+        404: 'unknown plan or no order',
+        409: 'order expired or cancelled; payment id reused',
+        422: 'amount or channel wrong',
+      },
       handle: async ({ params, body, caller }) => {
         const d = deps();
         const { policy, recorded, refunded } = await confirmPayment(d, params.planId, params.personId, body, caller);
@@ -151,7 +164,12 @@ export function enrollmentApi(deps: () => Deps): Api {
       summary: 'Give or withdraw standing consent to renew next plan year by withholding',
       params: PersonParams,
       body: AutoRenewalConsent,
-      responses: { 200: 'the policy', 404: 'unknown plan or no policy', 409: 'order expired or cancelled', 422: 'plan has no auto-renewal, or not through that channel' },
+      responses: {
+        200: 'the policy',
+        404: 'unknown plan or no policy',
+        409: 'order expired or cancelled',
+        422: 'plan has no auto-renewal, or not through that channel',
+      },
       handle: async ({ params, body }) => {
         const d = deps();
         return { status: 200, body: policyView(await setAutoRenewal(d, params.planId, params.personId, body), d.now()) };
@@ -160,7 +178,13 @@ export function enrollmentApi(deps: () => Deps): Api {
     'POST /plans/{planId}/renewals': route({
       summary: "Start (or resume) the renewal of the previous plan year's consenting members in the background; a finished run is returned as it ended",
       params: PlanParams,
-      responses: { 200: 'the finished run: counts by outcome, masked refusals', 202: 'queued: the run so far (status running), or status queued before it started', 404: 'unknown plan', 409: 'window not open', 422: 'plan renews nothing or has no auto-renewal' },
+      responses: {
+        200: 'the finished run: counts by outcome, masked refusals',
+        202: 'queued: the run so far (status running), or status queued before it started',
+        404: 'unknown plan',
+        409: 'window not open',
+        422: 'plan renews nothing or has no auto-renewal',
+      },
       handle: async ({ params }) => {
         const job = await queueRenewal(deps(), params.planId);
         if (job?.status === 'done') return { status: 200, body: job };

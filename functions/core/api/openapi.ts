@@ -37,8 +37,12 @@ function pathParameters(route: Api[string]): unknown[] {
 
 /** How a signed route is signed: AWS Signature Version 4 with a caller role's credentials (API Gateway's IAM authorization). */
 const SIGV4 = {
-  type: 'apiKey', name: 'Authorization', in: 'header', 'x-amazon-apigateway-authtype': 'awsSigv4',
-  description: 'AWS Signature Version 4 (service execute-api) with the credentials of a caller role the route allows (x-callers): bureau, insurer, channel, sponsor or hospital.',
+  type: 'apiKey',
+  name: 'Authorization',
+  in: 'header',
+  'x-amazon-apigateway-authtype': 'awsSigv4',
+  description:
+    'AWS Signature Version 4 (service execute-api) with the credentials of a caller role the route allows (x-callers): bureau, insurer, channel, sponsor or hospital.',
 };
 
 /** A route's security: none for a public one; otherwise SigV4 and the kinds of callers allowed. */
@@ -56,15 +60,27 @@ export function openApiDocument(apis: Api[], access?: RouteAccess): Record<strin
       const responses: Record<string, unknown> = {};
       for (const [status, description] of Object.entries(route.responses)) {
         const produced = route.produces && Number(status) < 300 ? route.produces : undefined;
-        responses[status] = { description, content: produced ? { [produced]: { schema: { type: 'string' } } } : { 'application/json': { schema: Number(status) < 400 ? {} : ErrorBody } } };
+        responses[status] = {
+          description,
+          content: produced ? { [produced]: { schema: { type: 'string' } } } : { 'application/json': { schema: Number(status) < 400 ? {} : ErrorBody } },
+        };
       }
-      if (route.params || route.body) responses['400'] = { description: 'invalid request: every problem names its field and rule', content: { 'application/json': { schema: InvalidRequestBody } } };
-      if (route.body) responses['415'] = { description: 'a body sent as anything but application/json', content: { 'application/json': { schema: ErrorBody } } };
+      if (route.params || route.body)
+        responses['400'] = {
+          description: 'invalid request: every problem names its field and rule',
+          content: { 'application/json': { schema: InvalidRequestBody } },
+        };
+      if (route.body)
+        responses['415'] = { description: 'a body sent as anything but application/json', content: { 'application/json': { schema: ErrorBody } } };
       paths[path] = {
         ...paths[path],
         [method.toLowerCase()]: {
           summary: route.summary,
-          operationId: `${method.toLowerCase()}${path.replace(/[{}]/g, '').split(/[/.]/).map((s) => s.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())).join('')}`,
+          operationId: `${method.toLowerCase()}${path
+            .replace(/[{}]/g, '')
+            .split(/[/.]/)
+            .map((s) => s.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase()))
+            .join('')}`,
           parameters: pathParameters(route),
           ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body) } } } } : {}),
           responses,

@@ -10,7 +10,10 @@ export const PersonParams = z.object({ planId: PlanId, personId: ResidentId });
 export const MemberParams = z.object({ planId: PlanId, memberId: ResidentId });
 export const ClaimParams = z.object({ planId: PlanId, claimId: ClaimFields.shape.claimId });
 /** Order ids are ours (`ord-` and hex), but any id of their alphabet is answered 404 rather than 400 when unknown. */
-export const OrderParams = z.object({ planId: PlanId, orderId: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, { error: 'must be 1–64 letters, digits, dot, dash, colon or underscore' }) });
+export const OrderParams = z.object({
+  planId: PlanId,
+  orderId: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, { error: 'must be 1–64 letters, digits, dot, dash, colon or underscore' }),
+});
 
 /**
  * A paging cursor as this API hands it out: sealed, base64url, a few hundred characters (store/dynamo-ops.ts
@@ -19,5 +22,8 @@ export const OrderParams = z.object({ planId: PlanId, orderId: z.string().regex(
 export const PageCursor = z.string().regex(/^[A-Za-z0-9_-]{1,1024}$/, { error: 'must be a cursor this API returned (base64url, at most 1024 characters)' });
 export const StatementParams = z.object({ planId: PlanId, date: LocalDate });
 /** A hospital's settlement, by the centre's settlement id (setl_id), as the national messages spell it. */
-export const SettlementParams = z.object({ planId: PlanId, setlId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, { error: 'must be a setl_id: 1–100 letters, digits, dot, dash, colon or underscore' }) });
+export const SettlementParams = z.object({
+  planId: PlanId,
+  setlId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, { error: 'must be a setl_id: 1–100 letters, digits, dot, dash, colon or underscore' }),
+});
 export const HospitalCode = z.string().regex(/^[A-Za-z0-9]{1,64}$/, { error: 'must be a hospital code (fixmedins_code): 1–64 letters and digits' });

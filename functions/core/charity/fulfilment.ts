@@ -43,15 +43,28 @@ export async function fulfilOrder(deps: Deps, planId: string, orderId: string, s
     if (shouldStop()) return order;
     const page = await deps.store.listBeneficiaries(planId, orderId, job.cursor.after, FULFIL_PAGE);
     const covered = page.beneficiaries.filter((l) => l.covered);
-    const inputs = await pageInputs(deps, plan, covered.map((l) => l.personId));
-    const results = (await enrollMany(deps, planId, covered.map((line, i) => ({
-      request: { requestId: order.orderId, personId: line.personId, tier: order.tier, channel: 'sponsor' as const },
-      sponsor: { orderId: order.orderId, amount: order.amountEach, row: line.row }, inputs: inputs[i],
-    })))).map(lineResult);
+    const inputs = await pageInputs(
+      deps,
+      plan,
+      covered.map((l) => l.personId),
+    );
+    const results = (
+      await enrollMany(
+        deps,
+        planId,
+        covered.map((line, i) => ({
+          request: { requestId: order.orderId, personId: line.personId, tier: order.tier, channel: 'sponsor' as const },
+          sponsor: { orderId: order.orderId, amount: order.amountEach, row: line.row },
+          inputs: inputs[i],
+        })),
+      )
+    ).map(lineResult);
     const changed = covered.map((line, i) => ({ ...line, outcome: results[i].outcome }));
     await deps.store.putBeneficiaries(planId, orderId, changed);
     const counts = { ...job.counts };
-    const add = (key: string) => { counts[key] = (counts[key] ?? 0) + 1; };
+    const add = (key: string) => {
+      counts[key] = (counts[key] ?? 0) + 1;
+    };
     for (const line of changed) {
       if (line.outcome.enrolled) {
         add('enrolled');
@@ -63,8 +76,15 @@ export async function fulfilOrder(deps: Deps, planId: string, orderId: string, s
     }
     const cursor = page.after !== undefined ? { shard: 0, after: page.after } : null;
     // The page's participation counts move with its position: a page redone after a crash counts once.
-    const participation = { planId, people: covered.flatMap((line, i) => (results[i].counts ? [{ personId: line.personId, deltas: results[i].counts! }] : [])) };
-    job = await save(deps.store, { ...job, cursor, counts, updatedAt: deps.now().toISOString(), status: cursor ? 'running' : 'done', version: job.version + 1 }, participation);
+    const participation = {
+      planId,
+      people: covered.flatMap((line, i) => (results[i].counts ? [{ personId: line.personId, deltas: results[i].counts! }] : [])),
+    };
+    job = await save(
+      deps.store,
+      { ...job, cursor, counts, updatedAt: deps.now().toISOString(), status: cursor ? 'running' : 'done', version: job.version + 1 },
+      participation,
+    );
   }
   order = await finish(deps, order, job);
   return order;
@@ -75,7 +95,8 @@ export async function fulfilOrder(deps: Deps, planId: string, orderId: string, s
  * year also needs each person's last year, so there each line reads its own.
  */
 async function pageInputs(deps: Deps, plan: LoadedPlan, personIds: string[]): Promise<EnrollmentInputs[]> {
-  if (plan.renews) return mapConcurrent(personIds, IN_FLIGHT, (personId) => deps.store.getEnrollmentInputs(plan.id, personId, { previousPlanId: plan.renews! }));
+  if (plan.renews)
+    return mapConcurrent(personIds, IN_FLIGHT, (personId) => deps.store.getEnrollmentInputs(plan.id, personId, { previousPlanId: plan.renews! }));
   const [{ people, policies }, window] = await Promise.all([deps.store.getPeopleAndPolicies(plan.id, personIds), currentWindow(deps.store, plan, deps.now())]);
   return personIds.map((personId) => ({ policy: policies.get(personId), person: people.get(personId), window }));
 }
@@ -88,13 +109,20 @@ function lineResult(result: Enrolled | DomainError) {
 
 /** The receipt: counts from the job, refunds at the amount paid for each person; the order and its ledger entry. */
 async function finish(deps: Deps, order: Order, job: Job): Promise<Order> {
-  const pick = (prefix: string) => Object.fromEntries(Object.entries(job.counts).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+  const pick = (prefix: string) =>
+    Object.fromEntries(
+      Object.entries(job.counts)
+        .filter(([k]) => k.startsWith(prefix))
+        .map(([k, v]) => [k.slice(prefix.length), v]),
+    );
   const refundedByReason = pick('refund#');
   const refundedPeople = Object.values(refundedByReason).reduce((a, b) => a + b, 0);
   const result: OrderResult = {
     enrolled: job.counts.enrolled ?? 0,
     refunded: { people: refundedPeople, amount: formatYuan(new Decimal(order.amountEach).times(refundedPeople)), byReason: refundedByReason },
-    byReliefGroup: pick('group#'), byCounty: pick('county#'), finishedAt: job.updatedAt,
+    byReliefGroup: pick('group#'),
+    byCounty: pick('county#'),
+    finishedAt: job.updatedAt,
   };
   return recordReceipt(deps, { ...order, status: 'fulfilled', result, version: order.version + 1 });
 }
@@ -117,9 +145,17 @@ export function ledgerEntryOf(order: Order): LedgerEntry {
   const paid = new Decimal(order.payment!.amount);
   return {
     orderId: order.orderId,
-    sponsor: { name: order.sponsor.kind === 'individual' ? maskName(order.sponsor.name) : order.sponsor.name, kind: order.sponsor.kind, ...(order.sponsor.campaign ? { campaign: order.sponsor.campaign } : {}) },
-    paidAt: order.payment!.at, amountPaid: formatYuan(paid), enrolled: result.enrolled,
-    refunded: { people: result.refunded.people, amount: result.refunded.amount }, net: formatYuan(paid.minus(result.refunded.amount)),
-    byReliefGroup: result.byReliefGroup, byCounty: result.byCounty,
+    sponsor: {
+      name: order.sponsor.kind === 'individual' ? maskName(order.sponsor.name) : order.sponsor.name,
+      kind: order.sponsor.kind,
+      ...(order.sponsor.campaign ? { campaign: order.sponsor.campaign } : {}),
+    },
+    paidAt: order.payment!.at,
+    amountPaid: formatYuan(paid),
+    enrolled: result.enrolled,
+    refunded: { people: result.refunded.people, amount: result.refunded.amount },
+    net: formatYuan(paid.minus(result.refunded.amount)),
+    byReliefGroup: result.byReliefGroup,
+    byCounty: result.byCounty,
   };
 }

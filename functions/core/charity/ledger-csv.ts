@@ -34,16 +34,34 @@ export interface LedgerTotals {
 }
 
 /** A page of the ledger, with the totals of all of it; `after` asks for the next page (absent on the last). */
-export interface Ledger { planId: string; entries: LedgerEntry[]; totals: LedgerTotals; after?: string }
+export interface Ledger {
+  planId: string;
+  entries: LedgerEntry[];
+  totals: LedgerTotals;
+  after?: string;
+}
 
 export const LEDGER_CSV_COLUMNS = [
-  'orderId', 'sponsorName', 'sponsorKind', 'campaign', 'paidAt', 'amountPaid', 'enrolled',
-  'refundedPeople', 'refundedAmount', 'net', 'byReliefGroup', 'byCounty',
+  'orderId',
+  'sponsorName',
+  'sponsorKind',
+  'campaign',
+  'paidAt',
+  'amountPaid',
+  'enrolled',
+  'refundedPeople',
+  'refundedAmount',
+  'net',
+  'byReliefGroup',
+  'byCounty',
 ] as const;
 
 /** { tekun: 2, dibao: 3 } → 'dibao:3;tekun:2': keys sorted, so the same ledger is always the same file. */
 function breakdown(counts: Record<string, number>): string {
-  return Object.keys(counts).sort().map((k) => `${k}:${counts[k]}`).join(';');
+  return Object.keys(counts)
+    .sort()
+    .map((k) => `${k}:${counts[k]}`)
+    .join(';');
 }
 
 /**
@@ -56,15 +74,35 @@ function text(value: string | undefined): string {
 
 export function ledgerCsv(ledger: Ledger): string {
   const rows = ledger.entries.map((e) => [
-    e.orderId, text(e.sponsor.name), text(e.sponsor.kind), text(e.sponsor.campaign), e.paidAt, e.amountPaid, String(e.enrolled),
-    String(e.refunded.people), e.refunded.amount, e.net, breakdown(e.byReliefGroup), breakdown(e.byCounty),
+    e.orderId,
+    text(e.sponsor.name),
+    text(e.sponsor.kind),
+    text(e.sponsor.campaign),
+    e.paidAt,
+    e.amountPaid,
+    String(e.enrolled),
+    String(e.refunded.people),
+    e.refunded.amount,
+    e.net,
+    breakdown(e.byReliefGroup),
+    breakdown(e.byCounty),
   ]);
   // The whole ledger's totals, once, on its last page.
   const { totals } = ledger;
   if (ledger.after === undefined) {
     rows.push([
-      'TOTAL', '', '', '', '', totals.paid, String(totals.enrolled),
-      String(totals.refundedPeople), totals.refunded, totals.net, breakdown(totals.byReliefGroup), breakdown(totals.byCounty),
+      'TOTAL',
+      '',
+      '',
+      '',
+      '',
+      totals.paid,
+      String(totals.enrolled),
+      String(totals.refundedPeople),
+      totals.refunded,
+      totals.net,
+      breakdown(totals.byReliefGroup),
+      breakdown(totals.byCounty),
     ]);
   }
   return stringify(rows, { bom: true, header: true, columns: [...LEDGER_CSV_COLUMNS], record_delimiter: 'windows' });

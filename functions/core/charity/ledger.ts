@@ -19,8 +19,12 @@ export const MAX_LEDGER_PAGE = 1000;
 /** What one entry adds to the ledger's totals, by name (counts and yuan amounts as decimal strings). */
 function contribution(entry: LedgerEntry): Record<string, string> {
   return {
-    orders: '1', enrolled: String(entry.enrolled), refundedPeople: String(entry.refunded.people),
-    paid: entry.amountPaid, refunded: entry.refunded.amount, net: entry.net,
+    orders: '1',
+    enrolled: String(entry.enrolled),
+    refundedPeople: String(entry.refunded.people),
+    paid: entry.amountPaid,
+    refunded: entry.refunded.amount,
+    net: entry.net,
     ...Object.fromEntries(Object.entries(entry.byReliefGroup).map(([group, n]) => [`group#${group}`, String(n)])),
     ...Object.fromEntries(Object.entries(entry.byCounty).map(([county, n]) => [`county#${county}`, String(n)])),
   };
@@ -43,22 +47,34 @@ export function totalsMoves(next: LedgerEntry, previous?: LedgerEntry): Record<s
  * replaces, in one write; the same entry again (a redelivered job) moves nothing.
  */
 export async function recordLedgerEntry(store: Store, planId: string, entry: LedgerEntry): Promise<void> {
-  await retryOnConflict(async () => {
-    const stored = await store.getLedgerEntry(planId, entry.paidAt, entry.orderId);
-    if (stored && JSON.stringify(stored.entry) === JSON.stringify(entry)) return;
-    await store.putLedgerEntry(planId, entry, stored?.version ?? 0, totalsMoves(entry, stored?.entry));
-  }, { what: `the ledger entry of order ${entry.orderId}` });
+  await retryOnConflict(
+    async () => {
+      const stored = await store.getLedgerEntry(planId, entry.paidAt, entry.orderId);
+      if (stored && JSON.stringify(stored.entry) === JSON.stringify(entry)) return;
+      await store.putLedgerEntry(planId, entry, stored?.version ?? 0, totalsMoves(entry, stored?.entry));
+    },
+    { what: `the ledger entry of order ${entry.orderId}` },
+  );
 }
 
 /** The totals item as the domain reads it: yuan with two decimals, counts, breakdowns without zeros. */
 function totalsOf(raw: Record<string, string>): LedgerTotals {
   const count = (name: string) => Number(raw[name] ?? 0);
-  const breakdown = (prefix: string) => Object.fromEntries(Object.entries(raw)
-    .filter(([name, n]) => name.startsWith(prefix) && Number(n) !== 0).map(([name, n]) => [name.slice(prefix.length), Number(n)]));
+  const breakdown = (prefix: string) =>
+    Object.fromEntries(
+      Object.entries(raw)
+        .filter(([name, n]) => name.startsWith(prefix) && Number(n) !== 0)
+        .map(([name, n]) => [name.slice(prefix.length), Number(n)]),
+    );
   return {
-    orders: count('orders'), paid: formatYuan(new Decimal(raw.paid ?? 0)), refunded: formatYuan(new Decimal(raw.refunded ?? 0)),
-    net: formatYuan(new Decimal(raw.net ?? 0)), enrolled: count('enrolled'), refundedPeople: count('refundedPeople'),
-    byReliefGroup: breakdown('group#'), byCounty: breakdown('county#'),
+    orders: count('orders'),
+    paid: formatYuan(new Decimal(raw.paid ?? 0)),
+    refunded: formatYuan(new Decimal(raw.refunded ?? 0)),
+    net: formatYuan(new Decimal(raw.net ?? 0)),
+    enrolled: count('enrolled'),
+    refundedPeople: count('refundedPeople'),
+    byReliefGroup: breakdown('group#'),
+    byCounty: breakdown('county#'),
   };
 }
 

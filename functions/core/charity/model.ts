@@ -40,7 +40,10 @@ export interface Order {
   result?: OrderResult;
   /** The settlement after the window closed: requested, then done with the beneficiaries whose sponsor payment came back. */
   settlement?: {
-    actor: string; requestedAt: string; lapsed?: number; finishedAt?: string;
+    actor: string;
+    requestedAt: string;
+    lapsed?: number;
+    finishedAt?: string;
     /** Rows whose sponsor payment came back after the settlement (a paid policy cancelled before cover), counted since. */
     lateRefunds?: number[];
   };

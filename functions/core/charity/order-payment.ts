@@ -29,7 +29,9 @@ const STEP_TAKERS: Record<ApprovalStep, readonly Caller[]> = {
 
 function requireTaker(step: ApprovalStep, signer: Signer | undefined): void {
   if (signer && !(signer.kind && STEP_TAKERS[step].includes(signer.kind))) {
-    throw forbidden('NOT_YOUR_STEP', `"${step}" is taken by ${STEP_TAKERS[step].join(' or ')}, not ${signer.kind ?? 'an unknown role'}`, { takers: STEP_TAKERS[step] });
+    throw forbidden('NOT_YOUR_STEP', `"${step}" is taken by ${STEP_TAKERS[step].join(' or ')}, not ${signer.kind ?? 'an unknown role'}`, {
+      takers: STEP_TAKERS[step],
+    });
   }
 }
 
@@ -40,15 +42,23 @@ export const OrderPaymentRequest = z.strictObject({ paymentId: ClientKey(8, 64),
 export type OrderPaymentRequest = z.infer<typeof OrderPaymentRequest>;
 
 /** Changes an order from the version read, retried on a concurrent change; `decide` answers undefined to leave it. */
-export async function changeOrder(deps: Deps, planId: string, orderId: string, decide: (order: Order) => Order | undefined): Promise<{ order: Order; changed: boolean }> {
-  return retryOnConflict(async () => {
-    const order = await getOrder(deps, planId, orderId);
-    const next = decide(order);
-    if (!next) return { order, changed: false };
-    const stored = { ...next, version: order.version + 1 };
-    await deps.store.putOrder(stored);
-    return { order: stored, changed: true };
-  }, { what: 'the order', busy: () => conflict('ORDER_BUSY', 'the order is being changed by someone else; try again') });
+export async function changeOrder(
+  deps: Deps,
+  planId: string,
+  orderId: string,
+  decide: (order: Order) => Order | undefined,
+): Promise<{ order: Order; changed: boolean }> {
+  return retryOnConflict(
+    async () => {
+      const order = await getOrder(deps, planId, orderId);
+      const next = decide(order);
+      if (!next) return { order, changed: false };
+      const stored = { ...next, version: order.version + 1 };
+      await deps.store.putOrder(stored);
+      return { order: stored, changed: true };
+    },
+    { what: 'the order', busy: () => conflict('ORDER_BUSY', 'the order is being changed by someone else; try again') },
+  );
 }
 
 export async function approveOrder(deps: Deps, planId: string, orderId: string, request: ApprovalRequest, signer?: Signer) {
@@ -60,7 +70,8 @@ export async function approveOrder(deps: Deps, planId: string, orderId: string, 
   return changeOrder(deps, planId, orderId, (order) => {
     if (order.approvals.some((a) => a.step === request.step)) return undefined;
     const expected = steps[order.approvals.length];
-    if (request.step !== expected) throw conflict('APPROVAL_OUT_OF_ORDER', `the next step is "${expected}"`, { next: expected, recorded: order.approvals.map((a) => a.step) });
+    if (request.step !== expected)
+      throw conflict('APPROVAL_OUT_OF_ORDER', `the next step is "${expected}"`, { next: expected, recorded: order.approvals.map((a) => a.step) });
     return { ...order, approvals: [...order.approvals, approval(request.step, request.actor, deps.now().toISOString(), signer?.arn)] };
   });
 }
@@ -78,10 +89,13 @@ export async function payOrder(deps: Deps, planId: string, orderId: string, requ
     const missing = steps.filter((s) => s !== PAYMENT_STEP && !order.approvals.some((a) => a.step === s));
     if (missing.length > 0) throw conflict('APPROVALS_PENDING', `the order awaits ${missing.join(', ')}`, { missing });
     if (quote.covered === 0) throw unprocessable('NOTHING_TO_PAY', 'the quote covers nobody');
-    if (!new Decimal(request.amount).eq(quote.amount)) throw unprocessable('AMOUNT_MISMATCH', `the quote is ${quote.amount} yuan, not ${request.amount}`, { due: quote.amount });
+    if (!new Decimal(request.amount).eq(quote.amount))
+      throw unprocessable('AMOUNT_MISMATCH', `the quote is ${quote.amount} yuan, not ${request.amount}`, { due: quote.amount });
     const at = deps.now().toISOString();
     return {
-      ...order, status: 'paid' as const, payment: { paymentId: request.paymentId, amount: formatYuan(new Decimal(request.amount)), at },
+      ...order,
+      status: 'paid' as const,
+      payment: { paymentId: request.paymentId, amount: formatYuan(new Decimal(request.amount)), at },
       approvals: steps.includes(PAYMENT_STEP) ? [...order.approvals, approval(PAYMENT_STEP, request.actor, at, signer?.arn)] : order.approvals,
     };
   });

@@ -27,34 +27,47 @@ import { conflict, notFound, unprocessable } from '../errors.ts';
 
 export const MAX_BENEFICIARIES = 100_000;
 
-export const OrderRequest = z.strictObject({
-  requestId: ClientKey(8, 64),
-  sponsor: z.strictObject({
-    name: Text(100),
-    kind: PayerKind,
-    /** Required of organisations (every kind but individual). */
-    creditCode: CreditCode.optional(),
-    campaign: Text(64).optional(),
-  }).refine((s) => (s.kind === 'individual') === (s.creditCode === undefined), {
-    path: ['creditCode'], error: 'is required of an organisation and not given for an individual',
-  }),
-  /** Who places the order (for plans with approvals, the first step's actor). */
-  actor: Text(100),
-  tier: Text(64),
-  contribution: z.enum(['full', 'fixed-amount']),
-  amountEach: yuanText(6).optional(),
-  /** Resident ID numbers (an uploaded list); each line is checked on its own and a bad one is reported, not fatal. */
-  beneficiaries: z.array(z.string().max(40)).min(1).max(MAX_BENEFICIARIES).optional(),
-  /** Or: everyone in the roster in any of these relief groups, registered in these counties. */
-  selection: z.strictObject({
-    reliefGroups: z.array(ReliefGroup).min(1).max(ReliefGroup.options.length),
-    counties: z.array(z.string().regex(/^\d{6}$/, { error: 'must be a 6-digit administrative code' })).min(1).max(50),
-  }).optional(),
-}).refine((o) => (o.contribution === 'fixed-amount') === (o.amountEach !== undefined), {
-  path: ['amountEach'], error: 'is required for a fixed-amount contribution and only then',
-}).refine((o) => (o.beneficiaries === undefined) !== (o.selection === undefined), {
-  path: ['beneficiaries'], error: 'give either beneficiaries or a selection, not both',
-});
+export const OrderRequest = z
+  .strictObject({
+    requestId: ClientKey(8, 64),
+    sponsor: z
+      .strictObject({
+        name: Text(100),
+        kind: PayerKind,
+        /** Required of organisations (every kind but individual). */
+        creditCode: CreditCode.optional(),
+        campaign: Text(64).optional(),
+      })
+      .refine((s) => (s.kind === 'individual') === (s.creditCode === undefined), {
+        path: ['creditCode'],
+        error: 'is required of an organisation and not given for an individual',
+      }),
+    /** Who places the order (for plans with approvals, the first step's actor). */
+    actor: Text(100),
+    tier: Text(64),
+    contribution: z.enum(['full', 'fixed-amount']),
+    amountEach: yuanText(6).optional(),
+    /** Resident ID numbers (an uploaded list); each line is checked on its own and a bad one is reported, not fatal. */
+    beneficiaries: z.array(z.string().max(40)).min(1).max(MAX_BENEFICIARIES).optional(),
+    /** Or: everyone in the roster in any of these relief groups, registered in these counties. */
+    selection: z
+      .strictObject({
+        reliefGroups: z.array(ReliefGroup).min(1).max(ReliefGroup.options.length),
+        counties: z
+          .array(z.string().regex(/^\d{6}$/, { error: 'must be a 6-digit administrative code' }))
+          .min(1)
+          .max(50),
+      })
+      .optional(),
+  })
+  .refine((o) => (o.contribution === 'fixed-amount') === (o.amountEach !== undefined), {
+    path: ['amountEach'],
+    error: 'is required for a fixed-amount contribution and only then',
+  })
+  .refine((o) => (o.beneficiaries === undefined) !== (o.selection === undefined), {
+    path: ['beneficiaries'],
+    error: 'give either beneficiaries or a selection, not both',
+  });
 export type OrderRequest = z.infer<typeof OrderRequest>;
 
 /** The order id follows from the request id, so a replayed request finds its first order. */
@@ -130,7 +143,7 @@ export async function createOrder(deps: Deps, planId: string, request: OrderRequ
   refuseEndedCover(plan, now, 'no order is taken');
 
   // Numbering, bad numbers and repeats need the whole list but no reads: done here, the rest by the quote job.
-  const listed = request.beneficiaries ?? await selectFromRoster(deps, plan, request.selection!);
+  const listed = request.beneficiaries ?? (await selectFromRoster(deps, plan, request.selection!));
   const seen = new Set<string>();
   const lines: OrderBeneficiary[] = listed.map((raw, i) => {
     const personId = raw.trim().toUpperCase();
@@ -139,13 +152,28 @@ export async function createOrder(deps: Deps, planId: string, request: OrderRequ
     seen.add(personId);
     return { row: i + 1, personId, covered: true };
   });
-  const chunks = Array.from({ length: Math.ceil(lines.length / ORDER_CHUNK) }, (_, index) => ({ index, lines: lines.slice(index * ORDER_CHUNK, (index + 1) * ORDER_CHUNK) }));
+  const chunks = Array.from({ length: Math.ceil(lines.length / ORDER_CHUNK) }, (_, index) => ({
+    index,
+    lines: lines.slice(index * ORDER_CHUNK, (index + 1) * ORDER_CHUNK),
+  }));
   const amountEach = request.contribution === 'full' ? new Decimal(tier.premium) : Decimal.min(new Decimal(request.amountEach!), new Decimal(tier.premium));
   const approvals = plan.sponsorship.approvals.length > 0 ? [approval(plan.sponsorship.approvals[0], request.actor, now.toISOString(), signedBy)] : [];
   const order: Order = {
-    planId, orderId, sponsor: request.sponsor, tier: tier.id, premium: tier.premium, contribution: request.contribution,
-    amountEach: formatYuan(amountEach), chunks: chunks.length, lines: lines.length,
-    status: 'quoting', approvals, requestId: request.requestId, requestDigest, createdAt: now.toISOString(), version: 1,
+    planId,
+    orderId,
+    sponsor: request.sponsor,
+    tier: tier.id,
+    premium: tier.premium,
+    contribution: request.contribution,
+    amountEach: formatYuan(amountEach),
+    chunks: chunks.length,
+    lines: lines.length,
+    status: 'quoting',
+    approvals,
+    requestId: request.requestId,
+    requestDigest,
+    createdAt: now.toISOString(),
+    version: 1,
   };
   const { created, order: stored } = await deps.store.createOrder(order, chunks);
   return { created, order: await resumeQuote(deps, created ? stored : sameRequest(stored, requestDigest)) };
@@ -154,7 +182,9 @@ export async function createOrder(deps: Deps, planId: string, request: OrderRequ
 /** The order a request id placed, if this is that request again: the same id with another list, tier or sponsor is a 409. */
 function sameRequest(order: Order, requestDigest: string): Order {
   if (order.requestDigest !== undefined && order.requestDigest !== requestDigest) {
-    throw conflict('REQUEST_ID_REUSED', `request ${order.requestId} placed another order (its sponsor, tier, contribution or list differ)`, { orderId: order.orderId });
+    throw conflict('REQUEST_ID_REUSED', `request ${order.requestId} placed another order (its sponsor, tier, contribution or list differ)`, {
+      orderId: order.orderId,
+    });
   }
   return order;
 }
@@ -185,7 +215,10 @@ export async function quoteOrder(deps: Deps, planId: string, orderId: string, sh
     const toCheck = lines.filter((l) => l.covered);
     const reads = Array.from({ length: Math.ceil(toCheck.length / READ_CHUNK) }, (_, i) => toCheck.slice(i * READ_CHUNK, (i + 1) * READ_CHUNK));
     await mapConcurrent(reads, READS_IN_FLIGHT, async (batch) => {
-      const { people, policies } = await deps.store.getPeopleAndPolicies(planId, batch.map((l) => l.personId));
+      const { people, policies } = await deps.store.getPeopleAndPolicies(
+        planId,
+        batch.map((l) => l.personId),
+      );
       for (const line of batch) {
         // Another city's resident is quoted as not in the roster: their county and relief groups stay theirs.
         const person = seenBy(plan, people.get(line.personId));
@@ -202,13 +235,32 @@ export async function quoteOrder(deps: Deps, planId: string, orderId: string, sh
     }
     const next = job.cursor.shard + 1;
     const cursor = next < order.chunks ? { shard: next } : null;
-    job = await save(deps.store, { ...job, cursor, counts, updatedAt: deps.now().toISOString(), status: cursor ? 'running' : 'done', version: job.version + 1 });
+    job = await save(deps.store, {
+      ...job,
+      cursor,
+      counts,
+      updatedAt: deps.now().toISOString(),
+      status: cursor ? 'running' : 'done',
+      version: job.version + 1,
+    });
   }
   const covered = job.counts.covered ?? 0;
-  const byReason = Object.fromEntries(Object.entries(job.counts).filter(([k]) => k.startsWith('reason#')).map(([k, v]) => [k.slice('reason#'.length), v]));
+  const byReason = Object.fromEntries(
+    Object.entries(job.counts)
+      .filter(([k]) => k.startsWith('reason#'))
+      .map(([k, v]) => [k.slice('reason#'.length), v]),
+  );
   const quoted: Order = {
-    ...order, status: 'quoted', version: order.version + 1,
-    quote: { beneficiaries: order.lines, covered, notCovered: order.lines - covered, byReason, amount: formatYuan(new Decimal(order.amountEach).times(covered)) },
+    ...order,
+    status: 'quoted',
+    version: order.version + 1,
+    quote: {
+      beneficiaries: order.lines,
+      covered,
+      notCovered: order.lines - covered,
+      byReason,
+      amount: formatYuan(new Decimal(order.amountEach).times(covered)),
+    },
   };
   try {
     await deps.store.putOrder(quoted);
@@ -230,7 +282,8 @@ async function selectFromRoster(deps: Deps, plan: LoadedPlan, selection: NonNull
     do {
       const page = await deps.store.listReliefRecipients(county, selection.reliefGroups, after);
       ids.push(...page.people.map((p) => p.personId));
-      if (ids.length > MAX_BENEFICIARIES) throw unprocessable('SELECTION_TOO_LARGE', `the selection names more than ${MAX_BENEFICIARIES} people: split it by county or group`);
+      if (ids.length > MAX_BENEFICIARIES)
+        throw unprocessable('SELECTION_TOO_LARGE', `the selection names more than ${MAX_BENEFICIARIES} people: split it by county or group`);
       after = page.after;
     } while (after);
   }

@@ -37,7 +37,8 @@ export async function requestSettlement(deps: Deps, planId: string, orderId: str
   const window = await currentWindow(deps.store, plan, now);
   const result = await changeOrder(deps, planId, orderId, (order) => {
     if (order.settlement) return undefined;
-    if (order.status !== 'fulfilled') throw conflict('ORDER_NOT_FULFILLED', `order ${orderId} is ${order.status}: settle it once fulfilled and the window has closed`);
+    if (order.status !== 'fulfilled')
+      throw conflict('ORDER_NOT_FULFILLED', `order ${orderId} is ${order.status}: settle it once fulfilled and the window has closed`);
     // Beneficiaries may pay their part until the window closes (see enrollment/policies.ts).
     if (window.closesAt === null || now.getTime() < Date.parse(window.closesAt)) {
       throw conflict('PAYMENTS_STILL_DUE', `beneficiaries of ${planId} may pay their part until the window closes`, { closesAt: window.closesAt });
@@ -83,17 +84,29 @@ export async function settleOrder(deps: Deps, planId: string, orderId: string, s
     const page = await deps.store.listBeneficiaries(planId, orderId, job.cursor.after, FULFIL_PAGE);
     // Lines this settlement marked already count again on a redone page: their policies say so.
     const enrolled = page.beneficiaries.filter((line) => line.outcome?.enrolled || (line.outcome && 'settled' in line.outcome));
-    const { policies } = await deps.store.getPeopleAndPolicies(planId, enrolled.map((line) => line.personId));
+    const { policies } = await deps.store.getPeopleAndPolicies(
+      planId,
+      enrolled.map((line) => line.personId),
+    );
     const verdicts = enrolled.map((line) => sponsorRefund(policies.get(line.personId), orderId, now));
     const writes = verdicts.flatMap((v) => (v.refund ? [{ policy: v.refund, readVersion: v.refund.version - 1 }] : []));
     // A policy changed since it was read (a late payment, a cancellation) fails the page; the redelivered message reads it again.
     if ((await deps.store.putPolicies(writes)).some((stored) => !stored)) throw new VersionConflict(`a policy of order ${orderId}`);
-    const lapsed = enrolled.flatMap((line, i) => (verdicts[i].reason ? [{ ...line, outcome: { enrolled: false as const, refundReason: verdicts[i].reason!, settled: true as const } }] : []));
+    const lapsed = enrolled.flatMap((line, i) =>
+      verdicts[i].reason ? [{ ...line, outcome: { enrolled: false as const, refundReason: verdicts[i].reason!, settled: true as const } }] : [],
+    );
     await deps.store.putBeneficiaries(planId, orderId, lapsed);
     const counts = { ...job.counts };
     for (const line of lapsed) for (const key of countKeys(line)) counts[key] = (counts[key] ?? 0) + 1;
     const cursor = page.after !== undefined ? { shard: 0, after: page.after } : null;
-    job = await save(deps.store, { ...job, cursor, counts, updatedAt: deps.now().toISOString(), status: cursor ? 'running' : 'done', version: job.version + 1 });
+    job = await save(deps.store, {
+      ...job,
+      cursor,
+      counts,
+      updatedAt: deps.now().toISOString(),
+      status: cursor ? 'running' : 'done',
+      version: job.version + 1,
+    });
   }
   order = await finish(deps, order, job);
   return order;
@@ -101,7 +114,12 @@ export async function settleOrder(deps: Deps, planId: string, orderId: string, s
 
 /** What a lapsed line moves on the receipt: one out of the enrolled, its relief groups and county; one refund for its reason. */
 function countKeys(line: OrderBeneficiary & { outcome: { refundReason: string } }): string[] {
-  return ['lapsed', `refund#${line.outcome.refundReason}`, ...(line.reliefGroups ?? []).map((g) => `group#${g}`), ...(line.regionCode ? [`county#${line.regionCode}`] : [])];
+  return [
+    'lapsed',
+    `refund#${line.outcome.refundReason}`,
+    ...(line.reliefGroups ?? []).map((g) => `group#${g}`),
+    ...(line.regionCode ? [`county#${line.regionCode}`] : []),
+  ];
 }
 
 /**
@@ -115,7 +133,8 @@ function sponsorRefund(policy: Policy | undefined, orderId: string, now: Date): 
   if (!policy || !attempt || !payment) return {};
   if (payment.refund) return { reason: payment.refund.reason };
   // The policy itself while it is unpaid past its deadline or cancelled; an earlier attempt was replaced only once it lapsed.
-  const lapsed = attempt === policy ? ['expired', 'cancelled'].includes(lifecycle(policy, now)) : attempt.status === 'pending' || attempt.status === 'cancelled';
+  const lapsed =
+    attempt === policy ? ['expired', 'cancelled'].includes(lifecycle(policy, now)) : attempt.status === 'pending' || attempt.status === 'cancelled';
   if (!lapsed) return {};
   const payments = attempt.payments.map((p): PolicyPayment => (p === payment ? { ...p, refund: { at: now.toISOString(), reason: UNPAID } } : p));
   const next = attempt === policy ? { ...policy, payments } : { ...policy, earlier: policy.earlier!.map((e) => (e === attempt ? { ...e, payments } : e)) };
@@ -140,7 +159,11 @@ function lessLapsed(order: Order, counts: Record<string, number>): Order {
   const lapsed = counts.lapsed ?? 0;
   const result = order.result!;
   const less = (of: Record<string, number>, prefix: string) =>
-    Object.fromEntries(Object.entries(of).map(([k, v]) => [k, v - (counts[`${prefix}${k}`] ?? 0)]).filter(([, v]) => (v as number) > 0));
+    Object.fromEntries(
+      Object.entries(of)
+        .map(([k, v]) => [k, v - (counts[`${prefix}${k}`] ?? 0)])
+        .filter(([, v]) => (v as number) > 0),
+    );
   return {
     ...order,
     result: {
@@ -151,7 +174,8 @@ function lessLapsed(order: Order, counts: Record<string, number>): Order {
         amount: formatYuan(new Decimal(result.refunded.amount).plus(new Decimal(order.amountEach).times(lapsed))),
         byReason: mergeCounts(result.refunded.byReason, counts, 'refund#'),
       },
-      byReliefGroup: less(result.byReliefGroup, 'group#'), byCounty: less(result.byCounty, 'county#'),
+      byReliefGroup: less(result.byReliefGroup, 'group#'),
+      byCounty: less(result.byCounty, 'county#'),
     },
   };
 }
@@ -159,7 +183,11 @@ function lessLapsed(order: Order, counts: Record<string, number>): Order {
 /** The receipt and the ledger entry with the lapsed beneficiaries moved from enrolled to refunded. */
 async function finish(deps: Deps, order: Order, job: Job): Promise<Order> {
   const settled = lessLapsed(order, job.counts);
-  return recordReceipt(deps, { ...settled, settlement: { ...order.settlement!, lapsed: job.counts.lapsed ?? 0, finishedAt: job.updatedAt }, version: order.version + 1 });
+  return recordReceipt(deps, {
+    ...settled,
+    settlement: { ...order.settlement!, lapsed: job.counts.lapsed ?? 0, finishedAt: job.updatedAt },
+    version: order.version + 1,
+  });
 }
 
 /**
@@ -174,17 +202,21 @@ export async function settleLateRefund(deps: Deps, planId: string, orderId: stri
   if (!order.settlement) return order;
   if (!order.settlement.finishedAt) throw conflict('SETTLEMENT_RUNNING', `order ${orderId} is being settled; its late refund is counted once that is done`);
   const line = await deps.store.getBeneficiary(planId, orderId, row);
-  const policy = line && await deps.store.getPolicy(planId, line.personId);
+  const policy = line && (await deps.store.getPolicy(planId, line.personId));
   const reason = sponsoredAttempt(policy, orderId).payment?.refund?.reason;
   const counted = order.settlement.lateRefunds?.includes(row) ?? false;
   // The settlement counted the line (marked) already, or the sponsor's payment stands: nothing to move.
   if (!line || !reason || (!counted && !line.outcome?.enrolled)) return order;
   const lapsedLine = { ...line, outcome: { enrolled: false as const, refundReason: reason, settled: true as const } };
   const counts = Object.fromEntries(countKeys(lapsedLine).map((key) => [key, 1]));
-  const { order: recorded } = await changeOrder(deps, planId, orderId, (current) => (current.settlement!.lateRefunds?.includes(row) ? undefined : {
-    ...lessLapsed(current, counts),
-    settlement: { ...current.settlement!, lapsed: (current.settlement!.lapsed ?? 0) + 1, lateRefunds: [...current.settlement!.lateRefunds ?? [], row] },
-  }));
+  const { order: recorded } = await changeOrder(deps, planId, orderId, (current) =>
+    current.settlement!.lateRefunds?.includes(row)
+      ? undefined
+      : {
+          ...lessLapsed(current, counts),
+          settlement: { ...current.settlement!, lapsed: (current.settlement!.lapsed ?? 0) + 1, lateRefunds: [...(current.settlement!.lateRefunds ?? []), row] },
+        },
+  );
   // The ledger entry and the line follow the receipt that stands: a redelivery after a crash writes them again.
   await recordLedgerEntry(deps.store, planId, ledgerEntryOf(recorded));
   if (line.outcome?.enrolled) await deps.store.putBeneficiaries(planId, orderId, [lapsedLine]);

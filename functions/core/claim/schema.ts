@@ -25,9 +25,12 @@ const dec = (s: string) => new Decimal(s);
  * grow a claim without limit: at most `entries` keys of ≤ 80 characters, values of ≤ 500 characters.
  */
 export const UNMAPPED_VALUE_MAX = 500;
-export const unmappedFields = (entries: number) => codeRecord(
-  z.string().regex(/^[\w.[\]-]{1,80}$/, { error: 'must be a field path of at most 80 letters, digits, _ . [ ] -' }), z.string().max(UNMAPPED_VALUE_MAX), entries,
-).optional();
+export const unmappedFields = (entries: number) =>
+  codeRecord(
+    z.string().regex(/^[\w.[\]-]{1,80}$/, { error: 'must be a field path of at most 80 letters, digits, _ . [ ] -' }),
+    z.string().max(UNMAPPED_VALUE_MAX),
+    entries,
+  ).optional();
 
 export const Hospital = z.strictObject({
   code: Text(64),
@@ -54,7 +57,10 @@ export const Diagnosis = z.strictObject({
   icd10: z.string().regex(/^[A-Z]\d{2}(\.\d{1,3})?$/, { error: 'must be an ICD-10 code like C50.9' }),
   firstDiagnosis: z.boolean().default(false),
   /** For a complication: the ICD-10 code of the disease it complicates. */
-  complicationOf: z.string().regex(/^[A-Z]\d{2}(\.\d{1,3})?$/, { error: 'must be an ICD-10 code like E11' }).optional(),
+  complicationOf: z
+    .string()
+    .regex(/^[A-Z]\d{2}(\.\d{1,3})?$/, { error: 'must be an ICD-10 code like E11' })
+    .optional(),
 });
 
 /**
@@ -154,10 +160,21 @@ export const ClaimFields = z.strictObject({
 /** Rules across fields of a settlement: parts add up, dates are ordered, items fit. */
 export function claimRules(c: z.infer<typeof ClaimFields>, ctx: z.RefinementCtx): void {
   const s = c.settlement;
-  const parts = [s.basicFundPaid, s.criticalIllnessPaid, s.medicalAssistancePaid, s.inCatalogSelfPay, s.classBCopay, s.outOfCatalogSelfPay, s.overLimitSelfPay]
-    .reduce((a, b) => a.plus(b), new Decimal(0));
+  const parts = [
+    s.basicFundPaid,
+    s.criticalIllnessPaid,
+    s.medicalAssistancePaid,
+    s.inCatalogSelfPay,
+    s.classBCopay,
+    s.outOfCatalogSelfPay,
+    s.overLimitSelfPay,
+  ].reduce((a, b) => a.plus(b), new Decimal(0));
   if (!parts.eq(s.total)) {
-    ctx.addIssue({ code: 'custom', path: ['settlement', 'total'], message: `must equal the sum of the fund payments and self-pay parts (${parts.toFixed(2)})` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['settlement', 'total'],
+      message: `must equal the sum of the fund payments and self-pay parts (${parts.toFixed(2)})`,
+    });
   }
   const visit = c.visit;
   if (visit.type === 'inpatient' && visit.dischargeDate === undefined) {
@@ -172,20 +189,28 @@ export function claimRules(c: z.infer<typeof ClaimFields>, ctx: z.RefinementCtx)
     if (!item.selfPayParts) return;
     const parts = Object.entries(item.selfPayParts) as [string, string][];
     const total = parts.reduce((t, [, amount]) => t.plus(amount), new Decimal(0));
-    if (!total.eq(item.selfPay)) ctx.addIssue({ code: 'custom', path: ['items', i, 'selfPayParts'], message: `must add up to selfPay (they add up to ${total.toFixed(2)})` });
+    if (!total.eq(item.selfPay))
+      ctx.addIssue({ code: 'custom', path: ['items', i, 'selfPayParts'], message: `must add up to selfPay (they add up to ${total.toFixed(2)})` });
     for (const [part, amount] of parts) itemised[part] = (itemised[part] ?? new Decimal(0)).plus(amount);
   });
-  const partField = { 'in-catalog-self-pay': 'inCatalogSelfPay', 'class-b-copay': 'classBCopay', 'out-of-catalog-self-pay': 'outOfCatalogSelfPay', 'over-limit-self-pay': 'overLimitSelfPay' } as const;
+  const partField = {
+    'in-catalog-self-pay': 'inCatalogSelfPay',
+    'class-b-copay': 'classBCopay',
+    'out-of-catalog-self-pay': 'outOfCatalogSelfPay',
+    'over-limit-self-pay': 'overLimitSelfPay',
+  } as const;
   for (const [part, amount] of Object.entries(itemised)) {
     const field = partField[part as keyof typeof partField];
-    if (amount.gt(s[field])) ctx.addIssue({ code: 'custom', path: ['items'], message: `items' selfPayParts put ${amount.toFixed(2)} in ${part}, more than settlement.${field}` });
+    if (amount.gt(s[field]))
+      ctx.addIssue({ code: 'custom', path: ['items'], message: `items' selfPayParts put ${amount.toFixed(2)} in ${part}, more than settlement.${field}` });
   }
   const itemsTotal = c.items.reduce((a, i) => a.plus(i.amount), new Decimal(0));
   if (itemsTotal.gt(s.total)) ctx.addIssue({ code: 'custom', path: ['items'], message: `item amounts (${itemsTotal.toFixed(2)}) exceed settlement.total` });
   uniqueDeterminations(c.determinations, ctx, ['determinations']);
   const burden = dec(s.total).minus(s.basicFundPaid).minus(s.criticalIllnessPaid).minus(s.medicalAssistancePaid);
   const compensation = s.otherCompensation.reduce((a, o) => a.plus(o.amount), new Decimal(0));
-  if (compensation.gt(burden)) ctx.addIssue({ code: 'custom', path: ['settlement', 'otherCompensation'], message: 'exceeds what the patient owed after the public schemes' });
+  if (compensation.gt(burden))
+    ctx.addIssue({ code: 'custom', path: ['settlement', 'otherCompensation'], message: 'exceeds what the patient owed after the public schemes' });
 }
 
 /** Cross-field rules read amounts as decimals: they run on a claim whose fields are valid (not "abc", a 500). */
@@ -197,27 +222,34 @@ export type ClaimInput = z.input<typeof ClaimFields>;
 export type LineItem = z.infer<typeof LineItem>;
 
 /** What the engine knows about the member's policy for the year of the claim. */
-export const PolicyContextSchema = z.strictObject({
-  memberId: z.string().min(1),
-  tier: z.string().min(1),
-  /** Cover of this policy, inclusive calendar days (Asia/Shanghai). */
-  coverStart: LocalDate,
-  coverEnd: LocalDate,
-  /** The member's basic-insurance region (统筹区); places are judged against it. */
-  regionCode: z.string().regex(/^\d{6}$/, { error: 'must be a 6-digit administrative code' }),
-  /** Conditions known (or that should have been known) before cover start. */
-  preExistingConditions: z.array(z.strictObject({ icd10: Diagnosis.shape.icd10 })).default([]),
-  reliefGroups: z.array(ReliefGroup).default([]),
-  /** Earlier plan years of this product for the member: insured, and whether any benefit was paid. */
-  history: z.array(z.strictObject({ year: z.number().int(), insured: z.boolean(), benefitPaid: z.boolean() })).default([]),
-  /** Periods the member's basic insurance was suspended (to absent: still suspended). */
-  basicSuspensions: z.array(z.strictObject({ from: LocalDate, to: LocalDate.optional() })).default([]),
-  /** The city-wide participation rate frozen when enrollment closed. */
-  participationRate: Ratio.optional(),
-  /** The insurer's pre-existing determinations for the member (ruling 16); a claim's own determination comes first. */
-  determinations: z.array(Determination.refine((d) => d.fact === 'pre-existing', {
-    error: 'a policy carries pre-existing determinations only; a diagnosis is determined with its claim', path: ['fact'],
-  })).default([]),
-}).superRefine((p, ctx) => uniqueDeterminations(p.determinations, ctx, ['determinations']));
+export const PolicyContextSchema = z
+  .strictObject({
+    memberId: z.string().min(1),
+    tier: z.string().min(1),
+    /** Cover of this policy, inclusive calendar days (Asia/Shanghai). */
+    coverStart: LocalDate,
+    coverEnd: LocalDate,
+    /** The member's basic-insurance region (统筹区); places are judged against it. */
+    regionCode: z.string().regex(/^\d{6}$/, { error: 'must be a 6-digit administrative code' }),
+    /** Conditions known (or that should have been known) before cover start. */
+    preExistingConditions: z.array(z.strictObject({ icd10: Diagnosis.shape.icd10 })).default([]),
+    reliefGroups: z.array(ReliefGroup).default([]),
+    /** Earlier plan years of this product for the member: insured, and whether any benefit was paid. */
+    history: z.array(z.strictObject({ year: z.number().int(), insured: z.boolean(), benefitPaid: z.boolean() })).default([]),
+    /** Periods the member's basic insurance was suspended (to absent: still suspended). */
+    basicSuspensions: z.array(z.strictObject({ from: LocalDate, to: LocalDate.optional() })).default([]),
+    /** The city-wide participation rate frozen when enrollment closed. */
+    participationRate: Ratio.optional(),
+    /** The insurer's pre-existing determinations for the member (ruling 16); a claim's own determination comes first. */
+    determinations: z
+      .array(
+        Determination.refine((d) => d.fact === 'pre-existing', {
+          error: 'a policy carries pre-existing determinations only; a diagnosis is determined with its claim',
+          path: ['fact'],
+        }),
+      )
+      .default([]),
+  })
+  .superRefine((p, ctx) => uniqueDeterminations(p.determinations, ctx, ['determinations']));
 export type PolicyContext = z.infer<typeof PolicyContextSchema>;
 export type PolicyContextInput = z.input<typeof PolicyContextSchema>;

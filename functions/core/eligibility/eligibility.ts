@@ -33,9 +33,11 @@ type RegionFacts = Pick<RosterPerson, 'regionCode' | 'newCitizen' | 'newCitizenO
  */
 export function admittedByRegion(plan: LoadedPlan, person: RegionFacts): boolean {
   const rules = plan.eligibility;
-  return inRegion(plan, person.regionCode)
-    || (person.newCitizen && rules.newCitizens !== false && person.newCitizenOf === plan.region.adminCode)
-    || (person.hongKongMacaoTaiwan && rules.hongKongMacaoTaiwan && person.regionCode.slice(0, 2) === plan.region.adminCode.slice(0, 2));
+  return (
+    inRegion(plan, person.regionCode) ||
+    (person.newCitizen && rules.newCitizens !== false && person.newCitizenOf === plan.region.adminCode) ||
+    (person.hongKongMacaoTaiwan && rules.hongKongMacaoTaiwan && person.regionCode.slice(0, 2) === plan.region.adminCode.slice(0, 2))
+  );
 }
 
 /**
@@ -65,13 +67,14 @@ export function checkEligibility(plan: LoadedPlan, person: RosterPerson | undefi
   if (!person) {
     reasons.push({ code: 'NOT_IN_ROSTER', message: 'not found in the basic-insurance roster' });
   } else {
-    if (!rules.schemes.includes(person.scheme)) reasons.push({ code: 'SCHEME_NOT_COVERED', message: `the plan does not cover ${person.scheme} basic insurance` });
-    if (rules.activeStatusRequired && person.status !== 'active') reasons.push({ code: 'BASIC_SUSPENDED', message: 'basic insurance is suspended; the plan requires active status' });
-    if (!admittedByRegion(plan, person)) reasons.push({ code: 'OUTSIDE_REGION', message: `basic insurance in ${person.regionCode} is outside the plan's region ${plan.region.adminCode}` });
+    if (!rules.schemes.includes(person.scheme))
+      reasons.push({ code: 'SCHEME_NOT_COVERED', message: `the plan does not cover ${person.scheme} basic insurance` });
+    if (rules.activeStatusRequired && person.status !== 'active')
+      reasons.push({ code: 'BASIC_SUSPENDED', message: 'basic insurance is suspended; the plan requires active status' });
+    if (!admittedByRegion(plan, person))
+      reasons.push({ code: 'OUTSIDE_REGION', message: `basic insurance in ${person.regionCode} is outside the plan's region ${plan.region.adminCode}` });
   }
-  const channels = plan.payment.channels
-    .filter((c) => !('schemes' in c) || (person !== undefined && c.schemes.includes(person.scheme)))
-    .map((c) => c.kind);
+  const channels = plan.payment.channels.filter((c) => !('schemes' in c) || (person !== undefined && c.schemes.includes(person.scheme))).map((c) => c.kind);
   return {
     eligible: reasons.length === 0,
     reasons,

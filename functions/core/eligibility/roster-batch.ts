@@ -11,10 +11,12 @@ import { validateRows, type RejectedRow } from './roster.ts';
 export async function importRosterBatch(deps: Deps, plan: LoadedPlan, rows: unknown[]): Promise<{ accepted: number; rejected: RejectedRow[] }> {
   // The entries the batch would overwrite: another city's new citizen is not this roster's to replace.
   const platform = await deps.plans.summaries();
-  const stored = await deps.store.getPeople(rows.flatMap((row) => {
-    const id = ResidentId.safeParse((row as { personId?: unknown } | null)?.personId);
-    return id.success ? [id.data] : [];
-  }));
+  const stored = await deps.store.getPeople(
+    rows.flatMap((row) => {
+      const id = ResidentId.safeParse((row as { personId?: unknown } | null)?.personId);
+      return id.success ? [id.data] : [];
+    }),
+  );
   const { people, rejected } = validateRows(rows, deps.now(), (entry) => {
     if (!rosterReaches(platform, plan, { ...entry, newCitizenOf: plan.region.adminCode })) {
       return { field: 'regionCode', rule: `outside the plan's region ${plan.region.adminCode}, and not someone the plan admits from elsewhere` };

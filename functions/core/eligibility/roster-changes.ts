@@ -39,7 +39,11 @@ const same = (person: RosterPerson): ChangeResult => ({ person, changed: false }
 const changedTo = (person: RosterPerson): ChangeResult => ({ person, changed: true });
 
 function notInFuture(day: string, today: string, field: string): void {
-  if (day > today) throw unprocessable('CHANGE_IN_FUTURE', `${field} ${day} is after today (${today}): send the change when it takes effect`, { rule: `${field} must not be after today`, today });
+  if (day > today)
+    throw unprocessable('CHANGE_IN_FUTURE', `${field} ${day} is after today (${today}): send the change when it takes effect`, {
+      rule: `${field} must not be after today`,
+      today,
+    });
 }
 
 /** Applies one change to a roster person as of `today` (YYYY-MM-DD), or throws the rule it breaks (409 / 422). */
@@ -53,10 +57,17 @@ export function applyRosterChange(person: RosterPerson, change: RosterChange, to
       if (suspensions.some((s) => s.from === change.from)) return same(person); // a replay
       notInFuture(change.from, today, 'from');
       if (suspended) {
-        throw conflict('ALREADY_SUSPENDED', `basic insurance is suspended already${open ? ` since ${open.from}` : ''}: resume it first`, { rule: 'suspend needs an active person', ...(open ? { since: open.from } : {}) });
+        throw conflict('ALREADY_SUSPENDED', `basic insurance is suspended already${open ? ` since ${open.from}` : ''}: resume it first`, {
+          rule: 'suspend needs an active person',
+          ...(open ? { since: open.from } : {}),
+        });
       }
       if (last !== undefined && change.from <= (last.to ?? last.from)) {
-        throw unprocessable('SUSPENSION_OVERLAPS', `from ${change.from} is not after the previous suspension (${last.from}..${last.to}): suspensions are kept in order, not overlapping`, { rule: 'from must be after the end of the previous suspension', previous: last });
+        throw unprocessable(
+          'SUSPENSION_OVERLAPS',
+          `from ${change.from} is not after the previous suspension (${last.from}..${last.to}): suspensions are kept in order, not overlapping`,
+          { rule: 'from must be after the end of the previous suspension', previous: last },
+        );
       }
       return changedTo({ ...person, status: 'suspended', suspensions: [...suspensions, { from: change.from }] });
     }
@@ -69,7 +80,10 @@ export function applyRosterChange(person: RosterPerson, change: RosterChange, to
       notInFuture(change.on, today, 'on');
       if (open === undefined) return changedTo({ ...person, status: 'active' }); // suspended in the registry without dates
       if (change.on <= open.from) {
-        throw unprocessable('RESUME_BEFORE_SUSPENSION', `on ${change.on} is not after the suspension's start ${open.from}`, { rule: 'on must be after the suspension starts', since: open.from });
+        throw unprocessable('RESUME_BEFORE_SUSPENSION', `on ${change.on} is not after the suspension's start ${open.from}`, {
+          rule: 'on must be after the suspension starts',
+          since: open.from,
+        });
       }
       return changedTo({ ...person, status: 'active', suspensions: [...suspensions.slice(0, -1), { from: open.from, to: through }] });
     }
@@ -93,25 +107,39 @@ export function nextStamp(previous: string, now: Date): string {
 export const CHANGE_ATTEMPTS = 12;
 
 /** Reads the person, applies the change and writes it if anything changed, conditioned on the updatedAt read; re-reads on conflict. */
-export async function changePerson(store: Store, personId: string, change: RosterChange, now: () => Date, options: {
-  attempts?: number;
-  /** Whose entries the caller may change (a plan's bureau: the people its plan admits); others are as good as absent. */
-  reaches?: (person: RosterPerson) => boolean;
-} = {}): Promise<ChangeResult> {
+export async function changePerson(
+  store: Store,
+  personId: string,
+  change: RosterChange,
+  now: () => Date,
+  options: {
+    attempts?: number;
+    /** Whose entries the caller may change (a plan's bureau: the people its plan admits); others are as good as absent. */
+    reaches?: (person: RosterPerson) => boolean;
+  } = {},
+): Promise<ChangeResult> {
   const { attempts = CHANGE_ATTEMPTS, reaches = () => true } = options;
-  return retryOnConflict(async () => {
-    const person = await store.getPerson(personId);
-    // Another city's entry is answered as no entry, word for word: the answer tells nothing of whether a roster holds them.
-    if (!person || !reaches(person)) throw notFound('NO_ROSTER_ENTRY', `${maskId(personId)} is not in the basic-insurance roster`);
-    const at = now();
-    const result = applyRosterChange(person, change, shanghaiDay(at));
-    if (!result.changed) return result;
-    // A move within the caller's reach (county to county); a move away is sent by the roster of the city insuring them now.
-    if (!reaches(result.person)) throw unprocessable('MOVE_OUT_OF_REACH', `a move to ${result.person.regionCode} is recorded by the roster of the city that insures the person there`);
-    const next = { ...result.person, updatedAt: nextStamp(person.updatedAt, at) };
-    await store.updatePerson(next, person.updatedAt);
-    return { person: next, changed: true };
-  }, { what: 'the roster entry', attempts, busy: () => conflict('CONCURRENT_UPDATE', `${maskId(personId)} kept changing while this change was applied: try again`) });
+  return retryOnConflict(
+    async () => {
+      const person = await store.getPerson(personId);
+      // Another city's entry is answered as no entry, word for word: the answer tells nothing of whether a roster holds them.
+      if (!person || !reaches(person)) throw notFound('NO_ROSTER_ENTRY', `${maskId(personId)} is not in the basic-insurance roster`);
+      const at = now();
+      const result = applyRosterChange(person, change, shanghaiDay(at));
+      if (!result.changed) return result;
+      // A move within the caller's reach (county to county); a move away is sent by the roster of the city insuring them now.
+      if (!reaches(result.person))
+        throw unprocessable('MOVE_OUT_OF_REACH', `a move to ${result.person.regionCode} is recorded by the roster of the city that insures the person there`);
+      const next = { ...result.person, updatedAt: nextStamp(person.updatedAt, at) };
+      await store.updatePerson(next, person.updatedAt);
+      return { person: next, changed: true };
+    },
+    {
+      what: 'the roster entry',
+      attempts,
+      busy: () => conflict('CONCURRENT_UPDATE', `${maskId(personId)} kept changing while this change was applied: try again`),
+    },
+  );
 }
 
 /** A roster person as an answer may show it: ID and name masked. */

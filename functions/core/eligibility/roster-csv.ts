@@ -6,8 +6,16 @@ import type { RowIssue } from './roster.ts';
 
 /** The columns a roster CSV may have, in the order `hmb roster import` documents them. */
 export const ROSTER_COLUMNS = [
-  'personId', 'name', 'scheme', 'status', 'regionCode',
-  'reliefGroups', 'newCitizen', 'hongKongMacaoTaiwan', 'accountBalance', 'suspensions',
+  'personId',
+  'name',
+  'scheme',
+  'status',
+  'regionCode',
+  'reliefGroups',
+  'newCitizen',
+  'hongKongMacaoTaiwan',
+  'accountBalance',
+  'suspensions',
 ] as const;
 export type RosterColumn = (typeof ROSTER_COLUMNS)[number];
 export const REQUIRED_COLUMNS: readonly RosterColumn[] = ['personId', 'name', 'scheme', 'status', 'regionCode'];
@@ -41,7 +49,10 @@ export function rosterHeader(cells: readonly string[]): RosterHeader {
 const SUSPENSIONS_RULE = 'must be ranges from..to separated by ";" (dates YYYY-MM-DD; an open suspension has no to, e.g. 2024-06-01..)';
 
 function list(cell: string): string[] {
-  return cell.split(';').map((s) => s.trim()).filter((s) => s !== '');
+  return cell
+    .split(';')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 /**

@@ -63,7 +63,11 @@ function rejection(row: number, line: number | undefined, personId: string | und
   return { row, ...(line !== undefined ? { line } : {}), ...(personId !== undefined ? { personId } : {}), issues };
 }
 
-export async function importRoster(source: AsyncIterable<SourceRow> | Iterable<SourceRow>, sink: RosterSink, options: ImportOptions = {}): Promise<ImportReport> {
+export async function importRoster(
+  source: AsyncIterable<SourceRow> | Iterable<SourceRow>,
+  sink: RosterSink,
+  options: ImportOptions = {},
+): Promise<ImportReport> {
   const batchSize = options.batchSize ?? 1000;
   const maxInFlight = options.maxInFlight ?? 4;
   if (!(batchSize >= 1 && maxInFlight >= 1)) throw new RangeError('batchSize and maxInFlight must be at least 1');
@@ -75,18 +79,21 @@ export async function importRoster(source: AsyncIterable<SourceRow> | Iterable<S
   let batch: Pending[] = [];
 
   const send = (items: Pending[]) => {
-    const call = sink(items.map((p) => p.entry)).then((result) => {
-      // The sink numbers rows within its batch: back to the file's numbering.
-      for (const r of result.rejected) {
-        const pending = items[r.row - 1];
-        if (!pending) throw new Error(`the sink rejected row ${r.row} of a batch of ${items.length}`);
-        rejected.push({ ...r, row: pending.row, ...(pending.line !== undefined ? { line: pending.line } : {}) });
-      }
-      accepted += result.accepted;
-      options.onProgress?.({ rows, accepted, rejected: rejected.length });
-    }).catch((error: unknown) => {
-      failure ??= { error };
-    }).finally(() => inFlight.delete(call));
+    const call = sink(items.map((p) => p.entry))
+      .then((result) => {
+        // The sink numbers rows within its batch: back to the file's numbering.
+        for (const r of result.rejected) {
+          const pending = items[r.row - 1];
+          if (!pending) throw new Error(`the sink rejected row ${r.row} of a batch of ${items.length}`);
+          rejected.push({ ...r, row: pending.row, ...(pending.line !== undefined ? { line: pending.line } : {}) });
+        }
+        accepted += result.accepted;
+        options.onProgress?.({ rows, accepted, rejected: rejected.length });
+      })
+      .catch((error: unknown) => {
+        failure ??= { error };
+      })
+      .finally(() => inFlight.delete(call));
     inFlight.add(call);
   };
   const dispatch = async (items: Pending[]) => {

@@ -25,15 +25,19 @@ export const YuanAmount = YuanText;
 export const MAX_SUSPENSIONS = 100;
 
 /** Inclusive ranges (`to` is the last suspended day), in order, not overlapping; only the last may be open. */
-export const Suspensions = z.array(z.strictObject({ from: LocalDate, to: LocalDate.optional() })).max(MAX_SUSPENSIONS, { abort: true }).superRefine((list, ctx) => {
-  list.forEach((s, i) => {
-    if (s.to !== undefined && s.to < s.from) ctx.addIssue({ code: 'custom', path: [i, 'to'], message: 'must not be before from' });
-    const previous = list[i - 1];
-    if (previous === undefined) return;
-    if (previous.to === undefined) ctx.addIssue({ code: 'custom', path: [i - 1, 'to'], message: 'only the last suspension may be open' });
-    else if (s.from <= previous.to) ctx.addIssue({ code: 'custom', path: [i, 'from'], message: 'must be after the previous suspension ends (in order, not overlapping)' });
+export const Suspensions = z
+  .array(z.strictObject({ from: LocalDate, to: LocalDate.optional() }))
+  .max(MAX_SUSPENSIONS, { abort: true })
+  .superRefine((list, ctx) => {
+    list.forEach((s, i) => {
+      if (s.to !== undefined && s.to < s.from) ctx.addIssue({ code: 'custom', path: [i, 'to'], message: 'must not be before from' });
+      const previous = list[i - 1];
+      if (previous === undefined) return;
+      if (previous.to === undefined) ctx.addIssue({ code: 'custom', path: [i - 1, 'to'], message: 'only the last suspension may be open' });
+      else if (s.from <= previous.to)
+        ctx.addIssue({ code: 'custom', path: [i, 'from'], message: 'must be after the previous suspension ends (in order, not overlapping)' });
+    });
   });
-});
 
 export const RosterRow = z.strictObject({
   personId: ResidentId,
@@ -78,9 +82,13 @@ export function checkRow(row: unknown): RowCheck {
   return {
     ok: false,
     ...(typeof id === 'string' ? { personId: maskId(id.trim()) } : {}),
-    issues: parsed.error.issues.flatMap((i) => i.code === 'unrecognized_keys'
-      ? i.keys.map((key) => ({ field: formatPath([...i.path, key]), rule: 'unknown field' }))
-      : [{ field: formatPath(i.path) || '(row)', rule: i.message }]).slice(0, MAX_ROW_ISSUES),
+    issues: parsed.error.issues
+      .flatMap((i) =>
+        i.code === 'unrecognized_keys'
+          ? i.keys.map((key) => ({ field: formatPath([...i.path, key]), rule: 'unknown field' }))
+          : [{ field: formatPath(i.path) || '(row)', rule: i.message }],
+      )
+      .slice(0, MAX_ROW_ISSUES),
   };
 }
 
@@ -88,7 +96,11 @@ export function checkRow(row: unknown): RowCheck {
  * Valid rows become entries; a row that is not, that repeats a person earlier in the batch (one write per person: a
  * DynamoDB batch refuses a key twice), or that `refuse` names an issue for, is rejected with its issues.
  */
-export function validateRows(rows: unknown[], now: Date, refuse: (entry: RosterEntry) => RowIssue | undefined = () => undefined): { people: RosterPerson[]; rejected: RejectedRow[] } {
+export function validateRows(
+  rows: unknown[],
+  now: Date,
+  refuse: (entry: RosterEntry) => RowIssue | undefined = () => undefined,
+): { people: RosterPerson[]; rejected: RejectedRow[] } {
   const people: RosterPerson[] = [];
   const rejected: RejectedRow[] = [];
   const seen = new Set<string>();

@@ -23,7 +23,17 @@ export interface Accumulators {
 }
 
 export function emptyAccumulators(): Accumulators {
-  return { deductibles: {}, bandPositions: {}, benefitPaid: {}, groupPaid: {}, itemPaid: {}, yearPaid: '0.00', outOfPocket: '0.00', capTopUpPaid: '0.00', claimsApplied: 0 };
+  return {
+    deductibles: {},
+    bandPositions: {},
+    benefitPaid: {},
+    groupPaid: {},
+    itemPaid: {},
+    yearPaid: '0.00',
+    outOfPocket: '0.00',
+    capTopUpPaid: '0.00',
+    claimsApplied: 0,
+  };
 }
 
 type MapName = 'deductibles' | 'bandPositions' | 'benefitPaid' | 'groupPaid' | 'itemPaid';
@@ -42,7 +52,11 @@ export class Ledger {
   private readonly from: Accumulators;
   // Per map, so a read needs no composed key; parsed lazily, as most claims touch a few entries of each.
   private readonly maps: Record<MapName, Entries> = {
-    deductibles: entries(), bandPositions: entries(), benefitPaid: entries(), groupPaid: entries(), itemPaid: entries(),
+    deductibles: entries(),
+    bandPositions: entries(),
+    benefitPaid: entries(),
+    groupPaid: entries(),
+    itemPaid: entries(),
   };
   private readonly scalars = entries();
   private claims: number;
@@ -95,7 +109,6 @@ export class Ledger {
     for (const [name, amount] of this.scalars.added) moved[name] = formatYuan(amount);
     return moved;
   }
-
 }
 
 const MAP_NAMES: MapName[] = ['deductibles', 'bandPositions', 'benefitPaid', 'groupPaid', 'itemPaid'];
@@ -107,7 +120,7 @@ function qualified(map: MapName, key: string): string {
   let name = keys.get(key);
   if (name === undefined) {
     if (keys.size > 10_000) keys.clear(); // item codes are many; never grow unbounded
-    keys.set(key, name = `${map}.${key}`);
+    keys.set(key, (name = `${map}.${key}`));
   }
   return name;
 }

@@ -14,11 +14,27 @@ import { Ledger, type Accumulators } from './accumulators.ts';
 import { reason, type Reason } from './reasons.ts';
 import { NO_ADJUSTMENT, effectiveRatio, slicesFor, type RatioAdjustment, type Slice } from './schedule.ts';
 import {
-  costsAfterExclusions, itemsWithinParts, maySitIn, placeItems, placeOf, placeRefusal, selectItems, settlementEligible,
-  type ClaimCosts, type ItemCells, type PlaceKind, type SelectedItem,
+  costsAfterExclusions,
+  itemsWithinParts,
+  maySitIn,
+  placeItems,
+  placeOf,
+  placeRefusal,
+  selectItems,
+  settlementEligible,
+  type ClaimCosts,
+  type ItemCells,
+  type PlaceKind,
+  type SelectedItem,
 } from './scope.ts';
 import {
-  diagnosisFindings, hadIndicationBefore, populationFinding, treatsListedCondition, unknownDeterminationLists, type Finding, type Population,
+  diagnosisFindings,
+  hadIndicationBefore,
+  populationFinding,
+  treatsListedCondition,
+  unknownDeterminationLists,
+  type Finding,
+  type Population,
 } from './findings.ts';
 import { evaluationOrder } from './one-payment.ts';
 import { isItemBenefit, ordered } from '../plan/item-benefits.ts';
@@ -104,7 +120,12 @@ export interface Adjudication {
 }
 
 /** Adjudicates one claim. `before` is never mutated; the result carries the new accumulators. */
-export function adjudicate(plan: LoadedPlan & { version?: { seq: number; hash: string } }, ctx: PolicyContext, before: Accumulators, claim: Claim): Adjudication {
+export function adjudicate(
+  plan: LoadedPlan & { version?: { seq: number; hash: string } },
+  ctx: PolicyContext,
+  before: Accumulators,
+  claim: Claim,
+): Adjudication {
   if (claim.planId !== plan.id) throw new EngineInputError('planId', `claim is for plan "${claim.planId}", not "${plan.id}"`);
   const tier = plan.tiers.find((t) => t.id === ctx.tier);
   if (!tier) throw new EngineInputError('tier', `plan "${plan.id}" has no tier "${ctx.tier}"`);
@@ -117,8 +138,12 @@ export function adjudicate(plan: LoadedPlan & { version?: { seq: number; hash: s
   ledger.countClaim();
   const place = placeOf(claim.visit.hospital.regionCode, plan.region.inAreaMeans === 'plan-region' ? plan.region.adminCode : ctx.regionCode);
   const base = {
-    claimId: claim.claimId, planId: plan.id, ...(plan.version ? { planVersion: { seq: plan.version.seq, hash: plan.version.hash } } : {}),
-    memberId: ctx.memberId, tier: tier.id, place,
+    claimId: claim.claimId,
+    planId: plan.id,
+    ...(plan.version ? { planVersion: { seq: plan.version.seq, hash: plan.version.hash } } : {}),
+    memberId: ctx.memberId,
+    tier: tier.id,
+    place,
   };
 
   // (a) cover boundaries, basic-insurance status, (b) excluded liabilities: nothing is paid.
@@ -210,7 +235,7 @@ interface Coverage {
 /** The shared limit groups a benefit belongs to. */
 function limitGroupsOf(plan: Plan, b: Benefit): LimitGroup[] {
   let groups = benefitLimitGroups.get(b);
-  if (!groups) benefitLimitGroups.set(b, groups = plan.limitGroups.filter((g) => g.members.includes(b.id)));
+  if (!groups) benefitLimitGroups.set(b, (groups = plan.limitGroups.filter((g) => g.members.includes(b.id))));
   return groups;
 }
 
@@ -321,8 +346,10 @@ class ClaimRun {
       const place = placeRefusal(b, this.claim, this.place);
       const diagnosis = place ? { findings: NONE_FOUND } : diagnosisFindings(b, this.claim, this.ctx, this.plan);
       const classified = place || diagnosis.refusal ? undefined : this.classified(b);
-      const refusal = place ?? diagnosis.refusal
-        ?? (pe?.effect === 'excluded' && !excludesPerItem(b) && classified && classified.population !== 'normal' ? reason('PRE_EXISTING_EXCLUDED') : undefined);
+      const refusal =
+        place ??
+        diagnosis.refusal ??
+        (pe?.effect === 'excluded' && !excludesPerItem(b) && classified && classified.population !== 'normal' ? reason('PRE_EXISTING_EXCLUDED') : undefined);
       const findings = classified?.finding ? [...diagnosis.findings, classified.finding] : diagnosis.findings;
       known = refusal ? { refusal, findings } : { findings };
       this.refusals.set(b.id, known);
@@ -340,9 +367,10 @@ class ClaimRun {
     const pe = b.preExisting;
     if (!pe || !excludesPerItem(b) || items.length === 0) return { items, allExcluded: false };
     const population = this.populationOf(b);
-    const excluded = pe.basis === 'drug-indication'
-      ? (s: SelectedItem) => hadIndicationBefore(s.entry, this.ctx, this.classified(b)?.finding)
-      : (s: SelectedItem) => population !== 'normal' && treatsListedCondition(s.entry, this.plan.lists[pe.list].entries);
+    const excluded =
+      pe.basis === 'drug-indication'
+        ? (s: SelectedItem) => hadIndicationBefore(s.entry, this.ctx, this.classified(b)?.finding)
+        : (s: SelectedItem) => population !== 'normal' && treatsListedCondition(s.entry, this.plan.lists[pe.list].entries);
     const kept = items.filter((s) => !excluded(s));
     return { items: kept, allExcluded: kept.length === 0 };
   }
@@ -376,8 +404,17 @@ class ClaimRun {
   private evaluate(b: Benefit): BenefitExplanation {
     const population = this.populationOf(b);
     const out: BenefitExplanation = {
-      benefitId: b.id, name: b.name, population, covered: '0.00', otherCompensation: '0.00', paidByEarlierBenefits: '0.00',
-      eligible: '0.00', slices: [], limits: [], gross: '0.00', payable: '0.00',
+      benefitId: b.id,
+      name: b.name,
+      population,
+      covered: '0.00',
+      otherCompensation: '0.00',
+      paidByEarlierBenefits: '0.00',
+      eligible: '0.00',
+      slices: [],
+      limits: [],
+      gross: '0.00',
+      payable: '0.00',
     };
     const refusal = this.refusalOf(b);
     const findings = this.findingsOf(b);
@@ -409,7 +446,12 @@ class ClaimRun {
     const paidBefore = b.paysAfter.length === 0 ? ZERO : sum(b.paysAfter.map((id) => this.paidOnSameCosts(id, b, items, own)));
     const notPaidOn = paidBefore.isZero() ? compensation : compensation.plus(paidBefore);
     const eligible = notPaidOn.isZero() ? covered : nonNegative(covered.minus(notPaidOn));
-    Object.assign(out, { covered: formatYuan(covered), otherCompensation: formatYuan(compensation), paidByEarlierBenefits: formatYuan(paidBefore), eligible: formatYuan(eligible) });
+    Object.assign(out, {
+      covered: formatYuan(covered),
+      otherCompensation: formatYuan(compensation),
+      paidByEarlierBenefits: formatYuan(paidBefore),
+      eligible: formatYuan(eligible),
+    });
     if (eligible.isZero()) return refused(out, reason('NOTHING_ELIGIBLE'));
 
     // (d) the deductible.
@@ -454,7 +496,16 @@ class ClaimRun {
     if (others.size === 0) return;
     const amount = settlementEligible(b, this.costs).minus(settlementEligible(b, this.costs, this.cells, others));
     if (amount.isZero()) return;
-    const benefits = [...new Set([...others].flatMap((i) => this.taken.get(i)!.filter((t) => t !== b).map((t) => t.id)))];
+    const benefits = [
+      ...new Set(
+        [...others].flatMap((i) =>
+          this.taken
+            .get(i)!
+            .filter((t) => t !== b)
+            .map((t) => t.id),
+        ),
+      ),
+    ];
     out.takenByItemBenefits = { amount: formatYuan(amount), benefits };
   }
 
@@ -522,7 +573,14 @@ class ClaimRun {
     else this.perAdmission.set(key, consumedBefore.plus(consumed));
     return {
       applied,
-      explanation: { key, basis, amount: formatYuan(constant(amount)), consumedBefore: formatYuan(consumedBefore), creditFromOtherInsurance: formatYuan(credit), applied: formatYuan(applied) },
+      explanation: {
+        key,
+        basis,
+        amount: formatYuan(constant(amount)),
+        consumedBefore: formatYuan(consumedBefore),
+        creditFromOtherInsurance: formatYuan(credit),
+        applied: formatYuan(applied),
+      },
     };
   }
 
@@ -533,9 +591,12 @@ class ClaimRun {
   }
 
   private bandSlices(b: Benefit, population: Population, amount: Decimal): PricedSlice[] {
-    const schedule = population === 'relief-pre-existing' ? b.preExisting!.reliefSchedule!
-      : population === 'pre-existing' ? b.preExisting!.schedule ?? b.schedule!
-      : b.schedule!;
+    const schedule =
+      population === 'relief-pre-existing'
+        ? b.preExisting!.reliefSchedule!
+        : population === 'pre-existing'
+          ? (b.preExisting!.schedule ?? b.schedule!)
+          : b.schedule!;
     const key = b.bandGroup ?? b.id;
     const position = this.ledger.get('bandPositions', key);
     this.ledger.add('bandPositions', key, amount);
@@ -570,8 +631,14 @@ class ClaimRun {
 
   private explainSlice(s: Slice): SliceExplanation {
     return {
-      from: formatYuan(s.from), to: formatYuan(s.to), amount: formatYuan(s.amount), baseRatio: s.baseRatio.toString(),
-      bonus: this.adjustmentText.bonus, factor: this.adjustmentText.factor, ratio: s.ratio.toString(), payout: s.payout.toString(),
+      from: formatYuan(s.from),
+      to: formatYuan(s.to),
+      amount: formatYuan(s.amount),
+      baseRatio: s.baseRatio.toString(),
+      bonus: this.adjustmentText.bonus,
+      factor: this.adjustmentText.factor,
+      ratio: s.ratio.toString(),
+      payout: s.payout.toString(),
     };
   }
 
@@ -640,8 +707,8 @@ class ClaimRun {
   private lumpSum(b: Benefit, out: BenefitExplanation): BenefitExplanation {
     if (this.ledger.get('benefitPaid', b.id).gt(0)) return refused(out, reason('LUMP_SUM_ALREADY_PAID'));
     const { amount, enhanced } = b.lumpSum!;
-    const qualifies = enhanced !== undefined && this.yearPaidBefore.isZero()
-      && consecutiveYearsWithoutBenefit(this.ctx, this.plan.productYear, enhanced.consecutiveYears - 1);
+    const qualifies =
+      enhanced !== undefined && this.yearPaidBefore.isZero() && consecutiveYearsWithoutBenefit(this.ctx, this.plan.productYear, enhanced.consecutiveYears - 1);
     let gross = constant(qualifies ? enhanced!.amount : amount);
     out.gross = formatYuan(gross);
     out.eligible = out.gross;
@@ -660,7 +727,10 @@ class ClaimRun {
     const s = this.claim.settlement;
     // What the member still owes: the self-pay parts (net of compensation the settlement already took off)
     // less compensation it has not yet taken off.
-    const burden = new Decimal(s.total).minus(s.basicFundPaid).minus(s.criticalIllnessPaid).minus(s.medicalAssistancePaid)
+    const burden = new Decimal(s.total)
+      .minus(s.basicFundPaid)
+      .minus(s.criticalIllnessPaid)
+      .minus(s.medicalAssistancePaid)
       .minus(sum(s.otherCompensation.filter((o) => !o.alreadySubtracted).map((o) => new Decimal(o.amount))));
     const claimOutOfPocket = nonNegative(burden.minus(benefitsTotal));
     const before = this.ledger.scalar('outOfPocket');
@@ -670,7 +740,13 @@ class ClaimRun {
     this.ledger.addScalar('outOfPocket', claimOutOfPocket.minus(topUp));
     this.ledger.addScalar('capTopUpPaid', topUp);
     if (row === undefined) return undefined;
-    return { cap: formatYuan(constant(row.cap)), participationRate: rate!, outOfPocketBefore: formatYuan(before), claimOutOfPocket: formatYuan(claimOutOfPocket), topUp: formatYuan(topUp) };
+    return {
+      cap: formatYuan(constant(row.cap)),
+      participationRate: rate!,
+      outOfPocketBefore: formatYuan(before),
+      claimOutOfPocket: formatYuan(claimOutOfPocket),
+      topUp: formatYuan(topUp),
+    };
   }
 }
 
@@ -699,8 +775,9 @@ function consecutiveYearsWithoutBenefit(ctx: PolicyContext, productYear: number,
 function noClaimBonus(plan: Plan, ctx: PolicyContext): Decimal {
   const rule = plan.modifiers.noClaimBonus;
   if (!rule) return ZERO;
-  const insuredBefore = Array.from({ length: rule.consecutiveYears - 1 }, (_, i) => plan.productYear - 1 - i)
-    .every((y) => ctx.history.some((h) => h.year === y && h.insured));
+  const insuredBefore = Array.from({ length: rule.consecutiveYears - 1 }, (_, i) => plan.productYear - 1 - i).every((y) =>
+    ctx.history.some((h) => h.year === y && h.insured),
+  );
   const previous = ctx.history.find((h) => h.year === plan.productYear - 1);
   return insuredBefore && previous !== undefined && !previous.benefitPaid ? constant(rule.points) : ZERO;
 }

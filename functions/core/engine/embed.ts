@@ -5,6 +5,24 @@
 export { loadPlanFile, validatePlan, formatProblem, formatPath, type LoadedPlan, type LoadResult, type PlanProblem } from '../plan/loader.ts';
 export { PlanSchema, type Plan } from '../plan/schema.ts';
 export { ClaimSchema, PolicyContextSchema, type Claim, type ClaimInput, type PolicyContext, type PolicyContextInput } from '../claim/schema.ts';
-export { adjudicate, EngineInputError, emptyAccumulators, replay, replayDifference, REASONS, type Accumulators, type Adjudication, type BenefitExplanation, type ReasonCode } from './index.ts';
+export {
+  adjudicate,
+  EngineInputError,
+  emptyAccumulators,
+  replay,
+  replayDifference,
+  REASONS,
+  type Accumulators,
+  type Adjudication,
+  type BenefitExplanation,
+  type ReasonCode,
+} from './index.ts';
 export { renderAdjudication } from './explain.ts';
-export { mapNationalSettlement, parseNationalJson, NationalSettlementSchema, type MappedSettlement, type MappingContext, type MappingResult } from '../settlement/national.ts';
+export {
+  mapNationalSettlement,
+  parseNationalJson,
+  NationalSettlementSchema,
+  type MappedSettlement,
+  type MappingContext,
+  type MappingResult,
+} from '../settlement/national.ts';

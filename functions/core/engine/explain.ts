@@ -13,12 +13,12 @@ const POPULATION: Record<BenefitExplanation['population'], string> = {
 
 const FACT: Record<NonNullable<BenefitExplanation['findings']>[number]['fact'], string> = {
   'pre-existing': '既往症 pre-existing',
-  'diagnosis': '病种 diagnosis on the list',
+  diagnosis: '病种 diagnosis on the list',
   'first-diagnosis': '首次确诊 first diagnosis',
 };
 
 const FROM = {
-  determination: '保险人认定 insurer\'s determination (ruling 16)',
+  determination: "保险人认定 insurer's determination (ruling 16)",
   settlement: '依结算单与清单匹配 matched from the settlement',
 } as const;
 
@@ -28,13 +28,16 @@ const exact = (amount: string) => new Decimal(amount).toDecimalPlaces(4).toStrin
 
 function benefitLines(b: BenefitExplanation): string[] {
   const lines = [`【${b.name}】 ${b.benefitId}  人群 population: ${POPULATION[b.population]}`];
-  for (const f of b.findings ?? []) lines.push(`  认定 finding: ${FACT[f.fact]} [${f.list}] ${f.holds ? '是 yes' : '否 no'} — ${FROM[f.from]}${f.basis ? `: ${f.basis}` : ''}`);
+  for (const f of b.findings ?? [])
+    lines.push(`  认定 finding: ${FACT[f.fact]} [${f.list}] ${f.holds ? '是 yes' : '否 no'} — ${FROM[f.from]}${f.basis ? `: ${f.basis}` : ''}`);
   if (b.refusal && b.payable === '0.00' && b.slices.length === 0) {
     lines.push(`  不予赔付 refused: ${b.refusal.code} — ${b.refusal.zh} / ${b.refusal.en}`);
     return lines;
   }
   if (b.takenByItemBenefits) {
-    lines.push(`  特定项目由 ${b.takenByItemBenefits.benefits.join(', ')} 承担 taken by item benefits (ruling 15): ${b.takenByItemBenefits.amount}, not covered here`);
+    lines.push(
+      `  特定项目由 ${b.takenByItemBenefits.benefits.join(', ')} 承担 taken by item benefits (ruling 15): ${b.takenByItemBenefits.amount}, not covered here`,
+    );
   }
   lines.push(`  保障范围费用 covered          ${b.covered}`);
   if (b.otherCompensation !== '0.00') lines.push(`  扣除其他补偿 other compensation  −${b.otherCompensation}`);
@@ -64,7 +67,9 @@ export function renderAdjudication(a: Adjudication): string {
   for (const b of a.benefits) lines.push(...benefitLines(b));
   if (a.outOfPocketCap) {
     const c = a.outOfPocketCap;
-    lines.push(`【个人自付封顶 out-of-pocket cap】 ${c.cap} (参保率 participation ${percent(c.participationRate)}): 年内已自付 before ${c.outOfPocketBefore}, 本次自付 this claim ${c.claimOutOfPocket}, 兜底 top-up ${c.topUp}`);
+    lines.push(
+      `【个人自付封顶 out-of-pocket cap】 ${c.cap} (参保率 participation ${percent(c.participationRate)}): 年内已自付 before ${c.outOfPocketBefore}, 本次自付 this claim ${c.claimOutOfPocket}, 兜底 top-up ${c.topUp}`,
+    );
   }
   lines.push(`合计 total ${a.total}  (${a.decision})`);
   lines.push(`共保体分摊 split: ${a.split.map((p) => `${p.insurerId} ${p.amount}`).join(', ')}`);

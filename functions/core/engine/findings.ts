@@ -23,8 +23,10 @@ export interface Finding {
 /** The insurer's determination of a fact about a list: the claim's own, else (pre-existing only) the policy's. */
 export function determinationFor(claim: Claim, ctx: PolicyContext, fact: Determination['fact'], list: string): Determination | undefined {
   if (claim.determinations.length === 0 && ctx.determinations.length === 0) return undefined;
-  return claim.determinations.find((d) => d.fact === fact && d.list === list)
-    ?? (fact === 'pre-existing' ? ctx.determinations.find((d) => d.list === list) : undefined);
+  return (
+    claim.determinations.find((d) => d.fact === fact && d.list === list) ??
+    (fact === 'pre-existing' ? ctx.determinations.find((d) => d.list === list) : undefined)
+  );
 }
 
 function finding(fact: Finding['fact'], list: string, determination: Determination | undefined, matched: () => boolean): Finding {
@@ -46,7 +48,9 @@ export function diagnosisFindings(benefit: Benefit, claim: Claim, ctx: PolicyCon
   if (rule.firstDiagnosis && onList.holds) {
     // Determined to be on the list, any diagnosis the settlement flags as first counts; matched, a matching one must be.
     const candidates = onList.from === 'determination' ? claim.diagnoses : matching();
-    findings.push(finding('first-diagnosis', rule.list, determinationFor(claim, ctx, 'first-diagnosis', rule.list), () => candidates.some((d) => d.firstDiagnosis)));
+    findings.push(
+      finding('first-diagnosis', rule.list, determinationFor(claim, ctx, 'first-diagnosis', rule.list), () => candidates.some((d) => d.firstDiagnosis)),
+    );
   }
   return { findings, ...(findings.every((f) => f.holds) ? {} : { refusal: reason('DIAGNOSIS_NOT_COVERED') }) };
 }
@@ -64,14 +68,18 @@ export function populationFinding(benefit: Benefit, claim: Claim, ctx: PolicyCon
   }
   const entries = plan.lists[rule.list].entries;
   const hadBefore = (entry: ListEntry) => ctx.preExistingConditions.some((c) => icdMatches(c.icd10, entry.icd10));
-  const found = finding('pre-existing', rule.list, determination, () => (rule.basis === 'whole-person'
-    // Whole person: some condition known before cover is on the list.
-    ? ctx.preExistingConditions.some((c) => entryForDiagnosis(entries, c.icd10) !== undefined)
-    // Claim-related: the claim's diagnosis (or what it complicates) is listed and was known before cover.
-    : claim.diagnoses.some((d) => [d.icd10, d.complicationOf].some((code) => {
-      const entry = code === undefined ? undefined : entryForDiagnosis(entries, code);
-      return entry !== undefined && hadBefore(entry);
-    }))));
+  const found = finding('pre-existing', rule.list, determination, () =>
+    rule.basis === 'whole-person'
+      ? // Whole person: some condition known before cover is on the list.
+        ctx.preExistingConditions.some((c) => entryForDiagnosis(entries, c.icd10) !== undefined)
+      : // Claim-related: the claim's diagnosis (or what it complicates) is listed and was known before cover.
+        claim.diagnoses.some((d) =>
+          [d.icd10, d.complicationOf].some((code) => {
+            const entry = code === undefined ? undefined : entryForDiagnosis(entries, code);
+            return entry !== undefined && hadBefore(entry);
+          }),
+        ),
+  );
   if (!found.holds) return { population: 'normal', finding: found };
   const relief = ctx.reliefGroups.some((g) => plan.reliefGroups.includes(g));
   return { population: relief && rule.reliefSchedule ? 'relief-pre-existing' : 'pre-existing', finding: found };

@@ -34,7 +34,7 @@ const PART_ORDER: Record<LineItem['catalogClass'], SettlementPartName[]> = {
 
 /** Whether an item's self-pay may sit in one of these parts (itemised, or by its class's order). */
 export function maySitIn(item: LineItem, parts: readonly SettlementPartName[]): boolean {
-  const where = item.selfPayParts ? Object.keys(item.selfPayParts) as SettlementPartName[] : PART_ORDER[item.catalogClass];
+  const where = item.selfPayParts ? (Object.keys(item.selfPayParts) as SettlementPartName[]) : PART_ORDER[item.catalogClass];
   return where.some((p) => parts.includes(p));
 }
 
@@ -86,7 +86,7 @@ const excludedSets = new WeakMap<Plan['exclusions'], ReadonlySet<string>>();
 /** The plan's excluded item categories as a set, built once per loaded plan. */
 function excludedCategoriesOf(plan: Plan): ReadonlySet<string> {
   let set = excludedSets.get(plan.exclusions);
-  if (!set) excludedSets.set(plan.exclusions, set = new Set(plan.exclusions.itemCategories));
+  if (!set) excludedSets.set(plan.exclusions, (set = new Set(plan.exclusions.itemCategories)));
   return set;
 }
 
@@ -114,10 +114,11 @@ export function placeRefusal(benefit: Benefit, claim: Claim, place: PlaceKind): 
   const w = benefit.where;
   if (w.places && !w.places.includes(place)) return reason('PLACE_NOT_COVERED');
   const h = claim.visit.hospital;
-  const qualified = (w.minHospitalLevel === undefined || h.level >= w.minHospitalLevel)
-    && (!w.publicOnly || h.public)
-    && w.designations.every((d) => h.designations.includes(d))
-    && (!w.generalWardOnly || h.ward === 'general');
+  const qualified =
+    (w.minHospitalLevel === undefined || h.level >= w.minHospitalLevel) &&
+    (!w.publicOnly || h.public) &&
+    w.designations.every((d) => h.designations.includes(d)) &&
+    (!w.generalWardOnly || h.ward === 'general');
   return qualified ? undefined : reason('HOSPITAL_NOT_QUALIFIED');
 }
 
@@ -165,12 +166,14 @@ export function settlementEligible(benefit: Benefit, costs: ClaimCosts, cells?: 
   const parts = benefit.covers.settlement;
   if (parts.length === 0) return ZERO;
   if (!cells || !leftOut || leftOut.size === 0) return sum(parts.map((p) => costs.parts[p]));
-  return sum(parts.map((p) => {
-    let amount = costs.parts[p];
-    for (const index of leftOut) {
-      const held = cells.get(index)?.parts[p];
-      if (held) amount = amount.minus(held);
-    }
-    return amount.gt(0) ? amount : ZERO;
-  }));
+  return sum(
+    parts.map((p) => {
+      let amount = costs.parts[p];
+      for (const index of leftOut) {
+        const held = cells.get(index)?.parts[p];
+        if (held) amount = amount.minus(held);
+      }
+      return amount.gt(0) ? amount : ZERO;
+    }),
+  );
 }

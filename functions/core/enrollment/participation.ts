@@ -13,8 +13,15 @@ export const tierPremiumCounter = (tier: string, premium: string) => `premium#${
 
 /** The counters a paid policy counts in. */
 export function countersFor(policy: Policy): string[] {
-  return ['total', `county#${policy.regionCode}`, `tier#${policy.tier}`, tierPremiumCounter(policy.tier, policy.premium), `channel#${policy.channel}`,
-    ...(policy.promoterCode ? [`promoter#${policy.promoterCode}`] : []), ...(policy.assistedBy ? ['assisted'] : [])];
+  return [
+    'total',
+    `county#${policy.regionCode}`,
+    `tier#${policy.tier}`,
+    tierPremiumCounter(policy.tier, policy.premium),
+    `channel#${policy.channel}`,
+    ...(policy.promoterCode ? [`promoter#${policy.promoterCode}`] : []),
+    ...(policy.assistedBy ? ['assisted'] : []),
+  ];
 }
 
 /** Counter moves for a policy entering (+1) or leaving (-1) the paid count. */
@@ -54,18 +61,28 @@ const rateOf = (enrolled: number, insured: number | undefined) =>
 
 /** Counties are the plan's; enrollments of a county's districts count toward the county whose code prefixes theirs. */
 export function participation(plan: LoadedPlan, counters: Record<string, number>, population: Population | undefined): Participation {
-  const pick = (prefix: string) => Object.fromEntries(Object.entries(counters).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+  const pick = (prefix: string) =>
+    Object.fromEntries(
+      Object.entries(counters)
+        .filter(([k]) => k.startsWith(prefix))
+        .map(([k, v]) => [k.slice(prefix.length), v]),
+    );
   const byCounty = pick('county#');
-  const enrolledIn = (code: string) => Object.entries(byCounty)
-    .filter(([region]) => region === code || (code.endsWith('00') && region.startsWith(code.replace(/0+$/, ''))))
-    .reduce((n, [, v]) => n + v, 0);
+  const enrolledIn = (code: string) =>
+    Object.entries(byCounty)
+      .filter(([region]) => region === code || (code.endsWith('00') && region.startsWith(code.replace(/0+$/, ''))))
+      .reduce((n, [, v]) => n + v, 0);
   const { countyFloor, countyAim } = plan.participation;
   const counties = plan.region.counties.map((c) => {
     const enrolled = enrolledIn(c.code);
     const insured = population?.counties[c.code];
     const rate = rateOf(enrolled, insured);
     return {
-      code: c.code, name: c.name, enrolled, insured: insured ?? null, rate: rate?.toFixed(4) ?? null,
+      code: c.code,
+      name: c.name,
+      enrolled,
+      insured: insured ?? null,
+      rate: rate?.toFixed(4) ?? null,
       meetsFloor: rate === null || countyFloor === undefined ? null : rate.gte(countyFloor),
       meetsAim: rate === null || countyAim === undefined ? null : rate.gte(countyAim),
     };
@@ -73,9 +90,16 @@ export function participation(plan: LoadedPlan, counters: Record<string, number>
   const insured = population ? Object.values(population.counties).reduce((a, b) => a + b, 0) : undefined;
   const enrolled = counters.total ?? 0;
   return {
-    planId: plan.id, enrolled, insured: insured ?? null, rate: rateOf(enrolled, insured)?.toFixed(4) ?? null,
+    planId: plan.id,
+    enrolled,
+    insured: insured ?? null,
+    rate: rateOf(enrolled, insured)?.toFixed(4) ?? null,
     targets: { countyFloor: countyFloor ?? null, countyAim: countyAim ?? null },
-    counties, byTier: pick('tier#'), byChannel: pick('channel#'), byPromoter: pick('promoter#'), assisted: counters.assisted ?? 0,
+    counties,
+    byTier: pick('tier#'),
+    byChannel: pick('channel#'),
+    byPromoter: pick('promoter#'),
+    assisted: counters.assisted ?? 0,
     populationSource: population?.source ?? null,
   };
 }

@@ -46,23 +46,29 @@ export async function confirmPayment(deps: Deps, planId: string, personId: strin
   // Where the plan pays only those who paid in full before the window closed, an order is payable while the window is
   // open: its payBy was set at the close then scheduled, and an administrator may have closed it early since.
   const windowClosed = plan.enrollment.fullPaymentInTimeRequired && !isOpen(await currentWindow(deps.store, plan, now), now);
-  const { policy, result } = await updatePolicy(deps, planId, personId, (current) => {
-    const taken = attemptTaking(current, (a) => a.payments.some((p) => p.paymentId === payment.paymentId));
-    if (taken) {
-      const known = taken.payments.find((p) => p.paymentId === payment.paymentId)!;
-      if (known.channel !== payment.channel || !new Decimal(known.amount).eq(payment.amount)) {
-        throw conflict('PAYMENT_ID_REUSED', `payment ${payment.paymentId} was confirmed before with another channel or amount`);
+  const { policy, result } = await updatePolicy(
+    deps,
+    planId,
+    personId,
+    (current) => {
+      const taken = attemptTaking(current, (a) => a.payments.some((p) => p.paymentId === payment.paymentId));
+      if (taken) {
+        const known = taken.payments.find((p) => p.paymentId === payment.paymentId)!;
+        if (known.channel !== payment.channel || !new Decimal(known.amount).eq(payment.amount)) {
+          throw conflict('PAYMENT_ID_REUSED', `payment ${payment.paymentId} was confirmed before with another channel or amount`);
+        }
+        return { answer: taken, result: { recorded: false, refunded: [] as PolicyPayment[] } };
       }
-      return { answer: taken, result: { recorded: false, refunded: [] as PolicyPayment[] } };
-    }
-    checkChannel(plan, payment.channel, (current.buyer?.relation ?? 'self') as Relation);
-    // What is still due: the premium less what stands already (a sponsor's fixed part); a paid policy is due in full again (a duplicate).
-    const due = current.status === 'pending' ? amountDue(current) : new Decimal(current.premium);
-    if (!new Decimal(payment.amount).eq(due)) {
-      throw unprocessable('AMOUNT_MISMATCH', `${formatYuan(due)} yuan is due, not ${payment.amount}`, { due: formatYuan(due) });
-    }
-    return applyPayment(plan, current, { ...payment, amount: new Decimal(payment.amount).toFixed(2), paidAt: now.toISOString() }, now, windowClosed);
-  }, { money: true });
+      checkChannel(plan, payment.channel, (current.buyer?.relation ?? 'self') as Relation);
+      // What is still due: the premium less what stands already (a sponsor's fixed part); a paid policy is due in full again (a duplicate).
+      const due = current.status === 'pending' ? amountDue(current) : new Decimal(current.premium);
+      if (!new Decimal(payment.amount).eq(due)) {
+        throw unprocessable('AMOUNT_MISMATCH', `${formatYuan(due)} yuan is due, not ${payment.amount}`, { due: formatYuan(due) });
+      }
+      return applyPayment(plan, current, { ...payment, amount: new Decimal(payment.amount).toFixed(2), paidAt: now.toISOString() }, now, windowClosed);
+    },
+    { money: true },
+  );
   return { policy, ...result };
 }
 
@@ -81,14 +87,25 @@ function amountDue(policy: Policy): Decimal {
 function applyPayment(plan: LoadedPlan, current: Policy, paid: PolicyPayment, now: Date, windowClosed: boolean) {
   // Cover that has ended takes no money, whatever else became of the order.
   if (current.coverEnd < shanghaiDay(now)) {
-    throw conflict('ORDER_NOT_PAYABLE', `the cover of this order (${current.coverStart} – ${current.coverEnd}) has ended: the payment must be returned to the payer`, { cover: { start: current.coverStart, end: current.coverEnd } });
+    throw conflict(
+      'ORDER_NOT_PAYABLE',
+      `the cover of this order (${current.coverStart} – ${current.coverEnd}) has ended: the payment must be returned to the payer`,
+      { cover: { start: current.coverStart, end: current.coverEnd } },
+    );
   }
   const state = lifecycle(current, now);
   if (state === 'expired' || state === 'cancelled' || state === 'refunded') {
-    throw conflict('ORDER_NOT_PAYABLE', `the order is ${state}: the payment must be returned to the payer`, { lifecycle: state, ...(current.payBy ? { payBy: current.payBy } : {}) });
+    throw conflict('ORDER_NOT_PAYABLE', `the order is ${state}: the payment must be returned to the payer`, {
+      lifecycle: state,
+      ...(current.payBy ? { payBy: current.payBy } : {}),
+    });
   }
   if (state === 'pending' && windowClosed) {
-    throw conflict('ORDER_NOT_PAYABLE', 'the window has closed and the plan pays only those who paid in full before: the payment must be returned to the payer', { lifecycle: state, windowClosed: true });
+    throw conflict(
+      'ORDER_NOT_PAYABLE',
+      'the window has closed and the plan pays only those who paid in full before: the payment must be returned to the payer',
+      { lifecycle: state, windowClosed: true },
+    );
   }
   if (current.status === 'pending') {
     // Cover that starts at enrollment (即参即享) starts when the order is paid; other cover is dated already.

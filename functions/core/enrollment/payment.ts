@@ -12,7 +12,8 @@ import { formatYuan } from '../money/money.ts';
 /** Throws a 422 naming the rule unless the plan takes `channel`, and (for an account) for a person of `relation` to the payer. */
 export function checkChannel(plan: LoadedPlan, channel: string, relation: Relation) {
   const spec = plan.payment.channels.find((c) => c.kind === channel);
-  if (!spec) throw unprocessable('CHANNEL_NOT_OPEN', `plan ${plan.id} takes no payment through "${channel}"`, { channels: plan.payment.channels.map((c) => c.kind) });
+  if (!spec)
+    throw unprocessable('CHANNEL_NOT_OPEN', `plan ${plan.id} takes no payment through "${channel}"`, { channels: plan.payment.channels.map((c) => c.kind) });
   if ((spec.kind === 'personal-account' || spec.kind === 'family-mutual-aid') && !spec.forRelations.includes(relation)) {
     throw unprocessable('RELATION_NOT_ALLOWED_FOR_CHANNEL', `a ${channel} pays only for ${spec.forRelations.join(', ')}`, { allowed: spec.forRelations });
   }
@@ -33,14 +34,20 @@ export function checkPayment(plan: LoadedPlan, channel: string, payer: RosterPer
   }
   const available = new Decimal(payer.accountBalance ?? 0).times(spec.maxBalanceShare ?? 1).toDecimalPlaces(2, Decimal.ROUND_DOWN);
   if (available.lt(premium)) {
-    throw unprocessable('ACCOUNT_INSUFFICIENT', `the personal account may pay ${formatYuan(available)} of the ${premium} premium`, { available: formatYuan(available) });
+    throw unprocessable('ACCOUNT_INSUFFICIENT', `the personal account may pay ${formatYuan(available)} of the ${premium} premium`, {
+      available: formatYuan(available),
+    });
   }
   return formatYuan(available);
 }
 
 /** The refusal when earlier debits for the plan (the payer's own, their relatives') have spent the account's share. */
 export function accountShareSpent(ceiling: string, premium: string) {
-  return unprocessable('ACCOUNT_INSUFFICIENT', `the personal account may pay ${ceiling} for this plan's premiums in all, and earlier enrollments leave less than the ${premium} premium`, { ceiling });
+  return unprocessable(
+    'ACCOUNT_INSUFFICIENT',
+    `the personal account may pay ${ceiling} for this plan's premiums in all, and earlier enrollments leave less than the ${premium} premium`,
+    { ceiling },
+  );
 }
 
 /** Who pays a policy's premium from their account: the buyer, or the person themself. */
@@ -53,6 +60,8 @@ export function checkAutoRenewalChannel(plan: LoadedPlan, channel: string): void
   const offer = plan.payment.autoRenewal;
   if (!offer) throw unprocessable('AUTO_RENEWAL_NOT_OFFERED', `plan ${plan.id} has no auto-renewal`);
   if (!offer.channels.includes(channel as never)) {
-    throw unprocessable('AUTO_RENEWAL_CHANNEL', `auto-renewal withholds only through ${offer.channels.join(', ')}, not ${channel}`, { channels: offer.channels });
+    throw unprocessable('AUTO_RENEWAL_CHANNEL', `auto-renewal withholds only through ${offer.channels.join(', ')}, not ${channel}`, {
+      channels: offer.channels,
+    });
   }
 }

@@ -23,22 +23,30 @@ import { Decimal } from 'decimal.js';
 import { digestOf } from '../digest.ts';
 import { DomainError, conflict, unprocessable } from '../errors.ts';
 
-export const EnrollmentRequest = z.strictObject({
-  /** Idempotency key: a replay with the same id returns the first answer. */
-  requestId: ClientKey(8, 64),
-  /** The person insured. */
-  personId: ResidentId,
-  tier: Text(64),
-  channel: PaymentChannelKind,
-  /** Someone buying for a relative (absent: the person buys for themself). */
-  buyer: z.strictObject({ personId: ResidentId, relation: Relation.exclude(['self']) }).optional(),
-  /** Staff who enrolled the person on their behalf, where the plan allows it. */
-  assistedBy: Text(64).optional(),
-  /** A registered promoter's code (公益推广员), recorded for attribution where the plan has promoters. */
-  promoterCode: z.string().regex(/^[A-Za-z0-9-]{2,32}$/, { error: 'must be 2–32 letters, digits or dashes' }).optional(),
-  /** Standing consent to renew next year by withholding through this request's channel, where the plan offers it. */
-  autoRenewal: z.boolean().optional(),
-}).refine((r) => r.buyer?.personId !== r.personId, { path: ['buyer', 'personId'], error: 'must not be the person enrolled: leave buyer out to enroll oneself' });
+export const EnrollmentRequest = z
+  .strictObject({
+    /** Idempotency key: a replay with the same id returns the first answer. */
+    requestId: ClientKey(8, 64),
+    /** The person insured. */
+    personId: ResidentId,
+    tier: Text(64),
+    channel: PaymentChannelKind,
+    /** Someone buying for a relative (absent: the person buys for themself). */
+    buyer: z.strictObject({ personId: ResidentId, relation: Relation.exclude(['self']) }).optional(),
+    /** Staff who enrolled the person on their behalf, where the plan allows it. */
+    assistedBy: Text(64).optional(),
+    /** A registered promoter's code (公益推广员), recorded for attribution where the plan has promoters. */
+    promoterCode: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{2,32}$/, { error: 'must be 2–32 letters, digits or dashes' })
+      .optional(),
+    /** Standing consent to renew next year by withholding through this request's channel, where the plan offers it. */
+    autoRenewal: z.boolean().optional(),
+  })
+  .refine((r) => r.buyer?.personId !== r.personId, {
+    path: ['buyer', 'personId'],
+    error: 'must not be the person enrolled: leave buyer out to enroll oneself',
+  });
 export type EnrollmentRequest = z.infer<typeof EnrollmentRequest>;
 
 /** The first Asia/Shanghai day after a window that closes at `closesAt` (an exclusive instant: 24:00 is the next midnight). */
@@ -106,9 +114,12 @@ export async function enrollOne(deps: Deps, planId: string, enrollment: Enrollme
   const plan = await currentPlan(deps, planId);
   const { request } = enrollment;
   // Everything read in one round trip (unless the caller read it); the checks keep their order.
-  const inputs = enrollment.inputs ?? await deps.store.getEnrollmentInputs(planId, request.personId, {
-    ...(request.buyer ? { buyerId: request.buyer.personId } : {}), ...(plan.renews ? { previousPlanId: plan.renews } : {}),
-  });
+  const inputs =
+    enrollment.inputs ??
+    (await deps.store.getEnrollmentInputs(planId, request.personId, {
+      ...(request.buyer ? { buyerId: request.buyer.personId } : {}),
+      ...(plan.renews ? { previousPlanId: plan.renews } : {}),
+    }));
   const decision = decide(plan, enrollment, inputs, deps.now());
   if ('answer' in decision) return withCounts(decision.answer, enrollment);
   const { policy, readVersion, account } = decision.write;
@@ -145,19 +156,21 @@ export async function enrollMany(deps: Deps, planId: string, enrollments: (Enrol
     }
   });
   const stored = await deps.store.putPolicies(writes);
-  await Promise.all(writes.map(async ({ index, policy }, i) => {
-    if (stored[i]) {
-      outcomes[index] = deferred({ created: true, policy });
-      return;
-    }
-    try {
-      // Someone else's policy won the race (or an earlier run of this page wrote this one): it stands.
-      outcomes[index] = deferred(answerForExisting((await deps.store.getPolicy(planId, policy.personId))!, enrollments[index]));
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      outcomes[index] = error;
-    }
-  }));
+  await Promise.all(
+    writes.map(async ({ index, policy }, i) => {
+      if (stored[i]) {
+        outcomes[index] = deferred({ created: true, policy });
+        return;
+      }
+      try {
+        // Someone else's policy won the race (or an earlier run of this page wrote this one): it stands.
+        outcomes[index] = deferred(answerForExisting((await deps.store.getPolicy(planId, policy.personId))!, enrollments[index]));
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        outcomes[index] = error;
+      }
+    }),
+  );
   return outcomes;
 }
 
@@ -168,8 +181,12 @@ function withCounts(answer: { created: boolean; policy: Policy }, enrollment: Pi
 }
 
 /** What an enrollment comes to on its inputs: the answer for a policy that stands already, or the policy to write. Refusals throw. */
-function decide(plan: VersionedPlan, enrollment: Enrollment, inputs: EnrollmentInputs, now: Date):
-  { answer: { created: false; policy: Policy } } | { write: { policy: Policy; readVersion: number; account?: AccountMove } } {
+function decide(
+  plan: VersionedPlan,
+  enrollment: Enrollment,
+  inputs: EnrollmentInputs,
+  now: Date,
+): { answer: { created: false; policy: Policy } } | { write: { policy: Policy; readVersion: number; account?: AccountMove } } {
   const { request, renewalOf, payBy, sponsor } = enrollment;
   const planId = plan.id;
   const { policy: existing } = inputs;
@@ -177,10 +194,13 @@ function decide(plan: VersionedPlan, enrollment: Enrollment, inputs: EnrollmentI
   const [person, buyer] = [seenBy(plan, inputs.person), seenBy(plan, inputs.buyer)];
   const window = inputs.window ?? scheduledWindow(plan, now);
   const history = historyFrom(plan, inputs.previousPolicy, inputs.previousYear);
-  if (existing && (attemptTaking(existing, (a) => a.requestId === request.requestId) || holdsPlace(existing, now))) return { answer: answerForExisting(existing, enrollment) };
+  if (existing && (attemptTaking(existing, (a) => a.requestId === request.requestId) || holdsPlace(existing, now)))
+    return { answer: answerForExisting(existing, enrollment) };
   refuseEndedCover(plan, now, 'no order is taken');
   if (!isOpen(window, now)) {
-    throw conflict('WINDOW_CLOSED', `enrollment for ${planId} is not open`, { window: { state: window.state, opensAt: window.opensAt, closesAt: window.closesAt } });
+    throw conflict('WINDOW_CLOSED', `enrollment for ${planId} is not open`, {
+      window: { state: window.state, opensAt: window.opensAt, closesAt: window.closesAt },
+    });
   }
   const tier = plan.tiers.find((t) => t.id === request.tier);
   if (!tier) throw unprocessable('UNKNOWN_TIER', `plan ${planId} has no tier "${request.tier}"`, { tiers: plan.tiers.map((t) => t.id) });
@@ -190,7 +210,9 @@ function decide(plan: VersionedPlan, enrollment: Enrollment, inputs: EnrollmentI
   }
   const relation = request.buyer?.relation ?? 'self';
   if (!plan.enrollment.enrollFor.includes(relation)) {
-    throw unprocessable('RELATION_NOT_ALLOWED', `plan ${planId} may be bought for ${plan.enrollment.enrollFor.join(', ')}, not a ${relation}`, { allowed: plan.enrollment.enrollFor });
+    throw unprocessable('RELATION_NOT_ALLOWED', `plan ${planId} may be bought for ${plan.enrollment.enrollFor.join(', ')}, not a ${relation}`, {
+      allowed: plan.enrollment.enrollFor,
+    });
   }
   if (request.assistedBy !== undefined && !plan.enrollment.assistedByStaff) {
     throw unprocessable('ASSISTANCE_NOT_OFFERED', `plan ${planId} has no staff-assisted enrollment`);
@@ -208,20 +230,41 @@ function decide(plan: VersionedPlan, enrollment: Enrollment, inputs: EnrollmentI
   const paidPart = sponsor ? sponsor.amount : isAccountChannel(request.channel) ? tier.premium : undefined;
   const paidNow = paidPart !== undefined && new Decimal(paidPart).gte(tier.premium);
   const policy: Policy = {
-    planId, planVersion: plan.version.seq, personId: request.personId, tier: tier.id, premium: tier.premium,
+    planId,
+    planVersion: plan.version.seq,
+    personId: request.personId,
+    tier: tier.id,
+    premium: tier.premium,
     status: paidNow ? 'paid' : 'pending',
     ...(paidNow ? {} : { payBy: payBy ?? (sponsor ? sponsoredPayBy(plan, window, now) : payByFor(plan, window, now)) }),
-    payments: paidPart === undefined ? [] : [{
-      paymentId: sponsor?.orderId ?? request.requestId, channel: request.channel, amount: paidPart, paidAt: now.toISOString(), ...(sponsor ? { line: sponsor.row } : {}),
-    }],
+    payments:
+      paidPart === undefined
+        ? []
+        : [
+            {
+              paymentId: sponsor?.orderId ?? request.requestId,
+              channel: request.channel,
+              amount: paidPart,
+              paidAt: now.toISOString(),
+              ...(sponsor ? { line: sponsor.row } : {}),
+            },
+          ],
     ...coverFor(plan, window, now),
-    regionCode: person!.regionCode, reliefGroups: person!.reliefGroups, preExistingConditions: [], history,
-    channel: request.channel, ...(request.buyer ? { buyer: request.buyer } : {}),
-    ...(request.assistedBy ? { assistedBy: request.assistedBy } : {}), ...(request.promoterCode ? { promoterCode: request.promoterCode } : {}),
+    regionCode: person!.regionCode,
+    reliefGroups: person!.reliefGroups,
+    preExistingConditions: [],
+    history,
+    channel: request.channel,
+    ...(request.buyer ? { buyer: request.buyer } : {}),
+    ...(request.assistedBy ? { assistedBy: request.assistedBy } : {}),
+    ...(request.promoterCode ? { promoterCode: request.promoterCode } : {}),
     ...(request.autoRenewal ? { autoRenewal: { channel: request.channel, consentedAt: now.toISOString() } } : {}),
     ...(renewalOf ? { renewalOf } : {}),
     ...(existing ? { earlier: [...(existing.earlier ?? []), attemptOf(existing)] } : {}),
-    requestId: request.requestId, requestDigest: digestOf(request), createdAt: now.toISOString(), version: (existing?.version ?? 0) + 1,
+    requestId: request.requestId,
+    requestDigest: digestOf(request),
+    createdAt: now.toISOString(),
+    version: (existing?.version ?? 0) + 1,
   };
   // A personal account's debits for the plan, the relatives' with the payer's own, stay within its share.
   const account = accountCeiling === undefined ? undefined : { payerId: payerOf(policy), amount: tier.premium, ceiling: accountCeiling };
@@ -251,14 +294,22 @@ function answerForExisting(policy: Policy, { request, renewalOf, sponsor }: Enro
   const taken = attemptTaking(policy, (a) => a.requestId === request.requestId);
   if (taken) {
     // Ours only if the order it found is ours too: a client's order placed under a sponsor's or a renewal's id is not.
-    const ours = (renewalOf !== undefined && taken.renewalOf === renewalOf)
-      || (sponsor !== undefined && taken.payments.some((p) => p.channel === 'sponsor' && p.paymentId === sponsor.orderId));
+    const ours =
+      (renewalOf !== undefined && taken.renewalOf === renewalOf) ||
+      (sponsor !== undefined && taken.payments.some((p) => p.channel === 'sponsor' && p.paymentId === sponsor.orderId));
     if (!ours && taken.requestDigest !== undefined && taken.requestDigest !== digestOf(request)) {
       throw conflict('REQUEST_ID_REUSED', `request ${request.requestId} placed another order (its tier, channel, buyer or another field differ)`);
     }
     return { created: false, policy: taken };
   }
   throw conflict('ALREADY_INSURED', `${maskId(policy.personId)} already has a policy in ${policy.planId}`, {
-    policy: { planId: policy.planId, tier: policy.tier, status: policy.status, coverStart: policy.coverStart, coverEnd: policy.coverEnd, channel: policy.channel },
+    policy: {
+      planId: policy.planId,
+      tier: policy.tier,
+      status: policy.status,
+      coverStart: policy.coverStart,
+      coverEnd: policy.coverEnd,
+      channel: policy.channel,
+    },
   });
 }

@@ -23,16 +23,29 @@ export interface PolicyChange<R> {
  * money received (a payment provider's notification), which our own contention must never refuse: it is tried longer,
  * and if the policy still kept changing under it, answered 503 with Retry-After, which providers retry.
  */
-export async function updatePolicy<R>(deps: Deps, planId: string, personId: string, decide: (policy: Policy) => PolicyChange<R>, options: { money?: boolean } = {}): Promise<{ policy: Policy; result: R }> {
-  return retryOnConflict(async () => {
-    const policy = await deps.store.getPolicy(planId, personId);
-    if (!policy) throw notFound('NO_POLICY', `no policy in ${planId} for ${maskId(personId)}`);
-    const { next, answer, counterDeltas = {}, account, result } = decide(policy);
-    if (!next) return { policy: answer ?? policy, result };
-    const stored = { ...next, version: policy.version + 1 };
-    await deps.store.putPolicy(stored, policy.version, counterDeltas, account);
-    return { policy: stored, result };
-  }, options.money
-    ? { what: 'the policy', attempts: 100, busy: () => unavailable('POLICY_BUSY', 'the policy kept changing while the payment was recorded; it was not recorded: send the notification again') }
-    : { what: 'the policy', busy: () => conflict('POLICY_BUSY', 'the policy is being changed by someone else; try again') });
+export async function updatePolicy<R>(
+  deps: Deps,
+  planId: string,
+  personId: string,
+  decide: (policy: Policy) => PolicyChange<R>,
+  options: { money?: boolean } = {},
+): Promise<{ policy: Policy; result: R }> {
+  return retryOnConflict(
+    async () => {
+      const policy = await deps.store.getPolicy(planId, personId);
+      if (!policy) throw notFound('NO_POLICY', `no policy in ${planId} for ${maskId(personId)}`);
+      const { next, answer, counterDeltas = {}, account, result } = decide(policy);
+      if (!next) return { policy: answer ?? policy, result };
+      const stored = { ...next, version: policy.version + 1 };
+      await deps.store.putPolicy(stored, policy.version, counterDeltas, account);
+      return { policy: stored, result };
+    },
+    options.money
+      ? {
+          what: 'the policy',
+          attempts: 100,
+          busy: () => unavailable('POLICY_BUSY', 'the policy kept changing while the payment was recorded; it was not recorded: send the notification again'),
+        }
+      : { what: 'the policy', busy: () => conflict('POLICY_BUSY', 'the policy is being changed by someone else; try again') },
+  );
 }

@@ -20,11 +20,13 @@ import { updatePolicy } from './policy-update.ts';
 import { currentWindow, isOpen } from './window.ts';
 import { mapConcurrent } from '../concurrency.ts';
 
-export const AutoRenewalConsent = z.strictObject({
-  consent: z.boolean(),
-  /** The channel to withhold through (required when consenting). */
-  channel: PaymentChannelKind.optional(),
-}).refine((c) => !c.consent || c.channel !== undefined, { path: ['channel'], error: 'required when consent is true' });
+export const AutoRenewalConsent = z
+  .strictObject({
+    consent: z.boolean(),
+    /** The channel to withhold through (required when consenting). */
+    channel: PaymentChannelKind.optional(),
+  })
+  .refine((c) => !c.consent || c.channel !== undefined, { path: ['channel'], error: 'required when consent is true' });
 export type AutoRenewalConsent = z.infer<typeof AutoRenewalConsent>;
 
 /** Gives or withdraws consent (idempotent: the same answer twice changes nothing). */
@@ -64,7 +66,10 @@ async function renewingPlan(deps: Deps, planId: string): Promise<VersionedPlan &
 /** The window, which must be open: renewals are enrollments. */
 async function openWindow(deps: Deps, plan: LoadedPlan, now: Date): Promise<WindowState> {
   const window = await currentWindow(deps.store, plan, now);
-  if (!isOpen(window, now)) throw conflict('WINDOW_CLOSED', `enrollment for ${plan.id} is not open: renewals wait for it`, { window: { state: window.state, opensAt: window.opensAt } });
+  if (!isOpen(window, now))
+    throw conflict('WINDOW_CLOSED', `enrollment for ${plan.id} is not open: renewals wait for it`, {
+      window: { state: window.state, opensAt: window.opensAt },
+    });
   return window;
 }
 
@@ -103,10 +108,17 @@ export async function runRenewal(deps: Deps, planId: string, shouldStop: ShouldS
     const { shard, after } = job.cursor;
     const page = await deps.store.listRenewable(plan.renews, shard, after);
     // Each member's inputs in one read (a few at a time); then the page's orders decided and written together.
-    const inputs = await mapConcurrent(page.policies, IN_FLIGHT, (p) => deps.store.getEnrollmentInputs(plan.id, p.personId, {
-      previousPlanId: plan.renews, ...(p.buyer ? { buyerId: p.buyer.personId } : {}),
-    }));
-    const results = await enrollMany(deps, plan.id, page.policies.map((previous, i) => ({ request: renewalRequest(plan, previous), renewalOf: plan.renews, ...payBy, inputs: inputs[i] })));
+    const inputs = await mapConcurrent(page.policies, IN_FLIGHT, (p) =>
+      deps.store.getEnrollmentInputs(plan.id, p.personId, {
+        previousPlanId: plan.renews,
+        ...(p.buyer ? { buyerId: p.buyer.personId } : {}),
+      }),
+    );
+    const results = await enrollMany(
+      deps,
+      plan.id,
+      page.policies.map((previous, i) => ({ request: renewalRequest(plan, previous), renewalOf: plan.renews, ...payBy, inputs: inputs[i] })),
+    );
     const counts = { ...job.counts };
     const notes = [...job.notes];
     results.forEach((result, i) => {
@@ -120,10 +132,15 @@ export async function runRenewal(deps: Deps, planId: string, shouldStop: ShouldS
     // An order paid at once (a withholding account) counts with the page's position: a page redone counts once.
     const people = page.policies.flatMap((p, i) => {
       const result = results[i];
-      return result instanceof DomainError || !result.counts || Object.keys(result.counts).length === 0 ? [] : [{ personId: p.personId, deltas: result.counts }];
+      return result instanceof DomainError || !result.counts || Object.keys(result.counts).length === 0
+        ? []
+        : [{ personId: p.personId, deltas: result.counts }];
     });
-    job = await save(deps.store, { ...job, cursor, counts, notes, updatedAt: at, status: cursor ? 'running' : 'done', ...(cursor ? {} : { finishedAt: at }), version: job.version + 1 },
-      people.length > 0 ? { planId: plan.id, people } : undefined);
+    job = await save(
+      deps.store,
+      { ...job, cursor, counts, notes, updatedAt: at, status: cursor ? 'running' : 'done', ...(cursor ? {} : { finishedAt: at }), version: job.version + 1 },
+      people.length > 0 ? { planId: plan.id, people } : undefined,
+    );
   }
   return job;
 }
@@ -132,7 +149,11 @@ export async function runRenewal(deps: Deps, planId: string, shouldStop: ShouldS
 function renewalRequest(plan: LoadedPlan, previous: Policy): Enrollment['request'] {
   // The stored policy keeps channel and relation as the request validated them.
   return {
-    requestId: renewalJobId(plan), personId: previous.personId, tier: previous.tier, channel: previous.autoRenewal!.channel,
-    autoRenewal: true, ...(previous.buyer ? { buyer: previous.buyer } : {}),
+    requestId: renewalJobId(plan),
+    personId: previous.personId,
+    tier: previous.tier,
+    channel: previous.autoRenewal!.channel,
+    autoRenewal: true,
+    ...(previous.buyer ? { buyer: previous.buyer } : {}),
   } as Enrollment['request'];
 }

@@ -33,7 +33,7 @@ export async function participationNow(deps: Deps, plan: LoadedPlan) {
 export async function closeWindow(deps: Deps, plan: LoadedPlan, act: Omit<WindowAction, 'action'>, current?: WindowState) {
   current ??= await currentWindow(deps.store, plan, deps.now());
   const closedAlready = current.version > 0 && current.state === 'closed';
-  const rate = act.participationRate ?? (closedAlready ? undefined : (await participationNow(deps, plan)).rate ?? undefined);
+  const rate = act.participationRate ?? (closedAlready ? undefined : ((await participationNow(deps, plan)).rate ?? undefined));
   const window = await actOnWindow(deps.store, plan, { ...act, action: 'close', ...(rate !== undefined ? { participationRate: rate } : {}) }, deps.now());
   return { window, settlements: await settleAfterClose(deps, plan.id) };
 }
@@ -92,7 +92,12 @@ export async function sweepWindows(deps: Deps): Promise<{ opened: string[]; clos
       }
       const rate = counted?.rate ?? undefined;
       const current = window ?? scheduledWindow(plan, now);
-      await closeWindow(deps, plan, { actor: 'scheduler', reason: 'closing instant passed with no close recorded', ...(rate !== undefined ? { participationRate: rate } : {}) }, current);
+      await closeWindow(
+        deps,
+        plan,
+        { actor: 'scheduler', reason: 'closing instant passed with no close recorded', ...(rate !== undefined ? { participationRate: rate } : {}) },
+        current,
+      );
       closed.push(summary.id);
     }
   }

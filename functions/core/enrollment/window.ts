@@ -11,8 +11,12 @@ import { shanghaiDay } from '../dates/dates.ts';
 export function scheduledWindow(plan: LoadedPlan, now: Date): WindowState {
   const { opens, closes } = plan.enrollment.window;
   const t = now.getTime();
-  const state = opens !== null && t >= Date.parse(opens) && (closes === null || t < Date.parse(closes)) ? 'open'
-    : closes !== null && t >= Date.parse(closes) ? 'closed' : 'scheduled';
+  const state =
+    opens !== null && t >= Date.parse(opens) && (closes === null || t < Date.parse(closes))
+      ? 'open'
+      : closes !== null && t >= Date.parse(closes)
+        ? 'closed'
+        : 'scheduled';
   return { planId: plan.id, state, opensAt: opens, closesAt: closes, events: [], version: 0 };
 }
 
@@ -36,30 +40,46 @@ export interface WindowAction {
 /** Applies an action; a repeated action (already open, already closed) changes nothing. Retries concurrent writers. */
 export async function actOnWindow(store: Store, plan: LoadedPlan, act: WindowAction, now: Date): Promise<WindowState> {
   if (act.action === 'open') refuseEndedCover(plan, now, 'the window cannot open');
-  return retryOnConflict(async () => {
-    const current = await currentWindow(store, plan, now);
-    const target = act.action === 'open' ? 'open' : 'closed';
-    // A repeated action changes nothing; but the first action on a window (even one the schedule already
-    // implies, like the scheduler's own toggle) is recorded, so the history shows who opened and closed it.
-    if (current.version > 0 && current.state === target && act.closesAt === undefined && act.participationRate === undefined) return current;
-    if (act.action === 'open' && act.closesAt !== undefined && Date.parse(act.closesAt) <= now.getTime()) {
-      throw conflict('WINDOW_CLOSES_IN_PAST', `closesAt ${act.closesAt} is not in the future`);
-    }
-    if (act.action === 'open' && plan.enrollment.cover.kind === 'after-window' && act.closesAt === undefined && futureOrNull(current.closesAt, now) === null) {
-      throw unprocessable('CLOSES_AT_REQUIRED', `cover of ${plan.id} starts after the window closes: opening it needs closesAt`);
-    }
-    const event: WindowEvent = { at: now.toISOString(), action: act.closesAt ? 'extend' : act.action, actor: act.actor, ...(act.signedBy ? { signedBy: act.signedBy } : {}), ...(act.reason ? { reason: act.reason } : {}) };
-    const next: WindowState = {
-      ...current,
-      state: target,
-      ...(act.action === 'open' ? { opensAt: current.opensAt ?? now.toISOString(), closesAt: act.closesAt ?? futureOrNull(current.closesAt, now) } : { closesAt: now.toISOString() }),
-      ...(act.participationRate !== undefined ? { participationRate: act.participationRate } : {}),
-      events: [...current.events, event],
-      version: current.version + 1,
-    };
-    await store.putWindow(next);
-    return next;
-  }, { what: 'the window', busy: () => conflict('WINDOW_BUSY', 'the window is being changed by someone else; try again') });
+  return retryOnConflict(
+    async () => {
+      const current = await currentWindow(store, plan, now);
+      const target = act.action === 'open' ? 'open' : 'closed';
+      // A repeated action changes nothing; but the first action on a window (even one the schedule already
+      // implies, like the scheduler's own toggle) is recorded, so the history shows who opened and closed it.
+      if (current.version > 0 && current.state === target && act.closesAt === undefined && act.participationRate === undefined) return current;
+      if (act.action === 'open' && act.closesAt !== undefined && Date.parse(act.closesAt) <= now.getTime()) {
+        throw conflict('WINDOW_CLOSES_IN_PAST', `closesAt ${act.closesAt} is not in the future`);
+      }
+      if (
+        act.action === 'open' &&
+        plan.enrollment.cover.kind === 'after-window' &&
+        act.closesAt === undefined &&
+        futureOrNull(current.closesAt, now) === null
+      ) {
+        throw unprocessable('CLOSES_AT_REQUIRED', `cover of ${plan.id} starts after the window closes: opening it needs closesAt`);
+      }
+      const event: WindowEvent = {
+        at: now.toISOString(),
+        action: act.closesAt ? 'extend' : act.action,
+        actor: act.actor,
+        ...(act.signedBy ? { signedBy: act.signedBy } : {}),
+        ...(act.reason ? { reason: act.reason } : {}),
+      };
+      const next: WindowState = {
+        ...current,
+        state: target,
+        ...(act.action === 'open'
+          ? { opensAt: current.opensAt ?? now.toISOString(), closesAt: act.closesAt ?? futureOrNull(current.closesAt, now) }
+          : { closesAt: now.toISOString() }),
+        ...(act.participationRate !== undefined ? { participationRate: act.participationRate } : {}),
+        events: [...current.events, event],
+        version: current.version + 1,
+      };
+      await store.putWindow(next);
+      return next;
+    },
+    { what: 'the window', busy: () => conflict('WINDOW_BUSY', 'the window is being changed by someone else; try again') },
+  );
 }
 
 /** An administrator reopening after the scheduled close keeps it open until closed again (or until a given closesAt). */

@@ -5,7 +5,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { z } from 'zod';
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { DomainError } from '../errors.ts';
 import { formatPath } from '../plan/loader.ts';
@@ -107,7 +107,13 @@ export async function dispatch(api: Api, event: APIGatewayProxyEventV2, gate: Ga
   if (!route) return { status: 404, body: { error: 'not-found', message: `no route ${event.routeKey}` } };
   // Admitted before anything is read or validated: a caller of another kind or city learns nothing of the route.
   const caller = await signerFor(event, gate);
-  const partner = await admit({ callers: gate.access[event.routeKey] ?? (gate.signing ? [] : ['public']), signer: caller, planId: event.pathParameters?.planId, signing: gate.signing, partners: gate.partners });
+  const partner = await admit({
+    callers: gate.access[event.routeKey] ?? (gate.signing ? [] : ['public']),
+    signer: caller,
+    planId: event.pathParameters?.planId,
+    signing: gate.signing,
+    partners: gate.partners,
+  });
   const issues: FieldIssue[] = [];
   const params = parsePart(route.params, event.pathParameters ?? {}, 'path', issues);
   const query = parsePart(route.query, event.queryStringParameters ?? {}, 'query', issues);
@@ -115,7 +121,14 @@ export async function dispatch(api: Api, event: APIGatewayProxyEventV2, gate: Ga
   const raw = route.body ? parseBody(event, issues, route.parseBody) : undefined;
   const body = route.body && issues.every((i) => i.field !== 'body') ? parsePart(route.body, raw, 'body', issues) : raw;
   if (issues.length > 0) throw new InvalidRequest(issues);
-  return route.handle({ params, body, query, requestId: event.requestContext?.requestId ?? 'local', ...(caller ? { caller } : {}), ...(partner ? { partner } : {}) });
+  return route.handle({
+    params,
+    body,
+    query,
+    requestId: event.requestContext?.requestId ?? 'local',
+    ...(caller ? { caller } : {}),
+    ...(partner ? { partner } : {}),
+  });
 }
 
 /** Maps every failure to an HTTP answer; only a fault of ours becomes a 500, logged, without the stack in the reply. */
@@ -125,16 +138,23 @@ export function errorReply(error: unknown, logger: Logger): APIGatewayProxyStruc
     return json(400, { error: 'invalid-request', issues: error.issues.slice(0, MAX_ISSUES), ...(more > 0 ? { moreIssues: more } : {}) });
   }
   // A cursor altered, invented or taken from another query: the client's, like any bad parameter.
-  if (error instanceof InvalidCursor) return json(400, { error: 'invalid-request', issues: [{ field: 'query.after', rule: 'must be a cursor this API returned for this query' }] });
+  if (error instanceof InvalidCursor)
+    return json(400, { error: 'invalid-request', issues: [{ field: 'query.after', rule: 'must be a cursor this API returned for this query' }] });
   if (error instanceof UnsupportedMediaType) {
     const sent = error.contentType === undefined ? 'no content type' : `"${error.contentType.slice(0, 100)}"`;
     return json(415, {
-      error: 'unsupported-media-type', message: `a request body must be sent as application/json, not ${sent}`,
+      error: 'unsupported-media-type',
+      message: `a request body must be sent as application/json, not ${sent}`,
       issues: [{ field: 'header.content-type', rule: 'must be application/json' }],
     });
   }
   // Unavailable for the moment (our own contention, a store deferring work): the client retries.
-  if (error instanceof DomainError) return json(STATUS[error.kind], { error: error.code, message: error.message, ...error.details }, error.kind === 'unavailable' ? { 'retry-after': '1' } : {});
+  if (error instanceof DomainError)
+    return json(
+      STATUS[error.kind],
+      { error: error.code, message: error.message, ...error.details },
+      error.kind === 'unavailable' ? { 'retry-after': '1' } : {},
+    );
   // Never the error's message: it may quote what the client sent (see loggableError).
   logger.error('unhandled error', { error: loggableError(error) });
   return json(500, { error: 'internal', message: 'internal error; it has been logged' });
@@ -147,7 +167,8 @@ function userArnOf(event: APIGatewayProxyEventV2): string | undefined {
 
 /** Cognito's identity beside the role session, when the credentials came from an identity pool. */
 function cognitoIdentityOf(event: APIGatewayProxyEventV2): CognitoIdentity | undefined {
-  const identity = (event.requestContext as { authorizer?: { iam?: { cognitoIdentity?: CognitoIdentity | null } } } | undefined)?.authorizer?.iam?.cognitoIdentity;
+  const identity = (event.requestContext as { authorizer?: { iam?: { cognitoIdentity?: CognitoIdentity | null } } } | undefined)?.authorizer?.iam
+    ?.cognitoIdentity;
   return identity && typeof identity.identityPoolId === 'string' && Array.isArray(identity.amr) ? identity : undefined;
 }
 
@@ -170,40 +191,44 @@ async function signerFor(event: APIGatewayProxyEventV2, gate: Gate): Promise<Sig
 export const TIMEOUT_MARGIN_MS = 500;
 
 export function createHttpHandler(api: Api, logger: Logger, gate: () => Gate = () => OPEN_GATE) {
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>({
-    timeoutEarlyInMillis: TIMEOUT_MARGIN_MS,
-    timeoutEarlyResponse: () => {
-      logger.error('request ran out of time');
-      // Retrying is safe: every write that can be retried is idempotent (imports are last-write-wins).
-      return json(503, { error: 'timeout', message: 'the request ran out of time; retry it, or send a smaller batch' }, { 'retry-after': '1' });
-    },
-  })
-    // Every line logged while a request runs (the unhandled-error line too) carries the Lambda context and API
-    // Gateway's request id (the one the access log has); both are dropped once it is answered.
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use({
-      // Logs one line per request: route, status, duration, masked ids and who signed it, never bodies.
-      before: (request) => {
-        logger.appendKeys({ requestId: request.event.requestContext?.requestId });
-        (request.internal as Record<string, unknown>).started = Date.now();
-      },
-      after: (request) => {
-        const caller = userArnOf(request.event);
-        logger.info('request', {
-          route: request.event.routeKey, status: request.response?.statusCode, params: loggableParams(request.event.pathParameters),
-          ms: Date.now() - ((request.internal as Record<string, number>).started ?? Date.now()),
-          ...(caller ? { caller } : {}),
-        });
+  return (
+    middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>({
+      timeoutEarlyInMillis: TIMEOUT_MARGIN_MS,
+      timeoutEarlyResponse: () => {
+        logger.error('request ran out of time');
+        // Retrying is safe: every write that can be retried is idempotent (imports are last-write-wins).
+        return json(503, { error: 'timeout', message: 'the request ran out of time; retry it, or send a smaller batch' }, { 'retry-after': '1' });
       },
     })
-    .handler(async (event) => {
-      try {
-        const reply = await dispatch(api, event, gate());
-        const headers: Record<string, string> = { ...reply.headers, ...(reply.replayed ? { 'idempotent-replayed': 'true' } : {}) };
-        if (reply.contentType) return { statusCode: reply.status, headers: { 'content-type': reply.contentType, ...headers }, body: reply.body as string };
-        return json(reply.status, reply.body, headers);
-      } catch (error) {
-        return errorReply(error, logger);
-      }
-    });
+      // Every line logged while a request runs (the unhandled-error line too) carries the Lambda context and API
+      // Gateway's request id (the one the access log has); both are dropped once it is answered.
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      .use({
+        // Logs one line per request: route, status, duration, masked ids and who signed it, never bodies.
+        before: (request) => {
+          logger.appendKeys({ requestId: request.event.requestContext?.requestId });
+          (request.internal as Record<string, unknown>).started = Date.now();
+        },
+        after: (request) => {
+          const caller = userArnOf(request.event);
+          logger.info('request', {
+            route: request.event.routeKey,
+            status: request.response?.statusCode,
+            params: loggableParams(request.event.pathParameters),
+            ms: Date.now() - ((request.internal as Record<string, number>).started ?? Date.now()),
+            ...(caller ? { caller } : {}),
+          });
+        },
+      })
+      .handler(async (event) => {
+        try {
+          const reply = await dispatch(api, event, gate());
+          const headers: Record<string, string> = { ...reply.headers, ...(reply.replayed ? { 'idempotent-replayed': 'true' } : {}) };
+          if (reply.contentType) return { statusCode: reply.status, headers: { 'content-type': reply.contentType, ...headers }, body: reply.body as string };
+          return json(reply.status, reply.body, headers);
+        } catch (error) {
+          return errorReply(error, logger);
+        }
+      })
+  );
 }

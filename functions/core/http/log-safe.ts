@@ -11,7 +11,10 @@ import { hasHiddenCharacters } from '../wire.ts';
  */
 export function loggableError(error: unknown): { name: string; stack?: string } {
   if (!(error instanceof Error)) return { name: typeof error };
-  const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).join('\n');
+  const frames = (error.stack ?? '')
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line))
+    .join('\n');
   return { name: error.name, ...(frames ? { stack: frames } : {}) };
 }
 

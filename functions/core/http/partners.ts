@@ -39,7 +39,8 @@ export type ConsoleGroups = (user: string) => Promise<ConsoleGroup[]>;
  * (the one whose role the identity pool handed out); none when no group of theirs has that role.
  */
 export function consoleGroupFor(groups: readonly ConsoleGroup[], roleArn: string): string | undefined {
-  return groups.filter((g) => g.roleArn === roleArn)
+  return groups
+    .filter((g) => g.roleArn === roleArn)
     .sort((a, b) => (a.precedence ?? Number.MAX_SAFE_INTEGER) - (b.precedence ?? Number.MAX_SAFE_INTEGER) || a.name.localeCompare(b.name))[0]?.name;
 }
 
@@ -91,7 +92,7 @@ export async function admit(options: {
     return undefined;
   }
   const allowed = callers as readonly Caller[];
-  if (!signer.kind || !signer.partnerId) throw forbidden('UNKNOWN_CALLER', 'the request is not signed with one of the platform\'s caller roles');
+  if (!signer.kind || !signer.partnerId) throw forbidden('UNKNOWN_CALLER', "the request is not signed with one of the platform's caller roles");
   if (!allowed.includes(signer.kind)) throw forbidden('NOT_YOUR_ROUTE', `this route is for ${allowed.join(' or ')}, not ${signer.kind}`, { callers: allowed });
   if (planId === undefined) return undefined;
   const partner = await options.partners(signer.partnerId, signer.kind);

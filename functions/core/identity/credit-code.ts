@@ -37,7 +37,8 @@ export function creditCodeProblem(code: string): string | undefined {
   if (!/^[0-9A-HJ-NPQRTUWXY]{18}$/.test(code)) return 'must be 18 characters from 0-9 and A-H J-N P-R T-U W-Y (GB 32100)';
   const [authority, kind] = code;
   if (!AUTHORITIES.includes(authority)) return 'registration authority code (position 1) must be 1-9, A, N or Y (GB 32100)';
-  if (!(KINDS[authority] ?? '123456789ABCDEFGHJKLMNPQRTUWXY').includes(kind)) return `kind code (position 2) ${kind} is not defined for registration authority ${authority} (GB 32100)`;
+  if (!(KINDS[authority] ?? '123456789ABCDEFGHJKLMNPQRTUWXY').includes(kind))
+    return `kind code (position 2) ${kind} is not defined for registration authority ${authority} (GB 32100)`;
   if (!/^\d{6}$/.test(code.slice(2, 8))) return 'positions 3-8 must be a 6-digit administrative division code (GB 32100)';
   if (organisationCodeCheckChar(code.slice(8, 16)) !== code[16]) return 'organisation code check character (position 17) does not match (GB 11714)';
   if (creditCodeCheckChar(code.slice(0, 17)) !== code[17]) return 'check character does not match (GB 32100)';
@@ -49,9 +50,7 @@ export function isValidCreditCode(code: string): boolean {
 }
 
 /** A unified social credit code, exactly as printed: upper case, no spaces. One issue: the first rule broken. */
-export const CreditCode = z
-  .string({ error: 'must be an 18-character unified social credit code' })
-  .superRefine((code, ctx) => {
-    const problem = creditCodeProblem(code);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
+export const CreditCode = z.string({ error: 'must be an 18-character unified social credit code' }).superRefine((code, ctx) => {
+  const problem = creditCodeProblem(code);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});

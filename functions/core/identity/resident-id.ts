@@ -38,10 +38,12 @@ export const ResidentId = z
   .string({ error: 'must be an 18-character resident ID number' })
   .refine((s) => !hasHiddenCharacters(s), { error: HIDDEN_CHARACTERS_RULE, abort: true })
   .transform((s) => s.trim().toUpperCase())
-  .pipe(z.string().superRefine((id, ctx) => {
-    const problem = residentIdProblem(id);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  }));
+  .pipe(
+    z.string().superRefine((id, ctx) => {
+      const problem = residentIdProblem(id);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  );
 
 /** 360102199003071234 → 360102********1234: region kept for reports, birth date hidden. */
 export function maskId(id: string): string {

@@ -25,7 +25,9 @@ export interface PlanSummary {
 
 export function planSummary(plan: VersionedPlan): PlanSummary {
   return {
-    id: plan.id, name: plan.name, productYear: plan.productYear,
+    id: plan.id,
+    name: plan.name,
+    productYear: plan.productYear,
     region: { adminCode: plan.region.adminCode, province: plan.region.province, ...(plan.region.city ? { city: plan.region.city } : {}) },
     tiers: plan.tiers.map((t) => ({ id: t.id, name: t.name, premium: t.premium })),
     window: { opens: plan.enrollment.window.opens, closes: plan.enrollment.window.closes },
@@ -59,10 +61,15 @@ const planNotFound = (planId: string) => notFound('PLAN_NOT_FOUND', `no plan "${
 
 /** A version whose content this code cannot read (published under another schema, or damaged): said, not guessed. */
 function loadVersion(version: PlanVersion, content: unknown): VersionedPlan {
-  if (content === undefined) throw unavailable('PLAN_UNAVAILABLE', `plan ${version.planId} ${versionLabel(version)}: its content is missing from the plan store`, { planId: version.planId });
+  if (content === undefined)
+    throw unavailable('PLAN_UNAVAILABLE', `plan ${version.planId} ${versionLabel(version)}: its content is missing from the plan store`, {
+      planId: version.planId,
+    });
   const result = validateLoaded(`${version.planId} ${versionLabel(version)}`, content);
   if (!result.ok) {
-    throw unavailable('PLAN_UNAVAILABLE', `plan ${version.planId} ${versionLabel(version)} cannot be read: ${result.problems.map(formatProblem).join('; ')}`, { planId: version.planId });
+    throw unavailable('PLAN_UNAVAILABLE', `plan ${version.planId} ${versionLabel(version)} cannot be read: ${result.problems.map(formatProblem).join('; ')}`, {
+      planId: version.planId,
+    });
   }
   return { ...result.plan, version };
 }
@@ -97,7 +104,11 @@ export function storedCatalog(source: PlanSource, options: StoredCatalogOptions 
   }
 
   async function versions(planId: string): Promise<PlanVersion[]> {
-    const list = await fresh(versionLists.get(planId), () => source.listPlanVersions(planId), (f) => (f ? versionLists.set(planId, f) : versionLists.delete(planId)));
+    const list = await fresh(
+      versionLists.get(planId),
+      () => source.listPlanVersions(planId),
+      (f) => (f ? versionLists.set(planId, f) : versionLists.delete(planId)),
+    );
     if (list.length === 0) throw planNotFound(planId);
     return list;
   }
@@ -117,7 +128,14 @@ export function storedCatalog(source: PlanSource, options: StoredCatalogOptions 
   }
 
   return {
-    summaries: () => fresh(summaries, () => source.listPlanSummaries(), (f) => { summaries = f; }),
+    summaries: () =>
+      fresh(
+        summaries,
+        () => source.listPlanSummaries(),
+        (f) => {
+          summaries = f;
+        },
+      ),
     versions,
     inForce: async (planId, day) => load(versionInForce(await versions(planId), day)!),
     version: async (planId, seq) => {
@@ -135,9 +153,14 @@ export function storedCatalog(source: PlanSource, options: StoredCatalogOptions 
 export function fixedCatalog(plans: readonly (LoadedPlan | VersionedPlan)[]): PlanCatalog {
   const byId = new Map<string, VersionedPlan[]>();
   for (const plan of plans) {
-    const version = 'version' in plan ? plan.version
-      : { planId: plan.id, seq: 1, hash: planDigest(plan), effectiveFrom: plan.effectiveFrom ?? null, publishedAt: '1970-01-01T00:00:00.000Z' };
-    byId.set(plan.id, [...(byId.get(plan.id) ?? []), { ...plan, version }].sort((a, b) => a.version.seq - b.version.seq));
+    const version =
+      'version' in plan
+        ? plan.version
+        : { planId: plan.id, seq: 1, hash: planDigest(plan), effectiveFrom: plan.effectiveFrom ?? null, publishedAt: '1970-01-01T00:00:00.000Z' };
+    byId.set(
+      plan.id,
+      [...(byId.get(plan.id) ?? []), { ...plan, version }].sort((a, b) => a.version.seq - b.version.seq),
+    );
   }
   const versionsOf = (planId: string) => {
     const found = byId.get(planId);
@@ -149,7 +172,10 @@ export function fixedCatalog(plans: readonly (LoadedPlan | VersionedPlan)[]): Pl
     versions: async (planId) => versionsOf(planId).map((p) => p.version),
     inForce: async (planId, day) => {
       const all = versionsOf(planId);
-      const v = versionInForce(all.map((p) => p.version), day)!;
+      const v = versionInForce(
+        all.map((p) => p.version),
+        day,
+      )!;
       return all.find((p) => p.version.seq === v.seq)!;
     },
     version: async (planId, seq) => {

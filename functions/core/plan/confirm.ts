@@ -44,7 +44,8 @@ export function toConfirm(plan: LoadedPlan, defaults: readonly AppliedDefault[])
 
 /** Strings still holding the placeholder, wherever they are. */
 function placeholders(value: unknown, path: (string | number)[], plan: unknown): ToConfirm[] {
-  if (typeof value === 'string') return value.includes(PLACEHOLDER) ? [{ path: formatPath(path, plan), what: `placeholder "${value}": write it from the notice` }] : [];
+  if (typeof value === 'string')
+    return value.includes(PLACEHOLDER) ? [{ path: formatPath(path, plan), what: `placeholder "${value}": write it from the notice` }] : [];
   if (Array.isArray(value)) return value.flatMap((v, i) => placeholders(v, [...path, i], plan));
   if (isRecord(value)) return Object.entries(value).flatMap(([k, v]) => placeholders(v, [...path, k], plan));
   return [];

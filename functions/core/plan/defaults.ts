@@ -66,6 +66,11 @@ function walk(schema: Schema, input: unknown, path: (string | number)[], found: 
 /** A default's value as a plan file would write it: [self], false, 30. */
 export function formatDefault(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(formatDefault).join(', ')}]`;
-  if (isRecord(value)) return Object.keys(value).length === 0 ? '{}' : `{ ${Object.entries(value).map(([k, v]) => `${k}: ${formatDefault(v)}`).join(', ')} }`;
+  if (isRecord(value))
+    return Object.keys(value).length === 0
+      ? '{}'
+      : `{ ${Object.entries(value)
+          .map(([k, v]) => `${k}: ${formatDefault(v)}`)
+          .join(', ')} }`;
   return String(value);
 }

@@ -32,15 +32,27 @@ export async function planDetail(deps: Deps, planId: string): Promise<PlanDetail
   const [plan, versions] = await Promise.all([currentPlan(deps, planId), deps.plans.versions(planId)]);
   const window = await currentWindow(deps.store, plan, deps.now());
   return {
-    id: plan.id, name: plan.name, productYear: plan.productYear,
-    region: { adminCode: plan.region.adminCode, province: plan.region.province, ...(plan.region.city ? { city: plan.region.city } : {}), counties: plan.region.counties },
-    version: plan.version, versions,
+    id: plan.id,
+    name: plan.name,
+    productYear: plan.productYear,
+    region: {
+      adminCode: plan.region.adminCode,
+      province: plan.region.province,
+      ...(plan.region.city ? { city: plan.region.city } : {}),
+      counties: plan.region.counties,
+    },
+    version: plan.version,
+    versions,
     tiers: plan.tiers.map((t) => ({ id: t.id, name: t.name, premium: t.premium, benefits: t.benefits })),
     table: benefitTable(plan),
     window: publicWindow(window),
     sponsorship: {
-      payerKinds: plan.sponsorship.payerKinds, contributions: plan.sponsorship.contributions, targetGroups: plan.sponsorship.targetGroups,
-      campaigns: plan.sponsorship.campaigns, approvals: plan.sponsorship.approvals, publicLedger: plan.sponsorship.publicLedger,
+      payerKinds: plan.sponsorship.payerKinds,
+      contributions: plan.sponsorship.contributions,
+      targetGroups: plan.sponsorship.targetGroups,
+      campaigns: plan.sponsorship.campaigns,
+      approvals: plan.sponsorship.approvals,
+      publicLedger: plan.sponsorship.publicLedger,
     },
   };
 }

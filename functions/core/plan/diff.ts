@@ -10,14 +10,21 @@ export type Change =
 
 function rows(sections: Section[]): Map<string, Map<string, string>> {
   // A label may repeat within a section (several lines of one rule): numbered to keep each.
-  return new Map(sections.map((s) => {
-    const seen = new Map<string, number>();
-    return [s.title, new Map(s.rows.map((r) => {
-      const n = (seen.get(r.label) ?? 0) + 1;
-      seen.set(r.label, n);
-      return [n === 1 ? r.label : `${r.label} (${n})`, r.value];
-    }))];
-  }));
+  return new Map(
+    sections.map((s) => {
+      const seen = new Map<string, number>();
+      return [
+        s.title,
+        new Map(
+          s.rows.map((r) => {
+            const n = (seen.get(r.label) ?? 0) + 1;
+            seen.set(r.label, n);
+            return [n === 1 ? r.label : `${r.label} (${n})`, r.value];
+          }),
+        ),
+      ];
+    }),
+  );
 }
 
 export function diffPlans(before: LoadedPlan, after: LoadedPlan): Change[] {

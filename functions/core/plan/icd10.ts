@@ -10,7 +10,7 @@ function within(code: string, range: string): boolean {
   if (!bounds) {
     if (ends.size > 50_000) ends.clear(); // ranges come from plans (thousands at most); never grow unbounded
     const [lo, hi = lo] = range.split('-');
-    ends.set(range, bounds = [lo, hi]);
+    ends.set(range, (bounds = [lo, hi]));
   }
   const [lo, hi] = bounds;
   return code.slice(0, lo.length) >= lo && code.slice(0, hi.length) <= hi;
@@ -29,7 +29,7 @@ const found = new WeakMap<readonly ListEntry[], Map<string, ListEntry | null>>()
 /** The list entry whose ICD-10 ranges contain the code, if any. */
 export function entryForDiagnosis(entries: readonly ListEntry[], code: string): ListEntry | undefined {
   let answers = found.get(entries);
-  if (!answers) found.set(entries, answers = new Map());
+  if (!answers) found.set(entries, (answers = new Map()));
   let entry = answers.get(code);
   if (entry === undefined) {
     if (answers.size > 20_000) answers.clear(); // ICD-10 has ~70,000 codes; keep the common ones, never grow unbounded

@@ -3,15 +3,29 @@
 // until it has a label.
 import type { z } from 'zod';
 import type {
-  VisitType, Place, SettlementPart, ItemCategory, CatalogClass, Liability, ReliefGroup,
-  CompensationSource, Benefit, Relation, BasicScheme, PaymentChannelKind, PayerKind, ApprovalStep, Eligibility, Sponsorship,
+  VisitType,
+  Place,
+  SettlementPart,
+  ItemCategory,
+  CatalogClass,
+  Liability,
+  ReliefGroup,
+  CompensationSource,
+  Benefit,
+  Relation,
+  BasicScheme,
+  PaymentChannelKind,
+  PayerKind,
+  ApprovalStep,
+  Eligibility,
+  Sponsorship,
 } from './schema.ts';
 
 export const VISIT: Record<z.infer<typeof VisitType>, string> = {
-  'inpatient': '住院',
+  inpatient: '住院',
   'outpatient-special-disease': '门诊特殊病种',
-  'outpatient': '门诊',
-  'pharmacy': '药店购药',
+  outpatient: '门诊',
+  pharmacy: '药店购药',
 };
 
 export const PLACE: Record<z.infer<typeof Place>, string> = {
@@ -28,21 +42,21 @@ export const SETTLEMENT_PART: Record<z.infer<typeof SettlementPart>, string> = {
 };
 
 export const ITEM_CATEGORY: Record<z.infer<typeof ItemCategory>, string> = {
-  'drug': '药品',
-  'material': '材料耗材',
-  'examination': '检查',
-  'treatment': '治疗',
-  'bed': '床位费',
-  'nursing': '护理费',
-  'surgery': '手术费',
-  'meal': '伙食费',
+  drug: '药品',
+  material: '材料耗材',
+  examination: '检查',
+  treatment: '治疗',
+  bed: '床位费',
+  nursing: '护理费',
+  surgery: '手术费',
+  meal: '伙食费',
   'air-conditioning': '空调费',
   'donor-organ': '供体器官',
   'organ-transport': '器官运输',
   'car-t': 'CAR-T治疗',
   'named-expert': '点名专家费',
   'third-party-lab': '第三方检验',
-  'other': '其他',
+  other: '其他',
 };
 
 export const CATALOG_CLASS: Record<z.infer<typeof CatalogClass>, string> = {
@@ -54,21 +68,21 @@ export const CATALOG_CLASS: Record<z.infer<typeof CatalogClass>, string> = {
 
 export const LIABILITY: Record<z.infer<typeof Liability>, string> = {
   'third-party': '应由第三方负担',
-  'maternity': '生育',
+  maternity: '生育',
   'work-injury': '工伤',
   'basic-refused': '基本医保按规定不予支付',
 };
 
 export const RELIEF_GROUP: Record<z.infer<typeof ReliefGroup>, string> = {
-  'dibao': '低保',
-  'tekun': '特困',
-  'orphan': '孤儿',
+  dibao: '低保',
+  tekun: '特困',
+  orphan: '孤儿',
   'poverty-alleviated': '脱贫人口',
-  'monitored': '监测对象',
-  'disabled': '残疾人',
+  monitored: '监测对象',
+  disabled: '残疾人',
   'hardship-worker': '困难职工',
   'five-elders': '"五老"',
-  'elderly': '老年群体',
+  elderly: '老年群体',
   'chronic-patient': '慢性病患者',
   'special-disease-family': '特殊疾病家庭',
   'low-income': '低收入人口',
@@ -84,14 +98,14 @@ export const COMPENSATION_SOURCE: Record<z.infer<typeof CompensationSource>, str
 };
 
 export const RELATION: Record<Relation, string> = {
-  'self': '本人',
-  'spouse': '配偶',
-  'child': '子女',
-  'parent': '父母',
+  self: '本人',
+  spouse: '配偶',
+  child: '子女',
+  parent: '父母',
   'parent-in-law': '配偶父母',
-  'grandparent': '祖父母',
-  'grandchild': '孙子女',
-  'sibling': '兄弟姐妹',
+  grandparent: '祖父母',
+  grandchild: '孙子女',
+  sibling: '兄弟姐妹',
 };
 
 export const BASIC_SCHEME: Record<z.infer<typeof BasicScheme>, string> = {
@@ -100,22 +114,22 @@ export const BASIC_SCHEME: Record<z.infer<typeof BasicScheme>, string> = {
 };
 
 export const PAYMENT_CHANNEL: Record<z.infer<typeof PaymentChannelKind>, string> = {
-  'wechat': '微信',
+  wechat: '微信',
   'bank-card': '银行卡',
   'personal-account': '医保个人账户',
   'family-mutual-aid': '家庭共济账户',
-  'cash': '现金',
-  'app': '手机APP',
+  cash: '现金',
+  app: '手机APP',
   'sms-authorisation': '短信委托',
 };
 
 export const PAYER_KIND: Record<z.infer<typeof PayerKind>, string> = {
-  'charity': '慈善组织',
-  'government': '政府财政',
-  'employer': '用人单位',
-  'union': '工会',
-  'collective': '集体经济组织',
-  'individual': '爱心人士',
+  charity: '慈善组织',
+  government: '政府财政',
+  employer: '用人单位',
+  union: '工会',
+  collective: '集体经济组织',
+  individual: '爱心人士',
   'red-cross': '红十字会',
   'mass-organisation': '群团组织',
 };
@@ -127,16 +141,16 @@ export const APPROVAL_STEP: Record<ApprovalStep, string> = {
 };
 
 export const NO_LIMIT_ON: Record<z.infer<typeof Eligibility>['noLimitOn'][number], string> = {
-  'age': '年龄',
-  'sex': '性别',
-  'occupation': '职业',
-  'health': '健康状况',
+  age: '年龄',
+  sex: '性别',
+  occupation: '职业',
+  health: '健康状况',
   'past-illness': '既往病史',
-  'hukou': '户籍',
+  hukou: '户籍',
 };
 
 export const CONTRIBUTION: Record<z.infer<typeof Sponsorship>['contributions'][number], string> = {
-  'full': '全额资助',
+  full: '全额资助',
   'fixed-amount': '定额资助',
 };
 
@@ -151,19 +165,19 @@ export const PRE_EXISTING_BASIS: Record<PreExisting['basis'], string> = {
 };
 
 export const DEDUCTIBLE_BASIS: Record<'annual' | 'per-admission', string> = {
-  'annual': '年度累计',
+  annual: '年度累计',
   'per-admission': '按次',
 };
 
 export const SHARES_BASIS = {
-  'published': '公布份额',
+  published: '公布份额',
   'equal-by-ruling-11': '来源未公布份额, 暂按均分 (裁定11)',
   'single-insurer': '单一承保',
 } as const;
 
 /** Hospital designations are free codes in the plan language; known ones get words. */
 export const DESIGNATION: Record<string, string> = {
-  'drg': 'C-DRG收付费改革医院',
+  drg: 'C-DRG收付费改革医院',
   'special-disease': '门诊特殊病种定点医院',
   'special-drug': '特药定点医院或药店',
 };

@@ -36,13 +36,18 @@ export function issuesToProblems(file: string, issues: readonly z.core.$ZodIssue
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({ file, path: formatPath([...issue.path, key], doc), reason: 'unknown field' }));
     }
-    const missing = (issue.code === 'invalid_type' || issue.code === 'invalid_value' || issue.code === 'invalid_union')
-      && (doc === undefined ? /received undefined/.test(issue.message) : valueAt(doc, issue.path) === undefined);
+    const missing =
+      (issue.code === 'invalid_type' || issue.code === 'invalid_value' || issue.code === 'invalid_union') &&
+      (doc === undefined ? /received undefined/.test(issue.message) : valueAt(doc, issue.path) === undefined);
     if (missing) return [{ file, path: formatPath(issue.path, doc), reason: 'is required' }];
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
       // Report the alternative that got furthest: its first issues name the real field.
       const best = [...issue.errors].sort((a, b) => deepest(b) - deepest(a))[0];
-      return issuesToProblems(file, best.map((i) => ({ ...i, path: [...issue.path, ...i.path] })), doc);
+      return issuesToProblems(
+        file,
+        best.map((i) => ({ ...i, path: [...issue.path, ...i.path] })),
+        doc,
+      );
     }
     return [{ file, path: formatPath(issue.path, doc), reason: issue.message }];
   });
@@ -91,9 +96,15 @@ function validateDocument(file: string, doc: unknown, plansDir: string): LoadRes
       continue;
     }
     const content = readYaml(shown, listFile);
-    if (!content.ok) { problems.push(...content.problems); continue; }
+    if (!content.ok) {
+      problems.push(...content.problems);
+      continue;
+    }
     const entries = ListFile.safeParse(content.doc);
-    if (!entries.success) { problems.push(...issuesToProblems(shown, entries.error.issues, content.doc)); continue; }
+    if (!entries.success) {
+      problems.push(...issuesToProblems(shown, entries.error.issues, content.doc));
+      continue;
+    }
     lists[id] = { ...list, entries: entries.data.entries };
   }
   problems.push(...itemClassProblems(file, plan, lists, doc), ...sharedItemProblems(file, plan, lists, doc));
@@ -117,15 +128,18 @@ export function validateLoaded(label: string, content: unknown): LoadResult {
 function validatePublished(label: string, content: unknown): LoadResult {
   const lists = (content as { lists?: Record<string, { file?: string }> } | null)?.lists;
   // The file a list came from is kept for the reader; validated as the inline list it now is.
-  const inline = lists && typeof lists === 'object'
-    ? Object.fromEntries(Object.entries(lists).map(([id, l]) => [id, l && typeof l === 'object' ? { ...l, file: undefined } : l]))
-    : lists;
+  const inline =
+    lists && typeof lists === 'object'
+      ? Object.fromEntries(Object.entries(lists).map(([id, l]) => [id, l && typeof l === 'object' ? { ...l, file: undefined } : l]))
+      : lists;
   const parsed = PlanSchema.safeParse({ ...(content as object), lists: inline });
   if (!parsed.success) return { ok: false, problems: issuesToProblems(label, parsed.error.issues, content) };
-  const loaded: LoadedPlan['lists'] = Object.fromEntries(Object.entries(parsed.data.lists).map(([id, l]) => {
-    const file = lists?.[id]?.file;
-    return [id, { ...l, entries: l.entries ?? [], ...(file ? { file } : {}) }];
-  }));
+  const loaded: LoadedPlan['lists'] = Object.fromEntries(
+    Object.entries(parsed.data.lists).map(([id, l]) => {
+      const file = lists?.[id]?.file;
+      return [id, { ...l, entries: l.entries ?? [], ...(file ? { file } : {}) }];
+    }),
+  );
   const problems = [...itemClassProblems(label, parsed.data, loaded, content), ...sharedItemProblems(label, parsed.data, loaded, content)];
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, plan: { ...parsed.data, lists: loaded }, defaults: defaultsApplied(content) };
@@ -140,7 +154,11 @@ function itemClassProblems(file: string, plan: Plan, lists: LoadedPlan['lists'],
     if (!b.scheduleByItemClass || list === undefined || !lists[list]) return [];
     return lists[list].entries
       .filter((e) => e.class === undefined || !(e.class in b.scheduleByItemClass!))
-      .map((e) => ({ file, path: formatPath(['benefits', i, 'scheduleByItemClass'], doc), reason: `list "${list}" entry "${e.code}" has class "${e.class ?? '(none)'}" with no ratio` }));
+      .map((e) => ({
+        file,
+        path: formatPath(['benefits', i, 'scheduleByItemClass'], doc),
+        reason: `list "${list}" entry "${e.code}" has class "${e.class ?? '(none)'}" with no ratio`,
+      }));
   });
 }
 
@@ -151,18 +169,21 @@ function itemClassProblems(file: string, plan: Plan, lists: LoadedPlan['lists'],
 function sharedItemProblems(file: string, plan: Plan, lists: LoadedPlan['lists'], doc: unknown): PlanProblem[] {
   const problems: PlanProblem[] = [];
   const byList = plan.benefits.filter((b) => b.covers.items?.list !== undefined && lists[b.covers.items.list] && isItemBenefit(plan, b));
-  byList.forEach((a, i) => byList.slice(i + 1).forEach((b) => {
-    const sameTier = plan.tiers.some((t) => t.benefits.includes(a.id) && t.benefits.includes(b.id));
-    const sameVisits = a.visits.some((v) => b.visits.includes(v));
-    if (!sameTier || !sameVisits || ordered(a, b)) return;
-    const codes = new Set(lists[a.covers.items!.list!].entries.map((e) => e.code));
-    const shared = lists[b.covers.items!.list!].entries.find((e) => codes.has(e.code));
-    if (!shared) return;
-    problems.push({
-      file, path: formatPath(['benefits', plan.benefits.indexOf(b), 'covers', 'items', 'list'], doc),
-      reason: `item "${shared.code}" is also on list "${a.covers.items!.list}" of benefit "${a.id}": one cost is paid once (ruling 15); say which pays first with paysAfter`,
-    });
-  }));
+  byList.forEach((a, i) =>
+    byList.slice(i + 1).forEach((b) => {
+      const sameTier = plan.tiers.some((t) => t.benefits.includes(a.id) && t.benefits.includes(b.id));
+      const sameVisits = a.visits.some((v) => b.visits.includes(v));
+      if (!sameTier || !sameVisits || ordered(a, b)) return;
+      const codes = new Set(lists[a.covers.items!.list!].entries.map((e) => e.code));
+      const shared = lists[b.covers.items!.list!].entries.find((e) => codes.has(e.code));
+      if (!shared) return;
+      problems.push({
+        file,
+        path: formatPath(['benefits', plan.benefits.indexOf(b), 'covers', 'items', 'list'], doc),
+        reason: `item "${shared.code}" is also on list "${a.covers.items!.list}" of benefit "${a.id}": one cost is paid once (ruling 15); say which pays first with paysAfter`,
+      });
+    }),
+  );
   return problems;
 }
 
@@ -219,7 +240,9 @@ export function loadPlans(dir: string): Catalogue {
 
 /** The plan files of a folder: `*.yaml` directly in it, sorted. */
 export function planFiles(dir: string): string[] {
-  return readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  return readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
 }
 
 /** The plans folder of this checkout (or $HMB_PLANS_DIR). */

@@ -10,7 +10,7 @@ export function formatPath(path: readonly PropertyKey[], doc?: unknown): string 
   return path.reduce<string>((out, key) => {
     const here = at;
     at = isRecord(here) || Array.isArray(here) ? (here as Record<PropertyKey, unknown>)[key] : undefined;
-    if (typeof key === 'number') return `${out}[${Array.isArray(here) ? idOf(here, key) ?? key : key}]`;
+    if (typeof key === 'number') return `${out}[${Array.isArray(here) ? (idOf(here, key) ?? key) : key}]`;
     return out ? `${out}.${String(key)}` : String(key);
   }, '');
 }

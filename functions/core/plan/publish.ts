@@ -33,7 +33,11 @@ export function successorProblems(file: string, next: LoadedPlan, previous: { ve
   const problems: PlanProblem[] = [];
   const before = previous.version.effectiveFrom;
   if (before !== null && (next.effectiveFrom === undefined || next.effectiveFrom < before)) {
-    problems.push({ file, path: 'effectiveFrom', reason: `must be ${before} or later: version ${previous.version.seq} takes effect on ${before}, and versions take effect in the order they are published` });
+    problems.push({
+      file,
+      path: 'effectiveFrom',
+      reason: `must be ${before} or later: version ${previous.version.seq} takes effect on ${before}, and versions take effect in the order they are published`,
+    });
   }
   for (const tier of previous.plan?.tiers ?? []) {
     if (!next.tiers.some((t) => t.id === tier.id)) {
@@ -46,33 +50,49 @@ export function successorProblems(file: string, next: LoadedPlan, previous: { ve
 /** Publishes one validated plan: a new version when its content changed, nothing when it did not. */
 async function publishOne(store: PlanPublishing, file: string, plan: LoadedPlan, now: Date, dryRun: boolean): Promise<PublishOutcome> {
   const hash = planDigest(plan);
-  return retryOnConflict(async () => {
-    const versions = await store.listPlanVersions(plan.id);
-    const latest = versions.at(-1);
-    if (latest?.hash === hash) return { status: 'unchanged', planId: plan.id, version: latest };
-    if (latest) {
-      const content = await store.getPlanContent(plan.id, latest.hash);
-      const previous = content === undefined ? undefined : validateLoaded(plan.id, content);
-      const problems = successorProblems(file, plan, { version: latest, plan: previous?.ok ? previous.plan : undefined });
-      if (problems.length > 0) return { status: 'refused', planId: plan.id, problems };
-    }
-    const version: PlanVersion = { planId: plan.id, seq: (latest?.seq ?? 0) + 1, hash, effectiveFrom: plan.effectiveFrom ?? null, publishedAt: now.toISOString() };
-    if (dryRun) return { status: 'would-publish', planId: plan.id, version };
-    await store.putPlanVersion(version, plan, planSummary({ ...plan, version }));
-    return { status: 'published', planId: plan.id, version };
-  }, { what: `publishing ${plan.id}` });
+  return retryOnConflict(
+    async () => {
+      const versions = await store.listPlanVersions(plan.id);
+      const latest = versions.at(-1);
+      if (latest?.hash === hash) return { status: 'unchanged', planId: plan.id, version: latest };
+      if (latest) {
+        const content = await store.getPlanContent(plan.id, latest.hash);
+        const previous = content === undefined ? undefined : validateLoaded(plan.id, content);
+        const problems = successorProblems(file, plan, { version: latest, plan: previous?.ok ? previous.plan : undefined });
+        if (problems.length > 0) return { status: 'refused', planId: plan.id, problems };
+      }
+      const version: PlanVersion = {
+        planId: plan.id,
+        seq: (latest?.seq ?? 0) + 1,
+        hash,
+        effectiveFrom: plan.effectiveFrom ?? null,
+        publishedAt: now.toISOString(),
+      };
+      if (dryRun) return { status: 'would-publish', planId: plan.id, version };
+      await store.putPlanVersion(version, plan, planSummary({ ...plan, version }));
+      return { status: 'published', planId: plan.id, version };
+    },
+    { what: `publishing ${plan.id}` },
+  );
 }
 
 /**
  * Publishes a folder's plans (as loadPlans read them): each valid plan whose content changed becomes a new version;
  * each file with problems is refused with them, and the others go on.
  */
-export async function publishPlans(store: PlanPublishing, catalogue: Catalogue & { files?: Map<string, string> }, now: Date, options: { dryRun?: boolean } = {}): Promise<PublishOutcome[]> {
+export async function publishPlans(
+  store: PlanPublishing,
+  catalogue: Catalogue & { files?: Map<string, string> },
+  now: Date,
+  options: { dryRun?: boolean } = {},
+): Promise<PublishOutcome[]> {
   const refused = new Map<string, PlanProblem[]>();
   for (const p of catalogue.problems) refused.set(p.file, [...(refused.get(p.file) ?? []), p]);
   const outcomes: PublishOutcome[] = [...refused.values()].map((problems) => ({ status: 'refused', problems }));
   const plans = [...catalogue.plans.values()];
-  outcomes.push(...await mapConcurrent(plans, 8, (plan) => publishOne(store, catalogue.files?.get(plan.id) ?? `${plan.id}.yaml`, plan, now, options.dryRun ?? false)));
+  outcomes.push(
+    ...(await mapConcurrent(plans, 8, (plan) => publishOne(store, catalogue.files?.get(plan.id) ?? `${plan.id}.yaml`, plan, now, options.dryRun ?? false))),
+  );
   return outcomes;
 }
 

@@ -31,22 +31,20 @@ export const Yuan = z
  * A ratio or share in [0, 1] as an exact decimal: 0.7, "0.7", or a percentage as the Chinese tables print it, "70%"
  * (kept as "0.7"). A number above 1 is refused, never read as a percentage: 70 could be a slip for 0.70 or 0.07.
  */
-export const Ratio = z
-  .union([z.string(), z.number()])
-  .transform((value, ctx) => {
-    const text = String(value).trim();
-    const percent = /^(-?\d+(?:\.\d+)?)\s*[%％]$/.exec(text);
-    const decimal = percent ? new Decimal(percent[1]).div(100).toString() : text;
-    // Checked before decimal.js reads it: decimal.js throws on anything else, and a plan must never crash the loader.
-    if (!/^-?\d+(\.\d+)?$/.test(decimal)) {
-      ctx.addIssue({ code: 'custom', message: 'must be a ratio: a decimal like 0.7 or a percentage like "70%"' });
-      return z.NEVER;
-    }
-    const ratio = new Decimal(decimal);
-    if (ratio.lt(0)) ctx.addIssue({ code: 'custom', message: 'must be ≥ 0' });
-    else if (ratio.gt(1)) ctx.addIssue({ code: 'custom', message: 'must be ≤ 1 (a ratio is a decimal like 0.7 or a percentage like "70%")' });
-    return decimal;
-  });
+export const Ratio = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const text = String(value).trim();
+  const percent = /^(-?\d+(?:\.\d+)?)\s*[%％]$/.exec(text);
+  const decimal = percent ? new Decimal(percent[1]).div(100).toString() : text;
+  // Checked before decimal.js reads it: decimal.js throws on anything else, and a plan must never crash the loader.
+  if (!/^-?\d+(\.\d+)?$/.test(decimal)) {
+    ctx.addIssue({ code: 'custom', message: 'must be a ratio: a decimal like 0.7 or a percentage like "70%"' });
+    return z.NEVER;
+  }
+  const ratio = new Decimal(decimal);
+  if (ratio.lt(0)) ctx.addIssue({ code: 'custom', message: 'must be ≥ 0' });
+  else if (ratio.gt(1)) ctx.addIssue({ code: 'custom', message: 'must be ≤ 1 (a ratio is a decimal like 0.7 or a percentage like "70%")' });
+  return decimal;
+});
 
 export const Id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'must be lower-case letters, digits and dashes' });
 
@@ -60,10 +58,13 @@ export const Instant = z.iso.datetime({ offset: true, error: 'must be an ISO dat
 export const Icd10Range = z
   .string()
   .regex(/^[A-Z]\d{2}(\.\d{1,2})?(-[A-Z]\d{2}(\.\d{1,2})?)?$/, { error: 'must be an ICD-10 code or range like C00-C97' })
-  .refine((r) => {
-    const [lo, hi] = r.split('-');
-    return hi === undefined || lo <= hi;
-  }, { error: 'range must not fall (low code after high code)' });
+  .refine(
+    (r) => {
+      const [lo, hi] = r.split('-');
+      return hi === undefined || lo <= hi;
+    },
+    { error: 'range must not fall (low code after high code)' },
+  );
 
 // ---------- vocabularies ----------
 
@@ -92,8 +93,21 @@ export const Place = z.enum(['in-area', 'in-province', 'out-of-province']);
 /** Parts of the one-stop settlement a benefit can cover (see claim schema). */
 export const SettlementPart = z.enum(['in-catalog-self-pay', 'class-b-copay', 'out-of-catalog-self-pay', 'over-limit-self-pay']);
 export const ItemCategory = z.enum([
-  'drug', 'material', 'examination', 'treatment', 'bed', 'nursing', 'surgery', 'meal', 'air-conditioning',
-  'donor-organ', 'organ-transport', 'car-t', 'named-expert', 'third-party-lab', 'other',
+  'drug',
+  'material',
+  'examination',
+  'treatment',
+  'bed',
+  'nursing',
+  'surgery',
+  'meal',
+  'air-conditioning',
+  'donor-organ',
+  'organ-transport',
+  'car-t',
+  'named-expert',
+  'third-party-lab',
+  'other',
 ]);
 export const CatalogClass = z.enum(['A', 'B', 'C', 'none']);
 /** Causes that make a whole claim uncovered (ruling 6). */
@@ -115,19 +129,21 @@ export type ListEntry = z.infer<typeof ListEntry>;
 
 export const ListKind = z.enum(['diseases', 'drugs', 'rare-diseases', 'treatments', 'catalogue', 'hospitals']);
 
-export const PlanList = z.strictObject({
-  kind: ListKind,
-  title: z.string().min(1),
-  /** Who publishes the contents: the source document itself, or the city (a list file beside the plan). */
-  suppliedBy: z.enum(['source', 'city']),
-  /** Items the list matches on: line-item codes (drugs, treatments), or diagnoses (ICD-10). */
-  entries: z.array(ListEntry).optional(),
-  /** Relative to plans/: a YAML file `{ entries: [...] }` the city supplies. */
-  file: z.string().optional(),
-  note: z.string().optional(),
-}).refine((l) => (l.entries === undefined) !== (l.file === undefined), {
-  error: 'give exactly one of entries or file',
-});
+export const PlanList = z
+  .strictObject({
+    kind: ListKind,
+    title: z.string().min(1),
+    /** Who publishes the contents: the source document itself, or the city (a list file beside the plan). */
+    suppliedBy: z.enum(['source', 'city']),
+    /** Items the list matches on: line-item codes (drugs, treatments), or diagnoses (ICD-10). */
+    entries: z.array(ListEntry).optional(),
+    /** Relative to plans/: a YAML file `{ entries: [...] }` the city supplies. */
+    file: z.string().optional(),
+    note: z.string().optional(),
+  })
+  .refine((l) => (l.entries === undefined) !== (l.file === undefined), {
+    error: 'give exactly one of entries or file',
+  });
 export type PlanList = z.infer<typeof PlanList>;
 
 // ---------- identity, consortium, tiers ----------
@@ -137,10 +153,14 @@ export const Region = z.strictObject({
   city: z.string().optional(),
   /** GB/T 2260 administrative code of the plan's region (6 digits). */
   adminCode: z.string().regex(/^\d{6}$/, { error: 'must be a 6-digit administrative code' }),
-  counties: z.array(z.strictObject({
-    code: z.string().regex(/^\d{6}$/, { error: 'must be a 6-digit administrative code' }),
-    name: z.string().min(1),
-  })).min(1),
+  counties: z
+    .array(
+      z.strictObject({
+        code: z.string().regex(/^\d{6}$/, { error: 'must be a 6-digit administrative code' }),
+        name: z.string().min(1),
+      }),
+    )
+    .min(1),
   /**
    * What a claim's place (in-area, in-province, out-of-province) is judged against: the member's own basic-insurance
    * region (统筹区, the default), or the plan's, where the source names the city's own area (X市统筹区内) and people
@@ -150,26 +170,30 @@ export const Region = z.strictObject({
 });
 
 /** The city's own notice the plan is read from, cited so that anyone can find it: by its number, URL or file. */
-export const Source = z.strictObject({
-  /** The notice's title as published. */
-  title: z.string().min(1),
-  /** Who issued it: the bureau, the city government, the departments that signed it. */
-  issuer: z.string().min(1),
-  /** Its document number (文号), e.g. 武医保发〔2025〕22号. */
-  number: z.string().min(1).optional(),
-  /** The day it was issued (成文或印发日期); absent where the notice prints none. */
-  date: LocalDate.optional(),
-  /** Where it is published. */
-  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
-  /** The file as the city publishes it (the PDF's or document's name), where there is no URL. */
-  file: z.string().min(1)
-    .refine((f) => !/^\d{3}_[0-9a-f]{8,}\.txt$/.test(f), { error: 'must name the city\'s own file as published, not a local copy' })
-    .optional(),
-  /** The sections, annexes or tables the plan draws on. */
-  reference: z.string().optional(),
-}).refine((s) => s.number !== undefined || s.url !== undefined || s.file !== undefined, {
-  error: 'cite the notice so that it can be found: give its number, url or file',
-});
+export const Source = z
+  .strictObject({
+    /** The notice's title as published. */
+    title: z.string().min(1),
+    /** Who issued it: the bureau, the city government, the departments that signed it. */
+    issuer: z.string().min(1),
+    /** Its document number (文号), e.g. 武医保发〔2025〕22号. */
+    number: z.string().min(1).optional(),
+    /** The day it was issued (成文或印发日期); absent where the notice prints none. */
+    date: LocalDate.optional(),
+    /** Where it is published. */
+    url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    /** The file as the city publishes it (the PDF's or document's name), where there is no URL. */
+    file: z
+      .string()
+      .min(1)
+      .refine((f) => !/^\d{3}_[0-9a-f]{8,}\.txt$/.test(f), { error: "must name the city's own file as published, not a local copy" })
+      .optional(),
+    /** The sections, annexes or tables the plan draws on. */
+    reference: z.string().optional(),
+  })
+  .refine((s) => s.number !== undefined || s.url !== undefined || s.file !== undefined, {
+    error: 'cite the notice so that it can be found: give its number, url or file',
+  });
 
 export const Insurer = z.strictObject({
   id: Id,
@@ -232,15 +256,19 @@ export const Eligibility = z.strictObject({
   schemes: unstated(z.array(BasicScheme).min(1).default(['employee', 'resident'])),
   /** Only people whose basic insurance is active (在保状态) may buy. */
   activeStatusRequired: unstated(z.boolean().default(false)),
-  newCitizens: unstated(z.union([
-    z.literal(false),
-    z.strictObject({
-      /** Hukou missing or held for fewer than this many years (e.g. 3). */
-      maxHukouYears: z.number().int().min(0).optional(),
-      proofOfResidenceAtClaim: z.boolean(),
-      insuredElsewhereClaimsWithThatSettlement: z.boolean(),
-    }),
-  ]).default(false)),
+  newCitizens: unstated(
+    z
+      .union([
+        z.literal(false),
+        z.strictObject({
+          /** Hukou missing or held for fewer than this many years (e.g. 3). */
+          maxHukouYears: z.number().int().min(0).optional(),
+          proofOfResidenceAtClaim: z.boolean(),
+          insuredElsewhereClaimsWithThatSettlement: z.boolean(),
+        }),
+      ])
+      .default(false),
+  ),
   /** HK, Macao and Taiwan compatriots in the province's basic insurance may buy. */
   hongKongMacaoTaiwan: unstated(z.boolean().default(false)),
   /** While basic insurance is suspended, this plan pays nothing; resumes with basic benefits. */
@@ -267,13 +295,19 @@ export const PaymentChannel = z.discriminatedUnion('kind', [
 /** How residents pay. A notice silent on channels names none: residents cannot pay until the city names them. */
 export const Payment = z.strictObject({
   channels: unstated(z.array(PaymentChannel).default([])),
-  autoRenewal: unstated(z.union([
-    z.literal(false),
-    z.strictObject({ channels: z.array(PaymentChannelKind).min(1), consentRequired: z.literal(true) }),
-  ]).default(false)),
+  autoRenewal: unstated(
+    z.union([z.literal(false), z.strictObject({ channels: z.array(PaymentChannelKind).min(1), consentRequired: z.literal(true) })]).default(false),
+  ),
   singlePayment: z.boolean().default(true),
   /** An online order left unpaid this long expires (never later than the window's close). */
-  payWithinMinutes: unstated(z.number().int().min(1).max(7 * 24 * 60).default(30)),
+  payWithinMinutes: unstated(
+    z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 60)
+      .default(30),
+  ),
 });
 
 export const Campaign = z.strictObject({
@@ -290,7 +324,12 @@ export type ApprovalStep = z.infer<typeof ApprovalStep>;
 /** Who may buy for others. A notice silent on sponsorship admits no sponsor (no payer kinds). */
 export const Sponsorship = z.strictObject({
   payerKinds: unstated(z.array(PayerKind).default([])),
-  contributions: unstated(z.array(z.enum(['full', 'fixed-amount'])).min(1).default(['full'])),
+  contributions: unstated(
+    z
+      .array(z.enum(['full', 'fixed-amount']))
+      .min(1)
+      .default(['full']),
+  ),
   targetGroups: unstated(z.array(ReliefGroup).default([])),
   campaigns: z.array(Campaign).default([]),
   /** Government subsidy flow: the approvals an order needs, in order (civil affairs, lead insurer, finance). */
@@ -308,10 +347,7 @@ const Band = z.strictObject({
 });
 
 /** A flat ratio, or marginal bands (ruling 3). */
-export const Schedule = z.union([
-  z.strictObject({ flat: Ratio }),
-  z.strictObject({ bands: z.array(Band).min(2) }),
-]);
+export const Schedule = z.union([z.strictObject({ flat: Ratio }), z.strictObject({ bands: z.array(Band).min(2) })]);
 export type Schedule = z.infer<typeof Schedule>;
 
 export const Deductible = z.union([
@@ -388,10 +424,12 @@ export const Benefit = z.strictObject({
   kind: z.enum(['reimbursement', 'lump-sum']).default('reimbursement'),
   visits: z.array(VisitType).min(1),
   /** What the benefit pays on: parts of the settlement and/or selected line items (their self-pay). */
-  covers: z.strictObject({
-    settlement: z.array(SettlementPart).default([]),
-    items: ItemFilter.optional(),
-  }).default({ settlement: [] }),
+  covers: z
+    .strictObject({
+      settlement: z.array(SettlementPart).default([]),
+      items: ItemFilter.optional(),
+    })
+    .default({ settlement: [] }),
   where: PlaceRule.default({ publicOnly: false, designations: [], generalWardOnly: false }),
   diagnosis: DiagnosisRule.optional(),
   deductible: Deductible.optional(),
@@ -549,9 +587,11 @@ function crossFieldRules(p: Plan, ctx: Ctx): void {
   const deductibleGroupIds = new Set(p.deductibleGroups.map((g) => g.id));
   const bandGroupIds = new Set(p.bandGroups.map((g) => g.id));
 
-  p.tiers.forEach((t, i) => t.benefits.forEach((b, j) => {
-    if (!benefitIds.has(b)) issue(['tiers', i, 'benefits', j], `unknown benefit "${b}"`);
-  }));
+  p.tiers.forEach((t, i) =>
+    t.benefits.forEach((b, j) => {
+      if (!benefitIds.has(b)) issue(['tiers', i, 'benefits', j], `unknown benefit "${b}"`);
+    }),
+  );
   duplicates(p.tiers.map((t) => t.id)).forEach((d) => issue(['tiers'], `duplicate tier id "${d}"`));
 
   p.benefits.forEach((b, i) => {
@@ -606,23 +646,28 @@ function crossFieldRules(p: Plan, ctx: Ctx): void {
   const cycle = paysAfterCycle(p.benefits);
   if (cycle) issue(['benefits', p.benefits.findIndex((b) => b.id === cycle[0]), 'paysAfter'], `pays after itself through ${cycle.join(' → ')}`);
 
-  const groupMembers = (path: (string | number)[], members: string[]) => members.forEach((m, j) => {
-    if (!benefitIds.has(m)) issue([...path, 'members', j], `unknown benefit "${m}"`);
-  });
+  const groupMembers = (path: (string | number)[], members: string[]) =>
+    members.forEach((m, j) => {
+      if (!benefitIds.has(m)) issue([...path, 'members', j], `unknown benefit "${m}"`);
+    });
   p.bandGroups.forEach((g, i) => groupMembers(['bandGroups', i], g.members));
   p.limitGroups.forEach((g, i) => groupMembers(['limitGroups', i], g.members));
   const groupSections = { deductibleGroups: p.deductibleGroups, bandGroups: p.bandGroups, limitGroups: p.limitGroups };
-  const groupIds = Object.values(groupSections).flat().map((g) => g.id);
+  const groupIds = Object.values(groupSections)
+    .flat()
+    .map((g) => g.id);
   for (const [section, groups] of Object.entries(groupSections)) {
     groups.forEach((g, i) => {
       if (groupIds.filter((id) => id === g.id).length > 1) issue([section, i, 'id'], `duplicate group id "${g.id}"`);
     });
   }
   // A band group is named twice (by the group and by each member) so the table reads well; both must agree.
-  p.bandGroups.forEach((g, i) => g.members.forEach((m, j) => {
-    const b = p.benefits.find((x) => x.id === m);
-    if (b && b.bandGroup !== g.id) issue(['bandGroups', i, 'members', j], `benefit "${m}" must name bandGroup "${g.id}"`);
-  }));
+  p.bandGroups.forEach((g, i) =>
+    g.members.forEach((m, j) => {
+      const b = p.benefits.find((x) => x.id === m);
+      if (b && b.bandGroup !== g.id) issue(['bandGroups', i, 'members', j], `benefit "${m}" must name bandGroup "${g.id}"`);
+    }),
+  );
   p.benefits.forEach((b, i) => {
     const group = p.bandGroups.find((g) => g.id === b.bandGroup);
     if (group && !group.members.includes(b.id)) issue(['benefits', i, 'bandGroup'], `benefit "${b.id}" is not among the members of band group "${group.id}"`);

@@ -7,14 +7,41 @@ import { formatWan, formatPercent, formatPoints, displayWidth, padColumns } from
 import type { ToConfirm } from './confirm.ts';
 import { isItemBenefit } from './item-benefits.ts';
 import {
-  VISIT, PLACE, SETTLEMENT_PART, ITEM_CATEGORY, CATALOG_CLASS, LIABILITY, RELIEF_GROUP, COMPENSATION_SOURCE,
-  PRE_EXISTING_BASIS, DEDUCTIBLE_BASIS, SHARES_BASIS, DESIGNATION, HOSPITAL_LEVEL, LIST_SUPPLIER, RELATION, BASIC_SCHEME,
-  PAYMENT_CHANNEL, PAYER_KIND, APPROVAL_STEP, NO_LIMIT_ON, CONTRIBUTION, BALANCE_BASIS, label, labels,
+  VISIT,
+  PLACE,
+  SETTLEMENT_PART,
+  ITEM_CATEGORY,
+  CATALOG_CLASS,
+  LIABILITY,
+  RELIEF_GROUP,
+  COMPENSATION_SOURCE,
+  PRE_EXISTING_BASIS,
+  DEDUCTIBLE_BASIS,
+  SHARES_BASIS,
+  DESIGNATION,
+  HOSPITAL_LEVEL,
+  LIST_SUPPLIER,
+  RELATION,
+  BASIC_SCHEME,
+  PAYMENT_CHANNEL,
+  PAYER_KIND,
+  APPROVAL_STEP,
+  NO_LIMIT_ON,
+  CONTRIBUTION,
+  BALANCE_BASIS,
+  label,
+  labels,
 } from './labels.ts';
 
-export interface Row { label: string; value: string }
+export interface Row {
+  label: string;
+  value: string;
+}
 /** One block of the table: a title (the plan, a benefit, the shared rules, the lists) and its labelled rows. */
-export interface Section { title: string; rows: Row[] }
+export interface Section {
+  title: string;
+  rows: Row[];
+}
 
 const row = (label: string, value: string): Row => ({ label, value });
 
@@ -55,13 +82,13 @@ function overview(plan: LoadedPlan): Section {
     row('保障方案', `${plan.name} [${plan.id}]`),
     row('来源', sourceText(source)),
     row('地区', `${[region.province, region.city].filter(Boolean).join(' ')} (${region.adminCode}), ${region.counties.length}个区县`),
-    ...plan.tiers.map((t, i) => row(i === 0 ? '保费/档次' : '',
-      `${t.name} ${formatWan(t.premium)}/人/年: 责任${t.benefits.map((id) => benefitRef(plan, id)).join('')}`)),
+    ...plan.tiers.map((t, i) =>
+      row(i === 0 ? '保费/档次' : '', `${t.name} ${formatWan(t.premium)}/人/年: 责任${t.benefits.map((id) => benefitRef(plan, id)).join('')}`),
+    ),
     row('投保时间', windowText(enrollment.window)),
     row('保障时间', coverText(enrollment.cover)),
     row('等待期', enrollment.waitingPeriodDays === 0 ? '无' : `${enrollment.waitingPeriodDays}天`),
-    ...consortium.insurers.map((ins, i) => row(i === 0 ? '共保体' : '',
-      `${ins.name} ${formatPercent(ins.share)}${ins.lead ? ' (主承保)' : ''}`)),
+    ...consortium.insurers.map((ins, i) => row(i === 0 ? '共保体' : '', `${ins.name} ${formatPercent(ins.share)}${ins.lead ? ' (主承保)' : ''}`)),
     row('份额依据', SHARES_BASIS[consortium.sharesBasis] + (consortium.reinsurance ? '; 有再保险' : '')),
   ];
   return { title: '【保障方案】', rows };
@@ -93,9 +120,12 @@ function windowText(w: LoadedPlan['enrollment']['window']): string {
 
 function coverText(c: LoadedPlan['enrollment']['cover']): string {
   switch (c.kind) {
-    case 'fixed': return `${c.start} – ${c.end}`;
-    case 'from-enrollment': return `即参即享: 自投保成功起${c.months}个月`;
-    case 'after-window': return `投保期结束次日起${c.months}个月 (售出时按当时公布的结束时间确定, 此后提前结束或延长不改变已售保单; 规则19)`;
+    case 'fixed':
+      return `${c.start} – ${c.end}`;
+    case 'from-enrollment':
+      return `即参即享: 自投保成功起${c.months}个月`;
+    case 'after-window':
+      return `投保期结束次日起${c.months}个月 (售出时按当时公布的结束时间确定, 此后提前结束或延长不改变已售保单; 规则19)`;
   }
 }
 
@@ -113,8 +143,12 @@ function benefitSection(plan: LoadedPlan, b: Benefit, index: number): Section {
   }
   if (b.kind === 'lump-sum' && b.lumpSum) {
     const { amount, enhanced } = b.lumpSum;
-    rows.push(row('保额', `一次性给付${formatWan(amount)}` + (enhanced
-      ? `; 连续参保满${enhanced.consecutiveYears}年且期间未享受待遇: ${formatWan(enhanced.amount)}` : '')));
+    rows.push(
+      row(
+        '保额',
+        `一次性给付${formatWan(amount)}` + (enhanced ? `; 连续参保满${enhanced.consecutiveYears}年且期间未享受待遇: ${formatWan(enhanced.amount)}` : ''),
+      ),
+    );
   } else {
     rows.push(row('免赔额', deductibleText(plan, b)));
     rows.push(row('赔付比例', ratioText(plan, b)));
@@ -163,7 +197,10 @@ function deductibleText(plan: LoadedPlan, b: Benefit): string {
   const group = plan.deductibleGroups.find((g) => g.id === d.group);
   if (!group) return `共用 [${d.group}]`;
   const members = plan.benefits.filter((x) => x.deductible && 'group' in x.deductible && x.deductible.group === d.group);
-  return `${formatWan(group.amount)} (${DEDUCTIBLE_BASIS[group.basis]}, 责任${groupRefs(plan, members.map((m) => m.id))}共用) [${group.id}]`;
+  return `${formatWan(group.amount)} (${DEDUCTIBLE_BASIS[group.basis]}, 责任${groupRefs(
+    plan,
+    members.map((m) => m.id),
+  )}共用) [${group.id}]`;
 }
 
 function ratioText(plan: LoadedPlan, b: Benefit): string {
@@ -172,7 +209,9 @@ function ratioText(plan: LoadedPlan, b: Benefit): string {
   if (b.scheduleByItemClass) {
     const list = b.covers.items?.list;
     const noun = list && plan.lists[list]?.kind === 'drugs' ? '药品' : '项目';
-    const classes = Object.entries(b.scheduleByItemClass).map(([cls, r]) => `${cls}类 ${formatPercent(r)}`).join(', ');
+    const classes = Object.entries(b.scheduleByItemClass)
+      .map(([cls, r]) => `${cls}类 ${formatPercent(r)}`)
+      .join(', ');
     parts.push(`按${noun}类别: ${classes}`);
   }
   return parts.join('; ');
@@ -182,15 +221,17 @@ function ratioText(plan: LoadedPlan, b: Benefit): string {
 export function formatSchedule(s: Schedule): string {
   if ('flat' in s) return formatPercent(s.flat);
   let lower: string | undefined;
-  return s.bands.map((band) => {
-    const ratio = formatPercent(band.ratio);
-    let text: string;
-    if (band.upTo === undefined) text = `${formatWan(lower ?? '0')}以上 ${ratio}`;
-    else if (lower === undefined) text = `累计${formatWan(band.upTo)}(含)以下部分 ${ratio}`;
-    else text = `${formatWan(lower).replace(/万元$/, '万')}–${formatWan(band.upTo)}(含) ${ratio}`;
-    lower = band.upTo;
-    return text;
-  }).join('; ');
+  return s.bands
+    .map((band) => {
+      const ratio = formatPercent(band.ratio);
+      let text: string;
+      if (band.upTo === undefined) text = `${formatWan(lower ?? '0')}以上 ${ratio}`;
+      else if (lower === undefined) text = `累计${formatWan(band.upTo)}(含)以下部分 ${ratio}`;
+      else text = `${formatWan(lower).replace(/万元$/, '万')}–${formatWan(band.upTo)}(含) ${ratio}`;
+      lower = band.upTo;
+      return text;
+    })
+    .join('; ');
 }
 
 function preExistingRow(plan: LoadedPlan, b: Benefit): Row {
@@ -201,8 +242,7 @@ function preExistingRow(plan: LoadedPlan, b: Benefit): Row {
   if (pe.effect === 'excluded') value = pe.onlyItemsTreatingListed ? '除外 (仅限治疗所列疾病的药品)' : '除外';
   else {
     const normal = b.scheduleByItemClass ? '按类别比例' : '按正常比例';
-    value = [pe.schedule ? formatSchedule(pe.schedule) : normal, pe.limit !== undefined ? `限额${formatWan(pe.limit)}` : '']
-      .filter(Boolean).join(', ');
+    value = [pe.schedule ? formatSchedule(pe.schedule) : normal, pe.limit !== undefined ? `限额${formatWan(pe.limit)}` : ''].filter(Boolean).join(', ');
   }
   if (pe.reliefSchedule) value += `; 救助对象 ${formatSchedule(pe.reliefSchedule)}`;
   value += `; 目录: ${listTitle(plan, pe.list)}`;
@@ -275,12 +315,19 @@ function whoMayBuy(plan: LoadedPlan): Section {
   const n = plan.enrollment;
   const rows = [
     row('适用人群', `${labels(BASIC_SCHEME, e.schemes)}参保人${e.activeStatusRequired ? ' (须为在保状态)' : ''}`),
-    row('新市民', e.newCitizens === false ? '不含' : [
-      '可参保',
-      e.newCitizens.maxHukouYears !== undefined ? `无当地户籍或取得户籍不满${e.newCitizens.maxHukouYears}年` : '',
-      e.newCitizens.proofOfResidenceAtClaim ? '理赔时提供本地居住证明' : '',
-      e.newCitizens.insuredElsewhereClaimsWithThatSettlement ? '外地参保的凭参保地结算单理赔' : '',
-    ].filter(Boolean).join(', ')),
+    row(
+      '新市民',
+      e.newCitizens === false
+        ? '不含'
+        : [
+            '可参保',
+            e.newCitizens.maxHukouYears !== undefined ? `无当地户籍或取得户籍不满${e.newCitizens.maxHukouYears}年` : '',
+            e.newCitizens.proofOfResidenceAtClaim ? '理赔时提供本地居住证明' : '',
+            e.newCitizens.insuredElsewhereClaimsWithThatSettlement ? '外地参保的凭参保地结算单理赔' : '',
+          ]
+            .filter(Boolean)
+            .join(', '),
+    ),
     row('港澳台同胞', e.hongKongMacaoTaiwan ? '参加本省基本医保的可参保' : '不含'),
     row('基本医保暂停', e.suspendedBasicPausesBenefits ? '暂停期间不享受待遇, 恢复后恢复' : '不影响待遇'),
   ];
@@ -298,9 +345,8 @@ function whoMayBuy(plan: LoadedPlan): Section {
 
 function paymentSection(plan: LoadedPlan): Section {
   const p = plan.payment;
-  const rows = p.channels.length === 0
-    ? [row('缴费渠道', '未列明: 居民暂不能缴费')]
-    : p.channels.map((ch, i) => row(i === 0 ? '缴费渠道' : '', channelText(ch)));
+  const rows =
+    p.channels.length === 0 ? [row('缴费渠道', '未列明: 居民暂不能缴费')] : p.channels.map((ch, i) => row(i === 0 ? '缴费渠道' : '', channelText(ch)));
   rows.push(
     row('自动续保', p.autoRenewal ? `${labels(PAYMENT_CHANNEL, p.autoRenewal.channels)}代扣, 须本人同意` : '无'),
     row('缴费方式', p.singlePayment ? '一次性缴清' : '可分次缴纳'),
@@ -318,7 +364,9 @@ function channelText(ch: LoadedPlan['payment']['channels'][number]): string {
       `可为${labels(RELATION, ch.forRelations)}缴费`,
       `使用${BALANCE_BASIS[ch.balanceBasis]}${share}`,
       ch.refundsOtherChannels ? '划扣成功后其他渠道所缴原路退回' : '',
-    ].filter(Boolean).join(', ');
+    ]
+      .filter(Boolean)
+      .join(', ');
   }
   if (ch.kind === 'family-mutual-aid') return `${name}: 可为${labels(RELATION, ch.forRelations)}缴费`;
   return name;
@@ -331,7 +379,9 @@ function sponsorshipSection(plan: LoadedPlan): Section {
     row('资助方', labels(PAYER_KIND, s.payerKinds)),
     row('资助方式', labels(CONTRIBUTION, s.contributions)),
     row('资助对象', s.targetGroups.length > 0 ? labels(RELIEF_GROUP, s.targetGroups) : '不限 (用人单位、集体为其成员)'),
-    ...s.campaigns.map((c, i) => row(i === 0 ? '专项活动' : '', `${c.name} [${c.id}]: ${labels(PAYER_KIND, c.payerKinds)} → ${labels(RELIEF_GROUP, c.targetGroups)}`)),
+    ...s.campaigns.map((c, i) =>
+      row(i === 0 ? '专项活动' : '', `${c.name} [${c.id}]: ${labels(PAYER_KIND, c.payerKinds)} → ${labels(RELIEF_GROUP, c.targetGroups)}`),
+    ),
   ];
   if (s.approvals.length > 0) rows.push(row('审批流程', s.approvals.map((a) => APPROVAL_STEP[a]).join(' → ')));
   rows.push(row('公开台账', yesNo(s.publicLedger, '公开', '不公开')));
@@ -350,7 +400,12 @@ function oversightSection(plan: LoadedPlan): Section {
   rows.push(row('既往症定价', f.pricedByPreExisting ? '按既往症定价' : '不对既往症单独定价'));
   const { countyFloor, countyAim } = plan.participation;
   if (countyFloor !== undefined || countyAim !== undefined) {
-    rows.push(row('区县参保率', [countyFloor ? `不低于${formatPercent(countyFloor)}` : '', countyAim ? `力争${formatPercent(countyAim)}` : ''].filter(Boolean).join(', ')));
+    rows.push(
+      row(
+        '区县参保率',
+        [countyFloor ? `不低于${formatPercent(countyFloor)}` : '', countyAim ? `力争${formatPercent(countyAim)}` : ''].filter(Boolean).join(', '),
+      ),
+    );
   }
   if (plan.reporting.length > 0) rows.push(row('报告', plan.reporting.map((r) => ({ monthly: '月度', quarterly: '季度', yearly: '年度' })[r]).join('、')));
   plan.notes.forEach((note, i) => rows.push(row(i === 0 ? '备注' : '', note)));

@@ -92,11 +92,14 @@ const patientPays = (psnPartAmt: string, planPays: string) => formatYuan(new Dec
 async function mapped(deps: Deps, planId: string, m: NationalSettlement, scope: HospitalScope): Promise<MappedSettlement> {
   const code = m.setlinfo.fixmedins_code;
   if (scope.hospitals && !scope.hospitals.includes(code)) {
-    throw forbidden('NOT_YOUR_HOSPITAL', `the message names hospital ${code}, which this partner does not settle as`, { field: 'body.setlinfo.fixmedins_code' });
+    throw forbidden('NOT_YOUR_HOSPITAL', `the message names hospital ${code}, which this partner does not settle as`, {
+      field: 'body.setlinfo.fixmedins_code',
+    });
   }
   await deps.plans.versions(planId); // PLAN_NOT_FOUND first
   const hospital = await deps.store.getHospital(planId, code);
-  if (!hospital) throw unprocessable('HOSPITAL_NOT_REGISTERED', `hospital ${code} is not in the hospital register of ${planId}`, { field: 'body.setlinfo.fixmedins_code' });
+  if (!hospital)
+    throw unprocessable('HOSPITAL_NOT_REGISTERED', `hospital ${code} is not in the hospital register of ${planId}`, { field: 'body.setlinfo.fixmedins_code' });
   const result = mapValidSettlement(m, { planId, hospitalOf: (c) => (c === code ? hospital : undefined) });
   if (!result.success) {
     throw unprocessable('NOT_A_CLAIM', `the message does not make a claim: ${result.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, {
@@ -112,15 +115,29 @@ export async function trial(deps: Deps, planId: string, m: NationalSettlement, s
   const { adjudication, yearVersion } = await quoteClaim(deps, planId, { ...visit.claim, memberId: visit.memberId });
   const now = deps.now();
   const quote: Quote = {
-    planId, fixmedinsCode: visit.ids.fixmedinsCode, mdtrtId: visit.ids.mdtrtId, memberId: visit.memberId,
-    quotedAt: now.toISOString(), expiresAt: new Date(now.getTime() + QUOTE_LIFETIME_MS).toISOString(), yearVersion,
-    contentDigest: digestOf(content(visit)), planPays: adjudication.total, psnPartAmt: visit.amounts.psnPartAmt,
+    planId,
+    fixmedinsCode: visit.ids.fixmedinsCode,
+    mdtrtId: visit.ids.mdtrtId,
+    memberId: visit.memberId,
+    quotedAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + QUOTE_LIFETIME_MS).toISOString(),
+    yearVersion,
+    contentDigest: digestOf(content(visit)),
+    planPays: adjudication.total,
+    psnPartAmt: visit.amounts.psnPartAmt,
     patientPays: patientPays(visit.amounts.psnPartAmt, adjudication.total),
   };
   await deps.store.putQuote(quote);
   return {
-    infno: visit.ids.infno, mdtrtId: quote.mdtrtId, fixmedinsCode: quote.fixmedinsCode, psnPartAmt: quote.psnPartAmt,
-    planPays: quote.planPays, patientPays: quote.patientPays, quotedAt: quote.quotedAt, expiresAt: quote.expiresAt, adjudication,
+    infno: visit.ids.infno,
+    mdtrtId: quote.mdtrtId,
+    fixmedinsCode: quote.fixmedinsCode,
+    psnPartAmt: quote.psnPartAmt,
+    planPays: quote.planPays,
+    patientPays: quote.patientPays,
+    quotedAt: quote.quotedAt,
+    expiresAt: quote.expiresAt,
+    adjudication,
   };
 }
 
@@ -135,19 +152,33 @@ async function liveQuote(deps: Deps, planId: string, visit: MappedSettlement): P
  * A settlement: adjudicated against the member's accumulators as they stand when it commits (the commit is
  * conditioned on them), stored once by setl_id. A resend answers the first answer (created: false).
  */
-export async function settle(deps: Deps, planId: string, m: NationalSettlement, scope: HospitalScope = {}): Promise<{ created: boolean; answer: SettlementAnswer }> {
+export async function settle(
+  deps: Deps,
+  planId: string,
+  m: NationalSettlement,
+  scope: HospitalScope = {},
+): Promise<{ created: boolean; answer: SettlementAnswer }> {
   const visit = await mapped(deps, planId, m, scope);
   const quote = await liveQuote(deps, planId, visit);
   const seen: QuoteSeen | undefined = quote && {
-    quotedAt: quote.quotedAt, planPays: quote.planPays, patientPays: quote.patientPays, yearVersion: quote.yearVersion,
+    quotedAt: quote.quotedAt,
+    planPays: quote.planPays,
+    patientPays: quote.patientPays,
+    yearVersion: quote.yearVersion,
     sameSettlement: quote.contentDigest === digestOf(content(visit)),
   };
-  const { created, claim } = await submitClaim(deps, planId, { ...visit.claim, memberId: visit.memberId }, {
-    digest: settlementDigest(visit),
-    direct: { infno: visit.ids.infno as '2207' | '2304', psnPartAmt: visit.amounts.psnPartAmt, ...(seen ? { quote: seen } : {}) },
-  });
+  const { created, claim } = await submitClaim(
+    deps,
+    planId,
+    { ...visit.claim, memberId: visit.memberId },
+    {
+      digest: settlementDigest(visit),
+      direct: { infno: visit.ids.infno as '2207' | '2304', psnPartAmt: visit.amounts.psnPartAmt, ...(seen ? { quote: seen } : {}) },
+    },
+  );
   if (!claim.direct) throw conflict('CLAIM_ID_REUSED', `claim ${claim.claimId} was submitted by an insurer, not settled at a hospital`);
-  if (claim.status === 'reversed') throw conflict('SETTLEMENT_CANCELLED', `settlement ${claim.claimId} was cancelled; settle the visit again under a new setl_id`);
+  if (claim.status === 'reversed')
+    throw conflict('SETTLEMENT_CANCELLED', `settlement ${claim.claimId} was cancelled; settle the visit again under a new setl_id`);
   return { created, answer: settlementAnswer(claim) };
 }
 
@@ -158,19 +189,33 @@ function settlementAnswer(stored: StoredClaim): SettlementAnswer {
   const direct = stored.direct!;
   const medinsSetlId = kept(stored.claim, 'medins_setl_id');
   const quote = direct.quote && {
-    quotedAt: direct.quote.quotedAt, planPays: direct.quote.planPays, patientPays: direct.quote.patientPays,
-    accumulatorsMoved: direct.quote.yearVersion !== stored.yearVersion, sameSettlement: direct.quote.sameSettlement,
+    quotedAt: direct.quote.quotedAt,
+    planPays: direct.quote.planPays,
+    patientPays: direct.quote.patientPays,
+    accumulatorsMoved: direct.quote.yearVersion !== stored.yearVersion,
+    sameSettlement: direct.quote.sameSettlement,
   };
   return {
-    setlId: stored.claimId, mdtrtId: kept(stored.claim, 'mdtrt_id')!, fixmedinsCode: stored.claim.visit.hospital.code,
+    setlId: stored.claimId,
+    mdtrtId: kept(stored.claim, 'mdtrt_id')!,
+    fixmedinsCode: stored.claim.visit.hospital.code,
     ...(medinsSetlId !== undefined ? { medinsSetlId } : {}),
-    psnPartAmt: direct.psnPartAmt, planPays: direct.answered.total, patientPays: patientPays(direct.psnPartAmt, direct.answered.total),
-    split: direct.answered.split, ...(quote ? { quote } : {}), adjudication: stored.adjudication,
+    psnPartAmt: direct.psnPartAmt,
+    planPays: direct.answered.total,
+    patientPays: patientPays(direct.psnPartAmt, direct.answered.total),
+    split: direct.answered.split,
+    ...(quote ? { quote } : {}),
+    adjudication: stored.adjudication,
   };
 }
 
 /** The direct settlement `setlId` as this caller may see it: another hospital's, or an insurer's claim, is none. */
-async function directSettlement(deps: Deps, planId: string, setlId: string, scope: HospitalScope): Promise<StoredClaim & { direct: NonNullable<StoredClaim['direct']> }> {
+async function directSettlement(
+  deps: Deps,
+  planId: string,
+  setlId: string,
+  scope: HospitalScope,
+): Promise<StoredClaim & { direct: NonNullable<StoredClaim['direct']> }> {
   await deps.plans.versions(planId); // PLAN_NOT_FOUND first
   const stored = await deps.store.getClaim(planId, setlId);
   if (!stored?.direct || (scope.hospitals && !scope.hospitals.includes(stored.claim.visit.hospital.code))) {
@@ -184,22 +229,40 @@ async function directSettlement(deps: Deps, planId: string, setlId: string, scop
  * once; sent again, the first answer (replayed: true). The visit, the person and the kind of transaction must be
  * the settlement's.
  */
-export async function cancel(deps: Deps, planId: string, setlId: string, request: NationalCancellation, scope: HospitalScope = {}): Promise<{ replayed: boolean; answer: CancellationAnswer }> {
-  if (request.setl_id !== undefined && request.setl_id !== setlId) throw unprocessable('SETTLEMENT_MISMATCH', `the body cancels ${request.setl_id}, the path ${setlId}`, { field: 'body.setl_id' });
+export async function cancel(
+  deps: Deps,
+  planId: string,
+  setlId: string,
+  request: NationalCancellation,
+  scope: HospitalScope = {},
+): Promise<{ replayed: boolean; answer: CancellationAnswer }> {
+  if (request.setl_id !== undefined && request.setl_id !== setlId)
+    throw unprocessable('SETTLEMENT_MISMATCH', `the body cancels ${request.setl_id}, the path ${setlId}`, { field: 'body.setl_id' });
   const stored = await directSettlement(deps, planId, setlId, scope);
   const mdtrtId = kept(stored.claim, 'mdtrt_id');
-  if (mdtrtId !== request.mdtrt_id) throw unprocessable('VISIT_MISMATCH', `settlement ${setlId} is not of visit (mdtrt_id) ${request.mdtrt_id}`, { field: 'body.mdtrt_id' });
-  if (kept(stored.claim, 'psn_no') !== request.psn_no) throw unprocessable('PERSON_MISMATCH', `settlement ${setlId} is not of the person (psn_no) sent`, { field: 'body.psn_no' });
+  if (mdtrtId !== request.mdtrt_id)
+    throw unprocessable('VISIT_MISMATCH', `settlement ${setlId} is not of visit (mdtrt_id) ${request.mdtrt_id}`, { field: 'body.mdtrt_id' });
+  if (kept(stored.claim, 'psn_no') !== request.psn_no)
+    throw unprocessable('PERSON_MISMATCH', `settlement ${setlId} is not of the person (psn_no) sent`, { field: 'body.psn_no' });
   const cancels = CANCELLATIONS[request.infno];
   if ((cancels === 'inpatient') !== (stored.claim.visit.type === 'inpatient')) {
-    throw unprocessable('TRANSACTION_MISMATCH', `${request.infno} cancels ${cancels} settlements; ${setlId} is a ${stored.direct.infno} (${stored.claim.visit.type})`, { field: 'body.infno' });
+    throw unprocessable(
+      'TRANSACTION_MISMATCH',
+      `${request.infno} cancels ${cancels} settlements; ${setlId} is a ${stored.direct.infno} (${stored.claim.visit.type})`,
+      { field: 'body.infno' },
+    );
   }
   const revision = await reverseClaim(deps, planId, setlId);
   return {
     replayed: revision.replayed,
     answer: {
-      setlId, mdtrtId, status: 'cancelled', planPays: stored.direct.answered.total, split: stored.direct.answered.split,
-      differences: revision.differences, accumulators: revision.accumulators,
+      setlId,
+      mdtrtId,
+      status: 'cancelled',
+      planPays: stored.direct.answered.total,
+      split: stored.direct.answered.split,
+      differences: revision.differences,
+      accumulators: revision.accumulators,
     },
   };
 }
@@ -228,13 +291,21 @@ export async function memberTotals(deps: Deps, planId: string, memberId: string)
   const benefits = plan.benefits.filter((b) => tier?.benefits.includes(b.id));
   const amount = (value: string | undefined) => value ?? '0.00';
   return {
-    planId, claims: acc.claimsApplied, paid: acc.yearPaid, outOfPocket: acc.outOfPocket,
+    planId,
+    claims: acc.claimsApplied,
+    paid: acc.yearPaid,
+    outOfPocket: acc.outOfPocket,
     benefits: benefits.map((b) => {
       // Per-admission deductibles start again with each stay: nothing accumulates.
       const d = b.deductible;
       const group = d && 'group' in d ? plan.deductibleGroups.find((g) => g.id === d.group) : undefined;
       const key = d === undefined ? undefined : 'group' in d ? (group?.basis === 'annual' ? d.group : undefined) : d.basis === 'annual' ? b.id : undefined;
-      return { benefitId: b.id, name: b.name, paid: amount(acc.benefitPaid[b.id]), ...(key !== undefined ? { deductibleUsed: amount(acc.deductibles[key]) } : {}) };
+      return {
+        benefitId: b.id,
+        name: b.name,
+        paid: amount(acc.benefitPaid[b.id]),
+        ...(key !== undefined ? { deductibleUsed: amount(acc.deductibles[key]) } : {}),
+      };
     }),
     limitGroups: plan.limitGroups.map((g) => ({ groupId: g.id, paid: amount(acc.groupPaid[g.id]), limit: formatYuan(new Decimal(g.amount)) })),
   };

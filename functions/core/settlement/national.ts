@@ -33,7 +33,12 @@ const absent = (v: unknown) => (v === '' || v === null ? undefined : v);
 
 /** Yuan as decimal text, ≥ 0, at most two decimals; normalised to two ("3300" → "3300.00"). */
 const Yuan = z
-  .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a yuan amount as text, e.g. "1234.50" (a JSON number only through parseNationalJson, which keeps its digits)') })
+  .string({
+    error: (i) =>
+      i.input === undefined
+        ? 'is required'
+        : 'must be a yuan amount as text, e.g. "1234.50" (a JSON number only through parseNationalJson, which keeps its digits)',
+  })
   .regex(/^\d{1,12}(\.\d{1,2})?$/, { error: 'must be a non-negative yuan amount with at most two decimals, e.g. "1234.50"' })
   .transform((v) => formatYuan(new Decimal(v)));
 const RequiredYuan = z.preprocess(absent, Yuan);
@@ -43,17 +48,34 @@ const RequiredYuan = z.preprocess(absent, Yuan);
  */
 const OptionalYuan = z.preprocess(absent, Yuan.optional()).transform((v) => v ?? '0.00');
 
-const Code = (max: number) => z.preprocess(absent, z.string({ error: (i) => (i.input === undefined ? 'is required' : 'must be text') }).trim().min(1).max(max));
+const Code = (max: number) =>
+  z.preprocess(
+    absent,
+    z
+      .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be text') })
+      .trim()
+      .min(1)
+      .max(max),
+  );
 const OptionalText = (max = TEXT_MAX) => z.preprocess(absent, z.string({ error: 'must be text' }).max(max).optional());
 /** Ids become claim ids and keys: letters, digits and . _ : - only. */
-const Id = z.preprocess(absent, z.string({ error: (i) => (i.input === undefined ? 'is required' : 'must be text') }).trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, { error: 'must be 1–100 letters, digits, dot, dash, colon or underscore' }));
+const Id = z.preprocess(
+  absent,
+  z
+    .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be text') })
+    .trim()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, { error: 'must be 1–100 letters, digits, dot, dash, colon or underscore' }),
+);
 
 /** yyyy-MM-dd, or yyyy-MM-dd HH:mm:ss as the settlement records send it: the calendar day is what counts. */
-const NationalDate = z.preprocess(absent, z.string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a date yyyy-MM-dd') })
-  .regex(/^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$/, { error: 'must be a date yyyy-MM-dd or a time yyyy-MM-dd HH:mm:ss' })
-  .transform((s) => s.slice(0, 10))
-  .pipe(LocalDate));
+const NationalDate = z.preprocess(
+  absent,
+  z
+    .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a date yyyy-MM-dd') })
+    .regex(/^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$/, { error: 'must be a date yyyy-MM-dd or a time yyyy-MM-dd HH:mm:ss' })
+    .transform((s) => s.slice(0, 10))
+    .pipe(LocalDate),
+);
 
 // ---------- code tables ----------
 
@@ -129,76 +151,88 @@ function record<T extends z.core.$ZodLooseShape>(shape: T, maxKeys: number) {
     const keys = Object.keys(r);
     if (keys.length > maxKeys) ctx.addIssue({ code: 'custom', path: [], message: `must hold at most ${maxKeys} fields` });
     for (const key of keys) {
-      if (!/^[A-Za-z0-9_]{1,40}$/.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'is not a field name (1–40 letters, digits or underscores)' });
+      if (!/^[A-Za-z0-9_]{1,40}$/.test(key))
+        ctx.addIssue({ code: 'custom', path: [key], message: 'is not a field name (1–40 letters, digits or underscores)' });
     }
   });
 }
 
-const SetlInfo = record({
-  setl_id: Id.optional(),
-  mdtrt_id: Id,
-  psn_no: Code(50),
-  certno: z.preprocess(absent, ResidentId),
-  fixmedins_code: Code(64),
-  medins_setl_id: OptionalText(100),
-  med_type: Code(6),
-  begndate: NationalDate,
-  enddate: NationalDate.optional(),
-  refd_setl_flag: OptionalText(3),
-  medfee_sumamt: RequiredYuan,
-  fulamt_ownpay_amt: OptionalYuan,
-  overlmt_selfpay: OptionalYuan,
-  preselfpay_amt: OptionalYuan,
-  inscp_scp_amt: OptionalYuan,
-  hifp_pay: OptionalYuan,
-  cvlserv_pay: OptionalYuan,
-  hifdm_pay: OptionalYuan,
-  hifmi_pay: OptionalYuan,
-  hifob_pay: OptionalYuan,
-  maf_pay: OptionalYuan,
-  hifes_pay: OptionalYuan,
-  oth_pay: OptionalYuan,
-  fund_pay_sumamt: RequiredYuan,
-  psn_part_amt: RequiredYuan,
-  hosp_part_amt: OptionalYuan,
-  acct_pay: KeptYuan,
-  psn_cash_pay: KeptYuan,
-  act_pay_dedc: KeptYuan,
-}, 150);
+const SetlInfo = record(
+  {
+    setl_id: Id.optional(),
+    mdtrt_id: Id,
+    psn_no: Code(50),
+    certno: z.preprocess(absent, ResidentId),
+    fixmedins_code: Code(64),
+    medins_setl_id: OptionalText(100),
+    med_type: Code(6),
+    begndate: NationalDate,
+    enddate: NationalDate.optional(),
+    refd_setl_flag: OptionalText(3),
+    medfee_sumamt: RequiredYuan,
+    fulamt_ownpay_amt: OptionalYuan,
+    overlmt_selfpay: OptionalYuan,
+    preselfpay_amt: OptionalYuan,
+    inscp_scp_amt: OptionalYuan,
+    hifp_pay: OptionalYuan,
+    cvlserv_pay: OptionalYuan,
+    hifdm_pay: OptionalYuan,
+    hifmi_pay: OptionalYuan,
+    hifob_pay: OptionalYuan,
+    maf_pay: OptionalYuan,
+    hifes_pay: OptionalYuan,
+    oth_pay: OptionalYuan,
+    fund_pay_sumamt: RequiredYuan,
+    psn_part_amt: RequiredYuan,
+    hosp_part_amt: OptionalYuan,
+    acct_pay: KeptYuan,
+    psn_cash_pay: KeptYuan,
+    act_pay_dedc: KeptYuan,
+  },
+  150,
+);
 
-const DiseInfo = record({
-  diag_type: Code(3),
-  diag_code: Code(50),
-  maindiag_flag: OptionalText(3),
-  diag_srt_no: OptionalText(10),
-  vali_flag: OptionalText(3),
-}, 16);
+const DiseInfo = record(
+  {
+    diag_type: Code(3),
+    diag_code: Code(50),
+    maindiag_flag: OptionalText(3),
+    diag_srt_no: OptionalText(10),
+    vali_flag: OptionalText(3),
+  },
+  16,
+);
 
-const FeeDetail = record({
-  feedetl_sn: OptionalText(50),
-  mdtrt_id: OptionalText(100),
-  setl_id: OptionalText(100),
-  med_list_codg: Code(64),
-  hilist_name: OptionalText(),
-  medins_list_name: OptionalText(),
-  det_item_fee_sumamt: RequiredYuan,
-  fulamt_ownpay_amt: OptionalYuan,
-  overlmt_amt: OptionalYuan,
-  preselfpay_amt: OptionalYuan,
-  inscp_scp_amt: OptionalYuan,
-  chrgitm_lv: z.preprocess(absent, z.enum(['01', '02', '03'], { error: 'must be 01 (甲类), 02 (乙类) or 03 (丙类)' })),
-  med_chrgitm_type: Code(6),
-  etip_flag: OptionalText(3),
-}, 64);
+const FeeDetail = record(
+  {
+    feedetl_sn: OptionalText(50),
+    mdtrt_id: OptionalText(100),
+    setl_id: OptionalText(100),
+    med_list_codg: Code(64),
+    hilist_name: OptionalText(),
+    medins_list_name: OptionalText(),
+    det_item_fee_sumamt: RequiredYuan,
+    fulamt_ownpay_amt: OptionalYuan,
+    overlmt_amt: OptionalYuan,
+    preselfpay_amt: OptionalYuan,
+    inscp_scp_amt: OptionalYuan,
+    chrgitm_lv: z.preprocess(absent, z.enum(['01', '02', '03'], { error: 'must be 01 (甲类), 02 (乙类) or 03 (丙类)' })),
+    med_chrgitm_type: Code(6),
+    etip_flag: OptionalText(3),
+  },
+  64,
+);
 
 // The bounds add up to the claim's: at most 150 + 20 × 10 + 40 × 16 + 1 = 991 kept fields (≤ 1,000), and a fee
 // line's 64 fields less its 4 required mapped ones (≤ 60 an item keeps).
 const MessageFields = z.strictObject({
-  infno: z.enum(Object.keys(TRANSACTIONS) as [Infno, ...Infno[]], { error: 'must be 2206, 2207 (outpatient) or 2303, 2304 (inpatient): a trial or a settlement' }),
+  infno: z.enum(Object.keys(TRANSACTIONS) as [Infno, ...Infno[]], {
+    error: 'must be 2206, 2207 (outpatient) or 2303, 2304 (inpatient): a trial or a settlement',
+  }),
   setlinfo: SetlInfo,
   /** The per-fund breakdown: kept as sent (its fund totals are setlinfo's). */
   setldetail: z.array(record({}, 10)).max(20, { error: 'must hold at most 20 fund lines' }).default([]),
-  diseinfo: z.array(DiseInfo).min(1, { error: 'needs the visit\'s diagnoses' }).max(40, { error: 'must hold at most 40 diagnoses' }),
+  diseinfo: z.array(DiseInfo).min(1, { error: "needs the visit's diagnoses" }).max(40, { error: 'must hold at most 40 diagnoses' }),
   feedetail: z.array(FeeDetail).max(20_000, { error: 'must hold at most 20,000 fee lines' }).default([]),
 });
 
@@ -225,9 +259,13 @@ function messageRules(m: NationalSettlement, ctx: z.RefinementCtx): void {
   if (transaction.kind === 'settlement' && s.setl_id === undefined) issue(['setlinfo', 'setl_id'], `is required for a settlement (${m.infno})`);
   if (s.refd_setl_flag === '1') issue(['setlinfo', 'refd_setl_flag'], 'marks a refund settlement (退费结算): send the cancellation instead');
   const medType = medTypeOf(s.med_type);
-  if (!medType) issue(['setlinfo', 'med_type'], `is not a national 医疗类别 code this mapping knows (${Object.keys(MED_TYPES).join(', ')}, or a local code extending one)`);
+  if (!medType)
+    issue(['setlinfo', 'med_type'], `is not a national 医疗类别 code this mapping knows (${Object.keys(MED_TYPES).join(', ')}, or a local code extending one)`);
   else if ((medType.visit === 'inpatient') !== (transaction.visit === 'inpatient')) {
-    issue(['setlinfo', 'med_type'], `${s.med_type} is ${medType.visit === 'inpatient' ? 'an inpatient' : 'not an inpatient'} type, but ${m.infno} is an ${transaction.visit} transaction`);
+    issue(
+      ['setlinfo', 'med_type'],
+      `${s.med_type} is ${medType.visit === 'inpatient' ? 'an inpatient' : 'not an inpatient'} type, but ${m.infno} is an ${transaction.visit} transaction`,
+    );
   }
   if (transaction.visit === 'inpatient' && s.enddate === undefined) issue(['setlinfo', 'enddate'], 'is required for an inpatient stay (the discharge date)');
   if (s.enddate !== undefined && s.enddate < s.begndate) issue(['setlinfo', 'enddate'], 'must not be before begndate');
@@ -238,32 +276,44 @@ function messageRules(m: NationalSettlement, ctx: z.RefinementCtx): void {
   }
   const funds = total(s.hifp_pay, s.cvlserv_pay, s.hifdm_pay, s.hifmi_pay, s.hifob_pay, s.maf_pay, s.hifes_pay, s.oth_pay);
   if (!funds.eq(s.fund_pay_sumamt)) {
-    issue(['setlinfo', 'fund_pay_sumamt'], `must equal hifp_pay + cvlserv_pay + hifdm_pay + hifmi_pay + hifob_pay + maf_pay + hifes_pay + oth_pay (${formatYuan(funds)})`);
+    issue(
+      ['setlinfo', 'fund_pay_sumamt'],
+      `must equal hifp_pay + cvlserv_pay + hifdm_pay + hifmi_pay + hifob_pay + maf_pay + hifes_pay + oth_pay (${formatYuan(funds)})`,
+    );
   }
   const personal = dec(s.medfee_sumamt).minus(s.fund_pay_sumamt).minus(s.hosp_part_amt);
   if (!personal.eq(s.psn_part_amt)) issue(['setlinfo', 'psn_part_amt'], `must equal medfee_sumamt − fund_pay_sumamt − hosp_part_amt (${formatYuan(personal)})`);
   const inPublicScope = publicFunds(s).all;
   if (inPublicScope.gt(s.inscp_scp_amt)) {
-    issue(['setlinfo', 'inscp_scp_amt'], `is less than what the public schemes paid within it (hifp_pay + cvlserv_pay + hifdm_pay + hifmi_pay + hifob_pay + maf_pay = ${formatYuan(inPublicScope)}): which self-pay part they paid cannot be told`);
+    issue(
+      ['setlinfo', 'inscp_scp_amt'],
+      `is less than what the public schemes paid within it (hifp_pay + cvlserv_pay + hifdm_pay + hifmi_pay + hifob_pay + maf_pay = ${formatYuan(inPublicScope)}): which self-pay part they paid cannot be told`,
+    );
   }
 
   if (!m.diseinfo.some((d) => d.diag_type === WESTERN && d.vali_flag !== '0')) {
     issue(['diseinfo'], 'needs a valid western-medicine diagnosis (diag_type 1) with its ICD-10 code');
   }
   m.diseinfo.forEach((d, i) => {
-    if (d.diag_type === WESTERN && !ICD10_PREFIX.test(d.diag_code.toUpperCase())) issue(['diseinfo', i, 'diag_code'], 'must be an ICD-10 code like K35.800 (diag_type 1)');
+    if (d.diag_type === WESTERN && !ICD10_PREFIX.test(d.diag_code.toUpperCase()))
+      issue(['diseinfo', i, 'diag_code'], 'must be an ICD-10 code like K35.800 (diag_type 1)');
   });
 
   m.feedetail.forEach((f, i) => {
     const split = total(f.fulamt_ownpay_amt, f.overlmt_amt, f.preselfpay_amt, f.inscp_scp_amt);
-    if (!split.eq(f.det_item_fee_sumamt)) issue(['feedetail', i, 'det_item_fee_sumamt'], `must equal fulamt_ownpay_amt + overlmt_amt + preselfpay_amt + inscp_scp_amt (${formatYuan(split)})`);
+    if (!split.eq(f.det_item_fee_sumamt))
+      issue(['feedetail', i, 'det_item_fee_sumamt'], `must equal fulamt_ownpay_amt + overlmt_amt + preselfpay_amt + inscp_scp_amt (${formatYuan(split)})`);
     if (f.mdtrt_id !== undefined && f.mdtrt_id !== s.mdtrt_id) issue(['feedetail', i, 'mdtrt_id'], 'must be setlinfo.mdtrt_id: a fee line of another visit');
-    if (f.setl_id !== undefined && s.setl_id !== undefined && f.setl_id !== s.setl_id) issue(['feedetail', i, 'setl_id'], 'must be setlinfo.setl_id: a fee line of another settlement');
+    if (f.setl_id !== undefined && s.setl_id !== undefined && f.setl_id !== s.setl_id)
+      issue(['feedetail', i, 'setl_id'], 'must be setlinfo.setl_id: a fee line of another settlement');
   });
   // The lines may be all of the visit's or only some (e.g. the listed drugs); never more than the settlement.
   const lineSums: [keyof NationalSettlement['feedetail'][number], keyof Setl][] = [
-    ['det_item_fee_sumamt', 'medfee_sumamt'], ['fulamt_ownpay_amt', 'fulamt_ownpay_amt'], ['overlmt_amt', 'overlmt_selfpay'],
-    ['preselfpay_amt', 'preselfpay_amt'], ['inscp_scp_amt', 'inscp_scp_amt'],
+    ['det_item_fee_sumamt', 'medfee_sumamt'],
+    ['fulamt_ownpay_amt', 'fulamt_ownpay_amt'],
+    ['overlmt_amt', 'overlmt_selfpay'],
+    ['preselfpay_amt', 'preselfpay_amt'],
+    ['inscp_scp_amt', 'inscp_scp_amt'],
   ];
   for (const [line, settled] of lineSums) {
     const lines = sum(m.feedetail.map((f) => dec(f[line] as string)));
@@ -275,12 +325,16 @@ function messageRules(m: NationalSettlement, ctx: z.RefinementCtx): void {
 export const NationalSettlementSchema = MessageFields.superRefine(messageRules, WHEN_FIELDS_VALID);
 
 /** A trial or a settlement route takes its own kind of message: the other is refused naming infno. */
-export const messageOf = (kind: 'trial' | 'settlement') => NationalSettlementSchema.superRefine((m, ctx) => {
-  if (TRANSACTIONS[m.infno].kind !== kind) {
-    const wanted = Object.entries(TRANSACTIONS).filter(([, t]) => t.kind === kind).map(([infno]) => infno).join(' or ');
-    ctx.addIssue({ code: 'custom', path: ['infno'], message: `must be ${wanted}: ${m.infno} is a ${TRANSACTIONS[m.infno].kind}` });
-  }
-});
+export const messageOf = (kind: 'trial' | 'settlement') =>
+  NationalSettlementSchema.superRefine((m, ctx) => {
+    if (TRANSACTIONS[m.infno].kind !== kind) {
+      const wanted = Object.entries(TRANSACTIONS)
+        .filter(([, t]) => t.kind === kind)
+        .map(([infno]) => infno)
+        .join(' or ');
+      ctx.addIssue({ code: 'custom', path: ['infno'], message: `must be ${wanted}: ${m.infno} is a ${TRANSACTIONS[m.infno].kind}` });
+    }
+  });
 
 // ---------- cancellation (2208 outpatient, 2305 inpatient) ----------
 
@@ -350,8 +404,12 @@ export function mapValidSettlement(m: NationalSettlement, ctx: MappingContext): 
       memberId: s.certno,
       claim: claim.data,
       ids: {
-        infno: m.infno, mdtrtId: s.mdtrt_id, psnNo: s.psn_no, fixmedinsCode: s.fixmedins_code,
-        ...(s.setl_id !== undefined ? { setlId: s.setl_id } : {}), ...(s.medins_setl_id !== undefined ? { medinsSetlId: s.medins_setl_id } : {}),
+        infno: m.infno,
+        mdtrtId: s.mdtrt_id,
+        psnNo: s.psn_no,
+        fixmedinsCode: s.fixmedins_code,
+        ...(s.setl_id !== undefined ? { setlId: s.setl_id } : {}),
+        ...(s.medins_setl_id !== undefined ? { medinsSetlId: s.medins_setl_id } : {}),
       },
       amounts: { medfeeSumamt: s.medfee_sumamt, fundPaySumamt: s.fund_pay_sumamt, psnPartAmt: s.psn_part_amt },
     },
@@ -392,7 +450,13 @@ function claimOf(m: NationalSettlement, planId: string, hospital: z.input<typeof
       overLimitSelfPay: s.overlmt_selfpay,
       // Payers outside the public schemes, whose part of the self-pay the settlement does not say: the engine
       // takes them off each benefit in proportion to the costs it covers (indemnity).
-      otherCompensation: ([['supplementary', s.hifes_pay], ['fund', s.oth_pay], ['other', s.hosp_part_amt]] as const)
+      otherCompensation: (
+        [
+          ['supplementary', s.hifes_pay],
+          ['fund', s.oth_pay],
+          ['other', s.hosp_part_amt],
+        ] as const
+      )
         .filter(([, amount]) => dec(amount).gt(0))
         .map(([source, amount]) => ({ source, amount, alreadySubtracted: false })),
       basicSettled: true,
@@ -410,7 +474,7 @@ function diagnoses(entries: NationalSettlement['diseinfo']): ClaimInput['diagnos
     .map((d, i) => ({ d, i }))
     .sort((a, b) => {
       const [x, y] = [order(a.d), order(b.d)];
-      return x[0] - y[0] || (x[1] - y[1] || 0) || a.i - b.i;
+      return x[0] - y[0] || x[1] - y[1] || 0 || a.i - b.i;
     })
     .map(({ d }) => ICD10_PREFIX.exec(d.diag_code.toUpperCase())![0]);
   return [...new Set(codes)].map((icd10) => ({ icd10 }));
@@ -429,7 +493,7 @@ function lineItem(f: NationalSettlement['feedetail'][number], inCatalogSelfPay: 
   return {
     code: f.med_list_codg,
     ...(name !== undefined ? { name } : {}),
-    category: f.etip_flag === '1' ? 'third-party-lab' : ITEM_CATEGORIES[f.med_chrgitm_type] ?? 'other',
+    category: f.etip_flag === '1' ? 'third-party-lab' : (ITEM_CATEGORIES[f.med_chrgitm_type] ?? 'other'),
     catalogClass: CATALOG_CLASSES[f.chrgitm_lv],
     amount: f.det_item_fee_sumamt,
     selfPay: formatYuan(selfPay),
@@ -440,13 +504,43 @@ function lineItem(f: NationalSettlement['feedetail'][number], inCatalogSelfPay: 
 // ---------- what the claim has no place for ----------
 
 const SETL_MAPPED = new Set([
-  'setl_id', 'certno', 'fixmedins_code', 'med_type', 'begndate', 'enddate', 'refd_setl_flag', 'medfee_sumamt', 'fulamt_ownpay_amt',
-  'overlmt_selfpay', 'preselfpay_amt', 'inscp_scp_amt', 'hifp_pay', 'cvlserv_pay', 'hifdm_pay', 'hifmi_pay', 'hifob_pay', 'maf_pay',
-  'hifes_pay', 'oth_pay', 'fund_pay_sumamt', 'psn_part_amt', 'hosp_part_amt',
+  'setl_id',
+  'certno',
+  'fixmedins_code',
+  'med_type',
+  'begndate',
+  'enddate',
+  'refd_setl_flag',
+  'medfee_sumamt',
+  'fulamt_ownpay_amt',
+  'overlmt_selfpay',
+  'preselfpay_amt',
+  'inscp_scp_amt',
+  'hifp_pay',
+  'cvlserv_pay',
+  'hifdm_pay',
+  'hifmi_pay',
+  'hifob_pay',
+  'maf_pay',
+  'hifes_pay',
+  'oth_pay',
+  'fund_pay_sumamt',
+  'psn_part_amt',
+  'hosp_part_amt',
 ]);
 const FEE_MAPPED = new Set([
-  'med_list_codg', 'hilist_name', 'det_item_fee_sumamt', 'fulamt_ownpay_amt', 'overlmt_amt', 'preselfpay_amt', 'inscp_scp_amt',
-  'chrgitm_lv', 'med_chrgitm_type', 'etip_flag', 'mdtrt_id', 'setl_id',
+  'med_list_codg',
+  'hilist_name',
+  'det_item_fee_sumamt',
+  'fulamt_ownpay_amt',
+  'overlmt_amt',
+  'preselfpay_amt',
+  'inscp_scp_amt',
+  'chrgitm_lv',
+  'med_chrgitm_type',
+  'etip_flag',
+  'mdtrt_id',
+  'setl_id',
 ]);
 
 /** A record's fields outside `mapped`, as text (empty ones dropped; free text past the bound cut, and marked so). */

@@ -110,18 +110,24 @@ export function reconciliationOf(plan: LoadedPlan, date: string, movements: Payo
     }
   }
 
-  const shown = [...hospitals.keys()].filter((code) => (scope.hospitals === undefined || scope.hospitals.includes(code)) && (scope.hospital === undefined || scope.hospital === code)).sort();
+  const shown = [...hospitals.keys()]
+    .filter((code) => (scope.hospitals === undefined || scope.hospitals.includes(code)) && (scope.hospital === undefined || scope.hospital === code))
+    .sort();
   const whole = scope.hospitals === undefined && scope.hospital === undefined;
   return {
-    planId: plan.id, date,
+    planId: plan.id,
+    date,
     hospitals: shown.map((code) => {
       const day = hospitals.get(code)!;
       const owed = decimals(plan, undefined);
       add(owed, day.settled);
       add(owed, day.cancelled, -1);
       return {
-        fixmedinsCode: code, settled: { count: day.counts[0], ...amounts(day.settled) }, cancelled: { count: day.counts[1], ...amounts(day.cancelled) },
-        owed: amounts(owed), entries: day.entries,
+        fixmedinsCode: code,
+        settled: { count: day.counts[0], ...amounts(day.settled) },
+        cancelled: { count: day.counts[1], ...amounts(day.cancelled) },
+        owed: amounts(owed),
+        entries: day.entries,
       };
     }),
     ...(whole ? { others: { ...amounts(others), entries: otherEntries }, totals: amounts(totals) } : {}),
@@ -141,8 +147,15 @@ export async function dayReconciliation(deps: Deps, planId: string, date: string
  */
 export function reconciliationCsv(plan: Pick<LoadedPlan, 'consortium'>, r: Reconciliation): string {
   const insurers = plan.consortium.insurers.map((i) => i.id);
-  const row = (code: string, kind: string, id: string, at: string, paid: string, byInsurer: InsurerAmount[]) =>
-    [r.date, code, kind, id, at, paid, ...insurers.map((i) => byInsurer.find((b) => b.insurerId === i)?.paid ?? '0.00')];
+  const row = (code: string, kind: string, id: string, at: string, paid: string, byInsurer: InsurerAmount[]) => [
+    r.date,
+    code,
+    kind,
+    id,
+    at,
+    paid,
+    ...insurers.map((i) => byInsurer.find((b) => b.insurerId === i)?.paid ?? '0.00'),
+  ];
   const rows = [
     ...r.hospitals.flatMap((h) => h.entries.map((e) => row(h.fixmedinsCode, e.kind, e.setlId, e.at, e.paid, e.byInsurer))),
     ...(r.others?.entries ?? []).map((e) => row('', `other:${e.kind}`, e.claimId, e.at, e.paid, e.byInsurer)),

@@ -107,8 +107,13 @@ export class SettlementReplay {
 
     return {
       settlement: {
-        line, setlId, mdtrtId: ids.mdtrtId, ...(ids.medinsSetlId ? { medinsSetlId: ids.medinsSetlId } : {}), fixmedinsCode: ids.fixmedinsCode,
-        member: maskId(memberId), visit: claim.visit.type,
+        line,
+        setlId,
+        mdtrtId: ids.mdtrtId,
+        ...(ids.medinsSetlId ? { medinsSetlId: ids.medinsSetlId } : {}),
+        fixmedinsCode: ids.fixmedinsCode,
+        member: maskId(memberId),
+        visit: claim.visit.type,
         ...amounts,
         planPays: adjudication.total,
         patientPays: formatYuan(new Decimal(amounts.psnPartAmt).minus(planPays)),

@@ -20,15 +20,17 @@ import { ClaimsFileError, type ClaimRow } from './simulate.ts';
 import { shownMemberId } from './compare.ts';
 
 /** The member's context beside a claim: the policy context, with defaults from the plan, and the member's age. */
-export const ClaimMember = z.strictObject({
-  // The policy context's fields and rule, with the fields a plan can default made optional.
-  ...PolicyContextSchema.shape,
-  tier: PolicyContextSchema.shape.tier.optional(),
-  coverStart: PolicyContextSchema.shape.coverStart.optional(),
-  coverEnd: PolicyContextSchema.shape.coverEnd.optional(),
-  regionCode: PolicyContextSchema.shape.regionCode.optional(),
-  age: z.number().int().min(0).max(120).optional(),
-}).superRefine((p, ctx) => uniqueDeterminations(p.determinations, ctx, ['determinations']));
+export const ClaimMember = z
+  .strictObject({
+    // The policy context's fields and rule, with the fields a plan can default made optional.
+    ...PolicyContextSchema.shape,
+    tier: PolicyContextSchema.shape.tier.optional(),
+    coverStart: PolicyContextSchema.shape.coverStart.optional(),
+    coverEnd: PolicyContextSchema.shape.coverEnd.optional(),
+    regionCode: PolicyContextSchema.shape.regionCode.optional(),
+    age: z.number().int().min(0).max(120).optional(),
+  })
+  .superRefine((p, ctx) => uniqueDeterminations(p.determinations, ctx, ['determinations']));
 
 /** One line of a JSON-lines claims file: a settlement (its planId optional: each simulated plan stamps its own) and `member`. */
 export const ClaimLine = ClaimFields.extend({
@@ -55,11 +57,13 @@ export function claimRow(file: string, line: number, doc: unknown, defaults: Cla
   const parsed = ClaimLine.safeParse(doc);
   const fail = (problems: string[]) => new ClaimsFileError(problems.map((p) => `${file}: line ${line}: ${p}`).join('\n'));
   if (!parsed.success) {
-    throw fail(parsed.error.issues.map((i) => {
-      const path = formatPath(i.path) || '(row)';
-      const missing = i.code === 'invalid_type' && /received undefined/.test(i.message);
-      return `${column ? column(path) : path}: ${missing ? 'is required' : i.message}`;
-    }));
+    throw fail(
+      parsed.error.issues.map((i) => {
+        const path = formatPath(i.path) || '(row)';
+        const missing = i.code === 'invalid_type' && /received undefined/.test(i.message);
+        return `${column ? column(path) : path}: ${missing ? 'is required' : i.message}`;
+      }),
+    );
   }
   const { member: m, planId: _planId, ...claim } = parsed.data;
   // A member id shaped like a resident ID number is one: validated (GB 11643), and shown masked.
@@ -166,8 +170,23 @@ const COLUMNS = {
 type Column = keyof typeof COLUMNS;
 export const CLAIM_COLUMNS = Object.keys(COLUMNS) as Column[];
 const REQUIRED: readonly Column[] = [
-  'claimId', 'memberId', 'visitType', 'admissionDate', 'hospitalCode', 'hospitalLevel', 'hospitalPublic', 'hospitalRegion', 'diagnoses',
-  'total', 'basicFundPaid', 'criticalIllnessPaid', 'medicalAssistancePaid', 'inCatalogSelfPay', 'classBCopay', 'outOfCatalogSelfPay', 'overLimitSelfPay',
+  'claimId',
+  'memberId',
+  'visitType',
+  'admissionDate',
+  'hospitalCode',
+  'hospitalLevel',
+  'hospitalPublic',
+  'hospitalRegion',
+  'diagnoses',
+  'total',
+  'basicFundPaid',
+  'criticalIllnessPaid',
+  'medicalAssistancePaid',
+  'inCatalogSelfPay',
+  'classBCopay',
+  'outOfCatalogSelfPay',
+  'overLimitSelfPay',
 ];
 
 /** A schema path back to the CSV column it came from (the longest column path that starts it). */
@@ -180,7 +199,11 @@ function columnOf(path: string): string {
   return best ?? path;
 }
 
-const list = (cell: string) => cell.split(';').map((s) => s.trim()).filter((s) => s !== '');
+const list = (cell: string) =>
+  cell
+    .split(';')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 
 function bool(cell: string, column: string): boolean {
   if (cell === 'true' || cell === 'false') return cell === 'true';
@@ -207,35 +230,74 @@ function csvRecord(header: readonly (Column | undefined)[], cells: readonly stri
     const cell = (cells[i] ?? '').trim();
     if (column === undefined || cell === '') return;
     switch (column) {
-      case 'hospitalLevel': case 'age': set(doc, COLUMNS[column], whole(cell, column)); break;
-      case 'hospitalPublic': case 'referral': case 'basicSettled': set(doc, COLUMNS[column], bool(cell, column)); break;
-      case 'hospitalDesignations': case 'liabilities': case 'reliefGroups': set(doc, COLUMNS[column], list(cell)); break;
-      case 'diagnoses':
-        set(doc, 'diagnoses', list(cell).map((d) => (d.endsWith('*') ? { icd10: d.slice(0, -1), firstDiagnosis: true } : { icd10: d })));
+      case 'hospitalLevel':
+      case 'age':
+        set(doc, COLUMNS[column], whole(cell, column));
         break;
-      case 'preExisting': set(doc, COLUMNS[column], list(cell).map((icd10) => ({ icd10 }))); break;
+      case 'hospitalPublic':
+      case 'referral':
+      case 'basicSettled':
+        set(doc, COLUMNS[column], bool(cell, column));
+        break;
+      case 'hospitalDesignations':
+      case 'liabilities':
+      case 'reliefGroups':
+        set(doc, COLUMNS[column], list(cell));
+        break;
+      case 'diagnoses':
+        set(
+          doc,
+          'diagnoses',
+          list(cell).map((d) => (d.endsWith('*') ? { icd10: d.slice(0, -1), firstDiagnosis: true } : { icd10: d })),
+        );
+        break;
+      case 'preExisting':
+        set(
+          doc,
+          COLUMNS[column],
+          list(cell).map((icd10) => ({ icd10 })),
+        );
+        break;
       case 'otherCompensation':
-        set(doc, COLUMNS[column], list(cell).map((entry) => {
-          const [source, amount, flag] = entry.split(':');
-          if (amount === undefined || (flag !== undefined && flag !== 'subtracted')) throw new Error('otherCompensation: must be entries source:amount[:subtracted] separated by ";"');
-          return { source, amount, alreadySubtracted: flag === 'subtracted' };
-        }));
+        set(
+          doc,
+          COLUMNS[column],
+          list(cell).map((entry) => {
+            const [source, amount, flag] = entry.split(':');
+            if (amount === undefined || (flag !== undefined && flag !== 'subtracted'))
+              throw new Error('otherCompensation: must be entries source:amount[:subtracted] separated by ";"');
+            return { source, amount, alreadySubtracted: flag === 'subtracted' };
+          }),
+        );
         break;
       case 'items':
-        set(doc, 'items', list(cell).map((entry) => {
-          const [code, category, catalogClass, amount, selfPay, limitGroup] = entry.split(':');
-          if (selfPay === undefined) throw new Error('items: must be entries code:category:catalogClass:amount:selfPay[:limitGroup] separated by ";"');
-          return { code, category, catalogClass, amount, selfPay, ...(limitGroup ? { limitGroup } : {}) };
-        }));
+        set(
+          doc,
+          'items',
+          list(cell).map((entry) => {
+            const [code, category, catalogClass, amount, selfPay, limitGroup] = entry.split(':');
+            if (selfPay === undefined) throw new Error('items: must be entries code:category:catalogClass:amount:selfPay[:limitGroup] separated by ";"');
+            return { code, category, catalogClass, amount, selfPay, ...(limitGroup ? { limitGroup } : {}) };
+          }),
+        );
         break;
-      case 'insuredYears': years.insured = list(cell).map((y) => whole(y, column)); break;
-      case 'benefitPaidYears': years.paid = list(cell).map((y) => whole(y, column)); break;
-      default: set(doc, COLUMNS[column], cell);
+      case 'insuredYears':
+        years.insured = list(cell).map((y) => whole(y, column));
+        break;
+      case 'benefitPaidYears':
+        years.paid = list(cell).map((y) => whole(y, column));
+        break;
+      default:
+        set(doc, COLUMNS[column], cell);
     }
   });
   if (years.insured.length > 0 || years.paid.length > 0) {
     const all = [...new Set([...years.insured, ...years.paid])].sort();
-    set(doc, 'member.history', all.map((year) => ({ year, insured: years.insured.includes(year), benefitPaid: years.paid.includes(year) })));
+    set(
+      doc,
+      'member.history',
+      all.map((year) => ({ year, insured: years.insured.includes(year), benefitPaid: years.paid.includes(year) })),
+    );
   }
   return doc;
 }
@@ -250,7 +312,9 @@ function csvHeader(path: string, cells: readonly string[]): (Column | undefined)
     }
     return name as Column;
   });
-  header.forEach((c, i) => { if (c !== undefined && header.indexOf(c) !== i) problems.push(`column "${c}" appears twice`); });
+  header.forEach((c, i) => {
+    if (c !== undefined && header.indexOf(c) !== i) problems.push(`column "${c}" appears twice`);
+  });
   for (const c of REQUIRED) if (!header.includes(c)) problems.push(`missing required column "${c}"`);
   if (problems.length > 0) throw new ClaimsFileError(`${path}: line 1 (header): ${problems.join('; ')}`);
   return header;

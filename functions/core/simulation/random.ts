@@ -113,7 +113,9 @@ export class WeightedPick<T> {
     this.items = entries.map(([item]) => item);
     this.cumulative = new Float64Array(entries.length);
     let total = 0;
-    entries.forEach(([, weight], i) => { this.cumulative[i] = total += weight; });
+    entries.forEach(([, weight], i) => {
+      this.cumulative[i] = total += weight;
+    });
     for (let i = 0; i < entries.length; i++) this.cumulative[i] /= total;
   }
 

@@ -24,8 +24,19 @@ function table(header: readonly string[] | null, rows: readonly (readonly string
 }
 
 function groupTable(label: string, rows: readonly GroupRow[]): string {
-  return table([label, 'members', 'claimants', 'claims', 'paid claims', 'premium', 'paid', 'payout ratio'],
-    rows.map((r) => [r.group, grouped(r.members), grouped(r.claimants), grouped(r.claims), grouped(r.paidClaims), grouped(r.premium), grouped(r.paid), r.payoutRatio ?? '—']));
+  return table(
+    [label, 'members', 'claimants', 'claims', 'paid claims', 'premium', 'paid', 'payout ratio'],
+    rows.map((r) => [
+      r.group,
+      grouped(r.members),
+      grouped(r.claimants),
+      grouped(r.claims),
+      grouped(r.paidClaims),
+      grouped(r.premium),
+      grouped(r.paid),
+      r.payoutRatio ?? '—',
+    ]),
+  );
 }
 
 /** How charts name a plan: its id, short where the reference is a file path; the reference where both plans share an id. */
@@ -36,7 +47,10 @@ function label(plans: readonly PlanReport[], p: PlanReport): string {
 /** One series per plan over the groups of the first plan (a what-if's plans share their groups). */
 function ratioSeries(plans: readonly PlanReport[], rows: (p: PlanReport) => readonly GroupRow[]): { categories: string[]; series: Series[] } {
   const categories = rows(plans[0]).map((r) => r.group);
-  return { categories, series: plans.map((p) => ({ name: label(plans, p), values: categories.map((c) => num(rows(p).find((r) => r.group === c)?.payoutRatio ?? null)) })) };
+  return {
+    categories,
+    series: plans.map((p) => ({ name: label(plans, p), values: categories.map((c) => num(rows(p).find((r) => r.group === c)?.payoutRatio ?? null)) })),
+  };
 }
 
 function charts(r: SimulationReport): string[] {
@@ -49,78 +63,145 @@ function charts(r: SimulationReport): string[] {
   } else {
     const paid = (rows: (p: PlanReport) => readonly GroupRow[]) => {
       const categories = rows(plans[0]).map((x) => x.group);
-      return { categories, series: plans.map((p) => ({ name: label(plans, p), values: categories.map((c) => num(rows(p).find((x) => x.group === c)?.paid ?? null)) })) };
+      return {
+        categories,
+        series: plans.map((p) => ({ name: label(plans, p), values: categories.map((c) => num(rows(p).find((x) => x.group === c)?.paid ?? null)) })),
+      };
     };
     out.push(barChart({ id: 'paid-by-age-band', title: 'Paid by age band (yuan)', ...paid((p) => p.byAgeBand), format: yuanText }));
     out.push(barChart({ id: 'paid-by-population', title: 'Paid by population (yuan)', ...paid((p) => p.byPopulation), format: yuanText }));
   }
   const benefits = [...new Set(plans.flatMap((p) => p.byBenefit.map((b) => b.benefitId)))];
-  out.push(barChart({
-    id: 'paid-by-benefit', title: 'Paid by benefit (yuan)', categories: benefits, format: yuanText,
-    series: plans.map((p) => ({ name: label(plans, p), values: benefits.map((b) => num(p.byBenefit.find((x) => x.benefitId === b)?.paid ?? null)) })),
-  }));
+  out.push(
+    barChart({
+      id: 'paid-by-benefit',
+      title: 'Paid by benefit (yuan)',
+      categories: benefits,
+      format: yuanText,
+      series: plans.map((p) => ({ name: label(plans, p), values: benefits.map((b) => num(p.byBenefit.find((x) => x.benefitId === b)?.paid ?? null)) })),
+    }),
+  );
   const percentiles = [...plans[0].perMember.percentiles.map((x) => `p${x.percentile}`), 'max'];
-  out.push(barChart({
-    id: 'member-percentiles', title: 'Payout per paid member, percentiles (yuan, log scale)', categories: percentiles, format: yuanText, log: true,
-    series: plans.map((p) => ({ name: label(plans, p), values: [...p.perMember.percentiles.map((x) => Number(x.paidMembers)), Number(p.perMember.max)] })),
-  }));
+  out.push(
+    barChart({
+      id: 'member-percentiles',
+      title: 'Payout per paid member, percentiles (yuan, log scale)',
+      categories: percentiles,
+      format: yuanText,
+      log: true,
+      series: plans.map((p) => ({ name: label(plans, p), values: [...p.perMember.percentiles.map((x) => Number(x.paidMembers)), Number(p.perMember.max)] })),
+    }),
+  );
   if (plans[0].years.length > 1) {
     const years = plans[0].years.map((y) => String(y.year));
     const u = r.uncertainty[0];
-    out.push(barChart({
-      id: 'ratio-by-year', title: 'Payout ratio by generated year', categories: years, format: ratioText,
-      series: plans.map((p) => ({ name: label(plans, p), values: p.years.map((y) => num(y.payoutRatio)) })),
-      lines: u ? [{ value: Number(u.low), label: `5 % ${u.low}` }, { value: Number(u.high), label: `95 % ${u.high}` }] : [],
-    }));
+    out.push(
+      barChart({
+        id: 'ratio-by-year',
+        title: 'Payout ratio by generated year',
+        categories: years,
+        format: ratioText,
+        series: plans.map((p) => ({ name: label(plans, p), values: p.years.map((y) => num(y.payoutRatio)) })),
+        lines: u
+          ? [
+              { value: Number(u.low), label: `5 % ${u.low}` },
+              { value: Number(u.high), label: `95 % ${u.high}` },
+            ]
+          : [],
+      }),
+    );
   }
   if (r.difference) {
     const d = r.difference;
     const change = `${label(plans, plans[1])} − ${label(plans, plans[0])}`;
-    out.push(barChart({
-      id: 'difference-by-age-band', title: `Difference in paid by age band: ${change} (yuan)`, categories: d.byAgeBand.map((x) => x.group), format: yuanText,
-      series: [{ name: 'difference', values: d.byAgeBand.map((x) => num(x.difference)) }],
-    }));
-    out.push(barChart({
-      id: 'difference-by-benefit', title: `Difference in paid by benefit: ${change} (yuan)`, categories: d.byBenefit.map((x) => x.group), format: yuanText,
-      series: [{ name: 'difference', values: d.byBenefit.map((x) => num(x.difference)) }],
-    }));
+    out.push(
+      barChart({
+        id: 'difference-by-age-band',
+        title: `Difference in paid by age band: ${change} (yuan)`,
+        categories: d.byAgeBand.map((x) => x.group),
+        format: yuanText,
+        series: [{ name: 'difference', values: d.byAgeBand.map((x) => num(x.difference)) }],
+      }),
+    );
+    out.push(
+      barChart({
+        id: 'difference-by-benefit',
+        title: `Difference in paid by benefit: ${change} (yuan)`,
+        categories: d.byBenefit.map((x) => x.group),
+        format: yuanText,
+        series: [{ name: 'difference', values: d.byBenefit.map((x) => num(x.difference)) }],
+      }),
+    );
   }
   return out;
 }
 
 function planSection(p: PlanReport): string {
-  const refusals = Object.entries(p.refusals).map(([code, n]) => `${code} ${grouped(n)}`).join(', ');
+  const refusals = Object.entries(p.refusals)
+    .map(([code, n]) => `${code} ${grouped(n)}`)
+    .join(', ');
   return `<section class="plan"><h2>${e(p.ref)}: ${e(p.name)}</h2>
 <p class="headline">payout ratio: <strong>${e(p.payoutRatio ?? '— (no premium)')}</strong>${p.payoutRatioFloor === null ? '' : ` (the plan's floor: ${e(p.payoutRatioFloor)})`}</p>
-${table(null, [
-    ['members', grouped(p.members)], ['claimants', grouped(p.claimants)], ['claims', grouped(p.claims)],
+${table(
+  null,
+  [
+    ['members', grouped(p.members)],
+    ['claimants', grouped(p.claimants)],
+    ['claims', grouped(p.claims)],
     ['paid claims', `${grouped(p.paidClaims)}${p.paidClaimsPer100Members === null ? '' : ` (${p.paidClaimsPer100Members} per 100 members)`}`],
-    ['premium', grouped(p.premium)], ['paid', grouped(p.paid)], ['paid per paid claim', grouped(p.paidPerPaidClaim)],
+    ['premium', grouped(p.premium)],
+    ['paid', grouped(p.paid)],
+    ['paid per paid claim', grouped(p.paidPerPaidClaim)],
     ['largest claim', p.largestClaim === null ? '—' : `${grouped(p.largestClaim.paid)} (${p.largestClaim.claimId})`],
-    ['decisions', `payable ${grouped(p.decisions.payable)}, nothing payable ${grouped(p.decisions.nothingPayable)}, refused ${grouped(p.decisions.refused)}${refusals ? ` (${refusals})` : ''}`],
-  ], 'summary')}
-<h3>By benefit</h3>${table(['benefit', 'name', 'paid claims', 'paid', 'share'], p.byBenefit.map((b) => [b.benefitId, b.name, grouped(b.paidClaims), grouped(b.paid), b.share]))}
+    [
+      'decisions',
+      `payable ${grouped(p.decisions.payable)}, nothing payable ${grouped(p.decisions.nothingPayable)}, refused ${grouped(p.decisions.refused)}${refusals ? ` (${refusals})` : ''}`,
+    ],
+  ],
+  'summary',
+)}
+<h3>By benefit</h3>${table(
+    ['benefit', 'name', 'paid claims', 'paid', 'share'],
+    p.byBenefit.map((b) => [b.benefitId, b.name, grouped(b.paidClaims), grouped(b.paid), b.share]),
+  )}
 <h3>By age band</h3>${groupTable('band', p.byAgeBand)}
 <h3>By population</h3>${groupTable('population', p.byPopulation)}
 <h3>Per-member payout (${grouped(p.perMember.paidMembers)} of ${grouped(p.perMember.members)} members paid)</h3>
 ${table(['percentile', 'all members', 'paid members'], [...p.perMember.percentiles.map((x) => [`p${x.percentile}`, grouped(x.allMembers), grouped(x.paidMembers)]), ['max', grouped(p.perMember.max), grouped(p.perMember.max)]])}
-${p.years.length > 1 ? `<h3>By year</h3>${table(['year', 'members', 'premium', 'paid', 'payout ratio'], p.years.map((y) => [String(y.year), grouped(y.members), grouped(y.premium), grouped(y.paid), y.payoutRatio ?? '—']))}` : ''}
+${
+  p.years.length > 1
+    ? `<h3>By year</h3>${table(
+        ['year', 'members', 'premium', 'paid', 'payout ratio'],
+        p.years.map((y) => [String(y.year), grouped(y.members), grouped(y.premium), grouped(y.paid), y.payoutRatio ?? '—']),
+      )}`
+    : ''
+}
 </section>`;
 }
 
 function differenceSection(d: DifferenceReport): string {
   const rows = (xs: DifferenceReport['byBenefit']) => xs.map((x) => [x.group, grouped(x.plan), grouped(x.against), grouped(x.difference)]);
   return `<section class="difference"><h2>Difference: ${e(d.against)} − ${e(d.plan)}</h2>
-${table(['', d.plan, d.against, 'difference'], [
+${table(
+  ['', d.plan, d.against, 'difference'],
+  [
     ['premium', grouped(d.premium.plan), grouped(d.premium.against), grouped(d.premium.difference)],
     ['paid', grouped(d.paid.plan), grouped(d.paid.against), grouped(d.paid.difference)],
     ['payout ratio', d.payoutRatio.plan ?? '—', d.payoutRatio.against ?? '—', d.payoutRatio.difference ?? '—'],
-  ])}
+  ],
+)}
 <p>claims compared ${grouped(d.claims.compared)}: ${grouped(d.claims.changed)} changed (${grouped(d.claims.up)} paid more, ${grouped(d.claims.down)} paid less)</p>
 <h3>Paid by benefit</h3>${table(['benefit', d.plan, d.against, 'difference'], rows(d.byBenefit))}
 <h3>Paid by age band</h3>${table(['band', d.plan, d.against, 'difference'], rows(d.byAgeBand))}
 <h3>Paid by population</h3>${table(['population', d.plan, d.against, 'difference'], rows(d.byPopulation))}
-${d.largest.length > 0 ? `<h3>Claims that changed most</h3>${table(['claim', 'member', d.plan, d.against, 'difference'], d.largest.map((c) => [c.claimId, c.memberId, grouped(c.paid), grouped(c.against), grouped(c.difference)]))}` : ''}
+${
+  d.largest.length > 0
+    ? `<h3>Claims that changed most</h3>${table(
+        ['claim', 'member', d.plan, d.against, 'difference'],
+        d.largest.map((c) => [c.claimId, c.memberId, grouped(c.paid), grouped(c.against), grouped(c.difference)]),
+      )}`
+    : ''
+}
 </section>`;
 }
 
@@ -133,11 +214,18 @@ svg.chart{background:#fafbfc;border:1px solid #e3e6ea}.chart-title{font-size:14p
 
 export function renderHtml(r: SimulationReport): string {
   const title = `Simulated city-year: ${r.plans.map((p) => p.ref).join(' against ')}`;
-  const uncertainty = r.uncertainty.map((u) => `<p class="headline">payout ratio of ${e(u.plan)}, 90 % interval over ${u.years} years: <strong>${u.low} – ${u.high}</strong> (mean ${u.mean})</p>`).join('');
+  const uncertainty = r.uncertainty
+    .map(
+      (u) =>
+        `<p class="headline">payout ratio of ${e(u.plan)}, 90 % interval over ${u.years} years: <strong>${u.low} – ${u.high}</strong> (mean ${u.mean})</p>`,
+    )
+    .join('');
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>${e(title)}</title><style>${STYLE}</style></head>
 <body><h1>${e(title)}</h1>
-${sourceLines(r).map((l) => `<p class="source">${e(l.trim())}</p>`).join('')}
+${sourceLines(r)
+  .map((l) => `<p class="source">${e(l.trim())}</p>`)
+  .join('')}
 ${uncertainty}
 <div class="charts">${charts(r).join('')}</div>
 ${r.plans.map(planSection).join('')}

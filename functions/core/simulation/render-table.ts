@@ -19,34 +19,70 @@ export function grouped(value: string | number | null): string {
 /** Columns: the first `left` left-aligned (names), the rest right-aligned (numbers). */
 export function textTable(header: readonly string[], rows: readonly (readonly string[])[], left = 1): string {
   const widths = header.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i]))));
-  const line = (cells: readonly string[]) => '  ' + cells.map((c, i) => (i < left ? padColumns(c, widths[i]) : ' '.repeat(widths[i] - displayWidth(c)) + c)).join('  ');
+  const line = (cells: readonly string[]) =>
+    '  ' + cells.map((c, i) => (i < left ? padColumns(c, widths[i]) : ' '.repeat(widths[i] - displayWidth(c)) + c)).join('  ');
   return [line(header), ...rows.map(line)].map((l) => l.trimEnd()).join('\n');
 }
 
 const GROUP_HEADER = ['', 'members', 'claimants', 'claims', 'paid claims', 'premium', 'paid', 'payout ratio'];
 function groupRows(rows: readonly GroupRow[]): string[][] {
-  return rows.map((r) => [r.group, grouped(r.members), grouped(r.claimants), grouped(r.claims), grouped(r.paidClaims), grouped(r.premium), grouped(r.paid), r.payoutRatio ?? '—']);
+  return rows.map((r) => [
+    r.group,
+    grouped(r.members),
+    grouped(r.claimants),
+    grouped(r.claims),
+    grouped(r.paidClaims),
+    grouped(r.premium),
+    grouped(r.paid),
+    r.payoutRatio ?? '—',
+  ]);
 }
 
 function planSection(p: PlanReport): string[] {
   const out = [`== ${p.ref}: ${p.name} (${p.planId})`];
-  out.push(`members ${grouped(p.members)}   claimants ${grouped(p.claimants)}   claims ${grouped(p.claims)}   paid claims ${grouped(p.paidClaims)}${p.paidClaimsPer100Members === null ? '' : ` (${p.paidClaimsPer100Members} per 100 members)`}`);
+  out.push(
+    `members ${grouped(p.members)}   claimants ${grouped(p.claimants)}   claims ${grouped(p.claims)}   paid claims ${grouped(p.paidClaims)}${p.paidClaimsPer100Members === null ? '' : ` (${p.paidClaimsPer100Members} per 100 members)`}`,
+  );
   out.push(`premium ${grouped(p.premium)}   paid ${grouped(p.paid)}`);
   out.push(`payout ratio: ${p.payoutRatio ?? '— (no premium)'}${p.payoutRatioFloor === null ? '' : `   (the plan's floor: ${p.payoutRatioFloor})`}`);
-  out.push(`paid per paid claim ${grouped(p.paidPerPaidClaim)}   largest claim ${p.largestClaim === null ? '—' : `${grouped(p.largestClaim.paid)} (${p.largestClaim.claimId})`}`);
-  const refusals = Object.entries(p.refusals).map(([code, n]) => `${code} ${grouped(n)}`).join(', ');
-  out.push(`decisions: payable ${grouped(p.decisions.payable)}, nothing payable ${grouped(p.decisions.nothingPayable)}, refused ${grouped(p.decisions.refused)}${refusals ? ` (${refusals})` : ''}`);
+  out.push(
+    `paid per paid claim ${grouped(p.paidPerPaidClaim)}   largest claim ${p.largestClaim === null ? '—' : `${grouped(p.largestClaim.paid)} (${p.largestClaim.claimId})`}`,
+  );
+  const refusals = Object.entries(p.refusals)
+    .map(([code, n]) => `${code} ${grouped(n)}`)
+    .join(', ');
+  out.push(
+    `decisions: payable ${grouped(p.decisions.payable)}, nothing payable ${grouped(p.decisions.nothingPayable)}, refused ${grouped(p.decisions.refused)}${refusals ? ` (${refusals})` : ''}`,
+  );
   out.push('', 'by benefit');
-  out.push(textTable(['benefit', 'name', 'paid claims', 'paid', 'share'], p.byBenefit.map((b) => [b.benefitId, b.name, grouped(b.paidClaims), grouped(b.paid), b.share]), 2));
+  out.push(
+    textTable(
+      ['benefit', 'name', 'paid claims', 'paid', 'share'],
+      p.byBenefit.map((b) => [b.benefitId, b.name, grouped(b.paidClaims), grouped(b.paid), b.share]),
+      2,
+    ),
+  );
   out.push('', 'by age band', textTable(['band', ...GROUP_HEADER.slice(1)], groupRows(p.byAgeBand)));
   out.push('', 'by population', textTable(['population', ...GROUP_HEADER.slice(1)], groupRows(p.byPopulation)));
   out.push('', `per-member payout (${grouped(p.perMember.paidMembers)} of ${grouped(p.perMember.members)} members paid)`);
-  out.push(textTable(['percentile', 'all members', 'paid members'], [
-    ...p.perMember.percentiles.map((r) => [`p${r.percentile}`, grouped(r.allMembers), grouped(r.paidMembers)]),
-    ['max', grouped(p.perMember.max), grouped(p.perMember.max)],
-  ]));
+  out.push(
+    textTable(
+      ['percentile', 'all members', 'paid members'],
+      [
+        ...p.perMember.percentiles.map((r) => [`p${r.percentile}`, grouped(r.allMembers), grouped(r.paidMembers)]),
+        ['max', grouped(p.perMember.max), grouped(p.perMember.max)],
+      ],
+    ),
+  );
   if (p.years.length > 1) {
-    out.push('', 'by year', textTable(['year', 'members', 'premium', 'paid', 'payout ratio'], p.years.map((y) => [String(y.year), grouped(y.members), grouped(y.premium), grouped(y.paid), y.payoutRatio ?? '—'])));
+    out.push(
+      '',
+      'by year',
+      textTable(
+        ['year', 'members', 'premium', 'paid', 'payout ratio'],
+        p.years.map((y) => [String(y.year), grouped(y.members), grouped(y.premium), grouped(y.paid), y.payoutRatio ?? '—']),
+      ),
+    );
   }
   return out;
 }
@@ -57,18 +93,31 @@ function differenceRows(rows: readonly GroupDifference[]): string[][] {
 
 function differenceSection(d: DifferenceReport): string[] {
   const out = [`== difference: ${d.against} against ${d.plan} (${d.against} − ${d.plan})`];
-  out.push(textTable(['', d.plan, d.against, 'difference'], [
-    ['premium', grouped(d.premium.plan), grouped(d.premium.against), grouped(d.premium.difference)],
-    ['paid', grouped(d.paid.plan), grouped(d.paid.against), grouped(d.paid.difference)],
-    ['payout ratio', d.payoutRatio.plan ?? '—', d.payoutRatio.against ?? '—', d.payoutRatio.difference ?? '—'],
-  ]));
-  out.push(`claims compared ${grouped(d.claims.compared)}: ${grouped(d.claims.changed)} changed (${grouped(d.claims.up)} paid more, ${grouped(d.claims.down)} paid less)`);
+  out.push(
+    textTable(
+      ['', d.plan, d.against, 'difference'],
+      [
+        ['premium', grouped(d.premium.plan), grouped(d.premium.against), grouped(d.premium.difference)],
+        ['paid', grouped(d.paid.plan), grouped(d.paid.against), grouped(d.paid.difference)],
+        ['payout ratio', d.payoutRatio.plan ?? '—', d.payoutRatio.against ?? '—', d.payoutRatio.difference ?? '—'],
+      ],
+    ),
+  );
+  out.push(
+    `claims compared ${grouped(d.claims.compared)}: ${grouped(d.claims.changed)} changed (${grouped(d.claims.up)} paid more, ${grouped(d.claims.down)} paid less)`,
+  );
   out.push('', 'paid by benefit', textTable(['benefit', d.plan, d.against, 'difference'], differenceRows(d.byBenefit)));
   out.push('', 'paid by age band', textTable(['band', d.plan, d.against, 'difference'], differenceRows(d.byAgeBand)));
   out.push('', 'paid by population', textTable(['population', d.plan, d.against, 'difference'], differenceRows(d.byPopulation)));
   if (d.largest.length > 0) {
     out.push('', `claims that changed most (${d.largest.length})`);
-    out.push(textTable(['claim', 'member', d.plan, d.against, 'difference'], d.largest.map((c) => [c.claimId, c.memberId, grouped(c.paid), grouped(c.against), grouped(c.difference)]), 2));
+    out.push(
+      textTable(
+        ['claim', 'member', d.plan, d.against, 'difference'],
+        d.largest.map((c) => [c.claimId, c.memberId, grouped(c.paid), grouped(c.against), grouped(c.difference)]),
+        2,
+      ),
+    );
   }
   return out;
 }
@@ -76,7 +125,9 @@ function differenceSection(d: DifferenceReport): string[] {
 export function sourceLines(r: SimulationReport): string[] {
   const s = r.source;
   if (s.kind === 'claims') {
-    const insured = Object.entries(s.insured).map(([tier, n]) => `${tier} ${grouped(n)}`).join(', ');
+    const insured = Object.entries(s.insured)
+      .map(([tier, n]) => `${tier} ${grouped(n)}`)
+      .join(', ');
     return [`source: claims file ${s.file}; insured ${insured}`];
   }
   return [

@@ -54,8 +54,15 @@ export function yearSetting(plans: readonly LoadedPlan[], params: SimulationPara
   const province = primary.region.adminCode.slice(0, 2);
   const inProvince = new Map(counties.map((c) => [c, otherCityOf(province, [c, primary.region.adminCode])]));
   return {
-    primary, counties, inProvince, outOfProvince: province === '11' ? '310101' : '110101',
-    coverStart, coverEnd, days, coverDays, productYear: primary.productYear,
+    primary,
+    counties,
+    inProvince,
+    outOfProvince: province === '11' ? '310101' : '110101',
+    coverStart,
+    coverEnd,
+    days,
+    coverDays,
+    productYear: primary.productYear,
     designations: designationsByVisit(plans),
     drugs: listEntries(plans, 'drugs'),
     catalogue: listEntries(plans, 'catalogue').map((e) => e.code),
@@ -89,7 +96,12 @@ function designationsByVisit(plans: readonly LoadedPlan[]): Record<VisitType, st
     for (const b of plan.benefits) for (const visit of b.visits) for (const d of b.where.designations) found[visit].add(d);
   }
   const sorted = (s: Set<string>) => [...s].sort();
-  return { inpatient: sorted(found.inpatient), 'outpatient-special-disease': sorted(found['outpatient-special-disease']), outpatient: sorted(found.outpatient), pharmacy: sorted(found.pharmacy) };
+  return {
+    inpatient: sorted(found.inpatient),
+    'outpatient-special-disease': sorted(found['outpatient-special-disease']),
+    outpatient: sorted(found.outpatient),
+    pharmacy: sorted(found.pharmacy),
+  };
 }
 
 /** Entries of the lists of one kind that some benefit pays items from, once per code. */
@@ -106,11 +118,13 @@ function listEntries(plans: readonly LoadedPlan[], kind: 'drugs' | 'catalogue'):
 }
 
 function emptyListWarnings(plans: readonly LoadedPlan[]): string[] {
-  return plans.flatMap((plan) => plan.benefits.flatMap((b) => {
-    const id = b.covers.items?.list;
-    if (id === undefined || plan.lists[id].entries.length > 0 || b.covers.settlement.length > 0) return [];
-    return [`${plan.id}: benefit ${b.id} pays only items on list "${id}", which is empty (the city has not supplied it): it pays nothing here`];
-  }));
+  return plans.flatMap((plan) =>
+    plan.benefits.flatMap((b) => {
+      const id = b.covers.items?.list;
+      if (id === undefined || plan.lists[id].entries.length > 0 || b.covers.settlement.length > 0) return [];
+      return [`${plan.id}: benefit ${b.id} pays only items on list "${id}", which is empty (the city has not supplied it): it pays nothing here`];
+    }),
+  );
 }
 
 function tierPick(plans: readonly LoadedPlan[], params: SimulationParameters): WeightedPick<string> {

@@ -133,8 +133,16 @@ export interface GenerateOptions extends RunOptions {
 
 /** Simulates `years` generated years of `membersPerYear` insured members under each plan (the first generates). */
 export function simulateGenerated(plans: readonly PlanRef[], params: SimulationParameters, options: GenerateOptions): SimulationReport {
-  const generator = new CityYearGenerator(plans.map((p) => p.plan), params);
-  const run = new Run(plans, params.population.ageBands.map((b) => b.name), null, options);
+  const generator = new CityYearGenerator(
+    plans.map((p) => p.plan),
+    params,
+  );
+  const run = new Run(
+    plans,
+    params.population.ageBands.map((b) => b.name),
+    null,
+    options,
+  );
   let people = 0;
   for (let year = 1; year <= options.years; year++) {
     const population = { people: 0 };
@@ -152,8 +160,14 @@ export function simulateGenerated(plans: readonly PlanRef[], params: SimulationP
   const members = options.membersPerYear * options.years;
   return {
     source: {
-      kind: 'generated', parameters: options.parametersFile, seed: options.seed, years: options.years, membersPerYear: options.membersPerYear,
-      people, participation: people === 0 ? '0.0000' : new Decimal(members).div(people).toFixed(4), participationRate: s.participationRate,
+      kind: 'generated',
+      parameters: options.parametersFile,
+      seed: options.seed,
+      years: options.years,
+      membersPerYear: options.membersPerYear,
+      people,
+      participation: people === 0 ? '0.0000' : new Decimal(members).div(people).toFixed(4),
+      participationRate: s.participationRate,
       cover: { start: s.coverStart, end: s.coverEnd },
     },
     plans: reports,
@@ -165,7 +179,10 @@ export function simulateGenerated(plans: readonly PlanRef[], params: SimulationP
 
 /** The 5th and 95th percentiles (interpolated between ranks) and the mean of a plan's yearly payout ratios; none without a premium. */
 function interval(report: PlanReport): Interval | undefined {
-  const ratios = report.years.filter((y) => new Decimal(y.premium).gt(0)).map((y) => new Decimal(y.paid).div(y.premium)).sort((a, b) => a.comparedTo(b));
+  const ratios = report.years
+    .filter((y) => new Decimal(y.premium).gt(0))
+    .map((y) => new Decimal(y.paid).div(y.premium))
+    .sort((a, b) => a.comparedTo(b));
   if (ratios.length === 0) return undefined;
   const quantile = (q: number) => {
     const h = (ratios.length - 1) * q;
@@ -215,14 +232,17 @@ export async function simulateClaims(plans: readonly PlanRef[], rows: AsyncItera
           throw new ClaimsFileError(`${options.file}: line ${row.line}: member.tier: plan ${plan.id} has no tier "${row.member.context.tier}"`);
         }
       }
-      members.set(id, seen = { run: new MemberRun(row.member, plans.length), line: row.line, context });
+      members.set(id, (seen = { run: new MemberRun(row.member, plans.length), line: row.line, context }));
     } else if (seen.context !== context) {
-      throw new ClaimsFileError(`${options.file}: line ${row.line}: member: differs from the same member's first claim (line ${seen.line}); a member's context is the same on each of their claims`);
+      throw new ClaimsFileError(
+        `${options.file}: line ${row.line}: member: differs from the same member's first claim (line ${seen.line}); a member's context is the same on each of their claims`,
+      );
     }
     run.claim(seen.run, 1, row.claim);
   }
   const insured = [...options.insured.values()].reduce((a, b) => a + b, 0);
-  if (insured < members.size) throw new ClaimsFileError(`--insured: ${insured} insured is fewer than the ${members.size} members with claims in ${options.file}`);
+  if (insured < members.size)
+    throw new ClaimsFileError(`--insured: ${insured} insured is fewer than the ${members.size} members with claims in ${options.file}`);
   for (const { run: memberRun } of members.values()) run.memberDone(memberRun, 1);
   const { plans: reports, difference } = run.reports();
   return {

@@ -77,9 +77,13 @@ export function barChart(c: BarChart): string {
       const top = Math.min(y(v), base);
       const h = Math.max(0.5, Math.abs(base - y(v)));
       const x = x0 + k * barW;
-      parts.push(`<rect class="bar" x="${x.toFixed(1)}" y="${top.toFixed(1)}" width="${(barW - 2).toFixed(1)}" height="${h.toFixed(1)}" fill="${COLOURS[k % COLOURS.length]}"><title>${escapeHtml(`${s.name} · ${category}: ${c.format(v)}`)}</title></rect>`);
+      parts.push(
+        `<rect class="bar" x="${x.toFixed(1)}" y="${top.toFixed(1)}" width="${(barW - 2).toFixed(1)}" height="${h.toFixed(1)}" fill="${COLOURS[k % COLOURS.length]}"><title>${escapeHtml(`${s.name} · ${category}: ${c.format(v)}`)}</title></rect>`,
+      );
     });
-    parts.push(`<text x="${(MARGIN.left + i * groupW + groupW / 2).toFixed(1)}" y="${HEIGHT - MARGIN.bottom + 16}" text-anchor="middle" class="category">${escapeHtml(category)}</text>`);
+    parts.push(
+      `<text x="${(MARGIN.left + i * groupW + groupW / 2).toFixed(1)}" y="${HEIGHT - MARGIN.bottom + 16}" text-anchor="middle" class="category">${escapeHtml(category)}</text>`,
+    );
   });
   parts.push(`<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${base.toFixed(1)}" y2="${base.toFixed(1)}" class="axis"/>`);
   for (const l of c.lines ?? []) {
@@ -90,7 +94,9 @@ export function barChart(c: BarChart): string {
   if (c.series.length > 1) {
     c.series.forEach((s, k) => {
       const x = MARGIN.left + k * 220;
-      parts.push(`<rect x="${x}" y="${HEIGHT - 22}" width="12" height="12" fill="${COLOURS[k % COLOURS.length]}"/><text x="${x + 18}" y="${HEIGHT - 12}" class="legend">${escapeHtml(s.name)}</text>`);
+      parts.push(
+        `<rect x="${x}" y="${HEIGHT - 22}" width="12" height="12" fill="${COLOURS[k % COLOURS.length]}"/><text x="${x + 18}" y="${HEIGHT - 12}" class="legend">${escapeHtml(s.name)}</text>`,
+      );
     });
   }
   return `<svg class="chart" data-chart="${escapeHtml(c.id)}" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escapeHtml(c.title)}" xmlns="http://www.w3.org/2000/svg">${parts.join('')}</svg>`;

@@ -104,12 +104,12 @@ export class PlanTally {
     const groups = [this.all];
     if (member.ageBand !== undefined) {
       let band = this.bands.get(member.ageBand);
-      if (!band) this.bands.set(member.ageBand, band = new Group());
+      if (!band) this.bands.set(member.ageBand, (band = new Group()));
       groups.push(band);
     }
     if (member.population !== undefined) groups.push(this.populations.get(member.population)!);
     let y = this.years.get(year);
-    if (!y) this.years.set(year, y = new Group());
+    if (!y) this.years.set(year, (y = new Group()));
     groups.push(y);
     return groups;
   }
@@ -167,8 +167,14 @@ export class PlanTally {
   private row(group: string, g: Group, known: boolean): GroupRow {
     const premium = known ? this.premiumOf(g.tiers) : null;
     return {
-      group, members: known ? g.members : null, claimants: g.claimants, claims: g.claims, paidClaims: g.paidClaims,
-      premium: premium === null ? null : formatYuan(premium), paid: formatYuan(g.paid), payoutRatio: payoutRatio(g.paid, premium),
+      group,
+      members: known ? g.members : null,
+      claimants: g.claimants,
+      claims: g.claims,
+      paidClaims: g.paidClaims,
+      premium: premium === null ? null : formatYuan(premium),
+      paid: formatYuan(g.paid),
+      payoutRatio: payoutRatio(g.paid, premium),
     };
   }
 
@@ -197,16 +203,22 @@ export class PlanTally {
       refusals: Object.fromEntries([...this.refusals].sort(([a], [b]) => a.localeCompare(b))),
       byBenefit: this.plan.benefits.map((b) => {
         const row = this.benefits.get(b.id)!;
-        return { benefitId: b.id, name: b.name, paidClaims: row.paidClaims, paid: formatYuan(row.paid), share: paid.isZero() ? '0.0000' : row.paid.div(paid).toFixed(4) };
+        return {
+          benefitId: b.id,
+          name: b.name,
+          paidClaims: row.paidClaims,
+          paid: formatYuan(row.paid),
+          share: paid.isZero() ? '0.0000' : row.paid.div(paid).toFixed(4),
+        };
       }),
       byAgeBand: [...this.bands].map(([band, g]) => this.row(band, g, known)),
       byPopulation: [...this.populations].map(([population, g]) => this.row(population, g, known)),
       perMember: { members, paidMembers: this.distribution.paidMembers, percentiles: rows, max },
       years: known
         ? [...this.years].map(([year, g]) => {
-          const p = this.premiumOf(g.tiers);
-          return { year, members: g.members, premium: formatYuan(p), paid: formatYuan(g.paid), payoutRatio: payoutRatio(g.paid, p) };
-        })
+            const p = this.premiumOf(g.tiers);
+            return { year, members: g.members, premium: formatYuan(p), paid: formatYuan(g.paid), payoutRatio: payoutRatio(g.paid, p) };
+          })
         : [],
     };
   }

@@ -38,7 +38,11 @@ const DRUG_THERAPY = 'Z51.1';
 const GENERIC_CODES = 40;
 
 /** A claim and the day of cover it falls on; claim ids are given once the year's claims are in order. */
-interface Dated { day: number; order: number; claim: Claim }
+interface Dated {
+  day: number;
+  order: number;
+  claim: Claim;
+}
 
 export class VisitDraw {
   private readonly params: SimulationParameters;
@@ -56,7 +60,11 @@ export class VisitDraw {
     this.setting = setting;
     const h = params.hospitals;
     this.places = new WeightedPick(Object.entries(h.places) as [Place, number][]);
-    this.levels = new WeightedPick([[1, h.levels[1]], [2, h.levels[2]], [3, h.levels[3]]]);
+    this.levels = new WeightedPick([
+      [1, h.levels[1]],
+      [2, h.levels[2]],
+      [3, h.levels[3]],
+    ]);
     const diagnoses = (list: SimulationParameters['inpatient']['diagnoses']) =>
       new WeightedPick(list.map((d) => [{ icd10: d.icd10, firstDiagnosis: d.firstDiagnosis }, d.weight] as const));
     this.inpatientDiagnoses = diagnoses(params.inpatient.diagnoses);
@@ -104,7 +112,8 @@ export class VisitDraw {
     const outOfCatalog = half(new Decimal(settlement.outOfCatalogSelfPay).times(i.items.outOfCatalogDrug));
     if (outOfCatalog.gt(0)) {
       const catalogue = this.setting.catalogue;
-      const code = catalogue.length > 0 && random.chance(i.items.onCatalogue) ? catalogue[random.below(catalogue.length)] : `OOC-DRUG-${random.below(GENERIC_CODES) + 1}`;
+      const code =
+        catalogue.length > 0 && random.chance(i.items.onCatalogue) ? catalogue[random.below(catalogue.length)] : `OOC-DRUG-${random.below(GENERIC_CODES) + 1}`;
       const amount = formatYuan(outOfCatalog);
       items.push({ code, category: 'drug', catalogClass: 'none', amount, selfPay: amount });
     }
@@ -114,8 +123,16 @@ export class VisitDraw {
       items.push({ code: `C-ITEM-${random.below(GENERIC_CODES) + 1}`, category: 'treatment', catalogClass: 'C', amount, selfPay: amount });
     }
     return {
-      claimId: '', planId, determinations: [],
-      visit: { type: 'inpatient', admissionDate: this.setting.days[day], dischargeDate: this.setting.days[day + stay], hospital: hospital.hospital, referral: hospital.referral },
+      claimId: '',
+      planId,
+      determinations: [],
+      visit: {
+        type: 'inpatient',
+        admissionDate: this.setting.days[day],
+        dischargeDate: this.setting.days[day + stay],
+        hospital: hospital.hospital,
+        referral: hospital.referral,
+      },
       diagnoses: [diagnosis],
       liabilities: this.liability(random),
       settlement,
@@ -127,7 +144,9 @@ export class VisitDraw {
     const total = toYuan(drawCost(random, this.params.specialDisease.cost));
     const hospital = this.hospital(random, m, 'outpatient-special-disease');
     return {
-      claimId: '', planId, determinations: [],
+      claimId: '',
+      planId,
+      determinations: [],
       visit: { type: 'outpatient-special-disease', admissionDate: this.setting.days[day], hospital: hospital.hospital, referral: hospital.referral },
       diagnoses: [this.diagnosis(random, m, this.specialDiseaseDiagnoses)],
       liabilities: [],
@@ -154,13 +173,23 @@ export class VisitDraw {
       out.push({
         day,
         claim: {
-          claimId: '', planId, determinations: [],
+          claimId: '',
+          planId,
+          determinations: [],
           visit: { type: 'outpatient', admissionDate: s.days[day], hospital: hospital.hospital, referral: hospital.referral },
           diagnoses: [{ icd10: diagnosis, firstDiagnosis: false }],
           liabilities: [],
           settlement: {
-            total: amount, basicFundPaid: '0.00', criticalIllnessPaid: '0.00', medicalAssistancePaid: '0.00', otherCompensation: [],
-            inCatalogSelfPay: '0.00', classBCopay: '0.00', outOfCatalogSelfPay: amount, overLimitSelfPay: '0.00', basicSettled: true,
+            total: amount,
+            basicFundPaid: '0.00',
+            criticalIllnessPaid: '0.00',
+            medicalAssistancePaid: '0.00',
+            otherCompensation: [],
+            inCatalogSelfPay: '0.00',
+            classBCopay: '0.00',
+            outOfCatalogSelfPay: amount,
+            overLimitSelfPay: '0.00',
+            basicSettled: true,
           },
           items: [{ code, category: 'drug', catalogClass: 'none', amount, selfPay: amount }],
         },
@@ -221,9 +250,16 @@ export class VisitDraw {
     const assistance = m.relief ? half(selfPay.times(s.assistanceRate)) : ZERO;
     selfPay = selfPay.minus(assistance);
     return {
-      total: formatYuan(total), basicFundPaid: formatYuan(basic), criticalIllnessPaid: formatYuan(critical), medicalAssistancePaid: formatYuan(assistance),
-      otherCompensation: [], inCatalogSelfPay: formatYuan(selfPay), classBCopay: formatYuan(classB),
-      outOfCatalogSelfPay: formatYuan(outOfCatalog), overLimitSelfPay: formatYuan(overLimit), basicSettled: true,
+      total: formatYuan(total),
+      basicFundPaid: formatYuan(basic),
+      criticalIllnessPaid: formatYuan(critical),
+      medicalAssistancePaid: formatYuan(assistance),
+      otherCompensation: [],
+      inCatalogSelfPay: formatYuan(selfPay),
+      classBCopay: formatYuan(classB),
+      outOfCatalogSelfPay: formatYuan(outOfCatalog),
+      overLimitSelfPay: formatYuan(overLimit),
+      basicSettled: true,
     };
   }
 }

@@ -5,8 +5,16 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { GetItemCommand, TransactionCanceledException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand,
-  type NumberValue, type QueryCommandInput, type TransactWriteCommandInput,
+  BatchGetCommand,
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type NumberValue,
+  type QueryCommandInput,
+  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { mapConcurrent } from '../concurrency.ts';
 import { unavailable, unprocessable } from '../errors.ts';
@@ -48,7 +56,15 @@ export function itemBytes(item: Record<string, unknown>): number {
 /** What an item is, from its key, for a refusal a client can act on. */
 function itemKind(item: Record<string, unknown>): string {
   const sk = String(item.sk ?? '');
-  const named: Record<string, string> = { CLAIM: 'claim', ROSTER: 'roster entry', YEAR: 'member year', ORDER: 'order', JOB: 'job', WINDOW: 'window', POPULATION: 'population' };
+  const named: Record<string, string> = {
+    CLAIM: 'claim',
+    ROSTER: 'roster entry',
+    YEAR: 'member year',
+    ORDER: 'order',
+    JOB: 'job',
+    WINDOW: 'window',
+    POPULATION: 'population',
+  };
   if (named[sk]) return named[sk];
   if (sk.startsWith('POLICY#')) return 'policy';
   if (sk.startsWith('B#')) return 'order line';
@@ -64,13 +80,19 @@ export function checkItemSize<T extends Record<string, unknown>>(item: T): T {
   const bytes = itemBytes(item);
   if (bytes <= DYNAMO_ITEM_BYTES - ADDED_LATER_BYTES) return item;
   const what = itemKind(item);
-  throw unprocessable('TOO_LARGE', `the ${what} would take ${Math.ceil(bytes / 1024)} KB stored, and one is stored whole in at most ${(DYNAMO_ITEM_BYTES - ADDED_LATER_BYTES) / 1024} KB: send it with fewer or shorter parts`, {
-    what, bytes, limit: DYNAMO_ITEM_BYTES - ADDED_LATER_BYTES,
-  });
+  throw unprocessable(
+    'TOO_LARGE',
+    `the ${what} would take ${Math.ceil(bytes / 1024)} KB stored, and one is stored whole in at most ${(DYNAMO_ITEM_BYTES - ADDED_LATER_BYTES) / 1024} KB: send it with fewer or shorter parts`,
+    {
+      what,
+      bytes,
+      limit: DYNAMO_ITEM_BYTES - ADDED_LATER_BYTES,
+    },
+  );
 }
 
 export function docOf<T>(item: Record<string, unknown> | undefined): T | undefined {
-  return item === undefined ? undefined : JSON.parse(item.doc as string) as T;
+  return item === undefined ? undefined : (JSON.parse(item.doc as string) as T);
 }
 
 /** A versioned row (member year, policy, job): its document, with the version the condition checks kept as an attribute. */
@@ -222,7 +244,8 @@ export class Table {
   addUpdate(key: Key, moved: [string, number | NumberValue][]) {
     if (moved.length === 0) return undefined;
     return {
-      TableName: this.name, Key: key,
+      TableName: this.name,
+      Key: key,
       UpdateExpression: `ADD ${moved.map((_, i) => `#a${i} :a${i}`).join(', ')}`,
       ExpressionAttributeNames: Object.fromEntries(moved.map(([name], i) => [`#a${i}`, name])),
       ExpressionAttributeValues: Object.fromEntries(moved.map(([, value], i) => [`:a${i}`, value])),
@@ -268,11 +291,19 @@ export class Table {
    * One page of a query, from an opaque cursor this helper returned for the same query (`after`); the next
    * page's cursor when there is more. The cursor is bound to the query's key condition values.
    */
-  async queryPage<T>(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>, read: (item: Record<string, unknown>) => T, after?: string): Promise<{ items: T[]; after?: string }> {
+  async queryPage<T>(
+    input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+    read: (item: Record<string, unknown>) => T,
+    after?: string,
+  ): Promise<{ items: T[]; after?: string }> {
     const boundTo = `${input.IndexName ?? ''}|${JSON.stringify(input.ExpressionAttributeValues ?? {})}`;
-    const result = await this.db.send(new QueryCommand({
-      ...input, TableName: this.name, ...(after !== undefined ? { ExclusiveStartKey: this.cursors.open(after, boundTo) } : {}),
-    }));
+    const result = await this.db.send(
+      new QueryCommand({
+        ...input,
+        TableName: this.name,
+        ...(after !== undefined ? { ExclusiveStartKey: this.cursors.open(after, boundTo) } : {}),
+      }),
+    );
     return {
       items: (result.Items ?? []).map(read),
       ...(result.LastEvaluatedKey ? { after: this.cursors.seal(result.LastEvaluatedKey, boundTo) } : {}),
@@ -284,11 +315,21 @@ export class Table {
    * page: it asks for one item more than it answers (DynamoDB's own cursor comes whenever the limit is reached, so
    * a page ending with the last item would still name a next, empty, page).
    */
-  async queryPageOf<T>(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey' | 'Limit' | 'IndexName'>, limit: number, read: (item: Record<string, unknown>) => T, after?: string): Promise<{ items: T[]; after?: string }> {
+  async queryPageOf<T>(
+    input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey' | 'Limit' | 'IndexName'>,
+    limit: number,
+    read: (item: Record<string, unknown>) => T,
+    after?: string,
+  ): Promise<{ items: T[]; after?: string }> {
     const boundTo = `|${JSON.stringify(input.ExpressionAttributeValues ?? {})}`;
-    const result = await this.db.send(new QueryCommand({
-      ...input, TableName: this.name, Limit: limit + 1, ...(after !== undefined ? { ExclusiveStartKey: this.cursors.open(after, boundTo) } : {}),
-    }));
+    const result = await this.db.send(
+      new QueryCommand({
+        ...input,
+        TableName: this.name,
+        Limit: limit + 1,
+        ...(after !== undefined ? { ExclusiveStartKey: this.cursors.open(after, boundTo) } : {}),
+      }),
+    );
     const items = (result.Items ?? []).slice(0, limit);
     const more = (result.Items ?? []).length > limit;
     return {

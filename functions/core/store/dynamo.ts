@@ -20,9 +20,28 @@ import type { PlanSummary } from '../plan/catalog.ts';
 import type { PlanVersion } from '../plan/version.ts';
 import type { Partner } from '../http/partners.ts';
 import type { Quote, RegisteredHospital } from '../settlement/model.ts';
-import { AccountShareSpent, VersionConflict, type AccountMove, type ClaimCommit, type ClaimInputs, type EnrollmentInputs, type RevisionCommit, type Store } from './store.ts';
 import {
-  COUNTER_SHARDS, JOURNAL_INDEX, RELIEF_INDEX, RENEWAL_INDEX, TTL_ATTRIBUTE, counterShard, journalAttributes, keys, reliefIndexAttributes, renewalIndexAttributes, type Key,
+  AccountShareSpent,
+  VersionConflict,
+  type AccountMove,
+  type ClaimCommit,
+  type ClaimInputs,
+  type EnrollmentInputs,
+  type RevisionCommit,
+  type Store,
+} from './store.ts';
+import {
+  COUNTER_SHARDS,
+  JOURNAL_INDEX,
+  RELIEF_INDEX,
+  RENEWAL_INDEX,
+  TTL_ATTRIBUTE,
+  counterShard,
+  journalAttributes,
+  keys,
+  reliefIndexAttributes,
+  renewalIndexAttributes,
+  type Key,
 } from './keys.ts';
 import { Table, docOf, failedConditions, lostRace, row, rowKey, versioned } from './dynamo-ops.ts';
 
@@ -42,21 +61,32 @@ export class DynamoStore implements Store {
   // ---------- plans: summaries, versions, content ----------
 
   listPlanSummaries(): Promise<PlanSummary[]> {
-    return this.t.queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.planSummary('').pk } }, (item) => docOf<PlanSummary>(item)!);
+    return this.t.queryAll(
+      { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.planSummary('').pk } },
+      (item) => docOf<PlanSummary>(item)!,
+    );
   }
 
   listPlanVersions(planId: string): Promise<PlanVersion[]> {
-    return this.t.queryAll({
-      ConsistentRead: true, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :v)',
-      ExpressionAttributeValues: { ':pk': keys.planVersion(planId, 0).pk, ':v': 'VERSION#' },
-    }, (item) => docOf<PlanVersion>(item)!);
+    return this.t.queryAll(
+      {
+        ConsistentRead: true,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :v)',
+        ExpressionAttributeValues: { ':pk': keys.planVersion(planId, 0).pk, ':v': 'VERSION#' },
+      },
+      (item) => docOf<PlanVersion>(item)!,
+    );
   }
 
   async getPlanContent(planId: string, hash: string): Promise<unknown | undefined> {
-    const parts = await this.t.queryAll({
-      ConsistentRead: true, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)',
-      ExpressionAttributeValues: { ':pk': keys.planContent(planId, hash, 0).pk, ':c': `CONTENT#${hash}#` },
-    }, (item) => ({ data: item.data as Uint8Array, of: item.parts as number }));
+    const parts = await this.t.queryAll(
+      {
+        ConsistentRead: true,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)',
+        ExpressionAttributeValues: { ':pk': keys.planContent(planId, hash, 0).pk, ':c': `CONTENT#${hash}#` },
+      },
+      (item) => ({ data: item.data as Uint8Array, of: item.parts as number }),
+    );
     if (parts.length === 0 || parts.length !== parts[0].of) return undefined;
     return JSON.parse(gunzipSync(Buffer.concat(parts.map((p) => Buffer.from(p.data)))).toString('utf8'));
   }
@@ -65,16 +95,22 @@ export class DynamoStore implements Store {
     // The content first, by digest: writing it twice (a retry, a second publisher) writes the same bytes.
     const zipped = gzipSync(JSON.stringify(content));
     const count = Math.max(1, Math.ceil(zipped.length / CONTENT_PART_BYTES));
-    await this.t.batchWrite(Array.from({ length: count }, (_, part) => ({
-      ...keys.planContent(version.planId, version.hash, part), parts: count, data: zipped.subarray(part * CONTENT_PART_BYTES, (part + 1) * CONTENT_PART_BYTES),
-    })));
+    await this.t.batchWrite(
+      Array.from({ length: count }, (_, part) => ({
+        ...keys.planContent(version.planId, version.hash, part),
+        parts: count,
+        data: zipped.subarray(part * CONTENT_PART_BYTES, (part + 1) * CONTENT_PART_BYTES),
+      })),
+    );
     try {
       await this.t.transact([
         { Put: { TableName: this.t.name, Item: row(keys.planVersion(version.planId, version.seq), version), ConditionExpression: 'attribute_not_exists(pk)' } },
         {
           Put: {
-            TableName: this.t.name, Item: row(keys.planSummary(version.planId), summary, { seq: version.seq }),
-            ConditionExpression: 'attribute_not_exists(pk) OR seq < :seq', ExpressionAttributeValues: { ':seq': version.seq },
+            TableName: this.t.name,
+            Item: row(keys.planSummary(version.planId), summary, { seq: version.seq }),
+            ConditionExpression: 'attribute_not_exists(pk) OR seq < :seq',
+            ExpressionAttributeValues: { ':seq': version.seq },
           },
         },
       ]);
@@ -102,7 +138,12 @@ export class DynamoStore implements Store {
 
   async getWindows(planIds: string[]): Promise<Map<string, WindowState>> {
     const rows = await this.t.batchGet(planIds.map((id) => keys.window(id)));
-    return new Map([...rows.values()].map((item) => { const w = docOf<WindowState>(item)!; return [w.planId, w]; }));
+    return new Map(
+      [...rows.values()].map((item) => {
+        const w = docOf<WindowState>(item)!;
+        return [w.planId, w];
+      }),
+    );
   }
 
   putWindow(state: WindowState): Promise<void> {
@@ -117,10 +158,12 @@ export class DynamoStore implements Store {
 
   async getPeople(personIds: string[]): Promise<Map<string, RosterPerson>> {
     const rows = await this.t.batchGet(personIds.map((personId) => keys.person(personId)));
-    return new Map([...rows.values()].map((item) => {
-      const person = docOf<RosterPerson>(item)!;
-      return [person.personId, person];
-    }));
+    return new Map(
+      [...rows.values()].map((item) => {
+        const person = docOf<RosterPerson>(item)!;
+        return [person.personId, person];
+      }),
+    );
   }
 
   getPerson(personId: string) {
@@ -129,13 +172,15 @@ export class DynamoStore implements Store {
 
   async updatePerson(person: RosterPerson, expectedUpdatedAt: string): Promise<void> {
     try {
-      await this.t.db.send(new PutCommand({
-        TableName: this.t.name,
-        Item: row(keys.person(person.personId), person, { updatedAt: person.updatedAt, ...reliefIndexAttributes(person) }),
-        // Entries written before updatedAt was an attribute carry it only inside doc.
-        ConditionExpression: 'updatedAt = :read OR (attribute_not_exists(updatedAt) AND contains(doc, :stamp))',
-        ExpressionAttributeValues: { ':read': expectedUpdatedAt, ':stamp': `"updatedAt":${JSON.stringify(expectedUpdatedAt)}` },
-      }));
+      await this.t.db.send(
+        new PutCommand({
+          TableName: this.t.name,
+          Item: row(keys.person(person.personId), person, { updatedAt: person.updatedAt, ...reliefIndexAttributes(person) }),
+          // Entries written before updatedAt was an attribute carry it only inside doc.
+          ConditionExpression: 'updatedAt = :read OR (attribute_not_exists(updatedAt) AND contains(doc, :stamp))',
+          ExpressionAttributeValues: { ':read': expectedUpdatedAt, ':stamp': `"updatedAt":${JSON.stringify(expectedUpdatedAt)}` },
+        }),
+      );
     } catch (error) {
       if ((error as Error).name === 'ConditionalCheckFailedException') throw new VersionConflict(`roster entry ${person.personId.slice(0, 6)}…`);
       throw error;
@@ -143,13 +188,18 @@ export class DynamoStore implements Store {
   }
 
   async listReliefRecipients(regionCode: string, groups: string[], after?: string): Promise<{ people: RosterPerson[]; after?: string }> {
-    const page = await this.t.queryPage({
-      IndexName: RELIEF_INDEX, Limit: 500,
-      KeyConditionExpression: 'fpk = :fpk',
-      FilterExpression: groups.map((_, i) => `contains(#groups, :g${i})`).join(' OR '),
-      ExpressionAttributeNames: { '#groups': 'groups' },
-      ExpressionAttributeValues: { ':fpk': `RELIEF#${regionCode}`, ...Object.fromEntries(groups.map((g, i) => [`:g${i}`, `|${g}|`])) },
-    }, (item) => docOf<RosterPerson>(item)!, after);
+    const page = await this.t.queryPage(
+      {
+        IndexName: RELIEF_INDEX,
+        Limit: 500,
+        KeyConditionExpression: 'fpk = :fpk',
+        FilterExpression: groups.map((_, i) => `contains(#groups, :g${i})`).join(' OR '),
+        ExpressionAttributeNames: { '#groups': 'groups' },
+        ExpressionAttributeValues: { ':fpk': `RELIEF#${regionCode}`, ...Object.fromEntries(groups.map((g, i) => [`:g${i}`, `|${g}|`])) },
+      },
+      (item) => docOf<RosterPerson>(item)!,
+      after,
+    );
     return { people: page.items, ...(page.after ? { after: page.after } : {}) };
   }
 
@@ -159,7 +209,10 @@ export class DynamoStore implements Store {
 
   /** An ADD of counter moves to one shard item (undefined when nothing moves). */
   private counterUpdate(planId: string, shard: number, deltas: Record<string, number>) {
-    return this.t.addUpdate(keys.counters(planId, shard), Object.entries(deltas).filter(([, delta]) => delta !== 0));
+    return this.t.addUpdate(
+      keys.counters(planId, shard),
+      Object.entries(deltas).filter(([, delta]) => delta !== 0),
+    );
   }
 
   async putPolicy(policy: Policy, readVersion: number, counterDeltas: Record<string, number>, account?: AccountMove): Promise<void> {
@@ -186,7 +239,8 @@ export class DynamoStore implements Store {
     // debited + amount ≤ ceiling, as DynamoDB can compare but not add: debited ≤ ceiling − amount.
     const headroom = new Decimal(move.ceiling).minus(move.amount).toString();
     return {
-      ...update, ConditionExpression: 'attribute_not_exists(debited) OR debited <= :headroom',
+      ...update,
+      ConditionExpression: 'attribute_not_exists(debited) OR debited <= :headroom',
       ExpressionAttributeValues: { ':amount': NumberValue.from(move.amount), ':headroom': NumberValue.from(headroom) },
     };
   }
@@ -226,10 +280,16 @@ export class DynamoStore implements Store {
   }
 
   async listRenewable(planId: string, shard: number, after?: string): Promise<{ policies: Policy[]; after?: string }> {
-    const page = await this.t.queryPage({
-      IndexName: RENEWAL_INDEX, Limit: 100,
-      KeyConditionExpression: 'rpk = :rpk', ExpressionAttributeValues: { ':rpk': `RENEW#${planId}#${shard}` },
-    }, (item) => versioned<Policy>(item)!, after);
+    const page = await this.t.queryPage(
+      {
+        IndexName: RENEWAL_INDEX,
+        Limit: 100,
+        KeyConditionExpression: 'rpk = :rpk',
+        ExpressionAttributeValues: { ':rpk': `RENEW#${planId}#${shard}` },
+      },
+      (item) => versioned<Policy>(item)!,
+      after,
+    );
     return { policies: page.items, ...(page.after ? { after: page.after } : {}) };
   }
 
@@ -240,7 +300,10 @@ export class DynamoStore implements Store {
       for (const [name, delta] of Object.entries(deltas)) shard[name] = (shard[name] ?? 0) + delta;
       byShard.set(counterShard(personId), shard);
     }
-    const updates = [...byShard].flatMap(([shard, deltas]) => { const u = this.counterUpdate(planId, shard, deltas); return u ? [{ Update: u }] : []; });
+    const updates = [...byShard].flatMap(([shard, deltas]) => {
+      const u = this.counterUpdate(planId, shard, deltas);
+      return u ? [{ Update: u }] : [];
+    });
     if (updates.length === 0) return this.putJob(job);
     try {
       // At most 16 shards and the job: within DynamoDB's 100 actions a transaction.
@@ -284,7 +347,9 @@ export class DynamoStore implements Store {
 
   async getEnrollmentInputs(planId: string, personId: string, also: { buyerId?: string; previousPlanId?: string }): Promise<EnrollmentInputs> {
     const wanted: Record<keyof EnrollmentInputs, Key | undefined> = {
-      policy: keys.policy(planId, personId), window: keys.window(planId), person: keys.person(personId),
+      policy: keys.policy(planId, personId),
+      window: keys.window(planId),
+      person: keys.person(personId),
       buyer: also.buyerId ? keys.person(also.buyerId) : undefined,
       previousPolicy: also.previousPlanId ? keys.policy(also.previousPlanId, personId) : undefined,
       previousYear: also.previousPlanId ? keys.year(also.previousPlanId, personId) : undefined,
@@ -293,9 +358,12 @@ export class DynamoStore implements Store {
     const rows = await this.t.batchGet(Object.values(wanted).filter((k): k is Key => k !== undefined));
     const item = (key: Key | undefined) => (key ? rows.get(rowKey(key)) : undefined);
     return {
-      policy: versioned<Policy>(item(wanted.policy)), window: docOf<WindowState>(item(wanted.window)),
-      person: docOf<RosterPerson>(item(wanted.person)), buyer: docOf<RosterPerson>(item(wanted.buyer)),
-      previousPolicy: versioned<Policy>(item(wanted.previousPolicy)), previousYear: versioned<MemberYear>(item(wanted.previousYear)),
+      policy: versioned<Policy>(item(wanted.policy)),
+      window: docOf<WindowState>(item(wanted.window)),
+      person: docOf<RosterPerson>(item(wanted.person)),
+      buyer: docOf<RosterPerson>(item(wanted.buyer)),
+      previousPolicy: versioned<Policy>(item(wanted.previousPolicy)),
+      previousYear: versioned<MemberYear>(item(wanted.previousYear)),
     };
   }
 
@@ -320,7 +388,8 @@ export class DynamoStore implements Store {
     const rows = await this.t.batchGet([wanted.policy, wanted.year, ...(also.person ? [wanted.person] : []), ...(also.window ? [wanted.window] : [])]);
     const item = (key: Key) => rows.get(rowKey(key));
     return {
-      policy: versioned<Policy>(item(wanted.policy)), year: versioned<MemberYear>(item(wanted.year)),
+      policy: versioned<Policy>(item(wanted.policy)),
+      year: versioned<MemberYear>(item(wanted.year)),
       ...(also.person ? { person: docOf<RosterPerson>(item(wanted.person)) } : {}),
       ...(also.window ? { window: docOf<WindowState>(item(wanted.window)) } : {}),
     };
@@ -328,7 +397,10 @@ export class DynamoStore implements Store {
 
   /** An ADD of amounts (exact decimals: DynamoDB numbers hold 38 digits) to the member's payout shard. */
   private payoutUpdate(planId: string, memberId: string, moves: Record<string, string>) {
-    const update = this.t.addUpdate(keys.payouts(planId, counterShard(memberId)), Object.entries(moves).map(([name, amount]) => [name, NumberValue.from(amount)]));
+    const update = this.t.addUpdate(
+      keys.payouts(planId, counterShard(memberId)),
+      Object.entries(moves).map(([name, amount]) => [name, NumberValue.from(amount)]),
+    );
     return update ? [{ Update: update }] : [];
   }
 
@@ -354,17 +426,29 @@ export class DynamoStore implements Store {
   }
 
   async listPayoutMovements(planId: string, day: string, after?: string, limit = 1000) {
-    const page = await this.t.queryPage({
-      IndexName: JOURNAL_INDEX, Limit: limit,
-      KeyConditionExpression: 'jpk = :jpk', ExpressionAttributeValues: { ':jpk': `JOURNAL#${planId}#${day}` },
-    }, (item) => JSON.parse(item.movement as string) as PayoutMovement, after);
+    const page = await this.t.queryPage(
+      {
+        IndexName: JOURNAL_INDEX,
+        Limit: limit,
+        KeyConditionExpression: 'jpk = :jpk',
+        ExpressionAttributeValues: { ':jpk': `JOURNAL#${planId}#${day}` },
+      },
+      (item) => JSON.parse(item.movement as string) as PayoutMovement,
+      after,
+    );
     return { movements: page.items, ...(page.after ? { after: page.after } : {}) };
   }
 
   async commitClaim({ claim, year, payouts }: ClaimCommit) {
     try {
       await this.t.transact([
-        { Put: { TableName: this.t.name, Item: row(keys.claim(claim.planId, claim.claimId), claim, journalAttributes(claim.planId, payouts)), ConditionExpression: 'attribute_not_exists(pk)' } },
+        {
+          Put: {
+            TableName: this.t.name,
+            Item: row(keys.claim(claim.planId, claim.claimId), claim, journalAttributes(claim.planId, payouts)),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
         { Put: this.t.versionedPut(keys.year(year.planId, year.memberId), { ...year, version: year.version + 1 }, year.version + 1, year.version) },
         ...this.payoutUpdate(claim.planId, claim.memberId, payouts.moves),
       ]);
@@ -382,26 +466,43 @@ export class DynamoStore implements Store {
   }
 
   listRevisions(planId: string, claimId: string): Promise<PayoutMovement[]> {
-    return this.t.queryAll({
-      ConsistentRead: true, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.revision(planId, claimId, '').pk },
-    }, (item) => JSON.parse(item.movement as string) as PayoutMovement);
+    return this.t.queryAll(
+      {
+        ConsistentRead: true,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.revision(planId, claimId, '').pk },
+      },
+      (item) => JSON.parse(item.movement as string) as PayoutMovement,
+    );
   }
 
   /** DynamoDB takes at most 100 actions in one transaction: the year, the journal entry, the payout totals and 97 claims. */
   readonly maxClaimsPerRevision = 97;
 
   async commitRevision({ claims, year, payouts }: RevisionCommit): Promise<void> {
-    if (claims.length > this.maxClaimsPerRevision) throw new Error(`a revision may rewrite at most ${this.maxClaimsPerRevision} claims of a member year (got ${claims.length})`);
+    if (claims.length > this.maxClaimsPerRevision)
+      throw new Error(`a revision may rewrite at most ${this.maxClaimsPerRevision} claims of a member year (got ${claims.length})`);
     try {
       await this.t.transact([
         { Put: this.t.versionedPut(keys.year(year.planId, year.memberId), { ...year, version: year.version + 1 }, year.version + 1, year.version) },
         // The document only: each claim keeps its journal entry of the day it was accepted.
-        ...claims.map((c) => ({ Update: {
-          TableName: this.t.name, Key: keys.claim(c.planId, c.claimId), ConditionExpression: 'attribute_exists(pk)',
-          // Checked as a whole row would be: the claim keeps its journal attributes, which stay small.
-          UpdateExpression: 'SET doc = :doc', ExpressionAttributeValues: { ':doc': row(keys.claim(c.planId, c.claimId), c).doc },
-        } })),
-        { Put: { TableName: this.t.name, Item: { ...keys.revision(year.planId, payouts.claimId, payouts.at, year.version), ...journalAttributes(year.planId, payouts) }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        ...claims.map((c) => ({
+          Update: {
+            TableName: this.t.name,
+            Key: keys.claim(c.planId, c.claimId),
+            ConditionExpression: 'attribute_exists(pk)',
+            // Checked as a whole row would be: the claim keeps its journal attributes, which stay small.
+            UpdateExpression: 'SET doc = :doc',
+            ExpressionAttributeValues: { ':doc': row(keys.claim(c.planId, c.claimId), c).doc },
+          },
+        })),
+        {
+          Put: {
+            TableName: this.t.name,
+            Item: { ...keys.revision(year.planId, payouts.claimId, payouts.at, year.version), ...journalAttributes(year.planId, payouts) },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
         ...this.payoutUpdate(year.planId, year.memberId, payouts.moves),
       ]);
     } catch (error) {
@@ -419,7 +520,10 @@ export class DynamoStore implements Store {
     let size = 0;
     for (const claim of claims) {
       const bytes = JSON.stringify(claim).length;
-      if (size + bytes > STAGE_PART_BYTES && parts.at(-1)!.length > 0) { parts.push([]); size = 0; }
+      if (size + bytes > STAGE_PART_BYTES && parts.at(-1)!.length > 0) {
+        parts.push([]);
+        size = 0;
+      }
       parts.at(-1)!.push(claim);
       size += bytes;
     }
@@ -428,11 +532,18 @@ export class DynamoStore implements Store {
     try {
       await this.t.transact([
         { Put: this.t.versionedPut(keys.year(year.planId, year.memberId), staged, year.version + 1, year.version) },
-        { Put: { TableName: this.t.name, Item: { ...keys.revision(year.planId, payouts.claimId, payouts.at, year.version), ...journalAttributes(year.planId, payouts) }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        {
+          Put: {
+            TableName: this.t.name,
+            Item: { ...keys.revision(year.planId, payouts.claimId, payouts.at, year.version), ...journalAttributes(year.planId, payouts) },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
         ...this.payoutUpdate(year.planId, year.memberId, payouts.moves),
       ]);
     } catch (error) {
-      if (error instanceof TransactionCanceledException && failedConditions(error).some(Boolean)) throw new VersionConflict(`member year ${year.planId}/${year.memberId}`);
+      if (error instanceof TransactionCanceledException && failedConditions(error).some(Boolean))
+        throw new VersionConflict(`member year ${year.planId}/${year.memberId}`);
       throw error;
     }
   }
@@ -441,15 +552,29 @@ export class DynamoStore implements Store {
     const year = await this.getMemberYear(planId, memberId);
     if (!year?.staged) return year;
     const { at } = year.staged;
-    const parts = await this.t.queryAll({
-      ConsistentRead: true, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :at)',
-      ExpressionAttributeValues: { ':pk': keys.stagedClaims(planId, memberId, at, 0).pk, ':at': `${at}#` },
-    }, (item) => ({ key: { pk: item.pk as string, sk: item.sk as string }, claims: docOf<StoredClaim[]>(item)! }));
+    const parts = await this.t.queryAll(
+      {
+        ConsistentRead: true,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :at)',
+        ExpressionAttributeValues: { ':pk': keys.stagedClaims(planId, memberId, at, 0).pk, ':at': `${at}#` },
+      },
+      (item) => ({ key: { pk: item.pk as string, sk: item.sk as string }, claims: docOf<StoredClaim[]>(item)! }),
+    );
     // The document only: each claim keeps its journal entry of the day it was accepted. Writing twice writes the same.
-    await mapConcurrent(parts.flatMap((p) => p.claims), 8, (c) => this.t.db.send(new UpdateCommand({
-      TableName: this.t.name, Key: keys.claim(c.planId, c.claimId), ConditionExpression: 'attribute_exists(pk)',
-      UpdateExpression: 'SET doc = :doc', ExpressionAttributeValues: { ':doc': JSON.stringify(c) },
-    })));
+    await mapConcurrent(
+      parts.flatMap((p) => p.claims),
+      8,
+      (c) =>
+        this.t.db.send(
+          new UpdateCommand({
+            TableName: this.t.name,
+            Key: keys.claim(c.planId, c.claimId),
+            ConditionExpression: 'attribute_exists(pk)',
+            UpdateExpression: 'SET doc = :doc',
+            ExpressionAttributeValues: { ':doc': JSON.stringify(c) },
+          }),
+        ),
+    );
     const { staged: _, ...done } = year;
     try {
       await this.t.putVersioned(keys.year(planId, memberId), { ...done, version: year.version + 1 }, `member year ${planId}/${memberId}`);
@@ -471,7 +596,10 @@ export class DynamoStore implements Store {
   }
 
   listHospitals(planId: string): Promise<RegisteredHospital[]> {
-    return this.t.queryAll({ ConsistentRead: true, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.hospital(planId, '').pk } }, (item) => docOf<RegisteredHospital>(item)!);
+    return this.t.queryAll(
+      { ConsistentRead: true, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.hospital(planId, '').pk } },
+      (item) => docOf<RegisteredHospital>(item)!,
+    );
   }
 
   async putQuote(quote: Quote): Promise<void> {
@@ -513,10 +641,16 @@ export class DynamoStore implements Store {
   }
 
   async listBeneficiaries(planId: string, orderId: string, after?: string, limit = 100) {
-    const page = await this.t.queryPage({
-      Limit: limit, ConsistentRead: true,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :b)', ExpressionAttributeValues: { ':pk': keys.order(planId, orderId).pk, ':b': 'B#' },
-    }, (item) => docOf<OrderBeneficiary>(item)!, after);
+    const page = await this.t.queryPage(
+      {
+        Limit: limit,
+        ConsistentRead: true,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :b)',
+        ExpressionAttributeValues: { ':pk': keys.order(planId, orderId).pk, ':b': 'B#' },
+      },
+      (item) => docOf<OrderBeneficiary>(item)!,
+      after,
+    );
     return { beneficiaries: page.items, ...(page.after ? { after: page.after } : {}) };
   }
 
@@ -550,7 +684,10 @@ export class DynamoStore implements Store {
 
   async putLedgerEntry(planId: string, entry: LedgerEntry, readVersion: number, moves: Record<string, string>): Promise<void> {
     const put = this.t.versionedPut(keys.ledger(planId, entry.paidAt, entry.orderId), entry, readVersion + 1, readVersion);
-    const totals = this.t.addUpdate(keys.ledgerTotals(planId), Object.entries(moves).map(([name, amount]) => [name, NumberValue.from(amount)]));
+    const totals = this.t.addUpdate(
+      keys.ledgerTotals(planId),
+      Object.entries(moves).map(([name, amount]) => [name, NumberValue.from(amount)]),
+    );
     try {
       if (totals) await this.t.transact([{ Put: put }, { Update: totals }]);
       else await this.t.db.send(new PutCommand(put));
@@ -562,9 +699,16 @@ export class DynamoStore implements Store {
   }
 
   async listLedger(planId: string, after?: string, limit = 100) {
-    const page = await this.t.queryPageOf({
-      ConsistentRead: true, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.ledger(planId, '', '').pk },
-    }, limit, (item) => docOf<LedgerEntry>(item)!, after);
+    const page = await this.t.queryPageOf(
+      {
+        ConsistentRead: true,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.ledger(planId, '', '').pk },
+      },
+      limit,
+      (item) => docOf<LedgerEntry>(item)!,
+      after,
+    );
     return { entries: page.items, ...(page.after ? { after: page.after } : {}) };
   }
 
@@ -573,6 +717,9 @@ export class DynamoStore implements Store {
   }
 
   getLedger(planId: string): Promise<LedgerEntry[]> {
-    return this.t.queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.ledger(planId, '', '').pk } }, (item) => docOf<LedgerEntry>(item)!);
+    return this.t.queryAll(
+      { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.ledger(planId, '', '').pk } },
+      (item) => docOf<LedgerEntry>(item)!,
+    );
   }
 }

@@ -34,9 +34,15 @@ export const keys = {
    * A reversal's or correction's journal entry, by claim, instant and the member year's version it was made from (the
    * version serialises revisions, so two in the same millisecond still have two entries).
    */
-  revision: (planId: string, claimId: string, at: string, yearVersion = 0): Key => ({ pk: `REVISION#${planId}#${claimId}`, sk: `${at}#${String(yearVersion).padStart(8, '0')}` }),
+  revision: (planId: string, claimId: string, at: string, yearVersion = 0): Key => ({
+    pk: `REVISION#${planId}#${claimId}`,
+    sk: `${at}#${String(yearVersion).padStart(8, '0')}`,
+  }),
   /** A large revision's claim documents, staged until applied (part by part), beside the member's year. */
-  stagedClaims: (planId: string, memberId: string, at: string, part: number): Key => ({ pk: `STAGED#${planId}#${memberId}`, sk: `${at}#${String(part).padStart(4, '0')}` }),
+  stagedClaims: (planId: string, memberId: string, at: string, part: number): Key => ({
+    pk: `STAGED#${planId}#${memberId}`,
+    sk: `${at}#${String(part).padStart(4, '0')}`,
+  }),
   population: (planId: string): Key => ({ pk: `PLAN#${planId}`, sk: 'POPULATION' }),
   /** What a payer's personal account has paid for this plan's policies (its own and its relatives'), beside the person. */
   accountDebits: (planId: string, payerId: string): Key => ({ pk: `PERSON#${payerId}`, sk: `DEBITS#${planId}` }),
@@ -100,7 +106,11 @@ export function reliefIndexAttributes(person: RosterPerson): Record<string, stri
  */
 export const JOURNAL_INDEX = 'journal';
 export function journalAttributes(planId: string, movement: PayoutMovement): Record<string, string> {
-  return { jpk: `JOURNAL#${planId}#${shanghaiDay(movement.at)}`, jsk: `${movement.at}#${movement.kind}#${movement.claimId}`, movement: JSON.stringify(movement) };
+  return {
+    jpk: `JOURNAL#${planId}#${shanghaiDay(movement.at)}`,
+    jsk: `${movement.at}#${movement.kind}#${movement.claimId}`,
+    movement: JSON.stringify(movement),
+  };
 }
 
 /** The table's key attributes: all strings. */
@@ -108,10 +118,28 @@ export const KEY_ATTRIBUTES = ['pk', 'sk', 'rpk', 'rsk', 'fpk', 'fsk', 'jpk', 'j
 
 /** The table's indexes, as DynamoDB's API and CloudFormation both describe them. */
 export const INDEXES: readonly GlobalSecondaryIndex[] = [
-  { IndexName: RENEWAL_INDEX, KeySchema: [{ AttributeName: 'rpk', KeyType: 'HASH' }, { AttributeName: 'rsk', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } },
-  { IndexName: RELIEF_INDEX, KeySchema: [{ AttributeName: 'fpk', KeyType: 'HASH' }, { AttributeName: 'fsk', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } },
   {
-    IndexName: JOURNAL_INDEX, KeySchema: [{ AttributeName: 'jpk', KeyType: 'HASH' }, { AttributeName: 'jsk', KeyType: 'RANGE' }],
+    IndexName: RENEWAL_INDEX,
+    KeySchema: [
+      { AttributeName: 'rpk', KeyType: 'HASH' },
+      { AttributeName: 'rsk', KeyType: 'RANGE' },
+    ],
+    Projection: { ProjectionType: 'ALL' },
+  },
+  {
+    IndexName: RELIEF_INDEX,
+    KeySchema: [
+      { AttributeName: 'fpk', KeyType: 'HASH' },
+      { AttributeName: 'fsk', KeyType: 'RANGE' },
+    ],
+    Projection: { ProjectionType: 'ALL' },
+  },
+  {
+    IndexName: JOURNAL_INDEX,
+    KeySchema: [
+      { AttributeName: 'jpk', KeyType: 'HASH' },
+      { AttributeName: 'jsk', KeyType: 'RANGE' },
+    ],
     Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['movement'] },
   },
 ];

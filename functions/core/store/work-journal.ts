@@ -28,7 +28,9 @@ export class DynamoWorkJournal implements WorkJournal {
   }
 
   pending(): Promise<{ id: string; message: WorkMessage }[]> {
-    return this.t.queryAll({ ConsistentRead: true, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': PARTITION } },
-      (item) => ({ id: item.sk as string, message: docOf<WorkMessage>(item)! }));
+    return this.t.queryAll({ ConsistentRead: true, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': PARTITION } }, (item) => ({
+      id: item.sk as string,
+      message: docOf<WorkMessage>(item)!,
+    }));
   }
 }

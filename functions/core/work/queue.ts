@@ -76,7 +76,10 @@ export class InProcessQueue implements WorkQueue {
           const what = `${message.kind} ${'orderId' in message ? message.orderId : message.planId}`;
           const wait = Math.min(250 * 2 ** (attempt - 1), LOCAL_MAX_BACKOFF_MS);
           if (Date.now() - started + wait > LOCAL_REDELIVERY_MS) {
-            console.error(`queue: ${what} failed ${attempt} times over ${Math.round((Date.now() - started) / 60_000)} min; given up until the next start (SQS would dead-letter it):`, loggableError(error));
+            console.error(
+              `queue: ${what} failed ${attempt} times over ${Math.round((Date.now() - started) / 60_000)} min; given up until the next start (SQS would dead-letter it):`,
+              loggableError(error),
+            );
             return;
           }
           console.error(`queue: ${what} failed (attempt ${attempt}), retrying in ${wait} ms:`, loggableError(error));

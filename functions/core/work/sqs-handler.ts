@@ -36,7 +36,8 @@ export function createWorkHandler(deps: () => Deps, logger: Logger) {
         if (!finished) await d.queue.send(message);
         const status = outcome?.status ?? 'not started';
         logger.info(finished ? message.kind : `${message.kind}: time nearly up, sent on to resume`, {
-          planId: message.planId, status,
+          planId: message.planId,
+          status,
           ...('orderId' in message ? { orderId: message.orderId } : {}),
           ...(outcome && 'jobId' in outcome ? { jobId: outcome.jobId, counts: outcome.counts } : {}),
           ...(outcome && 'result' in outcome && outcome.result ? { enrolled: outcome.result.enrolled, refunded: outcome.result.refunded.people } : {}),
