@@ -50,3 +50,31 @@ export async function save(store: Store, next: Job, counts?: { planId: string; p
     return (await store.getJob(next.planId, next.jobId))!;
   }
 }
+
+/**
+ * The job's next page: its position moved to `cursor` (null: the last page is done, and so is the job), with what it
+ * counted so far, saved as `save` saves (with the page's participation counts, if any, in the same write).
+ */
+export function advance(
+  store: Store,
+  job: Job,
+  page: { cursor: Job['cursor']; counts: Job['counts']; notes?: Job['notes']; at: Date },
+  participation?: Parameters<typeof save>[2],
+): Promise<Job> {
+  const at = page.at.toISOString();
+  const done = page.cursor === null;
+  return save(
+    store,
+    {
+      ...job,
+      cursor: page.cursor,
+      counts: page.counts,
+      ...(page.notes ? { notes: page.notes } : {}),
+      updatedAt: at,
+      status: done ? 'done' : 'running',
+      ...(done ? { finishedAt: at } : {}),
+      version: job.version + 1,
+    },
+    participation,
+  );
+}

@@ -9,7 +9,7 @@ import type { Order, OrderResult } from './model.ts';
 import type { EnrollmentInputs } from '../store/store.ts';
 import type { LoadedPlan } from '../plan/loader.ts';
 import { VersionConflict } from '../store/store.ts';
-import { NEVER_STOP, save, startOrResume, type ShouldStop } from '../jobs.ts';
+import { NEVER_STOP, advance, startOrResume, type ShouldStop } from '../jobs.ts';
 import { currentPlan, type Deps } from '../deps.ts';
 import { DomainError } from '../errors.ts';
 import { formatYuan } from '../money/money.ts';
@@ -80,11 +80,7 @@ export async function fulfilOrder(deps: Deps, planId: string, orderId: string, s
       planId,
       people: covered.flatMap((line, i) => (results[i].counts ? [{ personId: line.personId, deltas: results[i].counts! }] : [])),
     };
-    job = await save(
-      deps.store,
-      { ...job, cursor, counts, updatedAt: deps.now().toISOString(), status: cursor ? 'running' : 'done', version: job.version + 1 },
-      participation,
-    );
+    job = await advance(deps.store, job, { cursor, counts, at: deps.now() }, participation);
   }
   order = await finish(deps, order, job);
   return order;

@@ -16,7 +16,7 @@ import { formatYuan } from '../money/money.ts';
 import { checkEligibility, seenBy } from '../eligibility/eligibility.ts';
 import { holdsPlace } from '../enrollment/lifecycle.ts';
 import { mapConcurrent } from '../concurrency.ts';
-import { NEVER_STOP, save, startOrResume, type ShouldStop } from '../jobs.ts';
+import { NEVER_STOP, advance, startOrResume, type ShouldStop } from '../jobs.ts';
 import { VersionConflict } from '../store/store.ts';
 import type { LoadedPlan } from '../plan/loader.ts';
 import type { Order, OrderApproval, OrderBeneficiary } from './model.ts';
@@ -235,14 +235,7 @@ export async function quoteOrder(deps: Deps, planId: string, orderId: string, sh
     }
     const next = job.cursor.shard + 1;
     const cursor = next < order.chunks ? { shard: next } : null;
-    job = await save(deps.store, {
-      ...job,
-      cursor,
-      counts,
-      updatedAt: deps.now().toISOString(),
-      status: cursor ? 'running' : 'done',
-      version: job.version + 1,
-    });
+    job = await advance(deps.store, job, { cursor, counts, at: deps.now() });
   }
   const covered = job.counts.covered ?? 0;
   const byReason = Object.fromEntries(

@@ -13,7 +13,7 @@ import type { Job } from '../jobs.ts';
 import type { Order, OrderBeneficiary } from './model.ts';
 import type { Policy, PolicyPayment } from '../enrollment/model.ts';
 import { VersionConflict } from '../store/store.ts';
-import { NEVER_STOP, save, startOrResume, type ShouldStop } from '../jobs.ts';
+import { NEVER_STOP, advance, startOrResume, type ShouldStop } from '../jobs.ts';
 import { DomainError, conflict } from '../errors.ts';
 import { formatYuan } from '../money/money.ts';
 import { lifecycle } from '../enrollment/lifecycle.ts';
@@ -99,14 +99,7 @@ export async function settleOrder(deps: Deps, planId: string, orderId: string, s
     const counts = { ...job.counts };
     for (const line of lapsed) for (const key of countKeys(line)) counts[key] = (counts[key] ?? 0) + 1;
     const cursor = page.after !== undefined ? { shard: 0, after: page.after } : null;
-    job = await save(deps.store, {
-      ...job,
-      cursor,
-      counts,
-      updatedAt: deps.now().toISOString(),
-      status: cursor ? 'running' : 'done',
-      version: job.version + 1,
-    });
+    job = await advance(deps.store, job, { cursor, counts, at: deps.now() });
   }
   order = await finish(deps, order, job);
   return order;

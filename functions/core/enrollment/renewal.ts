@@ -9,7 +9,7 @@ import type { LoadedPlan } from '../plan/loader.ts';
 import type { VersionedPlan } from '../plan/version.ts';
 import type { Job } from '../jobs.ts';
 import type { Policy, WindowState } from './model.ts';
-import { NEVER_STOP, save, startOrResume, type ShouldStop } from '../jobs.ts';
+import { NEVER_STOP, advance, startOrResume, type ShouldStop } from '../jobs.ts';
 import { currentPlan, type Deps } from '../deps.ts';
 import { DomainError, conflict, unprocessable } from '../errors.ts';
 import { maskId } from '../identity/resident-id.ts';
@@ -136,11 +136,7 @@ export async function runRenewal(deps: Deps, planId: string, shouldStop: ShouldS
         ? []
         : [{ personId: p.personId, deltas: result.counts }];
     });
-    job = await save(
-      deps.store,
-      { ...job, cursor, counts, notes, updatedAt: at, status: cursor ? 'running' : 'done', ...(cursor ? {} : { finishedAt: at }), version: job.version + 1 },
-      people.length > 0 ? { planId: plan.id, people } : undefined,
-    );
+    job = await advance(deps.store, job, { cursor, counts, notes, at: new Date(at) }, people.length > 0 ? { planId: plan.id, people } : undefined);
   }
   return job;
 }
