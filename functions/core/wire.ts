@@ -10,7 +10,7 @@ import { z } from 'zod';
  * Control, format (zero-width, bidi), line/paragraph separator and unpaired surrogate characters: invisible, they
  * make two ids or names that look the same differ, and break logs and CSV.
  */
-const VISIBLE_ONLY = /^[^\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]*$/u;
+export const VISIBLE_ONLY = /^[^\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]*$/u;
 export const HIDDEN_CHARACTERS_RULE = 'must not contain control or zero-width characters';
 
 /** Whether `text` holds a character VISIBLE_ONLY refuses. */

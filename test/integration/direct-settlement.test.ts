@@ -324,6 +324,68 @@ describe('trial → settle → cancel', () => {
     expect((await settle({ ...b, setlId: 'S-X-B2' })).body.planPays).toBe('4000.00');
   });
 
+  test("a resend is judged by what the hospital sent: not by the register's facts of its hospital, nor by its lines' order", async () => {
+    const member = await enrol(42);
+    const stay = { setlId: 'S-L-1', mdtrtId: 'V-L-1', member, selfPay: '17000.00' };
+    // Two drug lines within the policy range (甲类), 1,000.00 and 2,000.00 of the stay's 37,000.00.
+    const line = (code: string, amount: string) => ({
+      med_list_codg: code,
+      hilist_name: `药品${code}`,
+      det_item_fee_sumamt: amount,
+      inscp_scp_amt: amount,
+      chrgitm_lv: '01',
+      med_chrgitm_type: '09',
+    });
+    const withLines = (lines: unknown[]) => ({ ...message(stay), feedetail: lines });
+    const first = await call('POST', `${P}/direct-settlement/settlements`, withLines([line('X01', '1000.00'), line('X02', '2000.00')]));
+    // (17,000 − 12,000) × 80 % = 4,000.00: the lines take nothing of their own from a plan without item benefits.
+    expect(first).toMatchObject({ status: 201, body: { planPays: '4000.00' } });
+    const reordered = await call('POST', `${P}/direct-settlement/settlements`, withLines([line('X02', '2000.00'), line('X01', '1000.00')]));
+    expect(reordered.status).toBe(201);
+    expect(reordered.body).toEqual(first.body);
+    // The city designates the hospital anew between the two sends: the message is the same, so is the answer.
+    const designated = HOSPITALS.map((h) => (h.code === H1 ? { ...h, designations: [...(h.designations ?? []), 'special-drug'] } : h));
+    await store.putHospitals(PLAN, designated);
+    try {
+      const resent = await call('POST', `${P}/direct-settlement/settlements`, withLines([line('X01', '1000.00'), line('X02', '2000.00')]));
+      expect(resent.status).toBe(201);
+      expect(resent.body).toEqual(first.body);
+    } finally {
+      await store.putHospitals(PLAN, HOSPITALS);
+    }
+    // Another line is other content.
+    const other = await call('POST', `${P}/direct-settlement/settlements`, withLines([line('X01', '1000.00'), line('X03', '2000.00')]));
+    expect(other).toMatchObject({ status: 409, body: { error: 'CLAIM_ID_REUSED' } });
+  });
+
+  test("after an insurer's correction the hospital still resends and cancels its settlement by the visit it named", async () => {
+    const member = await enrol(43);
+    const stay = { setlId: 'S-C-1', mdtrtId: 'V-C-1', member, selfPay: '17000.00' };
+    // (17,000 − 12,000) × 80 % = 4,000.00.
+    const first = await settle(stay);
+    expect(first).toMatchObject({ status: 201, body: { mdtrtId: 'V-C-1', medinsSetlId: 'M-V-C-1', planPays: '4000.00' } });
+    // The insurer corrects the claim as POST …/claims takes one: no unmapped fields, a smaller self-pay.
+    const { unmapped: _, ...claim } = (await call('GET', `${P}/claims/S-C-1`)).body.claim;
+    const corrected = await call('POST', `${P}/claims/S-C-1/correction`, {
+      ...claim,
+      memberId: member,
+      correctionId: 'fix-S-C-1',
+      settlement: { ...claim.settlement, total: '35000.00', inCatalogSelfPay: '15000.00' },
+    });
+    // (15,000 − 12,000) × 80 % = 2,400.00: 1,600.00 less.
+    expect(corrected).toMatchObject({ status: 200, body: { differences: [{ claimId: 'S-C-1', before: '4000.00', after: '2400.00' }] } });
+    // The hospital's resend answers what its settlement answered, visit and its own id included; the explanation
+    // is the claim's as it now stands.
+    expect(await settle(stay)).toMatchObject({
+      status: 201,
+      body: { setlId: 'S-C-1', mdtrtId: 'V-C-1', medinsSetlId: 'M-V-C-1', planPays: '4000.00', adjudication: { total: '2400.00' } },
+    });
+    const psnNo = `PSN${member.slice(-8)}`;
+    const cancelled = await cancel('S-C-1', { infno: '2305', mdtrt_id: 'V-C-1', psn_no: psnNo });
+    expect(cancelled).toMatchObject({ status: 200, body: { setlId: 'S-C-1', mdtrtId: 'V-C-1', status: 'cancelled' } });
+    expect((await totals(member)).accumulators).toMatchObject({ claimsApplied: 0, yearPaid: '0.00' });
+  });
+
   test('a quote past its 24 hours is not compared (DynamoDB Local keeps it: the reader judges)', async () => {
     const member = await enrol(40);
     const stay = { setlId: 'S-E-1', mdtrtId: 'V-E-1', member, selfPay: '13000.00' };

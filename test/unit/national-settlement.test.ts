@@ -557,10 +557,51 @@ describe('national settlement: refused, naming the field', () => {
       'setlinfo',
       /at most 150 fields/,
     ],
+    [
+      'more fee lines than a claim holds items',
+      (m) => {
+        m.feedetail = Array.from({ length: 2001 }, () => ({ ...m.feedetail[0] }));
+      },
+      'feedetail',
+      /at most 2,000 fee lines/,
+    ],
+    [
+      "a tab in a fee line's name (it becomes the item's)",
+      (m) => {
+        m.feedetail[0].hilist_name = '药\t品';
+      },
+      'feedetail[0].hilist_name',
+      /control or zero-width/,
+    ],
+    [
+      'a zero-width character in a list code',
+      (m) => {
+        m.feedetail[0].med_list_codg = `${m.feedetail[0].med_list_codg}\u200b`;
+      },
+      'feedetail[0].med_list_codg',
+      /control or zero-width/,
+    ],
+    [
+      'a time of day that is none',
+      (m) => {
+        m.setlinfo.begndate = '2023-11-01 25:61:00';
+      },
+      'setlinfo.begndate',
+      /yyyy-MM-dd HH:mm:ss/,
+    ],
   ];
 
   test.each(cases)('%s → %s', (_name, mutate, path, rule) => {
     expect(refusal(mutate)).toContainEqual({ path, message: expect.stringMatching(rule) });
+  });
+
+  test('fields are counted as sent: the amounts left out, filled in as 0.00, count against no bound', () => {
+    const m = message();
+    // 150 fields sent, some of the optional funds among those left out.
+    for (let i = Object.keys(m.setlinfo).length; i < 150; i++) m.setlinfo[`extra_${i}`] = 'x';
+    expect(Object.keys(m.setlinfo)).toHaveLength(150);
+    expect(m.setlinfo.hifdm_pay).toBeUndefined();
+    expect(mapped(m).claim.settlement.total).toBe(m.setlinfo.medfee_sumamt);
   });
 
   test('a refused resident ID is never echoed', () => {

@@ -12,7 +12,6 @@ import { quoteClaim, reverseClaim, submitClaim } from '../adjudication/claims.ts
 import { emptyAccumulators, type Accumulators } from '../engine/accumulators.ts';
 import type { Adjudication } from '../engine/adjudicate.ts';
 import type { InsurerPart } from '../engine/split.ts';
-import type { Claim } from '../claim/schema.ts';
 import type { StoredClaim } from '../adjudication/model.ts';
 import { CANCELLATIONS, mapValidSettlement, type MappedSettlement, type NationalCancellation, type NationalSettlement } from './national.ts';
 import type { Quote, QuoteSeen } from './model.ts';
@@ -74,10 +73,16 @@ export interface CancellationAnswer {
   accumulators: Accumulators;
 }
 
-/** The trial's claim: the settlement's without its id and the fields kept unmapped (bookkeeping), with the visit and person. */
+/**
+ * The trial's claim as the hospital sent it: the settlement's without its id and the fields kept unmapped
+ * (bookkeeping), with the visit and person. The hospital is its code alone (its facts are the register's, which the
+ * city may change between two sends of one message), and the lines are taken in no order (a fee-detail query
+ * returns them in any).
+ */
 function content(mapped: MappedSettlement): Record<string, unknown> {
-  const { claimId: _, unmapped: _kept, ...claim } = mapped.claim;
-  return { ...claim, items: claim.items.map(({ unmapped: _line, ...item }) => item), mdtrtId: mapped.ids.mdtrtId, psnNo: mapped.ids.psnNo };
+  const { claimId: _, unmapped: _kept, visit, ...claim } = mapped.claim;
+  const items = claim.items.map(({ unmapped: _line, ...item }) => JSON.stringify(item)).sort();
+  return { ...claim, visit: { ...visit, hospital: visit.hospital.code }, items, mdtrtId: mapped.ids.mdtrtId, psnNo: mapped.ids.psnNo };
 }
 
 /**
@@ -173,7 +178,14 @@ export async function settle(
     { ...visit.claim, memberId: visit.memberId },
     {
       digest: settlementDigest(visit),
-      direct: { infno: visit.ids.infno as '2207' | '2304', psnPartAmt: visit.amounts.psnPartAmt, ...(seen ? { quote: seen } : {}) },
+      direct: {
+        infno: visit.ids.infno as '2207' | '2304',
+        mdtrtId: visit.ids.mdtrtId,
+        psnNo: visit.ids.psnNo,
+        ...(visit.ids.medinsSetlId !== undefined ? { medinsSetlId: visit.ids.medinsSetlId } : {}),
+        psnPartAmt: visit.amounts.psnPartAmt,
+        ...(seen ? { quote: seen } : {}),
+      },
     },
   );
   if (!claim.direct) throw conflict('CLAIM_ID_REUSED', `claim ${claim.claimId} was submitted by an insurer, not settled at a hospital`);
@@ -182,12 +194,10 @@ export async function settle(
   return { created, answer: settlementAnswer(claim) };
 }
 
-const kept = (claim: Claim, field: string) => claim.unmapped?.[`setlinfo.${field}`];
-
 /** A stored direct settlement's answer: the same every time it is asked (its figures are those it answered). */
 function settlementAnswer(stored: StoredClaim): SettlementAnswer {
   const direct = stored.direct!;
-  const medinsSetlId = kept(stored.claim, 'medins_setl_id');
+  const medinsSetlId = direct.medinsSetlId;
   const quote = direct.quote && {
     quotedAt: direct.quote.quotedAt,
     planPays: direct.quote.planPays,
@@ -197,7 +207,7 @@ function settlementAnswer(stored: StoredClaim): SettlementAnswer {
   };
   return {
     setlId: stored.claimId,
-    mdtrtId: kept(stored.claim, 'mdtrt_id')!,
+    mdtrtId: direct.mdtrtId,
     fixmedinsCode: stored.claim.visit.hospital.code,
     ...(medinsSetlId !== undefined ? { medinsSetlId } : {}),
     psnPartAmt: direct.psnPartAmt,
@@ -239,10 +249,10 @@ export async function cancel(
   if (request.setl_id !== undefined && request.setl_id !== setlId)
     throw unprocessable('SETTLEMENT_MISMATCH', `the body cancels ${request.setl_id}, the path ${setlId}`, { field: 'body.setl_id' });
   const stored = await directSettlement(deps, planId, setlId, scope);
-  const mdtrtId = kept(stored.claim, 'mdtrt_id');
+  const { mdtrtId } = stored.direct;
   if (mdtrtId !== request.mdtrt_id)
     throw unprocessable('VISIT_MISMATCH', `settlement ${setlId} is not of visit (mdtrt_id) ${request.mdtrt_id}`, { field: 'body.mdtrt_id' });
-  if (kept(stored.claim, 'psn_no') !== request.psn_no)
+  if (stored.direct.psnNo !== request.psn_no)
     throw unprocessable('PERSON_MISMATCH', `settlement ${setlId} is not of the person (psn_no) sent`, { field: 'body.psn_no' });
   const cancels = CANCELLATIONS[request.infno];
   if ((cancels === 'inpatient') !== (stored.claim.visit.type === 'inpatient')) {

@@ -42,6 +42,14 @@ export interface QuoteSeen {
 /** A claim a hospital settled directly: what it sent beside the claim and what it was answered. */
 export interface DirectSettlement {
   infno: '2207' | '2304';
+  /**
+   * The visit, the person and the hospital's own settlement id as the message named them: kept here, not only in
+   * the claim's unmapped fields, because an insurer's correction replaces the claim and the hospital still cancels
+   * and resends by them.
+   */
+  mdtrtId: string;
+  psnNo: string;
+  medinsSetlId?: string;
   /** What the person owed after the public schemes (psn_part_amt): the patient pays it less what the plan pays. */
   psnPartAmt: string;
   /** What the settlement answered the plan pays, and each insurer's part: what the plan owes the hospital for it. */

@@ -7,7 +7,17 @@
 import { z } from 'zod';
 import { Decimal } from 'decimal.js';
 import { ResidentId } from '../identity/resident-id.ts';
-import { ClaimSchema, UNMAPPED_VALUE_MAX, WHEN_FIELDS_VALID, type Claim, type ClaimInput, type Hospital, type LineItem } from '../claim/schema.ts';
+import { HIDDEN_CHARACTERS_RULE, VISIBLE_ONLY } from '../wire.ts';
+import {
+  CLAIM_BOUNDS,
+  ClaimSchema,
+  UNMAPPED_VALUE_MAX,
+  WHEN_FIELDS_VALID,
+  type Claim,
+  type ClaimInput,
+  type Hospital,
+  type LineItem,
+} from '../claim/schema.ts';
 import { LocalDate } from '../plan/schema.ts';
 import { ZERO, formatYuan, sum, toFen } from '../money/money.ts';
 import { formatPath } from '../plan/loader.ts';
@@ -48,16 +58,29 @@ const RequiredYuan = z.preprocess(absent, Yuan);
  */
 const OptionalYuan = z.preprocess(absent, Yuan.optional()).transform((v) => v ?? '0.00');
 
+/** A code the claim keeps (a list code, a hospital's, a person's): visible text, trimmed, 1 to `max` characters. */
 const Code = (max: number) =>
   z.preprocess(
     absent,
     z
       .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be text') })
+      .regex(VISIBLE_ONLY, { error: HIDDEN_CHARACTERS_RULE })
       .trim()
       .min(1)
       .max(max),
   );
 const OptionalText = (max = TEXT_MAX) => z.preprocess(absent, z.string({ error: 'must be text' }).max(max).optional());
+/** A fee line's name, which becomes its item's name: visible text, like any name the platform keeps. */
+const ItemName = z.preprocess(
+  absent,
+  z
+    .string({ error: 'must be text' })
+    .regex(VISIBLE_ONLY, { error: HIDDEN_CHARACTERS_RULE })
+    .trim()
+    .max(TEXT_MAX)
+    .transform((name) => name || undefined)
+    .optional(),
+);
 /** Ids become claim ids and keys: letters, digits and . _ : - only. */
 const Id = z.preprocess(
   absent,
@@ -72,7 +95,7 @@ const NationalDate = z.preprocess(
   absent,
   z
     .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be a date yyyy-MM-dd') })
-    .regex(/^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$/, { error: 'must be a date yyyy-MM-dd or a time yyyy-MM-dd HH:mm:ss' })
+    .regex(/^\d{4}-\d{2}-\d{2}( ([01]\d|2[0-3]):[0-5]\d:[0-5]\d)?$/, { error: 'must be a date yyyy-MM-dd or a time yyyy-MM-dd HH:mm:ss' })
     .transform((s) => s.slice(0, 10))
     .pipe(LocalDate),
 );
@@ -147,14 +170,17 @@ const KeptYuan = z.preprocess(absent, Yuan.optional());
  * what it cannot map, and must stay bounded): at most `maxKeys` fields named in letters, digits and underscores.
  */
 function record<T extends z.core.$ZodLooseShape>(shape: T, maxKeys: number) {
-  return z.looseObject(shape).superRefine((r, ctx) => {
-    const keys = Object.keys(r);
-    if (keys.length > maxKeys) ctx.addIssue({ code: 'custom', path: [], message: `must hold at most ${maxKeys} fields` });
+  // Counted as sent: the amounts a message leaves out are filled in as 0.00 afterwards and count against nothing.
+  return z.preprocess((input, ctx) => {
+    if (input === null || typeof input !== 'object' || Array.isArray(input)) return input;
+    const keys = Object.keys(input);
+    if (keys.length > maxKeys) ctx.addIssue({ code: 'custom', message: `must hold at most ${maxKeys} fields`, input });
     for (const key of keys) {
       if (!/^[A-Za-z0-9_]{1,40}$/.test(key))
-        ctx.addIssue({ code: 'custom', path: [key], message: 'is not a field name (1–40 letters, digits or underscores)' });
+        ctx.addIssue({ code: 'custom', path: [key], message: 'is not a field name (1–40 letters, digits or underscores)', input });
     }
-  });
+    return input;
+  }, z.looseObject(shape));
 }
 
 const SetlInfo = record(
@@ -209,8 +235,8 @@ const FeeDetail = record(
     mdtrt_id: OptionalText(100),
     setl_id: OptionalText(100),
     med_list_codg: Code(64),
-    hilist_name: OptionalText(),
-    medins_list_name: OptionalText(),
+    hilist_name: ItemName,
+    medins_list_name: ItemName,
     det_item_fee_sumamt: RequiredYuan,
     fulamt_ownpay_amt: OptionalYuan,
     overlmt_amt: OptionalYuan,
@@ -224,7 +250,7 @@ const FeeDetail = record(
 );
 
 // The bounds add up to the claim's: at most 150 + 20 × 10 + 40 × 16 + 1 = 991 kept fields (≤ 1,000), and a fee
-// line's 64 fields less its 4 required mapped ones (≤ 60 an item keeps).
+// line's 64 fields less its 4 required mapped ones (≤ 60 an item keeps). Fields are counted as sent.
 const MessageFields = z.strictObject({
   infno: z.enum(Object.keys(TRANSACTIONS) as [Infno, ...Infno[]], {
     error: 'must be 2206, 2207 (outpatient) or 2303, 2304 (inpatient): a trial or a settlement',
@@ -233,7 +259,12 @@ const MessageFields = z.strictObject({
   /** The per-fund breakdown: kept as sent (its fund totals are setlinfo's). */
   setldetail: z.array(record({}, 10)).max(20, { error: 'must hold at most 20 fund lines' }).default([]),
   diseinfo: z.array(DiseInfo).min(1, { error: "needs the visit's diagnoses" }).max(40, { error: 'must hold at most 40 diagnoses' }),
-  feedetail: z.array(FeeDetail).max(20_000, { error: 'must hold at most 20,000 fee lines' }).default([]),
+  // As many lines as a claim holds items (a line is an item). A longer stay sends the lines of the items its plan
+  // singles out (listed drugs, heavy-ion…): the lines may be some of the visit's.
+  feedetail: z
+    .array(FeeDetail)
+    .max(CLAIM_BOUNDS.items, { error: `must hold at most ${CLAIM_BOUNDS.items.toLocaleString('en')} fee lines` })
+    .default([]),
 });
 
 export type NationalSettlement = z.infer<typeof MessageFields>;

@@ -84,6 +84,8 @@ export function checkItemSize<T extends Record<string, unknown>>(item: T): T {
     'TOO_LARGE',
     `the ${what} would take ${Math.ceil(bytes / 1024)} KB stored, and one is stored whole in at most ${(DYNAMO_ITEM_BYTES - ADDED_LATER_BYTES) / 1024} KB: send it with fewer or shorter parts`,
     {
+      // What is stored is built from the request's body: it is the body that must hold less.
+      field: 'body',
       what,
       bytes,
       limit: DYNAMO_ITEM_BYTES - ADDED_LATER_BYTES,
