@@ -9,9 +9,10 @@ import { describe, expect, inject, test } from 'vitest';
 import { DynamoStore } from '../../functions/core/store/dynamo.ts';
 import { ensureTable } from '../../functions/core/store/provision.ts';
 import type { Store } from '../../functions/core/store/store.ts';
-import type { Deps } from '../../functions/core/deps.ts';
+import { summariesInForce, type Deps } from '../../functions/core/deps.ts';
 import { fixedCatalog } from '../../functions/core/plan/catalog.ts';
 import type { LoadedPlan } from '../../functions/core/plan/loader.ts';
+import type { VersionedPlan } from '../../functions/core/plan/version.ts';
 import type { WorkMessage } from '../../functions/core/work/queue.ts';
 import { actOnWindow, currentWindow } from '../../functions/core/enrollment/window.ts';
 import { closeWindow, sweepWindows } from '../../functions/core/enrollment/window-schedule.ts';
@@ -24,7 +25,7 @@ import { residentId } from '../support/roster.ts';
 const client = localClient(inject('dynamoEndpoint'));
 const [sanming, wenshan, jiangxi] = ['sanming-2024', 'wenshan-2023', 'jiangxi-2023'].map(seedPlan);
 
-async function fresh(...plans: LoadedPlan[]) {
+async function fresh(...plans: (LoadedPlan | VersionedPlan)[]) {
   const table = `windows-${randomUUID()}`;
   await ensureTable(client, table);
   const store = new DynamoStore(client, table);
@@ -161,5 +162,29 @@ describe('the window sweep', () => {
     const { deps, sent } = await fresh(sanming, next);
     expect(await sweepWindows(deps('2024-11-01T00:00:10+08:00'))).toEqual({ opened: [next.id], closed: [] });
     expect(sent).toEqual([{ kind: 'renew-plan', planId: next.id }]);
+  });
+});
+
+describe('a version published ahead of its day', () => {
+  test('moves no window before it takes effect: the sweep and the list of plans follow the version in force', async () => {
+    // Version 1 leaves the window undated (an administrator would open it); version 2, in force from 1 April
+    // 2023, dates it 14 March – 1 June. On 20 March version 1 governs: nothing opens, and GET /plans says undated.
+    const undated: LoadedPlan = { ...jiangxi, enrollment: { ...jiangxi.enrollment, window: { opens: null, closes: null } } };
+    const version = (seq: number, effectiveFrom: string | null) => ({
+      planId: jiangxi.id,
+      seq,
+      hash: `v${seq}`,
+      effectiveFrom,
+      publishedAt: '2023-03-01T00:00:00.000Z',
+    });
+    const { deps } = await fresh({ ...undated, version: version(1, null) }, { ...jiangxi, version: version(2, '2023-04-01') });
+    const before = deps('2023-03-20T10:00:00+08:00');
+    expect(await sweepWindows(before)).toEqual({ opened: [], closed: [] });
+    const [listed] = await summariesInForce(before);
+    expect(listed).toMatchObject({ window: { opens: null, closes: null }, latest: { seq: 2 } });
+    // From its day version 2 governs: its opening instant has passed, and the sweep opens the window.
+    const after = deps('2023-04-01T00:01:00+08:00');
+    expect((await summariesInForce(after))[0]).toMatchObject({ window: jiangxi.enrollment.window, latest: { seq: 2 } });
+    expect(await sweepWindows(after)).toEqual({ opened: [jiangxi.id], closed: [] });
   });
 });

@@ -1,7 +1,7 @@
 // The adjudication service's routes: settlements, explanations, reversals, accumulators.
 import { z } from 'zod';
 import { route, type Api, type Request } from '../http/api.ts';
-import { currentPlan, type Deps } from '../deps.ts';
+import { currentPlan, summariesInForce, type Deps } from '../deps.ts';
 import {
   ClaimSubmission,
   CorrectionRequest,
@@ -25,9 +25,9 @@ import { Text } from '../wire.ts';
 export function adjudicationApi(deps: () => Deps, openapi: () => unknown): Api {
   return {
     'GET /plans': route({
-      summary: 'The plans this platform serves, from the index of published plans (each from its latest version)',
-      responses: { 200: 'plan ids, names, regions, tiers, window dates and latest versions' },
-      handle: async () => ({ status: 200, body: { plans: await deps().plans.summaries() } }),
+      summary: 'The plans this platform serves, from the index of published plans: each as in force today, with its latest version',
+      responses: { 200: 'plan ids, names, regions, tiers, window dates (of the version in force) and latest versions' },
+      handle: async () => ({ status: 200, body: { plans: await summariesInForce(deps()) } }),
     }),
     'GET /plans/{planId}': route({
       summary:

@@ -4,7 +4,7 @@
 // Closing freezes the city-wide participation rate (the out-of-pocket cap reads
 // it) and queues the sponsors' orders' settlement, whoever closes.
 import { z } from 'zod';
-import { currentPlan, type Deps } from '../deps.ts';
+import { currentPlan, summariesInForce, type Deps } from '../deps.ts';
 import type { LoadedPlan } from '../plan/loader.ts';
 import type { PlanSummary } from '../plan/catalog.ts';
 import type { Job } from '../jobs.ts';
@@ -68,7 +68,7 @@ export async function sweepWindows(deps: Deps): Promise<{ opened: string[]; clos
   const passed = (instant: string | null) => instant !== null && Date.parse(instant) <= t;
   const quiet = quietPlans.get(deps.store) ?? new Set<string>();
   quietPlans.set(deps.store, quiet);
-  const summaries = await deps.plans.summaries();
+  const summaries = await summariesInForce(deps);
   const stored = await deps.store.getWindows(summaries.map((s) => s.id));
   const opened: string[] = [];
   const closed: string[] = [];

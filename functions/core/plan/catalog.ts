@@ -9,7 +9,7 @@ import { formatProblem, validateLoaded, type LoadedPlan } from './loader.ts';
 import { planDigest } from './digest.ts';
 import { versionInForce, versionLabel, type PlanVersion, type VersionedPlan } from './version.ts';
 
-/** What GET /plans lists and the sweep reads: one line per plan, from its latest version. */
+/** One line per plan, as the index keeps it from its latest version (GET /plans and the sweep read it as in force: summariesInForce). */
 export interface PlanSummary {
   id: string;
   name: string;
@@ -32,7 +32,7 @@ export function planSummary(plan: VersionedPlan): PlanSummary {
     tiers: plan.tiers.map((t) => ({ id: t.id, name: t.name, premium: t.premium })),
     window: { opens: plan.enrollment.window.opens, closes: plan.enrollment.window.closes },
     ...(plan.renews ? { renews: plan.renews } : {}),
-    autoRenewal: plan.payment.autoRenewal !== undefined,
+    autoRenewal: plan.payment.autoRenewal !== false,
     latest: plan.version,
   };
 }
