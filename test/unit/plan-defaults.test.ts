@@ -8,6 +8,8 @@ import { parse } from 'yaml';
 import { loadPlanFile, validatePlan } from '../../functions/core/plan/loader.ts';
 import { defaultsApplied, formatDefault } from '../../functions/core/plan/defaults.ts';
 import { toConfirm } from '../../functions/core/plan/confirm.ts';
+import { planSummary } from '../../functions/core/plan/catalog.ts';
+import { seedPlan } from '../support/fixtures.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const fixture = join(root, 'test/fixtures/plans/cart-city-2025.yaml');
@@ -112,5 +114,19 @@ describe('what the city confirms', () => {
     const lines = toConfirm(result.plan, result.defaults).map((c) => `${c.path}: ${c.what}`);
     expect(lines).toContain('name: placeholder "待填写: 产品名称": write it from the notice');
     expect(lines).toContain('tiers[standard].name: placeholder "待填写": write it from the notice');
+  });
+});
+
+describe("the index's line for a plan", () => {
+  test('says auto-renewal is offered only where the plan offers it (left out, the default is none)', () => {
+    const [offering, without] = [seedPlan('sanming-2024'), seedPlan('jiangxi-2023')];
+    expect(offering.payment.autoRenewal).not.toBe(false);
+    expect(without.payment.autoRenewal).toBe(false);
+    const versioned = (p: typeof offering) => ({
+      ...p,
+      version: { planId: p.id, seq: 1, hash: 'h', effectiveFrom: null, publishedAt: '2023-01-01T00:00:00Z' },
+    });
+    expect(planSummary(versioned(offering)).autoRenewal).toBe(true);
+    expect(planSummary(versioned(without)).autoRenewal).toBe(false);
   });
 });
