@@ -8,6 +8,8 @@ export interface Answer<T> {
   status: number;
   body: T;
   replayed: boolean;
+  /** The response's headers (a paged CSV's `link` names its next page). */
+  headers: Headers;
 }
 
 export interface ApiProblem {
@@ -62,7 +64,7 @@ export async function api<T>(method: string, path: string, body?: unknown, ok: r
   }
   if (!ok.includes(res.status))
     throw new ApiError(res.status, typeof parsed === 'object' && parsed !== null ? (parsed as ApiProblem) : { message: String(parsed).slice(0, 300) });
-  return { status: res.status, body: parsed as T, replayed: res.headers.get('idempotent-replayed') === 'true' };
+  return { status: res.status, body: parsed as T, replayed: res.headers.get('idempotent-replayed') === 'true', headers: res.headers };
 }
 
 /** A path segment: ids are encoded as the API expects them in a path. */

@@ -372,7 +372,13 @@ describe('the sponsor and the public ledger', () => {
     expect(await page.locator('table.ledger tbody tr').count()).toBe(0);
     await page.getByLabel('搜索').fill('慈善');
     expect(await row.count()).toBe(1);
-    expect(await page.getByRole('link', { name: '下载 CSV' }).getAttribute('href')).toBe(`/plans/${PLAN}/ledger.csv`);
+    // The download is the whole ledger as the API writes it, page after page (here one), ending with its TOTAL row.
+    const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '下载 CSV' }).click()]);
+    const api = await fetch(`${stack.url}/plans/${PLAN}/ledger.csv?limit=1000`);
+    const downloaded = readFileSync(await file.path(), 'utf8');
+    expect(downloaded).toBe(Buffer.from(await api.arrayBuffer()).toString('utf8'));
+    expect(downloaded.startsWith('\ufefforderId,')).toBe(true);
+    expect(downloaded).toContain(`TOTAL,,,,,${ledger.totals.paid},`);
     expect(await unlabelled()).toEqual([]);
     await shot('13-public-ledger');
   });

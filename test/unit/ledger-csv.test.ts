@@ -3,6 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { LEDGER_CSV_COLUMNS, ledgerCsv, type Ledger } from '../../functions/core/charity/ledger-csv.ts';
+import { joinCsvPages, nextPage } from '../../console/src/paged-csv.ts';
 
 const ledger: Ledger = {
   planId: 'nanchang-2026',
@@ -137,5 +138,21 @@ describe('ledgerCsv', () => {
     expect((parse(first, { bom: true, columns: true }) as Record<string, string>[]).map((r) => r.orderId)).toEqual(['ord-1', 'ord-2']);
     const header = `${LEDGER_CSV_COLUMNS.join(',')}\r\n`;
     expect(first + last.slice(1).slice(header.length)).toBe(csv);
+  });
+});
+
+describe("the console's download of a ledger in pages", () => {
+  test('the pages put together, headers but the first left out, are the whole file', () => {
+    // The API's pages of one entry each: the first two name the next, the last carries the TOTAL row.
+    const pages = ledger.entries.map((entry, i) => ledgerCsv({ ...ledger, entries: [entry], ...(i < 2 ? { after: `c${i}` } : {}) }));
+    expect(pages[1].startsWith('\ufefforderId,')).toBe(true);
+    expect(joinCsvPages(pages)).toBe(csv);
+    expect(joinCsvPages([pages[0]])).toBe(pages[0]);
+  });
+
+  test('the next page is the one the link header names; none on the last', () => {
+    expect(nextPage('</plans/p/ledger.csv?limit=1000&after=abc>; rel="next"')).toBe('/plans/p/ledger.csv?limit=1000&after=abc');
+    expect(nextPage(null)).toBeUndefined();
+    expect(nextPage('</plans/p/ledger.csv>; rel="prev"')).toBeUndefined();
   });
 });

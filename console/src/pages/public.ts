@@ -1,8 +1,9 @@
 // Public pages, no sign-in: the plans, a plan's benefit table and window, and
 // its sponsorship ledger with search and the CSV download.
-import { h, fill, table, money } from '../dom.ts';
+import { h, fill, table, money, download } from '../dom.ts';
 import { L, label, WINDOW_STATES, WINDOW_ACTIONS, RELIEF_GROUPS, PAYER_KINDS } from '../i18n.ts';
-import { api, seg } from '../api.ts';
+import { api, seg, type Answer } from '../api.ts';
+import { joinCsvPages, nextPage } from '../paged-csv.ts';
 import { beijing } from '../format.ts';
 import { facts, section } from '../ui.ts';
 import type { PlanDetail, PlanSummary, WindowState, Ledger } from '../types.ts';
@@ -140,6 +141,20 @@ async function wholeLedger(planId: string): Promise<Ledger> {
   return { ...page, entries, after: undefined };
 }
 
+/** The ledger as the API's CSV, every page of it (a page holds at most 1,000 orders). */
+async function wholeLedgerCsv(planId: string): Promise<string> {
+  const pages: string[] = [];
+  let path: string | undefined = `/plans/${seg(planId)}/ledger.csv?limit=1000`;
+  while (path) {
+    const answer: Answer<string> = await api<string>('GET', path);
+    pages.push(answer.body);
+    path = nextPage(answer.headers.get('link'));
+  }
+  // fetch reads text without the byte order mark, which Excel needs to read the Chinese names: it goes back on.
+  const whole = joinCsvPages(pages);
+  return whole.startsWith('\ufeff') ? whole : `\ufeff${whole}`;
+}
+
 export async function ledgerPage(main: HTMLElement, { planId }: Record<string, string>): Promise<void> {
   const [{ body: plan }, ledger] = await Promise.all([api<PlanDetail>('GET', `/plans/${seg(planId)}`), wholeLedger(planId)]);
   document.title = `${plan.name} · ${L('捐赠公示', 'Sponsorship ledger')}`;
@@ -212,7 +227,15 @@ export async function ledgerPage(main: HTMLElement, { planId }: Record<string, s
         [L('净额', 'Net'), money(ledger.totals.net)],
         [L('参保人数', 'Enrolled'), String(ledger.totals.enrolled)],
       ]),
-      h('p', {}, h('a', { href: `/plans/${seg(planId)}/ledger.csv`, download: `${planId}-ledger.csv` }, L('下载 CSV', 'Download CSV'))),
+      h(
+        'p',
+        {},
+        h(
+          'button',
+          { type: 'button', onClick: async () => download(`${planId}-ledger.csv`, await wholeLedgerCsv(planId), 'text/csv;charset=utf-8') },
+          L('下载 CSV', 'Download CSV'),
+        ),
+      ),
     ),
     h(
       'section',
