@@ -47,3 +47,21 @@ export function csvCell(value: string | number): string {
 export function toCsv(rows: (string | number)[][]): string {
   return `\ufeff${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }
+
+/**
+ * The population form's lines, "county code,count", as a bureau types them: the count may group its thousands
+ * (12,000, 12，000 or 12 000). A line that is not one is named (its number, from 1), never read as something else:
+ * "350404,12,000" once saved 12.
+ */
+export function countyCounts(text: string): { ok: true; counties: Record<string, number> } | { ok: false; line: number; text: string } {
+  const counties: Record<string, number> = {};
+  const lines = text.split(/\r?\n/);
+  for (const [i, raw] of lines.entries()) {
+    const line = raw.trim();
+    if (!line) continue;
+    const m = /^(\d{6})\s*[,，\s]\s*(\d{1,3}(?:[,，\s]?\d{3})*)$/.exec(line);
+    if (!m) return { ok: false, line: i + 1, text: line };
+    counties[m[1]] = Number(m[2].replace(/[,，\s]/g, ''));
+  }
+  return { ok: true, counties };
+}

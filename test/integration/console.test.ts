@@ -14,6 +14,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, test } from '
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startLocalStack, type LocalStack } from '../../local/main.ts';
 import { residentId, badChecksum } from '../support/roster.ts';
+import { importRoster } from '../../functions/core/eligibility/roster-import.ts';
+import { readRosterFile } from '../../functions/core/eligibility/roster-file.ts';
 import { shanghaiDay } from '../../functions/core/dates/dates.ts';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -213,7 +215,7 @@ describe('the bureau', () => {
     // With the city's population figures the page shows rates: 3 of 1,000 in 凉州区 = 0.0030, shown as 0.30%.
     await page.getByText('参保人数（计算参保率的分母）').click();
     await page.getByLabel('数据来源').fill('武威市医保局 测试数据');
-    await page.getByLabel('各区县基本医保参保人数（每行：区县代码,人数）').fill(`${COUNTY},1000\n620621,500`);
+    await page.getByLabel('各区县基本医保参保人数（每行：区县代码,人数）').fill(`${COUNTY},1,000\n620621,500`);
     await page.getByRole('button', { name: '保存人数' }).click();
     await expect.poll(() => page.locator(`svg.chart text.value`).first().textContent(), { timeout: 15_000 }).toBe('0.30%');
     const rated = (await call('GET', `/plans/${PLAN}/participation`)).body;
@@ -231,17 +233,26 @@ describe('the bureau', () => {
       'personId,name,scheme,status,regionCode,reliefGroups',
       `${residentId(COUNTY, 10)},张三,resident,active,${COUNTY},dibao`,
       `${bad},李四,resident,active,${COUNTY},`,
+      // A quoted name over two lines (lines 4–5; a name holds no line break), then a row of four cells (line 6).
+      `${residentId(COUNTY, 13)},"赵\n六",resident,active,${COUNTY},`,
+      `${residentId(COUNTY, 14)},钱七,resident,active`,
       `${residentId(COUNTY, 12)},王五,employee,active,${COUNTY},dibao;disabled`,
     ].join('\n');
     const file = join(tmpdir(), `roster-${randomUUID()}.csv`);
     writeFileSync(file, `${csv}\n`);
     await page.setInputFiles('input[type=file]', file);
     await page.getByRole('button', { name: '导入' }).click();
-    await expect.poll(() => page.locator('p.status').innerText()).toBe('完成：共 3 行，接受 2，拒绝 1');
+    await expect.poll(() => page.locator('p.status').innerText()).toBe('完成：共 5 行，接受 2，拒绝 3');
     const rejected = await page.$$eval('table.rejected tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)));
-    expect(rejected).toHaveLength(1);
-    // The second data row, on line 3 of the file; the ID masked (never shown whole), the field named.
-    expect(rejected[0].slice(0, 2)).toEqual(['2', '3']);
+    // Numbered and masked as `hmb roster import` reports the same file: row, the line it starts on, the masked ID.
+    const cli = await importRoster(readRosterFile(file), async (entries) => ({ accepted: entries.length, rejected: [] }));
+    expect(rejected.map((r) => r.slice(0, 3))).toEqual(cli.rejected.map((r) => [String(r.row), String(r.line), r.personId ?? '—']));
+    expect(rejected.map((r) => r.slice(0, 2))).toEqual([
+      ['2', '3'],
+      ['3', '4'],
+      ['4', '6'],
+    ]);
+    // The ID masked (never shown whole), the field named.
     expect(rejected[0][2]).not.toContain(bad.slice(6, 14));
     expect(rejected[0][3]).toContain('personId');
     expect((await call('GET', `/plans/${PLAN}/eligibility/${residentId(COUNTY, 12)}`)).body.eligible).toBe(true);

@@ -5,7 +5,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { sigv4 } from '../../console/src/sigv4.ts';
-import { beijing, percent, toCsv } from '../../console/src/format.ts';
+import { beijing, countyCounts, percent, toCsv } from '../../console/src/format.ts';
 import { answerCode, claimsOf, credentialsFor, kindOf, signIn, type CognitoConfig } from '../../console/src/cognito.ts';
 
 /** The SDK's hash interface over node:crypto (HMAC when given a secret). */
@@ -197,5 +197,17 @@ describe('cognito', () => {
     const refuse = (async () =>
       new Response(JSON.stringify({ __type: 'NotAuthorizedException', message: 'Incorrect username or password.' }), { status: 400 })) as typeof fetch;
     await expect(signIn(config, 'wang', 'wrong', refuse)).rejects.toMatchObject({ code: 'NotAuthorizedException', message: 'Incorrect username or password.' });
+  });
+});
+
+describe("the population form's lines", () => {
+  test('a count may group its thousands; a line that is not "code,count" is named, never read as another number', () => {
+    expect(countyCounts('350404,12,000\n350405 ，  8 000\n\n350421,1234567\n350423,900')).toEqual({
+      ok: true,
+      counties: { '350404': 12000, '350405': 8000, '350421': 1234567, '350423': 900 },
+    });
+    expect(countyCounts('350404,12000\n350405,12,00')).toEqual({ ok: false, line: 2, text: '350405,12,00' });
+    expect(countyCounts('三元区,12000')).toMatchObject({ ok: false, line: 1 });
+    expect(countyCounts('350404')).toMatchObject({ ok: false, line: 1 });
   });
 });

@@ -6,9 +6,10 @@ import { h, fill, field, table, money, s } from '../dom.ts';
 import { L, label, WINDOW_ACTIONS } from '../i18n.ts';
 import { api, ApiError, seg } from '../api.ts';
 import { actor, role } from '../session.ts';
-import { beijing, percent } from '../format.ts';
+import { beijing, countyCounts, percent } from '../format.ts';
 import { every, facts, onSubmit, problem, section, updatedAt } from '../ui.ts';
 import { participationChart } from '../chart.ts';
+import { maskedPersonIdOf } from '../../../functions/core/identity/mask.ts';
 import { windowFacts } from './public.ts';
 import type { Job, LossRatio, Participation, PlanDetail, RejectedRow, WindowState } from '../types.ts';
 
@@ -46,15 +47,15 @@ export async function participationPage(main: HTMLElement, { planId }: Record<st
     h('button', { type: 'submit' }, L('保存人数', 'Save the figures')),
   );
   onSubmit(population, out, async () => {
-    const entries = counts.value
-      .split(/\r?\n/)
-      .map((l) => l.trim())
-      .filter(Boolean)
-      .map((l) => l.split(/[,，\s]+/));
-    await api('PUT', `/plans/${seg(planId)}/participation/population`, {
-      source: source.value,
-      counties: Object.fromEntries(entries.map(([code, n]) => [code, Number(n)])),
-    });
+    const read = countyCounts(counts.value);
+    if (!read.ok) {
+      return h(
+        'p',
+        { class: 'problem', role: 'alert' },
+        L(`第 ${read.line} 行不是“区县代码,人数”：${read.text}`, `Line ${read.line} is not "county code,count": ${read.text}`),
+      );
+    }
+    await api('PUT', `/plans/${seg(planId)}/participation/population`, { source: source.value, counties: read.counties });
     return h('p', { class: 'ok' }, L('已保存，参保率按新人数计算。', 'Saved: rates now divide by these figures.'));
   });
   fill(
@@ -246,11 +247,14 @@ export async function windowPage(main: HTMLElement, { planId }: Record<string, s
 }
 
 /** Rows of a roster file: JSON lines, or CSV read with the same column rules as `hmb roster import`. */
-async function readRoster(file: File): Promise<{ rows: { line: number; row?: unknown; issues?: RejectedRow['issues'] }[] }> {
+async function readRoster(file: File): Promise<{ rows: { line: number; row?: unknown; issues?: RejectedRow['issues']; personId?: string }[] }> {
   const text = await file.text();
-  if (/\.jsonl$/i.test(file.name)) {
+  // Loaded only when a file is imported: the reading rules and the parser stay out of every other page's download.
+  const { rosterHeader, csvRecordToRow, recordStartLines, NOT_A_JSON_LINE } = await import('../../../functions/core/eligibility/roster-csv.ts');
+  if (/\.(jsonl|ndjson)$/i.test(file.name)) {
     return {
       rows: text
+        .replace(/^\uFEFF/, '')
         .split(/\r?\n/)
         .map((l, i) => ({ l, line: i + 1 }))
         .filter(({ l }) => l.trim() !== '')
@@ -258,26 +262,26 @@ async function readRoster(file: File): Promise<{ rows: { line: number; row?: unk
           try {
             return { line, row: JSON.parse(l) as unknown };
           } catch {
-            return { line, issues: [{ field: '(row)', rule: 'is not JSON' }] };
+            return { line, issues: [{ field: '(row)', rule: NOT_A_JSON_LINE }] };
           }
         }),
     };
   }
-  // Loaded only when a CSV is imported: the parser stays out of every other page's download.
-  const [{ parse }, { rosterHeader, csvRecordToRow }] = await Promise.all([
-    import('csv-parse/browser/esm/sync'),
-    import('../../../functions/core/eligibility/roster-csv.ts'),
-  ]);
+  const { parse } = await import('csv-parse/browser/esm/sync');
   const records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: false, info: true }) as unknown as {
     record: string[];
-    info: { lines: number };
+    info: { lines: number; empty_lines: number };
   }[];
   if (records.length === 0) throw new Error(L('文件是空的。', 'The file is empty.'));
+  // Numbered as `hmb roster import` numbers them: the line a row starts on (a quoted cell may span lines).
+  const startLine = recordStartLines();
+  startLine(records[0].info);
   const header = rosterHeader(records[0].record);
   return {
     rows: records.slice(1).map(({ record, info }) => {
+      const line = startLine(info);
       const { row, issues } = csvRecordToRow(header, record);
-      return issues.length > 0 ? { line: info.lines, issues } : { line: info.lines, row };
+      return issues.length > 0 ? { line, issues, personId: maskedPersonIdOf(row) } : { line, row };
     }),
   };
 }
@@ -317,7 +321,9 @@ export async function rosterPage(main: HTMLElement, { planId }: Record<string, s
       const rejected: RejectedRow[] = [];
       const valid: { index: number; line: number; row: unknown }[] = [];
       rows.forEach((r, i) =>
-        r.issues ? rejected.push({ row: i + 1, line: r.line, issues: r.issues }) : valid.push({ index: i + 1, line: r.line, row: r.row }),
+        r.issues
+          ? rejected.push({ row: i + 1, line: r.line, ...(r.personId ? { personId: r.personId } : {}), issues: r.issues })
+          : valid.push({ index: i + 1, line: r.line, row: r.row }),
       );
       let accepted = 0;
       progress.hidden = false;

@@ -92,3 +92,21 @@ export function csvRecordToRow(header: RosterHeader, cells: readonly string[]): 
   }
   return { row, issues };
 }
+
+/**
+ * The line each record starts on, from csv-parse's `info` (which counts the line a record ends on): a record starts
+ * after the previous one and the empty lines skipped since. A quoted cell may span lines. Called once per record, in order.
+ */
+export function recordStartLines(): (info: { lines: number; empty_lines: number }) => number {
+  let lastLine = 0;
+  let emptyLines = 0;
+  return (info) => {
+    const line = lastLine + 1 + (info.empty_lines - emptyLines);
+    lastLine = info.lines;
+    emptyLines = info.empty_lines;
+    return line;
+  };
+}
+
+/** What a JSON-lines roster's line that is no JSON object is told. */
+export const NOT_A_JSON_LINE = 'must be one JSON object on one line';

@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { pipeline, type Readable } from 'node:stream';
 import { extname } from 'node:path';
 import { parse, type Info } from 'csv-parse';
-import { RosterFileError, csvRecordToRow, rosterHeader, type RosterHeader } from './roster-csv.ts';
+import { NOT_A_JSON_LINE, RosterFileError, csvRecordToRow, recordStartLines, rosterHeader, type RosterHeader } from './roster-csv.ts';
 import type { SourceRow } from './roster-import.ts';
 
 /** A record longer than this is a broken file (e.g. a quote never closed), not a row: stop instead of buffering the rest. */
@@ -32,14 +32,10 @@ export async function* readRosterCsv(input: string | Readable): AsyncGenerator<S
   // pipeline: an error of either stream fails the iteration; leaving the loop early closes the file.
   pipeline(open(input), parser, () => {});
   let header: RosterHeader | undefined;
-  let lastLine = 0;
-  let emptyLines = 0;
+  const startLine = recordStartLines();
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: Info }>) {
-      // csv-parse counts the line a record ends on; it starts after the previous one and any skipped empty lines.
-      const line = lastLine + 1 + (info.empty_lines - emptyLines);
-      lastLine = info.lines;
-      emptyLines = info.empty_lines;
+      const line = startLine(info);
       if (header === undefined) {
         header = rosterHeader(record);
         continue;
@@ -68,7 +64,7 @@ export async function* readRosterJsonl(input: string | Readable): AsyncGenerator
       try {
         row = JSON.parse(text);
       } catch {
-        yield { row: undefined, line, issues: [{ field: '(row)', rule: 'must be one JSON object on one line' }] };
+        yield { row: undefined, line, issues: [{ field: '(row)', rule: NOT_A_JSON_LINE }] };
         continue;
       }
       yield { row, line };

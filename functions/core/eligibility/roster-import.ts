@@ -6,7 +6,7 @@
 // file of millions of rows takes constant memory. Rows are numbered across the
 // whole source (row 1 = the first data row) and a rejected row is reported with
 // that number, its line in the file and its ID masked.
-import { maskId } from '../identity/resident-id.ts';
+import { maskedPersonIdOf } from '../identity/mask.ts';
 import type { Store } from '../store/store.ts';
 import { checkRow, type RejectedRow, type RosterEntry, type RowIssue } from './roster.ts';
 
@@ -52,11 +52,6 @@ interface Pending {
   row: number;
   line?: number;
   entry: RosterEntry;
-}
-
-function maskedIdOf(row: unknown): string | undefined {
-  const id = (row as { personId?: unknown } | null | undefined)?.personId;
-  return typeof id === 'string' ? maskId(id.trim()) : undefined;
 }
 
 function rejection(row: number, line: number | undefined, personId: string | undefined, issues: RowIssue[]): RejectedRow {
@@ -113,7 +108,7 @@ export async function importRoster(
       const checked = checkRow(item.row);
       if (!checked.ok || read.length > 0) {
         const issues = [...read, ...(checked.ok ? [] : checked.issues)];
-        rejected.push(rejection(row, line, checked.ok ? maskedIdOf(item.row) : checked.personId, issues));
+        rejected.push(rejection(row, line, checked.ok ? maskedPersonIdOf(item.row) : checked.personId, issues));
         continue;
       }
       batch.push({ row, ...(line !== undefined ? { line } : {}), entry: checked.entry });

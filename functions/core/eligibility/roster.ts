@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { BasicScheme, LocalDate, ReliefGroup } from '../plan/schema.ts';
 import { ResidentId, maskId } from '../identity/resident-id.ts';
-import { formatPath } from '../plan/loader.ts';
+import { formatPath } from '../plan/paths.ts';
 import { Text, YuanText } from '../wire.ts';
 import type { RosterPerson } from './model.ts';
 
