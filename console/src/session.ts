@@ -33,8 +33,11 @@ let user: SignedIn | undefined;
 export const signsIn = () => config.auth === 'cognito';
 export const role = (): Role => (config.auth === 'cognito' ? (user?.kind ?? 'public') : localRole);
 
-/** The name the signed-in user's actions are recorded under (locally: the role's own name). */
-export const actor = (): string => user?.name || label(ROLES, role());
+/**
+ * The name the signed-in user's actions are recorded under. Locally: the role's Chinese name, whatever language the
+ * page is read in: a record is data, and the same bureau must not appear as 医保局 and as Bureau.
+ */
+export const actor = (): string => user?.name || (ROLES[role()]?.[0] ?? role());
 
 function stored<T>(storage: Storage, key: string): T | undefined {
   try {

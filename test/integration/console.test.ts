@@ -192,6 +192,15 @@ describe('the bureau', () => {
     expect(window).toMatchObject({ state: 'open', events: [{ action: 'open', actor: '医保局', reason: '2025年度集中参保期' }] });
     expect(await page.locator('main table').first().innerText()).toContain('2025年度集中参保期');
     await shot('03-bureau-window');
+    // Read in English, the bureau is still recorded under the one name: a record is data, not the page's language.
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Open', exact: true }).waitFor();
+    expect(await page.locator('input[name=actor]').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value))).toEqual(
+      expect.arrayContaining(['医保局']),
+    );
+    expect(await page.locator('input[name=actor]').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value))).not.toContain('Bureau');
+    await page.getByRole('button', { name: '中文' }).click();
+    await page.getByRole('heading', { name: '开启', exact: true }).waitFor();
 
     await open(`/p/${PLAN}/participation?refresh=1`);
     const enrolled = page.locator('[data-figure=enrolled]');
@@ -289,6 +298,8 @@ describe('the insurer', () => {
     await explanation.waitFor();
     // The explanation as the API renders it (Chinese with English), character for character, and the total to the fen.
     const stored = (await call('GET', `/plans/${PLAN}/claims/console-a`)).body;
+    expect(stored.claim.visit.type).toBe('inpatient');
+    expect(await page.locator('main').innerText()).toContain(`住院 ${stored.claim.visit.admissionDate}`);
     expect(await explanation.textContent()).toBe(stored.explanation);
     expect(stored.explanation).toContain('合计 total 2400.00');
     expect(await page.locator('[data-figure=total]').innerText()).toBe('2400.00');
@@ -354,6 +365,12 @@ describe('the sponsor and the public ledger', () => {
     // Two covered at the basic tier's 69.00 each: 138.00; the bad line is not charged.
     expect(quoted.quote).toMatchObject({ beneficiaries: 3, covered: 2, notCovered: 1, byReason: { INVALID_ID: 1 }, amount: '138.00' });
     expect(await page.locator('[data-figure=amount]').innerText()).toBe(quoted.quote.amount);
+    // Codes are said in words: the tier by its name in the plan, the reason a line was not covered.
+    const orderText = await page.locator('main').innerText();
+    const { tiers } = (await call('GET', `/plans/${PLAN}`)).body;
+    expect(orderText).toContain(`${tiers.find((t: { id: string }) => t.id === 'basic').name} 69.00`);
+    expect(orderText).toContain('身份证号无效');
+    expect(orderText).not.toContain('INVALID_ID');
     expect(await page.locator('[data-figure=covered]').innerText()).toBe('2');
     await shot('11-sponsor-quote');
 

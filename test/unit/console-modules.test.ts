@@ -6,6 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { sigv4 } from '../../console/src/sigv4.ts';
 import { beijing, countyCounts, percent, toCsv } from '../../console/src/format.ts';
+import { countLabel } from '../../console/src/i18n.ts';
 import { answerCode, claimsOf, credentialsFor, kindOf, signIn, type CognitoConfig } from '../../console/src/cognito.ts';
 
 /** The SDK's hash interface over node:crypto (HMAC when given a secret). */
@@ -209,5 +210,17 @@ describe("the population form's lines", () => {
     expect(countyCounts('350404,12000\n350405,12,00')).toEqual({ ok: false, line: 2, text: '350405,12,00' });
     expect(countyCounts('三元区,12000')).toMatchObject({ ok: false, line: 1 });
     expect(countyCounts('350404')).toMatchObject({ ok: false, line: 1 });
+  });
+});
+
+describe("a run's and an order's counts, in words", () => {
+  test('relief groups, counties and outcomes are named; a code nobody named yet is shown as itself', () => {
+    const counties = new Map([['620602', '凉州区']]);
+    expect(countLabel('group#dibao')).toBe('低保');
+    expect(countLabel('county#620602', (c) => counties.get(c))).toBe('凉州区');
+    expect(countLabel('county#999999', (c) => counties.get(c))).toBe('999999');
+    expect(countLabel('refund#BENEFICIARY_DID_NOT_PAY')).toBe('退款：受益人未付个人部分');
+    expect(countLabel('RENEWED')).toBe('已续保');
+    expect(countLabel('SOME_NEW_CODE')).toBe('SOME_NEW_CODE');
   });
 });

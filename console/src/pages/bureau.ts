@@ -3,11 +3,11 @@
 // roster imports with progress and the rejected rows, renewal runs, and the
 // loss ratio against the plan's floor.
 import { h, fill, field, table, money, s } from '../dom.ts';
-import { L, label, WINDOW_ACTIONS } from '../i18n.ts';
+import { L, label, countLabel, WINDOW_ACTIONS } from '../i18n.ts';
 import { api, ApiError, seg } from '../api.ts';
 import { actor, role } from '../session.ts';
 import { beijing, countyCounts, percent } from '../format.ts';
-import { every, facts, onSubmit, problem, section, updatedAt } from '../ui.ts';
+import { every, facts, onSubmit, outcome, problem, section, tierName, updatedAt } from '../ui.ts';
 import { participationChart } from '../chart.ts';
 import { maskedPersonIdOf } from '../../../functions/core/identity/mask.ts';
 import { windowFacts } from './public.ts';
@@ -90,7 +90,7 @@ export async function participationPage(main: HTMLElement, { planId }: Record<st
           [
             L('按档次', 'By tier'),
             Object.entries(p.byTier)
-              .map(([k, n]) => `${k} ${n}`)
+              .map(([k, n]) => `${tierName(detail, k)} ${n}`)
               .join(', '),
           ],
           [
@@ -416,13 +416,13 @@ export async function renewalsPage(main: HTMLElement, { planId }: Record<string,
             table(
               L('结果统计', 'Counts by outcome'),
               [L('结果', 'Outcome'), L('人数', 'People')],
-              Object.entries(job.counts).map(([k, n]) => [k, n]),
+              Object.entries(job.counts).map(([k, n]) => [h('span', { title: k }, countLabel(k)), n]),
             ),
             job.notes.length > 0
               ? table(
                   L('未续保的人（身份证号已遮盖）', 'Not renewed (IDs masked)'),
                   [L('身份证号', 'ID'), L('原因', 'Reason')],
-                  job.notes.map((n) => [n.personId, h('code', {}, n.code)]),
+                  job.notes.map((n) => [n.personId, outcome(n.code)]),
                 )
               : null,
           ]
@@ -553,7 +553,7 @@ export async function lossRatioPage(main: HTMLElement, { planId }: Record<string
         table(
           L('按档次', 'By tier'),
           [L('档次', 'Tier'), L('保费', 'Premium'), L('保单', 'Policies'), L('金额（元）', 'Amount (yuan)')],
-          r.premiums.byTier.map((t) => [t.tierId, money(t.premium), t.policies, money(t.amount)]),
+          r.premiums.byTier.map((t) => [tierName(detail, t.tierId), money(t.premium), t.policies, money(t.amount)]),
         ),
         table(
           L('按共保公司', 'By consortium insurer'),

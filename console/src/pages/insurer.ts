@@ -2,7 +2,7 @@
 // of benefits as the API renders it (Chinese with English), reversals and
 // corrections with the differences they made, and the daily statements.
 import { h, fill, field, table, money, download } from '../dom.ts';
-import { L, label, CLAIM_STATUS, STATEMENT_KINDS } from '../i18n.ts';
+import { L, label, CLAIM_STATUS, STATEMENT_KINDS, VISIT_TYPES } from '../i18n.ts';
 import { api, seg } from '../api.ts';
 import { role } from '../session.ts';
 import { beijing, beijingDay, toCsv } from '../format.ts';
@@ -75,7 +75,10 @@ function claimView(planId: string, c: StoredClaimView, reload: () => void, out: 
     facts([
       [L('状态', 'Status'), label(CLAIM_STATUS, c.status)],
       [L('成员', 'Member'), c.memberId.replace(/^(.{6}).*(.{4})$/, '$1********$2')],
-      [L('就诊', 'Visit'), `${c.claim.visit.type} ${c.claim.visit.admissionDate}${c.claim.visit.dischargeDate ? ` – ${c.claim.visit.dischargeDate}` : ''}`],
+      [
+        L('就诊', 'Visit'),
+        `${label(VISIT_TYPES, c.claim.visit.type)} ${c.claim.visit.admissionDate}${c.claim.visit.dischargeDate ? ` – ${c.claim.visit.dischargeDate}` : ''}`,
+      ],
       [L('赔付合计（元）', 'Total paid (yuan)'), h('strong', { 'data-figure': 'total' }, c.adjudication.total)],
       [L('共保分摊', 'Consortium split'), c.adjudication.split.map((p) => `${p.insurerId} ${p.amount}`).join(', ')],
       ...(c.correctedAt ? [[L('更正于', 'Corrected'), beijing(c.correctedAt)] as [string, string]] : []),

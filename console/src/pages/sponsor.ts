@@ -2,11 +2,11 @@
 // why, the amount), its approvals where the plan has them, payment, the
 // fulfilment's progress and the receipt, and each beneficiary's outcome.
 import { h, fill, field, select, table, money } from '../dom.ts';
-import { L, label, APPROVAL_STEPS, CONTRIBUTIONS, ORDER_STATUS, PAYER_KINDS, RELIEF_GROUPS, ROLES } from '../i18n.ts';
+import { L, label, countLabel, APPROVAL_STEPS, CONTRIBUTIONS, ORDER_STATUS, PAYER_KINDS, RELIEF_GROUPS, ROLES } from '../i18n.ts';
 import { api, seg } from '../api.ts';
 import { actor, role } from '../session.ts';
 import { beijing } from '../format.ts';
-import { every, facts, onSubmit, section, requestId } from '../ui.ts';
+import { every, facts, onSubmit, outcome, section, requestId, tierName } from '../ui.ts';
 import type { Beneficiary, Order, PlanDetail } from '../types.ts';
 
 /** The orders placed from this browser, newest first: the API looks an order up by its id (there is no list). */
@@ -169,7 +169,7 @@ function quoteFacts(o: Order): HTMLElement | null {
       ? table(
           L('不计费原因', 'Not covered, by reason'),
           [L('原因', 'Reason'), L('行数', 'Lines')],
-          Object.entries(o.quote.byReason).map(([k, n]) => [h('code', {}, k), n]),
+          Object.entries(o.quote.byReason).map(([k, n]) => [outcome(k), n]),
         )
       : null,
   );
@@ -201,7 +201,7 @@ function receipt(o: Order, counties: Map<string, string>): HTMLElement | null {
       ? table(
           L('退款原因', 'Refunds by reason'),
           [L('原因', 'Reason'), L('人数', 'People')],
-          Object.entries(r.refunded.byReason).map(([k, n]) => [h('code', {}, k), n]),
+          Object.entries(r.refunded.byReason).map(([k, n]) => [outcome(k), n]),
         )
       : null,
   );
@@ -310,7 +310,7 @@ export async function orderPage(main: HTMLElement, { planId, orderId }: Record<s
       facts([
         [L('状态', 'Status'), h('strong', { 'data-status': o.status }, label(ORDER_STATUS, o.status))],
         [L('捐助方', 'Sponsor'), `${o.sponsor.name} (${label(PAYER_KINDS, o.sponsor.kind)})`],
-        [L('档次', 'Tier'), `${o.tier} ${o.premium}`],
+        [L('档次', 'Tier'), `${tierName(plan, o.tier)} ${o.premium}`],
         [L('资助方式', 'Contribution'), label(CONTRIBUTIONS, o.contribution)],
         [L('下单时间', 'Placed'), beijing(o.createdAt)],
         ...(o.payment
@@ -331,7 +331,7 @@ export async function orderPage(main: HTMLElement, { planId, orderId }: Record<s
               {},
               L('进度：', 'Progress: '),
               Object.entries(o.progress.counts)
-                .map(([k, n]) => `${k} ${n}`)
+                .map(([k, n]) => `${countLabel(k, (code) => counties.get(code))} ${n}`)
                 .join(', ') || '…',
             ),
           )
@@ -350,8 +350,8 @@ export async function orderPage(main: HTMLElement, { planId, orderId }: Record<s
           body.beneficiaries.map((b) => [
             b.row,
             b.personId,
-            b.covered ? L('可参保', 'covered') : h('code', {}, b.reason ?? ''),
-            b.outcome ? (b.outcome.enrolled ? L('已参保', 'enrolled') : h('code', {}, b.outcome.refundReason ?? '')) : '—',
+            b.covered ? L('可参保', 'covered') : outcome(b.reason ?? ''),
+            b.outcome ? (b.outcome.enrolled ? L('已参保', 'enrolled') : outcome(b.outcome.refundReason ?? '')) : '—',
           ]),
         ),
       );
