@@ -12,7 +12,8 @@ import { createGateway, lambdaContext, type GatewayService, type HttpHandler } f
 import { startSweep } from './scheduler.ts';
 import type { WindowSweep } from '../functions/core/enrollment/window-schedule.ts';
 import { describeOutcome, publishPlans, type PublishOutcome } from '../functions/core/plan/publish.ts';
-import type { PlanSummary } from '../functions/core/plan/catalog.ts';
+import { storedCatalog, type PlanSummary } from '../functions/core/plan/catalog.ts';
+import { summariesInForce } from '../functions/core/deps.ts';
 import { DynamoStore } from '../functions/core/store/dynamo.ts';
 import { defaultDeps } from '../functions/core/wiring.ts';
 import { InProcessQueue } from '../functions/core/work/queue.ts';
@@ -117,7 +118,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await ensureTable(client, tableName);
       const store = new DynamoStore(client, tableName);
       published = await publishPlans(store, loadPlans(plansDir), new Date());
-      plans = await store.listPlanSummaries();
+      // Listed as in force on the stack's day: a version published ahead of its effective day is not yet what it serves.
+      const now = options.clock ? new Date(options.clock) : new Date();
+      plans = await summariesInForce({ plans: storedCatalog(store), now: () => now });
     } finally {
       client.destroy();
     }
