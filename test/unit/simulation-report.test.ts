@@ -173,3 +173,37 @@ describe('the cap row worked out by hand: one claim under a copy of a capped pla
     expect(html).toContain('<th scope="row">outOfPocketCap</th><td>32,500.00</td><td>92,500.00</td><td>60,000.00</td>');
   });
 });
+
+describe('--years: the interval is rounded as every payout ratio of the report, down to four decimals', () => {
+  // Every member takes the plan's first tier, so each year's premium is the same P and the mean of the yearly
+  // ratios, (paid₁ / P + paid₂ / P + paid₃ / P) / 3, is the pooled ratio (paid₁ + paid₂ + paid₃) / 3P exactly:
+  // the two must read alike. A seed is taken whose pooled ratio rounds differently half up and down (its fifth
+  // decimal 5 or more), so the test would see a mean rounded half up.
+  const plan = [...plans.values()][0];
+  const down = (d: Decimal) => d.toFixed(4, Decimal.ROUND_DOWN);
+  const runs = function* () {
+    for (let seed = 1; seed <= 20; seed++)
+      yield simulateGenerated([{ plan, ref: plan.id }], params, { membersPerYear: 3000, seed, years: 3, parametersFile: 'default.yaml' });
+  };
+  let report: SimulationReport | undefined;
+  for (const r of runs()) {
+    const exact = new Decimal(r.plans[0].paid).div(r.plans[0].premium!);
+    if (exact.toFixed(4) !== down(exact)) {
+      report = r;
+      break;
+    }
+  }
+
+  test('the mean of equal years is the payout ratio line; the bounds are the interpolated ratios rounded down', () => {
+    expect(report).toBeDefined();
+    const [p] = report!.plans;
+    const [u] = report!.uncertainty;
+    expect(new Set(p.years.map((y) => y.premium)).size).toBe(1);
+    expect(u.mean).toBe(p.payoutRatio);
+    // Three years' ratios sorted r₀ ≤ r₁ ≤ r₂: the 5th percentile at (3 − 1) × 0.05 = 0.1, r₀ + (r₁ − r₀) × 0.1;
+    // the 95th at 2 × 0.95 = 1.9, r₁ + (r₂ − r₁) × 0.9.
+    const [r0, r1, r2] = p.years.map((y) => new Decimal(y.paid).div(y.premium)).sort((a, b) => a.comparedTo(b));
+    expect(u.low).toBe(down(r0.plus(r1.minus(r0).times('0.1'))));
+    expect(u.high).toBe(down(r1.plus(r2.minus(r1).times('0.9'))));
+  });
+});

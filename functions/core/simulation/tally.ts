@@ -9,9 +9,14 @@ import { ZERO, constant, formatYuan } from '../money/money.ts';
 import { PayoutDistribution, type PercentileRow } from './percentiles.ts';
 import { POPULATION_GROUPS, type PopulationGroup, type SimMember } from './population.ts';
 
-/** paid ÷ premium to four decimals, rounded down (as the loss-ratio route reports it); null without a premium. */
+/** A payout ratio as reports show it: four decimals, rounded down (as the loss-ratio route reports it). */
+export function ratioText(ratio: Decimal): string {
+  return ratio.toFixed(4, Decimal.ROUND_DOWN);
+}
+
+/** paid ÷ premium (ratioText); null without a premium. */
 export function payoutRatio(paid: Decimal, premium: Decimal | null): string | null {
-  return premium === null || premium.isZero() ? null : paid.div(premium).toFixed(4, Decimal.ROUND_DOWN);
+  return premium === null || premium.isZero() ? null : ratioText(paid.div(premium));
 }
 
 /** What a report counts, for the whole plan or one group of its members. */
