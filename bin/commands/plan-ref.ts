@@ -52,14 +52,24 @@ async function publishedVersion(ref: string, options: StoreOptions): Promise<Loa
   if (!/^[a-z0-9][a-z0-9-]*$/.test(id) || !Number.isInteger(seq) || seq < 1)
     throw new PlanRefError(`plan "${ref}": a published version is named <planId>@<number>, e.g. ${id || 'wuwei-2025'}@2`);
   const target = openStore(options);
+  // The store not reached (no region or credentials for AWS, nothing listening at --endpoint): say what it takes.
+  const read = async <T>(reading: Promise<T>): Promise<T> => {
+    try {
+      return await reading;
+    } catch (error) {
+      throw new PlanRefError(
+        `plan "${ref}": reading a published version needs the plan store: --endpoint <url> for a local stack's DynamoDB Local, or --table <name> on AWS (default: $TABLE_NAME, else huiminbao) with AWS credentials and a region (AWS_REGION); ${target.where}: ${(error as Error).message}`,
+      );
+    }
+  };
   try {
-    const versions = await target.store.listPlanVersions(id);
+    const versions = await read(target.store.listPlanVersions(id));
     const version = versions.find((v) => v.seq === seq);
     if (!version)
       throw new PlanRefError(
         `plan "${ref}": ${versions.length === 0 ? `no version of ${id} is published` : `${id} has versions ${versions.map((v) => v.seq).join(', ')}`} in ${target.where}`,
       );
-    const loaded = validateLoaded(`${id} ${versionLabel(version)}`, await target.store.getPlanContent(id, version.hash));
+    const loaded = validateLoaded(`${id} ${versionLabel(version)}`, await read(target.store.getPlanContent(id, version.hash)));
     if (!loaded.ok) throw new PlanRefError(loaded.problems.map(formatProblem).join('\n'));
     return { ...loaded.plan, version } as LoadedPlan;
   } finally {

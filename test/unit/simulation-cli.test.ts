@@ -33,6 +33,28 @@ describe('plan references', () => {
     expect(run.stderr).toBe('hmb: plan "wenshan-2023@latest": a published version is named <planId>@<number>, e.g. wenshan-2023@2\n');
   });
 
+  test('<id>@<version> with no plan store to read it from says what it takes, not the AWS SDK\'s "Region is missing"', () => {
+    // No region, no AWS configuration files, no endpoint: the SDK cannot reach AWS.
+    const noAws = Object.fromEntries(Object.entries(env).filter(([k]) => !/^AWS_/.test(k) && k !== 'HMB_DYNAMODB_ENDPOINT' && k !== 'TABLE_NAME'));
+    const none = join(tmp, 'no-such-aws-file');
+    const run = spawnSync(process.execPath, ['bin/hmb.ts', 'simulate', '--plan', 'wuwei-2025@1', '--generate', '10'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...noAws, AWS_CONFIG_FILE: none, AWS_SHARED_CREDENTIALS_FILE: none },
+    });
+    expect(run.status).toBe(1); // as every other refusal of the command
+    expect(run.stdout).toBe('');
+    const needs =
+      "reading a published version needs the plan store: --endpoint <url> for a local stack's DynamoDB Local, or --table <name> on AWS (default: $TABLE_NAME, else huiminbao) with AWS credentials and a region (AWS_REGION)";
+    expect(run.stderr).toBe(`hmb: plan "wuwei-2025@1": ${needs}; table huiminbao (AWS): Region is missing\n`);
+    // An endpoint where nothing listens: the same, naming it.
+    const closed = hmb(['--plan', 'wuwei-2025@1', '--generate', '10', '--endpoint', 'http://127.0.0.1:1', '--table', 'hmb-test']);
+    expect(closed.code).toBe(1);
+    expect(closed.stderr).toMatch(
+      /^hmb: plan "wuwei-2025@1": reading a published version needs the plan store: .*; table hmb-test at http:\/\/127\.0\.0\.1:1: /,
+    );
+  });
+
   test('a broken plan file: its problems as file: path: reason', () => {
     const doc = parse(readFileSync(join(root, 'plans/jiangxi-2023.yaml'), 'utf8'));
     doc.benefits[0].deductible.amount = '-5';

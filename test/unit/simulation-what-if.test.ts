@@ -266,6 +266,27 @@ describe('what-if: deductible 12,000 → 8,000, premium 69 → 75', () => {
     expect(html.stdout).toContain('payout ratio: <strong>3.3043</strong>');
   });
 
+  test('--top: the claims that changed most, as many as asked; --top 0 lists none and counts them all the same', () => {
+    const top = (n: string) => {
+      const run = hmb(args(jsonl, '--format', 'json', '--top', n));
+      expect(run.stderr).toMatch(/^simulated 5 claims/);
+      expect(run.code).toBe(0);
+      return JSON.parse(run.stdout).difference;
+    };
+    const none = top('0');
+    expect(none.largest).toEqual([]);
+    expect(none.claims).toEqual({ compared: 5, changed: 3, up: 3, down: 0 });
+    expect(none.paid).toEqual(report.difference.paid);
+    // The largest change, +3,200 (c2 before c3, accepted first).
+    expect(top('1').largest.map((c: { claimId: string }) => c.claimId)).toEqual(['c2']);
+    const file = join(tmp, 'top-0.csv');
+    const table = hmb(args(jsonl, '--top', '0', '--claim-differences', file));
+    expect(table.code).toBe(0);
+    expect(table.stdout).toContain('claims compared 5: 3 changed (3 paid more, 0 paid less)');
+    expect(table.stdout).not.toContain('claims that changed most');
+    expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(4); // the header and c2, c3, c5
+  });
+
   test('the table prints a payout ratio line for each plan, and --claim-differences writes every changed claim', () => {
     const file = join(tmp, 'differences.csv');
     const table = hmb(args(jsonl, '--claim-differences', file));

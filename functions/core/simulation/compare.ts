@@ -76,7 +76,9 @@ export class Comparison {
     const row = { claimId, memberId: shownMemberId(memberId), paid, against, difference: diff.toFixed(2) };
     this.onDifference?.(row);
     const size = diff.abs();
-    if (this.largest.length === this.keep && !size.gt(this.largest[this.largest.length - 1].size)) return;
+    const last = this.largest.at(-1);
+    // Full (`--top 0`: full from the start, nothing kept): only a larger change than the last kept enters.
+    if (this.largest.length === this.keep && (last === undefined || !size.gt(last.size))) return;
     let at = this.largest.length;
     while (at > 0 && size.gt(this.largest[at - 1].size)) at--;
     this.largest.splice(at, 0, { size, row });

@@ -14,6 +14,15 @@ export interface PercentileRow {
   paidMembers: string;
 }
 
+/**
+ * The nearest rank of percentile `p` (a decimal string, e.g. "99.9") among `n` ≥ 1 sorted values: ⌈p / 100 × n⌉, at
+ * least 1. Worked out exactly (decimal.js): in binary floating point 99.9 / 100 × 1000 is 999.0000000000001, whose
+ * ceiling would be 1000, not 999.
+ */
+export function nearestRank(p: string, n: number): number {
+  return Math.max(1, new Decimal(p).times(n).div(100).ceil().toNumber());
+}
+
 export class PayoutDistribution {
   private values = new BigInt64Array(1024);
   private size = 0;
@@ -37,11 +46,10 @@ export class PayoutDistribution {
     const sorted = this.values.slice(0, this.size).sort();
     const zeros = Math.max(0, members - this.size);
     const at = (rank: number, offset: number) => (rank <= offset ? 0n : sorted[rank - offset - 1]);
-    const rank = (p: string, n: number) => Math.max(1, Math.ceil((Number(p) / 100) * n));
     const rows = PERCENTILES.map((p) => ({
       percentile: p,
-      allMembers: fen(members === 0 ? 0n : at(rank(p, members), zeros)),
-      paidMembers: fen(this.size === 0 ? 0n : at(rank(p, this.size), 0)),
+      allMembers: fen(members === 0 ? 0n : at(nearestRank(p, members), zeros)),
+      paidMembers: fen(this.size === 0 ? 0n : at(nearestRank(p, this.size), 0)),
     }));
     return { rows, max: fen(this.size === 0 ? 0n : sorted[this.size - 1]) };
   }

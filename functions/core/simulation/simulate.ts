@@ -12,7 +12,7 @@ import { Comparison, type ClaimDifference, type DifferenceReport } from './compa
 import { CityYearGenerator } from './generator.ts';
 import type { SimulationParameters } from './parameters.ts';
 import type { SimMember } from './population.ts';
-import { PlanTally, type InsuredCounts, type PlanReport } from './tally.ts';
+import { PlanTally, ratioText, type InsuredCounts, type PlanReport } from './tally.ts';
 
 export interface PlanRef {
   plan: LoadedPlan;
@@ -43,7 +43,7 @@ export interface ClaimsSource {
 export interface Interval {
   plan: string;
   years: number;
-  /** The central 90 % of the yearly payout ratios (5th to 95th percentile, interpolated). */
+  /** The central 90 % of the yearly payout ratios (5th to 95th percentile, interpolated); all three rounded down, as payout ratios are. */
   low: string;
   high: string;
   mean: string;
@@ -184,14 +184,16 @@ function interval(report: PlanReport): Interval | undefined {
     .map((y) => new Decimal(y.paid).div(y.premium))
     .sort((a, b) => a.comparedTo(b));
   if (ratios.length === 0) return undefined;
-  const quantile = (q: number) => {
-    const h = (ratios.length - 1) * q;
-    const lo = Math.floor(h);
-    const hi = Math.ceil(h);
-    return ratios[lo].plus(ratios[hi].minus(ratios[lo]).times(h - lo));
+  // The position h = (years − 1) × q worked out exactly, as the ratios are.
+  const quantile = (q: string) => {
+    const h = new Decimal(ratios.length - 1).times(q);
+    const lo = h.floor().toNumber();
+    const hi = h.ceil().toNumber();
+    return ratios[lo].plus(ratios[hi].minus(ratios[lo]).times(h.minus(lo)));
   };
   const mean = ratios.reduce((a, b) => a.plus(b), ZERO).div(ratios.length);
-  return { plan: report.ref, years: ratios.length, low: quantile(0.05).toFixed(4), high: quantile(0.95).toFixed(4), mean: mean.toFixed(4) };
+  // Rounded as every payout ratio of the report (down), so a mean of equal years reads as the pooled ratio.
+  return { plan: report.ref, years: ratios.length, low: ratioText(quantile('0.05')), high: ratioText(quantile('0.95')), mean: ratioText(mean) };
 }
 
 /** A claim of a claims file with the member it belongs to, and where it was read. */

@@ -9,9 +9,14 @@ import { ZERO, constant, formatYuan } from '../money/money.ts';
 import { PayoutDistribution, type PercentileRow } from './percentiles.ts';
 import { POPULATION_GROUPS, type PopulationGroup, type SimMember } from './population.ts';
 
-/** paid ÷ premium to four decimals, rounded down (as the loss-ratio route reports it); null without a premium. */
+/** A payout ratio as reports show it: four decimals, rounded down (as the loss-ratio route reports it). */
+export function ratioText(ratio: Decimal): string {
+  return ratio.toFixed(4, Decimal.ROUND_DOWN);
+}
+
+/** paid ÷ premium (ratioText); null without a premium. */
 export function payoutRatio(paid: Decimal, premium: Decimal | null): string | null {
-  return premium === null || premium.isZero() ? null : paid.div(premium).toFixed(4, Decimal.ROUND_DOWN);
+  return premium === null || premium.isZero() ? null : ratioText(paid.div(premium));
 }
 
 /** What a report counts, for the whole plan or one group of its members. */
@@ -30,7 +35,15 @@ export interface GroupRow extends Counted {
   group: string;
 }
 
+/**
+ * The row of `byBenefit` for the out-of-pocket cap's top-up (adjudicate.ts (h)): paid on top of the benefits, so a
+ * plan with a cap needs it for its rows to add up to what it paid. Not a benefit id (those are lower-case), so it
+ * cannot name one.
+ */
+export const CAP_TOP_UP_ROW = { benefitId: 'outOfPocketCap', name: '个人自付封顶 兜底 top-up' } as const;
+
 export interface BenefitRow {
+  /** A benefit of the plan, or `outOfPocketCap` (CAP_TOP_UP_ROW): the cap's top-up. */
   benefitId: string;
   name: string;
   paidClaims: number;
@@ -85,6 +98,8 @@ export class PlanTally {
   private readonly populations = new Map<PopulationGroup, Group>(POPULATION_GROUPS.map((p) => [p, new Group()]));
   private readonly years = new Map<number, Group>();
   private readonly benefits = new Map<string, { paidClaims: number; paid: Decimal }>();
+  /** Claims the out-of-pocket cap topped up, and what it paid (null: the plan has no cap). */
+  private readonly capTopUp: { paidClaims: number; paid: Decimal } | null;
   private readonly distribution = new PayoutDistribution();
   private readonly decisions = { payable: 0, nothingPayable: 0, refused: 0 };
   private readonly refusals = new Map<string, number>();
@@ -97,6 +112,7 @@ export class PlanTally {
     this.ref = ref;
     for (const band of ageBands) this.bands.set(band, new Group());
     for (const b of plan.benefits) this.benefits.set(b.id, { paidClaims: 0, paid: ZERO });
+    this.capTopUp = plan.outOfPocketCap === undefined ? null : { paidClaims: 0, paid: ZERO };
     this.insured = insured;
   }
 
@@ -141,6 +157,11 @@ export class PlanTally {
       const row = this.benefits.get(b.benefitId)!;
       row.paidClaims++;
       row.paid = row.paid.plus(b.payable);
+    }
+    const topUp = result.outOfPocketCap?.topUp;
+    if (topUp !== undefined && topUp !== '0.00' && this.capTopUp !== null) {
+      this.capTopUp.paidClaims++;
+      this.capTopUp.paid = this.capTopUp.paid.plus(topUp);
     }
     if (this.largest === null || paid.gt(this.largest.paid)) this.largest = { claimId: result.claimId, paid };
   }
@@ -201,16 +222,16 @@ export class PlanTally {
       largestClaim: this.largest === null ? null : { claimId: this.largest.claimId, paid: formatYuan(this.largest.paid) },
       decisions: { ...this.decisions },
       refusals: Object.fromEntries([...this.refusals].sort(([a], [b]) => a.localeCompare(b))),
-      byBenefit: this.plan.benefits.map((b) => {
-        const row = this.benefits.get(b.id)!;
-        return {
-          benefitId: b.id,
-          name: b.name,
-          paidClaims: row.paidClaims,
-          paid: formatYuan(row.paid),
-          share: paid.isZero() ? '0.0000' : row.paid.div(paid).toFixed(4),
-        };
-      }),
+      byBenefit: [
+        ...this.plan.benefits.map((b) => ({ benefitId: b.id, name: b.name, ...this.benefits.get(b.id)! })),
+        ...(this.capTopUp === null ? [] : [{ ...CAP_TOP_UP_ROW, ...this.capTopUp }]),
+      ].map((row) => ({
+        benefitId: row.benefitId,
+        name: row.name,
+        paidClaims: row.paidClaims,
+        paid: formatYuan(row.paid),
+        share: paid.isZero() ? '0.0000' : row.paid.div(paid).toFixed(4),
+      })),
       byAgeBand: [...this.bands].map(([band, g]) => this.row(band, g, known)),
       byPopulation: [...this.populations].map(([population, g]) => this.row(population, g, known)),
       perMember: { members, paidMembers: this.distribution.paidMembers, percentiles: rows, max },
