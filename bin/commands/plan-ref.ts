@@ -6,6 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { defaultPlansDir, formatProblem, loadPlanFile, validateLoaded, type LoadedPlan } from '../../functions/core/plan/loader.ts';
 import { versionLabel } from '../../functions/core/plan/version.ts';
+import { ID_PATTERN } from '../../functions/core/plan/schema.ts';
 import { openStore, type StoreOptions } from './store-target.ts';
 
 export class PlanRefError extends Error {}
@@ -49,7 +50,7 @@ export async function resolvePlanRef(ref: string, plansDir?: string, store?: Sto
 async function publishedVersion(ref: string, options: StoreOptions): Promise<LoadedPlan> {
   const [id, raw] = ref.split('@');
   const seq = Number(raw.replace(/^v/, ''));
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(id) || !Number.isInteger(seq) || seq < 1)
+  if (!ID_PATTERN.test(id) || !Number.isInteger(seq) || seq < 1)
     throw new PlanRefError(`plan "${ref}": a published version is named <planId>@<number>, e.g. ${id || 'wuwei-2025'}@2`);
   const target = openStore(options);
   try {

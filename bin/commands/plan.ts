@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { defaultPlansDir, formatProblem, loadPlanFile, loadPlans, planFiles, type PlanProblem } from '../../functions/core/plan/loader.ts';
 import { toConfirm } from '../../functions/core/plan/confirm.ts';
+import { ID_MAX_LENGTH, ID_PATTERN } from '../../functions/core/plan/schema.ts';
 import { renderBenefitTable } from '../../functions/core/plan/table.ts';
 import { emptyListFile, startPlanFrom } from '../../functions/core/plan/new-plan.ts';
 import { shanghaiDay } from '../../functions/core/dates/dates.ts';
@@ -77,8 +78,8 @@ export function checkPlans(files: string[], plansDir: string | undefined, io: Io
  * validates at once, and the check lists the placeholders and defaults to write or confirm. Never overwrites.
  */
 export function newPlan(id: string, from: string, plansDir: string, io: Io, today = shanghaiDay(new Date())): number {
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) {
-    io.err(`plan id "${id}" must be lower-case letters, digits and dashes (it is the file name)\n`);
+  if (!ID_PATTERN.test(id)) {
+    io.err(`plan id "${id}" must be lower-case letters, digits and dashes, at most ${ID_MAX_LENGTH} (it is the file name)\n`);
     return 1;
   }
   const target = join(plansDir, `${id}.yaml`);

@@ -11,6 +11,8 @@ import { fc, test } from '@fast-check/vitest';
 import { parse, stringify } from 'yaml';
 import { formatProblem, loadPlans, validatePlan } from '../../functions/core/plan/loader.ts';
 import { checkPlans, listPlans } from '../../bin/commands/plan.ts';
+import { Id } from '../../functions/core/plan/schema.ts';
+import { PlanId } from '../../functions/core/api/params.ts';
 
 const plansDir = resolve(import.meta.dirname, '../../plans');
 const FILE = 'plans/wuwei-2025.yaml';
@@ -737,6 +739,14 @@ const cases: [string, (d: Doc) => void, string, string][] = [
     'pays after itself through inpatient-class-b-c → heavy-ion → inpatient-class-b-c',
   ],
   [
+    'a plan id longer than the API takes (64)',
+    (d) => {
+      d.id = `w${'x'.repeat(64)}`;
+    },
+    'id',
+    'must be at most 64 characters',
+  ],
+  [
     'more than one policy a year',
     (d) => {
       d.enrollment.policiesPerPersonPerYear = 2;
@@ -761,6 +771,15 @@ describe('broken plans', () => {
     expect(result.ok).toBe(false);
     const lines = result.ok ? [] : result.problems.map(formatProblem);
     expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${escapeRegExp(FILE)}: ${escapeRegExp(path)}: .*${escapeRegExp(reason)}`)));
+  });
+});
+
+describe('plan ids: what validates is what every route can name', () => {
+  test.each([1, 63, 64, 65, 100])('an id of %i characters: the plan language and the API agree', (length) => {
+    const id = 'p'.repeat(length);
+    const fits = length <= 64;
+    expect(Id.safeParse(id).success).toBe(fits);
+    expect(PlanId.safeParse(id).success).toBe(fits);
   });
 });
 

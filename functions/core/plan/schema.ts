@@ -46,7 +46,16 @@ export const Ratio = z.union([z.string(), z.number()]).transform((value, ctx) =>
   return decimal;
 });
 
-export const Id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'must be lower-case letters, digits and dashes' });
+/**
+ * Ids name plans, benefits, tiers, campaigns… in routes, keys and files. At most 64 characters: the API's plan id
+ * parameter (api/params.ts) takes this same pattern, so a plan that validates is one every route can name.
+ */
+export const ID_MAX_LENGTH = 64;
+export const ID_PATTERN = new RegExp(`^[a-z0-9][a-z0-9-]{0,${ID_MAX_LENGTH - 1}}$`);
+export const Id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'must be lower-case letters, digits and dashes' })
+  .max(ID_MAX_LENGTH, { error: `must be at most ${ID_MAX_LENGTH} characters` });
 
 /** A calendar day in Asia/Shanghai. */
 export const LocalDate = z.iso.date({ error: 'must be a date YYYY-MM-DD' });
