@@ -4,8 +4,16 @@
 // between two versions, or between the latest and the file, as `plan show`
 // words it.
 import type { Command } from 'commander';
-import { join } from 'node:path';
-import { defaultPlansDir, formatProblem, loadPlanFile, loadPlans, validateLoaded, type LoadedPlan } from '../../functions/core/plan/loader.ts';
+import {
+  defaultPlansDir,
+  formatProblem,
+  knownPlanIds,
+  loadPlanFile,
+  loadPlans,
+  planFileOf,
+  validateLoaded,
+  type LoadedPlan,
+} from '../../functions/core/plan/loader.ts';
 import { describeOutcome, publishPlans } from '../../functions/core/plan/publish.ts';
 import { diffPlans, renderDiff } from '../../functions/core/plan/diff.ts';
 import { planDigest } from '../../functions/core/plan/digest.ts';
@@ -61,7 +69,9 @@ export async function diff(planId: string, from: string | undefined, to: string 
     const versions = await target.store.listPlanVersions(planId);
     const side = async (ref: string): Promise<Side> => {
       if (ref === 'file') {
-        const loaded = loadPlanFile(join(opts.plansDir, `${planId}.yaml`), opts.plansDir);
+        const file = planFileOf(opts.plansDir, planId);
+        if (!file) throw new Error(`unknown plan "${planId}"; known plans: ${knownPlanIds(opts.plansDir).join(', ') || '(none)'}`);
+        const loaded = loadPlanFile(file, opts.plansDir);
         if (!loaded.ok) throw new Error(`the plan file does not validate:\n${loaded.problems.map(formatProblem).join('\n')}`);
         const published = versions.find((v) => v.hash === planDigest(loaded.plan));
         return { label: `file${published ? ` (= ${versionLabel(published)})` : ' (unpublished)'}`, plan: loaded.plan };

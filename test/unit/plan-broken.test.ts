@@ -3,14 +3,15 @@
 // author can find the mistake without reading the schema.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { mkdtempSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { parse, stringify } from 'yaml';
 import { formatProblem, loadPlans, validatePlan } from '../../functions/core/plan/loader.ts';
-import { checkPlans, listPlans } from '../../bin/commands/plan.ts';
+import { checkPlans, listPlans, showPlan } from '../../bin/commands/plan.ts';
+import { resolvePlanRef } from '../../bin/commands/plan-ref.ts';
 import { Id } from '../../functions/core/plan/schema.ts';
 import { PlanId } from '../../functions/core/api/params.ts';
 
@@ -939,5 +940,55 @@ describe('one bad plan never stops the others', () => {
     expect(out.join('')).toMatch(/^wenshan-2023 +文山惠民保 2023/m);
     expect(out.join('')).not.toContain('wuwei-2025');
     expect(err.join('').trim().split('\n').sort()).toEqual(expected);
+  });
+});
+
+describe('one plan, one file', () => {
+  const capture = () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    return { io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) }, out, err };
+  };
+  const dirs: string[] = [];
+  const folder = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hmb-twins-'));
+    dirs.push(dir);
+    cpSync(plansDir, dir, { recursive: true });
+    return dir;
+  };
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  test('x.yaml and x.yml: both refused, each naming the other; the other plans load', () => {
+    const dir = folder();
+    cpSync(join(dir, 'wenshan-2023.yaml'), join(dir, 'wenshan-2023.yml'));
+    const [yaml, yml] = ['yaml', 'yml'].map((ext) => relative(process.cwd(), join(dir, `wenshan-2023.${ext}`)));
+    const expected = [
+      `${yaml}: id: plan "wenshan-2023" is also written in ${yml}: keep one file (neither is used until then)`,
+      `${yml}: id: plan "wenshan-2023" is also written in ${yaml}: keep one file (neither is used until then)`,
+    ];
+    const { plans, problems, unavailable } = loadPlans(dir);
+    expect(problems.map(formatProblem)).toEqual(expected);
+    expect(unavailable.get('wenshan-2023')?.map(formatProblem)).toEqual(expected);
+    expect(plans.has('wenshan-2023')).toBe(false);
+    for (const id of ['jiangxi-2023', 'nantong-2021', 'sanming-2024', 'wuwei-2025']) expect(plans.has(id)).toBe(true);
+
+    const check = capture();
+    expect(checkPlans([], dir, check.io)).toBe(1);
+    expect(check.err.join('').trim().split('\n')).toEqual(expected);
+    expect(check.out.join('')).toContain('jiangxi-2023');
+    const show = capture();
+    expect(showPlan('wenshan-2023', dir, show.io)).toBe(1);
+    expect(show.err.join('')).toContain(expected[0]);
+  });
+
+  test('a plan written as x.yml is found by show, simulate and the folder alike', async () => {
+    const dir = folder();
+    renameSync(join(dir, 'wuwei-2025.yaml'), join(dir, 'wuwei-2025.yml'));
+    expect(loadPlans(dir).plans.has('wuwei-2025')).toBe(true);
+    expect(showPlan('wuwei-2025', dir, capture().io)).toBe(0);
+    expect((await resolvePlanRef('wuwei-2025', dir)).id).toBe('wuwei-2025');
+    await expect(resolvePlanRef('nowhere-2025', dir)).rejects.toThrow(/unknown plan "nowhere-2025"; known plans: .*\bwuwei-2025\b/);
   });
 });

@@ -4,7 +4,7 @@ import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve, dirname } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
-import { PlanSchema, ListEntry, type Plan, type ListEntry as Entry } from './schema.ts';
+import { PlanSchema, ListEntry, ID_PATTERN, type Plan, type ListEntry as Entry } from './schema.ts';
 import { isItemBenefit, ordered } from './item-benefits.ts';
 import { formatPath, valueAt } from './paths.ts';
 import { defaultsApplied, type AppliedDefault } from './defaults.ts';
@@ -201,10 +201,21 @@ function readYaml(shown: string, path: string): { ok: true; doc: unknown } | { o
   }
 }
 
-/** Loads one plan file. Never throws: an unreadable file is a problem like any other. */
+/**
+ * Loads one plan file. Never throws: an unreadable file is a problem like any other. A plan written twice (x.yaml
+ * and x.yml) is refused whichever file is read: publishing would take one and `plan show` the other.
+ */
 export function loadPlanFile(path: string, plansDir = dirname(path)): LoadResult {
   const shown = relative(process.cwd(), path) || path;
   if (!existsSync(path)) return { ok: false, problems: [{ file: shown, path: '', reason: 'file not found' }] };
+  const twin = twinFile(path);
+  if (twin) {
+    const other = relative(process.cwd(), twin) || twin;
+    return {
+      ok: false,
+      problems: [{ file: shown, path: 'id', reason: `plan "${planIdOfFile(path)}" is also written in ${other}: keep one file (neither is used until then)` }],
+    };
+  }
   const content = readYaml(shown, path);
   if (!content.ok) return content;
   return validatePlan(shown, content.doc, plansDir);
@@ -215,30 +226,62 @@ export interface Catalogue {
   problems: PlanProblem[];
   /** Plans whose files failed, by the id their file name gives them, with their problems: why each is unavailable. */
   unavailable: Map<string, PlanProblem[]>;
+  /** The file each valid plan was read from (x.yaml or x.yml), as problems name it. */
+  files?: Map<string, string>;
 }
 
-/** The id a plan file gives its plan: its name without .yaml. */
+/** The id a plan file gives its plan: its name without .yaml (or .yml). */
 export function planIdOfFile(file: string): string {
   return basename(file).replace(/\.ya?ml$/, '');
 }
 
-/** Loads every `*.yaml` plan directly in `dir` (list files live in sub-folders); one bad file never stops the others. */
+const PLAN_EXTENSIONS = ['yaml', 'yml'] as const;
+
+/**
+ * The file of plan `id` in a folder, if there is one: `<id>.yaml` or `<id>.yml`. Every command finds a plan's file
+ * here, so none reads a file another cannot see; where both exist, loading either refuses the plan (twinFile).
+ */
+export function planFileOf(dir: string, id: string): string | undefined {
+  if (!ID_PATTERN.test(id)) return undefined;
+  return PLAN_EXTENSIONS.map((ext) => join(dir, `${id}.${ext}`)).find((f) => existsSync(f) && statSync(f).isFile());
+}
+
+/** The ids of a folder's plans, sorted, each once (x.yaml and x.yml are one plan, refused when loaded). */
+export function knownPlanIds(dir: string): string[] {
+  return existsSync(dir) ? [...new Set(planFiles(dir).map(planIdOfFile))] : [];
+}
+
+/** The other file of the same plan beside this one (x.yml beside x.yaml), if any. */
+function twinFile(path: string): string | undefined {
+  const ext = /\.(ya?ml)$/.exec(path)?.[1];
+  if (!ext) return undefined;
+  const other = join(dirname(path), `${planIdOfFile(path)}.${ext === 'yaml' ? 'yml' : 'yaml'}`);
+  return existsSync(other) ? other : undefined;
+}
+
+/** Loads every `*.yaml` (or `*.yml`) plan directly in `dir` (list files live in sub-folders); one bad file never stops the others. */
 export function loadPlans(dir: string): Catalogue {
   const plans = new Map<string, LoadedPlan>();
   const problems: PlanProblem[] = [];
   const unavailable = new Map<string, PlanProblem[]>();
+  const files = new Map<string, string>();
   for (const f of planFiles(dir)) {
-    const result = loadPlanFile(join(dir, f), dir);
-    if (result.ok) plans.set(result.plan.id, result.plan);
-    else {
+    const path = join(dir, f);
+    const result = loadPlanFile(path, dir);
+    if (result.ok) {
+      plans.set(result.plan.id, result.plan);
+      files.set(result.plan.id, relative(process.cwd(), path) || path);
+    } else {
       problems.push(...result.problems);
-      unavailable.set(planIdOfFile(f), result.problems);
+      // Two files of one plan are both unavailable: the id keeps the problems of each.
+      const id = planIdOfFile(f);
+      unavailable.set(id, [...(unavailable.get(id) ?? []), ...result.problems]);
     }
   }
-  return { plans, problems, unavailable };
+  return { plans, problems, unavailable, files };
 }
 
-/** The plan files of a folder: `*.yaml` directly in it, sorted. */
+/** The plan files of a folder: `*.yaml` and `*.yml` directly in it, sorted. */
 export function planFiles(dir: string): string[] {
   return readdirSync(dir)
     .filter((f) => /\.ya?ml$/.test(f))
