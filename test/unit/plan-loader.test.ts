@@ -92,4 +92,19 @@ describe('files on disk', () => {
     const result = loadPlanFile(join(plans, 'wuwei-2025.yaml'));
     expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([`${shown(listFile)}: entries[0].name: is required`]);
   });
+
+  test.each([
+    ['empty', ''],
+    ['holding only a comment', '# the city has not supplied it yet\n'],
+  ])('a list file %s is an empty list, as the plan language says: nothing matches it yet', (what, text) => {
+    const plans = join(dir, `list-${what.replaceAll(' ', '-')}`);
+    mkdirSync(join(plans, 'lists', 'wuwei-2025'), { recursive: true });
+    writeFileSync(join(plans, 'wuwei-2025.yaml'), readFileSync(join(plansDir, 'wuwei-2025.yaml')));
+    for (const name of ['out-of-catalog-catalogue', 'heavy-ion-treatments', 'pre-existing']) {
+      writeFileSync(join(plans, 'lists', 'wuwei-2025', `${name}.yaml`), text);
+    }
+    const result = loadPlanFile(join(plans, 'wuwei-2025.yaml'));
+    expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([]);
+    if (result.ok) expect(result.plan.lists['heavy-ion-treatments'].entries).toEqual([]);
+  });
 });

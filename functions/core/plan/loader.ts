@@ -100,7 +100,8 @@ function validateDocument(file: string, doc: unknown, plansDir: string): LoadRes
       problems.push(...content.problems);
       continue;
     }
-    const entries = ListFile.safeParse(content.doc);
+    // An empty file, or one holding only a comment, is the city's list not yet supplied: no entries, matching nothing.
+    const entries = ListFile.safeParse(content.doc ?? { entries: [] });
     if (!entries.success) {
       problems.push(...issuesToProblems(shown, entries.error.issues, content.doc));
       continue;
