@@ -739,6 +739,55 @@ const cases: [string, (d: Doc) => void, string, string][] = [
     'benefits[inpatient-class-b-c].paysAfter',
     'pays after itself through inpatient-class-b-c → heavy-ion → inpatient-class-b-c',
   ],
+  // ids and codes that name one thing each
+  [
+    'two campaigns with one id (an order would only ever find the first)',
+    (d) => {
+      d.sponsorship.campaigns[2].id = 'jing-xiao-xin';
+    },
+    'sponsorship.campaigns',
+    'duplicate campaign id "jing-xiao-xin"',
+  ],
+  [
+    'a campaign sponsored by a payer kind the plan does not admit',
+    (d) => {
+      d.sponsorship.payerKinds = ['government', 'charity'];
+    },
+    'sponsorship.campaigns[xian-ai-xin].payerKinds[2]',
+    'payer kind "individual" is not among sponsorship.payerKinds',
+  ],
+  [
+    'a campaign in a plan that admits no sponsor',
+    (d) => {
+      d.sponsorship.payerKinds = [];
+    },
+    'sponsorship.campaigns[jing-xiao-xin].payerKinds[0]',
+    'payer kind "government" is not among sponsorship.payerKinds',
+  ],
+  [
+    'a campaign with no payer kinds',
+    (d) => {
+      d.sponsorship.campaigns[0].payerKinds = [];
+    },
+    'sponsorship.campaigns[jing-xiao-xin].payerKinds',
+    'Too small',
+  ],
+  [
+    'two counties with one code',
+    (d) => {
+      d.region.counties[1].code = d.region.counties[0].code;
+    },
+    'region.counties',
+    'duplicate county code "620602"',
+  ],
+  [
+    'one code twice in a list',
+    (d) => {
+      d.lists['malignant-tumour'].entries.push({ code: 'malignant-tumour', name: '恶性肿瘤 (再次)', icd10: ['C00-C97'] });
+    },
+    'lists.malignant-tumour.entries',
+    'duplicate code "malignant-tumour"',
+  ],
   [
     'a plan id longer than the API takes (64)',
     (d) => {

@@ -107,4 +107,15 @@ describe('files on disk', () => {
     expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([]);
     if (result.ok) expect(result.plan.lists['heavy-ion-treatments'].entries).toEqual([]);
   });
+
+  test('a list file naming one code twice is refused against the list file: entries are matched by code', () => {
+    const plans = join(dir, 'list-twice');
+    mkdirSync(join(plans, 'lists', 'wuwei-2025'), { recursive: true });
+    writeFileSync(join(plans, 'wuwei-2025.yaml'), readFileSync(join(plansDir, 'wuwei-2025.yaml')));
+    for (const name of ['out-of-catalog-catalogue', 'pre-existing']) writeFileSync(join(plans, 'lists', 'wuwei-2025', `${name}.yaml`), 'entries: []\n');
+    const listFile = join(plans, 'lists', 'wuwei-2025', 'heavy-ion-treatments.yaml');
+    writeFileSync(listFile, 'entries:\n  - { code: HI-POS, name: 重离子定位 }\n  - { code: HI-POS, name: 重离子定位 (复查), class: B }\n');
+    const result = loadPlanFile(join(plans, 'wuwei-2025.yaml'));
+    expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([`${shown(listFile)}: entries: duplicate code "HI-POS"`]);
+  });
 });

@@ -106,6 +106,13 @@ function validateDocument(file: string, doc: unknown, plansDir: string): LoadRes
       problems.push(...issuesToProblems(shown, entries.error.issues, content.doc));
       continue;
     }
+    const codes = entries.data.entries.map((e) => e.code);
+    const repeated = [...new Set(codes.filter((c, i) => codes.indexOf(c) !== i))];
+    if (repeated.length > 0) {
+      // Entries are matched by code: a second entry of a code (another name or class) would never be read.
+      problems.push(...repeated.map((code) => ({ file: shown, path: 'entries', reason: `duplicate code "${code}"` })));
+      continue;
+    }
     lists[id] = { ...list, entries: entries.data.entries };
   }
   problems.push(...itemClassProblems(file, plan, lists, doc), ...sharedItemProblems(file, plan, lists, doc));

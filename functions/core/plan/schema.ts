@@ -712,6 +712,21 @@ function crossFieldRules(p: Plan, ctx: Ctx): void {
     });
   }
   if (p.renews === p.id) issue(['renews'], 'a plan cannot renew itself');
+
+  // sponsorship: an order names its campaign, found by id (charity/orders.ts): a second with the same id is unreachable
+  duplicates(p.sponsorship.campaigns.map((c) => c.id)).forEach((d) => issue(['sponsorship', 'campaigns'], `duplicate campaign id "${d}"`));
+  const payers = new Set(p.sponsorship.payerKinds);
+  p.sponsorship.campaigns.forEach((c, i) =>
+    c.payerKinds.forEach((k, j) => {
+      if (!payers.has(k)) issue(['sponsorship', 'campaigns', i, 'payerKinds', j], `payer kind "${k}" is not among sponsorship.payerKinds`);
+    }),
+  );
+
+  // Participation is counted by county code, and list entries are matched by code: each names one thing.
+  duplicates(p.region.counties.map((c) => c.code)).forEach((d) => issue(['region', 'counties'], `duplicate county code "${d}"`));
+  for (const [id, list] of Object.entries(p.lists)) {
+    duplicates((list.entries ?? []).map((e) => e.code)).forEach((d) => issue(['lists', id, 'entries'], `duplicate code "${d}"`));
+  }
 }
 
 function checkSchedule(s: Schedule, path: (string | number)[], issue: (p: (string | number)[], m: string) => void): void {
