@@ -80,6 +80,18 @@ describe('files on disk', () => {
     expect(lines[0]).toMatch(new RegExp(`^${escapeRegExp(shown(file))}: line 3:1: Flow sequence`));
   });
 
+  test.each([
+    ['no anchor at all', 'id: alias\nbands:\n  inpatient: *bands\n', 'line 3:14'],
+    ['its anchor set after it', 'id: alias\nfirst: *bands\nlater: &bands [1]\n', 'line 2:8'],
+  ])('an alias with %s gives `file: line L:C: Unresolved alias…`', (_what, text, at) => {
+    const file = join(dir, 'alias.yaml');
+    writeFileSync(file, text);
+    const result = loadPlanFile(file);
+    expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([
+      `${shown(file)}: ${at}: Unresolved alias (the anchor must be set before the alias): bands`,
+    ]);
+  });
+
   test('a bad list file is reported against the list file, not the plan', () => {
     const plans = join(dir, 'plans');
     mkdirSync(join(plans, 'lists', 'wuwei-2025'), { recursive: true });

@@ -2,7 +2,7 @@
 // every problem as `file: path: reason` — never a stack trace.
 import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve, dirname } from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { LineCounter, parse as parseYaml, parseDocument, visit, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { PlanSchema, ListEntry, ID_PATTERN, type Plan, type ListEntry as Entry } from './schema.ts';
 import { isItemBenefit, ordered } from './item-benefits.ts';
@@ -196,8 +196,10 @@ function sharedItemProblems(file: string, plan: Plan, lists: LoadedPlan['lists']
 }
 
 function readYaml(shown: string, path: string): { ok: true; doc: unknown } | { ok: false; problems: PlanProblem[] } {
+  let text = '';
   try {
-    return { ok: true, doc: parseYaml(readFileSync(path, 'utf8'), { prettyErrors: true }) };
+    text = readFileSync(path, 'utf8');
+    return { ok: true, doc: parseYaml(text, { prettyErrors: true }) };
   } catch (error) {
     if (error instanceof YAMLParseError) {
       const [line, col] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [0, 0];
@@ -205,8 +207,25 @@ function readYaml(shown: string, path: string): { ok: true; doc: unknown } | { o
       const why = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
       return { ok: false, problems: [{ file: shown, path: `line ${line}:${col}`, reason: why }] };
     }
-    return { ok: false, problems: [{ file: shown, path: '', reason: (error as Error).message }] };
+    // An alias without its anchor is found only when the document is built, with no position: look for it.
+    return { ok: false, problems: [{ file: shown, path: unresolvedAliasAt(text) ?? '', reason: (error as Error).message }] };
   }
+}
+
+/** `line L:C` of the first alias (*name) whose anchor (&name) is not set before it, if any. */
+function unresolvedAliasAt(text: string): string | undefined {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  let at: string | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (node.resolve(doc) !== undefined || !node.range) return undefined;
+      const { line, col } = lines.linePos(node.range[0]);
+      at = `line ${line}:${col}`;
+      return visit.BREAK;
+    },
+  });
+  return at;
 }
 
 /**
