@@ -151,7 +151,7 @@ export function listPlans(plansDir: string, io: Io): number {
   return problems.length > 0 ? 1 : 0;
 }
 
-/** The same files loadPlans reads: `*.yaml` directly in the folder, sorted. */
+/** The same files loadPlans reads: `*.yaml` and `*.yml` directly in the folder, sorted. */
 function planFilesIn(dir: string): string[] {
   return planFiles(dir).map((f) => join(dir, f));
 }
