@@ -4,8 +4,8 @@
 import type { Command } from 'commander';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { z } from 'zod';
-import { defaultPlansDir, formatPath, loadPlanFile, planFiles, type LoadedPlan } from '../../functions/core/plan/loader.ts';
-import { planFile, unavailable } from './plan.ts';
+import { defaultPlansDir, formatPath, knownPlanIds, loadPlanFile, planFileOf, type LoadedPlan } from '../../functions/core/plan/loader.ts';
+import { unavailable } from './plan.ts';
 import { ClaimSchema, PolicyContextSchema, type PolicyContext } from '../../functions/core/claim/schema.ts';
 import { adjudicate, emptyAccumulators, type Accumulators, type Adjudication } from '../../functions/core/engine/index.ts';
 import { digestOf } from '../../functions/core/digest.ts';
@@ -66,12 +66,9 @@ function defaultPolicy(plan: LoadedPlan): PolicyContext {
 
 /** The plan to adjudicate against; or, on stderr, why there is none: no such file, or the problems of its file. */
 function loadPlan(id: string, plansDir: string, io: Io): LoadedPlan | undefined {
-  const file = planFile(plansDir, id);
+  const file = planFileOf(plansDir, id);
   if (!file) {
-    const known =
-      planFiles(plansDir)
-        .map((f) => f.replace(/\.ya?ml$/, ''))
-        .join(', ') || '(none)';
+    const known = knownPlanIds(plansDir).join(', ') || '(none)';
     io.err(`hmb: unknown plan "${id}"; known plans: ${known}\n`);
     return undefined;
   }

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { CALLERS, type Caller } from '../../functions/core/http/access.ts';
+import { PlanId } from '../../functions/core/api/params.ts';
 import type { Partner } from '../../functions/core/http/partners.ts';
 import { processIo, runAsync, type Io } from './io.ts';
 import { openStore, withStoreOptions, type StoreOptions } from './store-target.ts';
@@ -31,7 +32,7 @@ const commaList = (item: z.ZodString) =>
         .filter(Boolean),
     )
     .pipe(z.array(item));
-const PlanIds = commaList(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'plan ids are lower-case letters, digits and dashes' }));
+const PlanIds = commaList(PlanId);
 /** 定点医药机构编号 as the national messages carry them (setlinfo.fixmedins_code). */
 const HospitalCodes = commaList(z.string().regex(/^[A-Za-z0-9]{1,64}$/, { error: 'hospital codes (fixmedins_code) are 1–64 letters and digits' }));
 

@@ -2,10 +2,10 @@
 // (a city's draft of next year's design), or `<planId>@<version>`, a published
 // version read from a platform's plan store (--endpoint / --table, as
 // `hmb plan publish` reaches it).
-import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { defaultPlansDir, formatProblem, loadPlanFile, validateLoaded, type LoadedPlan } from '../../functions/core/plan/loader.ts';
+import { dirname, resolve } from 'node:path';
+import { defaultPlansDir, formatProblem, knownPlanIds, loadPlanFile, planFileOf, validateLoaded, type LoadedPlan } from '../../functions/core/plan/loader.ts';
 import { versionLabel } from '../../functions/core/plan/version.ts';
+import { ID_PATTERN } from '../../functions/core/plan/schema.ts';
 import { openStore, type StoreOptions } from './store-target.ts';
 
 export class PlanRefError extends Error {}
@@ -29,17 +29,8 @@ export async function resolvePlanRef(ref: string, plansDir?: string, store?: Sto
     return loaded.plan;
   }
   const dir = plansDir ?? defaultPlansDir();
-  const file = join(dir, `${ref}.yaml`);
-  if (!existsSync(file)) {
-    const known = existsSync(dir)
-      ? readdirSync(dir)
-          .filter((f) => f.endsWith('.yaml'))
-          .map((f) => f.slice(0, -5))
-          .sort()
-          .join(', ')
-      : '';
-    throw new PlanRefError(`unknown plan "${ref}"; known plans: ${known || '(none)'}`);
-  }
+  const file = planFileOf(dir, ref);
+  if (!file) throw new PlanRefError(`unknown plan "${ref}"; known plans: ${knownPlanIds(dir).join(', ') || '(none)'}`);
   const loaded = loadPlanFile(file, dir);
   if (!loaded.ok) throw new PlanRefError(loaded.problems.map(formatProblem).join('\n'));
   return loaded.plan;
@@ -49,7 +40,7 @@ export async function resolvePlanRef(ref: string, plansDir?: string, store?: Sto
 async function publishedVersion(ref: string, options: StoreOptions): Promise<LoadedPlan> {
   const [id, raw] = ref.split('@');
   const seq = Number(raw.replace(/^v/, ''));
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(id) || !Number.isInteger(seq) || seq < 1)
+  if (!ID_PATTERN.test(id) || !Number.isInteger(seq) || seq < 1)
     throw new PlanRefError(`plan "${ref}": a published version is named <planId>@<number>, e.g. ${id || 'wuwei-2025'}@2`);
   const target = openStore(options);
   // The store not reached (no region or credentials for AWS, nothing listening at --endpoint): say what it takes.

@@ -4,8 +4,16 @@
 // between two versions, or between the latest and the file, as `plan show`
 // words it.
 import type { Command } from 'commander';
-import { join } from 'node:path';
-import { defaultPlansDir, formatProblem, loadPlanFile, loadPlans, validateLoaded, type LoadedPlan } from '../../functions/core/plan/loader.ts';
+import {
+  defaultPlansDir,
+  formatProblem,
+  knownPlanIds,
+  loadPlanFile,
+  loadPlans,
+  planFileOf,
+  validateLoaded,
+  type LoadedPlan,
+} from '../../functions/core/plan/loader.ts';
 import { describeOutcome, publishPlans } from '../../functions/core/plan/publish.ts';
 import { diffPlans, renderDiff } from '../../functions/core/plan/diff.ts';
 import { planDigest } from '../../functions/core/plan/digest.ts';
@@ -61,7 +69,9 @@ export async function diff(planId: string, from: string | undefined, to: string 
     const versions = await target.store.listPlanVersions(planId);
     const side = async (ref: string): Promise<Side> => {
       if (ref === 'file') {
-        const loaded = loadPlanFile(join(opts.plansDir, `${planId}.yaml`), opts.plansDir);
+        const file = planFileOf(opts.plansDir, planId);
+        if (!file) throw new Error(`unknown plan "${planId}"; known plans: ${knownPlanIds(opts.plansDir).join(', ') || '(none)'}`);
+        const loaded = loadPlanFile(file, opts.plansDir);
         if (!loaded.ok) throw new Error(`the plan file does not validate:\n${loaded.problems.map(formatProblem).join('\n')}`);
         const published = versions.find((v) => v.hash === planDigest(loaded.plan));
         return { label: `file${published ? ` (= ${versionLabel(published)})` : ' (unpublished)'}`, plan: loaded.plan };
@@ -70,6 +80,13 @@ export async function diff(planId: string, from: string | undefined, to: string 
       if (!version) throw new Error(`plan ${planId} has no version ${ref} (versions: ${versions.map((v) => v.seq).join(', ') || 'none published'})`);
       return { label: describe(version), plan: await contentOf(target.store, version) };
     };
+    if (versions.length === 0 && from === undefined) {
+      // Nothing to compare the file with: publishing would make all of it version 1, so all of it is new.
+      const file = await side('file');
+      io.out(`${planId}: no published version → ${file.label}: publishing creates v1, all of it new\n`);
+      io.out(renderDiff(diffPlans(undefined, file.plan)));
+      return 0;
+    }
     const [a, b] = await Promise.all(defaultSides(versions, from, to).map(side));
     io.out(`${planId}: ${a.label} → ${b.label}\n`);
     io.out(renderDiff(diffPlans(a.plan, b.plan)));
@@ -81,10 +98,9 @@ export async function diff(planId: string, from: string | undefined, to: string 
 
 /** Without both sides named: the latest published against the file (what publishing would change). */
 function defaultSides(versions: PlanVersion[], from: string | undefined, to: string | undefined): [string, string] {
-  const latest = versions.at(-1);
   if (from !== undefined && to !== undefined) return [from, to];
   if (from !== undefined) return [from, 'file'];
-  return [latest ? String(latest.seq) : 'file', 'file'];
+  return [String(versions.at(-1)!.seq), 'file'];
 }
 
 function describe(v: PlanVersion): string {

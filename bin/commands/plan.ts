@@ -4,8 +4,18 @@
 import type { Command } from 'commander';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { defaultPlansDir, formatProblem, loadPlanFile, loadPlans, planFiles, type PlanProblem } from '../../functions/core/plan/loader.ts';
+import {
+  defaultPlansDir,
+  formatProblem,
+  knownPlanIds,
+  loadPlanFile,
+  loadPlans,
+  planFileOf,
+  planFiles,
+  type PlanProblem,
+} from '../../functions/core/plan/loader.ts';
 import { toConfirm } from '../../functions/core/plan/confirm.ts';
+import { ID_MAX_LENGTH, ID_PATTERN } from '../../functions/core/plan/schema.ts';
 import { renderBenefitTable } from '../../functions/core/plan/table.ts';
 import { emptyListFile, startPlanFrom } from '../../functions/core/plan/new-plan.ts';
 import { shanghaiDay } from '../../functions/core/dates/dates.ts';
@@ -77,16 +87,16 @@ export function checkPlans(files: string[], plansDir: string | undefined, io: Io
  * validates at once, and the check lists the placeholders and defaults to write or confirm. Never overwrites.
  */
 export function newPlan(id: string, from: string, plansDir: string, io: Io, today = shanghaiDay(new Date())): number {
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) {
-    io.err(`plan id "${id}" must be lower-case letters, digits and dashes (it is the file name)\n`);
+  if (!ID_PATTERN.test(id)) {
+    io.err(`plan id "${id}" must be lower-case letters, digits and dashes, at most ${ID_MAX_LENGTH} (it is the file name)\n`);
     return 1;
   }
   const target = join(plansDir, `${id}.yaml`);
-  if (planFile(plansDir, id)) {
+  if (planFileOf(plansDir, id)) {
     io.err(`${shown(target)} exists: hmb plan new never overwrites a plan\n`);
     return 1;
   }
-  const source = planFile(plansDir, from);
+  const source = planFileOf(plansDir, from);
   if (!source) {
     io.err(`unknown plan "${from}"; known plans: ${knownPlans(plansDir)}\n`);
     return 1;
@@ -105,7 +115,7 @@ export function newPlan(id: string, from: string, plansDir: string, io: Io, toda
 }
 
 export function showPlan(id: string, plansDir: string, io: Io): number {
-  const file = planFile(plansDir, id);
+  const file = planFileOf(plansDir, id);
   if (!file) {
     io.err(`unknown plan "${id}"; known plans: ${knownPlans(plansDir)}\n`);
     return 1;
@@ -119,26 +129,13 @@ export function showPlan(id: string, plansDir: string, io: Io): number {
   return 0;
 }
 
-/** The file of plan `id` in the folder, if there is one (a plan's file is named by its id). */
-export function planFile(plansDir: string, id: string): string | undefined {
-  for (const ext of ['yaml', 'yml']) {
-    const file = join(plansDir, `${id}.${ext}`);
-    if (/^[a-z0-9][a-z0-9-]*$/.test(id) && existsSync(file)) return file;
-  }
-  return undefined;
-}
-
 /** Why a plan cannot be used: its file fails validation; every problem follows. */
 export function unavailable(id: string, problems: PlanProblem[]): string {
   return `plan "${id}" is unavailable: its file fails validation\n${problems.map((p) => `  ${formatProblem(p)}\n`).join('')}`;
 }
 
 function knownPlans(plansDir: string): string {
-  return (
-    planFiles(plansDir)
-      .map((f) => f.replace(/\.ya?ml$/, ''))
-      .join(', ') || '(none)'
-  );
+  return knownPlanIds(plansDir).join(', ') || '(none)';
 }
 
 export function listPlans(plansDir: string, io: Io): number {
@@ -154,7 +151,7 @@ export function listPlans(plansDir: string, io: Io): number {
   return problems.length > 0 ? 1 : 0;
 }
 
-/** The same files loadPlans reads: `*.yaml` directly in the folder, sorted. */
+/** The same files loadPlans reads: `*.yaml` and `*.yml` directly in the folder, sorted. */
 function planFilesIn(dir: string): string[] {
   return planFiles(dir).map((f) => join(dir, f));
 }

@@ -81,6 +81,24 @@ describe('hmb plan publish', () => {
     });
   });
 
+  test('diff of a plan never published (here a .yml file): all of it is new, as publishing would make it v1', () => {
+    const file = join(dir, 'diff-new-2026.yml');
+    writeFileSync(file, readFileSync(join(dir, 'wenshan-2023.yaml'), 'utf8').replace(/^id: wenshan-2023$/m, 'id: diff-new-2026'));
+    try {
+      const run = hmb('plan', 'diff', 'diff-new-2026', '--plans-dir', dir);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(
+        /^diff-new-2026: no published version → file \(unpublished\): publishing creates v1, all of it new\n\[【保障方案】\]\n {2}\+ 保障方案: /,
+      );
+      expect(run.stdout).not.toContain('无变化');
+      expect(run.stdout).not.toMatch(/^ {2}[-~] /m);
+      expect(hmb('plan', 'publish', '--plans-dir', dir, '--dry-run').stdout).toMatch(/^would publish diff-new-2026 v1 /m);
+    } finally {
+      rmSync(file);
+    }
+  });
+
   test('a plan with problems is refused with them, exit 1; the others are still published', () => {
     const file = join(dir, 'wenshan-2023.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('schedule: { flat: "0.8" }', 'schedule: { flat: "1.8" }'));

@@ -37,6 +37,17 @@ describe('hmb plan', () => {
     ).toEqual(files.map((f) => `ok  ${f}  ${f.slice(6, -5)}`));
   });
 
+  test('check piped into a reader that stops at once (| head -1): no stack trace, exit quietly', () => {
+    // `true` reads nothing and exits before hmb prints: every write meets a closed pipe (EPIPE).
+    const run = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" bin/hmb.ts plan check | true; echo "hmb exit $?"`], {
+      cwd: root,
+      encoding: 'utf8',
+      env,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe('hmb exit 0\n');
+  });
+
   test('check: a valid plan is followed by what the city must confirm', () => {
     const run = hmb(['plan', 'check', 'test/fixtures/plans/cart-city-2025.yaml']);
     expect(run.code).toBe(0);

@@ -3,14 +3,17 @@
 // author can find the mistake without reading the schema.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { mkdtempSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { parse, stringify } from 'yaml';
 import { formatProblem, loadPlans, validatePlan } from '../../functions/core/plan/loader.ts';
-import { checkPlans, listPlans } from '../../bin/commands/plan.ts';
+import { checkPlans, listPlans, showPlan } from '../../bin/commands/plan.ts';
+import { resolvePlanRef } from '../../bin/commands/plan-ref.ts';
+import { Id } from '../../functions/core/plan/schema.ts';
+import { PlanId } from '../../functions/core/api/params.ts';
 
 const plansDir = resolve(import.meta.dirname, '../../plans');
 const FILE = 'plans/wuwei-2025.yaml';
@@ -736,6 +739,63 @@ const cases: [string, (d: Doc) => void, string, string][] = [
     'benefits[inpatient-class-b-c].paysAfter',
     'pays after itself through inpatient-class-b-c → heavy-ion → inpatient-class-b-c',
   ],
+  // ids and codes that name one thing each
+  [
+    'two campaigns with one id (an order would only ever find the first)',
+    (d) => {
+      d.sponsorship.campaigns[2].id = 'jing-xiao-xin';
+    },
+    'sponsorship.campaigns',
+    'duplicate campaign id "jing-xiao-xin"',
+  ],
+  [
+    'a campaign sponsored by a payer kind the plan does not admit',
+    (d) => {
+      d.sponsorship.payerKinds = ['government', 'charity'];
+    },
+    'sponsorship.campaigns[xian-ai-xin].payerKinds[2]',
+    'payer kind "individual" is not among sponsorship.payerKinds',
+  ],
+  [
+    'a campaign in a plan that admits no sponsor',
+    (d) => {
+      d.sponsorship.payerKinds = [];
+    },
+    'sponsorship.campaigns[jing-xiao-xin].payerKinds[0]',
+    'payer kind "government" is not among sponsorship.payerKinds',
+  ],
+  [
+    'a campaign with no payer kinds',
+    (d) => {
+      d.sponsorship.campaigns[0].payerKinds = [];
+    },
+    'sponsorship.campaigns[jing-xiao-xin].payerKinds',
+    'Too small',
+  ],
+  [
+    'two counties with one code',
+    (d) => {
+      d.region.counties[1].code = d.region.counties[0].code;
+    },
+    'region.counties',
+    'duplicate county code "620602"',
+  ],
+  [
+    'one code twice in a list',
+    (d) => {
+      d.lists['malignant-tumour'].entries.push({ code: 'malignant-tumour', name: '恶性肿瘤 (再次)', icd10: ['C00-C97'] });
+    },
+    'lists.malignant-tumour.entries',
+    'duplicate code "malignant-tumour"',
+  ],
+  [
+    'a plan id longer than the API takes (64)',
+    (d) => {
+      d.id = `w${'x'.repeat(64)}`;
+    },
+    'id',
+    'must be at most 64 characters',
+  ],
   [
     'more than one policy a year',
     (d) => {
@@ -761,6 +821,15 @@ describe('broken plans', () => {
     expect(result.ok).toBe(false);
     const lines = result.ok ? [] : result.problems.map(formatProblem);
     expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${escapeRegExp(FILE)}: ${escapeRegExp(path)}: .*${escapeRegExp(reason)}`)));
+  });
+});
+
+describe('plan ids: what validates is what every route can name', () => {
+  test.each([1, 63, 64, 65, 100])('an id of %i characters: the plan language and the API agree', (length) => {
+    const id = 'p'.repeat(length);
+    const fits = length <= 64;
+    expect(Id.safeParse(id).success).toBe(fits);
+    expect(PlanId.safeParse(id).success).toBe(fits);
   });
 });
 
@@ -920,5 +989,55 @@ describe('one bad plan never stops the others', () => {
     expect(out.join('')).toMatch(/^wenshan-2023 +文山惠民保 2023/m);
     expect(out.join('')).not.toContain('wuwei-2025');
     expect(err.join('').trim().split('\n').sort()).toEqual(expected);
+  });
+});
+
+describe('one plan, one file', () => {
+  const capture = () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    return { io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) }, out, err };
+  };
+  const dirs: string[] = [];
+  const folder = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hmb-twins-'));
+    dirs.push(dir);
+    cpSync(plansDir, dir, { recursive: true });
+    return dir;
+  };
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  test('x.yaml and x.yml: both refused, each naming the other; the other plans load', () => {
+    const dir = folder();
+    cpSync(join(dir, 'wenshan-2023.yaml'), join(dir, 'wenshan-2023.yml'));
+    const [yaml, yml] = ['yaml', 'yml'].map((ext) => relative(process.cwd(), join(dir, `wenshan-2023.${ext}`)));
+    const expected = [
+      `${yaml}: id: plan "wenshan-2023" is also written in ${yml}: keep one file (neither is used until then)`,
+      `${yml}: id: plan "wenshan-2023" is also written in ${yaml}: keep one file (neither is used until then)`,
+    ];
+    const { plans, problems, unavailable } = loadPlans(dir);
+    expect(problems.map(formatProblem)).toEqual(expected);
+    expect(unavailable.get('wenshan-2023')?.map(formatProblem)).toEqual(expected);
+    expect(plans.has('wenshan-2023')).toBe(false);
+    for (const id of ['jiangxi-2023', 'nantong-2021', 'sanming-2024', 'wuwei-2025']) expect(plans.has(id)).toBe(true);
+
+    const check = capture();
+    expect(checkPlans([], dir, check.io)).toBe(1);
+    expect(check.err.join('').trim().split('\n')).toEqual(expected);
+    expect(check.out.join('')).toContain('jiangxi-2023');
+    const show = capture();
+    expect(showPlan('wenshan-2023', dir, show.io)).toBe(1);
+    expect(show.err.join('')).toContain(expected[0]);
+  });
+
+  test('a plan written as x.yml is found by show, simulate and the folder alike', async () => {
+    const dir = folder();
+    renameSync(join(dir, 'wuwei-2025.yaml'), join(dir, 'wuwei-2025.yml'));
+    expect(loadPlans(dir).plans.has('wuwei-2025')).toBe(true);
+    expect(showPlan('wuwei-2025', dir, capture().io)).toBe(0);
+    expect((await resolvePlanRef('wuwei-2025', dir)).id).toBe('wuwei-2025');
+    await expect(resolvePlanRef('nowhere-2025', dir)).rejects.toThrow(/unknown plan "nowhere-2025"; known plans: .*\bwuwei-2025\b/);
   });
 });

@@ -80,6 +80,18 @@ describe('files on disk', () => {
     expect(lines[0]).toMatch(new RegExp(`^${escapeRegExp(shown(file))}: line 3:1: Flow sequence`));
   });
 
+  test.each([
+    ['no anchor at all', 'id: alias\nbands:\n  inpatient: *bands\n', 'line 3:14'],
+    ['its anchor set after it', 'id: alias\nfirst: *bands\nlater: &bands [1]\n', 'line 2:8'],
+  ])('an alias with %s gives `file: line L:C: Unresolved alias…`', (_what, text, at) => {
+    const file = join(dir, 'alias.yaml');
+    writeFileSync(file, text);
+    const result = loadPlanFile(file);
+    expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([
+      `${shown(file)}: ${at}: Unresolved alias (the anchor must be set before the alias): bands`,
+    ]);
+  });
+
   test('a bad list file is reported against the list file, not the plan', () => {
     const plans = join(dir, 'plans');
     mkdirSync(join(plans, 'lists', 'wuwei-2025'), { recursive: true });
@@ -91,5 +103,31 @@ describe('files on disk', () => {
     writeFileSync(listFile, 'entries:\n  - { code: x }\n');
     const result = loadPlanFile(join(plans, 'wuwei-2025.yaml'));
     expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([`${shown(listFile)}: entries[0].name: is required`]);
+  });
+
+  test.each([
+    ['empty', ''],
+    ['holding only a comment', '# the city has not supplied it yet\n'],
+  ])('a list file %s is an empty list, as the plan language says: nothing matches it yet', (what, text) => {
+    const plans = join(dir, `list-${what.replaceAll(' ', '-')}`);
+    mkdirSync(join(plans, 'lists', 'wuwei-2025'), { recursive: true });
+    writeFileSync(join(plans, 'wuwei-2025.yaml'), readFileSync(join(plansDir, 'wuwei-2025.yaml')));
+    for (const name of ['out-of-catalog-catalogue', 'heavy-ion-treatments', 'pre-existing']) {
+      writeFileSync(join(plans, 'lists', 'wuwei-2025', `${name}.yaml`), text);
+    }
+    const result = loadPlanFile(join(plans, 'wuwei-2025.yaml'));
+    expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([]);
+    if (result.ok) expect(result.plan.lists['heavy-ion-treatments'].entries).toEqual([]);
+  });
+
+  test('a list file naming one code twice is refused against the list file: entries are matched by code', () => {
+    const plans = join(dir, 'list-twice');
+    mkdirSync(join(plans, 'lists', 'wuwei-2025'), { recursive: true });
+    writeFileSync(join(plans, 'wuwei-2025.yaml'), readFileSync(join(plansDir, 'wuwei-2025.yaml')));
+    for (const name of ['out-of-catalog-catalogue', 'pre-existing']) writeFileSync(join(plans, 'lists', 'wuwei-2025', `${name}.yaml`), 'entries: []\n');
+    const listFile = join(plans, 'lists', 'wuwei-2025', 'heavy-ion-treatments.yaml');
+    writeFileSync(listFile, 'entries:\n  - { code: HI-POS, name: 重离子定位 }\n  - { code: HI-POS, name: 重离子定位 (复查), class: B }\n');
+    const result = loadPlanFile(join(plans, 'wuwei-2025.yaml'));
+    expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([`${shown(listFile)}: entries: duplicate code "HI-POS"`]);
   });
 });

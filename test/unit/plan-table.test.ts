@@ -164,6 +164,11 @@ describe('the whole plan: every rule the services enforce', () => {
     expect(column(table('wenshan-2023'), '可为谁投保')).toEqual(['本人']);
   });
 
+  test('what 统筹区内 means, which decides in-area and out-of-area claims (region.inAreaMeans)', () => {
+    expect(column(table('sanming-2024'), '统筹区内')).toEqual(['指本方案地区 (外地参保人在本地就医为统筹区内, 回参保地就医为异地) [plan-region]']);
+    expect(column(table('wenshan-2023'), '统筹区内')).toEqual(['指参保人本人的基本医保统筹区 [member-region]']);
+  });
+
   test("payment channels, the personal account's share and auto-renewal", () => {
     const nt = table('nantong-2021');
     expect(nt).toContain('医保个人账户: 职工医保参保人, 可为本人、配偶、子女、父母、配偶父母缴费, 使用历年结余不超过70%\n');

@@ -1,10 +1,11 @@
 // Path parameters shared by the services' routes.
 import { z } from 'zod';
 import { ResidentId } from '../identity/resident-id.ts';
-import { LocalDate } from '../plan/schema.ts';
+import { ID_MAX_LENGTH, ID_PATTERN, LocalDate } from '../plan/schema.ts';
 import { ClaimFields } from '../claim/schema.ts';
 
-export const PlanId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, { error: 'must be a plan id (1–64 lower-case letters, digits, dashes)' });
+/** The plan language's id rule (plan/schema.ts): every plan that validates is one a route can name. */
+export const PlanId = z.string().regex(ID_PATTERN, { error: `must be a plan id (1–${ID_MAX_LENGTH} lower-case letters, digits, dashes)` });
 export const PlanParams = z.object({ planId: PlanId });
 export const PersonParams = z.object({ planId: PlanId, personId: ResidentId });
 export const MemberParams = z.object({ planId: PlanId, memberId: ResidentId });

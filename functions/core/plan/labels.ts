@@ -19,6 +19,7 @@ import type {
   ApprovalStep,
   Eligibility,
   Sponsorship,
+  Region,
 } from './schema.ts';
 
 export const VISIT: Record<z.infer<typeof VisitType>, string> = {
@@ -194,3 +195,9 @@ export function label<K extends string | number>(words: Partial<Record<K, string
 export function labels<K extends string | number>(words: Partial<Record<K, string>>, codes: readonly K[], sep = '、'): string {
   return codes.map((c) => label(words, c)).join(sep);
 }
+
+/** What 统筹区内 means when a claim's place is judged (region.inAreaMeans): whose basic-insurance region. */
+export const IN_AREA_MEANS: Record<z.infer<typeof Region>['inAreaMeans'], string> = {
+  'member-region': '参保人本人的基本医保统筹区',
+  'plan-region': '本方案地区 (外地参保人在本地就医为统筹区内, 回参保地就医为异地)',
+};

@@ -2,9 +2,9 @@
 // every problem as `file: path: reason` — never a stack trace.
 import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve, dirname } from 'node:path';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { LineCounter, parse as parseYaml, parseDocument, visit, YAMLParseError } from 'yaml';
 import { z } from 'zod';
-import { PlanSchema, ListEntry, type Plan, type ListEntry as Entry } from './schema.ts';
+import { PlanSchema, ListEntry, ID_PATTERN, type Plan, type ListEntry as Entry } from './schema.ts';
 import { isItemBenefit, ordered } from './item-benefits.ts';
 import { formatPath, valueAt } from './paths.ts';
 import { defaultsApplied, type AppliedDefault } from './defaults.ts';
@@ -100,9 +100,17 @@ function validateDocument(file: string, doc: unknown, plansDir: string): LoadRes
       problems.push(...content.problems);
       continue;
     }
-    const entries = ListFile.safeParse(content.doc);
+    // An empty file, or one holding only a comment, is the city's list not yet supplied: no entries, matching nothing.
+    const entries = ListFile.safeParse(content.doc ?? { entries: [] });
     if (!entries.success) {
       problems.push(...issuesToProblems(shown, entries.error.issues, content.doc));
+      continue;
+    }
+    const codes = entries.data.entries.map((e) => e.code);
+    const repeated = [...new Set(codes.filter((c, i) => codes.indexOf(c) !== i))];
+    if (repeated.length > 0) {
+      // Entries are matched by code: a second entry of a code (another name or class) would never be read.
+      problems.push(...repeated.map((code) => ({ file: shown, path: 'entries', reason: `duplicate code "${code}"` })));
       continue;
     }
     lists[id] = { ...list, entries: entries.data.entries };
@@ -188,8 +196,10 @@ function sharedItemProblems(file: string, plan: Plan, lists: LoadedPlan['lists']
 }
 
 function readYaml(shown: string, path: string): { ok: true; doc: unknown } | { ok: false; problems: PlanProblem[] } {
+  let text = '';
   try {
-    return { ok: true, doc: parseYaml(readFileSync(path, 'utf8'), { prettyErrors: true }) };
+    text = readFileSync(path, 'utf8');
+    return { ok: true, doc: parseYaml(text, { prettyErrors: true }) };
   } catch (error) {
     if (error instanceof YAMLParseError) {
       const [line, col] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [0, 0];
@@ -197,14 +207,42 @@ function readYaml(shown: string, path: string): { ok: true; doc: unknown } | { o
       const why = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
       return { ok: false, problems: [{ file: shown, path: `line ${line}:${col}`, reason: why }] };
     }
-    return { ok: false, problems: [{ file: shown, path: '', reason: (error as Error).message }] };
+    // An alias without its anchor is found only when the document is built, with no position: look for it.
+    return { ok: false, problems: [{ file: shown, path: unresolvedAliasAt(text) ?? '', reason: (error as Error).message }] };
   }
 }
 
-/** Loads one plan file. Never throws: an unreadable file is a problem like any other. */
+/** `line L:C` of the first alias (*name) whose anchor (&name) is not set before it, if any. */
+function unresolvedAliasAt(text: string): string | undefined {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  let at: string | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (node.resolve(doc) !== undefined || !node.range) return undefined;
+      const { line, col } = lines.linePos(node.range[0]);
+      at = `line ${line}:${col}`;
+      return visit.BREAK;
+    },
+  });
+  return at;
+}
+
+/**
+ * Loads one plan file. Never throws: an unreadable file is a problem like any other. A plan written twice (x.yaml
+ * and x.yml) is refused whichever file is read: publishing would take one and `plan show` the other.
+ */
 export function loadPlanFile(path: string, plansDir = dirname(path)): LoadResult {
   const shown = relative(process.cwd(), path) || path;
   if (!existsSync(path)) return { ok: false, problems: [{ file: shown, path: '', reason: 'file not found' }] };
+  const twin = twinFile(path);
+  if (twin) {
+    const other = relative(process.cwd(), twin) || twin;
+    return {
+      ok: false,
+      problems: [{ file: shown, path: 'id', reason: `plan "${planIdOfFile(path)}" is also written in ${other}: keep one file (neither is used until then)` }],
+    };
+  }
   const content = readYaml(shown, path);
   if (!content.ok) return content;
   return validatePlan(shown, content.doc, plansDir);
@@ -215,30 +253,62 @@ export interface Catalogue {
   problems: PlanProblem[];
   /** Plans whose files failed, by the id their file name gives them, with their problems: why each is unavailable. */
   unavailable: Map<string, PlanProblem[]>;
+  /** The file each valid plan was read from (x.yaml or x.yml), as problems name it. */
+  files?: Map<string, string>;
 }
 
-/** The id a plan file gives its plan: its name without .yaml. */
+/** The id a plan file gives its plan: its name without .yaml (or .yml). */
 export function planIdOfFile(file: string): string {
   return basename(file).replace(/\.ya?ml$/, '');
 }
 
-/** Loads every `*.yaml` plan directly in `dir` (list files live in sub-folders); one bad file never stops the others. */
+const PLAN_EXTENSIONS = ['yaml', 'yml'] as const;
+
+/**
+ * The file of plan `id` in a folder, if there is one: `<id>.yaml` or `<id>.yml`. Every command finds a plan's file
+ * here, so none reads a file another cannot see; where both exist, loading either refuses the plan (twinFile).
+ */
+export function planFileOf(dir: string, id: string): string | undefined {
+  if (!ID_PATTERN.test(id)) return undefined;
+  return PLAN_EXTENSIONS.map((ext) => join(dir, `${id}.${ext}`)).find((f) => existsSync(f) && statSync(f).isFile());
+}
+
+/** The ids of a folder's plans, sorted, each once (x.yaml and x.yml are one plan, refused when loaded). */
+export function knownPlanIds(dir: string): string[] {
+  return existsSync(dir) ? [...new Set(planFiles(dir).map(planIdOfFile))] : [];
+}
+
+/** The other file of the same plan beside this one (x.yml beside x.yaml), if any. */
+function twinFile(path: string): string | undefined {
+  const ext = /\.(ya?ml)$/.exec(path)?.[1];
+  if (!ext) return undefined;
+  const other = join(dirname(path), `${planIdOfFile(path)}.${ext === 'yaml' ? 'yml' : 'yaml'}`);
+  return existsSync(other) ? other : undefined;
+}
+
+/** Loads every `*.yaml` (or `*.yml`) plan directly in `dir` (list files live in sub-folders); one bad file never stops the others. */
 export function loadPlans(dir: string): Catalogue {
   const plans = new Map<string, LoadedPlan>();
   const problems: PlanProblem[] = [];
   const unavailable = new Map<string, PlanProblem[]>();
+  const files = new Map<string, string>();
   for (const f of planFiles(dir)) {
-    const result = loadPlanFile(join(dir, f), dir);
-    if (result.ok) plans.set(result.plan.id, result.plan);
-    else {
+    const path = join(dir, f);
+    const result = loadPlanFile(path, dir);
+    if (result.ok) {
+      plans.set(result.plan.id, result.plan);
+      files.set(result.plan.id, relative(process.cwd(), path) || path);
+    } else {
       problems.push(...result.problems);
-      unavailable.set(planIdOfFile(f), result.problems);
+      // Two files of one plan are both unavailable: the id keeps the problems of each.
+      const id = planIdOfFile(f);
+      unavailable.set(id, [...(unavailable.get(id) ?? []), ...result.problems]);
     }
   }
-  return { plans, problems, unavailable };
+  return { plans, problems, unavailable, files };
 }
 
-/** The plan files of a folder: `*.yaml` directly in it, sorted. */
+/** The plan files of a folder: `*.yaml` and `*.yml` directly in it, sorted. */
 export function planFiles(dir: string): string[] {
   return readdirSync(dir)
     .filter((f) => /\.ya?ml$/.test(f))

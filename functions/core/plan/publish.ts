@@ -80,12 +80,7 @@ async function publishOne(store: PlanPublishing, file: string, plan: LoadedPlan,
  * Publishes a folder's plans (as loadPlans read them): each valid plan whose content changed becomes a new version;
  * each file with problems is refused with them, and the others go on.
  */
-export async function publishPlans(
-  store: PlanPublishing,
-  catalogue: Catalogue & { files?: Map<string, string> },
-  now: Date,
-  options: { dryRun?: boolean } = {},
-): Promise<PublishOutcome[]> {
+export async function publishPlans(store: PlanPublishing, catalogue: Catalogue, now: Date, options: { dryRun?: boolean } = {}): Promise<PublishOutcome[]> {
   const refused = new Map<string, PlanProblem[]>();
   for (const p of catalogue.problems) refused.set(p.file, [...(refused.get(p.file) ?? []), p]);
   const outcomes: PublishOutcome[] = [...refused.values()].map((problems) => ({ status: 'refused', problems }));

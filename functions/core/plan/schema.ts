@@ -46,7 +46,16 @@ export const Ratio = z.union([z.string(), z.number()]).transform((value, ctx) =>
   return decimal;
 });
 
-export const Id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'must be lower-case letters, digits and dashes' });
+/**
+ * Ids name plans, benefits, tiers, campaigns… in routes, keys and files. At most 64 characters: the API's plan id
+ * parameter (api/params.ts) takes this same pattern, so a plan that validates is one every route can name.
+ */
+export const ID_MAX_LENGTH = 64;
+export const ID_PATTERN = new RegExp(`^[a-z0-9][a-z0-9-]{0,${ID_MAX_LENGTH - 1}}$`);
+export const Id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'must be lower-case letters, digits and dashes' })
+  .max(ID_MAX_LENGTH, { error: `must be at most ${ID_MAX_LENGTH} characters` });
 
 /** A calendar day in Asia/Shanghai. */
 export const LocalDate = z.iso.date({ error: 'must be a date YYYY-MM-DD' });
@@ -703,6 +712,21 @@ function crossFieldRules(p: Plan, ctx: Ctx): void {
     });
   }
   if (p.renews === p.id) issue(['renews'], 'a plan cannot renew itself');
+
+  // sponsorship: an order names its campaign, found by id (charity/orders.ts): a second with the same id is unreachable
+  duplicates(p.sponsorship.campaigns.map((c) => c.id)).forEach((d) => issue(['sponsorship', 'campaigns'], `duplicate campaign id "${d}"`));
+  const payers = new Set(p.sponsorship.payerKinds);
+  p.sponsorship.campaigns.forEach((c, i) =>
+    c.payerKinds.forEach((k, j) => {
+      if (!payers.has(k)) issue(['sponsorship', 'campaigns', i, 'payerKinds', j], `payer kind "${k}" is not among sponsorship.payerKinds`);
+    }),
+  );
+
+  // Participation is counted by county code, and list entries are matched by code: each names one thing.
+  duplicates(p.region.counties.map((c) => c.code)).forEach((d) => issue(['region', 'counties'], `duplicate county code "${d}"`));
+  for (const [id, list] of Object.entries(p.lists)) {
+    duplicates((list.entries ?? []).map((e) => e.code)).forEach((d) => issue(['lists', id, 'entries'], `duplicate code "${d}"`));
+  }
 }
 
 function checkSchedule(s: Schedule, path: (string | number)[], issue: (p: (string | number)[], m: string) => void): void {

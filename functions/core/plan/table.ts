@@ -29,6 +29,7 @@ import {
   NO_LIMIT_ON,
   CONTRIBUTION,
   BALANCE_BASIS,
+  IN_AREA_MEANS,
   label,
   labels,
 } from './labels.ts';
@@ -82,6 +83,8 @@ function overview(plan: LoadedPlan): Section {
     row('保障方案', `${plan.name} [${plan.id}]`),
     row('来源', sourceText(source)),
     row('地区', `${[region.province, region.city].filter(Boolean).join(' ')} (${region.adminCode}), ${region.counties.length}个区县`),
+    // Adjudication judges a claim's place against this region: a change moves claims between in-area and out-of-area.
+    row('统筹区内', `指${IN_AREA_MEANS[region.inAreaMeans]} [${region.inAreaMeans}]`),
     ...plan.tiers.map((t, i) =>
       row(i === 0 ? '保费/档次' : '', `${t.name} ${formatWan(t.premium)}/人/年: 责任${t.benefits.map((id) => benefitRef(plan, id)).join('')}`),
     ),
