@@ -22,14 +22,21 @@ export function currentPlan(deps: Pick<Deps, 'plans' | 'now'>, planId: string): 
 
 /**
  * Every published plan as in force today: the index lists each plan from its latest version, and a version
- * published ahead of its effective day must not yet move a window or show its premiums. Only those plans are loaded.
+ * published ahead of its effective day must not yet move a window or show its premiums. Only those plans are loaded;
+ * one that cannot be (its version unreadable) keeps its index line, so one plan's trouble never hides the others
+ * (the sweep then meets it on that plan alone).
  */
 export async function summariesInForce(deps: Pick<Deps, 'plans' | 'now'>): Promise<PlanSummary[]> {
   const today = shanghaiDay(deps.now());
   const summaries = await deps.plans.summaries();
   return Promise.all(
-    summaries.map(async (s) =>
-      s.latest.effectiveFrom !== null && s.latest.effectiveFrom > today ? { ...planSummary(await currentPlan(deps, s.id)), latest: s.latest } : s,
-    ),
+    summaries.map(async (s) => {
+      if (s.latest.effectiveFrom === null || s.latest.effectiveFrom <= today) return s;
+      try {
+        return { ...planSummary(await currentPlan(deps, s.id)), latest: s.latest };
+      } catch {
+        return s;
+      }
+    }),
   );
 }

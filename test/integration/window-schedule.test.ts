@@ -188,3 +188,23 @@ describe('a version published ahead of its day', () => {
     expect(await sweepWindows(after)).toEqual({ opened: [jiangxi.id], closed: [] });
   });
 });
+
+describe('a plan whose version in force cannot be read', () => {
+  test("is the sweep's trouble on that plan alone: the others open, and the list of plans still names it", async () => {
+    // Jiangxi's version 2 (effective 1 April 2024) is in the index; its version in force cannot be loaded. Wenshan,
+    // whose window opens 3 July 2023, is swept as ever.
+    const version = (seq: number, effectiveFrom: string | null) => ({
+      planId: jiangxi.id,
+      seq,
+      hash: `v${seq}`,
+      effectiveFrom,
+      publishedAt: '2023-03-01T00:00:00.000Z',
+    });
+    const { deps } = await fresh({ ...jiangxi, version: version(1, null) }, { ...jiangxi, version: version(2, '2024-04-01') }, wenshan);
+    const at = deps('2023-07-03T00:01:00+08:00');
+    const unreadable = new Error(`plan ${jiangxi.id} v1 cannot be read`);
+    const broken: Deps = { ...at, plans: { ...at.plans, inForce: (id, day) => (id === jiangxi.id ? Promise.reject(unreadable) : at.plans.inForce(id, day)) } };
+    expect((await summariesInForce(broken)).map((s) => s.id).sort()).toEqual([jiangxi.id, wenshan.id].sort());
+    expect(await sweepWindows(broken)).toEqual({ opened: [wenshan.id], closed: [], failed: [{ planId: jiangxi.id, error: unreadable.message }] });
+  });
+});
