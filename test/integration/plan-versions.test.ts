@@ -145,6 +145,26 @@ describe('a list update published as a new version', () => {
     expect(detail.tiers.find((t) => t.id === 'upgraded')?.premium).toBe('109.00');
   });
 
+  test('publishing an unchanged plan brings its index line up to date (a line an earlier release derived otherwise)', async () => {
+    const table = `versions-${randomUUID()}`;
+    await ensureTable(client, table);
+    const store = new DynamoStore(client, table);
+    await publishPlans(store, catalogue(v1), new Date('2025-06-15T09:00:00+08:00'));
+    const [line] = await store.listPlanSummaries();
+    expect(line.autoRenewal).toBe(false);
+    // The line as a release that misread the plan wrote it, on the same version.
+    await store.refreshPlanSummary({ ...line, autoRenewal: true, name: 'stale' });
+    expect((await store.listPlanSummaries())[0]).toMatchObject({ autoRenewal: true, name: 'stale' });
+    expect(await publishPlans(store, catalogue(v1), new Date('2025-06-16T09:00:00+08:00'))).toMatchObject([{ status: 'unchanged', version: { seq: 1 } }]);
+    expect((await store.listPlanSummaries())[0]).toEqual(line);
+    // Never over a newer version: a line for version 1 written after version 2 changes nothing.
+    await publishPlans(store, catalogue(v2), new Date('2025-08-01T09:00:00+08:00'));
+    const [second] = await store.listPlanSummaries();
+    await store.refreshPlanSummary(line);
+    expect((await store.listPlanSummaries())[0]).toEqual(second);
+    expect(second.latest.seq).toBe(2);
+  });
+
   test('a version that moves its effective day before the last one, or drops a tier, is refused; the store keeps what it had', async () => {
     const table = `versions-${randomUUID()}`;
     await ensureTable(client, table);

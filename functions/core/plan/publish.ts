@@ -17,6 +17,8 @@ export interface PlanPublishing extends Pick<PlanSource, 'listPlanVersions' | 'g
    * condition that no version `seq` exists yet (VersionConflict otherwise: another publisher was first).
    */
   putPlanVersion(version: PlanVersion, content: LoadedPlan, summary: PlanSummary): Promise<void>;
+  /** Rewrites the plan's index line for its latest version, `summary.latest` (nothing if a newer one was published). */
+  refreshPlanSummary(summary: PlanSummary): Promise<void>;
 }
 
 export type PublishOutcome =
@@ -54,7 +56,12 @@ async function publishOne(store: PlanPublishing, file: string, plan: LoadedPlan,
     async () => {
       const versions = await store.listPlanVersions(plan.id);
       const latest = versions.at(-1);
-      if (latest?.hash === hash) return { status: 'unchanged', planId: plan.id, version: latest };
+      if (latest?.hash === hash) {
+        // The index line is derived from the version: written again, so a line an earlier release derived
+        // differently (a field added, a rule corrected) is brought up to date with no new version.
+        if (!dryRun) await store.refreshPlanSummary(planSummary({ ...plan, version: latest }));
+        return { status: 'unchanged', planId: plan.id, version: latest };
+      }
       if (latest) {
         const content = await store.getPlanContent(plan.id, latest.hash);
         const previous = content === undefined ? undefined : validateLoaded(plan.id, content);

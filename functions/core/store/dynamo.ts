@@ -120,6 +120,22 @@ export class DynamoStore implements Store {
     }
   }
 
+  async refreshPlanSummary(summary: PlanSummary): Promise<void> {
+    try {
+      await this.t.db.send(
+        new PutCommand({
+          TableName: this.t.name,
+          Item: row(keys.planSummary(summary.id), summary, { seq: summary.latest.seq }),
+          // Only while the index still stands on that version: a newer one, published meanwhile, is not undone.
+          ConditionExpression: 'seq = :seq',
+          ExpressionAttributeValues: { ':seq': summary.latest.seq },
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    }
+  }
+
   // ---------- partners ----------
 
   getPartner(partnerId: string, kind: string): Promise<Partner | undefined> {
