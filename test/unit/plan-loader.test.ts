@@ -108,6 +108,8 @@ describe('files on disk', () => {
   test.each([
     ['empty', ''],
     ['holding only a comment', '# the city has not supplied it yet\n'],
+    ['with entries: and nothing under it', 'entries:\n'],
+    ['holding only a note', 'note: the city cleared this list for 2026\n'],
   ])('a list file %s is an empty list, as the plan language says: nothing matches it yet', (what, text) => {
     const plans = join(dir, `list-${what.replaceAll(' ', '-')}`);
     mkdirSync(join(plans, 'lists', 'wuwei-2025'), { recursive: true });

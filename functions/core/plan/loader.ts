@@ -153,7 +153,14 @@ function validatePublished(label: string, content: unknown): LoadResult {
   return { ok: true, plan: { ...parsed.data, lists: loaded }, defaults: defaultsApplied(content) };
 }
 
-const ListFile = z.strictObject({ entries: z.array(ListEntry), note: z.string().optional() });
+/**
+ * A list file the city supplies. An empty list is written every way a city clears one: an empty file, `entries:`
+ * with nothing under it, or a note alone (entries absent): each is no entries, nothing matches it yet.
+ */
+const ListFile = z.strictObject({
+  entries: z.preprocess((v) => v ?? [], z.array(ListEntry)),
+  note: z.string().optional(),
+});
 
 /** Every class on a list a benefit rates by class must have a ratio (checked once the list files are read). */
 function itemClassProblems(file: string, plan: Plan, lists: LoadedPlan['lists'], doc: unknown): PlanProblem[] {

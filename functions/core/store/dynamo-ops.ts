@@ -72,6 +72,9 @@ function itemKind(item: Record<string, unknown>): string {
   return 'item';
 }
 
+/** The kinds of item a request's body makes as sent (itemKind's names). */
+const FROM_THE_BODY = new Set(['claim', 'roster entry', 'order', 'order line', 'order list', 'population']);
+
 /**
  * Refuses an item too large for DynamoDB before it is written (a 422 naming what is too large: the claim, the roster
  * entry…), instead of DynamoDB's ValidationException mid-request, a 500. Answers the item.
@@ -84,8 +87,9 @@ export function checkItemSize<T extends Record<string, unknown>>(item: T): T {
     'TOO_LARGE',
     `the ${what} would take ${Math.ceil(bytes / 1024)} KB stored, and one is stored whole in at most ${(DYNAMO_ITEM_BYTES - ADDED_LATER_BYTES) / 1024} KB: send it with fewer or shorter parts`,
     {
-      // What is stored is built from the request's body: it is the body that must hold less.
-      field: 'body',
+      // A claim, a roster entry, an order and its lines are what a request's body sent: the body must hold less.
+      // A member year, a job or a policy grows with what was done to it: no field of this request is to blame.
+      ...(FROM_THE_BODY.has(what) ? { field: 'body' } : {}),
       what,
       bytes,
       limit: DYNAMO_ITEM_BYTES - ADDED_LATER_BYTES,
