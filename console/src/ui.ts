@@ -1,9 +1,8 @@
 // Pieces every page uses: a problem shown as the API said it, key–value lists,
 // actions that disable their button while they run, and refreshing.
 import { h, fill, type Child } from './dom.ts';
-import { L, label, OUTCOMES } from './i18n.ts';
+import { L } from './i18n.ts';
 import { ApiError } from './api.ts';
-import type { PlanDetail } from './types.ts';
 
 /** An error as the reader should see it: the API's status, code and message, and each field it names. */
 export function problem(error: unknown): HTMLElement {
@@ -84,9 +83,3 @@ export const updatedAt = () => h('p', { class: 'muted' }, `${L('更新于', 'Upd
 
 /** A fresh id for a request the API takes once (orders, payments): a retry of the same submission reuses it. */
 export const requestId = () => crypto.randomUUID();
-
-/** A tier by its name in the plan (the API counts by id); an id the plan no longer has is shown as itself. */
-export const tierName = (plan: Pick<PlanDetail, 'tiers'>, tierId: string): string => plan.tiers.find((t) => t.id === tierId)?.name ?? tierId;
-
-/** An outcome's code in words, the code itself kept as the element's title (what the API and a support desk say). */
-export const outcome = (code: string): HTMLElement => h('span', { title: code }, label(OUTCOMES, code));

@@ -6,7 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { sigv4 } from '../../console/src/sigv4.ts';
 import { beijing, countyCounts, percent, toCsv } from '../../console/src/format.ts';
-import { countLabel } from '../../console/src/i18n.ts';
+import { countLabel } from '../../console/src/outcomes.ts';
 import { answerCode, claimsOf, credentialsFor, kindOf, signIn, type CognitoConfig } from '../../console/src/cognito.ts';
 
 /** The SDK's hash interface over node:crypto (HMAC when given a secret). */

@@ -3,11 +3,12 @@
 // roster imports with progress and the rejected rows, renewal runs, and the
 // loss ratio against the plan's floor.
 import { h, fill, field, table, money, s } from '../dom.ts';
-import { L, label, countLabel, WINDOW_ACTIONS } from '../i18n.ts';
+import { L, label, WINDOW_ACTIONS } from '../i18n.ts';
+import { countLabel, outcome, tierName } from '../outcomes.ts';
 import { api, ApiError, seg } from '../api.ts';
 import { actor, role } from '../session.ts';
 import { beijing, countyCounts, percent } from '../format.ts';
-import { every, facts, onSubmit, outcome, problem, section, tierName, updatedAt } from '../ui.ts';
+import { every, facts, onSubmit, problem, section, updatedAt } from '../ui.ts';
 import { participationChart } from '../chart.ts';
 import { maskedPersonIdOf } from '../../../functions/core/identity/mask.ts';
 import { windowFacts } from './public.ts';

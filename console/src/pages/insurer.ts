@@ -2,7 +2,8 @@
 // of benefits as the API renders it (Chinese with English), reversals and
 // corrections with the differences they made, and the daily statements.
 import { h, fill, field, table, money, download } from '../dom.ts';
-import { L, label, CLAIM_STATUS, STATEMENT_KINDS, VISIT_TYPES } from '../i18n.ts';
+import { L, label, CLAIM_STATUS, STATEMENT_KINDS } from '../i18n.ts';
+import { VISIT_TYPES } from '../outcomes.ts';
 import { api, seg } from '../api.ts';
 import { role } from '../session.ts';
 import { beijing, beijingDay, toCsv } from '../format.ts';

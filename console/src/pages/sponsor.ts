@@ -2,11 +2,12 @@
 // why, the amount), its approvals where the plan has them, payment, the
 // fulfilment's progress and the receipt, and each beneficiary's outcome.
 import { h, fill, field, select, table, money } from '../dom.ts';
-import { L, label, countLabel, APPROVAL_STEPS, CONTRIBUTIONS, ORDER_STATUS, PAYER_KINDS, RELIEF_GROUPS, ROLES } from '../i18n.ts';
+import { L, label, APPROVAL_STEPS, CONTRIBUTIONS, ORDER_STATUS, PAYER_KINDS, RELIEF_GROUPS, ROLES } from '../i18n.ts';
+import { countLabel, outcome, tierName } from '../outcomes.ts';
 import { api, seg } from '../api.ts';
 import { actor, role } from '../session.ts';
 import { beijing } from '../format.ts';
-import { every, facts, onSubmit, outcome, section, requestId, tierName } from '../ui.ts';
+import { every, facts, onSubmit, section, requestId } from '../ui.ts';
 import type { Beneficiary, Order, PlanDetail } from '../types.ts';
 
 /** The orders placed from this browser, newest first: the API looks an order up by its id (there is no list). */
