@@ -165,19 +165,21 @@ describe('the window sweep', () => {
   });
 });
 
+/** Jiangxi's version `seq`, taking effect on `effectiveFrom` (null: from the start of its year). */
+const jiangxiVersion = (seq: number, effectiveFrom: string | null) => ({
+  planId: jiangxi.id,
+  seq,
+  hash: `v${seq}`,
+  effectiveFrom,
+  publishedAt: '2023-03-01T00:00:00.000Z',
+});
+
 describe('a version published ahead of its day', () => {
   test('moves no window before it takes effect: the sweep and the list of plans follow the version in force', async () => {
     // Version 1 leaves the window undated (an administrator would open it); version 2, in force from 1 April
     // 2023, dates it 14 March – 1 June. On 20 March version 1 governs: nothing opens, and GET /plans says undated.
     const undated: LoadedPlan = { ...jiangxi, enrollment: { ...jiangxi.enrollment, window: { opens: null, closes: null } } };
-    const version = (seq: number, effectiveFrom: string | null) => ({
-      planId: jiangxi.id,
-      seq,
-      hash: `v${seq}`,
-      effectiveFrom,
-      publishedAt: '2023-03-01T00:00:00.000Z',
-    });
-    const { deps } = await fresh({ ...undated, version: version(1, null) }, { ...jiangxi, version: version(2, '2023-04-01') });
+    const { deps } = await fresh({ ...undated, version: jiangxiVersion(1, null) }, { ...jiangxi, version: jiangxiVersion(2, '2023-04-01') });
     const before = deps('2023-03-20T10:00:00+08:00');
     expect(await sweepWindows(before)).toEqual({ opened: [], closed: [] });
     const [listed] = await summariesInForce(before);
@@ -193,14 +195,7 @@ describe('a plan whose version in force cannot be read', () => {
   test("is the sweep's trouble on that plan alone: the others open, and the list of plans still names it", async () => {
     // Jiangxi's version 2 (effective 1 April 2024) is in the index; its version in force cannot be loaded. Wenshan,
     // whose window opens 3 July 2023, is swept as ever.
-    const version = (seq: number, effectiveFrom: string | null) => ({
-      planId: jiangxi.id,
-      seq,
-      hash: `v${seq}`,
-      effectiveFrom,
-      publishedAt: '2023-03-01T00:00:00.000Z',
-    });
-    const { deps } = await fresh({ ...jiangxi, version: version(1, null) }, { ...jiangxi, version: version(2, '2024-04-01') }, wenshan);
+    const { deps } = await fresh({ ...jiangxi, version: jiangxiVersion(1, null) }, { ...jiangxi, version: jiangxiVersion(2, '2024-04-01') }, wenshan);
     const at = deps('2023-07-03T00:01:00+08:00');
     const unreadable = new Error(`plan ${jiangxi.id} v1 cannot be read`);
     const broken: Deps = { ...at, plans: { ...at.plans, inForce: (id, day) => (id === jiangxi.id ? Promise.reject(unreadable) : at.plans.inForce(id, day)) } };
