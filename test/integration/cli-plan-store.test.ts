@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { shanghaiDay } from '../../functions/core/dates/dates.ts';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { ensureTable } from '../../functions/core/store/provision.ts';
 import { DynamoStore } from '../../functions/core/store/dynamo.ts';
@@ -53,7 +54,9 @@ describe('hmb plan publish', () => {
     const listFile = join(dir, 'lists/wuwei-2025/heavy-ion-treatments.yaml');
     writeFileSync(listFile, 'entries:\n  - { code: HI-IRR, name: 重离子放射治疗 }\n');
     const planFile = join(dir, 'wuwei-2025.yaml');
-    writeFileSync(planFile, readFileSync(planFile, 'utf8').replace(/^productYear: (\d+)$/m, 'productYear: $1\neffectiveFrom: 2025-09-01'));
+    // A new version takes effect on a day after it is published (two days on: a run across midnight stays after).
+    const day = shanghaiDay(new Date(Date.now() + 2 * 86_400_000));
+    writeFileSync(planFile, readFileSync(planFile, 'utf8').replace(/^productYear: (\d+)$/m, `productYear: $1\neffectiveFrom: ${day}`));
     const pending = hmb('plan', 'diff', 'wuwei-2025', '--plans-dir', dir);
     expect(pending.code).toBe(0);
     expect(pending.stdout).toContain('wuwei-2025: v1 (');
@@ -61,9 +64,9 @@ describe('hmb plan publish', () => {
     expect(pending.stdout).toMatch(/\[名单 list heavy-ion-treatments\]\n {2}\+ HI-IRR 重离子放射治疗/);
     const published = hmb('plan', 'publish', '--plans-dir', dir);
     expect(published.code).toBe(0);
-    expect(published.stdout).toMatch(/^published wuwei-2025 v2 \([0-9a-f]{12}\), in force from 2025-09-01$/m);
+    expect(published.stdout).toMatch(new RegExp(`^published wuwei-2025 v2 \\([0-9a-f]{12}\\), in force from ${day}$`, 'm'));
     const diff = hmb('plan', 'diff', 'wuwei-2025', '1', '2', '--plans-dir', dir);
-    expect(diff.stdout).toMatch(/wuwei-2025: v1 \([0-9a-f]{12}\) in force from the start → v2 \([0-9a-f]{12}\) in force from 2025-09-01/);
+    expect(diff.stdout).toMatch(new RegExp(`wuwei-2025: v1 \\([0-9a-f]{12}\\) in force from the start → v2 \\([0-9a-f]{12}\\) in force from ${day}`));
     expect(diff.stdout).toContain('+ HI-IRR 重离子放射治疗');
     expect(hmb('plan', 'diff', 'wuwei-2025', '7', '--plans-dir', dir)).toMatchObject({
       code: 1,

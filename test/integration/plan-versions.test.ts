@@ -175,7 +175,9 @@ describe('a list update published as a new version', () => {
       {
         status: 'refused',
         planId: v1.id,
-        problems: [{ path: 'effectiveFrom', reason: expect.stringContaining('must be 2025-09-01 or later') }],
+        problems: [
+          { path: 'effectiveFrom', reason: expect.stringContaining("must name the day this version takes effect, 2025-09-01 or later (version 1's day)") },
+        ],
       },
     ]);
     const fewerTiers = { ...v2, tiers: v2.tiers.filter((t) => t.id !== 'upgraded'), effectiveFrom: '2025-10-01' };
@@ -186,5 +188,41 @@ describe('a list update published as a new version', () => {
       },
     ]);
     expect((await store.listPlanVersions(v1.id)).map((v) => v.seq)).toEqual([1]);
+  });
+
+  test('a version dated on or before its publishing day, or dropping a benefit of a tier or an accumulator id, is refused', async () => {
+    const table = `versions-${randomUUID()}`;
+    await ensureTable(client, table);
+    const store = new DynamoStore(client, table);
+    await publishPlans(store, catalogue(v1), new Date('2025-06-15T09:00:00+08:00'));
+    const refusal = async (plan: LoadedPlan) => {
+      const [outcome] = await publishPlans(store, catalogue(plan), new Date('2025-09-05T09:00:00+08:00'));
+      return outcome.status === 'refused' ? outcome.problems.map((p) => `${p.path}: ${p.reason}`) : [];
+    };
+    // Dated back (claims of 1–5 September were adjudicated under version 1), on the day itself, or not dated.
+    for (const effectiveFrom of ['2025-09-01', '2025-09-05', undefined]) {
+      expect(await refusal({ ...v2, effectiveFrom })).toEqual([
+        expect.stringMatching(/^effectiveFrom: must name the day this version takes effect, after 2025-09-05 \(the day it is published\)/),
+      ]);
+    }
+    const later = { ...v2, effectiveFrom: '2025-09-06' };
+    // The basic tier without a benefit it had: a policy sold under version 1 keeps its cover.
+    const [basic] = v1.tiers;
+    const lessCover = { ...later, tiers: later.tiers.map((t) => (t.id === basic.id ? { ...t, benefits: t.benefits.slice(1) } : t)) };
+    expect(await refusal(lessCover)).toEqual([expect.stringMatching(new RegExp(`^tiers\\[${basic.id}\\]\\.benefits: benefit "${basic.benefits[0]}" of tier`))]);
+    // A deductible group renamed: its members' deductible would start again.
+    const [group] = v1.deductibleGroups;
+    expect(group).toBeDefined();
+    const renamed = {
+      ...later,
+      deductibleGroups: later.deductibleGroups.map((g) => (g.id === group.id ? { ...g, id: `${g.id}-2` } : g)),
+      benefits: later.benefits.map((b) =>
+        b.deductible && 'group' in b.deductible && b.deductible.group === group.id ? { ...b, deductible: { ...b.deductible, group: `${group.id}-2` } } : b,
+      ),
+    };
+    expect(await refusal(renamed)).toContainEqual(expect.stringMatching(new RegExp(`^deductibleGroups: "${group.id}" of version 1 is missing`)));
+    expect((await store.listPlanVersions(v1.id)).map((v) => v.seq)).toEqual([1]);
+    // Dated after the day it is published, keeping what version 1 had: published.
+    expect(await publishPlans(store, catalogue(later), new Date('2025-09-05T09:00:00+08:00'))).toMatchObject([{ status: 'published', version: { seq: 2 } }]);
   });
 });

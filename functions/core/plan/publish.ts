@@ -4,6 +4,7 @@
 // versions it has), and a new version must keep what policies already sold
 // rely on.
 import { mapConcurrent } from '../concurrency.ts';
+import { shanghaiDay } from '../dates/dates.ts';
 import { retryOnConflict } from '../optimistic.ts';
 import { formatProblem, validateLoaded, type Catalogue, type LoadedPlan, type PlanProblem } from './loader.ts';
 import { planSummary, type PlanSource, type PlanSummary } from './catalog.ts';
@@ -26,24 +27,65 @@ export type PublishOutcome =
   | { status: 'refused'; planId?: string; problems: PlanProblem[] };
 
 /**
- * Why `next` may not follow the latest published version, as problems of its file. Versions take effect in the
- * order they are published (a later one may correct from the same day, never from an earlier one: the version in
- * force on a day is then always the last published that took effect by it); and every tier of the version before
- * stays, so a policy sold under it keeps its tier.
+ * Why `next` may not follow the latest published version, as problems of its file:
+ * - it takes effect on a day it names, after the day it is published (`today`) and not before the version it
+ *   follows: a claim already adjudicated, or a policy already sold, is never read again under a version that did not
+ *   exist when it was (a version dated back would re-read a member's claims only when something replays their year);
+ * - every tier of the version before stays, with every benefit it had: a policy sold under it keeps its tier and
+ *   its cover (a benefit may be added, in the members' favour, from the new version's day);
+ * - every benefit and every deductible, band and limit group keeps its id: members' accumulators carry over by
+ *   these ids, and a renamed one would start again (a deductible charged twice in one year).
  */
-export function successorProblems(file: string, next: LoadedPlan, previous: { version: PlanVersion; plan?: LoadedPlan }): PlanProblem[] {
+export function successorProblems(
+  file: string,
+  next: LoadedPlan,
+  previous: { version: PlanVersion; plan?: LoadedPlan },
+  today: string,
+): PlanProblem[] {
   const problems: PlanProblem[] = [];
+  const seq = previous.version.seq;
   const before = previous.version.effectiveFrom;
-  if (before !== null && (next.effectiveFrom === undefined || next.effectiveFrom < before)) {
+  // The earliest day it may take effect: the version before's own day (a correction from the same day), else the
+  // day after publishing.
+  const laterThanToday = before === null || before <= today;
+  const tooEarly = (day: string) => (laterThanToday ? day <= today : day < before!);
+  if (next.effectiveFrom === undefined || tooEarly(next.effectiveFrom)) {
     problems.push({
       file,
       path: 'effectiveFrom',
-      reason: `must be ${before} or later: version ${previous.version.seq} takes effect on ${before}, and versions take effect in the order they are published`,
+      reason: `must name the day this version takes effect, ${laterThanToday ? `after ${today} (the day it is published)` : `${before} or later (version ${seq}'s day)`}: what version ${seq} sold and paid is never read again under a version made after`,
     });
   }
-  for (const tier of previous.plan?.tiers ?? []) {
-    if (!next.tiers.some((t) => t.id === tier.id)) {
-      problems.push({ file, path: 'tiers', reason: `tier "${tier.id}" of version ${previous.version.seq} is missing: policies sold under it keep their tier` });
+  const old = previous.plan;
+  if (!old) return problems;
+  for (const tier of old.tiers) {
+    const kept = next.tiers.find((t) => t.id === tier.id);
+    if (!kept) {
+      problems.push({ file, path: 'tiers', reason: `tier "${tier.id}" of version ${seq} is missing: policies sold under it keep their tier` });
+      continue;
+    }
+    for (const benefit of tier.benefits.filter((b) => !kept.benefits.includes(b))) {
+      problems.push({
+        file,
+        path: `tiers[${tier.id}].benefits`,
+        reason: `benefit "${benefit}" of tier "${tier.id}" in version ${seq} is missing: policies sold under it keep their cover`,
+      });
+    }
+  }
+  const ids = (p: LoadedPlan) => ({
+    benefits: p.benefits.map((b) => b.id),
+    deductibleGroups: p.deductibleGroups.map((g) => g.id),
+    bandGroups: p.bandGroups.map((g) => g.id),
+    limitGroups: p.limitGroups.map((g) => g.id),
+  });
+  const [was, is] = [ids(old), ids(next)];
+  for (const section of Object.keys(was) as (keyof typeof was)[]) {
+    for (const id of was[section].filter((i) => !is[section].includes(i))) {
+      problems.push({
+        file,
+        path: section,
+        reason: `"${id}" of version ${seq} is missing: members' accumulators carry over by id, and a renamed one would start again this year`,
+      });
     }
   }
   return problems;
@@ -65,7 +107,7 @@ async function publishOne(store: PlanPublishing, file: string, plan: LoadedPlan,
       if (latest) {
         const content = await store.getPlanContent(plan.id, latest.hash);
         const previous = content === undefined ? undefined : validateLoaded(plan.id, content);
-        const problems = successorProblems(file, plan, { version: latest, plan: previous?.ok ? previous.plan : undefined });
+        const problems = successorProblems(file, plan, { version: latest, plan: previous?.ok ? previous.plan : undefined }, shanghaiDay(now));
         if (problems.length > 0) return { status: 'refused', planId: plan.id, problems };
       }
       const version: PlanVersion = {
