@@ -64,22 +64,23 @@ const heavyIonClaim = (claimId: string, admitted: string) => ({
   ].map(([code, amount]) => ({ code, category: 'treatment' as const, catalogClass: 'none' as const, amount, selfPay: amount })),
 });
 
+/** A resident of Liangzhou in the basic insurance's roster. */
+const person = (personId: string) => ({
+  personId,
+  name: '参保人',
+  scheme: 'resident' as const,
+  status: 'active' as const,
+  suspensions: [],
+  regionCode: LIANGZHOU,
+  reliefGroups: [],
+  newCitizen: false,
+  hongKongMacaoTaiwan: false,
+  updatedAt: '2025-06-01T00:00:00Z',
+});
+
 async function member(deps: Deps, n: number): Promise<string> {
   const personId = residentId(LIANGZHOU, n);
-  await deps.store.putPeople([
-    {
-      personId,
-      name: '参保人',
-      scheme: 'resident',
-      status: 'active',
-      suspensions: [],
-      regionCode: LIANGZHOU,
-      reliefGroups: [],
-      newCitizen: false,
-      hongKongMacaoTaiwan: false,
-      updatedAt: '2025-06-01T00:00:00Z',
-    },
-  ]);
+  await deps.store.putPeople([person(personId)]);
   const { policy } = await enroll(deps, v1.id, { requestId: randomUUID(), personId, tier: 'upgraded', channel: 'wechat' });
   await confirmPayment(deps, v1.id, personId, { paymentId: `wx-${randomUUID()}`, channel: 'wechat', amount: policy.premium });
   return personId;
@@ -143,6 +144,28 @@ describe('a list update published as a new version', () => {
     ]);
     expect(detail.version.seq).toBe(2);
     expect(detail.tiers.find((t) => t.id === 'upgraded')?.premium).toBe('109.00');
+  });
+
+  test('an order placed under one version and paid after the next takes effect is paid under the rules it was sold under', async () => {
+    const table = `versions-${randomUUID()}`;
+    await ensureTable(client, table);
+    const store = new DynamoStore(client, table);
+    const plans = storedCatalog(store, { freshForMs: 0 });
+    const deps = (at: string): Deps => ({ plans, store, now: () => new Date(at), queue: { send: async () => {} } });
+    await publishPlans(store, catalogue(v1), new Date('2025-06-15T09:00:00+08:00'));
+    const july = deps('2025-07-01T10:00:00+08:00');
+    await openWindow(july, await currentPlan(july, v1.id), { actor: '武威市医保局' });
+    // Version 2, from 1 September, prices the upgraded tier at 109.00 and covers 6 months from enrollment, not 12.
+    const shorter: LoadedPlan = { ...v2, enrollment: { ...v2.enrollment, cover: { kind: 'from-enrollment', months: 6 } } };
+    expect(await publishPlans(store, catalogue(shorter), new Date('2025-08-01T09:00:00+08:00'))).toMatchObject([{ status: 'published' }]);
+    const personId = residentId(LIANGZHOU, 9);
+    await store.putPeople([person(personId)]);
+    const evening = deps('2025-08-31T23:50:00+08:00');
+    const { policy } = await enroll(evening, v1.id, { requestId: randomUUID(), personId, tier: 'upgraded', channel: 'wechat' });
+    expect(policy).toMatchObject({ planVersion: 1, premium: '99.00', status: 'pending' });
+    // Paid five minutes into 1 September: the 99.00 it was sold at, and version 1's 12 months from the day it is paid.
+    const paid = await confirmPayment(deps('2025-09-01T00:05:00+08:00'), v1.id, personId, { paymentId: 'wx-late', channel: 'wechat', amount: '99.00' });
+    expect(paid.policy).toMatchObject({ planVersion: 1, premium: '99.00', status: 'paid', coverStart: '2025-09-01', coverEnd: '2026-08-31' });
   });
 
   test('publishing an unchanged plan brings its index line up to date (a line an earlier release derived otherwise)', async () => {

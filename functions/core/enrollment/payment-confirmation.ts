@@ -8,6 +8,7 @@ import { ClientKey, YuanText } from '../wire.ts';
 import type { Policy, PolicyPayment } from './model.ts';
 import { currentPlan, type Deps } from '../deps.ts';
 import type { LoadedPlan } from '../plan/loader.ts';
+import type { VersionedPlan } from '../plan/version.ts';
 import { conflict, forbidden, unprocessable } from '../errors.ts';
 import type { Signer } from '../http/access.ts';
 import { checkChannel, payerOf } from './payment.ts';
@@ -43,14 +44,12 @@ export async function confirmPayment(deps: Deps, planId: string, personId: strin
   if (isAccountChannel(payment.channel) && signer && signer.kind !== 'bureau') {
     throw forbidden('NOT_YOUR_PAYMENT', `a ${payment.channel} debit is confirmed by the bureau that made it, not ${signer.kind ?? 'an unknown role'}`);
   }
-  // Where the plan pays only those who paid in full before the window closed, an order is payable while the window is
-  // open: its payBy was set at the close then scheduled, and an administrator may have closed it early since.
-  const windowClosed = plan.enrollment.fullPaymentInTimeRequired && !isOpen(await currentWindow(deps.store, plan, now), now);
+  const windowOpen = isOpen(await currentWindow(deps.store, plan, now), now);
   const { policy, result } = await updatePolicy(
     deps,
     planId,
     personId,
-    (current) => {
+    async (current) => {
       const taken = attemptTaking(current, (a) => a.payments.some((p) => p.paymentId === payment.paymentId));
       if (taken) {
         const known = taken.payments.find((p) => p.paymentId === payment.paymentId)!;
@@ -59,17 +58,27 @@ export async function confirmPayment(deps: Deps, planId: string, personId: strin
         }
         return { answer: taken, result: { recorded: false, refunded: [] as PolicyPayment[] } };
       }
-      checkChannel(plan, payment.channel, (current.buyer?.relation ?? 'self') as Relation);
+      // The order is paid under the rules it was sold under (ruling 17): its version's channels and cover.
+      const sold = await soldUnder(deps, plan, current);
+      checkChannel(sold, payment.channel, (current.buyer?.relation ?? 'self') as Relation);
+      // Where the plan pays only those who paid in full before the window closed, an order is payable while the
+      // window is open: its payBy was set at the close then scheduled, and an administrator may have closed it early since.
+      const windowClosed = sold.enrollment.fullPaymentInTimeRequired && !windowOpen;
       // What is still due: the premium less what stands already (a sponsor's fixed part); a paid policy is due in full again (a duplicate).
       const due = current.status === 'pending' ? amountDue(current) : new Decimal(current.premium);
       if (!new Decimal(payment.amount).eq(due)) {
         throw unprocessable('AMOUNT_MISMATCH', `${formatYuan(due)} yuan is due, not ${payment.amount}`, { due: formatYuan(due) });
       }
-      return applyPayment(plan, current, { ...payment, amount: new Decimal(payment.amount).toFixed(2), paidAt: now.toISOString() }, now, windowClosed);
+      return applyPayment(sold, current, { ...payment, amount: new Decimal(payment.amount).toFixed(2), paidAt: now.toISOString() }, now, windowClosed);
     },
     { money: true },
   );
   return { policy, ...result };
+}
+
+/** The plan version a policy was sold under (the one in force, `plan`, when it is that one or the policy names none). */
+async function soldUnder(deps: Deps, plan: VersionedPlan, policy: Policy): Promise<VersionedPlan> {
+  return policy.planVersion === undefined || policy.planVersion === plan.version.seq ? plan : deps.plans.version(plan.id, policy.planVersion);
 }
 
 /**

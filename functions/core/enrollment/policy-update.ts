@@ -27,14 +27,14 @@ export async function updatePolicy<R>(
   deps: Deps,
   planId: string,
   personId: string,
-  decide: (policy: Policy) => PolicyChange<R>,
+  decide: (policy: Policy) => PolicyChange<R> | Promise<PolicyChange<R>>,
   options: { money?: boolean } = {},
 ): Promise<{ policy: Policy; result: R }> {
   return retryOnConflict(
     async () => {
       const policy = await deps.store.getPolicy(planId, personId);
       if (!policy) throw notFound('NO_POLICY', `no policy in ${planId} for ${maskId(personId)}`);
-      const { next, answer, counterDeltas = {}, account, result } = decide(policy);
+      const { next, answer, counterDeltas = {}, account, result } = await decide(policy);
       if (!next) return { policy: answer ?? policy, result };
       const stored = { ...next, version: policy.version + 1 };
       await deps.store.putPolicy(stored, policy.version, counterDeltas, account);

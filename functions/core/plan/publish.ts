@@ -36,12 +36,7 @@ export type PublishOutcome =
  * - every benefit and every deductible, band and limit group keeps its id: members' accumulators carry over by
  *   these ids, and a renamed one would start again (a deductible charged twice in one year).
  */
-export function successorProblems(
-  file: string,
-  next: LoadedPlan,
-  previous: { version: PlanVersion; plan?: LoadedPlan },
-  today: string,
-): PlanProblem[] {
+export function successorProblems(file: string, next: LoadedPlan, previous: { version: PlanVersion; plan?: LoadedPlan }, today: string): PlanProblem[] {
   const problems: PlanProblem[] = [];
   const seq = previous.version.seq;
   const before = previous.version.effectiveFrom;
