@@ -19,6 +19,9 @@ import { confirmPayment } from '../../functions/core/enrollment/payment-confirma
 import { ClaimSubmission, reverseClaim, submitClaim } from '../../functions/core/adjudication/claims.ts';
 import { planLossRatio } from '../../functions/core/adjudication/loss-ratio.ts';
 import { planDetail } from '../../functions/core/plan/detail.ts';
+import { createOrder } from '../../functions/core/charity/orders.ts';
+import { payOrder } from '../../functions/core/charity/order-payment.ts';
+import { fulfilOrder } from '../../functions/core/charity/fulfilment.ts';
 import { localClient } from '../../local/dynamodb.ts';
 import { seedPlan, settlement } from '../support/fixtures.ts';
 import { residentId } from '../support/roster.ts';
@@ -166,6 +169,38 @@ describe('a list update published as a new version', () => {
     // Paid five minutes into 1 September: the 99.00 it was sold at, and version 1's 12 months from the day it is paid.
     const paid = await confirmPayment(deps('2025-09-01T00:05:00+08:00'), v1.id, personId, { paymentId: 'wx-late', channel: 'wechat', amount: '99.00' });
     expect(paid.policy).toMatchObject({ planVersion: 1, premium: '99.00', status: 'paid', coverStart: '2025-09-01', coverEnd: '2026-08-31' });
+  });
+
+  test("a sponsor's order quoted under one version and fulfilled after the next takes effect sells at the price it was quoted", async () => {
+    const table = `versions-${randomUUID()}`;
+    await ensureTable(client, table);
+    const store = new DynamoStore(client, table);
+    const plans = storedCatalog(store, { freshForMs: 0 });
+    const deps = (at: string): Deps => ({ plans, store, now: () => new Date(at), queue: { send: async () => {} } });
+    await publishPlans(store, catalogue(v1), new Date('2025-06-15T09:00:00+08:00'));
+    const july = deps('2025-07-01T10:00:00+08:00');
+    await openWindow(july, await currentPlan(july, v1.id), { actor: '武威市医保局' });
+    // Version 2 prices the upgraded tier at 109.00 from 1 September.
+    await publishPlans(store, catalogue(v2), new Date('2025-08-01T09:00:00+08:00'));
+    const recipient = residentId(LIANGZHOU, 21);
+    await store.putPeople([{ ...person(recipient), reliefGroups: ['dibao'] }]);
+    const { order } = await createOrder(deps('2025-08-31T16:00:00+08:00'), v1.id, {
+      requestId: randomUUID(),
+      sponsor: { name: '武威市慈善总会', kind: 'charity', creditCode: '53620600MJ0000000X', campaign: 'xian-ai-xin' },
+      actor: '经办人',
+      tier: 'upgraded',
+      contribution: 'full',
+      beneficiaries: [recipient],
+    });
+    // Quoted under version 1: the full premium, 99.00.
+    expect(order).toMatchObject({ planVersion: 1, amountEach: '99.00', quote: { covered: 1, amount: '99.00' } });
+    const september = deps('2025-09-01T09:00:00+08:00');
+    await payOrder(september, v1.id, order.orderId, { paymentId: `pay-${randomUUID()}`, amount: '99.00', actor: '财务' });
+    const fulfilled = await fulfilOrder(september, v1.id, order.orderId);
+    expect(fulfilled.result).toMatchObject({ enrolled: 1, refunded: { people: 0 } });
+    // Sold under version 1 at the 99.00 the sponsor paid in full: paid, counted, nothing left for the recipient to pay.
+    expect(await store.getPolicy(v1.id, recipient)).toMatchObject({ planVersion: 1, premium: '99.00', status: 'paid', channel: 'sponsor' });
+    expect((await planLossRatio(september, v1.id)).premiums.byTier.find((t) => t.tierId === 'upgraded')).toMatchObject({ policies: 1, amount: '99.00' });
   });
 
   test('publishing an unchanged plan brings its index line up to date (a line an earlier release derived otherwise)', async () => {

@@ -10,7 +10,8 @@ import type { EnrollmentInputs } from '../store/store.ts';
 import type { LoadedPlan } from '../plan/loader.ts';
 import { VersionConflict } from '../store/store.ts';
 import { NEVER_STOP, advance, startOrResume, type ShouldStop } from '../jobs.ts';
-import { currentPlan, type Deps } from '../deps.ts';
+import type { Deps } from '../deps.ts';
+import { orderPlan } from './order-plan.ts';
 import { DomainError } from '../errors.ts';
 import { formatYuan } from '../money/money.ts';
 import { enrollMany, type Enrolled } from '../enrollment/policies.ts';
@@ -38,7 +39,8 @@ export async function fulfilOrder(deps: Deps, planId: string, orderId: string, s
   let order = (await deps.store.getOrder(planId, orderId))!;
   if (order.status !== 'paid') return order;
   let job = await startOrResume(deps.store, planId, jobIdFor(orderId), deps.now());
-  const plan = await currentPlan(deps, planId);
+  // Sold under the version it was quoted under, at the premium the sponsor paid (a later version may price it anew).
+  const plan = await orderPlan(deps, order);
   while (job.cursor !== null) {
     if (shouldStop()) return order;
     const page = await deps.store.listBeneficiaries(planId, orderId, job.cursor.after, FULFIL_PAGE);
@@ -57,6 +59,7 @@ export async function fulfilOrder(deps: Deps, planId: string, orderId: string, s
           sponsor: { orderId: order.orderId, amount: order.amountEach, row: line.row },
           inputs: inputs[i],
         })),
+        plan,
       )
     ).map(lineResult);
     const changed = covered.map((line, i) => ({ ...line, outcome: results[i].outcome }));

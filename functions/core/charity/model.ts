@@ -24,6 +24,11 @@ export interface Order {
   sponsor: OrderSponsor;
   tier: string;
   premium: string;
+  /**
+   * The plan version the order was quoted under: its beneficiaries are sold under it, at its premium, whenever the
+   * order is paid and fulfilled (ruling 17). Absent on orders placed before it was kept: the version in force.
+   */
+  planVersion?: number;
   contribution: 'full' | 'fixed-amount';
   /** What the sponsor pays for each covered beneficiary (the premium, or the fixed amount). */
   amountEach: string;

@@ -23,6 +23,7 @@ import type { Order, OrderApproval, OrderBeneficiary } from './model.ts';
 import type { Policy } from '../enrollment/model.ts';
 import type { RosterPerson } from '../eligibility/model.ts';
 import { currentPlan, type Deps } from '../deps.ts';
+import { orderPlan } from './order-plan.ts';
 import { conflict, notFound, unprocessable } from '../errors.ts';
 
 export const MAX_BENEFICIARIES = 100_000;
@@ -164,6 +165,7 @@ export async function createOrder(deps: Deps, planId: string, request: OrderRequ
     sponsor: request.sponsor,
     tier: tier.id,
     premium: tier.premium,
+    planVersion: plan.version.seq,
     contribution: request.contribution,
     amountEach: formatYuan(amountEach),
     chunks: chunks.length,
@@ -203,9 +205,9 @@ async function resumeQuote(deps: Deps, order: Order): Promise<Order> {
  * Stopped (shouldStop), it answers the order still `quoting`, its job saved where it got to.
  */
 export async function quoteOrder(deps: Deps, planId: string, orderId: string, shouldStop: ShouldStop = NEVER_STOP): Promise<Order> {
-  const plan = await currentPlan(deps, planId);
   const order = (await deps.store.getOrder(planId, orderId))!;
   if (order.status !== 'quoting') return order;
+  const plan = await orderPlan(deps, order);
   const now = deps.now();
   const groups = targetGroups(plan, order.sponsor.kind, order.sponsor.campaign);
   let job = await startOrResume(deps.store, planId, quoteJobId(orderId), now);

@@ -139,8 +139,14 @@ export async function enrollOne(deps: Deps, planId: string, enrollment: Enrollme
  * as enrollOne decides it, the new policies written together (conditional puts in transactions of up to 100,
  * a fraction of the round trips one put each costs). Each entry is the enrollment's answer or its refusal.
  */
-export async function enrollMany(deps: Deps, planId: string, enrollments: (Enrollment & { inputs: EnrollmentInputs })[]): Promise<(Enrolled | DomainError)[]> {
-  const plan = await currentPlan(deps, planId);
+export async function enrollMany(
+  deps: Deps,
+  planId: string,
+  enrollments: (Enrollment & { inputs: EnrollmentInputs })[],
+  /** The version they are sold under: the one in force, unless they were offered under an earlier one (a sponsor's quote). */
+  soldUnder?: VersionedPlan,
+): Promise<(Enrolled | DomainError)[]> {
+  const plan = soldUnder ?? (await currentPlan(deps, planId));
   const now = deps.now();
   const deferred = (answer: { created: boolean; policy: Policy }) => withCounts(answer, { deferCounters: true });
   const outcomes: (Enrolled | DomainError)[] = [];
