@@ -1,4 +1,4 @@
-// Claims per second through the pure engine on a mix of the five seed plans.
+// Claims per second through the pure engine on a mix of the plans in plans/.
 // Each member's year runs claim by claim with accumulators carried forward, as
 // in production. Run: npm run bench:engine [-- --claims 200000]
 import { performance } from 'node:perf_hooks';
@@ -11,14 +11,33 @@ const { values } = parseArgs({ options: { claims: { type: 'string', default: '10
 const total = Number(values.claims);
 const TARGET = 20_000;
 
-/** One member per plan: a policy year and a region inside the plan. */
-const members: Record<string, { tier: string; coverStart: string; coverEnd: string; region: string; admitted: string; designations: string[] }> = {
-  'wenshan-2023': { tier: 'standard', coverStart: '2023-09-01', coverEnd: '2024-08-31', region: '532601', admitted: '2023-10-01', designations: [] },
-  'sanming-2024': { tier: 'standard', coverStart: '2024-01-01', coverEnd: '2024-12-31', region: '350404', admitted: '2024-03-01', designations: ['drg'] },
-  'jiangxi-2023': { tier: 'standard', coverStart: '2023-06-01', coverEnd: '2024-05-31', region: '360102', admitted: '2023-08-01', designations: [] },
-  'nantong-2021': { tier: 'standard', coverStart: '2021-01-01', coverEnd: '2021-12-31', region: '320613', admitted: '2021-05-01', designations: [] },
-  'wuwei-2025': { tier: 'upgraded', coverStart: '2025-07-01', coverEnd: '2026-06-30', region: '620602', admitted: '2025-09-01', designations: [] },
-};
+/**
+ * One member per plan, from the plan's own data (any plan in plans/, a new city's too): its last tier (the fullest
+ * cover), its first county, its cover year (fixed dates, or the product year), admitted two months in.
+ */
+interface BenchMember {
+  tier: string;
+  coverStart: string;
+  coverEnd: string;
+  region: string;
+  admitted: string;
+  /** Every designation the plan's benefits ask of a hospital: the bench's hospital has them all, so its claims pay. */
+  designations: string[];
+}
+function memberOf(plan: LoadedPlan): BenchMember {
+  const cover = plan.enrollment.cover;
+  const [coverStart, coverEnd] = cover.kind === 'fixed' ? [cover.start, cover.end] : [`${plan.productYear}-01-01`, `${plan.productYear}-12-31`];
+  const admitted = new Date(`${coverStart}T00:00:00Z`);
+  admitted.setUTCMonth(admitted.getUTCMonth() + 2);
+  return {
+    tier: plan.tiers.at(-1)!.id,
+    coverStart,
+    coverEnd,
+    region: plan.region.counties[0]?.code ?? plan.region.adminCode,
+    admitted: admitted.toISOString().slice(0, 10),
+    designations: [...new Set(plan.benefits.flatMap((b) => b.where.designations))],
+  };
+}
 
 let seed = 42;
 function random(): number {
@@ -28,7 +47,7 @@ function random(): number {
 const yuan = (max: number) => (Math.floor(random() * max * 100) / 100).toFixed(2);
 
 function makeClaim(plan: LoadedPlan, i: number): Claim {
-  const m = members[plan.id];
+  const m = members.get(plan.id)!;
   const parts = { inCatalogSelfPay: yuan(60_000), classBCopay: yuan(8_000), outOfCatalogSelfPay: yuan(40_000), overLimitSelfPay: yuan(2_000) };
   const basic = yuan(80_000);
   const total = [basic, ...Object.values(parts)].reduce((a, b) => a + Number(b) * 100, 0) / 100;
@@ -48,9 +67,11 @@ function makeClaim(plan: LoadedPlan, i: number): Claim {
 }
 
 const plans = [...loadPlans(defaultPlansDir()).plans.values()];
+const planById = new Map(plans.map((p) => [p.id, p]));
+const members = new Map(plans.map((p) => [p.id, memberOf(p)]));
 const contexts = new Map<string, PolicyContext>(
   plans.map((p) => {
-    const m = members[p.id];
+    const m = members.get(p.id)!;
     return [
       p.id,
       PolicyContextSchema.parse({
@@ -75,7 +96,7 @@ function run(n: number): number {
     const claim = claims[i % claims.length];
     // A member's year holds 20 claims; then a fresh year starts, so limits do not freeze the mix.
     const key = `${claim.planId}:${Math.floor(i / (plans.length * 20))}`;
-    const result = adjudicate(plans[i % plans.length], contexts.get(claim.planId)!, state.get(key) ?? emptyAccumulators(), claim);
+    const result = adjudicate(planById.get(claim.planId)!, contexts.get(claim.planId)!, state.get(key) ?? emptyAccumulators(), claim);
     state.set(key, result.accumulators);
   }
   return performance.now() - started;

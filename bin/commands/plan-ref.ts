@@ -41,7 +41,7 @@ async function publishedVersion(ref: string, options: StoreOptions): Promise<Loa
   const [id, raw] = ref.split('@');
   const seq = Number(raw.replace(/^v/, ''));
   if (!ID_PATTERN.test(id) || !Number.isInteger(seq) || seq < 1)
-    throw new PlanRefError(`plan "${ref}": a published version is named <planId>@<number>, e.g. ${id || 'wuwei-2025'}@2`);
+    throw new PlanRefError(`plan "${ref}": a published version is named <planId>@<number>, e.g. ${id || '<planId>'}@2`);
   const target = openStore(options);
   // The store not reached (no region or credentials for AWS, nothing listening at --endpoint): say what it takes.
   const read = async <T>(reading: Promise<T>): Promise<T> => {
