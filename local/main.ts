@@ -254,11 +254,19 @@ async function banner(stack: LocalStack, ownDynamo: boolean): Promise<string> {
   lines.push('', 'Try');
   lines.push(`  curl -s ${stack.url}/plans`);
   lines.push(`  curl -s ${stack.url}/plans/${undated}/window`);
-  lines.push(`  curl -s -X POST ${stack.url}/plans/${undated}/window/open -H 'content-type: application/json' -d '{"actor":"me","reason":"trying it out"}'`);
+  // Closing a month on (the stack's month): a window whose cover starts after it (after-window cover) needs its close named.
+  const closesAt = new Date(Date.parse(process.env.HMB_CLOCK ?? '') || Date.now());
+  closesAt.setUTCDate(closesAt.getUTCDate() + 30);
+  const open = JSON.stringify({ actor: 'me', reason: 'trying it out', closesAt: closesAt.toISOString() });
+  lines.push(`  curl -s -X POST ${stack.url}/plans/${undated}/window/open -H 'content-type: application/json' -d '${open}'`);
   lines.push(`  curl -s ${stack.url}/plans/${undated}`);
   lines.push(`  curl -s ${stack.url}/openapi.json`);
   lines.push(`  npm run hmb -- plan publish --endpoint ${stack.endpoint} --table ${stack.tableName}   # publish plans/ again while it runs`);
-  lines.push(`  HMB_URL=${stack.url} npm run demo     # enroll members, send settlements, read the explanations`);
+  lines.push(
+    process.env.HMB_CLOCK
+      ? `  HMB_URL=${stack.url} npm run demo     # enroll members, send settlements, read the explanations (the demo's plan must be in force in this stack's time)`
+      : '  npm run demo                          # a plan year played on its own stack: enrollments, settlements, explanations',
+  );
   lines.push('', 'Ctrl-C stops the gateway, the sweep and DynamoDB Local.', '');
   return lines.join('\n');
 }

@@ -87,14 +87,20 @@ describe('signed requests', () => {
       event('POST /plans/{planId}/window/open', { planId }, { actor: '医保局 窗口', closesAt: '2024-01-01T00:00:00+08:00' }, BUREAU),
     );
     expect(opened.status).toBe(200);
-    expect(opened.body.events).toEqual([expect.objectContaining({ action: 'extend', actor: '医保局 窗口', signedBy: BUREAU })]);
+    expect(opened.body.events).toEqual([expect.objectContaining({ action: 'open', actor: '医保局 窗口', signedBy: BUREAU })]);
     // The public read of the window shows its history without who signed (partner accounts, staff sessions).
     const read = await call(windows, event('GET /plans/{planId}/window', { planId }, undefined));
-    expect(read.body.events).toEqual([expect.objectContaining({ action: 'extend', actor: '医保局 窗口' })]);
+    expect(read.body.events).toEqual([expect.objectContaining({ action: 'open', actor: '医保局 窗口' })]);
     expect(JSON.stringify(read.body)).not.toContain('arn:aws');
     // The bureau's audit read has it.
     const history = await call(windows, event('GET /plans/{planId}/window/history', { planId }, undefined, BUREAU));
-    expect(history.body.events).toEqual([expect.objectContaining({ action: 'extend', actor: '医保局 窗口', signedBy: BUREAU })]);
+    expect(history.body.events).toEqual([expect.objectContaining({ action: 'open', actor: '医保局 窗口', signedBy: BUREAU })]);
+    // Moving the close of the window now open extends it.
+    const extended = await call(
+      windows,
+      event('POST /plans/{planId}/window/open', { planId }, { actor: '医保局 窗口', closesAt: '2024-01-15T00:00:00+08:00' }, BUREAU),
+    );
+    expect(extended.body.events.map((e: { action: string }) => e.action)).toEqual(['open', 'extend']);
     // Unsigned (the local stack): the actor alone.
     expect(await call(windows, event('POST /plans/{planId}/window/close', { planId }, { actor: 'local tester' }))).toMatchObject({
       status: 403,

@@ -60,7 +60,8 @@ export async function actOnWindow(store: Store, plan: LoadedPlan, act: WindowAct
       }
       const event: WindowEvent = {
         at: now.toISOString(),
-        action: act.closesAt ? 'extend' : act.action,
+        // Moving the close of a window already open extends it; opening one (with its close named or not) opens it.
+        action: act.action === 'open' && act.closesAt !== undefined && isOpen(current, now) ? 'extend' : act.action,
         actor: act.actor,
         ...(act.signedBy ? { signedBy: act.signedBy } : {}),
         ...(act.reason ? { reason: act.reason } : {}),
