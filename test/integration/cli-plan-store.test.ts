@@ -51,9 +51,13 @@ describe('hmb plan publish', () => {
   });
 
   test('a changed list becomes version 2 from its effective day; diff shows the entries added, in the words of plan show', () => {
-    const listFile = join(dir, 'lists/wuwei-2025/heavy-ion-treatments.yaml');
-    writeFileSync(listFile, 'entries:\n  - { code: HI-IRR, name: 重离子放射治疗 }\n');
+    // The city's updated list in a file of its own (another plan of the folder may share the old one).
+    writeFileSync(join(dir, 'lists/wuwei-2025/heavy-ion-treatments-2.yaml'), 'entries:\n  - { code: HI-IRR, name: 重离子放射治疗 }\n');
     const planFile = join(dir, 'wuwei-2025.yaml');
+    writeFileSync(
+      planFile,
+      readFileSync(planFile, 'utf8').replace('file: lists/wuwei-2025/heavy-ion-treatments.yaml', 'file: lists/wuwei-2025/heavy-ion-treatments-2.yaml'),
+    );
     // A new version takes effect on a day after it is published (two days on: a run across midnight stays after).
     const day = shanghaiDay(new Date(Date.now() + 2 * 86_400_000));
     writeFileSync(planFile, readFileSync(planFile, 'utf8').replace(/^productYear: (\d+)$/m, `productYear: $1\neffectiveFrom: ${day}`));

@@ -180,8 +180,10 @@ describe('a list update published as a new version', () => {
     await publishPlans(store, catalogue(v1), new Date('2025-06-15T09:00:00+08:00'));
     const july = deps('2025-07-01T10:00:00+08:00');
     await openWindow(july, await currentPlan(july, v1.id), { actor: '武威市医保局' });
-    // Version 2 prices the upgraded tier at 109.00 from 1 September.
-    await publishPlans(store, catalogue(v2), new Date('2025-08-01T09:00:00+08:00'));
+    // Version 2 prices the upgraded tier at 109.00 from 1 September, and asks sponsors' orders for three approvals.
+    const approved: LoadedPlan = { ...v2, sponsorship: { ...v2.sponsorship, approvals: ['civil-affairs-submits', 'lead-insurer-confirms', 'finance-pays'] } };
+    expect(v1.sponsorship.approvals).toEqual([]);
+    await publishPlans(store, catalogue(approved), new Date('2025-08-01T09:00:00+08:00'));
     const recipient = residentId(LIANGZHOU, 21);
     await store.putPeople([{ ...person(recipient), reliefGroups: ['dibao'] }]);
     const { order } = await createOrder(deps('2025-08-31T16:00:00+08:00'), v1.id, {
@@ -194,6 +196,7 @@ describe('a list update published as a new version', () => {
     });
     // Quoted under version 1: the full premium, 99.00.
     expect(order).toMatchObject({ planVersion: 1, amountEach: '99.00', quote: { covered: 1, amount: '99.00' } });
+    // Paid under version 1's terms too: no approvals were asked of it.
     const september = deps('2025-09-01T09:00:00+08:00');
     await payOrder(september, v1.id, order.orderId, { paymentId: `pay-${randomUUID()}`, amount: '99.00', actor: '财务' });
     const fulfilled = await fulfilOrder(september, v1.id, order.orderId);

@@ -6,12 +6,13 @@ import { Decimal } from 'decimal.js';
 import { ClientKey, Text, YuanText } from '../wire.ts';
 import type { Order } from './model.ts';
 import { retryOnConflict } from '../optimistic.ts';
-import { currentPlan, type Deps } from '../deps.ts';
+import type { Deps } from '../deps.ts';
 import { conflict, forbidden, unprocessable } from '../errors.ts';
 import type { Caller, Signer } from '../http/access.ts';
 import type { ApprovalStep } from '../plan/schema.ts';
 import { formatYuan } from '../money/money.ts';
 import { approval, getOrder } from './orders.ts';
+import { orderPlan } from './order-plan.ts';
 
 /** The approval step that is the payment itself. */
 const PAYMENT_STEP = 'finance-pays';
@@ -61,8 +62,13 @@ export async function changeOrder(
   );
 }
 
+/** The approval steps of the version the order was quoted under (a later version may name others). */
+async function stepsOf(deps: Deps, planId: string, orderId: string): Promise<ApprovalStep[]> {
+  return (await orderPlan(deps, await getOrder(deps, planId, orderId))).sponsorship.approvals;
+}
+
 export async function approveOrder(deps: Deps, planId: string, orderId: string, request: ApprovalRequest, signer?: Signer) {
-  const steps = (await currentPlan(deps, planId)).sponsorship.approvals;
+  const steps = await stepsOf(deps, planId, orderId);
   const step = steps.find((s) => s === request.step);
   if (!step) throw unprocessable('UNKNOWN_STEP', `plan ${planId} has no approval step "${request.step}"`, { steps });
   if (step === PAYMENT_STEP) throw unprocessable('STEP_IS_PAYMENT', `"${PAYMENT_STEP}" is recorded by paying the order`);
@@ -77,7 +83,7 @@ export async function approveOrder(deps: Deps, planId: string, orderId: string, 
 }
 
 export async function payOrder(deps: Deps, planId: string, orderId: string, request: OrderPaymentRequest, signer?: Signer) {
-  const steps = (await currentPlan(deps, planId)).sponsorship.approvals;
+  const steps = await stepsOf(deps, planId, orderId);
   if (steps.includes(PAYMENT_STEP)) requireTaker(PAYMENT_STEP, signer);
   const result = await changeOrder(deps, planId, orderId, (order) => {
     if (order.payment) {
