@@ -117,9 +117,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     try {
       await ensureTable(client, tableName);
       const store = new DynamoStore(client, tableName);
-      published = await publishPlans(store, loadPlans(plansDir), new Date());
-      // Listed as in force on the stack's day: a version published ahead of its effective day is not yet what it serves.
+      // Published and listed on the stack's day (its clock, when it lives in a past plan's year): a version's day is
+      // judged against it, and one published ahead of its effective day is not yet what it serves.
       const now = options.clock ? new Date(options.clock) : new Date();
+      published = await publishPlans(store, loadPlans(plansDir), now);
       plans = await summariesInForce({ plans: storedCatalog(store), now: () => now });
     } finally {
       client.destroy();
@@ -261,7 +262,8 @@ async function banner(stack: LocalStack, ownDynamo: boolean): Promise<string> {
   lines.push(`  curl -s -X POST ${stack.url}/plans/${undated}/window/open -H 'content-type: application/json' -d '${open}'`);
   lines.push(`  curl -s ${stack.url}/plans/${undated}`);
   lines.push(`  curl -s ${stack.url}/openapi.json`);
-  lines.push(`  npm run hmb -- plan publish --endpoint ${stack.endpoint} --table ${stack.tableName}   # publish plans/ again while it runs`);
+  const clock = process.env.HMB_CLOCK ? `HMB_CLOCK=${process.env.HMB_CLOCK} ` : '';
+  lines.push(`  ${clock}npm run hmb -- plan publish --endpoint ${stack.endpoint} --table ${stack.tableName}   # publish plans/ again while it runs`);
   lines.push(
     process.env.HMB_CLOCK
       ? `  HMB_URL=${stack.url} npm run demo     # enroll members, send settlements, read the explanations (the demo's plan must be in force in this stack's time)`

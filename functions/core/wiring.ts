@@ -65,7 +65,7 @@ export function defaultDeps(): Deps {
  * The clock: the real one, or locally (never on Lambda) one that starts at HMB_CLOCK and runs on from there, so a
  * local stack can live in a plan's own year (a demo of a past plan: ended cover takes no order in real time).
  */
-function localClock(): () => Date {
+export function localClock(): () => Date {
   const start = process.env.HMB_CLOCK ? Date.parse(process.env.HMB_CLOCK) : Number.NaN;
   if (Number.isNaN(start) || process.env.AWS_LAMBDA_FUNCTION_NAME) return () => new Date();
   const startedAt = Date.now();

@@ -200,6 +200,30 @@ describe('a plan file that fails validation', () => {
   });
 });
 
+describe('a stack living in a past plan year (clock)', () => {
+  test("takes a new version dated in that year: its day is judged against the stack's day", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hmb-plans-'));
+    const tableName = `stack-${randomUUID()}`;
+    try {
+      cpSync(plansDir, dir, { recursive: true });
+      await (await freshStack({ plansDir: dir, tableName, clock: '2025-07-01T09:00:00+08:00' })).stop();
+      // On 1 August 2025 (the stack's day) Wuwei's city reprices its upgraded tier from 1 September.
+      const file = join(dir, 'wuwei-2025.yaml');
+      writeFileSync(
+        file,
+        readFileSync(file, 'utf8')
+          .replace('premium: "99.00"', 'premium: "109.00"')
+          .replace(/^productYear: (\d+)$/m, 'productYear: $1\neffectiveFrom: 2025-09-01'),
+      );
+      const second = await freshStack({ plansDir: dir, tableName, clock: '2025-08-01T09:00:00+08:00' });
+      await second.stop();
+      expect(second.published.find((o) => o.planId === 'wuwei-2025')).toMatchObject({ status: 'published', version: { seq: 2, effectiveFrom: '2025-09-01' } });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a broken plan file among the others', () => {
   let stack: LocalStack;
   let dir: string;

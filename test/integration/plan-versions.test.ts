@@ -286,4 +286,28 @@ describe('a list update published as a new version', () => {
     // Dated after the day it is published, keeping what version 1 had: published.
     expect(await publishPlans(store, catalogue(later), new Date('2025-09-05T09:00:00+08:00'))).toMatchObject([{ status: 'published', version: { seq: 2 } }]);
   });
+
+  test('a version published ahead of its day sold nothing: a later one may take back what it added before it takes effect', async () => {
+    const table = `versions-${randomUUID()}`;
+    await ensureTable(client, table);
+    const store = new DynamoStore(client, table);
+    await publishPlans(store, catalogue(v1), new Date('2025-06-15T09:00:00+08:00'));
+    // Version 2, for 1 September, gives the basic tier a benefit by mistake (one the upgraded tier has).
+    const [basic, upgraded] = v1.tiers;
+    const extra = upgraded.benefits.find((b) => !basic.benefits.includes(b))!;
+    expect(extra).toBeDefined();
+    const mistaken = { ...v2, tiers: v2.tiers.map((t) => (t.id === basic.id ? { ...t, benefits: [...t.benefits, extra] } : t)) };
+    expect(await publishPlans(store, catalogue(mistaken), new Date('2025-08-01T09:00:00+08:00'))).toMatchObject([{ status: 'published', version: { seq: 2 } }]);
+    // On 10 August, before it takes effect, the city corrects it from the same day: version 1's tiers are what was sold.
+    expect(await publishPlans(store, catalogue(v2), new Date('2025-08-10T09:00:00+08:00'))).toMatchObject([{ status: 'published', version: { seq: 3 } }]);
+    // Once version 3 is in force, what it sold is kept again.
+    const dropped = {
+      ...v2,
+      effectiveFrom: '2025-10-01',
+      tiers: v2.tiers.map((t) => (t.id === upgraded.id ? { ...t, benefits: t.benefits.filter((b) => b !== extra) } : t)),
+    };
+    expect(await publishPlans(store, catalogue(dropped), new Date('2025-09-02T09:00:00+08:00'))).toMatchObject([
+      { status: 'refused', problems: [{ path: `tiers[${upgraded.id}].benefits`, reason: expect.stringContaining('in version 3 is missing') }] },
+    ]);
+  });
 });

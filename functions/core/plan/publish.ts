@@ -9,7 +9,7 @@ import { retryOnConflict } from '../optimistic.ts';
 import { formatProblem, validateLoaded, type Catalogue, type LoadedPlan, type PlanProblem } from './loader.ts';
 import { planSummary, type PlanSource, type PlanSummary } from './catalog.ts';
 import { planDigest } from './digest.ts';
-import { versionLabel, type PlanVersion } from './version.ts';
+import { versionInForce, versionLabel, type PlanVersion } from './version.ts';
 
 /** The plan store as publishing writes it. */
 export interface PlanPublishing extends Pick<PlanSource, 'listPlanVersions' | 'getPlanContent'> {
@@ -36,10 +36,16 @@ export type PublishOutcome =
  * - every benefit and every deductible, band and limit group keeps its id: members' accumulators carry over by
  *   these ids, and a renamed one would start again (a deductible charged twice in one year).
  */
-export function successorProblems(file: string, next: LoadedPlan, previous: { version: PlanVersion; plan?: LoadedPlan }, today: string): PlanProblem[] {
+export function successorProblems(
+  file: string,
+  next: LoadedPlan,
+  /** The latest version (the one `next` follows) and the one in force on `today`, with its content: what was sold under. */
+  previous: { latest: PlanVersion; inForce: { version: PlanVersion; plan?: LoadedPlan } },
+  today: string,
+): PlanProblem[] {
   const problems: PlanProblem[] = [];
-  const seq = previous.version.seq;
-  const before = previous.version.effectiveFrom;
+  const seq = previous.latest.seq;
+  const before = previous.latest.effectiveFrom;
   // The earliest day it may take effect: the version before's own day (a correction from the same day), else the
   // day after publishing.
   const laterThanToday = before === null || before <= today;
@@ -48,22 +54,25 @@ export function successorProblems(file: string, next: LoadedPlan, previous: { ve
     problems.push({
       file,
       path: 'effectiveFrom',
-      reason: `must name the day this version takes effect, ${laterThanToday ? `after ${today} (the day it is published)` : `${before} or later (version ${seq}'s day)`}: what version ${seq} sold and paid is never read again under a version made after`,
+      reason: `must name the day this version takes effect, ${laterThanToday ? `after ${today} (the day it is published)` : `${before} or later (version ${seq}'s day)`}: nothing sold, paid or adjudicated before is read again under a version made after it`,
     });
   }
-  const old = previous.plan;
+  // What must be kept is what has been sold and adjudicated: the version in force today. A version published ahead of
+  // its day sold nothing yet, so its mistakes may still be corrected before it takes effect.
+  const old = previous.inForce.plan;
   if (!old) return problems;
+  const sold = previous.inForce.version.seq;
   for (const tier of old.tiers) {
     const kept = next.tiers.find((t) => t.id === tier.id);
     if (!kept) {
-      problems.push({ file, path: 'tiers', reason: `tier "${tier.id}" of version ${seq} is missing: policies sold under it keep their tier` });
+      problems.push({ file, path: 'tiers', reason: `tier "${tier.id}" of version ${sold} is missing: policies sold under it keep their tier` });
       continue;
     }
     for (const benefit of tier.benefits.filter((b) => !kept.benefits.includes(b))) {
       problems.push({
         file,
         path: `tiers[${tier.id}].benefits`,
-        reason: `benefit "${benefit}" of tier "${tier.id}" in version ${seq} is missing: policies sold under it keep their cover`,
+        reason: `benefit "${benefit}" of tier "${tier.id}" in version ${sold} is missing: policies sold under it keep their cover`,
       });
     }
   }
@@ -79,7 +88,7 @@ export function successorProblems(file: string, next: LoadedPlan, previous: { ve
       problems.push({
         file,
         path: section,
-        reason: `"${id}" of version ${seq} is missing: members' accumulators carry over by id, and a renamed one would start again this year`,
+        reason: `"${id}" of version ${sold} is missing: members' accumulators carry over by id, and a renamed one would start again this year`,
       });
     }
   }
@@ -100,9 +109,11 @@ async function publishOne(store: PlanPublishing, file: string, plan: LoadedPlan,
         return { status: 'unchanged', planId: plan.id, version: latest };
       }
       if (latest) {
-        const content = await store.getPlanContent(plan.id, latest.hash);
-        const previous = content === undefined ? undefined : validateLoaded(plan.id, content);
-        const problems = successorProblems(file, plan, { version: latest, plan: previous?.ok ? previous.plan : undefined }, shanghaiDay(now));
+        const today = shanghaiDay(now);
+        const inForce = versionInForce(versions, today)!;
+        const content = await store.getPlanContent(plan.id, inForce.hash);
+        const sold = content === undefined ? undefined : validateLoaded(plan.id, content);
+        const problems = successorProblems(file, plan, { latest, inForce: { version: inForce, plan: sold?.ok ? sold.plan : undefined } }, today);
         if (problems.length > 0) return { status: 'refused', planId: plan.id, problems };
       }
       const version: PlanVersion = {
