@@ -89,6 +89,22 @@ async function member(deps: Deps, n: number): Promise<string> {
   return personId;
 }
 
+/**
+ * A fresh table where version 1 was published on 15 June 2025 and the window opened on 1 July: services reading
+ * the plan store afresh (the tests publish while they run), their clock set per call.
+ */
+async function sellingUnderVersion1() {
+  const table = `versions-${randomUUID()}`;
+  await ensureTable(client, table);
+  const store = new DynamoStore(client, table);
+  const plans = storedCatalog(store, { freshForMs: 0 });
+  const deps = (at: string): Deps => ({ plans, store, now: () => new Date(at), queue: { send: async () => {} } });
+  await publishPlans(store, catalogue(v1), new Date('2025-06-15T09:00:00+08:00'));
+  const july = deps('2025-07-01T10:00:00+08:00');
+  await openWindow(july, await currentPlan(july, v1.id), { actor: '武威市医保局' });
+  return { store, deps };
+}
+
 describe('a list update published as a new version', () => {
   test('claims before its day are adjudicated under the old version, after it under the new; the policy sold before keeps its premium', async () => {
     const table = `versions-${randomUUID()}`;
@@ -150,14 +166,7 @@ describe('a list update published as a new version', () => {
   });
 
   test('an order placed under one version and paid after the next takes effect is paid under the rules it was sold under', async () => {
-    const table = `versions-${randomUUID()}`;
-    await ensureTable(client, table);
-    const store = new DynamoStore(client, table);
-    const plans = storedCatalog(store, { freshForMs: 0 });
-    const deps = (at: string): Deps => ({ plans, store, now: () => new Date(at), queue: { send: async () => {} } });
-    await publishPlans(store, catalogue(v1), new Date('2025-06-15T09:00:00+08:00'));
-    const july = deps('2025-07-01T10:00:00+08:00');
-    await openWindow(july, await currentPlan(july, v1.id), { actor: '武威市医保局' });
+    const { store, deps } = await sellingUnderVersion1();
     // Version 2, from 1 September, prices the upgraded tier at 109.00 and covers 6 months from enrollment, not 12.
     const shorter: LoadedPlan = { ...v2, enrollment: { ...v2.enrollment, cover: { kind: 'from-enrollment', months: 6 } } };
     expect(await publishPlans(store, catalogue(shorter), new Date('2025-08-01T09:00:00+08:00'))).toMatchObject([{ status: 'published' }]);
@@ -172,14 +181,7 @@ describe('a list update published as a new version', () => {
   });
 
   test("a sponsor's order quoted under one version and fulfilled after the next takes effect sells at the price it was quoted", async () => {
-    const table = `versions-${randomUUID()}`;
-    await ensureTable(client, table);
-    const store = new DynamoStore(client, table);
-    const plans = storedCatalog(store, { freshForMs: 0 });
-    const deps = (at: string): Deps => ({ plans, store, now: () => new Date(at), queue: { send: async () => {} } });
-    await publishPlans(store, catalogue(v1), new Date('2025-06-15T09:00:00+08:00'));
-    const july = deps('2025-07-01T10:00:00+08:00');
-    await openWindow(july, await currentPlan(july, v1.id), { actor: '武威市医保局' });
+    const { store, deps } = await sellingUnderVersion1();
     // Version 2 prices the upgraded tier at 109.00 from 1 September, and asks sponsors' orders for three approvals.
     const approved: LoadedPlan = { ...v2, sponsorship: { ...v2.sponsorship, approvals: ['civil-affairs-submits', 'lead-insurer-confirms', 'finance-pays'] } };
     expect(v1.sponsorship.approvals).toEqual([]);
