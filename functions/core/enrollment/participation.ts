@@ -45,7 +45,7 @@ export interface Participation {
   enrolled: number;
   insured: number | null;
   rate: string | null;
-  /** The plan's targets for each county's rate (Sanming: at least 0.2, aiming at 0.3); null where it sets none. */
+  /** The plan's targets for each county's rate (e.g. at least 0.2, aiming at 0.3); null where it sets none. */
   targets: { countyFloor: string | null; countyAim: string | null };
   counties: CountyParticipation[];
   byTier: Record<string, number>;
