@@ -6,7 +6,18 @@ import type { SimulationReport } from './simulate.ts';
 import type { GroupRow, PlanReport } from './tally.ts';
 import type { DifferenceReport } from './compare.ts';
 import { barChart, escapeHtml, type Series } from './svg.ts';
-import { grouped, sourceLines } from './render-table.ts';
+import { sourceLines } from './render-table.ts';
+import {
+  benefitTable,
+  differenceTable,
+  differenceTotals,
+  groupTable,
+  grouped,
+  largestTable,
+  percentileTable,
+  yearTable,
+  type ReportTable,
+} from './report-tables.ts';
 
 const e = escapeHtml;
 const num = (value: string | null) => (value === null ? null : Number(value));
@@ -23,23 +34,9 @@ function table(header: readonly string[] | null, rows: readonly (readonly string
   return `<table${cls ? ` class="${cls}"` : ''}>${head}${body}</table>`;
 }
 
-function groupTable(label: string, rows: readonly GroupRow[]): string {
-  return table(
-    [label, 'members', 'claimants', 'claims', 'paid claims', 'premium', 'paid', 'payout ratio'],
-    rows.map((r) => [
-      r.group,
-      grouped(r.members),
-      grouped(r.claimants),
-      grouped(r.claims),
-      grouped(r.paidClaims),
-      grouped(r.premium),
-      grouped(r.paid),
-      r.payoutRatio ?? '—',
-    ]),
-  );
-}
+/** A report table as HTML. */
+const html = (t: ReportTable, cls = '') => table(t.header, t.rows, cls);
 
-/** How charts name a plan: its id, short where the reference is a file path; the reference where both plans share an id. */
 function label(plans: readonly PlanReport[], p: PlanReport): string {
   return plans.filter((x) => x.planId === p.planId).length > 1 ? p.ref : p.planId;
 }
@@ -160,48 +157,23 @@ ${table(
   ],
   'summary',
 )}
-<h3>By benefit</h3>${table(
-    ['benefit', 'name', 'paid claims', 'paid', 'share'],
-    p.byBenefit.map((b) => [b.benefitId, b.name, grouped(b.paidClaims), grouped(b.paid), b.share]),
-  )}
-<h3>By age band</h3>${groupTable('band', p.byAgeBand)}
-<h3>By population</h3>${groupTable('population', p.byPopulation)}
+<h3>By benefit</h3>${html(benefitTable(p))}
+<h3>By age band</h3>${html(groupTable('band', p.byAgeBand))}
+<h3>By population</h3>${html(groupTable('population', p.byPopulation))}
 <h3>Per-member payout (${grouped(p.perMember.paidMembers)} of ${grouped(p.perMember.members)} members paid)</h3>
-${table(['percentile', 'all members', 'paid members'], [...p.perMember.percentiles.map((x) => [`p${x.percentile}`, grouped(x.allMembers), grouped(x.paidMembers)]), ['max', grouped(p.perMember.max), grouped(p.perMember.max)]])}
-${
-  p.years.length > 1
-    ? `<h3>By year</h3>${table(
-        ['year', 'members', 'premium', 'paid', 'payout ratio'],
-        p.years.map((y) => [String(y.year), grouped(y.members), grouped(y.premium), grouped(y.paid), y.payoutRatio ?? '—']),
-      )}`
-    : ''
-}
+${html(percentileTable(p))}
+${p.years.length > 1 ? `<h3>By year</h3>${html(yearTable(p))}` : ''}
 </section>`;
 }
 
 function differenceSection(d: DifferenceReport): string {
-  const rows = (xs: DifferenceReport['byBenefit']) => xs.map((x) => [x.group, grouped(x.plan), grouped(x.against), grouped(x.difference)]);
   return `<section class="difference"><h2>Difference: ${e(d.against)} − ${e(d.plan)}</h2>
-${table(
-  ['', d.plan, d.against, 'difference'],
-  [
-    ['premium', grouped(d.premium.plan), grouped(d.premium.against), grouped(d.premium.difference)],
-    ['paid', grouped(d.paid.plan), grouped(d.paid.against), grouped(d.paid.difference)],
-    ['payout ratio', d.payoutRatio.plan ?? '—', d.payoutRatio.against ?? '—', d.payoutRatio.difference ?? '—'],
-  ],
-)}
+${html(differenceTotals(d))}
 <p>claims compared ${grouped(d.claims.compared)}: ${grouped(d.claims.changed)} changed (${grouped(d.claims.up)} paid more, ${grouped(d.claims.down)} paid less)</p>
-<h3>Paid by benefit</h3>${table(['benefit', d.plan, d.against, 'difference'], rows(d.byBenefit))}
-<h3>Paid by age band</h3>${table(['band', d.plan, d.against, 'difference'], rows(d.byAgeBand))}
-<h3>Paid by population</h3>${table(['population', d.plan, d.against, 'difference'], rows(d.byPopulation))}
-${
-  d.largest.length > 0
-    ? `<h3>Claims that changed most</h3>${table(
-        ['claim', 'member', d.plan, d.against, 'difference'],
-        d.largest.map((c) => [c.claimId, c.memberId, grouped(c.paid), grouped(c.against), grouped(c.difference)]),
-      )}`
-    : ''
-}
+<h3>Paid by benefit</h3>${html(differenceTable(d, 'benefit', d.byBenefit))}
+<h3>Paid by age band</h3>${html(differenceTable(d, 'band', d.byAgeBand))}
+<h3>Paid by population</h3>${html(differenceTable(d, 'population', d.byPopulation))}
+${d.largest.length > 0 ? `<h3>Claims that changed most</h3>${html(largestTable(d))}` : ''}
 </section>`;
 }
 

@@ -1,20 +1,22 @@
 // A simulation report as text tables for the terminal. Amounts keep their fen and
 // gain thousands separators; Chinese names line up (display width, not length).
 import type { SimulationReport } from './simulate.ts';
-import type { GroupRow, PlanReport } from './tally.ts';
-import type { DifferenceReport, GroupDifference } from './compare.ts';
+import type { PlanReport } from './tally.ts';
+import type { DifferenceReport } from './compare.ts';
 import { displayWidth, padColumns } from '../plan/format.ts';
+import {
+  benefitTable,
+  differenceTable,
+  differenceTotals,
+  groupTable,
+  grouped,
+  largestTable,
+  percentileTable,
+  yearTable,
+  type ReportTable,
+} from './report-tables.ts';
 
-/** "1234567.80" → "1,234,567.80"; whole counts the same; null → "—". */
-export function grouped(value: string | number | null): string {
-  if (value === null) return '—';
-  const text = String(value);
-  const [whole, fraction] = text.split('.');
-  const sign = whole.startsWith('-') ? '-' : '';
-  const digits = sign ? whole.slice(1) : whole;
-  const withCommas = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${sign}${withCommas}${fraction === undefined ? '' : `.${fraction}`}`;
-}
+export { grouped };
 
 /** Columns: the first `left` left-aligned (names), the rest right-aligned (numbers). */
 export function textTable(header: readonly string[], rows: readonly (readonly string[])[], left = 1): string {
@@ -24,19 +26,8 @@ export function textTable(header: readonly string[], rows: readonly (readonly st
   return [line(header), ...rows.map(line)].map((l) => l.trimEnd()).join('\n');
 }
 
-const GROUP_HEADER = ['', 'members', 'claimants', 'claims', 'paid claims', 'premium', 'paid', 'payout ratio'];
-function groupRows(rows: readonly GroupRow[]): string[][] {
-  return rows.map((r) => [
-    r.group,
-    grouped(r.members),
-    grouped(r.claimants),
-    grouped(r.claims),
-    grouped(r.paidClaims),
-    grouped(r.premium),
-    grouped(r.paid),
-    r.payoutRatio ?? '—',
-  ]);
-}
+/** A report table as text, its first `left` columns left-aligned. */
+const text = (t: ReportTable, left = 1) => textTable(t.header, t.rows, left);
 
 function planSection(p: PlanReport): string[] {
   const out = [`== ${p.ref}: ${p.name} (${p.planId})`];
@@ -55,69 +46,27 @@ function planSection(p: PlanReport): string[] {
     `decisions: payable ${grouped(p.decisions.payable)}, nothing payable ${grouped(p.decisions.nothingPayable)}, refused ${grouped(p.decisions.refused)}${refusals ? ` (${refusals})` : ''}`,
   );
   out.push('', 'by benefit');
-  out.push(
-    textTable(
-      ['benefit', 'name', 'paid claims', 'paid', 'share'],
-      p.byBenefit.map((b) => [b.benefitId, b.name, grouped(b.paidClaims), grouped(b.paid), b.share]),
-      2,
-    ),
-  );
-  out.push('', 'by age band', textTable(['band', ...GROUP_HEADER.slice(1)], groupRows(p.byAgeBand)));
-  out.push('', 'by population', textTable(['population', ...GROUP_HEADER.slice(1)], groupRows(p.byPopulation)));
+  out.push(text(benefitTable(p), 2));
+  out.push('', 'by age band', text(groupTable('band', p.byAgeBand)));
+  out.push('', 'by population', text(groupTable('population', p.byPopulation)));
   out.push('', `per-member payout (${grouped(p.perMember.paidMembers)} of ${grouped(p.perMember.members)} members paid)`);
-  out.push(
-    textTable(
-      ['percentile', 'all members', 'paid members'],
-      [
-        ...p.perMember.percentiles.map((r) => [`p${r.percentile}`, grouped(r.allMembers), grouped(r.paidMembers)]),
-        ['max', grouped(p.perMember.max), grouped(p.perMember.max)],
-      ],
-    ),
-  );
-  if (p.years.length > 1) {
-    out.push(
-      '',
-      'by year',
-      textTable(
-        ['year', 'members', 'premium', 'paid', 'payout ratio'],
-        p.years.map((y) => [String(y.year), grouped(y.members), grouped(y.premium), grouped(y.paid), y.payoutRatio ?? '—']),
-      ),
-    );
-  }
+  out.push(text(percentileTable(p)));
+  if (p.years.length > 1) out.push('', 'by year', text(yearTable(p)));
   return out;
-}
-
-function differenceRows(rows: readonly GroupDifference[]): string[][] {
-  return rows.map((r) => [r.group, grouped(r.plan), grouped(r.against), grouped(r.difference)]);
 }
 
 function differenceSection(d: DifferenceReport): string[] {
   const out = [`== difference: ${d.against} against ${d.plan} (${d.against} − ${d.plan})`];
-  out.push(
-    textTable(
-      ['', d.plan, d.against, 'difference'],
-      [
-        ['premium', grouped(d.premium.plan), grouped(d.premium.against), grouped(d.premium.difference)],
-        ['paid', grouped(d.paid.plan), grouped(d.paid.against), grouped(d.paid.difference)],
-        ['payout ratio', d.payoutRatio.plan ?? '—', d.payoutRatio.against ?? '—', d.payoutRatio.difference ?? '—'],
-      ],
-    ),
-  );
+  out.push(text(differenceTotals(d)));
   out.push(
     `claims compared ${grouped(d.claims.compared)}: ${grouped(d.claims.changed)} changed (${grouped(d.claims.up)} paid more, ${grouped(d.claims.down)} paid less)`,
   );
-  out.push('', 'paid by benefit', textTable(['benefit', d.plan, d.against, 'difference'], differenceRows(d.byBenefit)));
-  out.push('', 'paid by age band', textTable(['band', d.plan, d.against, 'difference'], differenceRows(d.byAgeBand)));
-  out.push('', 'paid by population', textTable(['population', d.plan, d.against, 'difference'], differenceRows(d.byPopulation)));
+  out.push('', 'paid by benefit', text(differenceTable(d, 'benefit', d.byBenefit)));
+  out.push('', 'paid by age band', text(differenceTable(d, 'band', d.byAgeBand)));
+  out.push('', 'paid by population', text(differenceTable(d, 'population', d.byPopulation)));
   if (d.largest.length > 0) {
     out.push('', `claims that changed most (${d.largest.length})`);
-    out.push(
-      textTable(
-        ['claim', 'member', d.plan, d.against, 'difference'],
-        d.largest.map((c) => [c.claimId, c.memberId, grouped(c.paid), grouped(c.against), grouped(c.difference)]),
-        2,
-      ),
-    );
+    out.push(text(largestTable(d), 2));
   }
   return out;
 }
