@@ -512,20 +512,10 @@ export class DynamoStore implements Store {
             ExpressionAttributeValues: { ':doc': row(keys.claim(c.planId, c.claimId), c).doc },
           },
         })),
-        {
-          Put: {
-            TableName: this.t.name,
-            Item: { ...keys.revision(year.planId, payouts.claimId, payouts.at, year.version), ...journalAttributes(year.planId, payouts) },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-        ...this.payoutUpdate(year.planId, year.memberId, payouts.moves),
+        ...this.revisionJournal(year, payouts),
       ]);
     } catch (error) {
-      if (error instanceof TransactionCanceledException && failedConditions(error).some(Boolean)) {
-        throw new VersionConflict(`member year ${year.planId}/${year.memberId}`);
-      }
-      throw error;
+      throw yearConflict(error, year);
     }
   }
 
@@ -548,20 +538,25 @@ export class DynamoStore implements Store {
     try {
       await this.t.transact([
         { Put: this.t.versionedPut(keys.year(year.planId, year.memberId), staged, year.version + 1, year.version) },
-        {
-          Put: {
-            TableName: this.t.name,
-            Item: { ...keys.revision(year.planId, payouts.claimId, payouts.at, year.version), ...journalAttributes(year.planId, payouts) },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-        ...this.payoutUpdate(year.planId, year.memberId, payouts.moves),
+        ...this.revisionJournal(year, payouts),
       ]);
     } catch (error) {
-      if (error instanceof TransactionCanceledException && failedConditions(error).some(Boolean))
-        throw new VersionConflict(`member year ${year.planId}/${year.memberId}`);
-      throw error;
+      throw yearConflict(error, year);
     }
+  }
+
+  /** A revision's journal entry (new: a replay of the same revision writes nothing twice) and its payout totals. */
+  private revisionJournal(year: MemberYear, payouts: RevisionCommit['payouts']) {
+    return [
+      {
+        Put: {
+          TableName: this.t.name,
+          Item: { ...keys.revision(year.planId, payouts.claimId, payouts.at, year.version), ...journalAttributes(year.planId, payouts) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      ...this.payoutUpdate(year.planId, year.memberId, payouts.moves),
+    ];
   }
 
   async applyStagedClaims(planId: string, memberId: string): Promise<MemberYear | undefined> {
@@ -738,4 +733,11 @@ export class DynamoStore implements Store {
       (item) => docOf<LedgerEntry>(item)!,
     );
   }
+}
+
+/** A revision's transaction refused on a condition: the member year moved (retried by the caller); anything else as thrown. */
+function yearConflict(error: unknown, year: MemberYear): unknown {
+  return error instanceof TransactionCanceledException && failedConditions(error).some(Boolean)
+    ? new VersionConflict(`member year ${year.planId}/${year.memberId}`)
+    : error;
 }
